@@ -1,0 +1,1 @@
+"""Sanctum: a self-hostable realtime social platform."""

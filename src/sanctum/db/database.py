@@ -1,0 +1,115 @@
+"""Engines and sessions. Reads go through `reader()`, writes through `writer()`.
+
+`writer()` is one unit of work: it commits when the block ends and rolls back on error. On SQLite
+the writer takes the write lock up front (BEGIN IMMEDIATE) so two writers queue instead of failing
+when one upgrades a read to a write; readers use a separate engine and never block writers (WAL).
+With `DATABASE_READ_URL` set, `reader()` goes to the replica: a configuration change, not a code one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, ExceptionContext
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION
+from sanctum.settings import Settings
+
+
+def _instrument(engine: AsyncEngine) -> None:
+    sync = engine.sync_engine
+
+    @event.listens_for(sync, "before_cursor_execute")
+    def _start(conn: Connection, *_: Any) -> None:
+        conn.info.setdefault("query_start", []).append(time.perf_counter())
+
+    @event.listens_for(sync, "after_cursor_execute")
+    def _stop(conn: Connection, *_: Any) -> None:
+        started = conn.info["query_start"].pop()
+        DB_QUERY_DURATION.observe(time.perf_counter() - started)
+
+    @event.listens_for(sync, "handle_error")
+    def _error(context: ExceptionContext) -> None:
+        DB_ERRORS.inc()
+        stack = context.connection.info.get("query_start") if context.connection is not None else None
+        if stack:
+            stack.pop()
+
+
+def _sqlite_tuning(engine: AsyncEngine, begin: str) -> None:
+    sync = engine.sync_engine
+
+    @event.listens_for(sync, "connect")
+    def _connect(dbapi_conn: Any, _: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the lock).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+
+def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") -> AsyncEngine:
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 10})
+        _sqlite_tuning(engine, sqlite_begin)
+    else:
+        engine = create_async_engine(
+            url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_pool_size,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+        )
+    _instrument(engine)
+    return engine
+
+
+class Database:
+    def __init__(self, settings: Settings) -> None:
+        self.url = settings.database_url
+        self.dialect = "postgresql" if settings.uses_postgres else "sqlite"
+        self.writer_engine = make_engine(settings.database_url, settings, sqlite_begin="BEGIN IMMEDIATE")
+        if settings.database_read_url:
+            self.reader_engine = make_engine(settings.database_read_url, settings)
+        elif self.dialect == "sqlite":
+            self.reader_engine = make_engine(settings.database_url, settings)
+        else:
+            self.reader_engine = self.writer_engine
+        self._writer = async_sessionmaker(self.writer_engine, expire_on_commit=False, autoflush=False)
+        self._reader = async_sessionmaker(self.reader_engine, expire_on_commit=False, autoflush=False)
+
+    @asynccontextmanager
+    async def writer(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: committed when the block exits cleanly, rolled back otherwise."""
+        async with self._writer() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[AsyncSession]:
+        async with self._reader() as session:
+            yield session
+
+    async def ping(self) -> None:
+        async with self.reader_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.writer_engine.dispose()
+        if self.reader_engine is not self.writer_engine:
+            await self.reader_engine.dispose()

@@ -1,0 +1,85 @@
+"""Every query of the accounts domain. No commits: the service's unit of work owns them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
+
+
+class AccountRepository:
+    async def user_by_id(self, db: AsyncSession, user_id: uuid.UUID) -> User | None:
+        return await db.get(User, user_id)
+
+    async def user_by_username(self, db: AsyncSession, username: str) -> User | None:
+        return (await db.execute(select(User).where(User.username == username))).scalar_one_or_none()
+
+    async def user_by_login(self, db: AsyncSession, login: str) -> User | None:
+        query = select(User).where(or_(User.username == login, User.email == login))
+        return (await db.execute(query)).scalars().first()
+
+    async def taken(self, db: AsyncSession, username: str, email: str) -> tuple[bool, bool]:
+        rows = (
+            await db.execute(
+                select(User.username, User.email).where(or_(User.username == username, User.email == email))
+            )
+        ).all()
+        return any(r.username == username for r in rows), any(r.email == email for r in rows)
+
+    async def session_with_user(self, db: AsyncSession, session_id: uuid.UUID) -> tuple[AuthSession, User] | None:
+        row = (
+            await db.execute(
+                select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.id == session_id)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def refresh_token(self, db: AsyncSession, token_hash: str) -> RefreshToken | None:
+        query = select(RefreshToken).where(RefreshToken.token_hash == token_hash)
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def mark_refresh_used(self, db: AsyncSession, token_id: uuid.UUID, now: datetime) -> bool:
+        """Retire a refresh token; false if someone else retired it first."""
+        result = await db.execute(
+            update(RefreshToken).where(RefreshToken.id == token_id, RefreshToken.used_at.is_(None)).values(used_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def revoke_session(self, db: AsyncSession, session_id: uuid.UUID, now: datetime, reason: str) -> bool:
+        result = await db.execute(
+            update(AuthSession)
+            .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now, revoke_reason=reason)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def revoke_user_sessions(self, db: AsyncSession, user_id: uuid.UUID, now: datetime, reason: str) -> int:
+        result = await db.execute(
+            update(AuthSession)
+            .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now, revoke_reason=reason)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def active_sessions(self, db: AsyncSession, user_id: uuid.UUID, now: datetime) -> list[AuthSession]:
+        query = (
+            select(AuthSession)
+            .where(
+                AuthSession.user_id == user_id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > now,
+            )
+            .order_by(AuthSession.last_used_at.desc(), AuthSession.id)
+        )
+        return list((await db.execute(query)).scalars())
+
+    async def session_of_user(self, db: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID) -> AuthSession | None:
+        session = await db.get(AuthSession, session_id)
+        return session if session is not None and session.user_id == user_id else None
+
+    async def delete_user(self, db: AsyncSession, user_id: uuid.UUID) -> None:
+        await db.execute(delete(User).where(User.id == user_id))

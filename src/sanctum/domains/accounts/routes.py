@@ -1,0 +1,90 @@
+"""HTTP routes of accounts: parse, authenticate, call the service, serialize."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+
+from sanctum.api.schemas import ERROR_RESPONSES
+from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor
+from sanctum.domains.accounts.schemas import (
+    USERNAME_PATTERN,
+    DeleteAccountRequest,
+    LoginRequest,
+    Me,
+    ProfileUpdate,
+    PublicUser,
+    RefreshRequest,
+    RegisterRequest,
+    RevokedCount,
+    SessionList,
+    TokenPair,
+)
+from sanctum.domains.accounts.service import to_me
+
+auth = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
+users = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
+
+
+@auth.post("/register", status_code=status.HTTP_201_CREATED, response_model=Me)
+async def register(body: RegisterRequest, service: AccountServiceDep, client: Client) -> Me:
+    """Create an account. 409 if the username or email is taken."""
+    return to_me(await service.register(body, client))
+
+
+@auth.post("/login", response_model=TokenPair)
+async def login(body: LoginRequest, service: AccountServiceDep, client: Client) -> TokenPair:
+    """Exchange a username or email and password for a token pair."""
+    return await service.login(body.login, body.password, client)
+
+
+@auth.post("/refresh", response_model=TokenPair)
+async def refresh_tokens(body: RefreshRequest, service: AccountServiceDep, client: Client) -> TokenPair:
+    """Rotate the refresh token. Reusing a retired token revokes the whole session."""
+    return await service.refresh(body.refresh_token, client)
+
+
+@auth.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(actor: CurrentActor, service: AccountServiceDep) -> None:
+    """End the current session."""
+    await service.logout(actor)
+
+
+@auth.post("/logout-all", response_model=RevokedCount)
+async def logout_all(actor: CurrentActor, service: AccountServiceDep) -> RevokedCount:
+    """End every session of the caller, on every device."""
+    return RevokedCount(revoked=await service.logout_all(actor))
+
+
+@auth.get("/sessions", response_model=SessionList)
+async def list_sessions(actor: CurrentActor, service: AccountServiceDep) -> SessionList:
+    return SessionList(items=await service.list_sessions(actor))
+
+
+@auth.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_session(session_id: uuid.UUID, actor: CurrentActor, service: AccountServiceDep) -> None:
+    await service.revoke_session(actor, session_id)
+
+
+@users.get("/me", response_model=Me)
+async def get_me(actor: CurrentActor) -> Me:
+    return to_me(actor.user)
+
+
+@users.patch("/me", response_model=Me)
+async def update_me(body: ProfileUpdate, actor: CurrentActor, service: AccountServiceDep) -> Me:
+    """Change display name, bio or avatar URL (send null or "" to clear the avatar)."""
+    return await service.update_profile(actor, body)
+
+
+@users.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_me(body: DeleteAccountRequest, actor: CurrentActor, service: AccountServiceDep) -> None:
+    """Delete the caller's account; the password is required."""
+    await service.delete_account(actor, body.password)
+
+
+@users.get("/{username}", response_model=PublicUser)
+async def get_user(username: Annotated[str, Path(pattern=USERNAME_PATTERN)], service: AccountServiceDep) -> PublicUser:
+    return await service.public_profile(username)

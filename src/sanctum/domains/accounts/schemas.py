@@ -1,0 +1,115 @@
+"""Wire models of the accounts domain: the API contract."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,32}$"
+
+Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN, min_length=3, max_length=32)]
+
+
+def _strong_password(value: str) -> str:
+    if not re.search(r"[A-Za-z]", value) or not re.search(r"[^A-Za-z]", value):
+        raise ValueError("must mix letters with digits or symbols")
+    if len(set(value)) < 4:
+        raise ValueError("is too repetitive")
+    return value
+
+
+Password = Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_strong_password)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class RegisterRequest(Strict):
+    username: Username = Field(description="3-32 letters, digits or underscores; case-insensitive.")
+    email: EmailStr = Field(max_length=254)
+    password: Password = Field(description="8-128 characters mixing letters with digits or symbols.")
+
+    @model_validator(mode="after")
+    def _password_not_username(self) -> RegisterRequest:
+        if self.username.lower() in self.password.lower():
+            raise ValueError("password must not contain the username")
+        return self
+
+
+class LoginRequest(Strict):
+    login: str = Field(min_length=1, max_length=254, description="Username or email.")
+    password: str = Field(min_length=1, max_length=128)
+
+
+class RefreshRequest(Strict):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires.")
+
+
+class SessionRead(BaseModel):
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    user_agent: str
+    ip: str
+    current: bool
+
+
+class SessionList(BaseModel):
+    items: list[SessionRead]
+
+
+class RevokedCount(BaseModel):
+    revoked: int
+
+
+class PublicUser(BaseModel):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    bio: str
+    avatar_url: str | None
+    created_at: datetime
+
+
+class Me(PublicUser):
+    email: str
+    is_admin: bool
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+class ProfileUpdate(Strict):
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+    bio: Annotated[str, StringConstraints(max_length=500)] | None = None
+    avatar_url: Annotated[str | None, Field(max_length=500), AfterValidator(_http_url)] = None
+
+
+class DeleteAccountRequest(Strict):
+    password: str = Field(min_length=1, max_length=128)

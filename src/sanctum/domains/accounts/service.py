@@ -1,0 +1,289 @@
+"""Business rules of accounts: registration, login, token rotation, revocation and profiles.
+
+Every access token names its session; each request checks that session in the database, so a
+revoked token is refused on the very next request on every instance, with or without Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from sanctum.core.clock import utcnow
+from sanctum.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from sanctum.core.ids import new_token
+from sanctum.core.security import AccessTokens, InvalidToken, PasswordHashing, token_digest
+from sanctum.db.database import Database
+from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
+from sanctum.domains.accounts.repository import AccountRepository
+from sanctum.domains.accounts.schemas import (
+    Me,
+    ProfileUpdate,
+    PublicUser,
+    RegisterRequest,
+    SessionRead,
+    TokenPair,
+)
+from sanctum.observability.logging import get_logger
+from sanctum.ratelimit import RateLimiter
+from sanctum.settings import RateLimitSettings
+
+log = get_logger("sanctum.accounts")
+
+INVALID_CREDENTIALS = "Wrong username, email or password."
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The authenticated caller of a request."""
+
+    user: User
+    session_id: uuid.UUID
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.user.id
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    ip: str
+    user_agent: str
+
+
+def to_public(user: User) -> PublicUser:
+    return PublicUser.model_validate(user, from_attributes=True)
+
+
+def to_me(user: User) -> Me:
+    return Me.model_validate(user, from_attributes=True)
+
+
+class AccountService:
+    def __init__(
+        self,
+        db: Database,
+        passwords: PasswordHashing,
+        tokens: AccessTokens,
+        limiter: RateLimiter,
+        limits: RateLimitSettings,
+        refresh_ttl: timedelta,
+    ) -> None:
+        self._db = db
+        self._passwords = passwords
+        self._tokens = tokens
+        self._limiter = limiter
+        self._limits = limits
+        self._refresh_ttl = refresh_ttl
+        self._repo = AccountRepository()
+
+    # -- registration and login -------------------------------------------------------------
+
+    async def register(self, data: RegisterRequest, client: ClientInfo, *, is_admin: bool = False) -> User:
+        await self._limiter.hit("register_ip", self._limits.register_per_ip, client.ip)
+        username, email = data.username.lower(), data.email.lower()
+        async with self._db.reader() as db:
+            username_taken, email_taken = await self._repo.taken(db, username, email)
+        self._raise_if_taken(username_taken, email_taken)
+        password_hash = await asyncio.to_thread(self._passwords.hash, data.password)
+        now = utcnow()
+        user = User(
+            id=uuid.uuid4(),
+            username=username,
+            email=email,
+            password_hash=password_hash,
+            display_name=data.username,
+            bio="",
+            avatar_url=None,
+            is_admin=is_admin,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            async with self._db.writer() as db:
+                db.add(user)
+        except IntegrityError:
+            # Lost a race with a concurrent registration of the same name or address.
+            async with self._db.reader() as db:
+                username_taken, email_taken = await self._repo.taken(db, username, email)
+            self._raise_if_taken(username_taken, email_taken or not username_taken)
+        log.info("user_registered", user_id=str(user.id))
+        return user
+
+    @staticmethod
+    def _raise_if_taken(username_taken: bool, email_taken: bool) -> None:
+        fields = {}
+        if username_taken:
+            fields["username"] = "is already taken"
+        if email_taken:
+            fields["email"] = "is already registered"
+        if fields:
+            raise Conflict("That username or email is already in use.", code="ACCOUNT_EXISTS", fields=fields)
+
+    async def login(self, login: str, password: str, client: ClientInfo) -> TokenPair:
+        key = login.strip().lower()
+        await self._limiter.hit("login_ip", self._limits.login_per_ip, client.ip)
+        await self._limiter.hit("login_account", self._limits.login_per_account, key)
+        async with self._db.reader() as db:
+            user = await self._repo.user_by_login(db, key)
+        ok = await asyncio.to_thread(self._passwords.verify, user.password_hash if user else None, password)
+        if user is None or not ok:
+            log.info("login_failed", user_id=str(user.id) if user else None)
+            raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+        return await self._start_session(user, client)
+
+    async def _start_session(self, user: User, client: ClientInfo) -> TokenPair:
+        now = utcnow()
+        session = AuthSession(
+            id=uuid.uuid4(),
+            user_id=user.id,
+            created_at=now,
+            last_used_at=now,
+            expires_at=now + self._refresh_ttl,
+            user_agent=client.user_agent[:256],
+            ip=client.ip[:64],
+        )
+        refresh = new_token()
+        async with self._db.writer() as db:
+            db.add(session)
+            await db.flush()
+            db.add(self._refresh_row(session.id, refresh, now))
+        log.info("session_started", user_id=str(user.id), session_id=str(session.id))
+        return self._pair(user.id, session.id, refresh)
+
+    def _refresh_row(self, session_id: uuid.UUID, token: str, now: datetime) -> RefreshToken:
+        return RefreshToken(
+            id=uuid.uuid4(),
+            session_id=session_id,
+            token_hash=token_digest(token),
+            created_at=now,
+            expires_at=now + self._refresh_ttl,
+        )
+
+    def _pair(self, user_id: uuid.UUID, session_id: uuid.UUID, refresh: str) -> TokenPair:
+        return TokenPair(
+            access_token=self._tokens.issue(user_id, session_id),
+            refresh_token=refresh,
+            expires_in=self._tokens.ttl_seconds,
+        )
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    async def refresh(self, refresh_token: str, client: ClientInfo) -> TokenPair:
+        """Rotate: retire the presented token and issue a new pair in the same session.
+
+        A retired token presented again means it was copied: the whole session is revoked.
+        """
+        now = utcnow()
+        reused_session: uuid.UUID | None = None
+        async with self._db.writer() as db:
+            row = await self._repo.refresh_token(db, token_digest(refresh_token))
+            if row is None:
+                raise Unauthorized("This refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
+            found = await self._repo.session_with_user(db, row.session_id)
+            if found is None:
+                raise Unauthorized("This refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
+            session, user = found
+            if session.revoked_at is not None or session.expires_at <= now or row.expires_at <= now:
+                raise Unauthorized("This session has ended; log in again.", code="SESSION_REVOKED")
+            if row.used_at is not None or not await self._repo.mark_refresh_used(db, row.id, now):
+                await self._repo.revoke_session(db, session.id, now, "refresh_reuse")
+                reused_session = session.id
+            else:
+                token = new_token()
+                db.add(self._refresh_row(session.id, token, now))
+                session.last_used_at = now
+                if client.user_agent:
+                    session.user_agent = client.user_agent[:256]
+                session.ip = client.ip[:64]
+        if reused_session is not None:
+            log.warning("refresh_token_reuse", user_id=str(user.id), session_id=str(reused_session))
+            raise Unauthorized(
+                "This refresh token was already used; the session has been ended for your safety.",
+                code="REFRESH_TOKEN_REUSED",
+            )
+        return self._pair(user.id, session.id, token)
+
+    async def authenticate(self, access_token: str) -> Actor:
+        try:
+            claims = self._tokens.decode(access_token)
+        except InvalidToken as exc:
+            raise Unauthorized("The access token is invalid or expired.", code="INVALID_TOKEN") from exc
+        async with self._db.reader() as db:
+            found = await self._repo.session_with_user(db, claims.session_id)
+        if found is None:
+            raise Unauthorized("The access token is invalid or expired.", code="INVALID_TOKEN")
+        session, user = found
+        if session.user_id != claims.user_id or session.revoked_at is not None or session.expires_at <= utcnow():
+            raise Unauthorized("This session has ended; log in again.", code="SESSION_REVOKED")
+        return Actor(user=user, session_id=session.id)
+
+    async def logout(self, actor: Actor) -> None:
+        async with self._db.writer() as db:
+            await self._repo.revoke_session(db, actor.session_id, utcnow(), "logout")
+        log.info("session_revoked", user_id=str(actor.id), session_id=str(actor.session_id), reason="logout")
+
+    async def logout_all(self, actor: Actor) -> int:
+        async with self._db.writer() as db:
+            count = await self._repo.revoke_user_sessions(db, actor.id, utcnow(), "logout_all")
+        log.info("sessions_revoked", user_id=str(actor.id), count=count, reason="logout_all")
+        return count
+
+    async def list_sessions(self, actor: Actor) -> list[SessionRead]:
+        async with self._db.reader() as db:
+            sessions = await self._repo.active_sessions(db, actor.id, utcnow())
+        return [
+            SessionRead(
+                id=s.id,
+                created_at=s.created_at,
+                last_used_at=s.last_used_at,
+                expires_at=s.expires_at,
+                user_agent=s.user_agent,
+                ip=s.ip,
+                current=s.id == actor.session_id,
+            )
+            for s in sessions
+        ]
+
+    async def revoke_session(self, actor: Actor, session_id: uuid.UUID) -> None:
+        async with self._db.writer() as db:
+            session = await self._repo.session_of_user(db, actor.id, session_id)
+            if session is None or session.revoked_at is not None:
+                raise NotFound("No such session.", code="SESSION_NOT_FOUND")
+            await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
+
+    # -- profiles ---------------------------------------------------------------------------
+
+    async def public_profile(self, username: str) -> PublicUser:
+        async with self._db.reader() as db:
+            user = await self._repo.user_by_username(db, username.lower())
+        if user is None:
+            raise NotFound("No such user.", code="USER_NOT_FOUND")
+        return to_public(user)
+
+    async def update_profile(self, actor: Actor, data: ProfileUpdate) -> Me:
+        changes = data.model_dump(exclude_unset=True)
+        if "display_name" in changes and changes["display_name"] is None:
+            raise ValidationFailed(fields={"display_name": "cannot be empty"})
+        if "bio" in changes and changes["bio"] is None:
+            changes["bio"] = ""
+        async with self._db.writer() as db:
+            user = await self._repo.user_by_id(db, actor.id)
+            if user is None:
+                raise Unauthorized("This account no longer exists.", code="INVALID_TOKEN")
+            for name, value in changes.items():
+                setattr(user, name, value)
+            user.updated_at = utcnow()
+        return to_me(user)
+
+    async def delete_account(self, actor: Actor, password: str) -> None:
+        ok = await asyncio.to_thread(self._passwords.verify, actor.user.password_hash, password)
+        if not ok:
+            raise ValidationFailed("The password is not correct.", fields={"password": "is not correct"})
+        async with self._db.writer() as db:
+            await self._repo.delete_user(db, actor.id)
+        log.info("user_deleted", user_id=str(actor.id))

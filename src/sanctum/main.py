@@ -1,0 +1,104 @@
+"""The only composition root: `create_app(settings)` builds infrastructure and mounts the domains."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from redis.asyncio import Redis
+
+from sanctum.api.errors import install_error_handlers
+from sanctum.api.health import health_router
+from sanctum.api.middleware import RequestContextMiddleware
+from sanctum.core.security import AccessTokens, PasswordHashing
+from sanctum.db.database import Database
+from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts import routes as accounts_routes
+from sanctum.domains.accounts.service import AccountService
+from sanctum.observability.logging import get_logger
+from sanctum.ratelimit import RateLimiter
+from sanctum.settings import Settings
+from sanctum.web.static import mount_web
+
+log = get_logger("sanctum.app")
+
+
+def operation_id(route: APIRoute) -> str:
+    """`<tag>-<route name>`, so the generated client reads `auth-login`, `users-get_me`."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    db = Database(settings)
+    redis: Redis | None = (
+        Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        if settings.redis_url
+        else None
+    )
+    limiter = RateLimiter(settings.redis_url)
+    passwords = PasswordHashing(
+        settings.auth.argon2_time_cost, settings.auth.argon2_memory_kib, settings.auth.argon2_parallelism
+    )
+    tokens = AccessTokens(
+        settings.secret_key.get_secret_value(), timedelta(seconds=settings.auth.access_token_ttl_seconds)
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await verify_schema(db.writer_engine, settings.database_url)
+        log.info("started", mode=settings.mode, database=db.dialect, env=settings.app_env)
+        try:
+            yield
+        finally:
+            await db.dispose()
+            if redis is not None:
+                await redis.aclose()
+
+    app = FastAPI(
+        title="Sanctum",
+        version="0.1.0",
+        description="Self-hostable realtime social platform.",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url="/docs" if settings.app_env != "production" else None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.redis = redis
+    app.state.limiter = limiter
+    app.state.accounts = AccountService(
+        db,
+        passwords,
+        tokens,
+        limiter,
+        settings.rate_limits,
+        timedelta(days=settings.auth.refresh_token_ttl_days),
+    )
+
+    install_error_handlers(app, development=settings.is_development)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        development=settings.is_development,
+    )
+
+    checks = {"database": db.ping}
+    if redis is not None:
+        checks["redis"] = _redis_ping(redis)
+    app.include_router(health_router(checks, settings.health_timeout_seconds))
+    app.include_router(accounts_routes.auth)
+    app.include_router(accounts_routes.users)
+    mount_web(app, settings.web_dist)
+    return app
+
+
+def _redis_ping(redis: Redis):  # type: ignore[no-untyped-def]
+    async def ping() -> None:
+        await redis.ping()
+
+    return ping

@@ -1,0 +1,137 @@
+"""Settings: one validated object built from the environment and an optional `.env`.
+
+No instance is built at import time: `load_settings()` is called by the CLI or the worker entry
+point and the result is passed to `create_app(settings)`. Tests build `Settings(...)` directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+
+AppEnv = Literal["development", "test", "staging", "production"]
+
+
+class AuthSettings(BaseModel):
+    access_token_ttl_seconds: int = Field(900, ge=30, le=86_400)
+    refresh_token_ttl_days: int = Field(30, ge=1, le=365)
+    argon2_time_cost: int = Field(3, ge=1, le=20)
+    argon2_memory_kib: int = Field(65_536, ge=8, le=4_194_304)
+    argon2_parallelism: int = Field(4, ge=1, le=64)
+
+
+class RateLimitSettings(BaseModel):
+    """Limits use the `limits` library's notation, e.g. `10/minute`."""
+
+    login_per_ip: str = "30/minute"
+    login_per_account: str = "10/minute"
+    register_per_ip: str = "20/hour"
+
+    @field_validator("login_per_ip", "login_per_account", "register_per_ip")
+    @classmethod
+    def _parse(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError("expected a rate such as '10/minute'") from exc
+        return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_nested_delimiter="__",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    app_env: AppEnv = "development"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    database_url: str = "sqlite+aiosqlite:///var/sanctum.db"
+    database_read_url: str | None = None
+    database_pool_size: int = Field(10, ge=1, le=200)
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8375, ge=1, le=65_535)
+    max_body_bytes: int = Field(1_048_576, ge=1_024)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    health_timeout_seconds: float = Field(2.0, gt=0, le=30)
+    web_dist: Path | None = None
+    auth: AuthSettings = AuthSettings()
+    rate_limits: RateLimitSettings = RateLimitSettings()
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_strong_outside_development(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        env = info.data.get("app_env", "development")
+        secret = value.get_secret_value()
+        if env == "production" and (secret == DEFAULT_SECRET_KEY or len(secret) < 32):
+            raise ValueError("production needs your own random secret of at least 32 characters")
+        return value
+
+    @field_validator("database_url", "database_read_url")
+    @classmethod
+    def _database_scheme(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///path/to.db or postgresql+asyncpg://user:pass@host/db")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("expected redis://host:port/db")
+        return value
+
+    @property
+    def is_development(self) -> bool:
+        return self.app_env == "development"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+    @property
+    def mode(self) -> Literal["embedded", "scaled"]:
+        return "scaled" if self.redis_url else "embedded"
+
+    def sqlite_path(self) -> Path | None:
+        if self.uses_postgres:
+            return None
+        path = self.database_url.split(":///", 1)[1]
+        return None if path in ("", ":memory:") else Path(path)
+
+
+class ConfigError(Exception):
+    """Raised with one line per invalid variable, naming it and what is expected."""
+
+
+def _describe(error: dict[str, object]) -> str:
+    loc = error.get("loc") or ()
+    assert isinstance(loc, tuple)
+    name = "__".join(str(part) for part in loc if not isinstance(part, int)).upper() or "CONFIGURATION"
+    msg = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    value = error.get("input")
+    shown = "" if name == "SECRET_KEY" or isinstance(value, dict) else f" (got {value!r})"
+    return f"{name}: {msg}{shown}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = [_describe(dict(err)) for err in exc.errors()]
+        raise ConfigError("; ".join(lines)) from None
