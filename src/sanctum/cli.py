@@ -87,7 +87,14 @@ def serve(
         return
     from sanctum.main import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        # Frames between max_frame_bytes and this get an error envelope; beyond it uvicorn closes (1009).
+        ws_max_size=max(1_048_576, 4 * settings.realtime.max_frame_bytes),
+    )
 
 
 @app.command()

@@ -13,13 +13,19 @@ from redis.asyncio import Redis
 from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import health_router
 from sanctum.api.middleware import RequestContextMiddleware
+from sanctum.broker import Broker, InProcessBroker, RedisBroker
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.accounts.service import AccountService
+from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
+from sanctum.realtime.gateway import Gateway, GatewayMiddleware
+from sanctum.realtime.hub import HubRegistry
+from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
+from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
 from sanctum.settings import Settings
 from sanctum.web.static import mount_web
 
@@ -47,13 +53,33 @@ def create_app(settings: Settings) -> FastAPI:
         settings.secret_key.get_secret_value(), timedelta(seconds=settings.auth.access_token_ttl_seconds)
     )
 
+    rt = settings.realtime
+    tickets: TicketStore
+    registry: ConnectionRegistry
+    broker: Broker
+    if redis is not None and settings.redis_url:
+        tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
+        registry = RedisConnectionRegistry(redis, rt.lease_seconds)
+        broker = RedisBroker(settings.redis_url)
+    else:
+        tickets, registry, broker = (
+            MemoryTicketStore(rt.ticket_ttl_seconds),
+            MemoryConnectionRegistry(),
+            InProcessBroker(),
+        )
+    hubs = HubRegistry()
+    hubs.register(NotificationsHub())
+    gateway = Gateway(rt, db, broker, tickets, registry, hubs)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await verify_schema(db.writer_engine, settings.database_url)
+        await gateway.start()
         log.info("started", mode=settings.mode, database=db.dialect, env=settings.app_env)
         try:
             yield
         finally:
+            await gateway.stop()
             await db.dispose()
             if redis is not None:
                 await redis.aclose()
@@ -71,6 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.db = db
     app.state.redis = redis
     app.state.limiter = limiter
+    app.state.gateway = gateway
     app.state.accounts = AccountService(
         db,
         passwords,
@@ -78,6 +105,7 @@ def create_app(settings: Settings) -> FastAPI:
         limiter,
         settings.rate_limits,
         timedelta(days=settings.auth.refresh_token_ttl_days),
+        tickets,
     )
 
     install_error_handlers(app, development=settings.is_development)
@@ -86,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         development=settings.is_development,
     )
+    app.add_middleware(GatewayMiddleware, gateway=gateway)
 
     checks = {"database": db.ping}
     if redis is not None:
@@ -93,6 +122,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health_router(checks, settings.health_timeout_seconds))
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)
+    app.include_router(accounts_routes.realtime)
     mount_web(app, settings.web_dist)
     return app
 

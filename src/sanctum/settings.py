@@ -44,6 +44,22 @@ class RateLimitSettings(BaseModel):
         return value
 
 
+class RealtimeSettings(BaseModel):
+    max_connections_per_user: int = Field(12, ge=1, le=1000)
+    ticket_ttl_seconds: int = Field(30, ge=1, le=300)
+    heartbeat_interval_seconds: float = Field(30.0, gt=0, le=600)
+    heartbeat_timeout_seconds: float = Field(10.0, gt=0, le=600)
+    max_frame_bytes: int = Field(65_536, ge=256, le=1_048_576)
+    send_queue_size: int = Field(1024, ge=8, le=1_000_000)
+    send_buffer_bytes: int = Field(1_048_576, ge=4_096)
+    max_subscriptions: int = Field(200, ge=1, le=10_000)
+    messages_per_second: float = Field(20.0, gt=0)
+    message_burst: int = Field(60, ge=1)
+    max_strikes: int = Field(20, ge=1)
+    replay_limit: int = Field(1000, ge=10, le=100_000)
+    lease_seconds: float = Field(90.0, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -67,6 +83,7 @@ class Settings(BaseSettings):
     web_dist: Path | None = None
     auth: AuthSettings = AuthSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
+    realtime: RealtimeSettings = RealtimeSettings()
 
     @field_validator("secret_key")
     @classmethod

@@ -93,6 +93,12 @@ class Database:
             self.reader_engine = self.writer_engine
         self._writer = async_sessionmaker(self.writer_engine, expire_on_commit=False, autoflush=False)
         self._reader = async_sessionmaker(self.reader_engine, expire_on_commit=False, autoflush=False)
+        # Reads that must see the latest commit (replica lag is not acceptable) use the primary.
+        self._fresh_reader = (
+            self._reader
+            if settings.database_read_url is None
+            else async_sessionmaker(self.writer_engine, expire_on_commit=False, autoflush=False)
+        )
 
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncSession]:
@@ -101,8 +107,9 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def reader(self) -> AsyncIterator[AsyncSession]:
-        async with self._reader() as session:
+    async def reader(self, *, fresh: bool = False) -> AsyncIterator[AsyncSession]:
+        """A read-only session; `fresh=True` when it must see the latest commit (not a lagging replica)."""
+        async with (self._fresh_reader if fresh else self._reader)() as session:
             yield session
 
     async def ping(self) -> None:

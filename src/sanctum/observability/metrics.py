@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 HTTP_REQUESTS = Counter(
     "http_requests_total",
@@ -28,3 +28,28 @@ CACHE_REQUESTS = Counter("cache_requests_total", "Cache look-ups by cache name a
 
 def render_latest() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST
+
+
+WS_ACTIVE = Gauge("ws_active_connections", "Open WebSocket connections by hub.", ["hub"])
+WS_CONNECTIONS = Counter("ws_connections_total", "WebSocket connection attempts by outcome.", ["outcome"])
+WS_SENT = Counter("ws_messages_sent_total", "Messages written to WebSockets by hub.", ["hub"])
+WS_RECEIVED = Counter("ws_messages_received_total", "Messages received from WebSockets by hub.", ["hub"])
+WS_DROPS = Counter(
+    "ws_backpressure_drops_total",
+    "Messages not delivered because of backpressure, by hub and reason (queue_full, slow_consumer, closed).",
+    ["hub", "reason"],
+)
+WS_QUEUE_UTILIZATION = Histogram(
+    "ws_send_queue_utilization",
+    "Fill ratio of a connection's send queue, sampled when its writer wakes.",
+    buckets=(0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0),
+)
+WS_DELIVERY = Histogram(
+    "ws_event_delivery_seconds",
+    "Time from publish to write on the socket (sampled per writer batch).",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+BROKER_EVENTS = Counter("broker_events_total", "Events through the broker by direction.", ["direction"])
+REALTIME_GAP_FILLS = Counter(
+    "realtime_gap_fills_total", "Persistent events recovered from the event log instead of the broker."
+)

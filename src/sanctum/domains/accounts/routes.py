@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from sanctum.api.schemas import ERROR_RESPONSES
+from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor
 from sanctum.domains.accounts.schemas import (
     USERNAME_PATTERN,
@@ -21,11 +21,13 @@ from sanctum.domains.accounts.schemas import (
     RevokedCount,
     SessionList,
     TokenPair,
+    WsTicket,
 )
 from sanctum.domains.accounts.service import to_me
 
 auth = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
 users = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
+realtime = APIRouter(prefix="/api/ws", tags=["realtime"], responses=ERROR_RESPONSES)
 
 
 @auth.post("/register", status_code=status.HTTP_201_CREATED, response_model=Me)
@@ -88,3 +90,9 @@ async def delete_me(body: DeleteAccountRequest, actor: CurrentActor, service: Ac
 @users.get("/{username}", response_model=PublicUser)
 async def get_user(username: Annotated[str, Path(pattern=USERNAME_PATTERN)], service: AccountServiceDep) -> PublicUser:
     return await service.public_profile(username)
+
+
+@realtime.post("/ticket", response_model=WsTicket, responses={503: {"model": ErrorEnvelope}})
+async def issue_ticket(actor: CurrentActor, service: AccountServiceDep) -> WsTicket:
+    """A single-use ticket for opening the WebSocket at `/api/ws?ticket=...` (lives 30 s)."""
+    return await service.issue_ws_ticket(actor)

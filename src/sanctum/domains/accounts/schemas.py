@@ -14,7 +14,8 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,32}$"
@@ -42,11 +43,14 @@ class RegisterRequest(Strict):
     email: EmailStr = Field(max_length=254)
     password: Password = Field(description="8-128 characters mixing letters with digits or symbols.")
 
-    @model_validator(mode="after")
-    def _password_not_username(self) -> RegisterRequest:
-        if self.username.lower() in self.password.lower():
-            raise ValueError("password must not contain the username")
-        return self
+    @field_validator("password")
+    @classmethod
+    def _password_not_username(cls, password: str, info: ValidationInfo) -> str:
+        # A field validator, not a model one, so the error names `password` in `fields`.
+        username = info.data.get("username")
+        if username and username.lower() in password.lower():
+            raise ValueError("must not contain the username")
+        return password
 
 
 class LoginRequest(Strict):
@@ -113,3 +117,8 @@ class ProfileUpdate(Strict):
 
 class DeleteAccountRequest(Strict):
     password: str = Field(min_length=1, max_length=128)
+
+
+class WsTicket(BaseModel):
+    ticket: str = Field(description="Single-use; pass as `/api/ws?ticket=...` within `expires_in` seconds.")
+    expires_in: int

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from sanctum.core.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from sanctum.core.ids import new_token
 from sanctum.core.security import AccessTokens, InvalidToken, PasswordHashing, token_digest
 from sanctum.db.database import Database
@@ -27,9 +27,11 @@ from sanctum.domains.accounts.schemas import (
     RegisterRequest,
     SessionRead,
     TokenPair,
+    WsTicket,
 )
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
+from sanctum.realtime.tickets import TicketStore, TicketStoreUnavailable
 from sanctum.settings import RateLimitSettings
 
 log = get_logger("sanctum.accounts")
@@ -72,7 +74,9 @@ class AccountService:
         limiter: RateLimiter,
         limits: RateLimitSettings,
         refresh_ttl: timedelta,
+        tickets: TicketStore,
     ) -> None:
+        self._tickets = tickets
         self._db = db
         self._passwords = passwords
         self._tokens = tokens
@@ -255,6 +259,13 @@ class AccountService:
             if session is None or session.revoked_at is not None:
                 raise NotFound("No such session.", code="SESSION_NOT_FOUND")
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
+
+    async def issue_ws_ticket(self, actor: Actor) -> WsTicket:
+        try:
+            ticket = await self._tickets.issue(actor.id)
+        except TicketStoreUnavailable as exc:
+            raise ServiceUnavailable("Live updates are unavailable right now; try again shortly.") from exc
+        return WsTicket(ticket=ticket, expires_in=self._tickets.ttl_seconds)
 
     # -- profiles ---------------------------------------------------------------------------
 

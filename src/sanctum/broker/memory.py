@@ -1,0 +1,29 @@
+"""In-process broker for embedded mode: one instance, so publishing is a direct call."""
+
+from __future__ import annotations
+
+from sanctum.broker.base import EventHandler, ReconnectHandler
+from sanctum.realtime.protocol import Event
+
+
+class InProcessBroker:
+    def __init__(self) -> None:
+        self._on_event: EventHandler | None = None
+        self._topics: set[str] = set()
+
+    async def start(self, on_event: EventHandler, on_reconnect: ReconnectHandler) -> None:
+        self._on_event = on_event
+
+    async def stop(self) -> None:
+        self._on_event = None
+
+    async def publish(self, event: Event) -> bool:
+        if self._on_event is not None and event.topic in self._topics:
+            self._on_event(event)
+        return True
+
+    async def subscribe(self, topic: str) -> None:
+        self._topics.add(topic)
+
+    async def unsubscribe(self, topic: str) -> None:
+        self._topics.discard(topic)

@@ -1,0 +1,78 @@
+"""The per-topic event log (transactional outbox).
+
+A domain appends a persistent event inside the same unit of work as the change it describes:
+
+    async with db.writer() as session:
+        room.name = new_name
+        event = await append_event(session, f"room:{room.id}", "room.updated", data)
+    await realtime.publish(event)          # after commit
+
+The next sequence number comes from an UPSERT on the topic's counter row, which holds that row's
+lock until commit: per topic, sequence order is commit order and a rolled-back change leaves no
+hole. So any event missed by the broker can be read back from here, in order, with no gaps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, String, Text, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sanctum.core.clock import utcnow
+from sanctum.db.base import Base
+from sanctum.db.types import UTCDateTime
+from sanctum.realtime.protocol import Event, make_event
+
+
+class TopicCounter(Base):
+    __tablename__ = "realtime_topics"
+
+    topic: Mapped[str] = mapped_column(String(160), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class LoggedEvent(Base):
+    __tablename__ = "realtime_events"
+
+    topic: Mapped[str] = mapped_column(String(160), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    frame: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+async def append_event(session: AsyncSession, topic: str, type_: str, data: Any) -> Event:
+    """Log a persistent event in the caller's transaction; publish the result after commit."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(TopicCounter)
+        .values(topic=topic, last_seq=1)
+        .on_conflict_do_update(index_elements=[TopicCounter.topic], set_={"last_seq": TopicCounter.last_seq + 1})
+        .returning(TopicCounter.last_seq)
+    )
+    seq = int((await session.execute(stmt)).scalar_one())
+    event = make_event(topic, type_, data, seq)
+    session.add(LoggedEvent(topic=topic, seq=seq, type=type_, frame=event.frame, created_at=utcnow()))
+    return event
+
+
+async def last_seq(session: AsyncSession, topic: str) -> int:
+    value = (await session.execute(select(TopicCounter.last_seq).where(TopicCounter.topic == topic))).scalar()
+    return int(value or 0)
+
+
+async def read_events(
+    session: AsyncSession, topic: str, after: int, upto: int | None = None, limit: int = 1000
+) -> list[Event]:
+    query = select(LoggedEvent.seq, LoggedEvent.type, LoggedEvent.frame).where(
+        LoggedEvent.topic == topic, LoggedEvent.seq > after
+    )
+    if upto is not None:
+        query = query.where(LoggedEvent.seq <= upto)
+    rows = (await session.execute(query.order_by(LoggedEvent.seq).limit(limit))).all()
+    return [Event(topic=topic, type=r.type, frame=r.frame, seq=int(r.seq)) for r in rows]

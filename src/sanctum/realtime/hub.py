@@ -1,0 +1,86 @@
+"""The hub interface: how a domain plugs into the gateway.
+
+A hub has a name (metrics label), the topic prefixes it owns, a rule for who may subscribe to a
+topic, and handlers for the client message types it accepts. Domains define hubs and `main.py`
+registers them; the gateway never imports a domain.
+
+    class ChatHub(Hub):
+        name = "chat"
+        prefixes = ("room:",)
+        async def authorize(self, user_id, topic): return await chat.is_member(user_id, room_id(topic))
+        handlers = {"typing.start": on_typing}
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sanctum.realtime.protocol import ClientMessage
+
+if TYPE_CHECKING:
+    from sanctum.realtime.gateway import Gateway
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who sent a client message: enough for a handler to authorize and reply."""
+
+    user_id: uuid.UUID
+    connection_id: str
+
+
+Handler = Callable[["Gateway", Sender, ClientMessage], Awaitable[None]]
+
+
+class Hub:
+    name: str = "hub"
+    prefixes: tuple[str, ...] = ()
+    handlers: Mapping[str, Handler] = {}
+
+    async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
+        """May this user subscribe to this topic? Called once per subscribe."""
+        return False
+
+    async def on_connect(self, gateway: Gateway, user_id: uuid.UUID, first: bool) -> None:
+        """A socket of this user opened; `first` when it is the user's only socket anywhere."""
+
+    async def on_disconnect(self, gateway: Gateway, user_id: uuid.UUID, last: bool) -> None:
+        """A socket closed; `last` when the user has no socket left anywhere."""
+
+    async def on_subscribe(self, gateway: Gateway, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
+        """Ephemeral snapshot frames (e.g. current presence) sent right after a subscribe."""
+        return []
+
+
+class HubRegistry:
+    def __init__(self) -> None:
+        self._hubs: list[Hub] = []
+        self._handlers: dict[str, tuple[Hub, Handler]] = {}
+
+    def register(self, hub: Hub) -> None:
+        for other in self._hubs:
+            clash = [p for p in hub.prefixes for q in other.prefixes if p.startswith(q) or q.startswith(p)]
+            if clash:
+                raise ValueError(f"hub {hub.name} prefix {clash[0]!r} overlaps hub {other.name}")
+        for type_ in hub.handlers:
+            if type_ in self._handlers:
+                raise ValueError(f"message type {type_!r} is already handled by {self._handlers[type_][0].name}")
+        self._hubs.append(hub)
+        for type_, handler in hub.handlers.items():
+            self._handlers[type_] = (hub, handler)
+
+    @property
+    def hubs(self) -> list[Hub]:
+        return list(self._hubs)
+
+    def hub_for_topic(self, topic: str) -> Hub | None:
+        for hub in self._hubs:
+            if topic.startswith(hub.prefixes):
+                return hub
+        return None
+
+    def handler_for(self, type_: str) -> tuple[Hub, Handler] | None:
+        return self._handlers.get(type_)
