@@ -94,6 +94,8 @@ def serve(
         log_config=None,
         # Frames between max_frame_bytes and this get an error envelope; beyond it uvicorn closes (1009).
         ws_max_size=max(1_048_576, 4 * settings.realtime.max_frame_bytes),
+        # Compressing would cost CPU per recipient and defeat encoding each event once.
+        ws_per_message_deflate=False,
     )
 
 

@@ -19,6 +19,7 @@ from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.accounts.service import AccountService
+from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
@@ -67,8 +68,18 @@ def create_app(settings: Settings) -> FastAPI:
             MemoryConnectionRegistry(),
             InProcessBroker(),
         )
+    accounts = AccountService(
+        db,
+        passwords,
+        tokens,
+        limiter,
+        settings.rate_limits,
+        timedelta(days=settings.auth.refresh_token_ttl_days),
+        tickets,
+    )
     hubs = HubRegistry()
     hubs.register(NotificationsHub())
+    hubs.register(SystemHub(accounts.is_admin))
     gateway = Gateway(rt, db, broker, tickets, registry, hubs)
 
     @asynccontextmanager
@@ -98,15 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.redis = redis
     app.state.limiter = limiter
     app.state.gateway = gateway
-    app.state.accounts = AccountService(
-        db,
-        passwords,
-        tokens,
-        limiter,
-        settings.rate_limits,
-        timedelta(days=settings.auth.refresh_token_ttl_days),
-        tickets,
-    )
+    app.state.accounts = accounts
 
     install_error_handlers(app, development=settings.is_development)
     app.add_middleware(

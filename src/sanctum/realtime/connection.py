@@ -1,10 +1,17 @@
-"""One WebSocket connection: a bounded send queue drained by a single writer task.
+"""One WebSocket connection and its single writer.
 
-Nothing else writes to the socket. uvicorn's send never waits for the peer (it buffers in the
-transport), so the queue alone cannot see a slow reader: enqueue also checks how many bytes sit
-unsent in the transport. Over either bound, an ephemeral event is dropped and counted; a
-persistent one closes the connection with 4408 so the client reconnects and resumes from its
-last seq instead of silently missing data.
+Fast path (uvicorn's sans-I/O websockets protocol, the one `sanctum serve` runs): server frames
+are unmasked, so an event's wire bytes are the same for every recipient. The gateway builds them
+once per fanout (`wire_frame`) and the connection hands them to the socket's transport without
+awaiting. The send queue is the transport's buffer, bounded in bytes (`max_buffer_bytes`): over
+it, an ephemeral frame is dropped and counted, and a persistent one closes the connection with
+4408, so the client reconnects and resumes from its last seq instead of silently missing data.
+(uvicorn's own send never waits for the peer either; it would buffer without bound.)
+
+Fallback (any other ASGI server): a bounded queue of frames drained by one writer task.
+
+Either way nothing but this object writes to the socket, and all writes happen on the event loop
+without awaiting in between, so frames never interleave.
 """
 
 from __future__ import annotations
@@ -17,11 +24,19 @@ from collections import deque
 from typing import Any
 
 from starlette.types import Send
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 from sanctum.observability.metrics import WS_DELIVERY, WS_DROPS, WS_QUEUE_UTILIZATION, WS_SENT
 from sanctum.realtime.protocol import CloseCode
 
 GATEWAY_HUB = "gateway"
+_SAMPLE_EVERY = 64
+
+
+def wire_frame(frame: str) -> bytes:
+    """The bytes of an unmasked, unfragmented text frame carrying `frame`."""
+    return Frame(Opcode.TEXT, frame.encode()).serialize(mask=False)
 
 
 class _Close:
@@ -32,20 +47,27 @@ class _Close:
         self.reason = reason
 
 
-def transport_of(send: Send) -> Any:
-    """The asyncio transport behind uvicorn's ASGI send, if reachable (used only to read its buffer)."""
+def _raw_endpoint(send: Send) -> tuple[Any, Any] | None:
+    """(transport, websockets protocol) behind uvicorn's sans-I/O implementation, if that is the server."""
     protocol = getattr(send, "__self__", None)
-    return getattr(protocol, "transport", None)
+    if type(protocol).__name__ != "WebSocketsSansIOProtocol":
+        return None
+    transport, ws = getattr(protocol, "transport", None), getattr(protocol, "conn", None)
+    if transport is None or not hasattr(transport, "get_write_buffer_size") or not hasattr(ws, "state"):
+        return None
+    return transport, ws
 
 
 class Connection:
     __slots__ = (
-        "_buffer_size",
         "_queue",
+        "_raw",
+        "_sampled",
         "_send",
         "_transport",
         "_wakeup",
         "_writer",
+        "_ws",
         "close_code",
         "close_reason",
         "closing",
@@ -69,12 +91,14 @@ class Connection:
         self.id = connection_id
         self.user_id = user_id
         self._send = send
-        self._transport = transport_of(send)
-        size = getattr(self._transport, "get_write_buffer_size", None)
-        self._buffer_size = size if callable(size) else None
+        raw = _raw_endpoint(send)
+        self._raw = raw is not None
+        self._transport: Any = raw[0] if raw is not None else None
+        self._ws: Any = raw[1] if raw is not None else None
         self._queue: deque[tuple[str, str, float] | _Close] = deque()
         self._wakeup = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
+        self._sampled = 0
         self.max_queue = max_queue
         self.max_buffer_bytes = max_buffer_bytes
         self.closing = False
@@ -93,31 +117,66 @@ class Connection:
     def start(self) -> None:
         self._writer = asyncio.create_task(self._run_writer(), name=f"ws-writer-{self.id}")
 
+    @property
+    def direct(self) -> bool:
+        return self._raw
+
     def backlog(self) -> int:
+        """Frames (fallback) or bytes (fast path) waiting to reach the peer."""
+        if self._raw:
+            return int(self._transport.get_write_buffer_size())
         return len(self._queue)
 
-    def enqueue(self, frame: str, *, persistent: bool, hub: str = GATEWAY_HUB, published_at: float = 0.0) -> bool:
-        """Queue a frame; False if it was not accepted (and the drop is counted)."""
+    def enqueue(
+        self,
+        frame: str,
+        *,
+        persistent: bool,
+        hub: str = GATEWAY_HUB,
+        published_at: float = 0.0,
+        wire: bytes | None = None,
+        count: bool = True,
+    ) -> bool:
+        """Send or queue one frame; False if it was not accepted (and the drop is counted).
+
+        A fanout passes `count=False` and counts its direct sends once, not once per recipient.
+        """
         if self.closing:
             WS_DROPS.labels(hub, "closed").inc()
             return False
-        over = len(self._queue) >= self.max_queue or (
-            self._buffer_size is not None and self._buffer_size() > self.max_buffer_bytes
-        )
-        if over:
-            if persistent:
-                WS_DROPS.labels(hub, "slow_consumer").inc()
-                self.close(CloseCode.SLOW_OR_SILENT, "slow consumer: reconnect and resume")
-            else:
-                WS_DROPS.labels(hub, "queue_full").inc()
-            return False
+        if self._raw:
+            if self._ws.state is not State.OPEN:
+                self.closing = True
+                WS_DROPS.labels(hub, "closed").inc()
+                return False
+            buffered = self._transport.get_write_buffer_size()
+            self._sampled += 1
+            if self._sampled >= _SAMPLE_EVERY:
+                self._sampled = 0
+                WS_QUEUE_UTILIZATION.observe(min(1.0, buffered / self.max_buffer_bytes))
+            if buffered > self.max_buffer_bytes:
+                return self._over(persistent, hub)
+            self._transport.write(wire if wire is not None else wire_frame(frame))
+            if count:
+                WS_SENT.labels(hub).inc()
+            return True
+        if len(self._queue) >= self.max_queue:
+            return self._over(persistent, hub)
         self._queue.append((frame, hub, published_at))
         if not self._wakeup.is_set():
             self._wakeup.set()
         return True
 
+    def _over(self, persistent: bool, hub: str) -> bool:
+        if persistent:
+            WS_DROPS.labels(hub, "slow_consumer").inc()
+            self.close(CloseCode.SLOW_OR_SILENT, "slow consumer: reconnect and resume")
+        else:
+            WS_DROPS.labels(hub, "queue_full").inc()
+        return False
+
     def close(self, code: int, reason: str) -> None:
-        """Ask the writer to close the socket after discarding what is still queued."""
+        """Close the socket after discarding what is still queued (the writer sends the close frame)."""
         if self.closing:
             return
         self.closing = True
@@ -159,8 +218,7 @@ class Connection:
                     frame, hub, published_at = item
                     await send({"type": "websocket.send", "text": frame})
                     sent[hub] = sent.get(hub, 0) + 1
-                    if published_at > latest:
-                        latest = published_at
+                    latest = max(latest, published_at)
                 if latest:
                     WS_DELIVERY.observe(max(0.0, time.time() - latest))
                 for hub, count in sent.items():

@@ -17,10 +17,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, Text, select
+from sqlalchemy import BigInteger, String, Text, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.core.clock import utcnow
@@ -46,18 +46,21 @@ class LoggedEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-async def append_event(session: AsyncSession, topic: str, type_: str, data: Any) -> Event:
+async def append_event(session: AsyncSession | AsyncConnection, topic: str, type_: str, data: Any) -> Event:
     """Log a persistent event in the caller's transaction; publish the result after commit."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    dialect = session.get_bind().dialect.name if isinstance(session, AsyncSession) else session.dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = (
-        insert(TopicCounter)
+        upsert(TopicCounter)
         .values(topic=topic, last_seq=1)
         .on_conflict_do_update(index_elements=[TopicCounter.topic], set_={"last_seq": TopicCounter.last_seq + 1})
         .returning(TopicCounter.last_seq)
     )
     seq = int((await session.execute(stmt)).scalar_one())
     event = make_event(topic, type_, data, seq)
-    session.add(LoggedEvent(topic=topic, seq=seq, type=type_, frame=event.frame, created_at=utcnow()))
+    await session.execute(
+        insert(LoggedEvent).values(topic=topic, seq=seq, type=type_, frame=event.frame, created_at=utcnow())
+    )
     return event
 
 

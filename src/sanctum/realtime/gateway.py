@@ -24,8 +24,15 @@ from starlette.types import Receive, Scope, Send
 from sanctum.broker.base import Broker
 from sanctum.db.database import Database
 from sanctum.observability.logging import get_logger
-from sanctum.observability.metrics import REALTIME_GAP_FILLS, WS_ACTIVE, WS_CONNECTIONS, WS_RECEIVED
-from sanctum.realtime.connection import GATEWAY_HUB, Connection
+from sanctum.observability.metrics import (
+    REALTIME_GAP_FILLS,
+    WS_ACTIVE,
+    WS_CONNECTIONS,
+    WS_DELIVERY,
+    WS_RECEIVED,
+    WS_SENT,
+)
+from sanctum.realtime.connection import GATEWAY_HUB, Connection, wire_frame
 from sanctum.realtime.eventlog import append_event, last_seq, read_events
 from sanctum.realtime.hub import HubRegistry, Sender
 from sanctum.realtime.presence import ConnectionRegistry
@@ -128,8 +135,8 @@ class Gateway:
 
     async def publish_persistent(self, topic: str, type_: str, data: Any) -> Event:
         """Log and publish an event that is not part of a larger change."""
-        async with self.db.writer() as session:
-            event = await append_event(session, topic, type_, data)
+        async with self.db.writer_engine.begin() as conn:
+            event = await append_event(conn, topic, type_, data)
         await self.publish(event)
         return event
 
@@ -201,9 +208,19 @@ class Gateway:
 
     @staticmethod
     def _fanout(state: TopicState, event: Event) -> None:
+        """Encode once, then hand the same bytes to every subscriber."""
+        if not state.subscribers:
+            return
         frame, persistent, hub, published_at = event.frame, event.seq is not None, state.hub, event.published_at
+        wire = wire_frame(frame)
+        direct = 0
         for conn in state.subscribers:
-            conn.enqueue(frame, persistent=persistent, hub=hub, published_at=published_at)
+            if conn.enqueue(frame, persistent=persistent, hub=hub, published_at=published_at, wire=wire, count=False):
+                direct += conn.direct
+        if direct:
+            WS_SENT.labels(hub).inc(direct)
+            if published_at:
+                WS_DELIVERY.observe(max(0.0, time.time() - published_at))
 
     def _maybe_forget(self, state: TopicState) -> None:
         if not state.subscribers and state.pending == 0 and self.topics.get(state.name) is state:

@@ -260,6 +260,11 @@ class AccountService:
                 raise NotFound("No such session.", code="SESSION_NOT_FOUND")
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
 
+    async def is_admin(self, user_id: uuid.UUID) -> bool:
+        async with self._db.reader() as db:
+            user = await self._repo.user_by_id(db, user_id)
+        return user is not None and user.is_admin
+
     async def issue_ws_ticket(self, actor: Actor) -> WsTicket:
         try:
             ticket = await self._tickets.issue(actor.id)
