@@ -15,6 +15,16 @@ class AccountRepository:
     async def user_by_id(self, db: AsyncSession, user_id: uuid.UUID) -> User | None:
         return await db.get(User, user_id)
 
+    async def users_by_ids(self, db: AsyncSession, user_ids: list[uuid.UUID]) -> list[User]:
+        if not user_ids:
+            return []
+        return list((await db.execute(select(User).where(User.id.in_(user_ids)))).scalars())
+
+    async def users_by_usernames(self, db: AsyncSession, usernames: list[str]) -> list[User]:
+        if not usernames:
+            return []
+        return list((await db.execute(select(User).where(User.username.in_(usernames)))).scalars())
+
     async def user_by_username(self, db: AsyncSession, username: str) -> User | None:
         return (await db.execute(select(User).where(User.username == username))).scalar_one_or_none()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -273,6 +274,17 @@ class AccountService:
         return WsTicket(ticket=ticket, expires_in=self._tickets.ttl_seconds)
 
     # -- profiles ---------------------------------------------------------------------------
+
+    async def public_users(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PublicUser]:
+        """Public profiles by id, for other domains (missing ids are deleted users)."""
+        async with self._db.reader() as db:
+            users = await self._repo.users_by_ids(db, list(set(user_ids)))
+        return {u.id: to_public(u) for u in users}
+
+    async def public_users_by_username(self, usernames: Iterable[str]) -> dict[str, PublicUser]:
+        async with self._db.reader() as db:
+            users = await self._repo.users_by_usernames(db, list({n.lower() for n in usernames}))
+        return {u.username: to_public(u) for u in users}
 
     async def public_profile(self, username: str) -> PublicUser:
         async with self._db.reader() as db:
