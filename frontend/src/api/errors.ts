@@ -1,0 +1,141 @@
+import type { components } from './generated/schema';
+
+export type ErrorBody = components['schemas']['ErrorBody'];
+
+/**
+ * Every failed call, as one type: the backend's error envelope
+ * (`{"error": {"code", "message", "fields"?, "request_id"}}`) plus the HTTP status and, on 429,
+ * the seconds to wait. Network failures get status 0 and code `NETWORK_ERROR`.
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: Record<string, string>;
+  readonly requestId: string | null;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    fields?: Record<string, string> | null;
+    requestId?: string | null;
+    retryAfterSeconds?: number | null;
+  }) {
+    super(init.message);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.fields = init.fields ?? {};
+    this.requestId = init.requestId ?? null;
+    this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+  }
+
+  /** The message a person should read, with the wait spelled out for rate limits. */
+  get userMessage(): string {
+    if (this.status === 429) {
+      const wait = this.retryAfterSeconds;
+      if (wait !== null && wait > 0) {
+        return `Too many attempts. Try again in ${formatWait(wait)}.`;
+      }
+      return 'Too many attempts. Try again in a moment.';
+    }
+    return this.message;
+  }
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const body = (value as { error: unknown }).error;
+  return typeof body === 'object' && body !== null && 'code' in body && 'message' in body;
+}
+
+const FALLBACK_MESSAGES: Record<number, string> = {
+  401: 'Please log in again.',
+  403: 'You are not allowed to do that.',
+  404: 'Not found.',
+  429: 'Too many attempts. Try again in a moment.',
+};
+
+/** Builds an ApiError from an openapi-fetch failure (`error` is the parsed body, if any). */
+export function toApiError(error: unknown, response: Response): ApiError {
+  const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'));
+  if (isErrorEnvelope(error)) {
+    return new ApiError({
+      status: response.status,
+      code: error.error.code,
+      message: error.error.message,
+      fields: error.error.fields ?? null,
+      requestId: error.error.request_id,
+      retryAfterSeconds,
+    });
+  }
+  return new ApiError({
+    status: response.status,
+    code: `HTTP_${response.status}`,
+    message: FALLBACK_MESSAGES[response.status] ?? `The server answered ${response.status}. Please try again.`,
+    requestId: response.headers.get('X-Request-ID'),
+    retryAfterSeconds,
+  });
+}
+
+export function networkError(cause: unknown): ApiError {
+  const error = new ApiError({
+    status: 0,
+    code: 'NETWORK_ERROR',
+    message: 'Cannot reach Sanctum. Check your connection and try again.',
+  });
+  (error as { cause?: unknown }).cause = cause;
+  return error;
+}
+
+/** Any thrown value as something to show a person. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.userMessage;
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong. Please try again.';
+}
+
+export interface FormErrors<F extends string> {
+  fields: Partial<Record<F, string>>;
+  /** What to show above the form: the message, plus any field the form has no input for. */
+  message: string | null;
+}
+
+/** Splits an error into per-input messages for the inputs a form has, and one message for the rest. */
+export function formErrors<F extends string>(error: unknown, inputs: readonly F[]): FormErrors<F> {
+  if (!(error instanceof ApiError)) return { fields: {}, message: messageOf(error) };
+  const fields: Partial<Record<F, string>> = {};
+  const others: string[] = [];
+  for (const [name, problem] of Object.entries(error.fields)) {
+    if ((inputs as readonly string[]).includes(name)) fields[name as F] = sentence(problem);
+    else others.push(`${name}: ${problem}`);
+  }
+  const matched = Object.keys(fields).length > 0;
+  const message = matched && others.length === 0 ? null : [error.userMessage, ...others].join(' ');
+  return { fields, message };
+}
+
+/** "field required" -> "Field required." so server messages read well under an input. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return trimmed;
+  const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}

@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
+
+import { Badge, Icon } from '../components/ui';
+import { NAV } from './nav';
+import { UserMenu } from './UserMenu';
+
+/** The signed-in frame: top bar, side navigation (a drawer on narrow screens), and the page. */
+export function AppLayout() {
+  const [navOpen, setNavOpen] = useState(false);
+  const location = useLocation();
+
+  // A tap on a link in the drawer navigates; the drawer should not stay over the new page.
+  useEffect(() => setNavOpen(false), [location.pathname]);
+
+  useEffect(() => {
+    if (!navOpen) return;
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setNavOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navOpen]);
+
+  return (
+    <div className="shell" data-nav-open={navOpen || undefined}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button
+          type="button"
+          className="topbar__menu icon-button"
+          aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+          aria-expanded={navOpen}
+          aria-controls="side-nav"
+          onClick={() => setNavOpen((o) => !o)}
+        >
+          <Icon name={navOpen ? 'close' : 'menu'} />
+        </button>
+        <Link to="/" className="brand" aria-label="Sanctum home">
+          <span className="brand-mark" aria-hidden="true">
+            <Icon name="shield" size={18} />
+          </span>
+          <span className="brand-name">Sanctum</span>
+        </Link>
+        <div className="topbar__spacer" />
+        <UserMenu />
+      </header>
+      <nav id="side-nav" className="sidenav" aria-label="Main">
+        <ul>
+          {NAV.map((entry) => (
+            <li key={entry.to}>
+              {entry.ready ? (
+                <NavLink to={entry.to} end={entry.to === '/'} className="sidenav__item">
+                  <Icon name={entry.icon} />
+                  <span>{entry.label}</span>
+                </NavLink>
+              ) : (
+                <span className="sidenav__item sidenav__item--disabled" aria-disabled="true" title="Coming soon">
+                  <Icon name={entry.icon} />
+                  <span>{entry.label}</span>
+                  <Badge>Soon</Badge>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+        <ul className="sidenav__secondary">
+          <li>
+            <NavLink to="/settings/profile" className="sidenav__item">
+              <Icon name="edit" />
+              <span>Edit profile</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/sessions" className="sidenav__item">
+              <Icon name="devices" />
+              <span>Sessions</span>
+            </NavLink>
+          </li>
+        </ul>
+      </nav>
+      <div className="scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
+      <main id="main" className="main" tabIndex={-1}>
+        <div className="main__inner">
+          <Outlet />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+import type { IconName } from '../components/ui';
+
+export interface NavEntry {
+  to: string;
+  label: string;
+  icon: IconName;
+  /** Areas not built yet are listed, marked "Soon", and not clickable. */
+  ready: boolean;
+}
+
+export const NAV: readonly NavEntry[] = [
+  { to: '/', label: 'Home', icon: 'home', ready: true },
+  { to: '/chat', label: 'Chat', icon: 'chat', ready: false },
+  { to: '/sanctums', label: 'Sanctums', icon: 'sanctums', ready: false },
+  { to: '/games', label: 'Games', icon: 'games', ready: false },
+  { to: '/friends', label: 'Friends', icon: 'friends', ready: false },
+];

@@ -1,0 +1,10 @@
+export { Alert } from './Alert';
+export { Avatar } from './Avatar';
+export { Badge } from './Badge';
+export { Button, ButtonLink } from './Button';
+export { Card } from './Card';
+export { Field, type ControlProps } from './Field';
+export { Icon, type IconName } from './Icon';
+export { Input, Textarea } from './Input';
+export { PageHeader } from './PageHeader';
+export { Spinner } from './Spinner';

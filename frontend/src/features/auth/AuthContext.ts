@@ -1,0 +1,32 @@
+import { createContext, useContext } from 'react';
+
+import type { Me, RegisterRequest } from './api';
+
+/** Why the person is signed out, to tell them on the login page. */
+export type SignedOutNotice = 'expired' | 'signed-out' | 'everywhere' | 'deleted';
+
+export type AuthStatus =
+  | { status: 'restoring' }
+  | { status: 'unreachable' }
+  | { status: 'signed-out'; notice: SignedOutNotice | null }
+  | { status: 'signed-in' };
+
+export interface AuthContextValue {
+  state: AuthStatus;
+  signIn(login: string, password: string): Promise<Me>;
+  register(data: RegisterRequest): Promise<Me>;
+  signOut(): Promise<void>;
+  /** Ends every session of the account, this one included. Resolves to how many were ended. */
+  signOutEverywhere(): Promise<number>;
+  /** The account is gone: forget everything locally. */
+  forget(notice: SignedOutNotice): void;
+  retryRestore(): void;
+}
+
+export const AuthContext = createContext<AuthContextValue | null>(null);
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}

@@ -1,0 +1,80 @@
+import { useParams } from 'react-router';
+
+import { ApiError } from '../../api/errors';
+import { Alert, Avatar, Badge, ButtonLink, Card, Icon, Spinner } from '../../components/ui';
+import { formatDate } from '../../lib/format';
+import { useMe } from '../auth/useMe';
+import { useUser } from './api';
+
+const USERNAME = /^[A-Za-z0-9_]{3,32}$/;
+
+export function ProfilePage() {
+  const { username = '' } = useParams();
+  const valid = USERNAME.test(username);
+  if (!valid) return <NotFoundCard username={username} />;
+  return <Profile username={username} />;
+}
+
+function NotFoundCard({ username }: { username: string }) {
+  return (
+    <Card className="empty">
+      <Icon name="user" size={32} />
+      <h1 className="empty__title">No one here</h1>
+      <p className="empty__text">There is no user called @{username}.</p>
+      <ButtonLink to="/" variant="secondary">
+        Back home
+      </ButtonLink>
+    </Card>
+  );
+}
+
+function Profile({ username }: { username: string }) {
+  const user = useUser(username);
+  const me = useMe();
+
+  if (user.isPending) {
+    return (
+      <div className="center-pad">
+        <Spinner label="Loading profile" />
+      </div>
+    );
+  }
+  if (user.isError) {
+    if (user.error instanceof ApiError && user.error.status === 404) return <NotFoundCard username={username} />;
+    return <Alert tone="error">{user.error.message}</Alert>;
+  }
+
+  const profile = user.data;
+  const isMe = me.data?.id === profile.id;
+  return (
+    <article className="profile">
+      <div className="profile__banner" aria-hidden="true" />
+      <div className="profile__head">
+        <Avatar name={profile.display_name || profile.username} src={profile.avatar_url} size="xl" />
+        {isMe && (
+          <ButtonLink to="/settings/profile" variant="secondary" icon={<Icon name="edit" size={16} />} className="profile__edit">
+            Edit profile
+          </ButtonLink>
+        )}
+      </div>
+      <div className="profile__names">
+        <h1 className="profile__display-name">{profile.display_name}</h1>
+        <p className="profile__username">
+          @{profile.username} {isMe && <Badge tone="accent">You</Badge>}
+        </p>
+      </div>
+      <Card title="About">
+        {profile.bio ? (
+          <p className="profile__bio" data-testid="profile-bio">
+            {profile.bio}
+          </p>
+        ) : (
+          <p className="muted">{isMe ? 'You have not written a bio yet.' : 'No bio yet.'}</p>
+        )}
+        <p className="profile__meta">
+          <Icon name="calendar" size={16} /> Joined {formatDate(profile.created_at)}
+        </p>
+      </Card>
+    </article>
+  );
+}
