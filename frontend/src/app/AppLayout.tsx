@@ -1,12 +1,43 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 
 import { Badge, Icon } from '../components/ui';
+import { useMe } from '../features/auth/useMe';
+import { ConnectionStatus, RealtimeProvider, userTopic, useTopic } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
 
-/** The signed-in frame: top bar, side navigation (a drawer on narrow screens), and the page. */
+/**
+ * The signed-in frame: top bar, side navigation (a drawer on narrow screens), and the page. It also
+ * holds the tab's realtime connection, which therefore runs exactly while someone is signed in.
+ */
 export function AppLayout() {
+  return (
+    <RealtimeProvider>
+      <AccountTopic />
+      <Shell />
+    </RealtimeProvider>
+  );
+}
+
+/**
+ * Holds the account's own topic (`user:{id}`) for as long as the person is signed in, so its seq is
+ * tracked and a reconnect resumes it. Notifications will be handled here when they are published.
+ */
+function AccountTopic() {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  useTopic(me.data ? userTopic(me.data.id) : null, () => undefined, {
+    // Too much was missed to replay: whatever the account's events would have changed is stale.
+    onError: (error) => {
+      if (error.code === 'RESYNC_REQUIRED') void queryClient.invalidateQueries();
+    },
+  });
+  return null;
+}
+
+function Shell() {
   const [navOpen, setNavOpen] = useState(false);
   const location = useLocation();
 
@@ -43,6 +74,7 @@ export function AppLayout() {
           <span className="brand-name">Sanctum</span>
         </Link>
         <div className="topbar__spacer" />
+        <ConnectionStatus />
         <UserMenu />
       </header>
       <nav id="side-nav" className="sidenav" aria-label="Main">

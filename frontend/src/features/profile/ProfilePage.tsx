@@ -3,6 +3,7 @@ import { useParams } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { Alert, Avatar, Badge, ButtonLink, Card, Icon, Spinner } from '../../components/ui';
 import { formatDate } from '../../lib/format';
+import { usePresence, type PresenceView } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
 import { useUser } from './api';
 
@@ -31,6 +32,7 @@ function NotFoundCard({ username }: { username: string }) {
 function Profile({ username }: { username: string }) {
   const user = useUser(username);
   const me = useMe();
+  const presence = usePresence(user.data?.id);
 
   if (user.isPending) {
     return (
@@ -50,7 +52,10 @@ function Profile({ username }: { username: string }) {
     <article className="profile">
       <div className="profile__banner" aria-hidden="true" />
       <div className="profile__head">
-        <Avatar name={profile.display_name || profile.username} src={profile.avatar_url} size="xl" />
+        <span className="profile__avatar">
+          <Avatar name={profile.display_name || profile.username} src={profile.avatar_url} size="xl" />
+          {presence !== 'unknown' && <span className={`presence presence--${presence}`}><span className="presence__dot" aria-hidden="true" /></span>}
+        </span>
         {isMe && (
           <ButtonLink to="/settings/profile" variant="secondary" icon={<Icon name="edit" size={16} />} className="profile__edit">
             Edit profile
@@ -60,7 +65,7 @@ function Profile({ username }: { username: string }) {
       <div className="profile__names">
         <h1 className="profile__display-name">{profile.display_name}</h1>
         <p className="profile__username">
-          @{profile.username} {isMe && <Badge tone="accent">You</Badge>}
+          @{profile.username} {isMe && <Badge tone="accent">You</Badge>} <Presence status={presence} />
         </p>
       </div>
       <Card title="About">
@@ -76,5 +81,16 @@ function Profile({ username }: { username: string }) {
         </p>
       </Card>
     </article>
+  );
+}
+
+/** Online or offline, live from `presence:{user_id}`; nothing while it is not known. */
+function Presence({ status }: { status: PresenceView }) {
+  if (status === 'unknown') return null;
+  return (
+    <span className={`presence presence--${status}`} data-testid="presence" data-status={status}>
+      <span className="presence__dot" aria-hidden="true" />
+      {status === 'online' ? 'Online' : 'Offline'}
+    </span>
   );
 }

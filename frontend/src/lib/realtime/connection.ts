@@ -1,0 +1,510 @@
+// The one realtime connection of a tab, independent of React (react.tsx wraps it).
+//
+// - Every attempt gets a fresh single-use ticket first; a 401 there ends the session (once) and the
+//   connection stops instead of looping.
+// - Reconnects with exponential backoff and jitter (backoff.ts); the sequence starts over only
+//   after a connection stayed healthy for `healthyAfterMs` after the server's `hello`.
+// - Topics are reference counted: one server subscription per topic however many listeners hold
+//   it. After a reconnect every held topic is subscribed again with `since` = the last seq seen,
+//   so the server replays what was missed; an event at or below that seq is a duplicate and dropped.
+// - Answers the server's `ping`, and pings on its own when the server has been silent for longer
+//   than its heartbeat allows, so a half-open socket (a laptop that slept) is noticed.
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import {
+  CloseCode,
+  decodeServerFrame,
+  type ClientMessage,
+  type ControlMessage,
+  type ErrorBody,
+  type HelloMessage,
+  type TopicEvent,
+} from './protocol';
+
+/** What asking for a ticket found. */
+export type TicketOutcome =
+  | { ok: true; ticket: string }
+  /** The session is over: go to login, do not retry. */
+  | { ok: false; reason: 'unauthorized' }
+  /** Anything else (network down, 5xx, 429): retry with backoff. */
+  | { ok: false; reason: 'unavailable'; detail?: string };
+
+export type RealtimeStatus =
+  /** Not started (signed out). */
+  | { state: 'idle' }
+  /** An attempt is under way: fetching a ticket, opening the socket, waiting for `hello`. */
+  | { state: 'connecting'; attempt: number }
+  | { state: 'online'; connectionId: string; userId: string; since: number }
+  /** Lost or refused; the next attempt starts at `retryAt` (ms since the epoch). */
+  | { state: 'offline'; attempt: number; retryAt: number; delayMs: number; reason: string; closeCode: number | null }
+  /** Given up for good: the session is over. */
+  | { state: 'stopped'; reason: 'session-lost' };
+
+export interface TopicHandlers<E extends TopicEvent = TopicEvent> {
+  onEvent(event: E): void;
+  /**
+   * The server refused or could not serve this subscription. `RESYNC_REQUIRED` means more events
+   * were missed than the server replays: reload the topic's state over REST (live events
+   * continue after it; `details.seq` is the topic's current seq).
+   */
+  onError?(error: ErrorBody): void;
+}
+
+/** The part of the browser's WebSocket this client uses, so tests can pass a fake. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+const OPEN = 1;
+/** Our own close code when we drop a socket that stopped answering (4000-4999 is the app range). */
+export const CLIENT_HEARTBEAT_TIMEOUT = 4000;
+const CONNECT_TIMEOUT = 4001;
+
+export interface RealtimeOptions {
+  getTicket(): Promise<TicketOutcome>;
+  /** The ws(s) URL for a ticket. */
+  url(ticket: string): string;
+  /** Called once when a ticket is refused with 401, before the connection stops. */
+  onSessionLost(): void;
+  createSocket?(url: string): WebSocketLike;
+  random?(): number;
+  now?(): number;
+  backoff?: Partial<BackoffOptions>;
+  /** A connection counts as good (and resets the backoff) once it stays up this long after `hello`. */
+  healthyAfterMs?: number;
+  /** An attempt that has no `hello` after this long is dropped and retried. */
+  connectTimeoutMs?: number;
+  /** Delay after a policy close (4403, 1008): at least this retry index of the backoff. */
+  policyAttempt?: number;
+  debug?(message: string, details?: unknown): void;
+}
+
+interface TopicEntry {
+  listeners: Set<TopicHandlers>;
+  /** The highest seq delivered on this topic; `null` until the first `subscribed` or event. */
+  lastSeq: number | null;
+  /** A subscribe went out on the current socket and was not refused. */
+  onSocket: boolean;
+  /** A pending unsubscribe, cancelled if a listener comes back before it runs. */
+  leaving: ReturnType<typeof setTimeout> | null;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+const positive = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+
+export class RealtimeConnection {
+  private readonly opts: Required<Omit<RealtimeOptions, 'backoff'>> & { backoff: BackoffOptions };
+  private running = false;
+  /** Bumped by every attempt and by stop(): callbacks of an older attempt are ignored. */
+  private generation = 0;
+  private socket: WebSocketLike | null = null;
+  private hello: HelloMessage | null = null;
+  /** Consecutive attempts that did not end in a healthy connection. */
+  private failures = 0;
+  private sessionLostSignalled = false;
+  private retryTimer: Timer | null = null;
+  private healthyTimer: Timer | null = null;
+  private connectTimer: Timer | null = null;
+  private silenceTimer: Timer | null = null;
+  private pongTimer: Timer | null = null;
+  private readonly topics = new Map<string, TopicEntry>();
+  private readonly cids = new Map<string, string>();
+  private nextCid = 0;
+  private holds = 0;
+  private releaseTimer: Timer | null = null;
+  private status: RealtimeStatus = { state: 'idle' };
+  private readonly statusListeners = new Set<() => void>();
+  /** Events dropped as duplicates (seq at or below the last one seen), for tests and debugging. */
+  duplicatesDropped = 0;
+
+  constructor(options: RealtimeOptions) {
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    this.opts = {
+      createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+      random: Math.random,
+      now: () => Date.now(),
+      healthyAfterMs: 5_000,
+      connectTimeoutMs: 15_000,
+      policyAttempt: 2,
+      debug: () => undefined,
+      ...(given as RealtimeOptions),
+      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    };
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Starts connecting (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.failures = 0;
+    this.sessionLostSignalled = false;
+    void this.connect();
+  }
+
+  /** Closes the socket and stops retrying. Listeners stay registered; their seqs are forgotten. */
+  stop(): void {
+    this.halt();
+    for (const entry of this.topics.values()) entry.lastSeq = null;
+    this.setStatus({ state: 'idle' });
+  }
+
+  /**
+   * Keeps the connection running while held; the last release stops it one tick later, so a
+   * remount (React StrictMode, a route change) keeps the socket instead of reconnecting.
+   */
+  hold(): () => void {
+    this.holds += 1;
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    this.start();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds -= 1;
+      if (this.holds > 0) return;
+      this.releaseTimer = setTimeout(() => {
+        this.releaseTimer = null;
+        if (this.holds === 0) this.stop();
+      }, 0);
+    };
+  }
+
+  /** Skips the wait of a scheduled retry (e.g. the browser is back online). */
+  retryNow(): void {
+    if (!this.running || this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    void this.connect();
+  }
+
+  getStatus = (): RealtimeStatus => this.status;
+
+  /** For useSyncExternalStore: returns the unsubscribe function. */
+  onStatus = (listener: () => void): (() => void) => {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  };
+
+  private setStatus(status: RealtimeStatus): void {
+    this.status = status;
+    for (const listener of [...this.statusListeners]) listener();
+  }
+
+  private halt(): void {
+    this.running = false;
+    this.generation += 1;
+    this.clearTimers();
+    this.dropSocket(CloseCode.NORMAL, 'client stopped');
+  }
+
+  private clearTimers(): void {
+    for (const timer of [this.retryTimer, this.healthyTimer, this.connectTimer, this.silenceTimer, this.pongTimer]) {
+      if (timer !== null) clearTimeout(timer);
+    }
+    this.retryTimer = this.healthyTimer = this.connectTimer = this.silenceTimer = this.pongTimer = null;
+  }
+
+  /** Detaches and closes the current socket; its late events can no longer reach us. */
+  private dropSocket(code: number, reason: string): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.hello = null;
+    this.cids.clear();
+    for (const entry of this.topics.values()) entry.onSocket = false;
+    if (!socket) return;
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  // ---- connecting -----------------------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    this.retryTimer = null;
+    const generation = ++this.generation;
+    this.setStatus({ state: 'connecting', attempt: this.failures });
+    let outcome: TicketOutcome;
+    try {
+      outcome = await this.opts.getTicket();
+    } catch (error) {
+      outcome = { ok: false, reason: 'unavailable', detail: String(error) };
+    }
+    if (generation !== this.generation || !this.running) return;
+    if (!outcome.ok) {
+      if (outcome.reason === 'unauthorized') {
+        this.loseSession();
+        return;
+      }
+      this.opts.debug('realtime: no ticket', outcome.detail);
+      this.scheduleRetry('ticket unavailable', null);
+      return;
+    }
+    let socket: WebSocketLike;
+    try {
+      socket = this.opts.createSocket(this.opts.url(outcome.ticket));
+    } catch (error) {
+      this.opts.debug('realtime: cannot open a socket', error);
+      this.scheduleRetry('socket error', null);
+      return;
+    }
+    this.socket = socket;
+    socket.onmessage = (event) => {
+      if (generation === this.generation) this.onFrame(event.data);
+    };
+    socket.onclose = (event) => {
+      if (generation === this.generation) this.onClose(event.code, event.reason);
+    };
+    socket.onerror = () => {
+      // A close event always follows; that is where the retry is decided.
+    };
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (generation !== this.generation || this.hello) return;
+      this.dropSocket(CONNECT_TIMEOUT, 'no hello');
+      this.scheduleRetry('connect timeout', null);
+    }, this.opts.connectTimeoutMs);
+  }
+
+  private loseSession(): void {
+    this.halt();
+    for (const entry of this.topics.values()) entry.lastSeq = null;
+    this.setStatus({ state: 'stopped', reason: 'session-lost' });
+    if (this.sessionLostSignalled) return;
+    this.sessionLostSignalled = true;
+    this.opts.onSessionLost();
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.opts.debug('realtime: closed', { code, reason });
+    this.socket = null;
+    this.dropSocket(code, reason);
+    this.clearTimers();
+    if (!this.running) return;
+    if (code === CloseCode.TOO_MANY_CONNECTIONS) {
+      this.scheduleRetry('too many connections', code, { long: true });
+    } else if (code === CloseCode.FORBIDDEN || code === CloseCode.POLICY) {
+      this.scheduleRetry('refused by policy', code, { policy: true });
+    } else {
+      // 4401 (the next attempt gets a new ticket), 4408, 1001, 1006, 1013, ...: back off and resume.
+      this.scheduleRetry(code === CloseCode.BAD_TICKET ? 'ticket refused' : 'connection lost', code);
+    }
+  }
+
+  private scheduleRetry(reason: string, closeCode: number | null, how: { long?: boolean; policy?: boolean } = {}): void {
+    const { backoff, random } = this.opts;
+    let attempt = this.failures;
+    if (how.policy) attempt = Math.max(attempt, this.opts.policyAttempt);
+    let delayMs = backoffDelay(attempt, random, backoff);
+    if (how.long) delayMs = Math.max(delayMs, backoffDelay(Number.MAX_SAFE_INTEGER, random, backoff));
+    this.failures = attempt + 1;
+    this.retryTimer = setTimeout(() => void this.connect(), delayMs);
+    this.setStatus({
+      state: 'offline',
+      attempt: this.failures,
+      retryAt: this.opts.now() + delayMs,
+      delayMs,
+      reason,
+      closeCode,
+    });
+  }
+
+  // ---- frames ---------------------------------------------------------------------------------
+
+  private onFrame(raw: unknown): void {
+    const decoded = decodeServerFrame(raw);
+    if (decoded === null) this.opts.debug('realtime: ignored a frame', raw);
+    else if (decoded.kind === 'event') this.onEvent(decoded.event);
+    else this.onControl(decoded.message);
+    // Any frame shows the server is alive (after `hello`, its heartbeat settings apply).
+    if (this.socket !== null) this.armSilenceTimer();
+  }
+
+  private onControl(message: ControlMessage): void {
+    switch (message.type) {
+      case 'hello':
+        this.onHello(message);
+        return;
+      case 'ping':
+        this.sendNow({ type: 'pong' });
+        return;
+      case 'pong':
+      case 'unsubscribed':
+        return;
+      case 'subscribed': {
+        if (message.cid !== undefined) this.cids.delete(message.cid);
+        const entry = this.topics.get(message.topic);
+        if (!entry) return;
+        // Everything up to `seq` has been replayed (or was before our time): resume from there.
+        if (entry.lastSeq === null || message.seq > entry.lastSeq) entry.lastSeq = message.seq;
+        return;
+      }
+      case 'error': {
+        const fromCid = message.cid !== undefined ? this.cids.get(message.cid) : undefined;
+        if (message.cid !== undefined) this.cids.delete(message.cid);
+        const detailTopic = message.error.details?.topic;
+        const topic = fromCid ?? (typeof detailTopic === 'string' ? detailTopic : undefined);
+        const entry = topic !== undefined ? this.topics.get(topic) : undefined;
+        if (!entry) {
+          this.opts.debug('realtime: server error', message.error);
+          return;
+        }
+        // A refused subscribe leaves nothing to unsubscribe from; RESYNC_REQUIRED still subscribes.
+        if (fromCid !== undefined && message.error.code !== 'RESYNC_REQUIRED') entry.onSocket = false;
+        for (const listener of [...entry.listeners]) {
+          try {
+            listener.onError?.(message.error);
+          } catch (error) {
+            this.opts.debug('realtime: a listener failed', error);
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  private onHello(hello: HelloMessage): void {
+    const generation = this.generation;
+    this.hello = hello;
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.healthyTimer = setTimeout(() => {
+      this.healthyTimer = null;
+      if (generation === this.generation && this.hello) this.failures = 0;
+    }, this.opts.healthyAfterMs);
+    this.setStatus({ state: 'online', connectionId: hello.connection_id, userId: hello.user_id, since: this.opts.now() });
+    for (const [topic, entry] of this.topics) {
+      if (entry.leaving === null) this.sendSubscribe(topic, entry);
+    }
+  }
+
+  private onEvent(event: TopicEvent): void {
+    const entry = this.topics.get(event.topic);
+    if (!entry) return;
+    if (event.seq !== undefined) {
+      if (entry.lastSeq !== null && event.seq <= entry.lastSeq) {
+        this.duplicatesDropped += 1;
+        return;
+      }
+      entry.lastSeq = event.seq;
+    }
+    for (const listener of [...entry.listeners]) {
+      try {
+        listener.onEvent(event);
+      } catch (error) {
+        this.opts.debug('realtime: a listener failed', error);
+      }
+    }
+  }
+
+  /** Restarts the wait for the next frame; a server silent for longer than its heartbeat is pinged. */
+  private armSilenceTimer(): void {
+    if (this.silenceTimer !== null) clearTimeout(this.silenceTimer);
+    if (this.pongTimer !== null) clearTimeout(this.pongTimer);
+    this.silenceTimer = this.pongTimer = null;
+    const heartbeat = this.hello?.heartbeat;
+    const interval = positive(heartbeat?.interval, 30);
+    const timeout = positive(heartbeat?.timeout, 10);
+    const generation = this.generation;
+    this.silenceTimer = setTimeout(
+      () => {
+        this.silenceTimer = null;
+        if (generation !== this.generation || !this.sendNow({ type: 'ping' })) return;
+        this.pongTimer = setTimeout(() => {
+          this.pongTimer = null;
+          if (generation !== this.generation || !this.running) return;
+          this.dropSocket(CLIENT_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+          this.clearTimers();
+          this.scheduleRetry('server stopped answering', CLIENT_HEARTBEAT_TIMEOUT);
+        }, timeout * 1000);
+      },
+      (interval + timeout) * 1000,
+    );
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  /** Whether the socket is open and greeted, so messages can go out. */
+  get online(): boolean {
+    return this.socket !== null && this.hello !== null && this.socket.readyState === OPEN;
+  }
+
+  /** Sends a message now if online; returns whether it went out. Hub messages go through here. */
+  send(message: ClientMessage | { type: string; topic?: string; [field: string]: unknown }): boolean {
+    return this.sendNow(message);
+  }
+
+  private sendNow(message: object): boolean {
+    if (!this.online || !this.socket) return false;
+    try {
+      this.socket.send(JSON.stringify(message));
+      return true;
+    } catch (error) {
+      this.opts.debug('realtime: send failed', error);
+      return false;
+    }
+  }
+
+  private sendSubscribe(topic: string, entry: TopicEntry): void {
+    if (!this.online) return;
+    const cid = `s${++this.nextCid}`;
+    this.cids.set(cid, topic);
+    entry.onSocket = true;
+    this.sendNow(entry.lastSeq === null ? { type: 'subscribe', topic, cid } : { type: 'subscribe', topic, since: entry.lastSeq, cid });
+  }
+
+  // ---- topics ---------------------------------------------------------------------------------
+
+  /**
+   * Listens to a topic; returns the function that stops listening. The first listener subscribes
+   * on the server (now, or as soon as the connection is up); the last one leaving unsubscribes.
+   */
+  subscribe<E extends TopicEvent = TopicEvent>(topic: string, handlers: TopicHandlers<E>): () => void {
+    const listener = handlers as unknown as TopicHandlers;
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      entry = { listeners: new Set(), lastSeq: null, onSocket: false, leaving: null };
+      this.topics.set(topic, entry);
+      entry.listeners.add(listener);
+      this.sendSubscribe(topic, entry);
+    } else {
+      entry.listeners.add(listener);
+      if (entry.leaving !== null) {
+        // Left and came back at once (React StrictMode, a re-render): keep the server subscription.
+        clearTimeout(entry.leaving);
+        entry.leaving = null;
+      }
+    }
+    const held = entry;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      held.listeners.delete(listener);
+      if (held.listeners.size > 0 || held.leaving !== null) return;
+      held.leaving = setTimeout(() => {
+        held.leaving = null;
+        if (held.listeners.size > 0 || this.topics.get(topic) !== held) return;
+        this.topics.delete(topic);
+        if (held.onSocket) this.sendNow({ type: 'unsubscribe', topic });
+      }, 0);
+    };
+  }
+
+  /** Topics held right now, with the last seq seen on each (for debugging and tests). */
+  heldTopics(): Map<string, number | null> {
+    return new Map([...this.topics].map(([topic, entry]) => [topic, entry.lastSeq]));
+  }
+}
