@@ -14,12 +14,12 @@ from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import health_router
 from sanctum.api.middleware import RequestContextMiddleware
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
+from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.accounts.service import AccountService
-from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
