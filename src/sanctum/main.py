@@ -14,12 +14,18 @@ from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import health_router
 from sanctum.api.middleware import RequestContextMiddleware
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
+from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.announcements.hub import SystemHub
+from sanctum.domains.chat import routes as chat_routes
+from sanctum.domains.chat.access import ChatCaches, RoomAccess
+from sanctum.domains.chat.hub import ChatHub
+from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.service import RoomService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
@@ -77,10 +83,16 @@ def create_app(settings: Settings) -> FastAPI:
         timedelta(days=settings.auth.refresh_token_ttl_days),
         tickets,
     )
+    cache: Cache = RedisCache(redis) if redis is not None else MemoryCache()
     hubs = HubRegistry()
+    gateway = Gateway(rt, db, broker, tickets, registry, hubs)
+    chat_caches = ChatCaches(cache)
+    room_access = RoomAccess(db, chat_caches)
+    messages = MessageService(db, room_access, chat_caches, accounts, gateway)
+    rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway)
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
-    gateway = Gateway(rt, db, broker, tickets, registry, hubs)
+    hubs.register(ChatHub(room_access, messages, accounts))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -110,6 +122,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.limiter = limiter
     app.state.gateway = gateway
     app.state.accounts = accounts
+    app.state.cache = cache
+    app.state.rooms = rooms
+    app.state.messages = messages
 
     install_error_handlers(app, development=settings.is_development)
     app.add_middleware(
@@ -126,6 +141,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)
     app.include_router(accounts_routes.realtime)
+    app.include_router(chat_routes.me)
+    app.include_router(chat_routes.rooms)
+    app.include_router(chat_routes.messages)
+    app.include_router(chat_routes.dms)
     mount_web(app, settings.web_dist)
     return app
 

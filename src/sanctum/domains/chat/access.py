@@ -1,0 +1,130 @@
+"""Loading and authorizing rooms, and the chat caches.
+
+Caches (cache-aside, TTL = the stale bound if an invalidation is lost, e.g. while Redis is down):
+
+| cache | key | TTL | invalidated by |
+| --- | --- | --- | --- |
+| room metadata | room:{id} | 10 min | rename/topic/description, join, leave (member count) |
+| public directory | directory:v{n}:{query}:{cursor} | 2 min | version bump on public room create, update, join, leave |
+| a user's room list | myrooms:{user} | 2 min | delete for every member on message create/delete, join/leave; own read |
+| newest history page | history:{room}:v{n}:{limit} | 2 min | per-room version bump on any message, reaction or edit |
+
+Membership is never cached: losing access takes effect on the next request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from sanctum.cache import Cache, CachedJson
+from sanctum.core.errors import Forbidden, NotFound
+from sanctum.db.database import Database
+from sanctum.domains.chat.models import Room, RoomMember
+from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.schemas import MessagePage, MyRooms, RoomDirectory
+
+MODERATOR_ROLES = frozenset({"owner", "moderator"})
+
+
+class RoomRecord(BaseModel):
+    """What is cached of a room: everything but its activity time."""
+
+    id: uuid.UUID
+    kind: str
+    name: str
+    topic: str
+    description: str
+    sanctum_id: uuid.UUID | None
+    member_count: int
+    created_at: datetime
+    dm_user_ids: list[uuid.UUID] = []
+
+    @classmethod
+    def of(cls, room: Room, dm_user_ids: list[uuid.UUID] | None = None) -> RoomRecord:
+        return cls(
+            id=room.id,
+            kind=room.kind,
+            name=room.name,
+            topic=room.topic,
+            description=room.description,
+            sanctum_id=room.sanctum_id,
+            member_count=room.member_count,
+            created_at=room.created_at,
+            dm_user_ids=dm_user_ids or [],
+        )
+
+
+class ChatCaches:
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.room = CachedJson(cache, "room", RoomRecord, 600)
+        self.directory = CachedJson(cache, "directory", RoomDirectory, 120)
+        self.my_rooms = CachedJson(cache, "myrooms", MyRooms, 120)
+        self.history = CachedJson(cache, "history", MessagePage, 120)
+
+    async def history_version(self, room_id: uuid.UUID) -> int:
+        return await self.cache.get_version(f"history:{room_id}")
+
+    async def bump_history(self, room_id: uuid.UUID) -> None:
+        await self.cache.bump_version(f"history:{room_id}")
+
+    async def directory_version(self) -> int:
+        return await self.cache.get_version("directory")
+
+    async def bump_directory(self) -> None:
+        await self.cache.bump_version("directory")
+
+    async def forget_room(self, room_id: uuid.UUID) -> None:
+        await self.room.invalidate(self.room.key(room_id))
+
+    async def forget_room_lists(self, user_ids: list[uuid.UUID]) -> None:
+        await self.my_rooms.invalidate(*(self.my_rooms.key(u) for u in user_ids))
+
+
+class RoomAccess:
+    """`access_room(actor, id)`: load a room and decide what the caller may do with it."""
+
+    def __init__(self, db: Database, caches: ChatCaches) -> None:
+        self._db = db
+        self._caches = caches
+        self._repo = ChatRepository()
+
+    async def record(self, room_id: uuid.UUID) -> RoomRecord | None:
+        async def load() -> RoomRecord:
+            async with self._db.reader() as db:
+                room = await self._repo.room(db, room_id)
+                if room is None:
+                    raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                dm_users = await self._repo.member_ids(db, room_id) if room.kind == "dm" else None
+            return RoomRecord.of(room, dm_users)
+
+        try:
+            return await self._caches.room.get_or_load(self._caches.room.key(room_id), load)
+        except NotFound:
+            return None
+
+    async def member(self, room_id: uuid.UUID, user_id: uuid.UUID) -> RoomMember | None:
+        async with self._db.reader() as db:
+            return await self._repo.member(db, room_id, user_id)
+
+    async def visible(self, user_id: uuid.UUID, room_id: uuid.UUID) -> tuple[RoomRecord, RoomMember | None]:
+        """The room if the caller may see it (public, or a member); 404 otherwise, revealing nothing."""
+        record = await self.record(room_id)
+        if record is None:
+            raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+        member = await self.member(room_id, user_id)
+        if member is None and record.kind != "public":
+            raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+        return record, member
+
+    async def as_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> tuple[RoomRecord, RoomMember]:
+        record, member = await self.visible(user_id, room_id)
+        if member is None:
+            raise Forbidden("Join the room first.", code="NOT_A_MEMBER")
+        return record, member
+
+    async def is_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
+        return await self.member(room_id, user_id) is not None

@@ -1,0 +1,33 @@
+"""Realtime events of the chat domain, on topic `room:{id}`.
+
+Persistent (logged with a seq, replayed on resume): message.created, message.updated,
+message.deleted, reaction.added, reaction.removed, receipt.updated, member.joined, member.left,
+room.updated. Ephemeral: typing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+MESSAGE_CREATED = "message.created"
+MESSAGE_UPDATED = "message.updated"
+MESSAGE_DELETED = "message.deleted"
+REACTION_ADDED = "reaction.added"
+REACTION_REMOVED = "reaction.removed"
+RECEIPT_UPDATED = "receipt.updated"
+MEMBER_JOINED = "member.joined"
+MEMBER_LEFT = "member.left"
+ROOM_UPDATED = "room.updated"
+TYPING = "typing"
+MENTION = "mention"  # on the mentioned user's `user:{id}` topic
+
+
+def room_topic(room_id: uuid.UUID) -> str:
+    return f"room:{room_id}"
+
+
+def room_id_of(topic: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(topic.removeprefix("room:"))
+    except ValueError:
+        return None

@@ -1,0 +1,436 @@
+"""Messages: send (idempotent), history, threads, edit, delete, reactions, mentions, read state.
+
+Every change is one unit of work that also appends its realtime event to the room's event log;
+events are published after commit, then caches are invalidated.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sanctum.core.clock import utcnow
+from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
+from sanctum.db.database import Database
+from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.accounts.service import AccountService, Actor, to_public
+from sanctum.domains.chat import events as ev
+from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
+from sanctum.domains.chat.markdown import render, render_plain
+from sanctum.domains.chat.models import Message, Room
+from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.schemas import (
+    MentionPage,
+    MentionRead,
+    MessageCreate,
+    MessagePage,
+    MessageRead,
+    ReactionCount,
+    ReadState,
+    ReceiptState,
+    Thread,
+)
+from sanctum.realtime.eventlog import append_event
+from sanctum.realtime.gateway import Gateway
+from sanctum.realtime.protocol import Event
+
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,32})\b")
+MAX_MENTIONS = 20
+
+
+def mentioned_usernames(body: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for match in MENTION.finditer(body):
+        seen.setdefault(match.group(1).lower(), None)
+    return list(seen)[:MAX_MENTIONS]
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    message: MessageRead
+    created: bool
+
+
+class MessageService:
+    def __init__(
+        self, db: Database, access: RoomAccess, caches: ChatCaches, accounts: AccountService, gateway: Gateway
+    ) -> None:
+        self._db = db
+        self._access = access
+        self._caches = caches
+        self._accounts = accounts
+        self._gateway = gateway
+        self._repo = ChatRepository()
+
+    # -- serialization ------------------------------------------------------------------------
+
+    def _read(
+        self,
+        m: Message,
+        authors: dict[uuid.UUID, PublicUser],
+        reactions: list[tuple[str, int]],
+        mine: set[tuple[int, str]],
+        mentions: list[str],
+    ) -> MessageRead:
+        deleted = m.deleted_at is not None
+        return MessageRead(
+            id=m.id,
+            room_id=m.room_id,
+            kind="system" if m.kind == "system" else "user",
+            author=authors.get(m.author_id) if m.author_id is not None else None,
+            body="" if deleted else m.body,
+            html="" if deleted else m.html,
+            parent_message_id=m.parent_id,
+            reply_count=m.reply_count,
+            last_reply_at=m.last_reply_at,
+            reactions=[] if deleted else [ReactionCount(emoji=e, count=c, me=(m.id, e) in mine) for e, c in reactions],
+            mentions=[] if deleted else mentions,
+            client_id=m.client_id,
+            created_at=m.created_at,
+            edited_at=m.edited_at,
+            deleted=deleted,
+        )
+
+    async def serialize(self, db: AsyncSession, messages: list[Message], viewer: uuid.UUID | None) -> list[MessageRead]:
+        ids = [m.id for m in messages]
+        reactions = await self._repo.reactions(db, ids)
+        mine = await self._repo.my_reactions(db, ids, viewer) if viewer is not None else set()
+        mentioned = await self._repo.mentioned(db, ids)
+        people = {m.author_id for m in messages if m.author_id is not None}
+        people.update(u for users in mentioned.values() for u in users)
+        users = await self._accounts.public_users(people)
+        return [
+            self._read(
+                m,
+                users,
+                reactions.get(m.id, []),
+                mine,
+                [users[u].username for u in mentioned.get(m.id, []) if u in users],
+            )
+            for m in messages
+        ]
+
+    async def _publish(self, events: Iterable[Event]) -> None:
+        for event in events:
+            await self._gateway.publish(event)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    async def send(self, actor: Actor, room_id: uuid.UUID, data: MessageCreate) -> Sent:
+        record, _ = await self._access.as_member(actor.id, room_id)
+        if data.client_id is not None:
+            async with self._db.reader() as db:
+                existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
+                if existing is not None:
+                    return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+        html = render(data.body)
+        usernames = [u for u in mentioned_usernames(data.body) if u != actor.user.username]
+        candidates = await self._accounts.public_users_by_username(usernames) if usernames else {}
+        try:
+            async with self._db.writer() as db:
+                room = await self._repo.room_for_update(db, room_id)
+                if room is None:
+                    raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                mentioned = await self._visible_to(db, record, list(candidates.values()))
+                message, events = await self._insert(
+                    db, room, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
+                )
+        except IntegrityError:
+            # A retry with the same client_id raced the first attempt: return what that one stored.
+            async with self._db.reader() as db:
+                existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id or "")
+                if existing is None:
+                    raise
+                return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+        await self._publish(events)
+        await self._after_message_change(room_id, message.parent_message_id is None)
+        return Sent(message, True)
+
+    async def _visible_to(self, db: AsyncSession, record: RoomRecord, users: list[PublicUser]) -> list[PublicUser]:
+        """Mentions resolve only to people who can see the room."""
+        if record.kind == "public":
+            return users
+        return [u for u in users if await self._repo.member(db, record.id, u.id) is not None]
+
+    async def _insert(
+        self,
+        db: AsyncSession,
+        room: Room,
+        actor: Actor,
+        body: str,
+        html: str,
+        parent_id: int | None,
+        client_id: str | None,
+        mentioned: list[PublicUser],
+    ) -> tuple[MessageRead, list[Event]]:
+        now = utcnow()
+        parent_replies = 0
+        if parent_id is not None:
+            parent = await self._repo.message(db, room.id, parent_id)
+            if parent is None or parent.parent_id is not None or parent.deleted_at is not None:
+                raise ValidationFailed(
+                    "You can only reply to a message of this room that is not itself a reply.",
+                    fields={"parent_message_id": "is not a message you can reply to"},
+                )
+            parent.reply_count += 1
+            parent.last_reply_at = now
+            parent_replies = parent.reply_count
+        message = Message(
+            room_id=room.id,
+            author_id=actor.id,
+            kind="user",
+            body=body,
+            html=html,
+            parent_id=parent_id,
+            client_id=client_id,
+            reply_count=0,
+            created_at=now,
+        )
+        db.add(message)
+        await db.flush()
+        room.last_activity_at = now
+        if parent_id is None:
+            room.last_message_id = message.id
+        await self._repo.add_mentions(db, message.id, room.id, [u.id for u in mentioned], now)
+        read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [u.username for u in mentioned])
+        events = [await append_event(db, ev.room_topic(room.id), ev.MESSAGE_CREATED, read.model_dump(mode="json"))]
+        if parent_id is not None:
+            events.append(
+                await append_event(
+                    db,
+                    ev.room_topic(room.id),
+                    ev.MESSAGE_UPDATED,
+                    {"id": parent_id, "reply_count": parent_replies, "last_reply_at": now.isoformat()},
+                )
+            )
+        for user in mentioned:
+            events.append(
+                await append_event(
+                    db,
+                    f"user:{user.id}",
+                    ev.MENTION,
+                    {"room_id": str(room.id), "message_id": message.id, "by": actor.user.username},
+                )
+            )
+        return read, events
+
+    async def post_system(self, db: AsyncSession, room: Room, actor: Actor, text: str) -> list[Event]:
+        """A system line ("Alice joined the room") inside the caller's unit of work."""
+        now = utcnow()
+        message = Message(
+            room_id=room.id,
+            author_id=actor.id,
+            kind="system",
+            body=text,
+            html=render_plain(text),
+            reply_count=0,
+            created_at=now,
+        )
+        db.add(message)
+        await db.flush()
+        room.last_activity_at = now
+        room.last_message_id = message.id
+        read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [])
+        return [await append_event(db, ev.room_topic(room.id), ev.MESSAGE_CREATED, read.model_dump(mode="json"))]
+
+    async def _after_message_change(self, room_id: uuid.UUID, lists_too: bool = True) -> None:
+        await self._caches.bump_history(room_id)
+        if lists_too:
+            async with self._db.reader() as db:
+                members = await self._repo.member_ids(db, room_id)
+            await self._caches.forget_room_lists(members)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    async def history(
+        self, actor: Actor, room_id: uuid.UUID, before: int | None, after: int | None, limit: int
+    ) -> MessagePage:
+        await self._access.visible(actor.id, room_id)
+        if before is None and after is None:
+            version = await self._caches.history_version(room_id)
+            key = self._caches.history.key(room_id, f"v{version}", limit)
+            page = await self._caches.history.get_or_load(key, lambda: self._page(room_id, None, None, limit, None))
+            return await self._with_my_reactions(page, actor.id)
+        return await self._page(room_id, before, after, limit, actor.id)
+
+    async def _page(
+        self, room_id: uuid.UUID, before: int | None, after: int | None, limit: int, viewer: uuid.UUID | None
+    ) -> MessagePage:
+        async with self._db.reader() as db:
+            if after is not None and before is None:
+                rows = list(reversed(await self._repo.history_after(db, room_id, after, limit + 1)))
+                has_more = len(rows) > limit
+                rows = rows[-limit:] if has_more else rows
+            else:
+                rows = await self._repo.history(db, room_id, before, after, limit + 1)
+                has_more = len(rows) > limit
+                rows = rows[:limit]
+            items = await self.serialize(db, rows, viewer)
+        return MessagePage(items=items, has_more=has_more, next_before=items[-1].id if items and has_more else None)
+
+    async def _with_my_reactions(self, page: MessagePage, viewer: uuid.UUID) -> MessagePage:
+        ids = [m.id for m in page.items if m.reactions]
+        if not ids:
+            return page
+        async with self._db.reader() as db:
+            mine = await self._repo.my_reactions(db, ids, viewer)
+        for message in page.items:
+            for reaction in message.reactions:
+                reaction.me = (message.id, reaction.emoji) in mine
+        return page
+
+    async def thread(self, actor: Actor, room_id: uuid.UUID, message_id: int, after: int | None, limit: int) -> Thread:
+        await self._access.visible(actor.id, room_id)
+        async with self._db.reader() as db:
+            parent = await self._repo.message(db, room_id, message_id)
+            if parent is None or parent.parent_id is not None:
+                raise NotFound("No such thread.", code="MESSAGE_NOT_FOUND")
+            replies = await self._repo.replies(db, message_id, after, limit + 1)
+            has_more = len(replies) > limit
+            replies = replies[:limit]
+            items = await self.serialize(db, [parent, *replies], actor.id)
+        return Thread(
+            parent=items[0], replies=items[1:], has_more=has_more, next_after=replies[-1].id if has_more else None
+        )
+
+    # -- changing -----------------------------------------------------------------------------
+
+    async def edit(self, actor: Actor, room_id: uuid.UUID, message_id: int, body: str) -> MessageRead:
+        await self._access.as_member(actor.id, room_id)
+        html = render(body)
+        async with self._db.writer() as db:
+            message = await self._repo.message(db, room_id, message_id)
+            if message is None or message.deleted_at is not None:
+                raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+            if message.author_id != actor.id or message.kind != "user":
+                raise Forbidden("Only the author can edit a message.", code="NOT_AUTHOR")
+            now = utcnow()
+            if body != message.body:
+                await self._repo.add_edit(db, message.id, message.body, actor.id, now)
+                message.body, message.html, message.edited_at = body, html, now
+            read = (await self.serialize(db, [message], None))[0]
+            event = await append_event(db, ev.room_topic(room_id), ev.MESSAGE_UPDATED, read.model_dump(mode="json"))
+            mine = await self._repo.my_reactions(db, [message.id], actor.id)
+        await self._publish([event])
+        await self._after_message_change(room_id, lists_too=message.parent_id is None)
+        for reaction in read.reactions:
+            reaction.me = (message.id, reaction.emoji) in mine
+        return read
+
+    async def delete(self, actor: Actor, room_id: uuid.UUID, message_id: int) -> None:
+        record, member = await self._access.as_member(actor.id, room_id)
+        async with self._db.writer() as db:
+            message = await self._repo.message(db, room_id, message_id)
+            if message is None or message.deleted_at is not None:
+                raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+            moderator = member.role in MODERATOR_ROLES and record.kind != "dm"
+            if message.author_id != actor.id and not moderator:
+                raise Forbidden("Only the author or a moderator can delete a message.", code="NOT_AUTHOR")
+            message.deleted_at = utcnow()
+            event = await append_event(
+                db,
+                ev.room_topic(room_id),
+                ev.MESSAGE_DELETED,
+                {"id": message.id, "room_id": str(room_id), "parent_message_id": message.parent_id},
+            )
+        await self._publish([event])
+        await self._after_message_change(room_id, lists_too=message.parent_id is None)
+
+    async def react(self, actor: Actor, room_id: uuid.UUID, message_id: int, emoji: str, add: bool) -> MessageRead:
+        await self._access.as_member(actor.id, room_id)
+        events: list[Event] = []
+        async with self._db.writer() as db:
+            message = await self._repo.message(db, room_id, message_id)
+            if message is None or message.deleted_at is not None:
+                raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+            if add:
+                changed = await self._repo.add_reaction(db, message_id, actor.id, emoji, utcnow())
+            else:
+                changed = await self._repo.remove_reaction(db, message_id, actor.id, emoji)
+            if changed:
+                count = await self._repo.reaction_count(db, message_id, emoji)
+                events.append(
+                    await append_event(
+                        db,
+                        ev.room_topic(room_id),
+                        ev.REACTION_ADDED if add else ev.REACTION_REMOVED,
+                        {"message_id": message_id, "emoji": emoji, "user_id": str(actor.id), "count": count},
+                    )
+                )
+            read = (await self.serialize(db, [message], actor.id))[0]
+        await self._publish(events)
+        if events:
+            await self._caches.bump_history(room_id)
+        return read
+
+    # -- read state ---------------------------------------------------------------------------
+
+    async def mark_read(self, actor: Actor, room_id: uuid.UUID, message_id: int) -> ReadState:
+        record, _ = await self._access.as_member(actor.id, room_id)
+        events: list[Event] = []
+        async with self._db.writer() as db:
+            room = await self._repo.room(db, room_id)
+            newest = room.last_message_id if room is not None else None
+            if newest is None or message_id > newest:
+                message = await self._repo.message(db, room_id, message_id)
+                if message is None:
+                    raise ValidationFailed(fields={"message_id": "is not a message of this room"})
+            moved = await self._repo.advance_read(db, room_id, actor.id, message_id, delivered_only=False)
+            current = await self._repo.member(db, room_id, actor.id)
+            assert current is not None
+            await db.refresh(current)
+            if moved and record.kind == "dm":
+                events.append(await self._receipt_event(db, room_id, current.user_id))
+            unread = await self._repo.unread_count(db, room_id, actor.id, current.last_read_message_id)
+        await self._publish(events)
+        if moved:
+            await self._caches.forget_room_lists([actor.id])
+        return ReadState(room_id=room_id, last_read_message_id=current.last_read_message_id, unread_count=unread)
+
+    async def mark_delivered(self, user_id: uuid.UUID, room_id: uuid.UUID, message_id: int) -> bool:
+        """Receipts are DM-only: a recipient's client reports what reached it."""
+        record = await self._access.record(room_id)
+        if record is None or record.kind != "dm" or user_id not in record.dm_user_ids:
+            return False
+        async with self._db.writer() as db:
+            if await self._repo.message(db, room_id, message_id) is None:
+                return False
+            if not await self._repo.advance_read(db, room_id, user_id, message_id, delivered_only=True):
+                return False
+            event = await self._receipt_event(db, room_id, user_id)
+        await self._publish([event])
+        return True
+
+    async def _receipt_event(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> Event:
+        member = await self._repo.member(db, room_id, user_id)
+        assert member is not None
+        await db.refresh(member)
+        state = ReceiptState(
+            user_id=user_id,
+            last_delivered_message_id=member.last_delivered_message_id,
+            last_read_message_id=member.last_read_message_id,
+        )
+        return await append_event(db, ev.room_topic(room_id), ev.RECEIPT_UPDATED, state.model_dump(mode="json"))
+
+    # -- mentions -----------------------------------------------------------------------------
+
+    async def mentions(self, actor: Actor, before: int | None, limit: int) -> MentionPage:
+        async with self._db.reader() as db:
+            pairs = await self._repo.mentions_of(db, actor.id, before, limit + 1)
+            has_more = len(pairs) > limit
+            pairs = pairs[:limit]
+            visible: list[tuple[Message, Room]] = []
+            for message, room in pairs:
+                if room.kind == "public" or await self._repo.member(db, room.id, actor.id) is not None:
+                    visible.append((message, room))
+            reads = await self.serialize(db, [m for m, _ in visible], actor.id)
+        items = [
+            MentionRead(message=read, room_id=room.id, room_name=room.name)
+            for read, (_, room) in zip(reads, visible, strict=True)
+        ]
+        return MentionPage(items=items, next_before=pairs[-1][0].id if has_more else None)

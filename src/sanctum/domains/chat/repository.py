@@ -1,0 +1,273 @@
+"""Every query of the chat domain (SQLAlchemy 2 `select()`); no commits.
+
+The hot paths and their indexes (EXPLAIN plans in docs/chat.md):
+- history: messages (room_id, id), newest first, top-level only;
+- threads: messages (parent_id, id);
+- a user's rooms: room_members (user_id, room_id), then rooms by primary key;
+- unread counts: a capped count over messages (room_id, id) above the member's watermark.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from sanctum.domains.chat.models import Mention, Message, MessageEdit, Reaction, Room, RoomMember
+
+UNREAD_CAP = 100
+
+
+class ChatRepository:
+    # -- rooms and members --------------------------------------------------------------------
+
+    async def room(self, db: AsyncSession, room_id: uuid.UUID) -> Room | None:
+        return await db.get(Room, room_id)
+
+    async def room_for_update(self, db: AsyncSession, room_id: uuid.UUID) -> Room | None:
+        return (await db.execute(select(Room).where(Room.id == room_id).with_for_update())).scalar_one_or_none()
+
+    async def dm_room(self, db: AsyncSession, dm_key: str) -> Room | None:
+        return (await db.execute(select(Room).where(Room.dm_key == dm_key))).scalar_one_or_none()
+
+    async def member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> RoomMember | None:
+        return await db.get(RoomMember, (room_id, user_id))
+
+    async def members(self, db: AsyncSession, room_id: uuid.UUID, limit: int = 1000) -> list[RoomMember]:
+        query = select(RoomMember).where(RoomMember.room_id == room_id).order_by(RoomMember.joined_at).limit(limit)
+        return list((await db.execute(query)).scalars())
+
+    async def member_ids(self, db: AsyncSession, room_id: uuid.UUID) -> list[uuid.UUID]:
+        return list((await db.execute(select(RoomMember.user_id).where(RoomMember.room_id == room_id))).scalars())
+
+    async def remove_member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        result = await db.execute(
+            delete(RoomMember).where(RoomMember.room_id == room_id, RoomMember.user_id == user_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def successor(self, db: AsyncSession, room_id: uuid.UUID) -> RoomMember | None:
+        """Who inherits a room its owner leaves: the longest-standing moderator, else member."""
+        query = (
+            select(RoomMember)
+            .where(RoomMember.room_id == room_id)
+            .order_by((RoomMember.role == "moderator").desc(), RoomMember.joined_at)
+            .limit(1)
+        )
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def directory(self, db: AsyncSession, q: str | None, after: tuple[str, str] | None, limit: int) -> list[Room]:
+        query = select(Room).where(Room.kind == "public")
+        if q:
+            query = query.where(func.lower(Room.name).contains(q.lower(), autoescape=True))
+        if after is not None:
+            name, room_id = after
+            query = query.where(or_(Room.name > name, (Room.name == name) & (Room.id > uuid.UUID(room_id))))
+        query = query.order_by(Room.name, Room.id).limit(limit)
+        return list((await db.execute(query)).scalars())
+
+    async def my_rooms(
+        self, db: AsyncSession, user_id: uuid.UUID, limit: int = 500
+    ) -> list[tuple[Room, RoomMember, Message | None, int]]:
+        unread_rows = (
+            select(literal(1))
+            .where(
+                Message.room_id == RoomMember.room_id,
+                Message.id > RoomMember.last_read_message_id,
+                Message.parent_id.is_(None),
+                Message.deleted_at.is_(None),
+                or_(Message.author_id.is_(None), Message.author_id != user_id),
+            )
+            .limit(UNREAD_CAP)
+            .correlate(RoomMember)
+            .subquery()
+        )
+        unread = select(func.count()).select_from(unread_rows).scalar_subquery()
+        last = aliased(Message)
+        query = (
+            select(Room, RoomMember, last, unread.label("unread"))
+            .join(RoomMember, RoomMember.room_id == Room.id)
+            .outerjoin(last, last.id == Room.last_message_id)
+            .where(RoomMember.user_id == user_id)
+            .order_by(Room.last_activity_at.desc(), Room.id)
+            .limit(limit)
+        )
+        return [(row[0], row[1], row[2], int(row[3])) for row in (await db.execute(query)).all()]
+
+    async def unread_count(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, after: int) -> int:
+        rows = (
+            select(literal(1))
+            .where(
+                Message.room_id == room_id,
+                Message.id > after,
+                Message.parent_id.is_(None),
+                Message.deleted_at.is_(None),
+                or_(Message.author_id.is_(None), Message.author_id != user_id),
+            )
+            .limit(UNREAD_CAP)
+            .subquery()
+        )
+        return int((await db.execute(select(func.count()).select_from(rows))).scalar_one())
+
+    async def advance_read(
+        self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, message_id: int, *, delivered_only: bool
+    ) -> bool:
+        """Move a watermark forward only; false if it was already there."""
+        if delivered_only:
+            result = await db.execute(
+                update(RoomMember)
+                .where(
+                    RoomMember.room_id == room_id,
+                    RoomMember.user_id == user_id,
+                    RoomMember.last_delivered_message_id < message_id,
+                )
+                .values(last_delivered_message_id=message_id)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+        result = await db.execute(
+            update(RoomMember)
+            .where(
+                RoomMember.room_id == room_id,
+                RoomMember.user_id == user_id,
+                RoomMember.last_read_message_id < message_id,
+            )
+            .values(
+                last_read_message_id=message_id,
+                last_delivered_message_id=func.max(RoomMember.last_delivered_message_id, message_id)
+                if db.get_bind().dialect.name == "sqlite"
+                else func.greatest(RoomMember.last_delivered_message_id, message_id),
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- messages -----------------------------------------------------------------------------
+
+    async def message(self, db: AsyncSession, room_id: uuid.UUID, message_id: int) -> Message | None:
+        found = await db.get(Message, message_id)
+        return found if found is not None and found.room_id == room_id else None
+
+    async def message_by_client_id(
+        self, db: AsyncSession, room_id: uuid.UUID, author_id: uuid.UUID, client_id: str
+    ) -> Message | None:
+        query = select(Message).where(
+            Message.room_id == room_id, Message.author_id == author_id, Message.client_id == client_id
+        )
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def history(
+        self, db: AsyncSession, room_id: uuid.UUID, before: int | None, after: int | None, limit: int
+    ) -> list[Message]:
+        query = select(Message).where(Message.room_id == room_id, Message.parent_id.is_(None))
+        if before is not None:
+            query = query.where(Message.id < before)
+        if after is not None:
+            query = query.where(Message.id > after)
+        return list((await db.execute(query.order_by(Message.id.desc()).limit(limit))).scalars())
+
+    async def history_after(self, db: AsyncSession, room_id: uuid.UUID, after: int, limit: int) -> list[Message]:
+        """Top-level messages just after `after`, oldest first, so paging forward never skips any."""
+        query = (
+            select(Message)
+            .where(Message.room_id == room_id, Message.parent_id.is_(None), Message.id > after)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+        return list((await db.execute(query)).scalars())
+
+    async def replies(self, db: AsyncSession, parent_id: int, after: int | None, limit: int) -> list[Message]:
+        query = select(Message).where(Message.parent_id == parent_id)
+        if after is not None:
+            query = query.where(Message.id > after)
+        return list((await db.execute(query.order_by(Message.id).limit(limit))).scalars())
+
+    async def messages_by_ids(self, db: AsyncSession, ids: Iterable[int]) -> dict[int, Message]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        return {m.id: m for m in (await db.execute(select(Message).where(Message.id.in_(wanted)))).scalars()}
+
+    async def add_edit(
+        self, db: AsyncSession, message_id: int, body: str, editor: uuid.UUID, replaced_at: datetime
+    ) -> None:
+        db.add(MessageEdit(message_id=message_id, body=body, edited_by=editor, replaced_at=replaced_at))
+
+    # -- reactions ----------------------------------------------------------------------------
+
+    async def add_reaction(
+        self, db: AsyncSession, message_id: int, user_id: uuid.UUID, emoji: str, at: datetime
+    ) -> bool:
+        if await db.get(Reaction, (message_id, user_id, emoji)) is not None:
+            return False
+        db.add(Reaction(message_id=message_id, user_id=user_id, emoji=emoji, created_at=at))
+        await db.flush()
+        return True
+
+    async def remove_reaction(self, db: AsyncSession, message_id: int, user_id: uuid.UUID, emoji: str) -> bool:
+        result = await db.execute(
+            delete(Reaction).where(
+                Reaction.message_id == message_id, Reaction.user_id == user_id, Reaction.emoji == emoji
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def reaction_count(self, db: AsyncSession, message_id: int, emoji: str) -> int:
+        query = select(func.count()).where(Reaction.message_id == message_id, Reaction.emoji == emoji)
+        return int((await db.execute(query)).scalar_one())
+
+    async def reactions(self, db: AsyncSession, message_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+        if not message_ids:
+            return {}
+        query = (
+            select(Reaction.message_id, Reaction.emoji, func.count(), func.min(Reaction.created_at))
+            .where(Reaction.message_id.in_(message_ids))
+            .group_by(Reaction.message_id, Reaction.emoji)
+            .order_by(Reaction.message_id, func.min(Reaction.created_at))
+        )
+        out: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for message_id, emoji, count, _ in (await db.execute(query)).all():
+            out[int(message_id)].append((str(emoji), int(count)))
+        return out
+
+    async def my_reactions(self, db: AsyncSession, message_ids: list[int], user_id: uuid.UUID) -> set[tuple[int, str]]:
+        if not message_ids:
+            return set()
+        query = select(Reaction.message_id, Reaction.emoji).where(
+            Reaction.message_id.in_(message_ids), Reaction.user_id == user_id
+        )
+        return {(int(m), str(e)) for m, e in (await db.execute(query)).all()}
+
+    # -- mentions -----------------------------------------------------------------------------
+
+    async def add_mentions(
+        self, db: AsyncSession, message_id: int, room_id: uuid.UUID, user_ids: Iterable[uuid.UUID], at: datetime
+    ) -> None:
+        for user_id in user_ids:
+            db.add(Mention(message_id=message_id, user_id=user_id, room_id=room_id, created_at=at))
+
+    async def mentioned(self, db: AsyncSession, message_ids: list[int]) -> dict[int, list[uuid.UUID]]:
+        if not message_ids:
+            return {}
+        query = select(Mention.message_id, Mention.user_id).where(Mention.message_id.in_(message_ids))
+        out: dict[int, list[uuid.UUID]] = defaultdict(list)
+        for message_id, user_id in (await db.execute(query)).all():
+            out[int(message_id)].append(user_id)
+        return out
+
+    async def mentions_of(
+        self, db: AsyncSession, user_id: uuid.UUID, before: int | None, limit: int
+    ) -> list[tuple[Message, Room]]:
+        query = (
+            select(Message, Room)
+            .join(Mention, Mention.message_id == Message.id)
+            .join(Room, Room.id == Mention.room_id)
+            .where(Mention.user_id == user_id, Message.deleted_at.is_(None))
+        )
+        if before is not None:
+            query = query.where(Mention.message_id < before)
+        query = query.order_by(Mention.message_id.desc()).limit(limit)
+        return [(row[0], row[1]) for row in (await db.execute(query)).all()]

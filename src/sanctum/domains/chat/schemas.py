@@ -1,0 +1,195 @@
+"""Wire models of the chat domain: the API contract."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from sanctum.domains.accounts.schemas import PublicUser
+
+MAX_BODY = 4_000
+RoomKind = Literal["public", "private", "dm", "group"]
+CreatableKind = Literal["public", "private", "group"]
+Role = Literal["owner", "moderator", "member"]
+
+_EMOJI_SHORTCODE = re.compile(r"^:[a-z0-9_+-]{1,30}:$")
+
+
+def _emoji(value: str) -> str:
+    if _EMOJI_SHORTCODE.match(value):
+        return value
+    if not 1 <= len(value) <= 16 or any(c.isspace() or c in "<>&\"'" for c in value) or value.isascii():
+        raise ValueError("must be an emoji or a :shortcode:")
+    return value
+
+
+Emoji = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_emoji)]
+RoomName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoomCreate(Strict):
+    kind: CreatableKind = "public"
+    name: RoomName
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, max_length=250)] = ""
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    member_ids: list[uuid.UUID] = Field(default_factory=list, max_length=49, description="People to add at once.")
+
+
+class RoomUpdate(Strict):
+    name: RoomName | None = None
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, max_length=250)] | None = None
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class DmCreate(Strict):
+    user_id: uuid.UUID
+
+
+class Invite(Strict):
+    user_id: uuid.UUID
+
+
+class MessageCreate(Strict):
+    body: Body
+    parent_message_id: int | None = Field(None, ge=1)
+    client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
+        None, description="Makes a retried send idempotent: the same client_id returns the first message."
+    )
+
+
+class ReplyCreate(Strict):
+    body: Body
+    client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class MessageUpdate(Strict):
+    body: Body
+
+
+class ReactionCreate(Strict):
+    emoji: Emoji
+
+
+class ReadRequest(Strict):
+    message_id: int = Field(ge=1)
+
+
+class ReactionCount(BaseModel):
+    emoji: str
+    count: int
+    me: bool = False
+
+
+class MessageRead(BaseModel):
+    id: int
+    room_id: uuid.UUID
+    kind: Literal["user", "system"]
+    author: PublicUser | None = Field(description="Null for a deleted user.")
+    body: str = Field(description="Raw markdown; empty once deleted.")
+    html: str = Field(description="Rendered and sanitized HTML; empty once deleted.")
+    parent_message_id: int | None
+    reply_count: int
+    last_reply_at: datetime | None
+    reactions: list[ReactionCount]
+    mentions: list[str] = Field(description="Usernames mentioned.")
+    client_id: str | None
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+
+
+class MessagePage(BaseModel):
+    items: list[MessageRead] = Field(description="Newest first.")
+    has_more: bool
+    next_before: int | None = Field(description="Pass as `before` for the next, older page.")
+
+
+class Thread(BaseModel):
+    parent: MessageRead
+    replies: list[MessageRead] = Field(description="Oldest first.")
+    has_more: bool
+    next_after: int | None
+
+
+class ReceiptState(BaseModel):
+    user_id: uuid.UUID
+    last_delivered_message_id: int
+    last_read_message_id: int
+
+
+class RoomRead(BaseModel):
+    id: uuid.UUID
+    kind: RoomKind
+    name: str = Field(description="For a DM, the other person's display name.")
+    topic: str
+    description: str
+    sanctum_id: uuid.UUID | None
+    member_count: int
+    created_at: datetime
+    last_activity_at: datetime
+    dm_user: PublicUser | None = None
+    my_role: Role | None = Field(None, description="Null when the caller is not a member.")
+    last_read_message_id: int | None = None
+    receipts: list[ReceiptState] = Field(default_factory=list, description="Other members' receipts (DMs only).")
+
+
+class RoomSummary(BaseModel):
+    """An entry of the public directory."""
+
+    id: uuid.UUID
+    kind: RoomKind
+    name: str
+    topic: str
+    member_count: int
+    created_at: datetime
+
+
+class RoomDirectory(BaseModel):
+    items: list[RoomSummary]
+    next_cursor: str | None
+
+
+class MyRoom(BaseModel):
+    room: RoomRead
+    unread_count: int = Field(description="Capped at 100.")
+    last_message: MessageRead | None
+
+
+class MyRooms(BaseModel):
+    items: list[MyRoom] = Field(description="Most recent activity first.")
+
+
+class Member(BaseModel):
+    user: PublicUser
+    role: Role
+    joined_at: datetime
+
+
+class MemberList(BaseModel):
+    items: list[Member]
+
+
+class MentionRead(BaseModel):
+    message: MessageRead
+    room_id: uuid.UUID
+    room_name: str
+
+
+class MentionPage(BaseModel):
+    items: list[MentionRead]
+    next_before: int | None
+
+
+class ReadState(BaseModel):
+    room_id: uuid.UUID
+    last_read_message_id: int
+    unread_count: int

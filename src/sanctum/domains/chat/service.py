@@ -1,0 +1,394 @@
+"""Rooms: create, directory, DMs, join, leave, invite, members, and the caller's room list."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sanctum.core.clock import utcnow
+from sanctum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from sanctum.core.pagination import decode_cursor, encode_cursor
+from sanctum.db.database import Database
+from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.chat import events as ev
+from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
+from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.models import Room, RoomMember
+from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.schemas import (
+    Member,
+    MemberList,
+    MyRoom,
+    MyRooms,
+    ReceiptState,
+    RoomCreate,
+    RoomDirectory,
+    RoomRead,
+    RoomSummary,
+    RoomUpdate,
+)
+from sanctum.realtime.eventlog import append_event
+from sanctum.realtime.gateway import Gateway
+from sanctum.realtime.protocol import Event
+
+GROUP_LIMIT = 20
+
+
+def dm_key(a: uuid.UUID, b: uuid.UUID) -> str:
+    low, high = sorted((str(a), str(b)))
+    return f"{low}:{high}"
+
+
+class RoomService:
+    def __init__(
+        self,
+        db: Database,
+        access: RoomAccess,
+        caches: ChatCaches,
+        accounts: AccountService,
+        messages: MessageService,
+        gateway: Gateway,
+    ) -> None:
+        self._db = db
+        self._access = access
+        self._caches = caches
+        self._accounts = accounts
+        self._messages = messages
+        self._gateway = gateway
+        self._repo = ChatRepository()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    async def get(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
+        record, member = await self._access.visible(actor.id, room_id)
+        async with self._db.reader() as db:
+            room = await self._repo.room(db, room_id)
+            if room is None:
+                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            receipts = await self._receipts(db, record, actor.id)
+        return await self._read(record, room.last_activity_at, actor.id, member, receipts)
+
+    async def _receipts(self, db: AsyncSession, record: RoomRecord, viewer: uuid.UUID) -> list[ReceiptState]:
+        if record.kind != "dm":
+            return []
+        out = []
+        for user_id in record.dm_user_ids:
+            if user_id == viewer:
+                continue
+            other = await self._repo.member(db, record.id, user_id)
+            if other is not None:
+                out.append(
+                    ReceiptState(
+                        user_id=user_id,
+                        last_delivered_message_id=other.last_delivered_message_id,
+                        last_read_message_id=other.last_read_message_id,
+                    )
+                )
+        return out
+
+    async def _read(
+        self,
+        record: RoomRecord,
+        last_activity: datetime,
+        viewer: uuid.UUID,
+        member: RoomMember | None,
+        receipts: list[ReceiptState] | None = None,
+        people: dict[uuid.UUID, PublicUser] | None = None,
+    ) -> RoomRead:
+        dm_user = None
+        name = record.name
+        if record.kind == "dm":
+            other = next((u for u in record.dm_user_ids if u != viewer), None)
+            if other is not None:
+                found = people if people is not None else await self._accounts.public_users([other])
+                dm_user = found.get(other)
+            name = dm_user.display_name if dm_user is not None else "Deleted user"
+        return RoomRead(
+            id=record.id,
+            kind=record.kind,
+            name=name,
+            topic=record.topic,
+            description=record.description,
+            sanctum_id=record.sanctum_id,
+            member_count=record.member_count,
+            created_at=record.created_at,
+            last_activity_at=last_activity,
+            dm_user=dm_user,
+            my_role=member.role if member is not None else None,
+            last_read_message_id=member.last_read_message_id if member is not None else None,
+            receipts=receipts or [],
+        )
+
+    async def directory(self, q: str | None, cursor: str | None, limit: int) -> RoomDirectory:
+        after: tuple[str, str] | None = None
+        if cursor:
+            raw = decode_cursor(cursor)
+            if not isinstance(raw.get("n"), str) or not isinstance(raw.get("i"), str):
+                raise ValidationFailed(fields={"cursor": "is not a valid cursor"})
+            try:
+                uuid.UUID(raw["i"])
+            except ValueError as exc:
+                raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
+            after = (raw["n"], raw["i"])
+        version = await self._caches.directory_version()
+        key = self._caches.directory.key(f"v{version}", limit, (q or "").lower(), cursor or "")
+
+        async def load() -> RoomDirectory:
+            async with self._db.reader() as db:
+                rooms = await self._repo.directory(db, q, after, limit + 1)
+            more = len(rooms) > limit
+            rooms = rooms[:limit]
+            items = [
+                RoomSummary(
+                    id=r.id,
+                    kind=r.kind,
+                    name=r.name,
+                    topic=r.topic,
+                    member_count=r.member_count,
+                    created_at=r.created_at,
+                )
+                for r in rooms
+            ]
+            last = rooms[-1] if rooms else None
+            next_cursor = encode_cursor({"n": last.name, "i": str(last.id)}) if more and last else None
+            return RoomDirectory(items=items, next_cursor=next_cursor)
+
+        return await self._caches.directory.get_or_load(key, load)
+
+    async def my_rooms(self, actor: Actor) -> MyRooms:
+        async def load() -> MyRooms:
+            async with self._db.reader() as db:
+                rows = await self._repo.my_rooms(db, actor.id)
+                lasts = [last for _, _, last, _ in rows if last is not None]
+                serialized = {m.id: m for m in await self._messages.serialize(db, lasts, None)}
+            dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in await self._dm_members(room)}
+            people = await self._accounts.public_users(dm_people) if dm_people else {}
+            items = []
+            for room, member, last, unread in rows:
+                record = RoomRecord.of(room, await self._dm_members(room) if room.kind == "dm" else None)
+                read = await self._read(record, room.last_activity_at, actor.id, member, people=people)
+                items.append(
+                    MyRoom(
+                        room=read,
+                        unread_count=unread,
+                        last_message=serialized.get(last.id) if last is not None else None,
+                    )
+                )
+            return MyRooms(items=items)
+
+        return await self._caches.my_rooms.get_or_load(self._caches.my_rooms.key(actor.id), load)
+
+    async def _dm_members(self, room: Room) -> list[uuid.UUID]:
+        if room.dm_key is None:
+            return []
+        return [uuid.UUID(part) for part in room.dm_key.split(":")]
+
+    async def members(self, actor: Actor, room_id: uuid.UUID) -> MemberList:
+        await self._access.visible(actor.id, room_id)
+        async with self._db.reader() as db:
+            rows = await self._repo.members(db, room_id)
+        people = await self._accounts.public_users(m.user_id for m in rows)
+        return MemberList(
+            items=[
+                Member(user=people[m.user_id], role=m.role, joined_at=m.joined_at) for m in rows if m.user_id in people
+            ]
+        )
+
+    # -- changing -----------------------------------------------------------------------------
+
+    async def create(self, actor: Actor, data: RoomCreate) -> RoomRead:
+        invited = [u for u in dict.fromkeys(data.member_ids) if u != actor.id]
+        if invited:
+            found = await self._accounts.public_users(invited)
+            missing = [str(u) for u in invited if u not in found]
+            if missing:
+                raise ValidationFailed(fields={"member_ids": f"unknown users: {', '.join(missing)}"})
+        if data.kind == "group" and len(invited) + 1 > GROUP_LIMIT:
+            raise ValidationFailed(fields={"member_ids": f"a group has at most {GROUP_LIMIT} people"})
+        now = utcnow()
+        room = Room(
+            id=uuid.uuid4(),
+            kind=data.kind,
+            name=data.name,
+            topic=data.topic,
+            description=data.description,
+            created_by=actor.id,
+            member_count=1 + len(invited),
+            last_activity_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._db.writer() as db:
+            db.add(room)
+            db.add(RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now))
+            for user_id in invited:
+                db.add(RoomMember(room_id=room.id, user_id=user_id, role="member", joined_at=now))
+            await db.flush()
+            events = await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the room")
+        await self._publish(events)
+        if room.kind == "public":
+            await self._caches.bump_directory()
+        await self._caches.forget_room_lists([actor.id, *invited])
+        member = RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now, last_read_message_id=0)
+        return await self._read(RoomRecord.of(room), room.last_activity_at, actor.id, member)
+
+    async def update(self, actor: Actor, room_id: uuid.UUID, data: RoomUpdate) -> RoomRead:
+        record, member = await self._access.as_member(actor.id, room_id)
+        if record.kind == "dm":
+            raise Forbidden("A direct message has no name or topic to change.", code="ROOM_IS_DM")
+        if member.role not in MODERATOR_ROLES:
+            raise Forbidden("Only the owner or a moderator can change the room.", code="NOT_MODERATOR")
+        changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+        async with self._db.writer() as db:
+            room = await self._repo.room_for_update(db, room_id)
+            if room is None:
+                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            for name, value in changes.items():
+                setattr(room, name, value)
+            room.updated_at = utcnow()
+            event = await append_event(
+                db,
+                ev.room_topic(room_id),
+                ev.ROOM_UPDATED,
+                {"id": str(room_id), "name": room.name, "topic": room.topic, "description": room.description},
+            )
+        await self._publish([event])
+        await self._caches.forget_room(room_id)
+        if record.kind == "public":
+            await self._caches.bump_directory()
+        await self._forget_lists(room_id)
+        return await self.get(actor, room_id)
+
+    async def join(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
+        record, member = await self._access.visible(actor.id, room_id)
+        if member is None:
+            if record.kind != "public":
+                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            await self._add_member(actor, room_id, actor.id, f"{actor.user.display_name} joined the room")
+        return await self.get(actor, room_id)
+
+    async def invite(self, actor: Actor, room_id: uuid.UUID, user_id: uuid.UUID) -> MemberList:
+        record, member = await self._access.as_member(actor.id, room_id)
+        if record.kind == "dm":
+            raise Forbidden("Start a group to talk with more people.", code="ROOM_IS_DM")
+        if record.kind == "private" and member.role not in MODERATOR_ROLES:
+            raise Forbidden("Only the owner or a moderator can invite to a private room.", code="NOT_MODERATOR")
+        people = await self._accounts.public_users([user_id])
+        invitee = people.get(user_id)
+        if invitee is None:
+            raise NotFound("No such user.", code="USER_NOT_FOUND")
+        if await self._access.member(room_id, user_id) is None:
+            if record.kind == "group" and record.member_count >= GROUP_LIMIT:
+                raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code="ROOM_FULL")
+            text = f"{actor.user.display_name} added {invitee.display_name}"
+            await self._add_member(actor, room_id, user_id, text)
+        return await self.members(actor, room_id)
+
+    async def _add_member(self, actor: Actor, room_id: uuid.UUID, user_id: uuid.UUID, text: str) -> None:
+        now = utcnow()
+        try:
+            async with self._db.writer() as db:
+                room = await self._repo.room_for_update(db, room_id)
+                if room is None:
+                    raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                # History from before joining is not "unread" for the newcomer.
+                watermark = room.last_message_id or 0
+                db.add(
+                    RoomMember(
+                        room_id=room_id,
+                        user_id=user_id,
+                        role="member",
+                        joined_at=now,
+                        last_read_message_id=watermark,
+                        last_delivered_message_id=watermark,
+                    )
+                )
+                room.member_count += 1
+                await db.flush()
+                events = [
+                    await append_event(db, ev.room_topic(room_id), ev.MEMBER_JOINED, {"user_id": str(user_id)}),
+                    *await self._messages.post_system(db, room, actor, text),
+                ]
+                kind = room.kind
+        except IntegrityError:
+            return  # joined concurrently: already a member, which is what was asked
+        await self._publish(events)
+        await self._after_membership(room_id, kind, [user_id])
+
+    async def leave(self, actor: Actor, room_id: uuid.UUID) -> None:
+        record, member = await self._access.as_member(actor.id, room_id)
+        if record.kind == "dm":
+            raise Forbidden("You can't leave a direct message.", code="ROOM_IS_DM")
+        async with self._db.writer() as db:
+            room = await self._repo.room_for_update(db, room_id)
+            if room is None or not await self._repo.remove_member(db, room_id, actor.id):
+                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            room.member_count = max(0, room.member_count - 1)
+            if member.role == "owner":
+                heir = await self._repo.successor(db, room_id)
+                if heir is not None:
+                    heir.role = "owner"
+            events = [
+                await append_event(db, ev.room_topic(room_id), ev.MEMBER_LEFT, {"user_id": str(actor.id)}),
+                *await self._messages.post_system(db, room, actor, f"{actor.user.display_name} left the room"),
+            ]
+        await self._publish(events)
+        await self._after_membership(room_id, record.kind, [actor.id])
+
+    async def _after_membership(self, room_id: uuid.UUID, kind: str, changed: list[uuid.UUID]) -> None:
+        await self._caches.forget_room(room_id)
+        await self._caches.bump_history(room_id)
+        if kind == "public":
+            await self._caches.bump_directory()
+        await self._forget_lists(room_id, changed)
+
+    async def _forget_lists(self, room_id: uuid.UUID, extra: Iterable[uuid.UUID] = ()) -> None:
+        async with self._db.reader() as db:
+            members = await self._repo.member_ids(db, room_id)
+        await self._caches.forget_room_lists([*members, *extra])
+
+    async def open_dm(self, actor: Actor, other_id: uuid.UUID) -> tuple[RoomRead, bool]:
+        if other_id == actor.id:
+            raise ValidationFailed(fields={"user_id": "must be someone else"})
+        if other_id not in await self._accounts.public_users([other_id]):
+            raise NotFound("No such user.", code="USER_NOT_FOUND")
+        key = dm_key(actor.id, other_id)
+        async with self._db.reader() as db:
+            existing = await self._repo.dm_room(db, key)
+        if existing is not None:
+            return await self.get(actor, existing.id), False
+        now = utcnow()
+        room = Room(
+            id=uuid.uuid4(),
+            kind="dm",
+            name="",
+            dm_key=key,
+            created_by=actor.id,
+            member_count=2,
+            last_activity_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            async with self._db.writer() as db:
+                db.add(room)
+                await db.flush()
+                db.add(RoomMember(room_id=room.id, user_id=actor.id, role="member", joined_at=now))
+                db.add(RoomMember(room_id=room.id, user_id=other_id, role="member", joined_at=now))
+        except IntegrityError:
+            async with self._db.reader() as db:
+                existing = await self._repo.dm_room(db, key)
+            if existing is None:
+                raise
+            return await self.get(actor, existing.id), False
+        await self._caches.forget_room_lists([actor.id, other_id])
+        return await self.get(actor, room.id), True
+
+    async def _publish(self, events: list[Event]) -> None:
+        for event in events:
+            await self._gateway.publish(event)
