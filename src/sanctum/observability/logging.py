@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Any
 
@@ -10,6 +11,19 @@ import orjson
 import structlog
 
 from sanctum.settings import Settings
+
+_TICKET = re.compile(r"(ticket=)[^&\s\"']+")
+
+
+class RedactTickets(logging.Filter):
+    """uvicorn logs WebSocket paths with their query string; a ticket must not reach the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(_TICKET.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str) and "ticket=" in record.msg:
+            record.msg = _TICKET.sub(r"\1***", record.msg)
+        return True
 
 
 def _orjson_dumps(value: Any, **_: Any) -> str:
@@ -37,6 +51,7 @@ def configure_logging(settings: Settings) -> None:
     )
     # Route the standard library (uvicorn, alembic, sqlalchemy) through the same renderer.
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactTickets())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
