@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     def _database_scheme(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        if not value.startswith(("sqlite+aiosqlite:///", "postgresql+asyncpg://")):
             raise ValueError("expected sqlite+aiosqlite:///path/to.db or postgresql+asyncpg://user:pass@host/db")
         return value
 

@@ -225,7 +225,13 @@ class Gateway:
     def _maybe_forget(self, state: TopicState) -> None:
         if not state.subscribers and state.pending == 0 and self.topics.get(state.name) is state:
             del self.topics[state.name]
-            self._spawn(self.broker.unsubscribe(state.name))
+            self._spawn(self._broker_unsubscribe(state.name))
+
+    async def _broker_unsubscribe(self, topic: str) -> None:
+        # This runs later than the forget: a subscribe that arrived in between (unsubscribe and
+        # resubscribe back to back) has already subscribed on the broker again and must keep it.
+        if topic not in self.topics:
+            await self.broker.unsubscribe(topic)
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -287,7 +293,10 @@ class Gateway:
             )
             return
         async with self.db.reader(fresh=True) as session:
-            events = await read_events(session, state.name, after=since, upto=state.last_seq)
+            # At most replay_limit events (checked above), which may be more than read_events' default.
+            events = await read_events(
+                session, state.name, after=since, upto=state.last_seq, limit=self.settings.replay_limit
+            )
         for event in events:
             if not conn.enqueue(event.frame, persistent=True, hub=state.hub):
                 return
@@ -402,7 +411,9 @@ class Gateway:
             if kind == "websocket.disconnect":
                 if conn.closing and conn.close_code is not None:
                     return _CLOSE_CAUSES.get(conn.close_code, "server_closed")
-                return f"client_closed:{message.get('code', 1005)}"
+                code = message.get("code", 1005)
+                # uvicorn closes every socket with 1012 when the server stops, before our shutdown runs.
+                return "server_shutdown" if code == 1012 else f"client_closed:{code}"
             if kind != "websocket.receive" or conn.closing:
                 continue
             data = message.get("text")

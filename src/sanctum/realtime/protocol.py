@@ -78,6 +78,8 @@ class Event:
 
 
 def make_event(topic: str, type_: str, data: Any, seq: int | None = None) -> Event:
+    if "|" in type_:
+        raise ValueError("event types may not contain '|' (it separates fields on the broker)")
     envelope: dict[str, Any] = {"type": type_, "topic": topic}
     if seq is not None:
         envelope["seq"] = seq

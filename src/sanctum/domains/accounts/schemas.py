@@ -37,6 +37,14 @@ Password = Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_s
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store or even compare text containing NUL: refuse it as input, not as a 500.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 class RegisterRequest(Strict):
     username: Username = Field(description="3-32 letters, digits or underscores; case-insensitive.")

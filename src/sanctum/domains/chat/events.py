@@ -27,7 +27,10 @@ def room_topic(room_id: uuid.UUID) -> str:
 
 
 def room_id_of(topic: str) -> uuid.UUID | None:
+    """The room of `room:{id}`, only in the canonical spelling events are published under."""
+    raw = topic.removeprefix("room:")
     try:
-        return uuid.UUID(topic.removeprefix("room:"))
+        room_id = uuid.UUID(raw)
     except ValueError:
         return None
+    return room_id if str(room_id) == raw else None

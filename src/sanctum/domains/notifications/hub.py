@@ -27,10 +27,13 @@ def presence_topic(user_id: uuid.UUID) -> str:
 
 
 def _topic_user(topic: str) -> uuid.UUID | None:
+    """The user of `user:{id}` / `presence:{id}`, only in the canonical spelling events are published under."""
+    raw = topic.split(":", 1)[1] if ":" in topic else ""
     try:
-        return uuid.UUID(topic.split(":", 1)[1])
-    except (IndexError, ValueError):
+        user_id = uuid.UUID(raw)
+    except ValueError:
         return None
+    return user_id if str(user_id) == raw else None
 
 
 class NotificationsHub(Hub):
