@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 
 import { Badge, Icon } from '../components/ui';
 import { useMe } from '../features/auth/useMe';
+import { ChatLive, ChatUnreadBadge } from '../features/chat/ChatLive';
 import { ConnectionStatus, RealtimeProvider, userTopic, useTopic } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
@@ -16,6 +17,7 @@ export function AppLayout() {
   return (
     <RealtimeProvider>
       <AccountTopic />
+      <ChatLive />
       <Shell />
     </RealtimeProvider>
   );
@@ -40,6 +42,8 @@ function AccountTopic() {
 function Shell() {
   const [navOpen, setNavOpen] = useState(false);
   const location = useLocation();
+  // The chat area fills the window below the top bar and scrolls inside itself.
+  const flush = location.pathname === '/chat' || location.pathname.startsWith('/chat/');
 
   // A tap on a link in the drawer navigates; the drawer should not stay over the new page.
   useEffect(() => setNavOpen(false), [location.pathname]);
@@ -52,7 +56,7 @@ function Shell() {
   }, [navOpen]);
 
   return (
-    <div className="shell" data-nav-open={navOpen || undefined}>
+    <div className="shell" data-nav-open={navOpen || undefined} data-compact={flush || undefined}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -82,12 +86,13 @@ function Shell() {
           {NAV.map((entry) => (
             <li key={entry.to}>
               {entry.ready ? (
-                <NavLink to={entry.to} end={entry.to === '/'} className="sidenav__item">
+                <NavLink to={entry.to} end={entry.to === '/'} className="sidenav__item" title={flush ? entry.label : undefined}>
                   <Icon name={entry.icon} />
                   <span>{entry.label}</span>
+                  {entry.to === '/chat' && <ChatUnreadBadge />}
                 </NavLink>
               ) : (
-                <span className="sidenav__item sidenav__item--disabled" aria-disabled="true" title="Coming soon">
+                <span className="sidenav__item sidenav__item--disabled" aria-disabled="true" title={flush ? `${entry.label}: coming soon` : "Coming soon"}>
                   <Icon name={entry.icon} />
                   <span>{entry.label}</span>
                   <Badge>Soon</Badge>
@@ -98,13 +103,13 @@ function Shell() {
         </ul>
         <ul className="sidenav__secondary">
           <li>
-            <NavLink to="/settings/profile" className="sidenav__item">
+            <NavLink to="/settings/profile" className="sidenav__item" title={flush ? "Edit profile" : undefined}>
               <Icon name="edit" />
               <span>Edit profile</span>
             </NavLink>
           </li>
           <li>
-            <NavLink to="/settings/sessions" className="sidenav__item">
+            <NavLink to="/settings/sessions" className="sidenav__item" title={flush ? "Sessions" : undefined}>
               <Icon name="devices" />
               <span>Sessions</span>
             </NavLink>
@@ -112,10 +117,14 @@ function Shell() {
         </ul>
       </nav>
       <div className="scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
-      <main id="main" className="main" tabIndex={-1}>
-        <div className="main__inner">
+      <main id="main" className={flush ? 'main main--flush' : 'main'} tabIndex={-1}>
+        {flush ? (
           <Outlet />
-        </div>
+        ) : (
+          <div className="main__inner">
+            <Outlet />
+          </div>
+        )}
       </main>
     </div>
   );

@@ -4,6 +4,9 @@ import { AuthProvider } from '../features/auth/AuthProvider';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { PublicOnly, RequireAuth } from '../features/auth/RequireAuth';
+import { ChatHome, ChatLayout } from '../features/chat/ChatLayout';
+import { Directory } from '../features/chat/Directory';
+import { RoomView } from '../features/chat/RoomView';
 import { EditProfilePage } from '../features/profile/EditProfilePage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
@@ -32,7 +35,16 @@ export const routes: RouteObject[] = [
           { path: '/u/:username', element: <ProfilePage /> },
           { path: '/settings/profile', element: <EditProfilePage /> },
           { path: '/settings/sessions', element: <SessionsPage /> },
-          { path: '/chat/*', element: <ComingSoonPage area="Chat" /> },
+          {
+            path: '/chat',
+            element: <ChatLayout />,
+            children: [
+              { index: true, element: <ChatHome /> },
+              { path: 'browse', element: <Directory /> },
+              { path: ':roomId', element: <RoomView /> },
+              { path: '*', element: <NotFoundPage /> },
+            ],
+          },
           { path: '/sanctums/*', element: <ComingSoonPage area="Sanctums" /> },
           { path: '/games/*', element: <ComingSoonPage area="Games" /> },
           { path: '/friends/*', element: <ComingSoonPage area="Friends" /> },

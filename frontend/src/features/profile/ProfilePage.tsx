@@ -1,10 +1,11 @@
-import { useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Avatar, Badge, ButtonLink, Card, Icon, Spinner } from '../../components/ui';
+import { Alert, Avatar, Badge, Button, ButtonLink, Card, Icon, Spinner } from '../../components/ui';
 import { formatDate } from '../../lib/format';
 import { usePresence, type PresenceView } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
+import { useOpenDm } from '../chat/api';
 import { useUser } from './api';
 
 const USERNAME = /^[A-Za-z0-9_]{3,32}$/;
@@ -56,10 +57,12 @@ function Profile({ username }: { username: string }) {
           <Avatar name={profile.display_name || profile.username} src={profile.avatar_url} size="xl" />
           {presence !== 'unknown' && <span className={`presence presence--${presence}`}><span className="presence__dot" aria-hidden="true" /></span>}
         </span>
-        {isMe && (
+        {isMe ? (
           <ButtonLink to="/settings/profile" variant="secondary" icon={<Icon name="edit" size={16} />} className="profile__edit">
             Edit profile
           </ButtonLink>
+        ) : (
+          <MessageButton userId={profile.id} />
         )}
       </div>
       <div className="profile__names">
@@ -81,6 +84,29 @@ function Profile({ username }: { username: string }) {
         </p>
       </Card>
     </article>
+  );
+}
+
+/** Opens (or creates) the direct message with this person. */
+function MessageButton({ userId }: { userId: string }) {
+  const openDm = useOpenDm();
+  const navigate = useNavigate();
+  return (
+    <div className="profile__edit profile__message">
+      <Button
+        variant="primary"
+        icon={<Icon name="chat" size={16} />}
+        loading={openDm.isPending}
+        onClick={() => openDm.mutate(userId, { onSuccess: (room) => navigate(`/chat/${room.id}`) })}
+      >
+        Message
+      </Button>
+      {openDm.isError && (
+        <p className="field__error" role="alert">
+          {openDm.error.message}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -387,6 +387,174 @@ describe('topics', () => {
   });
 });
 
+describe('confirmed subscriptions and hub messages', () => {
+  async function online(h: ReturnType<typeof harness>, connectionId = 'c1') {
+    await settle();
+    h.last().hello(connectionId);
+  }
+
+  it('onSubscribed fires on every confirmation, and at once for a listener joining a confirmed topic', async () => {
+    const h = harness();
+    const first: number[] = [];
+    const second: number[] = [];
+    h.conn.subscribe('room:1', { onEvent: () => undefined, onSubscribed: ({ seq }) => first.push(seq) });
+    h.conn.start();
+    await online(h);
+    expect(first).toEqual([]);
+    h.last().receive({ type: 'subscribed', topic: 'room:1', seq: 3, cid: h.last().sentOfType('subscribe')[0]?.cid });
+    expect(first).toEqual([3]);
+
+    h.conn.subscribe('room:1', { onEvent: () => undefined, onSubscribed: ({ seq }) => second.push(seq) });
+    await settle();
+    expect(second).toEqual([3]);
+    expect(h.last().sentOfType('subscribe')).toHaveLength(1);
+
+    // A reconnect confirms again (after the replay).
+    h.last().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await online(h, 'c2');
+    h.last().receive({ type: 'message.created', topic: 'room:1', seq: 4, data: {} });
+    h.last().receive({ type: 'subscribed', topic: 'room:1', seq: 4, cid: h.last().sentOfType('subscribe')[0]?.cid });
+    expect(first).toEqual([3, 4]);
+    expect(second).toEqual([3, 4]);
+  });
+
+  it('typing and delivered receipts go out only on a confirmed subscription', async () => {
+    const h = harness();
+    h.conn.subscribe('room:1', { onEvent: () => undefined });
+    // Offline: nothing can go out.
+    expect(h.conn.sendTyping('room:1', 'start')).toBe(false);
+    h.conn.start();
+    await online(h);
+    const s = h.last();
+    // Subscribe sent but not confirmed yet: the server would answer NOT_SUBSCRIBED (a strike).
+    expect(h.conn.isSubscribed('room:1')).toBe(false);
+    expect(h.conn.sendTyping('room:1', 'start')).toBe(false);
+    expect(h.conn.sendDelivered('room:1', 5)).toBe(false);
+    s.receive({ type: 'subscribed', topic: 'room:1', seq: 0, cid: s.sentOfType('subscribe')[0]?.cid });
+    expect(h.conn.isSubscribed('room:1')).toBe(true);
+
+    expect(h.conn.sendTyping('room:1', 'start')).toBe(true);
+    expect(h.conn.sendTyping('room:1', 'stop')).toBe(true);
+    expect(h.conn.sendDelivered('room:1', 42)).toBe(true);
+    // Never for a topic not held, nor a malformed id.
+    expect(h.conn.sendTyping('room:2', 'start')).toBe(false);
+    expect(h.conn.sendDelivered('room:1', 0)).toBe(false);
+    expect(h.conn.sendDelivered('room:1', 1.5)).toBe(false);
+    expect(s.sent.filter((f) => f.type !== 'subscribe')).toEqual([
+      { type: 'typing.start', topic: 'room:1' },
+      { type: 'typing.stop', topic: 'room:1' },
+      { type: 'receipt.delivered', topic: 'room:1', message_id: 42 },
+    ]);
+
+    // A lost socket forgets the confirmation until the server confirms again.
+    s.serverClose(1006);
+    expect(h.conn.isSubscribed('room:1')).toBe(false);
+    expect(h.conn.sendTyping('room:1', 'start')).toBe(false);
+  });
+
+  it('a refused subscription is not confirmed', async () => {
+    const h = harness();
+    const confirmed: number[] = [];
+    h.conn.subscribe('room:9', { onEvent: () => undefined, onSubscribed: ({ seq }) => confirmed.push(seq) });
+    h.conn.start();
+    await online(h);
+    const cid = h.last().sentOfType('subscribe')[0]?.cid;
+    h.last().receive({ type: 'error', cid, error: { code: 'FORBIDDEN', message: 'no' } });
+    expect(h.conn.isSubscribed('room:9')).toBe(false);
+    expect(h.conn.sendTyping('room:9', 'start')).toBe(false);
+    expect(confirmed).toEqual([]);
+  });
+});
+
+describe('pacing (the gateway allows 20 frames/s, burst 60, per socket)', () => {
+  /** Replays what a socket sent against the server's token bucket; returns the frames it refused. */
+  function refusedByServer(times: number[], burst = 60, perSecond = 20): number {
+    let tokens = burst;
+    let at = times[0] ?? 0;
+    let refused = 0;
+    for (const t of times) {
+      tokens = Math.min(burst, tokens + ((t - at) / 1000) * perSecond);
+      at = t;
+      if (tokens < 1) refused += 1;
+      else tokens -= 1;
+    }
+    return refused;
+  }
+
+  /** Records when each frame left. */
+  function timed(socket: FakeSocket) {
+    const times: number[] = [];
+    const send = socket.send.bind(socket);
+    socket.send = (data: string) => {
+      times.push(Date.now());
+      send(data);
+    };
+    return times;
+  }
+
+  it('subscribes to many topics without ever going over the server’s budget', async () => {
+    const h = harness();
+    for (let i = 0; i < 130; i += 1) h.conn.subscribe(`room:${i}`, { onEvent: () => undefined });
+    h.conn.start();
+    await settle();
+    const socket = h.last();
+    const times = timed(socket);
+    socket.hello();
+    // A first burst at once, the rest paced.
+    expect(socket.sentOfType('subscribe')).toHaveLength(50);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(socket.sentOfType('subscribe').length).toBeGreaterThan(50);
+    expect(socket.sentOfType('subscribe').length).toBeLessThan(130);
+    await vi.advanceTimersByTimeAsync(5_000);
+    const topics = socket.sentOfType('subscribe').map((f) => f.topic);
+    expect(topics).toHaveLength(130);
+    expect(new Set(topics).size).toBe(130);
+    expect(topics.slice(0, 3)).toEqual(['room:0', 'room:1', 'room:2']); // in order
+    expect(refusedByServer(times)).toBe(0);
+  });
+
+  it('paces unsubscribes too, and hub messages over budget are not sent', async () => {
+    const h = harness();
+    h.conn.start();
+    await settle();
+    const socket = h.last();
+    socket.hello();
+    const times = timed(socket);
+    const leaves = [];
+    for (let i = 0; i < 40; i += 1) leaves.push(h.conn.subscribe(`room:${i}`, { onEvent: () => undefined }));
+    for (const cid of socket.sentOfType('subscribe').map((f) => f.cid)) {
+      const topic = socket.sentOfType('subscribe').find((f) => f.cid === cid)?.topic;
+      socket.receive({ type: 'subscribed', topic, seq: 0, cid });
+    }
+    for (const leave of leaves.slice(10)) leave();
+    await settle();
+    // 40 subscribes and 10 of 30 unsubscribes fit the first burst of 50.
+    expect(socket.sentOfType('unsubscribe')).toHaveLength(10);
+    expect(h.conn.sendTyping('room:0', 'start')).toBe(false);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(socket.sentOfType('unsubscribe')).toHaveLength(30);
+    expect(h.conn.sendTyping('room:0', 'start')).toBe(true);
+    expect(refusedByServer(times)).toBe(0);
+  });
+
+  it('a topic dropped while waiting for budget is never subscribed', async () => {
+    const h = harness();
+    const leaves = [];
+    for (let i = 0; i < 55; i += 1) leaves.push(h.conn.subscribe(`room:${i}`, { onEvent: () => undefined }));
+    h.conn.start();
+    await settle();
+    h.last().hello();
+    leaves[52]?.();
+    await settle();
+    await vi.advanceTimersByTimeAsync(2_000);
+    const topics = h.last().sentOfType('subscribe').map((f) => f.topic);
+    expect(topics).toHaveLength(54);
+    expect(topics).not.toContain('room:52');
+    expect(h.last().sentOfType('unsubscribe')).toEqual([]);
+  });
+});
+
 describe('heartbeat', () => {
   it("answers the server's ping with pong", async () => {
     const h = harness();

@@ -17,6 +17,7 @@ import {
   type ControlMessage,
   type ErrorBody,
   type HelloMessage,
+  type TopicClientMessage,
   type TopicEvent,
 } from './protocol';
 
@@ -47,6 +48,13 @@ export interface TopicHandlers<E extends TopicEvent = TopicEvent> {
    * continue after it; `details.seq` is the topic's current seq).
    */
   onError?(error: ErrorBody): void;
+  /**
+   * The server confirmed the subscription: events from here on are live (after a reconnect, the
+   * missed ones were replayed just before). Called again after every reconnect, and at once for a
+   * listener that joins a topic already confirmed. `seq` is the topic's current sequence number.
+   * Hub messages about the topic (`typing.start`, ...) may be sent from now on.
+   */
+  onSubscribed?(info: { seq: number }): void;
 }
 
 /** The part of the browser's WebSocket this client uses, so tests can pass a fake. */
@@ -61,6 +69,8 @@ export interface WebSocketLike {
 }
 
 const OPEN = 1;
+/** Below the gateway's 60 / 20 per second, leaving room for pings and timing jitter. */
+export const DEFAULT_PACING = { burst: 50, perSecond: 15 } as const;
 /** Our own close code when we drop a socket that stopped answering (4000-4999 is the app range). */
 export const CLIENT_HEARTBEAT_TIMEOUT = 4000;
 const CONNECT_TIMEOUT = 4001;
@@ -81,6 +91,12 @@ export interface RealtimeOptions {
   connectTimeoutMs?: number;
   /** Delay after a policy close (4403, 1008): at least this retry index of the backoff. */
   policyAttempt?: number;
+  /**
+   * Pacing of outgoing frames, kept under the gateway's per-socket limit (20 frames/s, burst 60;
+   * every refused frame is a strike and too many close the socket): subscriptions beyond the
+   * budget wait their turn, hub messages beyond it are not sent.
+   */
+  pacing?: { burst: number; perSecond: number };
   debug?(message: string, details?: unknown): void;
 }
 
@@ -90,6 +106,8 @@ interface TopicEntry {
   lastSeq: number | null;
   /** A subscribe went out on the current socket and was not refused. */
   onSocket: boolean;
+  /** The server confirmed the subscription on the current socket (`subscribed` arrived). */
+  confirmed: boolean;
   /** A pending unsubscribe, cancelled if a listener comes back before it runs. */
   leaving: ReturnType<typeof setTimeout> | null;
 }
@@ -115,6 +133,11 @@ export class RealtimeConnection {
   private silenceTimer: Timer | null = null;
   private pongTimer: Timer | null = null;
   private readonly topics = new Map<string, TopicEntry>();
+  /** Subscribes and unsubscribes waiting for budget on the current socket, in order. */
+  private controlQueue: { kind: 'subscribe' | 'unsubscribe'; topic: string }[] = [];
+  private drainTimer: Timer | null = null;
+  private tokens = 0;
+  private tokensAt = 0;
   private readonly cids = new Map<string, string>();
   private nextCid = 0;
   private holds = 0;
@@ -133,6 +156,7 @@ export class RealtimeConnection {
       healthyAfterMs: 5_000,
       connectTimeoutMs: 15_000,
       policyAttempt: 2,
+      pacing: DEFAULT_PACING,
       debug: () => undefined,
       ...(given as RealtimeOptions),
       backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
@@ -208,10 +232,10 @@ export class RealtimeConnection {
   }
 
   private clearTimers(): void {
-    for (const timer of [this.retryTimer, this.healthyTimer, this.connectTimer, this.silenceTimer, this.pongTimer]) {
+    for (const timer of [this.retryTimer, this.healthyTimer, this.connectTimer, this.silenceTimer, this.pongTimer, this.drainTimer]) {
       if (timer !== null) clearTimeout(timer);
     }
-    this.retryTimer = this.healthyTimer = this.connectTimer = this.silenceTimer = this.pongTimer = null;
+    this.retryTimer = this.healthyTimer = this.connectTimer = this.silenceTimer = this.pongTimer = this.drainTimer = null;
   }
 
   /** Detaches and closes the current socket; its late events can no longer reach us. */
@@ -220,7 +244,13 @@ export class RealtimeConnection {
     this.socket = null;
     this.hello = null;
     this.cids.clear();
-    for (const entry of this.topics.values()) entry.onSocket = false;
+    this.controlQueue = [];
+    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
+    this.drainTimer = null;
+    for (const entry of this.topics.values()) {
+      entry.onSocket = false;
+      entry.confirmed = false;
+    }
     if (!socket) return;
     socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
     try {
@@ -349,6 +379,9 @@ export class RealtimeConnection {
         if (!entry) return;
         // Everything up to `seq` has been replayed (or was before our time): resume from there.
         if (entry.lastSeq === null || message.seq > entry.lastSeq) entry.lastSeq = message.seq;
+        if (!entry.onSocket) return;
+        entry.confirmed = true;
+        for (const listener of [...entry.listeners]) this.notifySubscribed(listener, message.seq);
         return;
       }
       case 'error': {
@@ -362,7 +395,10 @@ export class RealtimeConnection {
           return;
         }
         // A refused subscribe leaves nothing to unsubscribe from; RESYNC_REQUIRED still subscribes.
-        if (fromCid !== undefined && message.error.code !== 'RESYNC_REQUIRED') entry.onSocket = false;
+        if (fromCid !== undefined && message.error.code !== 'RESYNC_REQUIRED') {
+          entry.onSocket = false;
+          entry.confirmed = false;
+        }
         for (const listener of [...entry.listeners]) {
           try {
             listener.onError?.(message.error);
@@ -385,6 +421,9 @@ export class RealtimeConnection {
       if (generation === this.generation && this.hello) this.failures = 0;
     }, this.opts.healthyAfterMs);
     this.setStatus({ state: 'online', connectionId: hello.connection_id, userId: hello.user_id, since: this.opts.now() });
+    // The server gives every new socket a full budget.
+    this.tokens = this.opts.pacing.burst;
+    this.tokensAt = this.opts.now();
     for (const [topic, entry] of this.topics) {
       if (entry.leaving === null) this.sendSubscribe(topic, entry);
     }
@@ -406,6 +445,14 @@ export class RealtimeConnection {
       } catch (error) {
         this.opts.debug('realtime: a listener failed', error);
       }
+    }
+  }
+
+  private notifySubscribed(listener: TopicHandlers, seq: number): void {
+    try {
+      listener.onSubscribed?.({ seq });
+    } catch (error) {
+      this.opts.debug('realtime: a listener failed', error);
     }
   }
 
@@ -457,12 +504,98 @@ export class RealtimeConnection {
     }
   }
 
+  /**
+   * Sends a hub message about `topic` (`typing.start`, `receipt.delivered`, ...), but only once the
+   * server has confirmed this connection's subscription to it: anything earlier would be refused
+   * (NOT_SUBSCRIBED) and count as a strike against the socket. Returns whether it went out.
+   */
+  sendToTopic(message: TopicClientMessage): boolean {
+    const entry = this.topics.get(message.topic);
+    if (!entry || !entry.confirmed || entry.leaving !== null) return false;
+    // Hub messages are best effort (typing is ephemeral); over budget, they are not sent.
+    if (!this.online || !this.takeToken()) return false;
+    return this.sendNow(message);
+  }
+
+  /** `typing.start` / `typing.stop` on a chat room (see docs/chat.md for the pacing). */
+  sendTyping(topic: string, state: 'start' | 'stop'): boolean {
+    return this.sendToTopic({ type: state === 'start' ? 'typing.start' : 'typing.stop', topic });
+  }
+
+  /** Tells a DM that `messageId` reached this client (`receipt.delivered`). */
+  sendDelivered(topic: string, messageId: number): boolean {
+    if (!Number.isSafeInteger(messageId) || messageId <= 0) return false;
+    return this.sendToTopic({ type: 'receipt.delivered', topic, message_id: messageId });
+  }
+
+  /** Whether the server has confirmed the subscription to `topic` on the current socket. */
+  isSubscribed(topic: string): boolean {
+    return this.topics.get(topic)?.confirmed === true;
+  }
+
   private sendSubscribe(topic: string, entry: TopicEntry): void {
     if (!this.online) return;
+    if (this.controlQueue.length > 0 || !this.takeToken()) {
+      // Over budget: wait for it, in order (onSocket stays false until it goes out).
+      if (!this.controlQueue.some((c) => c.kind === 'subscribe' && c.topic === topic)) this.controlQueue.push({ kind: 'subscribe', topic });
+      this.scheduleDrain();
+      return;
+    }
+    this.writeSubscribe(topic, entry);
+  }
+
+  private writeSubscribe(topic: string, entry: TopicEntry): void {
     const cid = `s${++this.nextCid}`;
     this.cids.set(cid, topic);
     entry.onSocket = true;
     this.sendNow(entry.lastSeq === null ? { type: 'subscribe', topic, cid } : { type: 'subscribe', topic, since: entry.lastSeq, cid });
+  }
+
+  private sendUnsubscribe(topic: string): void {
+    if (!this.online) return;
+    if (this.controlQueue.length > 0 || !this.takeToken()) {
+      this.controlQueue.push({ kind: 'unsubscribe', topic });
+      this.scheduleDrain();
+      return;
+    }
+    this.sendNow({ type: 'unsubscribe', topic });
+  }
+
+  /** Refills the budget for the time passed and takes one frame from it if there is one. */
+  private takeToken(): boolean {
+    const { burst, perSecond } = this.opts.pacing;
+    const now = this.opts.now();
+    this.tokens = Math.min(burst, this.tokens + ((now - this.tokensAt) / 1000) * perSecond);
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainTimer !== null) return;
+    const wait = Math.max(1, Math.ceil(((1 - this.tokens) / this.opts.pacing.perSecond) * 1000));
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = null;
+      this.drainControl();
+    }, wait);
+  }
+
+  private drainControl(): void {
+    while (this.controlQueue.length > 0 && this.online) {
+      const next = this.controlQueue[0] as { kind: 'subscribe' | 'unsubscribe'; topic: string };
+      const entry = this.topics.get(next.topic);
+      // A subscribe whose topic was dropped (or already went out) since it was queued is skipped.
+      if (next.kind === 'subscribe' && (!entry || entry.leaving !== null || entry.onSocket)) {
+        this.controlQueue.shift();
+        continue;
+      }
+      if (!this.takeToken()) break;
+      this.controlQueue.shift();
+      if (next.kind === 'subscribe') this.writeSubscribe(next.topic, entry as TopicEntry);
+      else this.sendNow({ type: 'unsubscribe', topic: next.topic });
+    }
+    if (this.controlQueue.length > 0 && this.online) this.scheduleDrain();
   }
 
   // ---- topics ---------------------------------------------------------------------------------
@@ -475,7 +608,7 @@ export class RealtimeConnection {
     const listener = handlers as unknown as TopicHandlers;
     let entry = this.topics.get(topic);
     if (!entry) {
-      entry = { listeners: new Set(), lastSeq: null, onSocket: false, leaving: null };
+      entry = { listeners: new Set(), lastSeq: null, onSocket: false, confirmed: false, leaving: null };
       this.topics.set(topic, entry);
       entry.listeners.add(listener);
       this.sendSubscribe(topic, entry);
@@ -485,6 +618,15 @@ export class RealtimeConnection {
         // Left and came back at once (React StrictMode, a re-render): keep the server subscription.
         clearTimeout(entry.leaving);
         entry.leaving = null;
+      }
+      if (entry.confirmed && handlers.onSubscribed) {
+        // Already confirmed for the other listeners: tell this one too, once it is registered.
+        const joined = entry;
+        queueMicrotask(() => {
+          if (joined.confirmed && joined.listeners.has(listener) && this.topics.get(topic) === joined) {
+            this.notifySubscribed(listener, joined.lastSeq ?? 0);
+          }
+        });
       }
     }
     const held = entry;
@@ -498,7 +640,7 @@ export class RealtimeConnection {
         held.leaving = null;
         if (held.listeners.size > 0 || this.topics.get(topic) !== held) return;
         this.topics.delete(topic);
-        if (held.onSocket) this.sendNow({ type: 'unsubscribe', topic });
+        if (held.onSocket) this.sendUnsubscribe(topic);
       }, 0);
     };
   }

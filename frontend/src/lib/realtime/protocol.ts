@@ -108,7 +108,23 @@ export interface UnsubscribeRequest {
   cid?: string;
 }
 
-export type ClientMessage = SubscribeRequest | UnsubscribeRequest | PingMessage | PongMessage;
+/** Chat hub: someone is typing in a room, or stopped (relayed to the room as an ephemeral `typing`). */
+export interface TypingRequest {
+  type: 'typing.start' | 'typing.stop';
+  topic: string;
+}
+
+/** Chat hub: a DM message reached this client (moves the delivered receipt forward). */
+export interface ReceiptDeliveredRequest {
+  type: 'receipt.delivered';
+  topic: string;
+  message_id: number;
+}
+
+/** Hub messages about a topic this connection is subscribed to. */
+export type TopicClientMessage = TypingRequest | ReceiptDeliveredRequest;
+
+export type ClientMessage = SubscribeRequest | UnsubscribeRequest | PingMessage | PongMessage | TopicClientMessage;
 
 // ---- topics and their events -------------------------------------------------------------------
 
@@ -119,9 +135,12 @@ export type PresenceEvent = TopicEvent<'presence', { user_id: string; status: Pr
 
 export type UserTopic = `user:${string}`;
 export type PresenceTopic = `presence:${string}`;
+/** A chat room (members only): message, reaction, receipt and member events, and `typing`. */
+export type RoomTopic = `room:${string}`;
 
 export const userTopic = (userId: string): UserTopic => `user:${userId}`;
 export const presenceTopic = (userId: string): PresenceTopic => `presence:${userId}`;
+export const roomTopic = (roomId: string): RoomTopic => `room:${roomId}`;
 
 /**
  * The events a topic carries, by its prefix. `user:` topics will carry notifications (none are

@@ -125,6 +125,29 @@ describe('useTopic', () => {
   });
 });
 
+describe('useTopic onSubscribed', () => {
+  it('tells a component when its topic is live, so it may send hub messages such as typing', async () => {
+    const f = fakeConnection();
+    const confirmations: number[] = [];
+    function Room() {
+      useTopic('room:1', () => undefined, { onSubscribed: ({ seq }) => confirmations.push(seq) });
+      return null;
+    }
+    render(
+      <RealtimeProvider connection={f.conn}>
+        <Room />
+      </RealtimeProvider>,
+    );
+    await advance(0);
+    act(() => f.last().hello());
+    const cid = f.last().sentOfType('subscribe')[0]?.cid;
+    act(() => f.last().receive({ type: 'subscribed', topic: 'room:1', seq: 7, cid }));
+    expect(confirmations).toEqual([7]);
+    expect(f.conn.sendTyping('room:1', 'start')).toBe(true);
+    expect(f.last().sentOfType('typing.start')).toEqual([{ type: 'typing.start', topic: 'room:1' }]);
+  });
+});
+
 describe('usePresence', () => {
   function Presence({ userId }: { userId: string }) {
     return <p data-testid="presence">{usePresence(userId)}</p>;

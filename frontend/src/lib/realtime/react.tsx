@@ -49,6 +49,8 @@ export function useRealtimeStatus(): RealtimeStatus {
 export interface UseTopicOptions {
   /** Subscription errors; `RESYNC_REQUIRED` means: refetch this topic's state over REST. */
   onError?(error: ErrorBody): void;
+  /** The server confirmed the subscription (again after every reconnect); events are live from here. */
+  onSubscribed?(info: { seq: number }): void;
 }
 
 /**
@@ -62,15 +64,16 @@ export function useTopic<T extends string>(
   options: UseTopicOptions = {},
 ): void {
   const conn = useRealtime();
-  const latest = useRef({ onEvent, onError: options.onError });
+  const latest = useRef({ onEvent, onError: options.onError, onSubscribed: options.onSubscribed });
   useLayoutEffect(() => {
-    latest.current = { onEvent, onError: options.onError };
+    latest.current = { onEvent, onError: options.onError, onSubscribed: options.onSubscribed };
   });
   useEffect(() => {
     if (!topic) return undefined;
     return conn.subscribe(topic, {
       onEvent: (event) => latest.current.onEvent(event as EventOf<T>),
       onError: (error) => latest.current.onError?.(error),
+      onSubscribed: (info) => latest.current.onSubscribed?.(info),
     });
   }, [conn, topic]);
 }

@@ -1,0 +1,123 @@
+import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+
+import { ChatIcon } from './ChatIcon';
+import { renderPreview } from './markdown';
+import { sanitizeMessageHtml } from './sanitize';
+import type { TypingSender } from './typing';
+
+export const MAX_MESSAGE_LENGTH = 4000;
+
+interface ComposerProps {
+  /** The accessible name of the text box, e.g. "Message #general". */
+  label: string;
+  placeholder: string;
+  onSend(body: string): void;
+  typing?: TypingSender;
+  autoFocus?: boolean;
+  /** Arrow up in an empty composer: edit my last message. Returns whether there was one. */
+  onEditLast?(): boolean;
+  variant?: 'room' | 'thread';
+}
+
+/** The message box: Enter sends, Shift+Enter starts a new line, with a markdown preview. */
+export function Composer({ label, placeholder, onSend, typing, autoFocus = false, onEditLast, variant = 'room' }: ComposerProps) {
+  const [draft, setDraft] = useState('');
+  const [preview, setPreview] = useState(false);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const counterId = useId();
+  const previewId = useId();
+  const trimmed = draft.trim();
+  const tooLong = draft.length > MAX_MESSAGE_LENGTH;
+  const canSend = trimmed.length > 0 && !tooLong;
+  const previewHtml = useMemo(() => (preview ? sanitizeMessageHtml(renderPreview(draft)) : ''), [preview, draft]);
+
+  // Grows with its content up to a limit, then scrolls.
+  useLayoutEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, [draft, preview]);
+
+  function submit() {
+    if (!canSend) return;
+    onSend(trimmed);
+    typing?.stopped();
+    setDraft('');
+    setPreview(false);
+    area.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    } else if (event.key === 'ArrowUp' && draft === '' && onEditLast) {
+      if (onEditLast()) event.preventDefault();
+    }
+  }
+
+  const remaining = MAX_MESSAGE_LENGTH - draft.length;
+
+  return (
+    <form
+      className={`composer composer--${variant}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      {preview && (
+        <div className="composer__preview" id={previewId} aria-live="polite">
+          <span className="composer__preview-label">Preview</span>
+          {trimmed ? (
+            <div className="md" dangerouslySetInnerHTML={{ __html: previewHtml }} />
+          ) : (
+            <p className="muted">Nothing to preview yet.</p>
+          )}
+        </div>
+      )}
+      <div className="composer__box">
+        <textarea
+          ref={area}
+          className="composer__input"
+          rows={1}
+          aria-label={label}
+          aria-describedby={remaining < 500 ? counterId : undefined}
+          aria-invalid={tooLong || undefined}
+          placeholder={placeholder}
+          value={draft}
+          autoFocus={autoFocus}
+          onChange={(event) => {
+            setDraft(event.target.value);
+            if (event.target.value.trim()) typing?.typed();
+            else typing?.stopped();
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => typing?.stopped()}
+        />
+        <div className="composer__actions">
+          {remaining < 500 && (
+            <span id={counterId} className={`composer__counter${tooLong ? ' composer__counter--over' : ''}`}>
+              {remaining}
+            </span>
+          )}
+          <button
+            type="button"
+            className="icon-button composer__tool"
+            aria-pressed={preview}
+            aria-controls={preview ? previewId : undefined}
+            aria-label={preview ? 'Hide preview' : 'Preview markdown'}
+            title="Preview (markdown: **bold**, _italic_, `code`, ```blocks```, [links](https://…), lists, > quotes)"
+            onClick={() => setPreview((p) => !p)}
+          >
+            <ChatIcon name="eye" size={18} />
+          </button>
+          <button type="submit" className="composer__send" aria-label="Send" disabled={!canSend}>
+            <ChatIcon name="send" size={18} />
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}

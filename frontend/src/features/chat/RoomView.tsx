@@ -1,0 +1,326 @@
+import { useCallback, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+
+import { ApiError } from '../../api/errors';
+import { Avatar, Button, ButtonLink, Card, Spinner } from '../../components/ui';
+import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom } from './api';
+import { useChat } from './ChatContext';
+import { ChatIcon } from './ChatIcon';
+import { Composer } from './Composer';
+import { ConfirmDialog } from './Dialog';
+import { toggleMyReaction, useMarkRead, useRoomTimeline, useTypingSender, useTypists } from './hooks';
+import { MembersPanel } from './MembersPanel';
+import type { MessageActions } from './MessageItem';
+import { MessageList } from './MessageList';
+import { receiptStatus } from './receipts';
+import { kindLabel, RoomAvatar } from './RoomAvatar';
+import { ThreadPanel } from './ThreadPanel';
+import { asDeleted, myLastMessageId } from './timeline';
+import { typingLine } from './typing';
+import type { Message, Room } from './types';
+
+export function RoomView() {
+  const { roomId = '' } = useParams();
+  // A new room is a new screen: fresh timeline, divider and scroll position.
+  return <RoomScreen key={roomId} roomId={roomId} />;
+}
+
+function displayName(room: Room): string {
+  return room.kind === 'dm' ? room.dm_user?.display_name || room.name : room.name;
+}
+
+function RoomScreen({ roomId }: { roomId: string }) {
+  const { me } = useChat();
+  const navigate = useNavigate();
+  const room = useRoom(roomId);
+  const data = room.data;
+  const member = Boolean(data?.my_role);
+  const live = member;
+  const timeline = useRoomTimeline(roomId, me.id, live);
+  const typists = useTypists(roomId, me.id, live);
+  const typing = useTypingSender(roomId);
+  const markVisible = useMarkRead(roomId, member, data?.last_read_message_id);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const threadId = Number(searchParams.get('thread')) || null;
+  const [membersOpen, setMembersOpen] = useState(false);
+  const [editingId, setEditingId] = useState<number | null>(null);
+  const [deleting, setDeleting] = useState<{ message: Message; done: () => void } | null>(null);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [deleteBusy, setDeleteBusy] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const join = useJoinRoom();
+  const leave = useLeaveRoom();
+  const { dispatch } = timeline;
+
+  const openThread = useCallback(
+    (message: Message) => {
+      setMembersOpen(false);
+      setSearchParams({ thread: String(message.id) });
+    },
+    [setSearchParams],
+  );
+  const closeThread = useCallback(() => setSearchParams({}), [setSearchParams]);
+
+  const askDelete = useCallback((message: Message, done: () => void) => {
+    setDeleteError(null);
+    setDeleting({ message, done });
+  }, []);
+
+  const actions: MessageActions = useMemo(
+    () => ({
+      react: (message, emoji) => toggleMyReaction(roomId, message, emoji, (id, patch) => dispatch({ type: 'patch', id, patch })),
+      edit: async (message, body) => {
+        const fresh = await editMessage(roomId, message.id, body);
+        dispatch({ type: 'merge', messages: [fresh] });
+        setEditingId(null);
+      },
+      askDelete: (message) => askDelete(message, () => dispatch({ type: 'patch', id: message.id, patch: asDeleted })),
+      openThread,
+    }),
+    [roomId, dispatch, askDelete, openThread],
+  );
+
+  const meView = useMemo(
+    () => ({ id: me.id, name: me.display_name || me.username, avatar: me.avatar_url ?? null, username: me.username }),
+    [me.id, me.display_name, me.username, me.avatar_url],
+  );
+
+  const receipt = useMemo(() => {
+    if (data?.kind !== 'dm') return null;
+    const mine = myLastMessageId(timeline.timeline.messages, me.id);
+    return mine === null ? null : { messageId: mine, status: receiptStatus(mine, data.receipts ?? [], me.id) };
+  }, [data?.kind, data?.receipts, timeline.timeline.messages, me.id]);
+
+  if (room.isError || (timeline.error instanceof ApiError && timeline.error.status === 404)) {
+    const missing = (room.error ?? timeline.error) instanceof ApiError && ((room.error ?? timeline.error) as ApiError).status === 404;
+    return (
+      <div className="chat-empty">
+        <Card className="empty">
+          <ChatIcon name="compass" size={32} />
+          <h1 className="empty__title">{missing ? 'Room not found' : 'Could not open the room'}</h1>
+          <p className="empty__text">
+            {missing ? 'It does not exist, or it is private and you are not in it.' : 'Check your connection and try again.'}
+          </p>
+          <ButtonLink to="/chat" variant="secondary">
+            Back to chats
+          </ButtonLink>
+        </Card>
+      </div>
+    );
+  }
+
+  if (!data) {
+    return (
+      <section className="room" aria-busy="true">
+        <header className="room-header">
+          <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
+            <ChatIcon name="back" />
+          </Link>
+          <span className="skeleton skeleton--avatar" />
+          <span className="skeleton skeleton--title" />
+        </header>
+        <div className="center-pad">
+          <Spinner label="Loading room" />
+        </div>
+      </section>
+    );
+  }
+
+  const name = displayName(data);
+  const moderator = (data.my_role === 'owner' || data.my_role === 'moderator') && data.kind !== 'dm';
+  const line = typingLine(typists);
+  const composerLabel = data.kind === 'dm' ? `Message ${name}` : `Message #${name}`;
+
+  async function confirmDelete() {
+    if (!deleting) return;
+    setDeleteBusy(true);
+    try {
+      await deleteMessage(roomId, deleting.message.id);
+      deleting.done();
+      setDeleting(null);
+    } catch (e) {
+      setDeleteError(e instanceof Error ? e.message : 'Could not delete the message.');
+    } finally {
+      setDeleteBusy(false);
+    }
+  }
+
+  async function confirmLeave() {
+    try {
+      await leave.mutateAsync(roomId);
+      navigate('/chat');
+    } catch {
+      // The error shows in the dialog.
+    }
+  }
+
+  const intro =
+    data.kind === 'dm' ? (
+      <div className="room-intro">
+        <Avatar name={name} src={data.dm_user?.avatar_url} size="lg" />
+        <h2 className="room-intro__title">{name}</h2>
+        <p className="room-intro__text">
+          This is the beginning of your conversation with{' '}
+          {data.dm_user ? <Link to={`/u/${data.dm_user.username}`}>@{data.dm_user.username}</Link> : name}.
+        </p>
+      </div>
+    ) : (
+      <div className="room-intro">
+        <RoomAvatar room={data} />
+        <h2 className="room-intro__title">Welcome to {data.kind === 'group' ? name : `#${name}`}</h2>
+        <p className="room-intro__text">{data.topic || `This is the start of the ${kindLabel(data.kind).toLowerCase()}.`}</p>
+      </div>
+    );
+
+  return (
+    <section className={`room${threadId || membersOpen ? ' room--panel' : ''}`} aria-label={name}>
+      <header className="room-header">
+        <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
+          <ChatIcon name="back" />
+        </Link>
+        <RoomAvatar room={data} />
+        <div className="room-header__text">
+          <h1 className="room-header__name">{data.kind === 'dm' || data.kind === 'group' ? name : `#${name}`}</h1>
+          {data.kind === 'dm' && data.dm_user ? (
+            <p className="room-header__topic">
+              <Link to={`/u/${data.dm_user.username}`}>@{data.dm_user.username}</Link>
+            </p>
+          ) : (
+            data.topic && (
+              <p className="room-header__topic" title={data.topic} data-testid="room-topic">
+                {data.topic}
+              </p>
+            )
+          )}
+        </div>
+        <div className="room-header__actions">
+          {data.kind !== 'dm' && (
+            <button
+              type="button"
+              className="room-header__members"
+              aria-pressed={membersOpen}
+              aria-label={`Members (${data.member_count})`}
+              title="Members"
+              onClick={() => {
+                if (!membersOpen) closeThread();
+                setMembersOpen((o) => !o);
+              }}
+            >
+              <ChatIcon name="users" size={18} />
+              <span data-testid="member-count">{data.member_count}</span>
+            </button>
+          )}
+          {member && data.kind !== 'dm' && (
+            <button type="button" className="icon-button" aria-label="Leave room" title="Leave room" onClick={() => setLeaving(true)}>
+              <ChatIcon name="leave" />
+            </button>
+          )}
+        </div>
+      </header>
+      <div className="room__body">
+        <div className="room__timeline">
+          {timeline.error && !(timeline.error instanceof ApiError && timeline.error.status === 404) ? (
+            <div className="side-panel__pad">
+              <p className="text-danger" role="alert">
+                Messages could not be loaded. <button type="button" className="link-button" onClick={() => window.location.reload()}>Reload</button>
+              </p>
+            </div>
+          ) : null}
+          <MessageList
+            label={`Messages in ${name}`}
+            timeline={timeline.timeline}
+            unreadId={timeline.unreadId}
+            me={meView}
+            interactive={member}
+            canModerate={moderator}
+            actions={actions}
+            editingId={editingId}
+            setEditingId={setEditingId}
+            loadOlder={timeline.loadOlder}
+            loadingOlder={timeline.loadingOlder}
+            onRetry={timeline.retry}
+            onDiscard={(clientId) => dispatch({ type: 'discard', clientId })}
+            onVisibleNewest={markVisible}
+            receipt={receipt}
+            intro={intro}
+          />
+          <div className="typing-line" aria-live="polite" data-testid="typing-line">
+            {line && (
+              <>
+                <span className="typing-dots" aria-hidden="true">
+                  <span />
+                  <span />
+                  <span />
+                </span>
+                {line}
+              </>
+            )}
+          </div>
+          {member ? (
+            <Composer
+              key={roomId}
+              label={composerLabel}
+              placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
+              onSend={timeline.send}
+              typing={typing}
+              autoFocus={!window.matchMedia?.('(hover: none)').matches}
+              onEditLast={() => {
+                const id = myLastMessageId(timeline.timeline.messages, me.id);
+                if (id !== null) setEditingId(id);
+                return id !== null;
+              }}
+            />
+          ) : (
+            <div className="join-bar">
+              <p>
+                You are previewing <strong>#{name}</strong>. Join to take part.
+              </p>
+              <Button variant="primary" loading={join.isPending} onClick={() => join.mutate(roomId)}>
+                Join room
+              </Button>
+              {join.isError && <p className="field__error">{join.error.message}</p>}
+            </div>
+          )}
+        </div>
+        {threadId !== null && (
+          <ThreadPanel
+            key={threadId}
+            roomId={roomId}
+            roomName={data.kind === 'dm' ? name : `#${name}`}
+            parentId={threadId}
+            me={meView}
+            live={live}
+            interactive={member}
+            canModerate={moderator}
+            typing={typing}
+            onClose={closeThread}
+            askDelete={askDelete}
+          />
+        )}
+        {membersOpen && threadId === null && <MembersPanel room={data} me={me.id} onClose={() => setMembersOpen(false)} />}
+      </div>
+      {deleting && (
+        <ConfirmDialog
+          title="Delete message?"
+          body="It will show as “message deleted” for everyone. This cannot be undone."
+          confirmLabel="Delete"
+          busy={deleteBusy}
+          error={deleteError}
+          onConfirm={() => void confirmDelete()}
+          onClose={() => setDeleting(null)}
+        />
+      )}
+      {leaving && (
+        <ConfirmDialog
+          title={`Leave ${data.kind === 'group' ? name : `#${name}`}?`}
+          body={data.kind === 'public' ? 'You can join again from the directory.' : 'You will need an invitation to come back.'}
+          confirmLabel="Leave"
+          busy={leave.isPending}
+          error={leave.isError ? leave.error.message : null}
+          onConfirm={() => void confirmLeave()}
+          onClose={() => setLeaving(false)}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+
+import { roomTopic, useRealtime, useTopic, type TopicEvent } from '../../lib/realtime';
+import { chatKeys, LIVE_ROOM_LIMIT } from './api';
+import { applyReceipt } from './receipts';
+import { applyRoomListEvent, deletionAffectsUnread } from './roomList';
+import { asRoomEvent, type MyRoom, type Room } from './types';
+
+/**
+ * Holds `room:{id}` for every room in the person's list while the chat area is open, so the list
+ * (order, previews, unread counts) and each room's cached details stay live, and DMs report
+ * delivery of incoming messages.
+ */
+export function RoomsLive({ rooms, me, activeRoomId }: { rooms: MyRoom[]; me: string; activeRoomId: string | null }) {
+  const active = useRef(activeRoomId);
+  active.current = activeRoomId;
+  return (
+    <>
+      {rooms.slice(0, LIVE_ROOM_LIMIT).map((entry) => (
+        <RoomFeed key={entry.room.id} entry={entry} me={me} active={active} />
+      ))}
+    </>
+  );
+}
+
+function RoomFeed({ entry, me, active }: { entry: MyRoom; me: string; active: { current: string | null } }) {
+  const queryClient = useQueryClient();
+  const conn = useRealtime();
+  const roomId = entry.room.id;
+  const topic = roomTopic(roomId);
+  const latest = useRef(entry);
+  latest.current = entry;
+
+  useTopic(
+    topic,
+    (raw: TopicEvent) => {
+      const event = asRoomEvent(raw);
+      if (!event || event.type === 'typing') return;
+      const onScreen = active.current === roomId && document.visibilityState === 'visible';
+      const list = queryClient.getQueryData<MyRoom[]>(chatKeys.myRooms);
+      const refetchUnread = event.type === 'message.deleted' && list !== undefined && deletionAffectsUnread(list, roomId, event.data.id);
+      queryClient.setQueryData<MyRoom[]>(chatKeys.myRooms, (current) =>
+        current ? applyRoomListEvent(current, roomId, event, { me, activeRoomId: onScreen ? roomId : null }) : current,
+      );
+      if (refetchUnread) void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+
+      // The room's own cached details (the header of an open room reads them).
+      switch (event.type) {
+        case 'room.updated':
+          queryClient.setQueryData<Room>(chatKeys.room(roomId), (room) =>
+            room ? { ...room, name: event.data.name, topic: event.data.topic, description: event.data.description } : room,
+          );
+          break;
+        case 'member.joined':
+        case 'member.left':
+          queryClient.setQueryData<Room>(chatKeys.room(roomId), (room) =>
+            room ? { ...room, member_count: Math.max(0, room.member_count + (event.type === 'member.joined' ? 1 : -1)) } : room,
+          );
+          void queryClient.invalidateQueries({ queryKey: chatKeys.members(roomId) });
+          if (event.type === 'member.left' && event.data.user_id === me) queryClient.removeQueries({ queryKey: chatKeys.room(roomId) });
+          break;
+        case 'receipt.updated':
+          queryClient.setQueryData<Room>(chatKeys.room(roomId), (room) =>
+            room ? { ...room, receipts: applyReceipt(room.receipts ?? [], event.data, me) } : room,
+          );
+          break;
+        case 'message.created':
+          // A DM message from the other person reached this client.
+          if (latest.current.room.kind === 'dm' && event.data.author?.id !== me && event.data.kind === 'user') {
+            conn.sendDelivered(topic, event.data.id);
+          }
+          break;
+        default:
+          break;
+      }
+    },
+    {
+      onSubscribed: () => {
+        // Whatever arrived while this client was away has now reached it.
+        const last = latest.current.last_message;
+        if (latest.current.room.kind === 'dm' && last && last.author?.id !== me && last.kind === 'user') {
+          conn.sendDelivered(topic, last.id);
+        }
+      },
+      onError: (error) => {
+        if (error.code === 'RESYNC_REQUIRED') void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+      },
+    },
+  );
+  return null;
+}
