@@ -54,7 +54,8 @@ class RealtimeSettings(BaseModel):
     send_buffer_bytes: int = Field(1_048_576, ge=4_096)
     max_subscriptions: int = Field(200, ge=1, le=10_000)
     messages_per_second: float = Field(20.0, gt=0)
-    message_burst: int = Field(60, ge=1)
+    # Room for a client resubscribing every room it holds after a reconnect.
+    message_burst: int = Field(200, ge=1)
     max_strikes: int = Field(20, ge=1)
     replay_limit: int = Field(1000, ge=10, le=100_000)
     lease_seconds: float = Field(90.0, ge=1)

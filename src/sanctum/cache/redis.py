@@ -1,8 +1,11 @@
 """Redis cache for scaled mode. Every failure is a miss (or a skipped write), counted in
 redis_errors_total: the app keeps serving from the database while Redis is down.
 
-A delete or version bump lost during an outage leaves an entry that may be served once Redis is
-back, until its TTL ends; that TTL is the documented stale bound of each cached family.
+A delete or version bump that fails is remembered and applied before this instance uses the cache
+again, so entries that survive an outage (Redis persists them across a restart) are not served
+stale once it is back. Another instance may still read such an entry until this one has replayed
+its invalidations, and at most MAX_LOST of them are remembered: the TTL of each cached family stays
+the documented stale bound for those cases.
 """
 
 from __future__ import annotations
@@ -15,16 +18,50 @@ from sanctum.observability.metrics import REDIS_ERRORS
 log = get_logger("sanctum.cache")
 
 
+MAX_LOST = 100_000
+
+
 class RedisCache:
     def __init__(self, redis: Redis, prefix: str = "sanctum:") -> None:
         self._redis = redis
         self._prefix = prefix
+        # Invalidations that failed while Redis was unreachable: prefixed keys to delete, versions to bump.
+        self._lost_deletes: set[str] = set()
+        self._lost_bumps: set[str] = set()
+
+    def _lose(self, deletes: set[str], bumps: set[str]) -> None:
+        if len(self._lost_deletes) + len(self._lost_bumps) + len(deletes) + len(bumps) > MAX_LOST:
+            log.warning("cache_invalidations_dropped", count=len(deletes) + len(bumps))
+            return
+        self._lost_deletes |= deletes
+        self._lost_bumps |= bumps
+
+    async def _replay(self) -> bool:
+        """Apply the invalidations lost while Redis was away; false while that still fails."""
+        if not self._lost_deletes and not self._lost_bumps:
+            return True
+        deletes, self._lost_deletes = self._lost_deletes, set()
+        bumps, self._lost_bumps = self._lost_bumps, set()
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                if deletes:
+                    pipe.delete(*deletes)
+                for name in bumps:
+                    pipe.incr(name)
+                await pipe.execute()
+        except Exception as exc:
+            self._lose(deletes, bumps)
+            self._fail("replay", exc)
+            return False
+        return True
 
     def _fail(self, operation: str, exc: Exception) -> None:
         REDIS_ERRORS.labels(f"cache_{operation}").inc()
         log.warning("cache_unavailable", operation=operation, error=str(exc))
 
     async def get(self, key: str) -> bytes | None:
+        if not await self._replay():
+            return None
         try:
             value = await self._redis.get(self._prefix + key)
         except Exception as exc:
@@ -33,6 +70,8 @@ class RedisCache:
         return value if isinstance(value, bytes) or value is None else str(value).encode()
 
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        if not await self._replay():
+            return
         try:
             await self._redis.set(self._prefix + key, value, px=max(1, int(ttl_seconds * 1000)))
         except Exception as exc:
@@ -41,12 +80,16 @@ class RedisCache:
     async def delete(self, *keys: str) -> None:
         if not keys:
             return
+        prefixed = {self._prefix + k for k in keys}
         try:
-            await self._redis.delete(*(self._prefix + k for k in keys))
+            await self._redis.delete(*prefixed)
         except Exception as exc:
+            self._lose(prefixed, set())
             self._fail("delete", exc)
 
     async def get_version(self, name: str) -> int:
+        if not await self._replay():
+            return -1
         try:
             value = await self._redis.get(f"{self._prefix}v:{name}")
         except Exception as exc:
@@ -58,5 +101,6 @@ class RedisCache:
         try:
             return int(await self._redis.incr(f"{self._prefix}v:{name}"))
         except Exception as exc:
+            self._lose(set(), {f"{self._prefix}v:{name}"})
             self._fail("bump", exc)
             return -1

@@ -148,7 +148,8 @@ class MessageService:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
         await self._publish(events)
-        await self._after_message_change(room_id, message.parent_message_id is None)
+        # A reply too: it is activity in the room, which orders the room lists.
+        await self._after_message_change(room_id)
         return Sent(message, True)
 
     async def _visible_to(self, db: AsyncSession, record: RoomRecord, users: list[PublicUser]) -> list[PublicUser]:
@@ -332,13 +333,32 @@ class MessageService:
             if message.author_id != actor.id and not moderator:
                 raise Forbidden("Only the author or a moderator can delete a message.", code="NOT_AUTHOR")
             message.deleted_at = utcnow()
-            event = await append_event(
-                db,
-                ev.room_topic(room_id),
-                ev.MESSAGE_DELETED,
-                {"id": message.id, "room_id": str(room_id), "parent_message_id": message.parent_id},
-            )
-        await self._publish([event])
+            events = [
+                await append_event(
+                    db,
+                    ev.room_topic(room_id),
+                    ev.MESSAGE_DELETED,
+                    {"id": message.id, "room_id": str(room_id), "parent_message_id": message.parent_id},
+                )
+            ]
+            if message.parent_id is not None:
+                # The parent's "N replies" counts only replies that are still there.
+                parent = await self._repo.message(db, room_id, message.parent_id)
+                if parent is not None:
+                    parent.reply_count = max(0, parent.reply_count - 1)
+                    events.append(
+                        await append_event(
+                            db,
+                            ev.room_topic(room_id),
+                            ev.MESSAGE_UPDATED,
+                            {
+                                "id": parent.id,
+                                "reply_count": parent.reply_count,
+                                "last_reply_at": parent.last_reply_at.isoformat() if parent.last_reply_at else None,
+                            },
+                        )
+                    )
+        await self._publish(events)
         await self._after_message_change(room_id, lists_too=message.parent_id is None)
 
     async def react(self, actor: Actor, room_id: uuid.UUID, message_id: int, emoji: str, add: bool) -> MessageRead:
@@ -363,9 +383,12 @@ class MessageService:
                     )
                 )
             read = (await self.serialize(db, [message], actor.id))[0]
+            room = await self._repo.room(db, room_id)
+            is_last = room is not None and room.last_message_id == message_id
         await self._publish(events)
         if events:
-            await self._caches.bump_history(room_id)
+            # The room lists show the last message with its reactions.
+            await self._after_message_change(room_id, lists_too=is_last)
         return read
 
     # -- read state ---------------------------------------------------------------------------

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from sanctum.domains.accounts.schemas import PublicUser
 
@@ -19,10 +20,23 @@ Role = Literal["owner", "moderator", "member"]
 _EMOJI_SHORTCODE = re.compile(r"^:[a-z0-9_+-]{1,30}:$")
 
 
+def _emoji_part(c: str) -> bool:
+    """Whether `c` may appear in an emoji: no letters, separators, control, format or unassigned
+    characters (so nothing invisible or text-like), except the joiner and tags of emoji sequences."""
+    if c == "\u200d" or "\U000e0020" <= c <= "\U000e007f":
+        return True
+    category = unicodedata.category(c)
+    return category[0] not in "LZC" and (category[0] != "N" or c.isascii())
+
+
 def _emoji(value: str) -> str:
     if _EMOJI_SHORTCODE.match(value):
         return value
-    if not 1 <= len(value) <= 16 or any(c.isspace() or c in "<>&\"'" for c in value) or value.isascii():
+    if (
+        not 1 <= len(value) <= 16
+        or any(c.isspace() or c in "<>&\"'" or not _emoji_part(c) for c in value)
+        or value.isascii()
+    ):
         raise ValueError("must be an emoji or a :shortcode:")
     return value
 
@@ -34,6 +48,14 @@ Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store or even compare text containing NUL: refuse it as input, not as a 500.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class RoomCreate(Strict):

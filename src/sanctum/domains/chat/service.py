@@ -125,10 +125,12 @@ class RoomService:
         )
 
     async def directory(self, q: str | None, cursor: str | None, limit: int) -> RoomDirectory:
+        if q is not None and "\x00" in q:
+            raise ValidationFailed(fields={"q": "must not contain NUL characters"})
         after: tuple[str, str] | None = None
         if cursor:
             raw = decode_cursor(cursor)
-            if not isinstance(raw.get("n"), str) or not isinstance(raw.get("i"), str):
+            if not isinstance(raw.get("n"), str) or not isinstance(raw.get("i"), str) or "\x00" in raw["n"]:
                 raise ValidationFailed(fields={"cursor": "is not a valid cursor"})
             try:
                 uuid.UUID(raw["i"])
@@ -165,7 +167,8 @@ class RoomService:
             async with self._db.reader() as db:
                 rows = await self._repo.my_rooms(db, actor.id)
                 lasts = [last for _, _, last, _ in rows if last is not None]
-                serialized = {m.id: m for m in await self._messages.serialize(db, lasts, None)}
+                # The list is cached per user, so it can say which reactions are the caller's.
+                serialized = {m.id: m for m in await self._messages.serialize(db, lasts, actor.id)}
             dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in await self._dm_members(room)}
             people = await self._accounts.public_users(dm_people) if dm_people else {}
             items = []
@@ -230,6 +233,8 @@ class RoomService:
                 db.add(RoomMember(room_id=room.id, user_id=user_id, role="member", joined_at=now))
             await db.flush()
             events = await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the room")
+            for user_id in invited:
+                events.append(await self._room_added(db, user_id, room.id))
         await self._publish(events)
         if room.kind == "public":
             await self._caches.bump_directory()
@@ -314,6 +319,8 @@ class RoomService:
                     await append_event(db, ev.room_topic(room_id), ev.MEMBER_JOINED, {"user_id": str(user_id)}),
                     *await self._messages.post_system(db, room, actor, text),
                 ]
+                if user_id != actor.id:
+                    events.append(await self._room_added(db, user_id, room_id))
                 kind = room.kind
         except IntegrityError:
             return  # joined concurrently: already a member, which is what was asked
@@ -380,14 +387,21 @@ class RoomService:
                 await db.flush()
                 db.add(RoomMember(room_id=room.id, user_id=actor.id, role="member", joined_at=now))
                 db.add(RoomMember(room_id=room.id, user_id=other_id, role="member", joined_at=now))
+                added = await self._room_added(db, other_id, room.id)
         except IntegrityError:
             async with self._db.reader() as db:
                 existing = await self._repo.dm_room(db, key)
             if existing is None:
                 raise
             return await self.get(actor, existing.id), False
+        await self._publish([added])
         await self._caches.forget_room_lists([actor.id, other_id])
         return await self.get(actor, room.id), True
+
+    @staticmethod
+    async def _room_added(db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID) -> Event:
+        """Tell someone, on their own topic, that they are now in a room they did not join themselves."""
+        return await append_event(db, f"user:{user_id}", ev.ROOM_ADDED, {"room_id": str(room_id)})
 
     async def _publish(self, events: list[Event]) -> None:
         for event in events:
