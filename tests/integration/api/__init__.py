@@ -1,0 +1,1 @@
+"""The HTTP plumbing every domain shares: errors, middleware, health and metrics."""

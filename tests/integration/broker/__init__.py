@@ -1,0 +1,1 @@
+"""The broker against real servers."""

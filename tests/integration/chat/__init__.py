@@ -1,0 +1,1 @@
+"""Chat through the API and the socket."""

@@ -1,0 +1,1 @@
+"""Database infrastructure: migrations and the schema guard."""

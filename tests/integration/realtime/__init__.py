@@ -1,0 +1,1 @@
+"""The realtime gateway over real sockets."""

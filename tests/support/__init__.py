@@ -1,0 +1,1 @@
+"""Helpers the suites share: databases, servers, HTTP assertions, metrics and processes."""

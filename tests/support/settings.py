@@ -1,0 +1,19 @@
+"""Settings values the suites share: cheap hashing, limits no test hits by accident."""
+
+from __future__ import annotations
+
+from sanctum.settings import AuthSettings, RateLimitSettings
+
+TEST_SECRET_KEY = "test-secret-key-long-enough-for-production-0123456789"
+
+# argon2 at its cheapest: hashing cost is not what these tests are about.
+FAST_AUTH = AuthSettings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
+
+GENEROUS_RATE_LIMITS = RateLimitSettings(
+    login_per_ip="100000/minute", login_per_account="100000/minute", register_per_ip="100000/minute"
+)
+
+
+def rate_limits(**low: str) -> RateLimitSettings:
+    """The generous limits with some of them lowered, e.g. `rate_limits(login_per_ip="3/minute")`."""
+    return RateLimitSettings(**{**GENEROUS_RATE_LIMITS.model_dump(), **low})

@@ -1,0 +1,1 @@
+"""Unit tests of the chat domain's rules and rendering."""
