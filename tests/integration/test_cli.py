@@ -12,6 +12,9 @@ from sanctum.settings import DEFAULT_SECRET_KEY
 from tests.support.databases import execute, table_names
 from tests.support.processes import run_sanctum, stderr_lines
 
+# Should a refusal regress, `serve` fails to bind here at once instead of serving until the timeout.
+UNBINDABLE = "203.0.113.1"
+
 
 @pytest.mark.parametrize(
     ("env", "variable", "expected"),
@@ -39,7 +42,7 @@ def test_serve_with_invalid_configuration_exits_2_with_one_line_naming_the_varia
 def test_serve_refuses_a_database_whose_applied_migration_was_edited(tmp_path: Path, database_url: str) -> None:
     asyncio.run(execute(database_url, "UPDATE sanctum_migration_checksums SET checksum = 'x' WHERE revision = '0001'"))
 
-    result = run_sanctum("serve", cwd=tmp_path, DATABASE_URL=database_url, APP_ENV="test", PORT="1")
+    result = run_sanctum("serve", cwd=tmp_path, DATABASE_URL=database_url, APP_ENV="test", HOST=UNBINDABLE)
 
     assert result.returncode == 1
     [line] = stderr_lines(result)
@@ -47,7 +50,7 @@ def test_serve_refuses_a_database_whose_applied_migration_was_edited(tmp_path: P
 
 
 def test_serve_refuses_an_unmigrated_database_and_says_to_run_migrate(tmp_path: Path, empty_database_url: str) -> None:
-    result = run_sanctum("serve", cwd=tmp_path, DATABASE_URL=empty_database_url, APP_ENV="test", PORT="1")
+    result = run_sanctum("serve", cwd=tmp_path, DATABASE_URL=empty_database_url, APP_ENV="test", HOST=UNBINDABLE)
 
     assert result.returncode == 1
     [line] = stderr_lines(result)

@@ -51,8 +51,9 @@ class RedisBroker:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # Never let a reader stuck in a socket call hold up shutdown.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, 2.0)
         await self._publisher.aclose()
 
     async def publish(self, event: Event) -> bool:

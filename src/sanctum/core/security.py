@@ -72,6 +72,7 @@ class AccessTokens:
             "sub": str(user_id),
             "sid": str(session_id),
             "typ": "access",
+            "jti": uuid.uuid4().hex,
             "iss": self._issuer,
             "iat": int(now.timestamp()),
             "exp": int((now + self._ttl).timestamp()),
