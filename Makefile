@@ -95,8 +95,10 @@ test-web: $(STAMPS)/web-deps
 test-browser: install web test-deps
 	cd frontend && npm run test:browser
 
-bench: install ## Load benchmarks (see docs/benchmarks.md)
-	$(PY) bench/http.py --help
+bench: install test-deps ## Load benchmarks (see docs/benchmarks.md); wrk comes from apt
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/http.py --mode both --duration 10 --concurrency 16 --runs 3
+	$(PY) bench/ws_fanout.py --help
 
 clean:
 	rm -rf $(STAMPS) .venv .uv frontend/node_modules frontend/dist var
