@@ -169,6 +169,7 @@ class Counters:
         self.errors.clear()
         self.closes.clear()
         self.lost = 0
+        self.app_pings = self.proto_pings = 0
 
 
 class WsClient(asyncio.Protocol):
@@ -975,7 +976,7 @@ def bench_load(
 ) -> Result:
     events = "persistent" if persist else "ephemeral"
     log(f"{target.label}, {events}, M={subscribers}, {rate:g} msg/s: opening {subscribers} + {args.senders} sockets")
-    load = wait_for_quiet_machine(args)
+    load = loadavg()
     opened = open_sockets(pool, target, subscribers, args.senders)
     try:
         for proc in target.servers:
@@ -989,6 +990,15 @@ def bench_load(
                 close_sockets(pool)
                 open_sockets(pool, target, subscribers, args.senders)
             run = step(pool, target, args, subscribers, rate, args.duration, persist)
+            for _ in range(args.retries):
+                if run.other_cpu_pct <= args.max_other:
+                    break
+                log(
+                    f"  run {i + 1} disturbed (other work took {run.other_cpu_pct:.0f}% of a core): again; "
+                    + describe(run)
+                )
+                again = step(pool, target, args, subscribers, rate, args.duration, persist)
+                run = min(run, again, key=lambda r: r.other_cpu_pct)
             runs.append(run)
             log(f"  run {i + 1}: {describe(run)}")
         peaks = [p.peak_rss_bytes() / 2**20 for p in target.servers]
@@ -1041,7 +1051,6 @@ def search(pool: Pool, target: Target, args: argparse.Namespace, persist: bool) 
     m = args.subscribers
     events = "persistent" if persist else "ephemeral"
     log(f"{target.label}, {events}, M={m}: searching for the highest rate with p99 < {args.p99_ms:g} ms")
-    wait_for_quiet_machine(args)
     open_sockets(pool, target, m, args.senders)
     steps: list[Run] = []
     passed: Run | None = None
@@ -1147,7 +1156,6 @@ def bench_idle(pool: Pool, target: Target, args: argparse.Namespace) -> Idle:
                 client.post("/api/ws/ticket", headers={"Authorization": f"Bearer {token}"}).raise_for_status()
     before = wait_rss_stable(server, settle=2, limit=20)
     server.reset_peak_rss()
-    wait_for_quiet_machine(args)
     opened = open_sockets(pool, target, n, 1, concurrency=64)
     log(f"  {n} sockets open and subscribed in {opened:.1f} s; waiting for the server's RSS to settle")
     try:
@@ -1380,6 +1388,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="before each step, wait until other work uses at most this %% of a core",
     )
     p.add_argument(
+        "--retries", type=int, default=2, help="measure a run again (this often) if other work took over --max-other"
+    )
+    p.add_argument(
         "--other-wait", type=float, default=60.0, help="wait at most this long for that, then measure anyway"
     )
     p.add_argument(
@@ -1449,6 +1460,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.nice:
         os.setpriority(os.PRIO_PROCESS, 0, args.nice)  # inherited by every process started from here
     machine = machine_info()
+    machine["loadavg_when_starting"] = wait_for_quiet_machine(args)
     pool = Pool(args.procs, client_cpus)  # forked first, from a process with no threads or loops yet
     atexit.register(pool.stop)
 
@@ -1494,7 +1506,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{machine['date']}; {machine['nproc']} x {machine['cpu_model']}, {machine['memory_gib']} GiB; "
         f"Python {machine['python']}, kernel {machine['kernel']}; "
-        f"load average at start {machine['loadavg_at_start']:.2f}"
+        f"load average {machine['loadavg_at_start']:.2f} at start, "
+        f"{machine['loadavg_when_starting']:.2f} when measuring began"
     )
     print(f"`{command}`")
     if results:
