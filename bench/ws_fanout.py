@@ -954,6 +954,29 @@ def all_open(pool: Pool, subscribers: int, senders: int) -> bool:
     return sum(s["open"] for s in pool.call_all("status", timeout=10)) == subscribers + senders
 
 
+WATCHED_COUNTERS = (
+    "realtime_gap_fills_total",  # events read back from the log because one arrived out of order
+    "ws_backpressure_drops_total",  # frames not sent (queue full, slow consumer, closed)
+    "broker_events_total",
+)
+
+
+def server_counters(target: Target) -> dict[str, float]:
+    """The WATCHED_COUNTERS of every Sanctum instance, summed, from /metrics (nothing for the baseline)."""
+    if target.name != "sanctum":
+        return {}
+    totals: dict[str, float] = {}
+    for host, port in target.endpoints:
+        with httpx.Client(base_url=f"http://{host}:{port}", timeout=10, trust_env=False) as client:
+            text = client.get("/metrics").text
+        for line in text.splitlines():
+            if line.startswith(WATCHED_COUNTERS):
+                name, _, value = line.rpartition(" ")
+                with contextlib.suppress(ValueError):
+                    totals[name] = totals.get(name, 0.0) + float(value)
+    return totals
+
+
 @dataclass
 class Result:
     target: str
@@ -964,6 +987,7 @@ class Result:
     peak_rss_mib: list[float]  # per server process
     open_seconds: float
     loadavg_before: float
+    server_metrics: dict[str, float] = field(default_factory=dict)  # counters that moved during the load
 
     def median(self, name: str) -> float:
         values = [getattr(r, name) for r in self.runs]
@@ -979,6 +1003,7 @@ def bench_load(
     load = loadavg()
     opened = open_sockets(pool, target, subscribers, args.senders)
     try:
+        counters_before = server_counters(target)
         for proc in target.servers:
             proc.reset_peak_rss()
         if args.warmup > 0:
@@ -1002,9 +1027,13 @@ def bench_load(
             runs.append(run)
             log(f"  run {i + 1}: {describe(run)}")
         peaks = [p.peak_rss_bytes() / 2**20 for p in target.servers]
+        moved = {k: v - counters_before.get(k, 0.0) for k, v in server_counters(target).items()}
+        moved = {k: v for k, v in moved.items() if v}
+        if moved:
+            log("  server counters: " + ", ".join(f"{k} +{v:g}" for k, v in sorted(moved.items())))
     finally:
         close_sockets(pool)
-    return Result(target.label, events, subscribers, rate, runs, peaks, opened, load)
+    return Result(target.label, events, subscribers, rate, runs, peaks, opened, load, moved)
 
 
 def describe(run: Run) -> str:
