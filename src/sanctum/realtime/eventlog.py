@@ -10,6 +10,10 @@ A domain appends a persistent event inside the same unit of work as the change i
 The next sequence number comes from an UPSERT on the topic's counter row, which holds that row's
 lock until commit: per topic, sequence order is commit order and a rolled-back change leaves no
 hole. So any event missed by the broker can be read back from here, in order, with no gaps.
+
+An event may name the object it carries (`ref`, e.g. `message:42`). When that object's content must
+no longer be served (a deleted or edited message), `rewrite_events` replaces the data of its logged
+frames, keeping their topic, type and seq, so a resume replays the current content only.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, Text, insert, select
+from sqlalchemy import BigInteger, Index, String, Text, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -38,15 +42,27 @@ class TopicCounter(Base):
 
 class LoggedEvent(Base):
     __tablename__ = "realtime_events"
+    __table_args__ = (
+        Index(
+            "ix_realtime_events_topic_ref",
+            "topic",
+            "ref",
+            postgresql_where=text("ref IS NOT NULL"),
+            sqlite_where=text("ref IS NOT NULL"),
+        ),
+    )
 
     topic: Mapped[str] = mapped_column(String(160), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     type: Mapped[str] = mapped_column(String(64))
     frame: Mapped[str] = mapped_column(Text)
+    ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-async def append_event(session: AsyncSession | AsyncConnection, topic: str, type_: str, data: Any) -> Event:
+async def append_event(
+    session: AsyncSession | AsyncConnection, topic: str, type_: str, data: Any, ref: str | None = None
+) -> Event:
     """Log a persistent event in the caller's transaction; publish the result after commit."""
     dialect = session.get_bind().dialect.name if isinstance(session, AsyncSession) else session.dialect.name
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -59,9 +75,24 @@ async def append_event(session: AsyncSession | AsyncConnection, topic: str, type
     seq = int((await session.execute(stmt)).scalar_one())
     event = make_event(topic, type_, data, seq)
     await session.execute(
-        insert(LoggedEvent).values(topic=topic, seq=seq, type=type_, frame=event.frame, created_at=utcnow())
+        insert(LoggedEvent).values(topic=topic, seq=seq, type=type_, frame=event.frame, ref=ref, created_at=utcnow())
     )
     return event
+
+
+async def rewrite_events(session: AsyncSession, topic: str, ref: str, data: Any) -> int:
+    """Give every logged event of `topic` that carries `ref` the data `data`; returns how many changed."""
+    rows = (
+        await session.execute(
+            select(LoggedEvent.seq, LoggedEvent.type).where(LoggedEvent.topic == topic, LoggedEvent.ref == ref)
+        )
+    ).all()
+    for row in rows:
+        frame = make_event(topic, row.type, data, int(row.seq)).frame
+        await session.execute(
+            update(LoggedEvent).where(LoggedEvent.topic == topic, LoggedEvent.seq == row.seq).values(frame=frame)
+        )
+    return len(rows)
 
 
 async def last_seq(session: AsyncSession, topic: str) -> int:

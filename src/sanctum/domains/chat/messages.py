@@ -35,12 +35,17 @@ from sanctum.domains.chat.schemas import (
     ReceiptState,
     Thread,
 )
-from sanctum.realtime.eventlog import append_event
+from sanctum.realtime.eventlog import append_event, rewrite_events
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.protocol import Event
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,32})\b")
 MAX_MENTIONS = 20
+
+
+def message_ref(message_id: int) -> str:
+    """The event-log ref of the frames that carry a message's content."""
+    return f"message:{message_id}"
 
 
 def mentioned_usernames(body: str) -> list[str]:
@@ -199,7 +204,15 @@ class MessageService:
             room.last_message_id = message.id
         await self._repo.add_mentions(db, message.id, room.id, [u.id for u in mentioned], now)
         read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [u.username for u in mentioned])
-        events = [await append_event(db, ev.room_topic(room.id), ev.MESSAGE_CREATED, read.model_dump(mode="json"))]
+        events = [
+            await append_event(
+                db,
+                ev.room_topic(room.id),
+                ev.MESSAGE_CREATED,
+                read.model_dump(mode="json"),
+                ref=message_ref(message.id),
+            )
+        ]
         if parent_id is not None:
             events.append(
                 await append_event(
@@ -237,7 +250,8 @@ class MessageService:
         room.last_activity_at = now
         room.last_message_id = message.id
         read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [])
-        return [await append_event(db, ev.room_topic(room.id), ev.MESSAGE_CREATED, read.model_dump(mode="json"))]
+        data = read.model_dump(mode="json")
+        return [await append_event(db, ev.room_topic(room.id), ev.MESSAGE_CREATED, data, ref=message_ref(message.id))]
 
     async def _after_message_change(self, room_id: uuid.UUID, lists_too: bool = True) -> None:
         await self._caches.bump_history(room_id)
@@ -315,7 +329,13 @@ class MessageService:
                 await self._repo.add_edit(db, message.id, message.body, actor.id, now)
                 message.body, message.html, message.edited_at = body, html, now
             read = (await self.serialize(db, [message], None))[0]
-            event = await append_event(db, ev.room_topic(room_id), ev.MESSAGE_UPDATED, read.model_dump(mode="json"))
+            data = read.model_dump(mode="json")
+            # Earlier frames of this message in the log carry the text it replaced: a resume replays
+            # the current version only (earlier versions stay in message_edits, the audit trail).
+            await rewrite_events(db, ev.room_topic(room_id), message_ref(message.id), data)
+            event = await append_event(
+                db, ev.room_topic(room_id), ev.MESSAGE_UPDATED, data, ref=message_ref(message.id)
+            )
             mine = await self._repo.my_reactions(db, [message.id], actor.id)
         await self._publish([event])
         await self._after_message_change(room_id, lists_too=message.parent_id is None)
@@ -333,6 +353,9 @@ class MessageService:
             if message.author_id != actor.id and not moderator:
                 raise Forbidden("Only the author or a moderator can delete a message.", code="NOT_AUTHOR")
             message.deleted_at = utcnow()
+            # Its content is no longer served: not by history, and not by a resume replaying the log.
+            redacted = (await self.serialize(db, [message], None))[0]
+            await rewrite_events(db, ev.room_topic(room_id), message_ref(message.id), redacted.model_dump(mode="json"))
             events = [
                 await append_event(
                     db,
