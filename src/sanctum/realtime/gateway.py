@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 import uuid
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
 from starlette.types import Receive, Scope, Send
 
 from sanctum.broker.base import Broker
@@ -59,11 +61,14 @@ _CLOSE_CAUSES: dict[int, str] = {
     CloseCode.POLICY: "policy",
     CloseCode.GOING_AWAY: "server_shutdown",
 }
+# An internal, ephemeral broker event: never written to a socket as such (see Gateway.revoke).
+REVOKE_EVENT = "gateway.revoke"
+REVOCATION_MEMORY_SECONDS = 120.0
 _TOKEN_PARAMS = ("token", "access_token", "jwt", "authorization", "bearer")
 
 
 class TopicState:
-    __slots__ = ("hub", "last_seq", "lock", "name", "pending", "subscribers")
+    __slots__ = ("hub", "last_seq", "listening_since", "lock", "name", "pending", "subscribers")
 
     def __init__(self, name: str, hub: str) -> None:
         self.name = name
@@ -72,6 +77,9 @@ class TopicState:
         self.last_seq = 0
         self.lock = asyncio.Lock()
         self.pending = 0
+        # When this instance's broker subscription for the topic was in place (monotonic); until then
+        # a revoke published elsewhere would not reach us.
+        self.listening_since = math.inf
 
 
 class Gateway:
@@ -95,6 +103,9 @@ class Gateway:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._stopping = False
+        # (topic, user) -> when a revoke arrived (monotonic), so a subscribe authorized just before
+        # the revoke is refused instead of slipping in after it. Pruned by the sweeper.
+        self._revocations: dict[tuple[str, uuid.UUID], float] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -135,10 +146,19 @@ class Gateway:
 
     async def publish_persistent(self, topic: str, type_: str, data: Any) -> Event:
         """Log and publish an event that is not part of a larger change."""
-        async with self.db.writer_engine.begin() as conn:
+        async with self.db.write_connection() as conn:
             event = await append_event(conn, topic, type_, data)
         await self.publish(event)
         return event
+
+    async def revoke(self, topic: str, user_id: uuid.UUID) -> None:
+        """Unsubscribe every socket of `user_id` from `topic`, on every instance.
+
+        Call it after the change that took the right away (leaving a room) has committed and the
+        caches that `authorize` reads are invalidated. Each socket gets `unsubscribed` with reason
+        `revoked`, after the events published before the revoke.
+        """
+        await self.publish(make_event(topic, REVOKE_EVENT, {"user_id": str(user_id)}))
 
     def send_to_connection(self, connection_id: str, frame: str) -> bool:
         conn = self.connections.get(connection_id)
@@ -147,6 +167,9 @@ class Gateway:
     # -- broker side --------------------------------------------------------------------------
 
     def _on_broker_event(self, event: Event) -> None:
+        if event.type == REVOKE_EVENT and event.seq is None:
+            self._on_revoke(event)
+            return
         state = self.topics.get(event.topic)
         if state is None:
             return
@@ -175,6 +198,41 @@ class Gateway:
         finally:
             state.pending -= 1
             self._maybe_forget(state)
+
+    def _on_revoke(self, event: Event) -> None:
+        try:
+            user_id = uuid.UUID(orjson.loads(event.frame)["data"]["user_id"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("realtime_bad_revoke", topic=event.topic)
+            return
+        self._revocations[(event.topic, user_id)] = time.monotonic()
+        state = self.topics.get(event.topic)
+        if state is None:
+            return
+        if state.pending == 0:
+            self._drop_user(state, user_id)
+        else:
+            # Behind the persistent events still being ordered, so the user still gets those.
+            state.pending += 1
+            self._spawn(self._drop_user_in_order(state, user_id))
+
+    async def _drop_user_in_order(self, state: TopicState, user_id: uuid.UUID) -> None:
+        try:
+            async with state.lock:
+                self._drop_user(state, user_id)
+        finally:
+            state.pending -= 1
+            self._maybe_forget(state)
+
+    def _drop_user(self, state: TopicState, user_id: uuid.UUID) -> None:
+        frame = dumps({"type": "unsubscribed", "topic": state.name, "reason": "revoked"})
+        for conn in [c for c in state.subscribers if c.user_id == user_id]:
+            self._unsubscribe(conn, state.name)
+            conn.enqueue(frame, persistent=True, hub=state.hub)
+            log.info("ws_subscription_revoked", user_id=str(user_id), connection_id=conn.id, topic=state.name)
+
+    def _revoked_since(self, topic: str, user_id: uuid.UUID, since: float) -> bool:
+        return self._revocations.get((topic, user_id), -math.inf) >= since
 
     async def _catch_up(self, state: TopicState, upto: int | None = None) -> None:
         """Deliver logged events after `state.last_seq` (up to `upto`) to the topic's subscribers."""
@@ -241,6 +299,7 @@ class Gateway:
             raise ProtocolError(ErrorCode.BAD_MESSAGE, "`topic` is required.")
         if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
             raise ProtocolError(ErrorCode.BAD_MESSAGE, "`since` must be a non-negative integer.")
+        started = time.monotonic()
         hub = self.hubs.hub_for_topic(topic)
         if hub is None or not await hub.authorize(conn.user_id, topic):
             # The same answer for unknown and forbidden topics reveals nothing about what exists.
@@ -256,10 +315,17 @@ class Gateway:
             async with state.lock:
                 if fresh:
                     await self.broker.subscribe(topic)
+                    state.listening_since = time.monotonic()
                     async with self.db.reader(fresh=True) as session:
                         state.last_seq = await last_seq(session, topic)
                 if conn.closing:
                     return
+                # A revoke published after the authorization above must not be outrun: refuse if one
+                # arrived since, and ask again if this instance was not yet listening for revokes then.
+                if self._revoked_since(topic, conn.user_id, started) or (
+                    state.listening_since > started and not await hub.authorize(conn.user_id, topic)
+                ):
+                    raise ProtocolError(ErrorCode.FORBIDDEN, "You may not subscribe to this topic.")
                 await self._replay(conn, state, since, msg.cid)
                 state.subscribers.add(conn)
                 if topic not in conn.topics:
@@ -543,6 +609,9 @@ class Gateway:
                 elif now - conn.last_seen >= interval:
                     conn.ping_sent_at = now
                     conn.enqueue(PING_FRAME, persistent=False)
+            if self._revocations:
+                horizon = now - REVOCATION_MEMORY_SECONDS
+                self._revocations = {k: t for k, t in self._revocations.items() if t >= horizon}
             if now - last_renew >= renew_every:
                 last_renew = now
                 with contextlib.suppress(Exception):

@@ -9,19 +9,33 @@ from typing import Any
 import pytest
 
 from tests.integration.chat.chat_api import people
-from tests.support.live import LiveServer, WsClient, logged, receive_seqs
+from tests.support.live import LiveServer, ServerFactory, WsClient, logged, receive_seqs
 
 
 def types(events: list[dict[str, Any]]) -> list[str]:
     return [event["type"] for event in events]
 
 
-async def everything_logged(server: LiveServer, client: WsClient, topic: str, after: int) -> list[dict[str, Any]]:
-    """Read the topic's events from the socket up to the last one logged; they must be exactly the log."""
+def redacted(event: dict[str, Any], message_ids: set[int]) -> bool:
+    """Does this logged event carry a message whose content was later edited or deleted?"""
+    return event["type"] in ("message.created", "message.updated") and event["data"].get("id") in message_ids
+
+
+async def everything_logged(
+    server: LiveServer,
+    client: WsClient,
+    topic: str,
+    after: int,
+    changed: set[int] = frozenset(),  # type: ignore[assignment]
+) -> list[dict[str, Any]]:
+    """Read the topic's events from the socket up to the last one logged; they must be exactly the log,
+    except that the log's frames of the `changed` messages (edited or deleted since) now carry their
+    current content."""
     log = [event for event in await logged(server, topic) if event["seq"] > after]
     assert log, "nothing was logged"
     received = await receive_seqs(client, topic, log[-1]["seq"])
-    assert received == log
+    assert [(e["seq"], e["type"]) for e in received] == [(e["seq"], e["type"]) for e in log]
+    assert [e for e in received if not redacted(e, changed)] == [e for e in log if not redacted(e, changed)]
     return received
 
 
@@ -41,7 +55,7 @@ async def test_every_change_in_a_room_reaches_a_subscriber_in_order_with_increas
     await bob.delete(room["id"], sent["id"])
     await alice.update_room(room["id"], name="Renamed")
     await bob.leave(room["id"])
-    events = await everything_logged(server, ws, topic, ack["seq"])
+    events = await everything_logged(server, ws, topic, ack["seq"], changed={sent["id"]})
 
     assert [event["seq"] for event in events] == list(range(ack["seq"] + 1, ack["seq"] + 1 + len(events)))
     assert all(event["topic"] == topic for event in events)
@@ -271,3 +285,84 @@ async def test_a_retried_send_publishes_no_second_event(server: LiveServer) -> N
         ("message.created", first["id"]),
         ("message.created", after["id"]),
     ]
+
+
+async def test_a_resume_never_replays_the_text_of_a_deleted_or_edited_message(server: LiveServer) -> None:
+    alice, bob = await people(server.http, 2)
+    room = await alice.create_room("Redaction")
+    await bob.join(room["id"])
+    topic = f"room:{room['id']}"
+    ws = await server.connect(bob.user)
+    ack = await ws.subscribe(topic)
+    await ws.close()
+
+    doomed = await alice.send(room["id"], "my password is hunter2")
+    await alice.edit(room["id"], doomed["id"], "oops, also hunter2")
+    kept = await alice.send(room["id"], "first draft")
+    await alice.edit(room["id"], kept["id"], "final words")
+    await alice.delete(room["id"], doomed["id"])
+    again = await server.connect(bob.user)
+    resumed = await again.subscribe(topic, since=ack["seq"])
+    replayed = resumed["replayed"]
+
+    edits = ["message.created", "message.updated"]
+    assert types(replayed) == [*edits, *edits, "message.deleted"]
+    assert "hunter2" not in str(replayed) and "first draft" not in str(replayed)
+    assert "hunter2" not in str(await logged(server, topic))
+    created, updated = replayed[0]["data"], replayed[1]["data"]
+    assert (created["id"], created["deleted"], created["body"], created["html"]) == (doomed["id"], True, "", "")
+    assert (updated["id"], updated["deleted"], updated["body"]) == (doomed["id"], True, "")
+    assert [(e["data"]["body"], e["data"]["edited_at"] is not None) for e in replayed[2:4]] == [
+        ("final words", True),
+        ("final words", True),
+    ]
+    assert [e["seq"] for e in replayed] == list(range(ack["seq"] + 1, ack["seq"] + 6))
+
+
+async def test_leaving_a_room_stops_its_events_on_the_leavers_open_sockets(server: LiveServer) -> None:
+    alice, bob = await people(server.http, 2)
+    room = await alice.create_room("Hush", kind="private")
+    await alice.invite(room["id"], bob.id)
+    topic = f"room:{room['id']}"
+    bobs = [await server.connect(bob.user) for _ in range(2)]
+    for ws in bobs:
+        await ws.subscribe(topic)
+    alices = await server.connect(alice.user)
+    await alices.subscribe(topic)
+
+    await bob.leave(room["id"])
+    frames = [await ws.expect("unsubscribed") for ws in bobs]
+    sent = await alice.send(room["id"], "after bob left")
+    await alices.expect("message.created")
+    for ws in bobs:
+        await ws.send({"type": "ping"})
+    after = [await ws.recv() for ws in bobs]
+    retry = await bobs[0].request({"type": "subscribe", "topic": topic})
+
+    assert frames == [{"type": "unsubscribed", "topic": topic, "reason": "revoked"}] * 2
+    assert after == [{"type": "pong"}] * 2, f"{sent['id']} reached a socket of someone who left"
+    assert (retry["type"], retry["error"]["code"]) == ("error", "FORBIDDEN")
+
+
+@pytest.mark.scaled_only
+async def test_leaving_through_one_instance_stops_the_room_on_sockets_held_by_another(
+    make_server: ServerFactory,
+) -> None:
+    a, b = await make_server(), await make_server()
+    alice, bob = await people(a.http, 2)
+    room = await alice.create_room("Across", kind="private")
+    await alice.invite(room["id"], bob.id)
+    topic = f"room:{room['id']}"
+    on_b = await b.connect(bob.user)
+    await on_b.subscribe(topic)
+    watcher = await b.connect(alice.user)
+    await watcher.subscribe(topic)
+
+    await bob.leave(room["id"])  # through instance a
+    revoked = await on_b.expect("unsubscribed")
+    await alice.send(room["id"], "only for alice now")
+    await watcher.expect("message.created")
+    await on_b.send({"type": "ping"})
+
+    assert revoked == {"type": "unsubscribed", "topic": topic, "reason": "revoked"}
+    assert await on_b.recv() == {"type": "pong"}

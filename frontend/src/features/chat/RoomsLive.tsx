@@ -84,7 +84,11 @@ function RoomFeed({ entry, me, active }: { entry: MyRoom; me: string; active: { 
         }
       },
       onError: (error) => {
-        if (error.code === 'RESYNC_REQUIRED') void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+        // RESYNC_REQUIRED: too much was missed; REVOKED: the user left this room in another tab or device.
+        if (error.code === 'RESYNC_REQUIRED' || error.code === 'REVOKED') {
+          void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+        }
+        if (error.code === 'REVOKED') queryClient.removeQueries({ queryKey: chatKeys.room(roomId) });
       },
     },
   );

@@ -353,6 +353,21 @@ describe('topics', () => {
     expect(h.last().sentOfType('unsubscribe')).toEqual([]);
   });
 
+  it('a subscription the server revokes reports REVOKED and is not unsubscribed later', async () => {
+    const h = harness();
+    const errors: string[] = [];
+    const leave = h.conn.subscribe('room:7', { onEvent: () => undefined, onError: (e) => errors.push(e.code) });
+    h.conn.start();
+    await online(h);
+    const cid = h.last().sentOfType('subscribe')[0]?.cid;
+    h.last().receive({ type: 'subscribed', topic: 'room:7', seq: 3, cid });
+    h.last().receive({ type: 'unsubscribed', topic: 'room:7', reason: 'revoked' });
+    expect(errors).toEqual(['REVOKED']);
+    leave();
+    await settle();
+    expect(h.last().sentOfType('unsubscribe')).toEqual([]);
+  });
+
   it('the last listener leaving unsubscribes; leaving and coming back at once does not', async () => {
     const h = harness();
     h.conn.start();

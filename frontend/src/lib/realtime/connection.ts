@@ -371,8 +371,24 @@ export class RealtimeConnection {
         this.sendNow({ type: 'pong' });
         return;
       case 'pong':
-      case 'unsubscribed':
         return;
+      case 'unsubscribed': {
+        if (message.reason !== 'revoked') return;
+        // The server ended it (the user left the room somewhere): listeners hear it as an error.
+        const entry = this.topics.get(message.topic);
+        if (!entry) return;
+        entry.onSocket = false;
+        entry.confirmed = false;
+        const revoked: ErrorBody = { code: 'REVOKED', message: 'You no longer have access to this topic.' };
+        for (const listener of [...entry.listeners]) {
+          try {
+            listener.onError?.(revoked);
+          } catch (error) {
+            this.opts.debug('realtime: a listener failed', error);
+          }
+        }
+        return;
+      }
       case 'subscribed': {
         if (message.cid !== undefined) this.cids.delete(message.cid);
         const entry = this.topics.get(message.topic);

@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'NOT_SUBSCRIBED'
   | 'RATE_LIMITED'
   | 'RESYNC_REQUIRED'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  /** Client-side: the server ended a subscription (`unsubscribed` with reason `revoked`). */
+  | 'REVOKED';
 
 // ---- server -> client ------------------------------------------------------------------------
 
@@ -49,6 +51,8 @@ export interface UnsubscribedMessage {
   type: 'unsubscribed';
   topic: string;
   cid?: string;
+  /** `revoked`: the server ended the subscription (the user left the room, on any tab or device). */
+  reason?: 'revoked';
 }
 
 export interface ErrorBody {

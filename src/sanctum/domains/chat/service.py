@@ -301,6 +301,9 @@ class RoomService:
                 room = await self._repo.room_for_update(db, room_id)
                 if room is None:
                     raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                # Checked again under the room's lock: concurrent invites cannot overfill a group.
+                if room.kind == "group" and room.member_count >= GROUP_LIMIT:
+                    raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code="ROOM_FULL")
                 # History from before joining is not "unread" for the newcomer.
                 watermark = room.last_message_id or 0
                 db.add(
@@ -346,6 +349,9 @@ class RoomService:
             ]
         await self._publish(events)
         await self._after_membership(room_id, record.kind, [actor.id])
+        # After the caches that authorize subscriptions forgot the membership: the user's open
+        # sockets, on every instance, stop receiving the room.
+        await self._gateway.revoke(ev.room_topic(room_id), actor.id)
 
     async def _after_membership(self, room_id: uuid.UUID, kind: str, changed: list[uuid.UUID]) -> None:
         await self._caches.forget_room(room_id)
