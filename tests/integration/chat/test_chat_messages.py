@@ -321,6 +321,20 @@ async def test_reactions_are_idempotent_with_counts_and_whether_the_caller_react
     assert _reactions(await bob.message(room["id"], mid)) == [("👍", 1, True), (":tada:", 1, True)]
 
 
+async def test_identical_reactions_sent_at_once_all_succeed_and_count_once(client: httpx.AsyncClient) -> None:
+    alice, bob = await people(client, 2)
+    room = await alice.create_room("Race")
+    await bob.join(room["id"])
+    sent = await alice.send(room["id"], "tap tap")
+    path = f"/api/rooms/{room['id']}/messages/{sent['id']}/reactions"
+
+    replies = await asyncio.gather(*(bob.call("POST", path, json={"emoji": "🔥"}) for _ in range(8)))
+
+    assert [r.status_code for r in replies] == [200] * 8
+    assert {tuple(map(tuple, _reactions(r.json()))) for r in replies} == {(("🔥", 1, True),)}
+    assert _reactions(await alice.message(room["id"], sent["id"])) == [("🔥", 1, False)]
+
+
 async def test_a_reaction_must_be_an_emoji_and_reacting_requires_joining(client: httpx.AsyncClient) -> None:
     alice, bob = await people(client, 2)
     room = await alice.create_room("Emoji")

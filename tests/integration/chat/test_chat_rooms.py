@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
@@ -65,6 +66,21 @@ async def test_a_group_is_created_with_its_members_and_holds_at_most_20_people(c
     error_of(full, 409, "ROOM_FULL")
     assert (await owner.room(group["id"]))["member_count"] == 20
     assert others[19].id not in await owner.member_roles(group["id"])
+
+
+async def test_concurrent_invites_never_overfill_a_group(client: httpx.AsyncClient) -> None:
+    owner, *others = await people(client, 23)
+    group = await owner.create_room("Almost full", kind="group", member_ids=[p.id for p in others[:18]])
+    path = f"/api/rooms/{group['id']}/invite"
+
+    replies = await asyncio.gather(*(owner.call("POST", path, json={"user_id": p.id}) for p in others[18:]))
+
+    assert sorted(r.status_code for r in replies) == [200, 409, 409, 409]
+    for reply in replies:
+        if reply.status_code == 409:
+            error_of(reply, 409, "ROOM_FULL")
+    assert (await owner.room(group["id"]))["member_count"] == 20
+    assert len(await owner.member_roles(group["id"])) == 20
 
 
 # -- the directory -----------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -201,11 +203,15 @@ class ChatRepository:
     async def add_reaction(
         self, db: AsyncSession, message_id: int, user_id: uuid.UUID, emoji: str, at: datetime
     ) -> bool:
-        if await db.get(Reaction, (message_id, user_id, emoji)) is not None:
-            return False
-        db.add(Reaction(message_id=message_id, user_id=user_id, emoji=emoji, created_at=at))
-        await db.flush()
-        return True
+        """Add it unless it is there; True when added. Identical concurrent requests add it once."""
+        insert_ = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = (
+            insert_(Reaction)
+            .values(message_id=message_id, user_id=user_id, emoji=emoji, created_at=at)
+            .on_conflict_do_nothing(index_elements=["message_id", "user_id", "emoji"])
+            .returning(Reaction.message_id)
+        )
+        return (await db.execute(stmt)).scalar() is not None
 
     async def remove_reaction(self, db: AsyncSession, message_id: int, user_id: uuid.UUID, emoji: str) -> bool:
         result = await db.execute(
