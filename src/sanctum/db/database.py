@@ -16,8 +16,15 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, ExceptionContext
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
+from sanctum.db import sqlite
 from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION
 from sanctum.settings import Settings
 
@@ -61,12 +68,19 @@ def _sqlite_tuning(engine: AsyncEngine, begin: str) -> None:
         conn.exec_driver_sql(begin)
 
 
+def sqlite_path(url: str) -> str:
+    """The file of a `sqlite+aiosqlite:///path` URL (`:memory:` when there is none)."""
+    _, _, rest = url.partition(":///")
+    return rest.split("?", 1)[0] or ":memory:"
+
+
 def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") -> AsyncEngine:
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[1]
+        path = sqlite_path(url)
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 10})
+        # Calls run on the event loop's thread (see db/sqlite.py), not on aiosqlite's worker threads.
+        engine = create_async_engine(url, async_creator=sqlite.async_creator(path, timeout=10.0))
         _sqlite_tuning(engine, sqlite_begin)
     else:
         engine = create_async_engine(
@@ -84,6 +98,7 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.url = settings.database_url
         self.dialect = "postgresql" if settings.uses_postgres else "sqlite"
+        self._sqlite_path = sqlite_path(settings.database_url) if self.dialect == "sqlite" else None
         self.writer_engine = make_engine(settings.database_url, settings, sqlite_begin="BEGIN IMMEDIATE")
         if settings.database_read_url:
             self.reader_engine = make_engine(settings.database_read_url, settings)
@@ -103,8 +118,24 @@ class Database:
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block exits cleanly, rolled back otherwise."""
-        async with self._writer() as session, session.begin():
+        async with self._write_turn(), self._writer() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def write_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A Core-level unit of work on the primary (no ORM session): committed on a clean exit."""
+        async with self._write_turn(), self.writer_engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _write_turn(self) -> AsyncIterator[None]:
+        # SQLite has one writer at a time; in this process they queue here rather than in SQLite's
+        # busy handler, which would block the event loop (see db/sqlite.py).
+        if self._sqlite_path is None:
+            yield
+            return
+        async with sqlite.write_lock(self._sqlite_path):
+            yield
 
     @asynccontextmanager
     async def reader(self, *, fresh: bool = False) -> AsyncIterator[AsyncSession]:

@@ -1,0 +1,77 @@
+"""SQLite for embedded mode, run on the event loop's own thread.
+
+aiosqlite runs every call (cursor, execute, fetch, commit...) on a worker thread and hands the result
+back through the loop: about a dozen thread round trips per transaction, which measured 100-400 µs
+each on this 2-core machine, against 10-20 µs for the SQLite work itself (docs/benchmarks.md,
+"SQLite on the loop"). A local SQLite file in WAL mode answers in microseconds, so here the same
+aiosqlite interface (which SQLAlchemy's aiosqlite dialect drives) runs each call inline instead.
+
+What makes that safe: a call can only block the loop while SQLite waits for a lock, and
+- readers never wait in WAL mode;
+- writers in this process take `write_lock(path)` first, so at most one write transaction is open
+  per database file and process, and BEGIN IMMEDIATE never waits on a sibling;
+- another process (`sanctum create-admin`, a second server on the same file) can make a write wait
+  for at most `busy_timeout` while it holds the lock: a pause, not an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import aiosqlite
+
+
+class _RunNow:
+    """Stands in for aiosqlite's queue to its worker thread: runs each call at once, on this thread."""
+
+    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
+        future, function = item
+        try:
+            result = function()
+        except BaseException as exc:  # handed to whoever awaits the future, as aiosqlite does
+            if future is not None and not future.done():
+                future.set_exception(exc)
+            return
+        if future is not None and not future.done():
+            future.set_result(result)
+
+
+class LoopConnection(aiosqlite.Connection):
+    """An aiosqlite connection without its worker thread."""
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+        super().__init__(connector, iter_chunk_size=64)
+        self._tx = _RunNow()  # type: ignore[assignment]
+
+    def __await__(self) -> Any:
+        return self._connect().__await__()  # no worker thread to start
+
+
+def async_creator(path: str, timeout: float) -> Callable[[], Any]:
+    """For `create_async_engine(..., async_creator=...)`: connections to the SQLite file `path`."""
+
+    async def connect() -> LoopConnection:
+        connection = LoopConnection(
+            lambda: sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        )
+        await connection
+        return connection
+
+    return connect
+
+
+_write_locks: dict[tuple[str, int], asyncio.Lock] = {}
+
+
+def write_lock(path: str) -> asyncio.Lock:
+    """The one lock of this process (and event loop) that writers of the SQLite file `path` hold."""
+    loop = asyncio.get_running_loop()
+    key = (path, id(loop))
+    lock = _write_locks.get(key)
+    # A lock left by a closed loop whose id was reused is bound to that loop: replace it.
+    if lock is None or getattr(lock, "_loop", None) not in (None, loop):
+        lock = _write_locks[key] = asyncio.Lock()
+    return lock
