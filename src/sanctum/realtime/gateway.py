@@ -593,8 +593,8 @@ class Gateway:
     async def _sweep(self) -> None:
         interval = self.settings.heartbeat_interval_seconds
         timeout = self.settings.heartbeat_timeout_seconds
-        tick = max(0.05, min(5.0, min(interval, timeout) / 2))
         renew_every = self.settings.lease_seconds / 3
+        tick = max(0.05, min(5.0, min(interval, timeout) / 2, renew_every))
         last_renew = time.monotonic()
         while True:
             await asyncio.sleep(tick)
@@ -616,6 +616,11 @@ class Gateway:
                 last_renew = now
                 with contextlib.suppress(Exception):
                     await self.registry.renew([(c.user_id, c.id) for c in self.connections.values()])
+                # Sockets of a crashed instance: their users went offline without anyone saying so.
+                for user_id in await self.registry.reap():
+                    for hub in self.hubs.hubs:
+                        with contextlib.suppress(Exception):
+                            await hub.on_disconnect(self, user_id, True)
 
 
 class GatewayMiddleware:

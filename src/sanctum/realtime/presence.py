@@ -4,6 +4,10 @@ Embedded: a dict. Scaled: one Redis sorted set per user (member = connection id,
 expiry), so the limit counts sockets on every instance and a crashed instance's sockets fall out
 when their leases expire instead of counting forever. Each instance renews its own leases.
 If Redis fails, counting falls back to this instance alone (counted in redis_errors_total).
+
+A crashed instance cannot say that its users went offline, so every lease is also in one index
+(`ws_leases`, member `user|connection`, score = expiry): each instance's sweeper reaps expired
+entries atomically (`reap`), and the instance that reaps a user's last socket announces them offline.
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ class ConnectionRegistry(Protocol):
 
     async def renew(self, connections: Iterable[tuple[uuid.UUID, str]]) -> None: ...
 
+    async def reap(self) -> list[uuid.UUID]:
+        """Forget sockets whose leases lapsed (their instance died); the users left with none."""
+        ...
+
 
 class MemoryConnectionRegistry:
     def __init__(self) -> None:
@@ -62,6 +70,9 @@ class MemoryConnectionRegistry:
     async def renew(self, connections: Iterable[tuple[uuid.UUID, str]]) -> None:
         return None
 
+    async def reap(self) -> list[uuid.UUID]:
+        return []  # one process: its sockets cannot outlive it
+
 
 _ADD = """
 local now = tonumber(ARGV[1])
@@ -70,13 +81,36 @@ local n = redis.call('ZCARD', KEYS[1])
 if n >= tonumber(ARGV[3]) then return {0, n} end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[6])
 return {1, n + 1}
 """
 
 _REMOVE = """
 redis.call('ZREM', KEYS[1], ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[3])
 return redis.call('ZCARD', KEYS[1])
+"""
+
+# Pops up to ARGV[2] lapsed leases from the index (KEYS[1]) and drops each from its user's set
+# (ARGV[3] .. user id). Returns the users whose last socket that was: only when the lease was still
+# in the user's set, since otherwise a live instance already cleaned it up and spoke for the user.
+_REAP = """
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local gone = {}
+for _, entry in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], entry)
+  local sep = string.find(entry, '|', 1, true)
+  if sep then
+    local key = ARGV[3] .. string.sub(entry, 1, sep - 1)
+    local removed = redis.call('ZREM', key, string.sub(entry, sep + 1))
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[1])
+    if removed == 1 and redis.call('ZCARD', key) == 0 then
+      table.insert(gone, string.sub(entry, 1, sep - 1))
+    end
+  end
+end
+return gone
 """
 
 
@@ -86,8 +120,10 @@ class RedisConnectionRegistry:
         self._lease = lease_seconds
         self._prefix = prefix
         self._local = MemoryConnectionRegistry()
+        self._index = f"{prefix.rstrip(':')}:leases"
         self._add = redis.register_script(_ADD)
         self._remove = redis.register_script(_REMOVE)
+        self._reap = redis.register_script(_REAP)
 
     def _key(self, user_id: uuid.UUID) -> str:
         return f"{self._prefix}{user_id}"
@@ -97,8 +133,15 @@ class RedisConnectionRegistry:
         await self._local.add(user_id, connection_id, 1 << 30)
         try:
             ok, count = await self._add(
-                keys=[self._key(user_id)],
-                args=[now, now + self._lease, limit, connection_id, int(self._lease * 2000)],
+                keys=[self._key(user_id), self._index],
+                args=[
+                    now,
+                    now + self._lease,
+                    limit,
+                    connection_id,
+                    int(self._lease * 2000),
+                    f"{user_id}|{connection_id}",
+                ],
             )
         except Exception as exc:
             REDIS_ERRORS.labels("ws_registry").inc()
@@ -112,7 +155,12 @@ class RedisConnectionRegistry:
     async def remove(self, user_id: uuid.UUID, connection_id: str) -> int:
         local_left = await self._local.remove(user_id, connection_id)
         try:
-            return int(await self._remove(keys=[self._key(user_id)], args=[time.time(), connection_id]))
+            return int(
+                await self._remove(
+                    keys=[self._key(user_id), self._index],
+                    args=[time.time(), connection_id, f"{user_id}|{connection_id}"],
+                )
+            )
         except Exception as exc:
             REDIS_ERRORS.labels("ws_registry").inc()
             log.warning("ws_registry_redis_unavailable", error=str(exc))
@@ -132,7 +180,25 @@ class RedisConnectionRegistry:
                 for user_id, connection_id in connections:
                     pipe.zadd(self._key(user_id), {connection_id: expires})
                     pipe.pexpire(self._key(user_id), int(self._lease * 2000))
+                    pipe.zadd(self._index, {f"{user_id}|{connection_id}": expires})
                 await pipe.execute()
         except Exception as exc:
             REDIS_ERRORS.labels("ws_registry").inc()
             log.warning("ws_registry_renew_failed", error=str(exc))
+
+    async def reap(self, batch: int = 500) -> list[uuid.UUID]:
+        try:
+            gone = await self._reap(keys=[self._index], args=[time.time(), batch, self._prefix])
+        except Exception as exc:
+            REDIS_ERRORS.labels("ws_registry").inc()
+            log.warning("ws_registry_reap_failed", error=str(exc))
+            return []
+        users = []
+        for raw in gone:
+            try:
+                users.append(uuid.UUID(raw.decode() if isinstance(raw, bytes) else raw))
+            except ValueError:
+                continue
+        if users:
+            log.info("ws_leases_reaped", users=len(users))
+        return users

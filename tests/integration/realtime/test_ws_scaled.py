@@ -212,12 +212,15 @@ def free_port() -> int:
     return port
 
 
-async def test_sockets_of_a_crashed_instance_stop_counting_against_the_limit_when_their_leases_expire(
+async def test_sockets_of_a_crashed_instance_stop_counting_and_their_user_goes_offline_when_leases_expire(
     make_server: ServerFactory, make_settings: SettingsFactory, tmp_path: Path
 ) -> None:
     settings = make_settings(realtime=RealtimeSettings(max_connections_per_user=2, lease_seconds=1))
     survivor = await make_server(settings)
-    user = await survivor.register()
+    user, friend = await survivor.register(), await survivor.register()
+    watching = await survivor.connect(friend)
+    await watching.subscribe(f"presence:{user.id}")
+    assert (await watching.expect("presence"))["data"]["status"] == "offline"
     port = free_port()
     env = {
         "APP_ENV": "test",
@@ -244,6 +247,7 @@ async def test_sockets_of_a_crashed_instance_stop_counting_against_the_limit_whe
             ticket = await survivor.ticket(user)  # tickets live in Redis: any instance takes them
             sockets.append(await _open_when_up(f"ws://127.0.0.1:{port}/api/ws?ticket={ticket}"))
         assert await survivor.gateway.registry.count(uuid.UUID(user.id)) == 2
+        assert (await watching.expect("presence"))["data"] == {"user_id": user.id, "status": "online"}
         refused = await survivor.open(f"ticket={await survivor.ticket(user)}")
         assert (await refused.closed())[0] == CloseCode.TOO_MANY_CONNECTIONS
 
@@ -251,7 +255,10 @@ async def test_sockets_of_a_crashed_instance_stop_counting_against_the_limit_whe
         await asyncio.wait_for(doomed.wait(), 10.0)
 
         await eventually(lambda: _counted(survivor, user.id, 0), within=5.0)
+        # Nobody closed those sockets, yet the watcher hears that the user went offline, once.
+        assert (await watching.expect("presence", within=5.0))["data"] == {"user_id": user.id, "status": "offline"}
         assert (await survivor.connect(user)).hello["user_id"] == user.id
+        assert (await watching.expect("presence"))["data"] == {"user_id": user.id, "status": "online"}
     finally:
         if doomed.returncode is None:
             doomed.kill()
