@@ -134,7 +134,7 @@ class Database:
         if self._sqlite_path is None:
             yield
             return
-        async with sqlite.write_lock(self._sqlite_path):
+        async with sqlite.write_lock(self._sqlite_path).hold():
             yield
 
     @asynccontextmanager

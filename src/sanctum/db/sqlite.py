@@ -17,8 +17,9 @@ What makes that safe: a call can only block the loop while SQLite waits for a lo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiosqlite
@@ -63,15 +64,39 @@ def async_creator(path: str, timeout: float) -> Callable[[], Any]:
     return connect
 
 
-_write_locks: dict[tuple[str, int], asyncio.Lock] = {}
+class WriteLock:
+    """One writer at a time, in arrival order; a task that asks again while holding it is refused
+    at once (a write transaction opened inside another would otherwise wait for itself forever)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        me = asyncio.current_task()
+        if me is not None and me is self._owner:
+            raise RuntimeError("a write transaction was opened inside another one on the same SQLite database")
+        async with self._lock:
+            self._owner = me
+            try:
+                yield
+            finally:
+                self._owner = None
+
+    def bound_elsewhere(self, loop: asyncio.AbstractEventLoop) -> bool:
+        return getattr(self._lock, "_loop", None) not in (None, loop)
 
 
-def write_lock(path: str) -> asyncio.Lock:
+_write_locks: dict[tuple[str, int], WriteLock] = {}
+
+
+def write_lock(path: str) -> WriteLock:
     """The one lock of this process (and event loop) that writers of the SQLite file `path` hold."""
     loop = asyncio.get_running_loop()
     key = (path, id(loop))
     lock = _write_locks.get(key)
     # A lock left by a closed loop whose id was reused is bound to that loop: replace it.
-    if lock is None or getattr(lock, "_loop", None) not in (None, loop):
-        lock = _write_locks[key] = asyncio.Lock()
+    if lock is None or lock.bound_elsewhere(loop):
+        lock = _write_locks[key] = WriteLock()
     return lock
