@@ -21,7 +21,7 @@ from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
-from sanctum.domains.chat.markdown import render, render_plain
+from sanctum.core.markdown import render, render_plain
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import ChatRepository
 from sanctum.domains.chat.schemas import (
