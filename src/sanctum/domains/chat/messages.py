@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
+from sanctum.core.markdown import render, render_plain
 from sanctum.db.database import Database
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
-from sanctum.core.markdown import render, render_plain
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import ChatRepository
 from sanctum.domains.chat.schemas import (

@@ -137,4 +137,3 @@ class FriendService:
         async with self._db.writer() as db:
             if not await self._repo.remove(db, actor.id, user_id, "accepted"):
                 raise NotFound("You are not friends.", code="NOT_FRIENDS")
-

@@ -1,10 +1,11 @@
 """The post-list caches: versioned keys, 2-minute TTLs, no wildcard deletes.
 
-| cache | key | TTL | invalidated by |
-| --- | --- | --- | --- |
-| a sanctum's posts | sanctum_posts:{sanctum}:v{n}:{before}:{limit} | 2 min | the sanctum's version, bumped on post create/edit/delete in it |
-| a profile's posts | profile_posts:{user}:g{n}:{before}:{limit} | 2 min | the global version, bumped on profile post create/edit/delete |
-| a home feed | feed:{user}:{digest}:{before}:{limit} | 2 min | digest of the global version, the version of each of the user's sanctums, and the user's sanctum and friend ids |
+- a sanctum's posts: `sanctum_posts:{sanctum}:v{n}:{before}:{limit}`, 2 min; the sanctum's version is
+  bumped on post create, edit and delete in it;
+- a profile's posts: `profile_posts:{user}:g{n}:{before}:{limit}`, 2 min; the global version is bumped
+  on profile post create, edit and delete;
+- a home feed: `feed:{user}:{digest}:{before}:{limit}`, 2 min; the digest covers the global version,
+  the version of each of the user's sanctums (one MGET) and the user's sanctum and friend ids.
 
 What is cached is which posts a page holds and their content. Counts and "liked by me" are read from
 the database on every request and laid over the cached page, so they are never stale. A lost bump

@@ -115,7 +115,9 @@ class CommentService:
                 if parent is None or parent.post_id != post_id:
                     raise ValidationFailed(fields={"parent_id": "is not a comment on this post"})
                 if parent.parent_id is not None:
-                    raise ValidationFailed(fields={"parent_id": "replies go one level deep: reply to a top-level comment"})
+                    raise ValidationFailed(
+                        fields={"parent_id": "replies go one level deep: reply to a top-level comment"}
+                    )
                 parent_author = parent.author_id
             comment = Comment(
                 post_id=post_id,
@@ -187,7 +189,10 @@ class CommentService:
             if comment.author_id != actor.id and not moderates:
                 raise Forbidden("Only the author or a sanctum moderator can delete a comment.", code="NOT_AUTHOR")
             topic = ev.post_topic(post_id)
-            gone = [comment_id, *(r.id for r in (await self._repo.replies(db, [comment_id], 10**6)).get(comment_id, []))]
+            gone = [
+                comment_id,
+                *(r.id for r in (await self._repo.replies(db, [comment_id], 10**6)).get(comment_id, [])),
+            ]
             # A resume must not replay the removed text (the comment's and its replies').
             for removed in gone:
                 await rewrite_events(db, topic, ev.comment_ref(removed), {"id": removed, "deleted": True})

@@ -52,9 +52,7 @@ class Comment(Base):
     id: Mapped[int] = mapped_column(PostId, primary_key=True, autoincrement=True)
     post_id: Mapped[int] = mapped_column(PostId, ForeignKey("posts.id", ondelete="CASCADE"))
     # One level of replies: a reply's parent is always a top-level comment.
-    parent_id: Mapped[int | None] = mapped_column(
-        PostId, ForeignKey("comments.id", ondelete="CASCADE"), nullable=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(PostId, ForeignKey("comments.id", ondelete="CASCADE"), nullable=True)
     author_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,7 @@ def _insert(db: AsyncSession) -> Any:
     return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def _page(query: Select[tuple[Post]], before: int | None, limit: int) -> Select[tuple[Post]]:
+def _page(query: Select[Post], before: int | None, limit: int) -> Select[Post]:
     if before is not None:
         query = query.where(Post.id < before)
     return query.order_by(Post.id.desc()).limit(limit)
@@ -45,8 +45,12 @@ class PostRepository:
         first, so the counts its events carry are computed in commit order."""
         return (await db.execute(select(Post).where(Post.id == post_id).with_for_update())).scalar_one_or_none()
 
-    async def sanctum_posts(self, db: AsyncSession, sanctum_id: uuid.UUID, before: int | None, limit: int) -> list[Post]:
-        return list((await db.execute(_page(select(Post).where(Post.sanctum_id == sanctum_id), before, limit))).scalars())
+    async def sanctum_posts(
+        self, db: AsyncSession, sanctum_id: uuid.UUID, before: int | None, limit: int
+    ) -> list[Post]:
+        return list(
+            (await db.execute(_page(select(Post).where(Post.sanctum_id == sanctum_id), before, limit))).scalars()
+        )
 
     async def profile_posts(self, db: AsyncSession, author_id: uuid.UUID, before: int | None, limit: int) -> list[Post]:
         query = select(Post).where(Post.author_id == author_id, Post.sanctum_id.is_(None))
@@ -61,7 +65,7 @@ class PostRepository:
         limit: int,
     ) -> list[Post]:
         """Posts in these sanctums, and profile posts of these authors, newest first."""
-        sources = []
+        sources: list[ColumnElement[bool]] = []
         if sanctum_ids:
             sources.append(Post.sanctum_id.in_(sanctum_ids))
         if author_ids:
@@ -95,7 +99,7 @@ class PostRepository:
             .values(post_id=post_id, user_id=user_id, created_at=at)
             .on_conflict_do_nothing(index_elements=[PostLike.post_id, PostLike.user_id])
         )
-        return bool((await db.execute(stmt)).rowcount)
+        return bool((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
     async def unlike_post(self, db: AsyncSession, post_id: int, user_id: uuid.UUID) -> bool:
         result = await db.execute(delete(PostLike).where(PostLike.post_id == post_id, PostLike.user_id == user_id))
@@ -132,7 +136,7 @@ class PostRepository:
         query = (
             select(Comment.parent_id, func.count()).where(Comment.parent_id.in_(parent_ids)).group_by(Comment.parent_id)
         )
-        return {int(row[0]): int(row[1]) for row in (await db.execute(query)).all()}
+        return {int(row[0] or 0): int(row[1]) for row in (await db.execute(query)).all()}
 
     async def comment_like_counts(self, db: AsyncSession, comment_ids: Iterable[int]) -> dict[int, int]:
         wanted = list(comment_ids)
@@ -149,9 +153,7 @@ class PostRepository:
         wanted = list(comment_ids)
         if not wanted:
             return set()
-        query = select(CommentLike.comment_id).where(
-            CommentLike.comment_id.in_(wanted), CommentLike.user_id == user_id
-        )
+        query = select(CommentLike.comment_id).where(CommentLike.comment_id.in_(wanted), CommentLike.user_id == user_id)
         return {int(c) for c in (await db.execute(query)).scalars()}
 
     async def like_comment(self, db: AsyncSession, comment_id: int, user_id: uuid.UUID, at: datetime) -> bool:
@@ -160,7 +162,7 @@ class PostRepository:
             .values(comment_id=comment_id, user_id=user_id, created_at=at)
             .on_conflict_do_nothing(index_elements=[CommentLike.comment_id, CommentLike.user_id])
         )
-        return bool((await db.execute(stmt)).rowcount)
+        return bool((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
     async def unlike_comment(self, db: AsyncSession, comment_id: int, user_id: uuid.UUID) -> bool:
         result = await db.execute(

@@ -33,9 +33,7 @@ class SanctumMember(Base):
     __tablename__ = "sanctum_members"
     __table_args__ = (Index("ix_sanctum_members_user_id_sanctum_id", "user_id", "sanctum_id"),)
 
-    sanctum_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), primary_key=True
-    )
+    sanctum_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), default="member")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -84,7 +84,7 @@ class SanctumService:
         async with self._db.reader() as db:
             found = await self._repo.by_ids(db, ids)
         return {
-            s.id: SanctumRef(id=s.id, slug=s.slug, name=s.name, visibility=s.visibility)  # type: ignore[arg-type]
+            s.id: SanctumRef(id=s.id, slug=s.slug, name=s.name, visibility=s.visibility)
             for s in found.values()
         }
 
@@ -102,11 +102,11 @@ class SanctumService:
                 slug=s.slug,
                 name=s.name,
                 description=s.description,
-                visibility=s.visibility,  # type: ignore[arg-type]
+                visibility=s.visibility,
                 member_count=counts.get(s.id, 0),
                 created_at=s.created_at,
                 room_id=rooms.get(s.id),
-                my_role=roles.get(s.id),  # type: ignore[arg-type]
+                my_role=roles.get(s.id),
             )
             for s in sanctums
         ]
@@ -148,7 +148,7 @@ class SanctumService:
         people = await self._accounts.public_users(m.user_id for m in rows)
         return SanctumMemberList(
             items=[
-                SanctumMemberRead(user=people[m.user_id], role=m.role, joined_at=m.joined_at)  # type: ignore[arg-type]
+                SanctumMemberRead(user=people[m.user_id], role=m.role, joined_at=m.joined_at)
                 for m in rows
                 if m.user_id in people
             ]
