@@ -118,7 +118,7 @@ def create_app(settings: Settings) -> FastAPI:
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache)
     room_access = RoomAccess(db, chat_caches)
-    messages = MessageService(db, room_access, chat_caches, accounts, gateway)
+    messages = MessageService(db, room_access, chat_caches, accounts, gateway, notifier)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway)
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))

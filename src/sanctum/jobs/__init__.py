@@ -4,6 +4,6 @@ Infrastructure: imports `core`, `db`, `observability` and `settings`, never a do
 their job functions (`queue.register(name, fn)`) from main.py and enqueue by name with a JSON payload.
 """
 
-from sanctum.jobs.base import JobFunction, JobQueue, Payload
+from sanctum.jobs.base import JobFunction, JobQueue, Payload, PermanentJobError
 
-__all__ = ["JobFunction", "JobQueue", "Payload"]
+__all__ = ["JobFunction", "JobQueue", "Payload", "PermanentJobError"]

@@ -53,7 +53,9 @@ class Notifier:
         await self._enqueue("friend_accepted", to, by)
 
     async def mention(self, *, to: uuid.UUID, by: uuid.UUID, room_id: uuid.UUID, message_id: int) -> None:
-        """`by` mentioned `to` in chat message `message_id` of room `room_id` (who can see the room is the caller's check)."""
+        """`by` mentioned `to` in chat message `message_id` of room `room_id`.
+
+        Whether `to` may see the room is the caller's check."""
         await self._enqueue("mention", to, by, room_id=room_id, message_id=message_id)
 
     async def comment(self, *, post_author: uuid.UUID | None, by: uuid.UUID, post_id: Id, comment_id: Id) -> None:

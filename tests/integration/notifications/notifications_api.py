@@ -1,0 +1,83 @@
+"""The notifications API as the tests use it, and a handle on an app instance's job queue."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from sanctum.domains.notifications.notify import Notifier
+from sanctum.jobs.queue import TaskiqJobQueue
+from tests.factories import RegisteredUser, register_user
+
+
+@dataclass
+class Instance:
+    app: FastAPI
+    http: httpx.AsyncClient
+
+    @property
+    def jobs(self) -> TaskiqJobQueue:
+        queue: TaskiqJobQueue = self.app.state.jobs
+        return queue
+
+    @property
+    def notifier(self) -> Notifier:
+        notifier: Notifier = self.app.state.notifier
+        return notifier
+
+    async def settle(self) -> None:
+        """Every job queued so far has run (in-process embedded, through Redis scaled)."""
+        await self.jobs.settle()
+
+    async def person(self) -> Reader:
+        return Reader(self.http, await register_user(self.http))
+
+
+class Reader:
+    """A registered account reading its notifications."""
+
+    def __init__(self, http: httpx.AsyncClient, user: RegisteredUser) -> None:
+        self.http = http
+        self.user = user
+
+    @property
+    def id(self) -> str:
+        return self.user.id
+
+    @property
+    def uuid(self) -> uuid.UUID:
+        return uuid.UUID(self.user.id)
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.http.request(method, path, headers=self.user.headers, **kwargs)
+
+    async def ok(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.call(method, path, **kwargs)
+        assert response.status_code == 200, f"{method} {path}: {response.status_code} {response.text}"
+        return response.json()
+
+    async def notifications(self, **params: Any) -> dict[str, Any]:
+        page: dict[str, Any] = await self.ok("GET", "/api/notifications", params=params)
+        return page
+
+    async def items(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = (await self.notifications(limit=100))["items"]
+        return items
+
+    async def unread(self) -> int:
+        return int((await self.ok("GET", "/api/notifications/unread-count"))["unread"])
+
+    async def mark_read(self, notification_id: int) -> dict[str, Any]:
+        body: dict[str, Any] = await self.ok("POST", f"/api/notifications/{notification_id}/read")
+        return body
+
+    async def mark_all_read(self) -> int:
+        return int((await self.ok("POST", "/api/notifications/read-all"))["unread"])
