@@ -1,4 +1,4 @@
-"""The job queue on taskiq: `InMemoryBroker` embedded, taskiq-redis's `RedisStreamBroker` scaled.
+"""The job queue on taskiq: `InMemoryBroker` embedded, a taskiq-redis stream broker scaled (`stream.py`).
 
 Scaled, a job is an entry of one Redis stream read by a consumer group: each worker takes entries with
 XREADGROUP and acknowledges one (XACK) only after the job finished (succeeded or dead-lettered). An entry
@@ -20,13 +20,13 @@ import orjson
 from redis.asyncio import Redis
 from taskiq import AcknowledgeType, AsyncBroker, AsyncTaskiqDecoratedTask, Context, InMemoryBroker, TaskiqDepends
 from taskiq.receiver import Receiver
-from taskiq_redis import RedisStreamBroker
 
 from sanctum.core.clock import utcnow
 from sanctum.db.database import Database
 from sanctum.jobs.base import JobFunction, Payload
 from sanctum.jobs.models import DeadLetter
 from sanctum.jobs.runner import JobRunner, Outcome
+from sanctum.jobs.stream import ReclaimingStreamBroker
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import JOBS_ENQUEUED, REDIS_ERRORS
 from sanctum.settings import JobSettings, Settings
@@ -41,9 +41,9 @@ class TaskiqJobQueue:
         self.settings = settings
         self.runner = JobRunner(settings, db)
         self.local: InMemoryBroker = InMemoryBroker()
-        self.remote: RedisStreamBroker | None = None
+        self.remote: ReclaimingStreamBroker | None = None
         if redis_url:
-            self.remote = RedisStreamBroker(
+            self.remote = ReclaimingStreamBroker(
                 redis_url,
                 queue_name=settings.queue_name,
                 consumer_group_name=CONSUMER_GROUP,
@@ -54,8 +54,6 @@ class TaskiqJobQueue:
                 maxlen=settings.stream_max_length,
                 approximate=True,
                 xread_count=settings.concurrency,
-                # A worker killed while claiming must not leave the claim lock behind forever.
-                unacknowledged_lock_timeout=max(5.0, 5 * settings.poll_seconds),
                 socket_connect_timeout=1.0,
                 socket_timeout=settings.poll_seconds + 5.0,
             )
@@ -121,7 +119,7 @@ class TaskiqJobQueue:
         self._started = True
         await self.runner.dead_letters.refresh_gauge()
 
-    async def _work(self, broker: RedisStreamBroker) -> None:
+    async def _work(self, broker: ReclaimingStreamBroker) -> None:
         """Consume the stream until `stop`: taskiq's receiver, acknowledging manually (see `register`)."""
         broker.is_worker_process = True
         with ThreadPoolExecutor(max_workers=1) as executor:
