@@ -138,3 +138,27 @@ async def test_a_private_sanctums_posts_are_invisible_to_non_members(client: htt
         await eve.call("POST", "/api/posts", json={"body": "x", "sanctum_id": sanctum["id"]}), 404, "SANCTUM_NOT_FOUND"
     )
     assert post["id"] not in [p["id"] for p in (await eve.feed())["items"]]
+
+
+async def test_a_sanctum_moderator_deletes_any_comment_and_comment_likes_can_be_taken_back(
+    client: httpx.AsyncClient,
+) -> None:
+    alice, bob, carol = await members(client, 3)
+    sanctum = await alice.create_sanctum()
+    for person in (bob, carol):
+        await person.join_sanctum(sanctum["slug"])
+    await alice.set_role(sanctum["slug"], bob.id, "moderator")
+    post = await carol.post("a post", sanctum)
+    rude = await carol.comment(post["id"], "rude")
+    kept = await alice.comment(post["id"], "kind")
+    await carol.like_comment(kept["id"])
+
+    unliked = await carol.ok("DELETE", f"/api/comments/{kept['id']}/like")
+    await bob.delete_comment(rude["id"])  # a moderator, not the author
+    profile_post = await carol.post("on my profile")
+    profile_comment = await alice.comment(profile_post["id"], "no sanctum here")
+    no_moderator = await bob.call("DELETE", f"/api/comments/{profile_comment['id']}")
+
+    assert unliked == {"target": "comment", "id": kept["id"], "like_count": 0, "liked_by_me": False}
+    assert [c["id"] for c in (await carol.comments(post["id"]))["items"]] == [kept["id"]]
+    error_of(no_moderator, 403, "NOT_AUTHOR")
