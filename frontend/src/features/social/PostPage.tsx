@@ -8,6 +8,7 @@ import { formatRelative } from '../../lib/format';
 import { useTopic } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
 import { applyPostPatch, socialKeys, useCommentActions, useComments, useDeletePost, usePost, type Comment } from './api';
+import { changesComments, postPatch } from './live';
 import { Author, LikeButton, PostBody } from './PostCard';
 
 /**
@@ -25,19 +26,9 @@ export function PostPage() {
   const navigate = useNavigate();
 
   useTopic(post.isSuccess ? `post:${id}` : null, (event) => {
-    const data = (event.data ?? {}) as Record<string, unknown>;
-    if (event.type === 'like.updated' && data.target === 'post' && typeof data.like_count === 'number') {
-      const patch: { like_count: number; liked_by_me?: boolean } = { like_count: data.like_count };
-      if (data.user_id === me.data?.id && typeof data.liked === 'boolean') patch.liked_by_me = data.liked;
-      applyPostPatch(queryClient, id, patch);
-    } else if ((event.type === 'comment.created' || event.type === 'comment.deleted') && typeof data.comment_count === 'number') {
-      applyPostPatch(queryClient, id, { comment_count: data.comment_count });
-    } else if (event.type === 'post.updated' && typeof data.html === 'string' && typeof data.body === 'string') {
-      applyPostPatch(queryClient, id, { body: data.body, html: data.html });
-    }
-    if (event.type.startsWith('comment.') || (event.type === 'like.updated' && data.target === 'comment')) {
-      void queryClient.invalidateQueries({ queryKey: socialKeys.comments(id) });
-    }
+    const patch = postPatch(event, me.data?.id);
+    if (patch) applyPostPatch(queryClient, id, patch);
+    if (changesComments(event)) void queryClient.invalidateQueries({ queryKey: socialKeys.comments(id) });
     if (event.type === 'post.deleted') void queryClient.invalidateQueries({ queryKey: socialKeys.post(id) });
   });
 
