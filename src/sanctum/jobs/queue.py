@@ -18,6 +18,9 @@ from typing import Any
 
 import orjson
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from taskiq import AcknowledgeType, AsyncBroker, AsyncTaskiqDecoratedTask, Context, InMemoryBroker, TaskiqDepends
 from taskiq.receiver import Receiver
 
@@ -56,6 +59,10 @@ class TaskiqJobQueue:
                 xread_count=settings.concurrency,
                 socket_connect_timeout=1.0,
                 socket_timeout=settings.poll_seconds + 5.0,
+                # A pooled connection Redis closed meanwhile (its idle `timeout`) is reopened and the
+                # command sent again: a repeated XADD is a repeated job, which jobs tolerate.
+                retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+                retry_on_error=[RedisConnectionError],
             )
         self._local_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._remote_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
@@ -80,7 +87,11 @@ class TaskiqJobQueue:
             # Acknowledged only now that the job is done (or dead-lettered): a worker that dies or is
             # cancelled before this line leaves the entry pending, and another worker claims it.
             if context.is_ackable:
-                await context.ack()
+                try:
+                    await context.ack()
+                except Exception as exc:  # done anyway: the redelivery will find nothing to do
+                    REDIS_ERRORS.labels("jobs_ack").inc()
+                    log.warning("job_ack_failed", job=name, error=str(exc))
             return outcome
 
         self._local_tasks[name] = self.local.register_task(task, task_name=name)
