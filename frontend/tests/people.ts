@@ -1,6 +1,6 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
-// Signing people up for the browser tests: each gets a browser context of their own.
+// Helpers the browser tests share: fresh names and a person signed up in a browser context of their own.
 
 export const PASSWORD = 'Tr0ub4dor&3-e2e';
 

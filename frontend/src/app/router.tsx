@@ -7,6 +7,7 @@ import { PublicOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { ChatHome, ChatLayout } from '../features/chat/ChatLayout';
 import { Directory } from '../features/chat/Directory';
 import { RoomView } from '../features/chat/RoomView';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { EditProfilePage } from '../features/profile/EditProfilePage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
@@ -40,6 +41,7 @@ export const routes: RouteObject[] = [
           { path: '/u/:username', element: <ProfilePage /> },
           { path: '/settings/profile', element: <EditProfilePage /> },
           { path: '/settings/sessions', element: <SessionsPage /> },
+          { path: '/notifications', element: <NotificationsPage /> },
           {
             path: '/chat',
             element: <ChatLayout />,
