@@ -11,7 +11,8 @@ from fastapi import FastAPI
 
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.jobs.queue import TaskiqJobQueue
-from tests.factories import RegisteredUser, register_user
+from tests.factories import register_user
+from tests.integration.chat.chat_api import Person
 
 
 @dataclass
@@ -37,32 +38,12 @@ class Instance:
         return Reader(self.http, await register_user(self.http))
 
 
-class Reader:
-    """A registered account reading its notifications."""
-
-    def __init__(self, http: httpx.AsyncClient, user: RegisteredUser) -> None:
-        self.http = http
-        self.user = user
-
-    @property
-    def id(self) -> str:
-        return self.user.id
+class Reader(Person):
+    """A registered account reading its notifications (and, as a chat `Person`, chatting)."""
 
     @property
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(self.user.id)
-
-    @property
-    def username(self) -> str:
-        return self.user.username
-
-    async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await self.http.request(method, path, headers=self.user.headers, **kwargs)
-
-    async def ok(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self.call(method, path, **kwargs)
-        assert response.status_code == 200, f"{method} {path}: {response.status_code} {response.text}"
-        return response.json()
 
     async def notifications(self, **params: Any) -> dict[str, Any]:
         page: dict[str, Any] = await self.ok("GET", "/api/notifications", params=params)

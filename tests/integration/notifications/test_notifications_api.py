@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from tests.integration.chat.chat_api import Person
 from tests.integration.notifications.notifications_api import Instance
 
 
@@ -112,14 +111,13 @@ async def test_comments_replies_and_game_invites_carry_their_subject_ids(instanc
 
 
 async def test_a_chat_mention_notifies_through_a_job_and_the_mentions_list_still_works(instance: Instance) -> None:
-    alice_reader, bob_reader = await instance.person(), await instance.person()
-    alice, bob = Person(instance.http, alice_reader.user), Person(instance.http, bob_reader.user)
+    alice, bob = await instance.person(), await instance.person()
     room = await alice.create_room("Mentions")
     await bob.join(room["id"])
     sent = await alice.send(room["id"], f"hello @{bob.username}")
     await instance.settle()
 
-    [item] = await bob_reader.items()
+    [item] = await bob.items()
     assert item["kind"] == "mention" and item["actor"]["username"] == alice.username
     assert item["data"] == {"room_id": room["id"], "message_id": str(sent["id"])}
     mentions = await bob.ok("GET", "/api/users/me/mentions")
