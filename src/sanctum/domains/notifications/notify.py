@@ -6,7 +6,9 @@ updates the notification row and pushes it live on `user:{id}`. Jobs are idempot
 per notification, one actor row per liker), so a job that runs twice still makes one notification, and a
 caller may safely call again after a retry of its own request.
 
-Self-notifications are dropped here: `by == to` enqueues nothing.
+Self-notifications are dropped here: `by == to` enqueues nothing. A call never raises: the change it
+tells about has already happened, so a queue failure is logged (`notification_not_enqueued`) and the
+caller's request still succeeds.
 
     await notifier.friend_request(to=target.id, by=actor.id)
     await notifier.comment(post_author=post.author_id, by=actor.id, post_id=post.id, comment_id=comment.id)
@@ -21,6 +23,9 @@ import uuid
 from typing import Literal
 
 from sanctum.jobs import JobQueue, Payload
+from sanctum.observability.logging import get_logger
+
+log = get_logger("sanctum.notifications")
 
 Kind = Literal["friend_request", "friend_accepted", "mention", "comment", "reply", "like", "game_invite"]
 KINDS: tuple[Kind, ...] = ("friend_request", "friend_accepted", "mention", "comment", "reply", "like", "game_invite")
@@ -42,7 +47,10 @@ class Notifier:
             return
         payload: Payload = {"to": str(to), "by": str(by) if by is not None else None}
         payload.update({k: str(v) for k, v in subject.items() if v is not None})
-        await self._jobs.enqueue(job_name(kind), payload)
+        try:
+            await self._jobs.enqueue(job_name(kind), payload)
+        except Exception as exc:
+            log.warning("notification_not_enqueued", kind=kind, error=str(exc))
 
     async def friend_request(self, *, to: uuid.UUID, by: uuid.UUID) -> None:
         """`by` sent `to` a friend request."""
