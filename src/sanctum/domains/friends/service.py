@@ -2,13 +2,13 @@
 
 A pair of people has at most one row (canonical pair key), so a request and its reverse cannot both
 exist, whatever the timing: sending inserts with ON CONFLICT DO NOTHING and then reads what is there.
-Sending to someone who already asked you accepts their request. Notifications are enqueued after commit.
+Sending to someone who already asked you accepts their request. Notifications are enqueued after
+commit (the notifier never raises).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import NotFound, ValidationFailed
@@ -25,18 +25,6 @@ from sanctum.domains.friends.schemas import (
     FriendStatus,
 )
 from sanctum.domains.notifications.notify import Notifier
-from sanctum.observability.logging import get_logger
-
-log = get_logger("sanctum.friends")
-
-
-async def notify_quietly(call: Awaitable[None]) -> None:
-    """Enqueue a notification after commit, best effort: a queue outage must not turn a change that
-    already happened into an error (the client would retry it). Posts use this too."""
-    try:
-        await call
-    except Exception as exc:
-        log.warning("notification_not_enqueued", error=str(exc))
 
 
 def _other(row: Friendship, me: uuid.UUID) -> uuid.UUID:
@@ -106,9 +94,9 @@ class FriendService:
                 row = await self._repo.get(db, actor.id, user_id)
             status = _status(row, actor.id)
         if inserted:
-            await notify_quietly(self._notifier.friend_request(to=user_id, by=actor.id))
+            await self._notifier.friend_request(to=user_id, by=actor.id)
         if accepted:
-            await notify_quietly(self._notifier.friend_accepted(to=user_id, by=actor.id))
+            await self._notifier.friend_accepted(to=user_id, by=actor.id)
         return FriendState(user_id=user_id, status=status)
 
     async def accept(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
@@ -118,7 +106,7 @@ class FriendService:
         if not accepted and _status(row, actor.id) != "friends":
             raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
         if accepted:
-            await notify_quietly(self._notifier.friend_accepted(to=user_id, by=actor.id))
+            await self._notifier.friend_accepted(to=user_id, by=actor.id)
         return FriendState(user_id=user_id, status="friends")
 
     async def decline(self, actor: Actor, user_id: uuid.UUID) -> None:

@@ -15,7 +15,6 @@ from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
-from sanctum.domains.friends.service import notify_quietly
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.posts import events as ev
 from sanctum.domains.posts.models import Comment
@@ -138,19 +137,15 @@ class CommentService:
             post_author = post.author_id
         await self._posts.publish([event])
         if data.parent_id is not None:
-            await notify_quietly(
-                self._notifier.reply(
-                    comment_author=parent_author,
-                    by=actor.id,
-                    post_id=post_id,
-                    comment_id=data.parent_id,
-                    reply_id=comment.id,
-                )
+            await self._notifier.reply(
+                comment_author=parent_author,
+                by=actor.id,
+                post_id=post_id,
+                comment_id=data.parent_id,
+                reply_id=comment.id,
             )
         else:
-            await notify_quietly(
-                self._notifier.comment(post_author=post_author, by=actor.id, post_id=post_id, comment_id=comment.id)
-            )
+            await self._notifier.comment(post_author=post_author, by=actor.id, post_id=post_id, comment_id=comment.id)
         return read
 
     async def edit(self, actor: Actor, comment_id: int, body: str) -> CommentRead:
@@ -230,9 +225,7 @@ class CommentService:
             owner = comment.author_id
         await self._posts.publish(events)
         if changed and add:
-            await notify_quietly(
-                self._notifier.like(
-                    owner=owner, by=actor.id, target="comment", target_id=comment_id, post_id=found.post_id
-                )
+            await self._notifier.like(
+                owner=owner, by=actor.id, target="comment", target_id=comment_id, post_id=found.post_id
             )
         return LikeState(target="comment", id=comment_id, like_count=count, liked_by_me=add)

@@ -17,7 +17,6 @@ from sanctum.core.errors import Forbidden, NotFound
 from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService, Actor
-from sanctum.domains.friends.service import notify_quietly
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.posts import events as ev
 from sanctum.domains.posts.caches import PostCaches
@@ -197,7 +196,5 @@ class PostService:
             owner = post.author_id
         await self.publish(events)
         if changed and add:
-            await notify_quietly(
-                self._notifier.like(owner=owner, by=actor.id, target="post", target_id=post_id, post_id=post_id)
-            )
+            await self._notifier.like(owner=owner, by=actor.id, target="post", target_id=post_id, post_id=post_id)
         return LikeState(target="post", id=post_id, like_count=count, liked_by_me=add)
