@@ -151,3 +151,17 @@ async def test_an_owner_who_leaves_hands_the_sanctum_to_the_longest_standing_mod
     assert await bob.sanctum_roles(slug) == {bob.id: "member", carol.id: "owner"}
     assert (await carol.room(sanctum["room_id"]))["my_role"] == "owner"
     error_of(await alice.call("POST", f"/api/sanctums/{slug}/leave"), 403, "NOT_A_MEMBER")
+
+
+async def test_whoever_joins_a_sanctum_everyone_left_becomes_its_owner(client: httpx.AsyncClient) -> None:
+    alice, bob, carol = await members(client, 3)
+    sanctum = await alice.create_sanctum()
+    await alice.leave_sanctum(sanctum["slug"])
+
+    joined = await bob.join_sanctum(sanctum["slug"])
+    await carol.join_sanctum(sanctum["slug"])
+
+    assert joined["my_role"] == "owner"
+    assert await carol.sanctum_roles(sanctum["slug"]) == {bob.id: "owner", carol.id: "member"}
+    assert (await bob.room(sanctum["room_id"]))["my_role"] == "owner"
+

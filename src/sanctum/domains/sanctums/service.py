@@ -223,9 +223,11 @@ class SanctumService:
             async with self._db.writer() as db:
                 if await self._repo.member(db, sanctum_id, user_id) is not None:
                     return
-                db.add(SanctumMember(sanctum_id=sanctum_id, user_id=user_id, role="member", joined_at=utcnow()))
+                # Whoever joins a sanctum everyone has left takes it over, so it is never stuck ownerless.
+                role = "member" if await self._repo.members(db, sanctum_id, limit=1) else "owner"
+                db.add(SanctumMember(sanctum_id=sanctum_id, user_id=user_id, role=role, joined_at=utcnow()))
                 await db.flush()
-                events = await self._rooms.sync_sanctum_member(db, sanctum_id, user_id, "member")
+                events = await self._rooms.sync_sanctum_member(db, sanctum_id, user_id, role)
         except IntegrityError:
             return  # joined concurrently: already a member, which is what was asked
         await self._after(sanctum_id, events, [user_id])
