@@ -164,4 +164,3 @@ async def test_whoever_joins_a_sanctum_everyone_left_becomes_its_owner(client: h
     assert joined["my_role"] == "owner"
     assert await carol.sanctum_roles(sanctum["slug"]) == {bob.id: "owner", carol.id: "member"}
     assert (await bob.room(sanctum["room_id"]))["my_role"] == "owner"
-

@@ -83,10 +83,7 @@ class SanctumService:
     async def refs(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, SanctumRef]:
         async with self._db.reader() as db:
             found = await self._repo.by_ids(db, ids)
-        return {
-            s.id: SanctumRef(id=s.id, slug=s.slug, name=s.name, visibility=s.visibility)
-            for s in found.values()
-        }
+        return {s.id: SanctumRef(id=s.id, slug=s.slug, name=s.name, visibility=s.visibility) for s in found.values()}
 
     # -- reading ----------------------------------------------------------------------------------
 
