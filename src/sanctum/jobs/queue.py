@@ -164,7 +164,10 @@ class TaskiqJobQueue:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await self._worker
             self._worker = None
-        await self.drain()
+        try:  # in-process jobs (embedded, or fallbacks) get the same grace
+            await asyncio.wait_for(self.drain(), self.settings.shutdown_seconds)
+        except TimeoutError:
+            log.warning("jobs_abandoned_at_shutdown", running=self.runner.running)
         if self._started:
             for broker in self._brokers():
                 with contextlib.suppress(Exception):
