@@ -41,7 +41,7 @@ from sanctum.main import create_app
 from sanctum.observability.logging import configure_logging
 from sanctum.settings import Settings
 from tests.support.databases import Databases, PostgresDatabases, SqliteDatabases
-from tests.support.settings import FAST_AUTH, GENEROUS_RATE_LIMITS, TEST_SECRET_KEY
+from tests.support.settings import FAST_AUTH, FAST_JOBS, GENEROUS_RATE_LIMITS, TEST_SECRET_KEY
 
 MODE = os.environ.get("SANCTUM_TEST_MODE", "embedded")
 if MODE not in ("embedded", "scaled"):
@@ -216,6 +216,7 @@ def make_settings(database_url: str, redis_url: str | None, clean_redis: None, t
             "web_dist": tmp_path / "no-web-build",
             "auth": FAST_AUTH,
             "rate_limits": GENEROUS_RATE_LIMITS,
+            "jobs": FAST_JOBS,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -1,4 +1,4 @@
-"""The `sanctum` command: serve, migrate, create-admin, openapi."""
+"""The `sanctum` command: serve, worker, migrate, create-admin, jobs, openapi."""
 
 from __future__ import annotations
 
@@ -163,6 +163,115 @@ def create_admin(
     except AppError as exc:
         _fail(f"{exc.message} {exc.fields or ''}".strip(), 1)
     typer.echo(f"administrator {name} created")
+
+
+@app.command()
+def worker(
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus metrics on this port (127.0.0.1 unless --metrics-host).")
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Interface for the metrics port.")] = "127.0.0.1",
+) -> None:
+    """Work background jobs from Redis (scaled mode). Run as many as you like; SIGTERM stops one cleanly."""
+    import signal
+
+    from sanctum.main import create_worker
+    from sanctum.observability.logging import configure_logging, get_logger
+
+    settings = _settings()
+    configure_logging(settings)
+    if settings.mode != "scaled":
+        _fail("the worker is for scaled mode (set REDIS_URL); embedded mode runs jobs inside `sanctum serve`")
+    _preflight(settings)
+    log = get_logger("sanctum.worker")
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=metrics_host)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        built = create_worker(settings)
+        await built.start(work=True)
+        log.info("worker_started", queue=settings.jobs.queue_name, concurrency=settings.jobs.concurrency)
+        try:
+            await stop.wait()
+        finally:
+            log.info("worker_stopping")
+            await built.stop()
+
+    asyncio.run(run())
+
+
+jobs_app = typer.Typer(help="Background jobs: inspect and retry the dead-letter queue.", no_args_is_help=True)
+dead_letter_app = typer.Typer(help="Jobs that used up their retries.", no_args_is_help=True)
+jobs_app.add_typer(dead_letter_app, name="dead-letter")
+app.add_typer(jobs_app, name="jobs")
+
+
+@dead_letter_app.command("list")
+def dead_letter_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include jobs already retried.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+) -> None:
+    """List dead-lettered jobs: id, job, attempts, when it failed, the error and the payload."""
+    from sanctum.main import create_worker
+
+    settings = _settings()
+    _preflight(settings)
+
+    async def run() -> list[dict[str, object]]:
+        built = create_worker(settings)
+        try:
+            rows = await built.jobs.dead_letters(limit, include_retried=all_)
+        finally:
+            await built.db.dispose()
+        return [
+            {
+                "id": r.id,
+                "job": r.job,
+                "attempts": r.attempts,
+                "failed_at": r.failed_at.isoformat(),
+                "retried_at": r.retried_at.isoformat() if r.retried_at else None,
+                "error": r.error,
+                "payload": json.loads(r.payload),
+            }
+            for r in rows
+        ]
+
+    rows = asyncio.run(run())
+    for row in rows:
+        typer.echo(json.dumps(row, ensure_ascii=False))
+    if not rows:
+        typer.echo("the dead-letter queue is empty", err=True)
+
+
+@dead_letter_app.command("retry")
+def dead_letter_retry(dead_letter_id: Annotated[int, typer.Argument(min=1, help="The id from `list`.")]) -> None:
+    """Queue a dead-lettered job again with fresh attempts (embedded mode: run it here, now)."""
+    from sanctum.main import create_worker
+
+    settings = _settings()
+    _preflight(settings)
+
+    async def run() -> str | None:
+        built = create_worker(settings)
+        await built.start(work=False)
+        try:
+            row = await built.jobs.retry_dead_letter(dead_letter_id)
+            await built.jobs.drain()
+        finally:
+            await built.stop()
+        return row.job if row is not None else None
+
+    job = asyncio.run(run())
+    if job is None:
+        _fail(f"no dead-lettered job {dead_letter_id} is waiting (see `sanctum jobs dead-letter list`)", 1)
+    where = "queued for the workers" if settings.mode == "scaled" else "ran in this process"
+    typer.echo(f"job {dead_letter_id} ({job}) {where}")
 
 
 def build_openapi() -> dict[str, object]:

@@ -61,6 +61,28 @@ class RealtimeSettings(BaseModel):
     lease_seconds: float = Field(90.0, ge=1)
 
 
+class JobSettings(BaseModel):
+    """The background job queue (in-process embedded, a Redis stream scaled); see docs/jobs.md."""
+
+    max_attempts: int = Field(5, ge=1, le=50)
+    # Attempt n waits a random time in [0, min(max, base * 2**(n-1))] before it runs again ("full jitter").
+    backoff_base_seconds: float = Field(1.0, ge=0, le=3600)
+    backoff_max_seconds: float = Field(60.0, ge=0, le=86_400)
+    # A job a worker took but did not acknowledge for this long (the worker died) goes to another worker.
+    # Longer than a job with all its retries can take, or a slow job runs twice (harmless, jobs are idempotent).
+    redelivery_seconds: float = Field(300.0, ge=0.1, le=86_400)
+    # How long a worker blocks reading new jobs before it also looks for jobs to redeliver.
+    poll_seconds: float = Field(2.0, ge=0.01, le=60)
+    concurrency: int = Field(20, ge=1, le=1000)
+    # On SIGTERM a worker stops taking jobs and gives running ones this long to finish.
+    shutdown_seconds: float = Field(20.0, ge=0, le=600)
+    queue_name: str = Field("sanctum:jobs", min_length=1, max_length=100)
+    # Scaled mode: also work jobs inside each app instance (tests, small installs); `sanctum worker` otherwise.
+    in_app_worker: bool = False
+    # The stream keeps about this many finished jobs before Redis trims it.
+    stream_max_length: int = Field(100_000, ge=1_000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -85,6 +107,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
     realtime: RealtimeSettings = RealtimeSettings()
+    jobs: JobSettings = JobSettings()
 
     @field_validator("secret_key")
     @classmethod

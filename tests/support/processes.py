@@ -30,3 +30,17 @@ def run_sanctum(*args: str, cwd: Path, timeout: float = 60, **env: str) -> subpr
 
 def stderr_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def start_sanctum(*args: str, cwd: Path, **env: str) -> subprocess.Popen[str]:
+    """Start `sanctum <args>` in the background (a server or a worker); the caller stops it."""
+    environment = {name: os.environ[name] for name in _INHERITED if name in os.environ}
+    environment.update(env)
+    return subprocess.Popen(
+        [str(SANCTUM), *args],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

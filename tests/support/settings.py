@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sanctum.settings import AuthSettings, RateLimitSettings
+from sanctum.settings import AuthSettings, JobSettings, RateLimitSettings
 
 TEST_SECRET_KEY = "test-secret-key-long-enough-for-production-0123456789"
 
@@ -17,3 +17,14 @@ GENEROUS_RATE_LIMITS = RateLimitSettings(
 def rate_limits(**low: str) -> RateLimitSettings:
     """The generous limits with some of them lowered, e.g. `rate_limits(login_per_ip="3/minute")`."""
     return RateLimitSettings(**{**GENEROUS_RATE_LIMITS.model_dump(), **low})
+
+
+# Retries in milliseconds and a worker inside every app instance (scaled), so a test sees a job's effect
+# at once; `make_settings(jobs=...)` changes them.
+FAST_JOBS = JobSettings(
+    in_app_worker=True,
+    backoff_base_seconds=0.002,
+    backoff_max_seconds=0.01,
+    poll_seconds=0.1,
+    redelivery_seconds=30.0,
+)

@@ -1,11 +1,11 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 
 import { Badge, Icon } from '../components/ui';
-import { useMe } from '../features/auth/useMe';
 import { ChatLive, ChatUnreadBadge } from '../features/chat/ChatLive';
-import { ConnectionStatus, RealtimeProvider, userTopic, useTopic } from '../lib/realtime';
+import { NotificationBell } from '../features/notifications/NotificationBell';
+import { NotificationsLive } from '../features/notifications/NotificationsLive';
+import { ConnectionStatus, RealtimeProvider } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
 
@@ -16,27 +16,11 @@ import { UserMenu } from './UserMenu';
 export function AppLayout() {
   return (
     <RealtimeProvider>
-      <AccountTopic />
+      <NotificationsLive />
       <ChatLive />
       <Shell />
     </RealtimeProvider>
   );
-}
-
-/**
- * Holds the account's own topic (`user:{id}`) for as long as the person is signed in, so its seq is
- * tracked and a reconnect resumes it. Notifications will be handled here when they are published.
- */
-function AccountTopic() {
-  const me = useMe();
-  const queryClient = useQueryClient();
-  useTopic(me.data ? userTopic(me.data.id) : null, () => undefined, {
-    // Too much was missed to replay: whatever the account's events would have changed is stale.
-    onError: (error) => {
-      if (error.code === 'RESYNC_REQUIRED') void queryClient.invalidateQueries();
-    },
-  });
-  return null;
 }
 
 function Shell() {
@@ -79,6 +63,7 @@ function Shell() {
         </Link>
         <div className="topbar__spacer" />
         <ConnectionStatus />
+        <NotificationBell />
         <UserMenu />
       </header>
       <nav id="side-nav" className="sidenav" aria-label="Main">

@@ -10,8 +10,9 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { to: '/', label: 'Home', icon: 'home', ready: true },
+  { to: '/feed', label: 'Feed', icon: 'sparkles', ready: true },
   { to: '/chat', label: 'Chat', icon: 'chat', ready: true },
-  { to: '/sanctums', label: 'Sanctums', icon: 'sanctums', ready: false },
+  { to: '/sanctums', label: 'Sanctums', icon: 'sanctums', ready: true },
   { to: '/games', label: 'Games', icon: 'games', ready: false },
-  { to: '/friends', label: 'Friends', icon: 'friends', ready: false },
+  { to: '/friends', label: 'Friends', icon: 'friends', ready: true },
 ];

@@ -7,9 +7,15 @@ import { PublicOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { ChatHome, ChatLayout } from '../features/chat/ChatLayout';
 import { Directory } from '../features/chat/Directory';
 import { RoomView } from '../features/chat/RoomView';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { EditProfilePage } from '../features/profile/EditProfilePage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
+import { FeedPage } from '../features/social/FeedPage';
+import { FriendsPage } from '../features/social/FriendsPage';
+import { PostPage } from '../features/social/PostPage';
+import { SanctumPage } from '../features/social/SanctumPage';
+import { SanctumsPage } from '../features/social/SanctumsPage';
 import { AppLayout } from './AppLayout';
 import { ComingSoonPage, HomePage, NotFoundPage } from './pages';
 
@@ -35,6 +41,7 @@ export const routes: RouteObject[] = [
           { path: '/u/:username', element: <ProfilePage /> },
           { path: '/settings/profile', element: <EditProfilePage /> },
           { path: '/settings/sessions', element: <SessionsPage /> },
+          { path: '/notifications', element: <NotificationsPage /> },
           {
             path: '/chat',
             element: <ChatLayout />,
@@ -45,9 +52,12 @@ export const routes: RouteObject[] = [
               { path: '*', element: <NotFoundPage /> },
             ],
           },
-          { path: '/sanctums/*', element: <ComingSoonPage area="Sanctums" /> },
+          { path: '/feed', element: <FeedPage /> },
+          { path: '/posts/:postId', element: <PostPage /> },
+          { path: '/sanctums', element: <SanctumsPage /> },
+          { path: '/sanctums/:slug', element: <SanctumPage /> },
           { path: '/games/*', element: <ComingSoonPage area="Games" /> },
-          { path: '/friends/*', element: <ComingSoonPage area="Friends" /> },
+          { path: '/friends', element: <FriendsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -30,6 +30,10 @@ class Cache(Protocol):
 
     async def bump_version(self, name: str) -> int: ...
 
+    async def get_versions(self, names: list[str]) -> list[int]:
+        """Several versions in one round trip (a home feed's key depends on one per sanctum)."""
+        ...
+
 
 class CachedJson(Generic[M]):
     """Cache-aside for one pydantic model type under one key family."""

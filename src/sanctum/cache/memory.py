@@ -35,6 +35,9 @@ class MemoryCache:
     async def get_version(self, name: str) -> int:
         return self._versions.get(name, 0)
 
+    async def get_versions(self, names: list[str]) -> list[int]:
+        return [self._versions.get(name, 0) for name in names]
+
     async def bump_version(self, name: str) -> int:
         self._versions[name] = self._versions.get(name, 0) + 1
         return self._versions[name]

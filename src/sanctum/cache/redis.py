@@ -97,6 +97,18 @@ class RedisCache:
             return -1  # a version no writer uses: reads go to the database while Redis is away
         return int(value) if value is not None else 0
 
+    async def get_versions(self, names: list[str]) -> list[int]:
+        if not names:
+            return []
+        if not await self._replay():
+            return [-1] * len(names)
+        try:
+            values = await self._redis.mget([f"{self._prefix}v:{name}" for name in names])
+        except Exception as exc:
+            self._fail("version", exc)
+            return [-1] * len(names)
+        return [int(value) if value is not None else 0 for value in values]
+
     async def bump_version(self, name: str) -> int:
         try:
             return int(await self._redis.incr(f"{self._prefix}v:{name}"))

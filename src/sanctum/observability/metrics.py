@@ -53,3 +53,19 @@ BROKER_EVENTS = Counter("broker_events_total", "Events through the broker by dir
 REALTIME_GAP_FILLS = Counter(
     "realtime_gap_fills_total", "Persistent events recovered from the event log instead of the broker."
 )
+
+JOBS_ENQUEUED = Counter("jobs_enqueued_total", "Background jobs queued, by job name.", ["job"])
+JOBS_COMPLETED = Counter(
+    "jobs_completed_total",
+    "Background job runs by job name and outcome (success, retry: failed and will run again, dead: failed for good).",
+    ["job", "outcome"],
+)
+JOB_DURATION = Histogram(
+    "job_duration_seconds",
+    "Time one run of a background job took, by job name.",
+    ["job"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+JOBS_DEAD_LETTER = Gauge(
+    "jobs_dead_letter", "Jobs waiting in the dead-letter queue (not yet retried), by job name.", ["job"]
+)

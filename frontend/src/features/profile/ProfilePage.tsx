@@ -6,6 +6,9 @@ import { formatDate } from '../../lib/format';
 import { usePresence, type PresenceView } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
 import { useOpenDm } from '../chat/api';
+import { useUserPosts } from '../social/api';
+import { FriendButton } from '../social/FriendsPage';
+import { PostList } from '../social/PostList';
 import { useUser } from './api';
 
 const USERNAME = /^[A-Za-z0-9_]{3,32}$/;
@@ -62,7 +65,10 @@ function Profile({ username }: { username: string }) {
             Edit profile
           </ButtonLink>
         ) : (
-          <MessageButton userId={profile.id} />
+          <div className="profile__edit profile__buttons">
+            <FriendButton userId={profile.id} />
+            <MessageButton userId={profile.id} />
+          </div>
         )}
       </div>
       <div className="profile__names">
@@ -83,7 +89,18 @@ function Profile({ username }: { username: string }) {
           <Icon name="calendar" size={16} /> Joined {formatDate(profile.created_at)}
         </p>
       </Card>
+      <ProfilePosts username={profile.username} />
     </article>
+  );
+}
+
+function ProfilePosts({ username }: { username: string }) {
+  const posts = useUserPosts(username);
+  return (
+    <section aria-label="Profile posts" className="stack">
+      <h2 className="section-title">Posts</h2>
+      <PostList pages={posts} empty="No posts on this profile yet." />
+    </section>
   );
 }
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from sanctum.cache import Cache, CachedJson
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from sanctum.core.ids import new_token
@@ -38,6 +39,9 @@ from sanctum.settings import RateLimitSettings
 log = get_logger("sanctum.accounts")
 
 INVALID_CREDENTIALS = "Wrong username, email or password."
+# Public profiles are read through a cache for this long; an update or deletion forgets the entry at
+# once, so the TTL only bounds staleness when that invalidation is lost (Redis down on another instance).
+PROFILE_TTL_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +80,10 @@ class AccountService:
         limits: RateLimitSettings,
         refresh_ttl: timedelta,
         tickets: TicketStore,
+        cache: Cache,
     ) -> None:
         self._tickets = tickets
+        self._profiles = CachedJson(cache, "profile", PublicUser, PROFILE_TTL_SECONDS)
         self._db = db
         self._passwords = passwords
         self._tokens = tokens
@@ -287,11 +293,19 @@ class AccountService:
         return {u.username: to_public(u) for u in users}
 
     async def public_profile(self, username: str) -> PublicUser:
-        async with self._db.reader() as db:
-            user = await self._repo.user_by_username(db, username.lower())
-        if user is None:
-            raise NotFound("No such user.", code="USER_NOT_FOUND")
-        return to_public(user)
+        """A profile by username, read through the profile cache (5 minutes, forgotten on change)."""
+
+        async def load() -> PublicUser:
+            async with self._db.reader() as db:
+                user = await self._repo.user_by_username(db, username.lower())
+            if user is None:
+                raise NotFound("No such user.", code="USER_NOT_FOUND")
+            return to_public(user)
+
+        return await self._profiles.get_or_load(self._profiles.key(username.lower()), load)
+
+    async def _forget_profile(self, username: str) -> None:
+        await self._profiles.invalidate(self._profiles.key(username))
 
     async def update_profile(self, actor: Actor, data: ProfileUpdate) -> Me:
         changes = data.model_dump(exclude_unset=True)
@@ -306,6 +320,7 @@ class AccountService:
             for name, value in changes.items():
                 setattr(user, name, value)
             user.updated_at = utcnow()
+        await self._forget_profile(user.username)
         return to_me(user)
 
     async def delete_account(self, actor: Actor, password: str) -> None:
@@ -314,4 +329,5 @@ class AccountService:
             raise ValidationFailed("The password is not correct.", fields={"password": "is not correct"})
         async with self._db.writer() as db:
             await self._repo.delete_user(db, actor.id)
+        await self._forget_profile(actor.user.username)
         log.info("user_deleted", user_id=str(actor.id))

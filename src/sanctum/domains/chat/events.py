@@ -2,7 +2,8 @@
 
 Persistent (logged with a seq, replayed on resume): message.created, message.updated,
 message.deleted, reaction.added, reaction.removed, receipt.updated, member.joined, member.left,
-room.updated. Ephemeral: typing. On the user's own `user:{id}` topic: mention, room.added.
+room.updated. Ephemeral: typing. On the user's own `user:{id}` topic: room.added (a mention is a
+notification: notifications/events.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ MEMBER_JOINED = "member.joined"
 MEMBER_LEFT = "member.left"
 ROOM_UPDATED = "room.updated"
 TYPING = "typing"
-MENTION = "mention"  # on the mentioned user's `user:{id}` topic
 ROOM_ADDED = "room.added"  # on `user:{id}` when someone else adds the user to a room or opens a DM
 
 

@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
+from sanctum.core.markdown import render, render_plain
 from sanctum.db.database import Database
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
-from sanctum.domains.chat.markdown import render, render_plain
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import ChatRepository
 from sanctum.domains.chat.schemas import (
@@ -35,6 +35,7 @@ from sanctum.domains.chat.schemas import (
     ReceiptState,
     Thread,
 )
+from sanctum.domains.notifications.notify import Notifier
 from sanctum.realtime.eventlog import append_event, rewrite_events
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.protocol import Event
@@ -63,13 +64,20 @@ class Sent:
 
 class MessageService:
     def __init__(
-        self, db: Database, access: RoomAccess, caches: ChatCaches, accounts: AccountService, gateway: Gateway
+        self,
+        db: Database,
+        access: RoomAccess,
+        caches: ChatCaches,
+        accounts: AccountService,
+        gateway: Gateway,
+        notifier: Notifier,
     ) -> None:
         self._db = db
         self._access = access
         self._caches = caches
         self._accounts = accounts
         self._gateway = gateway
+        self._notifier = notifier
         self._repo = ChatRepository()
 
     # -- serialization ------------------------------------------------------------------------
@@ -153,6 +161,8 @@ class MessageService:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
         await self._publish(events)
+        for user in mentioned:  # a background job makes each notification, after the commit
+            await self._notifier.mention(to=user.id, by=actor.id, room_id=room_id, message_id=message.id)
         # A reply too: it is activity in the room, which orders the room lists.
         await self._after_message_change(room_id)
         return Sent(message, True)
@@ -220,15 +230,6 @@ class MessageService:
                     ev.room_topic(room.id),
                     ev.MESSAGE_UPDATED,
                     {"id": parent_id, "reply_count": parent_replies, "last_reply_at": now.isoformat()},
-                )
-            )
-        for user in mentioned:
-            events.append(
-                await append_event(
-                    db,
-                    f"user:{user.id}",
-                    ev.MENTION,
-                    {"room_id": str(room.id), "message_id": message.id, "by": actor.user.username},
                 )
             )
         return read, events

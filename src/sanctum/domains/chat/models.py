@@ -29,8 +29,10 @@ class Room(Base):
     description: Mapped[str] = mapped_column(String(1000), default="")
     # One room per pair of users: "<smaller uuid>:<larger uuid>" for direct messages.
     dm_key: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
-    # The sanctum this is the main room of (the foreign key arrives with the sanctums table).
-    sanctum_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # The sanctum this is the main room of; the room goes when its sanctum does.
+    sanctum_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), nullable=True
+    )
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     last_message_id: Mapped[int | None] = mapped_column(MessageId, nullable=True)

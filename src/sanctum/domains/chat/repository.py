@@ -34,6 +34,16 @@ class ChatRepository:
     async def room_for_update(self, db: AsyncSession, room_id: uuid.UUID) -> Room | None:
         return (await db.execute(select(Room).where(Room.id == room_id).with_for_update())).scalar_one_or_none()
 
+    async def sanctum_room_for_update(self, db: AsyncSession, sanctum_id: uuid.UUID) -> Room | None:
+        query = select(Room).where(Room.sanctum_id == sanctum_id).with_for_update()
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def sanctum_room_ids(self, db: AsyncSession, sanctum_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        if not sanctum_ids:
+            return {}
+        query = select(Room.sanctum_id, Room.id).where(Room.sanctum_id.in_(sanctum_ids))
+        return {row[0]: row[1] for row in (await db.execute(query)).all() if row[0] is not None}
+
     async def dm_room(self, db: AsyncSession, dm_key: str) -> Room | None:
         return (await db.execute(select(Room).where(Room.dm_key == dm_key))).scalar_one_or_none()
 

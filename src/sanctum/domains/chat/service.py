@@ -39,6 +39,12 @@ from sanctum.realtime.protocol import Event
 GROUP_LIMIT = 20
 
 
+def _not_a_sanctum_room(record: RoomRecord) -> None:
+    """A sanctum's room has exactly the sanctum's members: people join, leave and are added there."""
+    if record.sanctum_id is not None:
+        raise Conflict("This is a sanctum's room: join, leave or add people through the sanctum.", code="SANCTUM_ROOM")
+
+
 def dm_key(a: uuid.UUID, b: uuid.UUID) -> str:
     low, high = sorted((str(a), str(b)))
     return f"{low}:{high}"
@@ -272,6 +278,7 @@ class RoomService:
     async def join(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
         record, member = await self._access.visible(actor.id, room_id)
         if member is None:
+            _not_a_sanctum_room(record)
             if record.kind != "public":
                 raise NotFound("No such room.", code="ROOM_NOT_FOUND")
             await self._add_member(actor, room_id, actor.id, f"{actor.user.display_name} joined the room")
@@ -281,6 +288,7 @@ class RoomService:
         record, member = await self._access.as_member(actor.id, room_id)
         if record.kind == "dm":
             raise Forbidden("Start a group to talk with more people.", code="ROOM_IS_DM")
+        _not_a_sanctum_room(record)
         if record.kind == "private" and member.role not in MODERATOR_ROLES:
             raise Forbidden("Only the owner or a moderator can invite to a private room.", code="NOT_MODERATOR")
         people = await self._accounts.public_users([user_id])
@@ -334,6 +342,7 @@ class RoomService:
         record, member = await self._access.as_member(actor.id, room_id)
         if record.kind == "dm":
             raise Forbidden("You can't leave a direct message.", code="ROOM_IS_DM")
+        _not_a_sanctum_room(record)
         async with self._db.writer() as db:
             room = await self._repo.room_for_update(db, room_id)
             if room is None or not await self._repo.remove_member(db, room_id, actor.id):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sanctum.domains.chat.markdown import render, render_plain
+from sanctum.core.markdown import render, render_plain
 from tests.support.xss import CORPUS, problems
 
 REL = 'rel="noopener noreferrer nofollow"'

@@ -1,4 +1,4 @@
-"""Message markdown: rendered with markdown-it-py, then sanitized with nh3.
+"""User markdown (chat messages, posts, comments): rendered with markdown-it-py, then sanitized with nh3.
 
 Raw HTML in the source is never passed through (markdown-it's `html` option is off, so it is
 escaped), and the rendered HTML is sanitized again against an allow-list: bold, italic,

@@ -1,0 +1,63 @@
+import { Link } from 'react-router';
+
+import { Avatar, Button, Icon } from '../../components/ui';
+import { formatRelative } from '../../lib/format';
+import { sanitizeMessageHtml } from '../chat/sanitize';
+import { useLikePost, type Post } from './api';
+
+/** Post HTML: rendered and sanitized by the server, sanitized again here (DOMPurify, same allow-list as chat). */
+export function PostBody({ html }: { html: string }) {
+  return <div className="post__body markdown" dangerouslySetInnerHTML={{ __html: sanitizeMessageHtml(html) }} />;
+}
+
+export function Author({ author }: { author: Post['author'] }) {
+  if (!author) return <span className="muted">deleted user</span>;
+  return (
+    <Link to={`/u/${author.username}`} className="post__author">
+      <Avatar name={author.display_name || author.username} src={author.avatar_url} size="sm" />
+      <span>{author.display_name}</span>
+    </Link>
+  );
+}
+
+export function LikeButton({ post }: { post: Post }) {
+  const like = useLikePost();
+  return (
+    <Button
+      size="sm"
+      variant={post.liked_by_me ? 'primary' : 'ghost'}
+      aria-pressed={post.liked_by_me}
+      aria-label={post.liked_by_me ? 'Unlike' : 'Like'}
+      loading={like.isPending}
+      onClick={() => like.mutate({ id: post.id, like: !post.liked_by_me })}
+    >
+      ♥ <span data-testid="like-count">{post.like_count}</span>
+    </Button>
+  );
+}
+
+export function PostCard({ post }: { post: Post }) {
+  return (
+    <article className="card post" data-testid="post" aria-label={`Post ${post.id}`}>
+      <header className="post__head">
+        <Author author={post.author} />
+        {post.sanctum && (
+          <Link to={`/sanctums/${post.sanctum.slug}`} className="post__sanctum">
+            in {post.sanctum.name}
+          </Link>
+        )}
+        <Link to={`/posts/${post.id}`} className="post__time muted">
+          {formatRelative(post.created_at)}
+          {post.edited_at ? ' (edited)' : ''}
+        </Link>
+      </header>
+      <PostBody html={post.html} />
+      <footer className="post__actions">
+        <LikeButton post={post} />
+        <Link to={`/posts/${post.id}`} className="btn btn--ghost btn--sm">
+          <Icon name="chat" size={16} /> <span data-testid="comment-count">{post.comment_count}</span> comments
+        </Link>
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,60 @@
+import { useState, type FormEvent } from 'react';
+
+import { ApiError } from '../../api/errors';
+import { Alert, Button, Card, Spinner, Textarea } from '../../components/ui';
+import { useCreatePost, type PostPage } from './api';
+import { PostCard } from './PostCard';
+
+interface Pages {
+  data?: { pages: PostPage[] };
+  isPending: boolean;
+  isError: boolean;
+  error: Error | null;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => unknown;
+}
+
+/** A newest-first list of posts with "Load older" paging (keyset cursor, so pages never shift). */
+export function PostList({ pages, empty }: { pages: Pages; empty: string }) {
+  if (pages.isPending) return <Spinner label="Loading posts" />;
+  if (pages.isError) return <Alert tone="error">{pages.error?.message}</Alert>;
+  const posts = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <div className="stack" aria-label="Posts">
+      {posts.length === 0 && <p className="muted">{empty}</p>}
+      {posts.map((post) => (
+        <PostCard key={post.id} post={post} />
+      ))}
+      {pages.hasNextPage && (
+        <Button onClick={() => void pages.fetchNextPage()} loading={pages.isFetchingNextPage}>
+          Load older posts
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/** Write a post, in a sanctum (`sanctumId`) or on your profile. */
+export function PostComposer({ sanctumId, label }: { sanctumId?: string; label: string }) {
+  const [body, setBody] = useState('');
+  const create = useCreatePost();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!body.trim()) return;
+    create.mutate({ body, sanctum_id: sanctumId ?? null }, { onSuccess: () => setBody('') });
+  };
+  return (
+    <Card>
+      <form onSubmit={submit} className="stack">
+        <Textarea aria-label={label} placeholder={label} value={body} maxLength={10000} rows={3} onChange={(e) => setBody(e.target.value)} />
+        {create.error && <Alert tone="error">{create.error instanceof ApiError ? create.error.message : 'Could not post.'}</Alert>}
+        <div>
+          <Button type="submit" variant="primary" loading={create.isPending} disabled={!body.trim()}>
+            Post
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}

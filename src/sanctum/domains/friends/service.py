@@ -1,0 +1,127 @@
+"""Friend requests and friendships.
+
+A pair of people has at most one row (canonical pair key), so a request and its reverse cannot both
+exist, whatever the timing: sending inserts with ON CONFLICT DO NOTHING and then reads what is there.
+Sending to someone who already asked you accepts their request. Notifications are enqueued after
+commit (the notifier never raises).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sanctum.core.clock import utcnow
+from sanctum.core.errors import NotFound, ValidationFailed
+from sanctum.db.database import Database
+from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.friends.models import Friendship
+from sanctum.domains.friends.repository import FriendRepository
+from sanctum.domains.friends.schemas import (
+    Friend,
+    FriendList,
+    FriendRequestRead,
+    FriendRequests,
+    FriendState,
+    FriendStatus,
+)
+from sanctum.domains.notifications.notify import Notifier
+
+
+def _other(row: Friendship, me: uuid.UUID) -> uuid.UUID:
+    return row.user_high if row.user_low == me else row.user_low
+
+
+def _status(row: Friendship | None, me: uuid.UUID) -> FriendStatus:
+    if row is None:
+        return "none"
+    if row.status == "accepted":
+        return "friends"
+    return "outgoing" if row.requested_by == me else "incoming"
+
+
+class FriendService:
+    def __init__(self, db: Database, accounts: AccountService, notifier: Notifier) -> None:
+        self._db = db
+        self._accounts = accounts
+        self._notifier = notifier
+        self._repo = FriendRepository()
+
+    async def friend_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]:
+        async with self._db.reader() as db:
+            return await self._repo.friend_ids(db, user_id)
+
+    async def state(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
+        async with self._db.reader() as db:
+            row = await self._repo.get(db, actor.id, user_id)
+        return FriendState(user_id=user_id, status=_status(row, actor.id))
+
+    async def friends(self, actor: Actor) -> FriendList:
+        async with self._db.reader() as db:
+            rows = await self._repo.rows_of(db, actor.id, "accepted")
+        people = await self._accounts.public_users(_other(r, actor.id) for r in rows)
+        items = [
+            Friend(user=people[_other(r, actor.id)], since=r.accepted_at or r.created_at)
+            for r in rows
+            if _other(r, actor.id) in people
+        ]
+        return FriendList(items=sorted(items, key=lambda f: (f.user.display_name.lower(), str(f.user.id))))
+
+    async def requests(self, actor: Actor) -> FriendRequests:
+        async with self._db.reader() as db:
+            rows = await self._repo.rows_of(db, actor.id, "pending")
+        rows.sort(key=lambda r: r.created_at, reverse=True)
+        people = await self._accounts.public_users(_other(r, actor.id) for r in rows)
+        out = FriendRequests(incoming=[], outgoing=[])
+        for row in rows:
+            other = people.get(_other(row, actor.id))
+            if other is not None:
+                side = out.outgoing if row.requested_by == actor.id else out.incoming
+                side.append(FriendRequestRead(user=other, created_at=row.created_at))
+        return out
+
+    async def send(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
+        if user_id == actor.id:
+            raise ValidationFailed(fields={"user_id": "must be someone else"})
+        if user_id not in await self._accounts.public_users([user_id]):
+            raise NotFound("No such user.", code="USER_NOT_FOUND")
+        now = utcnow()
+        async with self._db.writer() as db:
+            inserted = await self._repo.request(db, actor.id, user_id, now)
+            row = await self._repo.get(db, actor.id, user_id)
+            accepted = False
+            if not inserted and row is not None and _status(row, actor.id) == "incoming":
+                accepted = await self._repo.accept(db, actor.id, user_id, now)
+                row = await self._repo.get(db, actor.id, user_id)
+            status = _status(row, actor.id)
+        if inserted:
+            await self._notifier.friend_request(to=user_id, by=actor.id)
+        if accepted:
+            await self._notifier.friend_accepted(to=user_id, by=actor.id)
+        return FriendState(user_id=user_id, status=status)
+
+    async def accept(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
+        async with self._db.writer() as db:
+            accepted = await self._repo.accept(db, actor.id, user_id, utcnow())
+            row = await self._repo.get(db, actor.id, user_id)
+        if not accepted and _status(row, actor.id) != "friends":
+            raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
+        if accepted:
+            await self._notifier.friend_accepted(to=user_id, by=actor.id)
+        return FriendState(user_id=user_id, status="friends")
+
+    async def decline(self, actor: Actor, user_id: uuid.UUID) -> None:
+        """Turn down a request someone sent the caller."""
+        async with self._db.writer() as db:
+            if not await self._repo.remove(db, actor.id, user_id, "pending", requested_by=user_id):
+                raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
+
+    async def cancel(self, actor: Actor, user_id: uuid.UUID) -> None:
+        """Take back a request the caller sent."""
+        async with self._db.writer() as db:
+            if not await self._repo.remove(db, actor.id, user_id, "pending", requested_by=actor.id):
+                raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
+
+    async def unfriend(self, actor: Actor, user_id: uuid.UUID) -> None:
+        async with self._db.writer() as db:
+            if not await self._repo.remove(db, actor.id, user_id, "accepted"):
+                raise NotFound("You are not friends.", code="NOT_FRIENDS")

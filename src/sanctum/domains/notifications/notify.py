@@ -1,0 +1,89 @@
+"""The notifier: how other domains ask for a notification.
+
+Call these right AFTER the unit of work that made the change has committed (never inside it: a rolled-back
+write must not notify anyone). Each call only enqueues a background job and returns; the job creates or
+updates the notification row and pushes it live on `user:{id}`. Jobs are idempotent (a unique dedupe key
+per notification, one actor row per liker), so a job that runs twice still makes one notification, and a
+caller may safely call again after a retry of its own request.
+
+Self-notifications are dropped here: `by == to` enqueues nothing. A call never raises: the change it
+tells about has already happened, so a queue failure is logged (`notification_not_enqueued`) and the
+caller's request still succeeds.
+
+    await notifier.friend_request(to=target.id, by=actor.id)
+    await notifier.comment(post_author=post.author_id, by=actor.id, post_id=post.id, comment_id=comment.id)
+    await notifier.like(owner=post.author_id, by=actor.id, target="post", target_id=post.id, post_id=post.id)
+
+Ids of posts and comments may be UUIDs or integers; they travel as strings.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from sanctum.jobs import JobQueue, Payload
+from sanctum.observability.logging import get_logger
+
+log = get_logger("sanctum.notifications")
+
+Kind = Literal["friend_request", "friend_accepted", "mention", "comment", "reply", "like", "game_invite"]
+KINDS: tuple[Kind, ...] = ("friend_request", "friend_accepted", "mention", "comment", "reply", "like", "game_invite")
+LikeTarget = Literal["post", "comment"]
+Id = uuid.UUID | int | str
+
+
+def job_name(kind: Kind) -> str:
+    """One job name per kind, so queue metrics say which notifications are slow or failing."""
+    return f"notifications.{kind}"
+
+
+class Notifier:
+    def __init__(self, jobs: JobQueue) -> None:
+        self._jobs = jobs
+
+    async def _enqueue(self, kind: Kind, to: uuid.UUID | None, by: uuid.UUID | None, **subject: Id | None) -> None:
+        if to is None or to == by:
+            return
+        payload: Payload = {"to": str(to), "by": str(by) if by is not None else None}
+        payload.update({k: str(v) for k, v in subject.items() if v is not None})
+        try:
+            await self._jobs.enqueue(job_name(kind), payload)
+        except Exception as exc:
+            log.warning("notification_not_enqueued", kind=kind, error=str(exc))
+
+    async def friend_request(self, *, to: uuid.UUID, by: uuid.UUID) -> None:
+        """`by` sent `to` a friend request."""
+        await self._enqueue("friend_request", to, by)
+
+    async def friend_accepted(self, *, to: uuid.UUID, by: uuid.UUID) -> None:
+        """`by` accepted the friend request that `to` had sent."""
+        await self._enqueue("friend_accepted", to, by)
+
+    async def mention(self, *, to: uuid.UUID, by: uuid.UUID, room_id: uuid.UUID, message_id: int) -> None:
+        """`by` mentioned `to` in chat message `message_id` of room `room_id`.
+
+        Whether `to` may see the room is the caller's check."""
+        await self._enqueue("mention", to, by, room_id=room_id, message_id=message_id)
+
+    async def comment(self, *, post_author: uuid.UUID | None, by: uuid.UUID, post_id: Id, comment_id: Id) -> None:
+        """`by` commented (`comment_id`) on a post of `post_author` (None: a deleted user, nobody to tell)."""
+        await self._enqueue("comment", post_author, by, post_id=post_id, comment_id=comment_id)
+
+    async def reply(
+        self, *, comment_author: uuid.UUID | None, by: uuid.UUID, post_id: Id, comment_id: Id, reply_id: Id
+    ) -> None:
+        """`by` replied (`reply_id`) to comment `comment_id` of `comment_author`, under post `post_id`."""
+        await self._enqueue("reply", comment_author, by, post_id=post_id, comment_id=comment_id, reply_id=reply_id)
+
+    async def like(
+        self, *, owner: uuid.UUID | None, by: uuid.UUID, target: LikeTarget, target_id: Id, post_id: Id
+    ) -> None:
+        """`by` liked `owner`'s post or comment. Aggregated: one notification per target ("Alice and 3 others
+        liked your post"), updated and unread again on each new liker; the same liker twice counts once.
+        `post_id` is the post itself or the post the comment belongs to (for the link)."""
+        await self._enqueue("like", owner, by, target=target, target_id=target_id, post_id=post_id)
+
+    async def game_invite(self, *, to: uuid.UUID, by: uuid.UUID, game_id: Id, game: str) -> None:
+        """`by` invited `to` to game room `game_id` of game `game` (plugin name)."""
+        await self._enqueue("game_invite", to, by, game_id=game_id, game=game)

@@ -1,0 +1,110 @@
+"""Every query of the notifications domain (SQLAlchemy 2 `select()`); no commits.
+
+Hot paths and their indexes: a user's list, newest change first, on (user_id, updated_at, id); the unread
+badge, a capped count on the partial index (user_id) WHERE read_at IS NULL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sanctum.domains.notifications.models import Notification, NotificationActor
+
+UNREAD_CAP = 100
+
+
+def _insert(db: AsyncSession):  # type: ignore[no-untyped-def]
+    return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+class NotificationRepository:
+    async def insert_new(
+        self,
+        db: AsyncSession,
+        user_id: uuid.UUID,
+        kind: str,
+        dedupe_key: str,
+        actor_id: uuid.UUID,
+        data: str,
+        now: datetime,
+    ) -> int | None:
+        """Insert unless (user, dedupe key) exists; the new id, or None when it was already there."""
+        stmt = (
+            _insert(db)(Notification)
+            .values(
+                user_id=user_id,
+                kind=kind,
+                dedupe_key=dedupe_key,
+                actor_id=actor_id,
+                actor_count=1,
+                data=data,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.dedupe_key])
+            .returning(Notification.id)
+        )
+        value = (await db.execute(stmt)).scalar_one_or_none()
+        return int(value) if value is not None else None
+
+    async def by_key_for_update(self, db: AsyncSession, user_id: uuid.UUID, dedupe_key: str) -> Notification | None:
+        query = (
+            select(Notification)
+            .where(Notification.user_id == user_id, Notification.dedupe_key == dedupe_key)
+            .with_for_update()
+        )
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def add_actor(self, db: AsyncSession, notification_id: int, actor_id: uuid.UUID, now: datetime) -> bool:
+        """Record one more actor behind a notification; False when they were already counted."""
+        stmt = (
+            _insert(db)(NotificationActor)
+            .values(notification_id=notification_id, actor_id=actor_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=[NotificationActor.notification_id, NotificationActor.actor_id])
+            .returning(NotificationActor.actor_id)
+        )
+        return (await db.execute(stmt)).scalar_one_or_none() is not None
+
+    async def actor_count(self, db: AsyncSession, notification_id: int) -> int:
+        query = select(func.count()).where(NotificationActor.notification_id == notification_id)
+        return int((await db.execute(query)).scalar_one())
+
+    async def get(self, db: AsyncSession, user_id: uuid.UUID, notification_id: int) -> Notification | None:
+        query = select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def page(
+        self, db: AsyncSession, user_id: uuid.UUID, before: tuple[datetime, int] | None, limit: int
+    ) -> list[Notification]:
+        query = select(Notification).where(Notification.user_id == user_id)
+        if before is not None:
+            at, last_id = before
+            query = query.where(
+                or_(Notification.updated_at < at, and_(Notification.updated_at == at, Notification.id < last_id))
+            )
+        query = query.order_by(Notification.updated_at.desc(), Notification.id.desc()).limit(limit)
+        return list((await db.execute(query)).scalars())
+
+    async def unread_count(self, db: AsyncSession, user_id: uuid.UUID) -> int:
+        """Capped at UNREAD_CAP: a badge shows "99+", and the count never scans a huge backlog."""
+        capped = (
+            select(Notification.id)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .limit(UNREAD_CAP)
+            .subquery()
+        )
+        return int((await db.execute(select(func.count()).select_from(capped))).scalar_one())
+
+    async def mark_all_read(self, db: AsyncSession, user_id: uuid.UUID, now: datetime) -> int:
+        stmt = (
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=now)
+        )
+        return int((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]

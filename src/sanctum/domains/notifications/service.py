@@ -1,0 +1,217 @@
+"""Notifications: reading and marking them (requests), and creating them (background jobs only).
+
+A job's `deliver` is idempotent: every notification has a dedupe key unique per recipient (the message of a
+mention, the comment of a comment, the liked target of a like, ...), and an aggregated like counts each
+liker once (one notification_actors row per liker), so a job that runs twice changes nothing the second
+time. Each new or changed notification is appended to `user:{id}`'s event log in the same transaction and
+published after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from sanctum.core.clock import utcnow
+from sanctum.core.errors import NotFound, ValidationFailed
+from sanctum.core.pagination import decode_cursor, encode_cursor
+from sanctum.db.database import Database
+from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.accounts.service import AccountService
+from sanctum.domains.notifications import events as ev
+from sanctum.domains.notifications.hub import user_topic
+from sanctum.domains.notifications.models import Notification
+from sanctum.domains.notifications.notify import Kind
+from sanctum.domains.notifications.repository import NotificationRepository
+from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, UnreadCount
+from sanctum.jobs import PermanentJobError
+from sanctum.observability.logging import get_logger
+from sanctum.realtime.eventlog import append_event
+from sanctum.realtime.protocol import Event
+
+log = get_logger("sanctum.notifications")
+
+Publish = Callable[[Event], Awaitable[None]]
+
+# What each kind carries besides `to` and `by`, and which of it makes the notification unique.
+SUBJECT: dict[Kind, tuple[str, ...]] = {
+    "friend_request": (),
+    "friend_accepted": (),
+    "mention": ("room_id", "message_id"),
+    "comment": ("post_id", "comment_id"),
+    "reply": ("post_id", "comment_id", "reply_id"),
+    "like": ("target", "target_id", "post_id"),
+    "game_invite": ("game_id", "game"),
+}
+MAX_ID_LENGTH = 64
+
+
+class BadJobPayload(PermanentJobError):
+    """A payload no retry can fix; the job goes to the dead-letter queue."""
+
+
+def dedupe_key(kind: Kind, by: uuid.UUID, data: Mapping[str, str]) -> str:
+    match kind:
+        case "friend_request" | "friend_accepted":
+            # Asking again while the first request's notification exists tells nobody twice.
+            return f"{kind}:{by}"
+        case "mention":
+            return f"mention:{data['message_id']}"
+        case "comment":
+            return f"comment:{data['comment_id']}"
+        case "reply":
+            return f"reply:{data['reply_id']}"
+        case "like":
+            return f"like:{data['target']}:{data['target_id']}"
+        case "game_invite":
+            return f"game_invite:{data['game_id']}:{by}"
+
+
+def sentence(kind: str, actor: PublicUser | None, count: int, data: Mapping[str, str]) -> str:
+    who = (actor.display_name or actor.username) if actor is not None else "A deleted user"
+    if count > 1:
+        who = f"{who} and {count - 1} other{'s' if count > 2 else ''}"
+    match kind:
+        case "friend_request":
+            return f"{who} sent you a friend request"
+        case "friend_accepted":
+            return f"{who} accepted your friend request"
+        case "mention":
+            return f"{who} mentioned you in a message"
+        case "comment":
+            return f"{who} commented on your post"
+        case "reply":
+            return f"{who} replied to your comment"
+        case "like":
+            return f"{who} liked your {'comment' if data.get('target') == 'comment' else 'post'}"
+        case _:
+            return f"{who} invited you to play {data.get('game', 'a game')}"
+
+
+def parse_payload(kind: Kind, payload: Mapping[str, Any]) -> tuple[uuid.UUID, uuid.UUID, dict[str, str]]:
+    try:
+        to, by = uuid.UUID(str(payload["to"])), uuid.UUID(str(payload["by"]))
+        data = {name: str(payload[name]) for name in SUBJECT[kind]}
+    except (KeyError, ValueError, TypeError) as exc:
+        raise BadJobPayload(f"bad {kind} payload: {exc!r}") from exc
+    if any(not value or len(value) > MAX_ID_LENGTH for value in data.values()):
+        raise BadJobPayload(f"bad {kind} payload: an id is empty or too long")
+    if kind == "like" and data["target"] not in ("post", "comment"):
+        raise BadJobPayload("bad like payload: target is neither post nor comment")
+    return to, by, data
+
+
+class NotificationService:
+    def __init__(self, db: Database, accounts: AccountService, publish: Publish) -> None:
+        self._db = db
+        self._accounts = accounts
+        self._publish = publish
+        self._repo = NotificationRepository()
+
+    # -- serialization ------------------------------------------------------------------------
+
+    @staticmethod
+    def _read(n: Notification, users: Mapping[uuid.UUID, PublicUser]) -> NotificationRead:
+        actor = users.get(n.actor_id) if n.actor_id is not None else None
+        data = orjson.loads(n.data) if n.data else {}
+        return NotificationRead(
+            id=n.id,
+            kind=n.kind,
+            actor=actor,
+            actor_count=n.actor_count,
+            text=sentence(n.kind, actor, n.actor_count, data),
+            data=data,
+            read=n.read_at is not None,
+            created_at=n.created_at,
+            updated_at=n.updated_at,
+        )
+
+    async def _serialize(self, rows: list[Notification]) -> list[NotificationRead]:
+        users = await self._accounts.public_users(n.actor_id for n in rows if n.actor_id is not None)
+        return [self._read(n, users) for n in rows]
+
+    # -- requests -----------------------------------------------------------------------------
+
+    async def page(self, user_id: uuid.UUID, cursor: str | None, limit: int) -> NotificationPage:
+        before = _decode(cursor) if cursor else None
+        async with self._db.reader() as db:
+            rows = await self._repo.page(db, user_id, before, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = encode_cursor({"u": rows[-1].updated_at.isoformat(), "i": rows[-1].id}) if more else None
+        return NotificationPage(items=await self._serialize(rows), next_cursor=next_cursor)
+
+    async def unread(self, user_id: uuid.UUID) -> UnreadCount:
+        async with self._db.reader(fresh=True) as db:
+            return UnreadCount(unread=await self._repo.unread_count(db, user_id))
+
+    async def mark_read(self, user_id: uuid.UUID, notification_id: int) -> NotificationRead:
+        event: Event | None = None
+        async with self._db.writer() as db:
+            row = await self._repo.get(db, user_id, notification_id)
+            if row is None:  # someone else's and missing look the same
+                raise NotFound("No such notification.", code="NOTIFICATION_NOT_FOUND")
+            if row.read_at is None:
+                row.read_at = utcnow()
+                await db.flush()
+                unread = await self._repo.unread_count(db, user_id)
+                data = {"ids": [row.id], "unread": unread}
+                event = await append_event(db, user_topic(user_id), ev.NOTIFICATION_READ, data)
+        if event is not None:
+            await self._publish(event)
+        return (await self._serialize([row]))[0]
+
+    async def mark_all_read(self, user_id: uuid.UUID) -> UnreadCount:
+        event: Event | None = None
+        async with self._db.writer() as db:
+            if await self._repo.mark_all_read(db, user_id, utcnow()):
+                event = await append_event(db, user_topic(user_id), ev.NOTIFICATION_READ, {"all": True, "unread": 0})
+        if event is not None:
+            await self._publish(event)
+        return UnreadCount(unread=0)
+
+    # -- the job ------------------------------------------------------------------------------
+
+    async def deliver(self, kind: Kind, payload: Mapping[str, Any]) -> None:
+        """Create (or, for a like, update) the notification a job carries; a second run changes nothing."""
+        to, by, data = parse_payload(kind, payload)
+        people = await self._accounts.public_users([to, by])
+        if to not in people or by not in people:
+            log.info("notification_dropped", kind=kind, reason="a user was deleted")
+            return
+        now = utcnow()
+        key = dedupe_key(kind, by, data)
+        async with self._db.writer() as db:
+            new_id = await self._repo.insert_new(db, to, kind, key, by, orjson.dumps(data).decode(), now)
+            row = await self._repo.by_key_for_update(db, to, key)
+            assert row is not None
+            if kind == "like":
+                if not await self._repo.add_actor(db, row.id, by, now):
+                    return  # this liker is already counted: a repeated job
+                if new_id is None:
+                    row.actor_id, row.updated_at, row.read_at = by, now, None
+                    row.actor_count = await self._repo.actor_count(db, row.id)
+                    await db.flush()
+            elif new_id is None:
+                return  # already notified: a repeated job
+            unread = await self._repo.unread_count(db, to)
+            type_ = ev.NOTIFICATION_CREATED if new_id is not None else ev.NOTIFICATION_UPDATED
+            body = {"notification": self._read(row, people).model_dump(mode="json"), "unread": unread}
+            event = await append_event(db, user_topic(to), type_, body)
+        await self._publish(event)
+
+
+def _decode(cursor: str) -> tuple[datetime, int]:
+    raw = decode_cursor(cursor)
+    try:
+        at = datetime.fromisoformat(str(raw["u"]))
+        last_id = int(raw["i"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
+    if at.tzinfo is None or not 0 < last_id < 2**62:
+        raise ValidationFailed(fields={"cursor": "is not a valid cursor"})
+    return at, last_id

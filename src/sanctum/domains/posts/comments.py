@@ -1,0 +1,231 @@
+"""Comments on posts, with one level of replies: list, create, edit, delete, like.
+
+Whoever may see a post may comment on it and like it. The author edits a comment; the author or a
+moderator of the post's sanctum deletes it (its replies go with it). Every change takes the post's
+row lock first, then publishes on `post:{id}` with the new counts.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sanctum.core.clock import utcnow
+from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
+from sanctum.core.markdown import render
+from sanctum.db.database import Database
+from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.accounts.service import AccountService, Actor, to_public
+from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.posts import events as ev
+from sanctum.domains.posts.models import Comment
+from sanctum.domains.posts.repository import PostRepository
+from sanctum.domains.posts.schemas import CommentCreate, CommentPage, CommentRead, LikeState
+from sanctum.domains.posts.service import PostService, post_not_found
+from sanctum.realtime.eventlog import append_event, rewrite_events
+from sanctum.realtime.protocol import Event
+
+# Replies shown under each top-level comment of a page; `reply_count` says how many there are.
+REPLIES_SHOWN = 100
+
+
+def comment_not_found() -> NotFound:
+    return NotFound("No such comment.", code="COMMENT_NOT_FOUND")
+
+
+class CommentService:
+    def __init__(self, db: Database, posts: PostService, accounts: AccountService, notifier: Notifier) -> None:
+        self._db = db
+        self._posts = posts
+        self._accounts = accounts
+        self._notifier = notifier
+        self._repo = PostRepository()
+
+    @staticmethod
+    def _read(
+        c: Comment, people: dict[uuid.UUID, PublicUser], likes: dict[int, int], mine: set[int], replies: int = 0
+    ) -> CommentRead:
+        return CommentRead(
+            id=c.id,
+            post_id=c.post_id,
+            parent_id=c.parent_id,
+            author=people.get(c.author_id) if c.author_id is not None else None,
+            body=c.body,
+            html=c.html,
+            created_at=c.created_at,
+            edited_at=c.edited_at,
+            like_count=likes.get(c.id, 0),
+            liked_by_me=c.id in mine,
+            reply_count=replies,
+        )
+
+    async def _one(self, comment: Comment, viewer: uuid.UUID) -> CommentRead:
+        people = await self._accounts.public_users([comment.author_id] if comment.author_id else [])
+        async with self._db.reader() as db:
+            likes = await self._repo.comment_like_counts(db, [comment.id])
+            mine = await self._repo.liked_comments(db, [comment.id], viewer)
+            replies = await self._repo.reply_counts(db, [comment.id])
+        return self._read(comment, people, likes, mine, replies.get(comment.id, 0))
+
+    async def _visible(self, user_id: uuid.UUID, comment_id: int) -> tuple[Comment, bool]:
+        """The comment and whether the caller moderates its post's sanctum; 404 if they cannot see it."""
+        async with self._db.reader() as db:
+            comment = await self._repo.comment(db, comment_id)
+        if comment is None:
+            raise comment_not_found()
+        try:
+            _, access = await self._posts.visible(user_id, comment.post_id)
+        except NotFound as exc:
+            raise comment_not_found() from exc
+        return comment, access is not None and access.moderates
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    async def list(self, actor: Actor, post_id: int, after: int | None, limit: int) -> CommentPage:
+        await self._posts.visible(actor.id, post_id)
+        async with self._db.reader() as db:
+            top = await self._repo.top_level(db, post_id, after, limit + 1)
+            more = len(top) > limit
+            top = top[:limit]
+            top_ids = [c.id for c in top]
+            replies = await self._repo.replies(db, top_ids, REPLIES_SHOWN)
+            reply_counts = await self._repo.reply_counts(db, top_ids)
+            every = [*top, *(r for rs in replies.values() for r in rs)]
+            likes = await self._repo.comment_like_counts(db, (c.id for c in every))
+            mine = await self._repo.liked_comments(db, (c.id for c in every), actor.id)
+        people = await self._accounts.public_users(c.author_id for c in every if c.author_id is not None)
+        items = []
+        for c in top:
+            read = self._read(c, people, likes, mine, reply_counts.get(c.id, 0))
+            read.replies = [self._read(r, people, likes, mine) for r in replies.get(c.id, [])]
+            items.append(read)
+        return CommentPage(items=items, next_after=top[-1].id if more and top else None)
+
+    # -- commands ---------------------------------------------------------------------------------
+
+    async def create(self, actor: Actor, post_id: int, data: CommentCreate) -> CommentRead:
+        await self._posts.visible(actor.id, post_id)
+        parent_author: uuid.UUID | None = None
+        async with self._db.writer() as db:
+            post = await self._repo.post_for_update(db, post_id)
+            if post is None:
+                raise post_not_found()
+            if data.parent_id is not None:
+                parent = await self._repo.comment(db, data.parent_id)
+                if parent is None or parent.post_id != post_id:
+                    raise ValidationFailed(fields={"parent_id": "is not a comment on this post"})
+                if parent.parent_id is not None:
+                    raise ValidationFailed(
+                        fields={"parent_id": "replies go one level deep: reply to a top-level comment"}
+                    )
+                parent_author = parent.author_id
+            comment = Comment(
+                post_id=post_id,
+                parent_id=data.parent_id,
+                author_id=actor.id,
+                body=data.body,
+                html=render(data.body),
+                created_at=utcnow(),
+            )
+            db.add(comment)
+            await db.flush()
+            count = (await self._repo.comment_counts(db, [post_id])).get(post_id, 0)
+            read = self._read(comment, {actor.id: to_public(actor.user)}, {}, set())
+            data_out = {"comment": read.model_dump(mode="json"), "comment_count": count}
+            event = await append_event(
+                db, ev.post_topic(post_id), ev.COMMENT_CREATED, data_out, ref=ev.comment_ref(comment.id)
+            )
+            post_author = post.author_id
+        await self._posts.publish([event])
+        if data.parent_id is not None:
+            await self._notifier.reply(
+                comment_author=parent_author,
+                by=actor.id,
+                post_id=post_id,
+                comment_id=data.parent_id,
+                reply_id=comment.id,
+            )
+        else:
+            await self._notifier.comment(post_author=post_author, by=actor.id, post_id=post_id, comment_id=comment.id)
+        return read
+
+    async def edit(self, actor: Actor, comment_id: int, body: str) -> CommentRead:
+        found, _ = await self._visible(actor.id, comment_id)
+        async with self._db.writer() as db:
+            if await self._repo.post_for_update(db, found.post_id) is None:
+                raise comment_not_found()
+            comment = await self._repo.comment(db, comment_id)
+            if comment is None:
+                raise comment_not_found()
+            if comment.author_id != actor.id:
+                raise Forbidden("Only the author can edit a comment.", code="NOT_AUTHOR")
+            comment.body, comment.html, comment.edited_at = body, render(body), utcnow()
+            data = {
+                "id": comment.id,
+                "parent_id": comment.parent_id,
+                "body": comment.body,
+                "html": comment.html,
+                "edited_at": comment.edited_at.isoformat(),
+            }
+            event = await append_event(
+                db, ev.post_topic(comment.post_id), ev.COMMENT_UPDATED, data, ref=ev.comment_ref(comment.id)
+            )
+        await self._posts.publish([event])
+        return await self._one(comment, actor.id)
+
+    async def delete(self, actor: Actor, comment_id: int) -> None:
+        found, moderates = await self._visible(actor.id, comment_id)
+        post_id = found.post_id
+        async with self._db.writer() as db:
+            if await self._repo.post_for_update(db, post_id) is None:
+                raise comment_not_found()
+            comment = await self._repo.comment(db, comment_id)
+            if comment is None:
+                raise comment_not_found()
+            if comment.author_id != actor.id and not moderates:
+                raise Forbidden("Only the author or a sanctum moderator can delete a comment.", code="NOT_AUTHOR")
+            topic = ev.post_topic(post_id)
+            gone = [
+                comment_id,
+                *(r.id for r in (await self._repo.replies(db, [comment_id], 10**6)).get(comment_id, [])),
+            ]
+            # A resume must not replay the removed text (the comment's and its replies').
+            for removed in gone:
+                await rewrite_events(db, topic, ev.comment_ref(removed), {"id": removed, "deleted": True})
+            parent_id = comment.parent_id
+            await db.delete(comment)
+            await db.flush()
+            count = (await self._repo.comment_counts(db, [post_id])).get(post_id, 0)
+            data = {"id": comment_id, "parent_id": parent_id, "comment_count": count}
+            event = await append_event(db, topic, ev.COMMENT_DELETED, data)
+        await self._posts.publish([event])
+
+    async def like(self, actor: Actor, comment_id: int, add: bool) -> LikeState:
+        found, _ = await self._visible(actor.id, comment_id)
+        events: list[Event] = []
+        async with self._db.writer() as db:
+            if await self._repo.post_for_update(db, found.post_id) is None:
+                raise comment_not_found()
+            comment = await self._repo.comment(db, comment_id)
+            if comment is None:
+                raise comment_not_found()
+            if add:
+                changed = await self._repo.like_comment(db, comment_id, actor.id, utcnow())
+            else:
+                changed = await self._repo.unlike_comment(db, comment_id, actor.id)
+            count = (await self._repo.comment_like_counts(db, [comment_id])).get(comment_id, 0)
+            if changed:
+                data = {
+                    "target": "comment",
+                    "id": comment_id,
+                    "like_count": count,
+                    "user_id": str(actor.id),
+                    "liked": add,
+                }
+                events.append(await append_event(db, ev.post_topic(comment.post_id), ev.LIKE_UPDATED, data))
+            owner = comment.author_id
+        await self._posts.publish(events)
+        if changed and add:
+            await self._notifier.like(
+                owner=owner, by=actor.id, target="comment", target_id=comment_id, post_id=found.post_id
+            )
+        return LikeState(target="comment", id=comment_id, like_count=count, liked_by_me=add)

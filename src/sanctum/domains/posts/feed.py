@@ -1,0 +1,84 @@
+"""The post lists: the home feed, a sanctum's posts and a profile's posts, newest first.
+
+Pages are keyed by the id of the last post (`before`), so a page never shifts when newer posts
+arrive. Each list is cached for 2 minutes under a versioned key (caches.py); counts and "liked by
+me" are laid over the cached page fresh on every read.
+"""
+
+from __future__ import annotations
+
+from sanctum.db.database import Database
+from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.friends.service import FriendService
+from sanctum.domains.posts.caches import PostCaches
+from sanctum.domains.posts.models import Post
+from sanctum.domains.posts.repository import PostRepository
+from sanctum.domains.posts.schemas import PostPage
+from sanctum.domains.posts.service import PostService
+from sanctum.domains.sanctums.service import SanctumService
+
+
+class FeedService:
+    def __init__(
+        self,
+        db: Database,
+        posts: PostService,
+        caches: PostCaches,
+        accounts: AccountService,
+        sanctums: SanctumService,
+        friends: FriendService,
+    ) -> None:
+        self._db = db
+        self._posts = posts
+        self._caches = caches
+        self._accounts = accounts
+        self._sanctums = sanctums
+        self._friends = friends
+        self._repo = PostRepository()
+
+    async def _page(self, found: list[Post], limit: int) -> PostPage:
+        page = found[:limit]
+        more = len(found) > limit
+        return PostPage(items=await self._posts.content(page), next_before=page[-1].id if more and page else None)
+
+    async def _fresh(self, page: PostPage, actor: Actor) -> PostPage:
+        return PostPage(items=await self._posts.with_counts(page.items, actor.id), next_before=page.next_before)
+
+    async def home(self, actor: Actor, before: int | None, limit: int) -> PostPage:
+        """Posts in the caller's sanctums, and profile posts of the caller and their friends."""
+        # Memberships and friendships are read fresh: losing access takes effect on the next request.
+        sanctum_ids = await self._sanctums.sanctum_ids_of(actor.id)
+        friend_ids = await self._friends.friend_ids(actor.id)
+        digest = await self._caches.feed_digest(sanctum_ids, friend_ids)
+        key = self._caches.feed.key(actor.id, digest, before or "", limit)
+
+        async def load() -> PostPage:
+            async with self._db.reader() as db:
+                found = await self._repo.feed(db, sanctum_ids, [actor.id, *friend_ids], before, limit + 1)
+            return await self._page(found, limit)
+
+        return await self._fresh(await self._caches.feed.get_or_load(key, load), actor)
+
+    async def sanctum(self, actor: Actor, slug: str, before: int | None, limit: int) -> PostPage:
+        sanctum = (await self._sanctums.access(actor.id, slug)).sanctum
+        version = await self._caches.sanctum_version(sanctum.id)
+        key = self._caches.sanctum_posts.key(sanctum.id, f"v{version}", before or "", limit)
+
+        async def load() -> PostPage:
+            async with self._db.reader() as db:
+                found = await self._repo.sanctum_posts(db, sanctum.id, before, limit + 1)
+            return await self._page(found, limit)
+
+        return await self._fresh(await self._caches.sanctum_posts.get_or_load(key, load), actor)
+
+    async def profile(self, actor: Actor, username: str, before: int | None, limit: int) -> PostPage:
+        author = await self._accounts.public_profile(username)
+        version = await self._caches.global_version()
+        key = self._caches.profile_posts.key(author.id, f"g{version}", before or "", limit)
+
+        async def load() -> PostPage:
+            async with self._db.reader() as db:
+                found = await self._repo.profile_posts(db, author.id, before, limit + 1)
+            return await self._page(found, limit)
+
+        return await self._fresh(await self._caches.profile_posts.get_or_load(key, load), actor)

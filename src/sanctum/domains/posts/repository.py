@@ -1,0 +1,171 @@
+"""Every query of the posts domain; no commits.
+
+The hot paths and their indexes (EXPLAIN plans in docs/social.md):
+- a sanctum's posts: posts (sanctum_id, id), newest first;
+- a profile's posts: posts (author_id, id), newest first, profile posts only;
+- the home feed: the union of those two ranges over the user's sanctums and friends;
+- counts: likes by primary key range, comments by (post_id, id);
+- a post's comments: comments (post_id, id); replies: comments (parent_id, id).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sanctum.domains.posts.models import Comment, CommentLike, Post, PostLike
+
+
+def _insert(db: AsyncSession) -> Any:
+    return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _page(query: Select[Post], before: int | None, limit: int) -> Select[Post]:
+    if before is not None:
+        query = query.where(Post.id < before)
+    return query.order_by(Post.id.desc()).limit(limit)
+
+
+class PostRepository:
+    # -- posts --------------------------------------------------------------------------------
+
+    async def post(self, db: AsyncSession, post_id: int) -> Post | None:
+        return await db.get(Post, post_id)
+
+    async def post_for_update(self, db: AsyncSession, post_id: int) -> Post | None:
+        """The post, locked until commit: every change under a post (likes, comments) takes this lock
+        first, so the counts its events carry are computed in commit order."""
+        return (await db.execute(select(Post).where(Post.id == post_id).with_for_update())).scalar_one_or_none()
+
+    async def sanctum_posts(
+        self, db: AsyncSession, sanctum_id: uuid.UUID, before: int | None, limit: int
+    ) -> list[Post]:
+        return list(
+            (await db.execute(_page(select(Post).where(Post.sanctum_id == sanctum_id), before, limit))).scalars()
+        )
+
+    async def profile_posts(self, db: AsyncSession, author_id: uuid.UUID, before: int | None, limit: int) -> list[Post]:
+        query = select(Post).where(Post.author_id == author_id, Post.sanctum_id.is_(None))
+        return list((await db.execute(_page(query, before, limit))).scalars())
+
+    async def feed(
+        self,
+        db: AsyncSession,
+        sanctum_ids: list[uuid.UUID],
+        author_ids: list[uuid.UUID],
+        before: int | None,
+        limit: int,
+    ) -> list[Post]:
+        """Posts in these sanctums, and profile posts of these authors, newest first."""
+        sources: list[ColumnElement[bool]] = []
+        if sanctum_ids:
+            sources.append(Post.sanctum_id.in_(sanctum_ids))
+        if author_ids:
+            sources.append(and_(Post.sanctum_id.is_(None), Post.author_id.in_(author_ids)))
+        if not sources:
+            return []
+        return list((await db.execute(_page(select(Post).where(or_(*sources)), before, limit))).scalars())
+
+    async def like_counts(self, db: AsyncSession, post_ids: list[int]) -> dict[int, int]:
+        if not post_ids:
+            return {}
+        query = select(PostLike.post_id, func.count()).where(PostLike.post_id.in_(post_ids)).group_by(PostLike.post_id)
+        return {int(row[0]): int(row[1]) for row in (await db.execute(query)).all()}
+
+    async def comment_counts(self, db: AsyncSession, post_ids: list[int]) -> dict[int, int]:
+        if not post_ids:
+            return {}
+        query = select(Comment.post_id, func.count()).where(Comment.post_id.in_(post_ids)).group_by(Comment.post_id)
+        return {int(row[0]): int(row[1]) for row in (await db.execute(query)).all()}
+
+    async def liked_posts(self, db: AsyncSession, post_ids: list[int], user_id: uuid.UUID) -> set[int]:
+        if not post_ids:
+            return set()
+        query = select(PostLike.post_id).where(PostLike.post_id.in_(post_ids), PostLike.user_id == user_id)
+        return {int(p) for p in (await db.execute(query)).scalars()}
+
+    async def like_post(self, db: AsyncSession, post_id: int, user_id: uuid.UUID, at: datetime) -> bool:
+        """True if this like is new; a repeated or concurrent identical like inserts nothing."""
+        stmt = (
+            _insert(db)(PostLike)
+            .values(post_id=post_id, user_id=user_id, created_at=at)
+            .on_conflict_do_nothing(index_elements=[PostLike.post_id, PostLike.user_id])
+        )
+        return bool((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
+    async def unlike_post(self, db: AsyncSession, post_id: int, user_id: uuid.UUID) -> bool:
+        result = await db.execute(delete(PostLike).where(PostLike.post_id == post_id, PostLike.user_id == user_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- comments -----------------------------------------------------------------------------
+
+    async def comment(self, db: AsyncSession, comment_id: int) -> Comment | None:
+        return await db.get(Comment, comment_id)
+
+    async def top_level(self, db: AsyncSession, post_id: int, after: int | None, limit: int) -> list[Comment]:
+        query = select(Comment).where(Comment.post_id == post_id, Comment.parent_id.is_(None))
+        if after is not None:
+            query = query.where(Comment.id > after)
+        return list((await db.execute(query.order_by(Comment.id).limit(limit))).scalars())
+
+    async def replies(self, db: AsyncSession, parent_ids: list[int], per_parent: int) -> dict[int, list[Comment]]:
+        if not parent_ids:
+            return {}
+        ranked = (
+            select(Comment, func.row_number().over(partition_by=Comment.parent_id, order_by=Comment.id).label("n"))
+            .where(Comment.parent_id.in_(parent_ids))
+            .subquery()
+        )
+        query = select(Comment).join(ranked, ranked.c.id == Comment.id).where(ranked.c.n <= per_parent)
+        out: dict[int, list[Comment]] = defaultdict(list)
+        for reply in (await db.execute(query.order_by(Comment.id))).scalars():
+            out[int(reply.parent_id or 0)].append(reply)
+        return out
+
+    async def reply_counts(self, db: AsyncSession, parent_ids: list[int]) -> dict[int, int]:
+        if not parent_ids:
+            return {}
+        query = (
+            select(Comment.parent_id, func.count()).where(Comment.parent_id.in_(parent_ids)).group_by(Comment.parent_id)
+        )
+        return {int(row[0] or 0): int(row[1]) for row in (await db.execute(query)).all()}
+
+    async def comment_like_counts(self, db: AsyncSession, comment_ids: Iterable[int]) -> dict[int, int]:
+        wanted = list(comment_ids)
+        if not wanted:
+            return {}
+        query = (
+            select(CommentLike.comment_id, func.count())
+            .where(CommentLike.comment_id.in_(wanted))
+            .group_by(CommentLike.comment_id)
+        )
+        return {int(row[0]): int(row[1]) for row in (await db.execute(query)).all()}
+
+    async def liked_comments(self, db: AsyncSession, comment_ids: Iterable[int], user_id: uuid.UUID) -> set[int]:
+        wanted = list(comment_ids)
+        if not wanted:
+            return set()
+        query = select(CommentLike.comment_id).where(CommentLike.comment_id.in_(wanted), CommentLike.user_id == user_id)
+        return {int(c) for c in (await db.execute(query)).scalars()}
+
+    async def like_comment(self, db: AsyncSession, comment_id: int, user_id: uuid.UUID, at: datetime) -> bool:
+        stmt = (
+            _insert(db)(CommentLike)
+            .values(comment_id=comment_id, user_id=user_id, created_at=at)
+            .on_conflict_do_nothing(index_elements=[CommentLike.comment_id, CommentLike.user_id])
+        )
+        return bool((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
+    async def unlike_comment(self, db: AsyncSession, comment_id: int, user_id: uuid.UUID) -> bool:
+        result = await db.execute(
+            delete(CommentLike).where(CommentLike.comment_id == comment_id, CommentLike.user_id == user_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,141 @@
+"""HTTP routes of posts, comments and feeds: parse, authenticate, call the service, serialize."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from sanctum.api.schemas import ERROR_RESPONSES
+from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.accounts.schemas import USERNAME_PATTERN
+from sanctum.domains.posts.deps import CommentServiceDep, FeedServiceDep, PostServiceDep
+from sanctum.domains.posts.schemas import (
+    MAX_ID,
+    CommentCreate,
+    CommentPage,
+    CommentRead,
+    CommentUpdate,
+    LikeState,
+    PostCreate,
+    PostPage,
+    PostRead,
+    PostUpdate,
+)
+from sanctum.domains.sanctums.schemas import SLUG_PATTERN
+
+posts = APIRouter(prefix="/api/posts", tags=["posts"], responses=ERROR_RESPONSES)
+comments = APIRouter(prefix="/api/comments", tags=["comments"], responses=ERROR_RESPONSES)
+feeds = APIRouter(prefix="/api", tags=["feed"], responses=ERROR_RESPONSES)
+
+PostId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CommentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Before = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Posts older than this id.")]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+@posts.post("", status_code=status.HTTP_201_CREATED, response_model=PostRead)
+async def create_post(body: PostCreate, actor: CurrentActor, service: PostServiceDep) -> PostRead:
+    """Post in a sanctum you are a member of, or on your profile (markdown)."""
+    return await service.create(actor, body)
+
+
+@posts.get("/{post_id}", response_model=PostRead)
+async def get_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep) -> PostRead:
+    return await service.get(actor, post_id)
+
+
+@posts.patch("/{post_id}", response_model=PostRead)
+async def edit_post(post_id: PostId, body: PostUpdate, actor: CurrentActor, service: PostServiceDep) -> PostRead:
+    """Edit your own post."""
+    return await service.edit(actor, post_id, body.body)
+
+
+@posts.delete("/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep) -> None:
+    """Delete your post (or any, as a moderator of its sanctum), with its comments and likes."""
+    await service.delete(actor, post_id)
+
+
+@posts.post("/{post_id}/like", response_model=LikeState)
+async def like_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep) -> LikeState:
+    """Like (idempotent)."""
+    return await service.like(actor, post_id, add=True)
+
+
+@posts.delete("/{post_id}/like", response_model=LikeState)
+async def unlike_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep) -> LikeState:
+    """Take a like back (idempotent)."""
+    return await service.like(actor, post_id, add=False)
+
+
+@posts.get("/{post_id}/comments", response_model=CommentPage)
+async def list_comments(
+    post_id: PostId,
+    actor: CurrentActor,
+    service: CommentServiceDep,
+    after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Limit = 50,
+) -> CommentPage:
+    """Top-level comments, oldest first, each with up to 100 replies."""
+    return await service.list(actor, post_id, after, limit)
+
+
+@posts.post("/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentRead)
+async def create_comment(
+    post_id: PostId, body: CommentCreate, actor: CurrentActor, service: CommentServiceDep
+) -> CommentRead:
+    """Comment on a post, or reply to a top-level comment with `parent_id`."""
+    return await service.create(actor, post_id, body)
+
+
+@comments.patch("/{comment_id}", response_model=CommentRead)
+async def edit_comment(
+    comment_id: CommentId, body: CommentUpdate, actor: CurrentActor, service: CommentServiceDep
+) -> CommentRead:
+    return await service.edit(actor, comment_id, body.body)
+
+
+@comments.delete("/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_comment(comment_id: CommentId, actor: CurrentActor, service: CommentServiceDep) -> None:
+    """Delete your comment (or any, as a moderator of the post's sanctum), with its replies."""
+    await service.delete(actor, comment_id)
+
+
+@comments.post("/{comment_id}/like", response_model=LikeState)
+async def like_comment(comment_id: CommentId, actor: CurrentActor, service: CommentServiceDep) -> LikeState:
+    return await service.like(actor, comment_id, add=True)
+
+
+@comments.delete("/{comment_id}/like", response_model=LikeState)
+async def unlike_comment(comment_id: CommentId, actor: CurrentActor, service: CommentServiceDep) -> LikeState:
+    return await service.like(actor, comment_id, add=False)
+
+
+@feeds.get("/feed", response_model=PostPage)
+async def get_feed(actor: CurrentActor, service: FeedServiceDep, before: Before = None, limit: Limit = 20) -> PostPage:
+    """Posts from the caller's sanctums and the profile posts of the caller and their friends, newest first."""
+    return await service.home(actor, before, limit)
+
+
+@feeds.get("/sanctums/{slug}/posts", response_model=PostPage)
+async def list_sanctum_posts(
+    slug: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=40)],
+    actor: CurrentActor,
+    service: FeedServiceDep,
+    before: Before = None,
+    limit: Limit = 20,
+) -> PostPage:
+    return await service.sanctum(actor, slug, before, limit)
+
+
+@feeds.get("/users/{username}/posts", response_model=PostPage)
+async def list_user_posts(
+    username: Annotated[str, Path(pattern=USERNAME_PATTERN)],
+    actor: CurrentActor,
+    service: FeedServiceDep,
+    before: Before = None,
+    limit: Limit = 20,
+) -> PostPage:
+    """The posts on a user's profile."""
+    return await service.profile(actor, username, before, limit)

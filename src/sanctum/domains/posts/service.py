@@ -1,0 +1,200 @@
+"""Posts: create, read, edit, delete, like; who may see, change and watch a post.
+
+A post in a sanctum is as visible as the sanctum (a private sanctum's posts are 404 to non-members);
+a profile post is visible to everyone signed in. Only members post in a sanctum. The author edits;
+the author or a sanctum moderator deletes. Likes are idempotent (INSERT ... ON CONFLICT DO NOTHING)
+and every change under a post takes the post's row lock first, so the counts its live events carry
+(on `post:{id}`) are those of commit order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sanctum.core.clock import utcnow
+from sanctum.core.errors import Forbidden, NotFound
+from sanctum.core.markdown import render
+from sanctum.db.database import Database
+from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.posts import events as ev
+from sanctum.domains.posts.caches import PostCaches
+from sanctum.domains.posts.models import Post
+from sanctum.domains.posts.repository import PostRepository
+from sanctum.domains.posts.schemas import LikeState, PostCreate, PostRead
+from sanctum.domains.sanctums.service import Access, SanctumService
+from sanctum.realtime.eventlog import append_event, rewrite_events
+from sanctum.realtime.gateway import Gateway
+from sanctum.realtime.protocol import Event
+
+
+def post_not_found() -> NotFound:
+    return NotFound("No such post.", code="POST_NOT_FOUND")
+
+
+class PostService:
+    def __init__(
+        self,
+        db: Database,
+        accounts: AccountService,
+        sanctums: SanctumService,
+        caches: PostCaches,
+        gateway: Gateway,
+        notifier: Notifier,
+    ) -> None:
+        self._db = db
+        self._accounts = accounts
+        self._sanctums = sanctums
+        self._caches = caches
+        self._gateway = gateway
+        self._notifier = notifier
+        self._repo = PostRepository()
+
+    # -- access -----------------------------------------------------------------------------------
+
+    async def visible(self, user_id: uuid.UUID, post_id: int) -> tuple[Post, Access | None]:
+        """The post and (in a sanctum) the caller's standing there; 404 if the caller may not see it."""
+        async with self._db.reader() as db:
+            post = await self._repo.post(db, post_id)
+        if post is None:
+            raise post_not_found()
+        if post.sanctum_id is None:
+            return post, None
+        try:
+            access = await self._sanctums.access_by_id(user_id, post.sanctum_id)
+        except NotFound as exc:
+            raise post_not_found() from exc
+        return post, access
+
+    async def can_watch(self, user_id: uuid.UUID, post_id: int) -> bool:
+        try:
+            await self.visible(user_id, post_id)
+        except NotFound:
+            return False
+        return True
+
+    # -- serializing ------------------------------------------------------------------------------
+
+    async def content(self, posts: list[Post]) -> list[PostRead]:
+        """What a cached page holds: text, author and sanctum, with counts left at zero."""
+        people = await self._accounts.public_users(p.author_id for p in posts if p.author_id is not None)
+        refs = await self._sanctums.refs([p.sanctum_id for p in posts if p.sanctum_id is not None])
+        return [
+            PostRead(
+                id=p.id,
+                author=people.get(p.author_id) if p.author_id is not None else None,
+                sanctum=refs.get(p.sanctum_id) if p.sanctum_id is not None else None,
+                body=p.body,
+                html=p.html,
+                created_at=p.created_at,
+                edited_at=p.edited_at,
+                like_count=0,
+                comment_count=0,
+                liked_by_me=False,
+            )
+            for p in posts
+        ]
+
+    async def with_counts(self, items: Iterable[PostRead], viewer: uuid.UUID) -> list[PostRead]:
+        """Fresh counts and the viewer's likes laid over posts (three indexed queries per page)."""
+        posts = list(items)
+        ids = [p.id for p in posts]
+        async with self._db.reader() as db:
+            likes = await self._repo.like_counts(db, ids)
+            comments = await self._repo.comment_counts(db, ids)
+            mine = await self._repo.liked_posts(db, ids, viewer)
+        return [
+            p.model_copy(
+                update={
+                    "like_count": likes.get(p.id, 0),
+                    "comment_count": comments.get(p.id, 0),
+                    "liked_by_me": p.id in mine,
+                }
+            )
+            for p in posts
+        ]
+
+    async def read(self, posts: list[Post], viewer: uuid.UUID) -> list[PostRead]:
+        return await self.with_counts(await self.content(posts), viewer)
+
+    async def publish(self, events: Iterable[Event]) -> None:
+        for event in events:
+            await self._gateway.publish(event)
+
+    # -- commands ---------------------------------------------------------------------------------
+
+    async def get(self, actor: Actor, post_id: int) -> PostRead:
+        post, _ = await self.visible(actor.id, post_id)
+        return (await self.read([post], actor.id))[0]
+
+    async def create(self, actor: Actor, data: PostCreate) -> PostRead:
+        if data.sanctum_id is not None:
+            access = await self._sanctums.access_by_id(actor.id, data.sanctum_id)
+            if access.role is None:
+                raise Forbidden("Join the sanctum to post in it.", code="NOT_A_MEMBER")
+        post = Post(
+            sanctum_id=data.sanctum_id,
+            author_id=actor.id,
+            body=data.body,
+            html=render(data.body),
+            created_at=utcnow(),
+        )
+        async with self._db.writer() as db:
+            db.add(post)
+            await db.flush()
+        await self._caches.posts_changed(post.sanctum_id)
+        return (await self.read([post], actor.id))[0]
+
+    async def edit(self, actor: Actor, post_id: int, body: str) -> PostRead:
+        await self.visible(actor.id, post_id)
+        async with self._db.writer() as db:
+            post = await self._repo.post_for_update(db, post_id)
+            if post is None:
+                raise post_not_found()
+            if post.author_id != actor.id:
+                raise Forbidden("Only the author can edit a post.", code="NOT_AUTHOR")
+            post.body, post.html, post.edited_at = body, render(body), utcnow()
+            data = {"id": post.id, "body": post.body, "html": post.html, "edited_at": post.edited_at.isoformat()}
+            event = await append_event(db, ev.post_topic(post_id), ev.POST_UPDATED, data, ref=ev.post_ref(post_id))
+        await self.publish([event])
+        await self._caches.posts_changed(post.sanctum_id)
+        return (await self.read([post], actor.id))[0]
+
+    async def delete(self, actor: Actor, post_id: int) -> None:
+        _, access = await self.visible(actor.id, post_id)
+        async with self._db.writer() as db:
+            post = await self._repo.post_for_update(db, post_id)
+            if post is None:
+                raise post_not_found()
+            if post.author_id != actor.id and not (access is not None and access.moderates):
+                raise Forbidden("Only the author or a sanctum moderator can delete a post.", code="NOT_AUTHOR")
+            sanctum_id = post.sanctum_id
+            topic = ev.post_topic(post_id)
+            # A resume must not replay the removed text.
+            await rewrite_events(db, topic, ev.post_ref(post_id), {"id": post_id, "deleted": True})
+            await db.delete(post)
+            event = await append_event(db, topic, ev.POST_DELETED, {"id": post_id})
+        await self.publish([event])
+        await self._caches.posts_changed(sanctum_id)
+
+    async def like(self, actor: Actor, post_id: int, add: bool) -> LikeState:
+        await self.visible(actor.id, post_id)
+        events: list[Event] = []
+        async with self._db.writer() as db:
+            post = await self._repo.post_for_update(db, post_id)
+            if post is None:
+                raise post_not_found()
+            if add:
+                changed = await self._repo.like_post(db, post_id, actor.id, utcnow())
+            else:
+                changed = await self._repo.unlike_post(db, post_id, actor.id)
+            count = (await self._repo.like_counts(db, [post_id])).get(post_id, 0)
+            if changed:
+                data = {"target": "post", "id": post_id, "like_count": count, "user_id": str(actor.id), "liked": add}
+                events.append(await append_event(db, ev.post_topic(post_id), ev.LIKE_UPDATED, data))
+            owner = post.author_id
+        await self.publish(events)
+        if changed and add:
+            await self._notifier.like(owner=owner, by=actor.id, target="post", target_id=post_id, post_id=post_id)
+        return LikeState(target="post", id=post_id, like_count=count, liked_by_me=add)

@@ -1,0 +1,101 @@
+"""Every query of the sanctums domain; no commits.
+
+Hot paths and their indexes: a user's sanctums, sanctum_members (user_id, sanctum_id); discovery,
+sanctums (visibility, name, id); member counts, the primary key range of sanctum_members.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sanctum.domains.sanctums.models import Sanctum, SanctumMember
+
+
+class SanctumRepository:
+    async def by_slug(self, db: AsyncSession, slug: str) -> Sanctum | None:
+        return (await db.execute(select(Sanctum).where(Sanctum.slug == slug))).scalar_one_or_none()
+
+    async def by_slug_for_update(self, db: AsyncSession, slug: str) -> Sanctum | None:
+        query = select(Sanctum).where(Sanctum.slug == slug).with_for_update()
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def by_ids(self, db: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Sanctum]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        return {s.id: s for s in (await db.execute(select(Sanctum).where(Sanctum.id.in_(wanted)))).scalars()}
+
+    async def member(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> SanctumMember | None:
+        return await db.get(SanctumMember, (sanctum_id, user_id))
+
+    async def members(self, db: AsyncSession, sanctum_id: uuid.UUID, limit: int = 1000) -> list[SanctumMember]:
+        query = (
+            select(SanctumMember)
+            .where(SanctumMember.sanctum_id == sanctum_id)
+            .order_by(SanctumMember.joined_at, SanctumMember.user_id)
+            .limit(limit)
+        )
+        return list((await db.execute(query)).scalars())
+
+    async def remove_member(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        result = await db.execute(
+            delete(SanctumMember).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.user_id == user_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def successor(self, db: AsyncSession, sanctum_id: uuid.UUID) -> SanctumMember | None:
+        """Who inherits a sanctum its owner leaves: the longest-standing moderator, else member."""
+        query = (
+            select(SanctumMember)
+            .where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.role != "owner")
+            .order_by((SanctumMember.role == "moderator").desc(), SanctumMember.joined_at)
+            .limit(1)
+        )
+        return (await db.execute(query)).scalar_one_or_none()
+
+    async def member_counts(self, db: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        if not ids:
+            return {}
+        query = (
+            select(SanctumMember.sanctum_id, func.count())
+            .where(SanctumMember.sanctum_id.in_(ids))
+            .group_by(SanctumMember.sanctum_id)
+        )
+        return {row[0]: int(row[1]) for row in (await db.execute(query)).all()}
+
+    async def roles_of(self, db: AsyncSession, user_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not ids:
+            return {}
+        query = select(SanctumMember.sanctum_id, SanctumMember.role).where(
+            SanctumMember.user_id == user_id, SanctumMember.sanctum_id.in_(ids)
+        )
+        return {row[0]: str(row[1]) for row in (await db.execute(query)).all()}
+
+    async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+        query = select(SanctumMember.sanctum_id).where(SanctumMember.user_id == user_id)
+        return list((await db.execute(query)).scalars())
+
+    async def mine(self, db: AsyncSession, user_id: uuid.UUID, limit: int = 500) -> list[Sanctum]:
+        query = (
+            select(Sanctum)
+            .join(SanctumMember, SanctumMember.sanctum_id == Sanctum.id)
+            .where(SanctumMember.user_id == user_id)
+            .order_by(Sanctum.name, Sanctum.id)
+            .limit(limit)
+        )
+        return list((await db.execute(query)).scalars())
+
+    async def discover(
+        self, db: AsyncSession, q: str | None, after: tuple[str, uuid.UUID] | None, limit: int
+    ) -> list[Sanctum]:
+        query = select(Sanctum).where(Sanctum.visibility == "public")
+        if q:
+            query = query.where(func.lower(Sanctum.name).contains(q.lower(), autoescape=True))
+        if after is not None:
+            name, sanctum_id = after
+            query = query.where(or_(Sanctum.name > name, (Sanctum.name == name) & (Sanctum.id > sanctum_id)))
+        return list((await db.execute(query.order_by(Sanctum.name, Sanctum.id).limit(limit))).scalars())

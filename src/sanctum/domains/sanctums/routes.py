@@ -1,0 +1,105 @@
+"""HTTP routes of sanctums: parse, authenticate, call the service, serialize."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from sanctum.api.schemas import ERROR_RESPONSES
+from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.sanctums.deps import SanctumServiceDep
+from sanctum.domains.sanctums.schemas import (
+    SLUG_PATTERN,
+    MemberAdd,
+    RoleChange,
+    SanctumCreate,
+    SanctumMemberList,
+    SanctumPage,
+    SanctumRead,
+    SanctumUpdate,
+)
+
+sanctums = APIRouter(prefix="/api/sanctums", tags=["sanctums"], responses=ERROR_RESPONSES)
+me = APIRouter(prefix="/api/users/me", tags=["users"], responses=ERROR_RESPONSES)
+
+SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=40)]
+
+
+@sanctums.post("", status_code=status.HTTP_201_CREATED, response_model=SanctumRead)
+async def create_sanctum(body: SanctumCreate, actor: CurrentActor, service: SanctumServiceDep) -> SanctumRead:
+    """Found a sanctum (the caller owns it) and its main chat room."""
+    return await service.create(actor, body)
+
+
+@sanctums.get("", response_model=SanctumPage)
+async def list_sanctums(
+    actor: CurrentActor,
+    service: SanctumServiceDep,
+    q: Annotated[str | None, Query(max_length=80, description="Part of a sanctum's name.")] = None,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> SanctumPage:
+    """Discover public sanctums, by name."""
+    return await service.discover(actor, q, cursor, limit)
+
+
+@sanctums.get("/{slug}", response_model=SanctumRead)
+async def get_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> SanctumRead:
+    return await service.get(actor, slug)
+
+
+@sanctums.patch("/{slug}", response_model=SanctumRead)
+async def update_sanctum(
+    slug: SlugPath, body: SanctumUpdate, actor: CurrentActor, service: SanctumServiceDep
+) -> SanctumRead:
+    """Change the name, description or visibility (owner and moderators)."""
+    return await service.update(actor, slug, body)
+
+
+@sanctums.post("/{slug}/join", response_model=SanctumRead)
+async def join_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> SanctumRead:
+    """Join a public sanctum and its room (joining again changes nothing)."""
+    return await service.join(actor, slug)
+
+
+@sanctums.post("/{slug}/leave", status_code=status.HTTP_204_NO_CONTENT)
+async def leave_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> None:
+    """Leave the sanctum and its room; an owner's role passes to the longest-standing moderator or member."""
+    await service.leave(actor, slug)
+
+
+@sanctums.get("/{slug}/members", response_model=SanctumMemberList)
+async def list_sanctum_members(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> SanctumMemberList:
+    return await service.members(actor, slug)
+
+
+@sanctums.post("/{slug}/members", response_model=SanctumMemberList)
+async def add_sanctum_member(
+    slug: SlugPath, body: MemberAdd, actor: CurrentActor, service: SanctumServiceDep
+) -> SanctumMemberList:
+    """Add someone (owner and moderators): the way into a private sanctum."""
+    return await service.add_member(actor, slug, body.user_id)
+
+
+@sanctums.put("/{slug}/members/{user_id}/role", response_model=SanctumMemberList)
+async def set_sanctum_role(
+    slug: SlugPath, user_id: uuid.UUID, body: RoleChange, actor: CurrentActor, service: SanctumServiceDep
+) -> SanctumMemberList:
+    """Promote to moderator or demote to member (owner only)."""
+    return await service.set_role(actor, slug, user_id, body.role)
+
+
+@sanctums.delete("/{slug}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_sanctum_member(
+    slug: SlugPath, user_id: uuid.UUID, actor: CurrentActor, service: SanctumServiceDep
+) -> None:
+    """Remove a member from the sanctum and its room (owner only)."""
+    await service.remove_member(actor, slug, user_id)
+
+
+@me.get("/sanctums", response_model=SanctumPage)
+async def list_my_sanctums(actor: CurrentActor, service: SanctumServiceDep) -> SanctumPage:
+    """The caller's sanctums, by name."""
+    return await service.mine(actor)
