@@ -14,10 +14,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sanctum.domains.games.plugin import GamePlugin
-
+from sanctum.domains.games.plugins import connect_four, pong, reversi
 
 # One entry per game (import its module above), e.g. `connect_four.ConnectFour(),`.
-BUILT_IN: tuple[GamePlugin[Any], ...] = ()
+BUILT_IN: tuple[GamePlugin[Any], ...] = (
+    connect_four.ConnectFour(),
+    reversi.Reversi(),
+    pong.Pong(),
+)
 
 
 def load_plugin(path: str) -> GamePlugin[Any]:
