@@ -6,7 +6,8 @@ Players are compared by id: a name may change between a join and a reconnect, th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sanctum.domains.games.plugin import ErrorCode, GameError, Outcome, Player
 
@@ -91,3 +92,47 @@ def refuse_move(
     if turn is not None and seat != turn:
         return seat, GameError(ErrorCode.NOT_YOUR_TURN, "It is not your turn.", {"turn": players[turn].id})
     return seat, None
+
+
+class SeatedState(Protocol):
+    """A frozen dataclass with the players in seat order and the outcome once the game is over."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def players(self) -> tuple[Player, ...]: ...
+
+    @property
+    def outcome(self) -> Outcome | None: ...
+
+
+T = TypeVar("T", bound=SeatedState)
+
+
+class FixedSeats(Generic[T]):
+    """Joining, leaving and the result of a game for exactly `SEATS` players, shared by the plugins.
+
+    The game starts when every seat is taken. Leaving before that frees the seat; leaving a running
+    game forfeits it (the engine also calls `on_leave` when a reconnect window runs out).
+    """
+
+    SEATS: ClassVar[int] = 2
+
+    def join_attempt(self, state: T, player: Player) -> GameError | None:
+        return join_error(state.players, player, self.SEATS, over=state.outcome is not None)
+
+    def on_join(self, state: T, player: Player) -> T:
+        if self.join_attempt(state, player) is not None:
+            return state
+        return replace(state, players=(*state.players, player))
+
+    def on_leave(self, state: T, player: Player) -> T:
+        seat = seat_of(state.players, player)
+        if seat is None or state.outcome is not None:
+            return state
+        if len(state.players) < self.SEATS:
+            return replace(state, players=state.players[:seat] + state.players[seat + 1 :])
+        return replace(state, outcome=forfeit(state.players, player))
+
+    def result(self, state: T) -> Outcome | None:
+        return state.outcome

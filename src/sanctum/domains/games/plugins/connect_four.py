@@ -17,8 +17,7 @@ from pydantic import BaseModel
 from sanctum.domains.games.plugin import ErrorCode, GameError, NoOptions, Outcome, Player
 from sanctum.domains.games.plugins import connect_four_bot as bot
 from sanctum.domains.games.plugins._seats import (
-    forfeit,
-    join_error,
+    FixedSeats,
     move_int,
     outcome_from_json,
     outcome_to_json,
@@ -92,7 +91,7 @@ def play(state: ConnectFourState, column: int) -> ConnectFourState:
     return replace(state, moves=moves, columns=columns, outcome=outcome, winning_cells=cells)
 
 
-class ConnectFour:
+class ConnectFour(FixedSeats[ConnectFourState]):
     name: ClassVar[str] = "connect_four"
     title: ClassVar[str] = "Connect Four"
     min_players: ClassVar[int] = SEATS
@@ -109,22 +108,6 @@ class ConnectFour:
     def init(self, options: BaseModel) -> ConnectFourState:
         return ConnectFourState()
 
-    def join_attempt(self, state: ConnectFourState, player: Player) -> GameError | None:
-        return join_error(state.players, player, SEATS, over=state.outcome is not None)
-
-    def on_join(self, state: ConnectFourState, player: Player) -> ConnectFourState:
-        if self.join_attempt(state, player) is not None:
-            return state
-        return replace(state, players=(*state.players, player))
-
-    def on_leave(self, state: ConnectFourState, player: Player) -> ConnectFourState:
-        seat = seat_of(state.players, player)
-        if seat is None or state.outcome is not None:
-            return state
-        if not state.started:
-            return replace(state, players=state.players[:seat] + state.players[seat + 1 :])
-        return replace(state, outcome=forfeit(state.players, player))
-
     def handle(self, state: ConnectFourState, player: Player, move: Mapping[str, Any]) -> ConnectFourState | GameError:
         _, refusal = refuse_move(state.players, player, SEATS, over=state.outcome is not None, turn=state.turn)
         if refusal is not None:
@@ -139,14 +122,9 @@ class ConnectFour:
     def tick(self, state: ConnectFourState, dt: float) -> ConnectFourState:
         return state
 
-    def result(self, state: ConnectFourState) -> Outcome | None:
-        return state.outcome
-
     def view(self, state: ConnectFourState, player: Player | None) -> dict[str, Any]:
         # Rows top first, as a screen draws them; a cell is the seat of its disc or None.
-        board = [
-            [col[r] if r < len(col) else None for col in state.columns] for r in range(ROWS - 1, -1, -1)
-        ]
+        board = [[col[r] if r < len(col) else None for col in state.columns] for r in range(ROWS - 1, -1, -1)]
         last = None
         if state.moves:
             column = state.moves[-1]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 WIDTH = 7
 HEIGHT = 6
@@ -184,24 +185,40 @@ def immediate(own: int, mask: int) -> int | None:
     return None
 
 
-def hard(moves: Sequence[int], budget: float) -> int:
+@dataclass(frozen=True, slots=True)
+class Decision:
+    column: int
+    depth: int  # of the deepest search that finished (0: no search was needed)
+    nodes: int
+    proven: bool  # the score is a forced win or loss, not a heuristic
+
+
+def decide(moves: Sequence[int], budget: float) -> Decision:
+    """The hard bot's move after `moves`, with what it took to find it."""
     own, mask = from_moves(moves)
     ply = len(moves)
     if ply == 0:
-        return 3
+        return Decision(3, 0, 0, False)
     forced = immediate(own, mask)
     if forced is not None:
-        return forced
+        return Decision(forced, 0, 0, True)
     search = Search(time.perf_counter() + budget)
     best = column_of(possible(mask) & -possible(mask))  # any legal move, until a search finishes
-    for depth in range(1, CELLS - ply + 1):
+    depth, proven = 0, False
+    for limit in range(1, CELLS - ply + 1):
         try:
-            best, score = search.root(own, mask, ply, depth)
+            best, score = search.root(own, mask, ply, limit)
         except _OutOfTime:
             break
+        depth = limit
         if abs(score) > WIN - CELLS - 1:  # proven: a forced win to play, or a loss to delay
+            proven = True
             break
-    return best
+    return Decision(best, depth, search.nodes, proven)
+
+
+def hard(moves: Sequence[int], budget: float) -> int:
+    return decide(moves, budget).column
 
 
 def medium(moves: Sequence[int], rng: random.Random) -> int:

@@ -22,8 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sanctum.domains.games.plugin import GameError, Outcome, Player
 from sanctum.domains.games.plugins._seats import (
-    forfeit,
-    join_error,
+    FixedSeats,
     move_int,
     outcome_from_json,
     outcome_to_json,
@@ -168,7 +167,7 @@ def desired_dir(state: PongState, seat: int, level: str) -> int:
     return 0
 
 
-class Pong:
+class Pong(FixedSeats[PongState]):
     name: ClassVar[str] = "pong"
     title: ClassVar[str] = "Pong"
     min_players: ClassVar[int] = SEATS
@@ -180,22 +179,6 @@ class Pong:
     def init(self, options: BaseModel) -> PongState:
         points = options.points_to_win if isinstance(options, PongOptions) else PongOptions().points_to_win
         return PongState(points_to_win=points, velocity=serve_velocity(0, 0))
-
-    def join_attempt(self, state: PongState, player: Player) -> GameError | None:
-        return join_error(state.players, player, SEATS, over=state.outcome is not None)
-
-    def on_join(self, state: PongState, player: Player) -> PongState:
-        if self.join_attempt(state, player) is not None:
-            return state
-        return replace(state, players=(*state.players, player))
-
-    def on_leave(self, state: PongState, player: Player) -> PongState:
-        seat = seat_of(state.players, player)
-        if seat is None or state.outcome is not None:
-            return state
-        if not state.started:
-            return replace(state, players=state.players[:seat] + state.players[seat + 1 :])
-        return replace(state, outcome=forfeit(state.players, player))
 
     def handle(self, state: PongState, player: Player, move: Mapping[str, Any]) -> PongState | GameError:
         seat, refusal = refuse_move(state.players, player, SEATS, over=state.outcome is not None, turn=None)
@@ -211,9 +194,6 @@ class Pong:
         if state.outcome is not None or not state.started or not math.isfinite(dt) or dt <= 0:
             return state
         return advance(state, min(dt, MAX_DT))
-
-    def result(self, state: PongState) -> Outcome | None:
-        return state.outcome
 
     def view(self, state: PongState, player: Player | None) -> dict[str, Any]:
         over = state.outcome is not None

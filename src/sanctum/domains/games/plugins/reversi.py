@@ -16,8 +16,7 @@ from pydantic import BaseModel
 
 from sanctum.domains.games.plugin import ErrorCode, GameError, NoOptions, Outcome, Player
 from sanctum.domains.games.plugins._seats import (
-    forfeit,
-    join_error,
+    FixedSeats,
     move_int,
     outcome_from_json,
     outcome_to_json,
@@ -95,6 +94,10 @@ def legal_moves(board: Board, seat: int) -> list[tuple[int, int]]:
     return [(r, c) for r in range(SIZE) for c in range(SIZE) if flips(board, seat, r, c)]
 
 
+def has_move(board: Board, seat: int) -> bool:
+    return any(flips(board, seat, r, c) for r in range(SIZE) for c in range(SIZE))
+
+
 def counts(board: Board) -> tuple[int, int]:
     return board.count(0), board.count(1)
 
@@ -110,9 +113,9 @@ def place(state: ReversiState, row: int, col: int) -> ReversiState:
     after = replace(
         state, board=board, last_move=(row, col), flipped=tuple(divmod(i, SIZE) for i in turned), passed=None
     )
-    if legal_moves(board, 1 - seat):
+    if has_move(board, 1 - seat):
         return replace(after, turn=1 - seat)
-    if legal_moves(board, seat):
+    if has_move(board, seat):
         return replace(after, passed=1 - seat)  # the opponent cannot move: the mover goes again
     black, white = counts(board)
     if black == white:
@@ -121,7 +124,7 @@ def place(state: ReversiState, row: int, col: int) -> ReversiState:
     return replace(after, outcome=Outcome((state.players[winner].id,), "most_discs"))
 
 
-class Reversi:
+class Reversi(FixedSeats[ReversiState]):
     name: ClassVar[str] = "reversi"
     title: ClassVar[str] = "Reversi"
     min_players: ClassVar[int] = SEATS
@@ -136,22 +139,6 @@ class Reversi:
     def init(self, options: BaseModel) -> ReversiState:
         return ReversiState()
 
-    def join_attempt(self, state: ReversiState, player: Player) -> GameError | None:
-        return join_error(state.players, player, SEATS, over=state.outcome is not None)
-
-    def on_join(self, state: ReversiState, player: Player) -> ReversiState:
-        if self.join_attempt(state, player) is not None:
-            return state
-        return replace(state, players=(*state.players, player))
-
-    def on_leave(self, state: ReversiState, player: Player) -> ReversiState:
-        seat = seat_of(state.players, player)
-        if seat is None or state.outcome is not None:
-            return state
-        if not state.started:
-            return replace(state, players=state.players[:seat] + state.players[seat + 1 :])
-        return replace(state, outcome=forfeit(state.players, player))
-
     def handle(self, state: ReversiState, player: Player, move: Mapping[str, Any]) -> ReversiState | GameError:
         _, refusal = refuse_move(state.players, player, SEATS, over=state.outcome is not None, turn=state.turn)
         if refusal is not None:
@@ -164,15 +151,14 @@ class Reversi:
             return col
         if not flips(state.board, state.turn, row, col):
             return GameError(
-                ErrorCode.INVALID_MOVE, "A disc must turn over at least one of your opponent's.", {"row": row, "col": col}
+                ErrorCode.INVALID_MOVE,
+                "A disc must turn over at least one of your opponent's.",
+                {"row": row, "col": col},
             )
         return place(state, row, col)
 
     def tick(self, state: ReversiState, dt: float) -> ReversiState:
         return state
-
-    def result(self, state: ReversiState) -> Outcome | None:
-        return state.outcome
 
     def view(self, state: ReversiState, player: Player | None) -> dict[str, Any]:
         over = state.outcome is not None
