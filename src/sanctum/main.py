@@ -26,6 +26,11 @@ from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.service import RoomService
+from sanctum.domains.games import routes as games_routes
+from sanctum.domains.games.hub import GamesHub
+from sanctum.domains.games.registry import GameRegistry
+from sanctum.domains.games.runner import GameEngine
+from sanctum.domains.games.service import GameService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
@@ -93,15 +98,25 @@ def create_app(settings: Settings) -> FastAPI:
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
     hubs.register(ChatHub(room_access, messages, accounts))
+    # Real-time game inputs reach the instance running the room over a broker of their own.
+    game_bus: Broker = (
+        RedisBroker(settings.redis_url, prefix="sanctum:games:") if settings.redis_url else InProcessBroker()
+    )
+    game_registry = GameRegistry.default(settings.games.extra_plugins)
+    game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
+    games = GameService(db, game_registry, game_engine, accounts, gateway)
+    hubs.register(GamesHub(games, game_engine))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await verify_schema(db.writer_engine, settings.database_url)
         await gateway.start()
+        await game_engine.start()
         log.info("started", mode=settings.mode, database=db.dialect, env=settings.app_env)
         try:
             yield
         finally:
+            await game_engine.stop()
             await gateway.stop()
             await db.dispose()
             if redis is not None:
@@ -125,6 +140,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.cache = cache
     app.state.rooms = rooms
     app.state.messages = messages
+    app.state.games = games
+    app.state.game_engine = game_engine
 
     install_error_handlers(app, development=settings.is_development)
     app.add_middleware(
@@ -145,6 +162,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(chat_routes.rooms)
     app.include_router(chat_routes.messages)
     app.include_router(chat_routes.dms)
+    app.include_router(games_routes.games)
     mount_web(app, settings.web_dist)
     return app
 
