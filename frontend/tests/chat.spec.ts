@@ -1,27 +1,10 @@
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+import { newName, signUp } from './people';
 
 // Two people, each in a browser context of their own, against the real backend (the shared
 // webServer: embedded mode, fresh SQLite). Every wait is on something visible or on a response,
 // never a fixed sleep.
-
-const PASSWORD = 'Tr0ub4dor&3-e2e';
-
-function newName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-/** Registers in a fresh context; the display name starts as the username. */
-async function signUp(browser: Browser, username: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/register');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.com`);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { name: `Welcome, ${username}` })).toBeVisible();
-  return { context, page };
-}
 
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Chats' });
 const messagesIn = (page: Page, room: string) => page.getByRole('log', { name: `Messages in ${room}` });

@@ -12,6 +12,6 @@ export const NAV: readonly NavEntry[] = [
   { to: '/', label: 'Home', icon: 'home', ready: true },
   { to: '/chat', label: 'Chat', icon: 'chat', ready: true },
   { to: '/sanctums', label: 'Sanctums', icon: 'sanctums', ready: false },
-  { to: '/games', label: 'Games', icon: 'games', ready: false },
+  { to: '/games', label: 'Games', icon: 'games', ready: true },
   { to: '/friends', label: 'Friends', icon: 'friends', ready: false },
 ];

@@ -7,6 +7,11 @@ import { PublicOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { ChatHome, ChatLayout } from '../features/chat/ChatLayout';
 import { Directory } from '../features/chat/Directory';
 import { RoomView } from '../features/chat/RoomView';
+import { GameRoomPage } from '../features/games/GameRoomPage';
+import { GamesLobby } from '../features/games/GamesLobby';
+import { HistoryPage } from '../features/games/HistoryPage';
+import { LeaderboardPage } from '../features/games/LeaderboardPage';
+import { ReplayPage } from '../features/games/ReplayPage';
 import { EditProfilePage } from '../features/profile/EditProfilePage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
@@ -46,7 +51,11 @@ export const routes: RouteObject[] = [
             ],
           },
           { path: '/sanctums/*', element: <ComingSoonPage area="Sanctums" /> },
-          { path: '/games/*', element: <ComingSoonPage area="Games" /> },
+          { path: '/games', element: <GamesLobby /> },
+          { path: '/games/rooms/:roomId', element: <GameRoomPage /> },
+          { path: '/games/leaderboard', element: <LeaderboardPage /> },
+          { path: '/games/history', element: <HistoryPage /> },
+          { path: '/games/replay/:roomId', element: <ReplayPage /> },
           { path: '/friends/*', element: <ComingSoonPage area="Friends" /> },
           { path: '*', element: <NotFoundPage /> },
         ],

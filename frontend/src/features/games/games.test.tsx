@@ -1,0 +1,120 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+
+import { ConnectFourBoard } from './ConnectFourBoard';
+import { applyChange } from './hooks';
+import { extrapolate, MAX_EXTRAPOLATION } from './pong';
+import type { GameRoom, RoomChange } from './types';
+import type { ConnectFourView, PongView } from './views';
+import { outcomeLine, turnLine } from './views';
+
+const players = [
+  { id: 'u1', name: 'Alice', is_bot: false, seat: 0 },
+  { id: 'u2', name: 'Bob', is_bot: false, seat: 1 },
+];
+
+function c4(overrides: Partial<ConnectFourView> = {}): ConnectFourView {
+  const board = Array.from({ length: 6 }, () => Array<number | null>(7).fill(null));
+  return {
+    status: 'playing',
+    players,
+    you: null,
+    outcome: null,
+    turn: 'u1',
+    turn_seat: 0,
+    board,
+    moves: [],
+    last_move: null,
+    playable: [0, 1, 2, 3, 4, 5, 6],
+    winning_cells: [],
+    ...overrides,
+  };
+}
+
+describe('turn and outcome lines', () => {
+  it('names whose turn it is from the viewer side', () => {
+    expect(turnLine(c4(), 'u1')).toBe('Your turn');
+    expect(turnLine(c4(), 'u2')).toBe("Alice's turn");
+    expect(turnLine(c4({ status: 'waiting', turn: null }), null)).toBe('Waiting for an opponent');
+  });
+
+  it('tells winners, draws, forfeits and deleted users apart', () => {
+    const over = (winners: string[], reason = 'four_in_a_row') => c4({ status: 'finished', turn: null, outcome: { winners, reason } });
+    expect(outcomeLine(over(['u1']), 'u1')).toBe('You win');
+    expect(outcomeLine(over(['u1']), 'u2')).toBe('Alice wins');
+    expect(outcomeLine(over([]), 'u2')).toBe('Draw');
+    expect(outcomeLine(over(['u2'], 'forfeit'), null)).toBe('Bob wins (forfeit)');
+    expect(outcomeLine(over(['gone']), null)).toBe('Deleted user wins');
+  });
+});
+
+describe('ConnectFourBoard', () => {
+  it('drops into a playable column and disables full ones', () => {
+    const onDrop = vi.fn();
+    render(<ConnectFourBoard view={c4({ playable: [0, 1, 2, 4, 5, 6] })} onDrop={onDrop} />);
+    screen.getByRole('button', { name: 'Drop in column 2' }).click();
+    expect(onDrop).toHaveBeenCalledWith(1);
+    expect((screen.getByRole('button', { name: 'Drop in column 4' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('gives spectators no controls and marks the winning line', () => {
+    const board = Array.from({ length: 6 }, () => Array<number | null>(7).fill(null));
+    for (const r of [2, 3, 4, 5]) board[r]![0] = 0;
+    const { container } = render(
+      <ConnectFourBoard view={c4({ board, winning_cells: [[2, 0], [3, 0], [4, 0], [5, 0]], last_move: { column: 0, row: 2 } })} />,
+    );
+    expect((screen.getByRole('button', { name: 'Drop in column 1' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(container.querySelectorAll('.c4__disc--win')).toHaveLength(4);
+    expect(container.querySelectorAll('.c4__disc--drop')).toHaveLength(1);
+  });
+});
+
+describe('pong extrapolation', () => {
+  const view: PongView = {
+    status: 'playing',
+    players,
+    you: 0,
+    outcome: null,
+    field: { width: 100, height: 60, ball_radius: 1, paddle_height: 12, paddle_width: 1.5, faces: [3, 97], paddle_speed: 70 },
+    paddles: [
+      { y: 30, dir: 1 },
+      { y: 7, dir: -1 },
+    ],
+    ball: { x: 50, y: 2, vx: 40, vy: -30 },
+    score: [0, 0],
+    points_to_win: 5,
+    serve_in: 0,
+    time: 1,
+  };
+
+  it('moves ball and paddles on, folding off the wall and clamping paddles', () => {
+    const pos = extrapolate(view, 0.05);
+    expect(pos.ball.x).toBeCloseTo(52);
+    expect(pos.ball.y).toBeCloseTo(1.5); // 2 - 1.5 = 0.5, folded off the top wall (radius 1)
+    expect(pos.paddles[0]).toBeCloseTo(33.5);
+    expect(pos.paddles[1]).toBe(6);
+  });
+
+  it('never guesses further than a few frames, and not during a serve', () => {
+    expect(extrapolate(view, 5).ball.x).toBeCloseTo(50 + 40 * MAX_EXTRAPOLATION);
+    expect(extrapolate({ ...view, serve_in: 1 }, 0.05).ball.x).toBe(50);
+  });
+});
+
+describe('applyChange', () => {
+  const room = { id: 'r', version: 3, status: 'active', players: [], state: { a: 1 }, outcome: null } as unknown as GameRoom;
+  const change = (version: number): RoomChange => ({
+    room_id: 'r',
+    version,
+    status: 'finished',
+    players: [],
+    state: { a: version },
+    outcome: { winners: [], reason: 'board_full' },
+  });
+
+  it('takes newer versions and ignores older ones', () => {
+    expect(applyChange(room, change(4))?.state).toEqual({ a: 4 });
+    expect(applyChange(room, change(2))).toBe(room);
+    expect(applyChange(undefined, change(4))).toBeUndefined();
+  });
+});
