@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 pytestmark = pytest.mark.scaled_only
 
 RULES = """
-SELECT con.conname, con.confdeltype, att.attnotnull
+SELECT con.conname, con.confdeltype::text AS confdeltype, att.attnotnull
 FROM pg_constraint con
 JOIN pg_class rel ON rel.oid = con.conrelid
 JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
