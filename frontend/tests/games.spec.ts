@@ -63,11 +63,26 @@ test('two people play Connect Four to a finish while a spectator watches; then o
       await expect(pb.getByRole('button', { name: 'Drop in column 3' })).toBeDisabled();
     });
 
-    await test.step('the finished game can be replayed', async () => {
-      await pb.getByRole('link', { name: 'Replay' }).click();
-      await expect(pb.getByTestId('replay-step')).toContainText('Step 0');
-      await pb.getByRole('button', { name: 'Next step' }).click();
-      await expect(pb.getByTestId('replay-step')).toContainText('Step 1');
+    await test.step('A offers a rematch and B accepts it live', async () => {
+      await pa.getByRole('button', { name: 'Rematch' }).click();
+      await expect(pa).toHaveURL(/\/games\/rooms\/[0-9a-f-]{36}$/);
+      expect(pa.url()).not.toBe(roomUrl);
+      await pb.getByRole('button', { name: 'Accept the rematch' }).click();
+      await expect(pb).toHaveURL(pa.url());
+      await expect(status(pa)).toHaveText(/Your turn|'s turn/);
+      await expect(status(pb)).toHaveText(/Your turn|'s turn/);
+    });
+
+    await test.step('the spectator replays the finished game step by step', async () => {
+      await pc.getByRole('link', { name: 'Replay' }).click();
+      await expect(pc.getByTestId('replay-step')).toContainText('Step 0');
+      await pc.getByRole('button', { name: 'Next step' }).click();
+      await expect(pc.getByTestId('replay-step')).toContainText('Step 1');
+    });
+
+    await test.step('B drops off: A sees the reconnection countdown', async () => {
+      await bob.context.close();
+      await expect(pa.getByTestId('away-countdown')).toContainText(new RegExp(`Waiting for ${b} to reconnect: \\d+ s`));
     });
 
     await test.step('A plays the easy bot to the end', async () => {
@@ -89,7 +104,28 @@ test('two people play Connect Four to a finish while a spectator watches; then o
       }
       await expect(status(pa)).toHaveText(/wins|You win|Draw/);
     });
+
+    await test.step('A plays a Reversi move against the bot and sees its answer', async () => {
+      await pa.goto('/games');
+      await pa.getByTestId('game-card-reversi').getByRole('button', { name: 'Play the bot' }).click();
+      await expect(status(pa)).toHaveText('Your turn');
+      await pa.getByTestId('reversi-board').getByRole('gridcell', { name: /play here/ }).first().click();
+      // Four discs at the start, one more for A's move, one more for the bot's answer.
+      await expect(pa.getByTestId('reversi-board').getByRole('gridcell', { name: /black|white/ })).toHaveCount(6);
+      await expect(status(pa)).toHaveText('Your turn');
+    });
+
+    await test.step('A starts Pong against the bot: the canvas and score show, the keys steer', async () => {
+      await pa.goto('/games');
+      await pa.getByTestId('game-card-pong').getByRole('button', { name: 'Play the bot' }).click();
+      await expect(pa.getByRole('img', { name: 'Pong field' })).toBeVisible();
+      await expect(pa.getByTestId('pong-score')).toContainText('0 : 0');
+      await pa.keyboard.down('ArrowUp');
+      await pa.keyboard.up('ArrowUp');
+      await pa.getByRole('button', { name: 'Resign' }).click();
+      await expect(status(pa)).toContainText('wins (forfeit)');
+    });
   } finally {
-    await Promise.all([ann.context.close(), bob.context.close(), cat.context.close()]);
+    await Promise.all([ann.context.close(), bob.context.close(), cat.context.close()].map((p) => p.catch(() => undefined)));
   }
 });
