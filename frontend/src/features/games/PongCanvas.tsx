@@ -1,8 +1,9 @@
-// Pong on a canvas: draws at the screen's frame rate, extrapolating between the server's frames.
+// Pong on a canvas: draws at the screen's frame rate, interpolating between the server's frames
+// (a little in the past; extrapolating when a frame is late).
 // Arrow keys / W and S steer; on touch screens two hold buttons do.
 import { useEffect, useRef } from 'react';
 
-import { extrapolate } from './pong';
+import { positionsAt, type PongPositions, type Snapshot } from './pong';
 import type { PongView } from './views';
 
 interface Props {
@@ -17,15 +18,17 @@ const SCALE = 8; // canvas pixels per field unit
 
 export function PongCanvas({ view, receivedAt, onDir }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const latest = useRef({ view, receivedAt });
-  latest.current = { view, receivedAt };
+  const frames = useRef<{ prev: Snapshot | null; curr: Snapshot }>({ prev: null, curr: { view, at: receivedAt } });
+  if (frames.current.curr.at !== receivedAt || frames.current.curr.view !== view) {
+    frames.current = { prev: frames.current.curr, curr: { view, at: receivedAt } };
+  }
 
   useEffect(() => {
     let frame = 0;
     const draw = () => {
       const ctx = canvas.current?.getContext('2d');
-      const { view: v, receivedAt: at } = latest.current;
-      if (ctx) paint(ctx, v, (performance.now() - at) / 1000);
+      const { prev, curr } = frames.current;
+      if (ctx) paint(ctx, curr.view, positionsAt(prev, curr, performance.now()));
       frame = requestAnimationFrame(draw);
     };
     frame = requestAnimationFrame(draw);
@@ -107,9 +110,8 @@ export function PongCanvas({ view, receivedAt, onDir }: Props) {
   );
 }
 
-function paint(ctx: CanvasRenderingContext2D, view: PongView, dt: number) {
+function paint(ctx: CanvasRenderingContext2D, view: PongView, pos: PongPositions) {
   const { width, height, ball_radius: r, paddle_height: ph, paddle_width: pw, faces } = view.field;
-  const pos = extrapolate(view, dt);
   ctx.save();
   ctx.scale(SCALE, SCALE);
   ctx.fillStyle = '#0e1014';

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ConnectFourBoard } from './ConnectFourBoard';
 import { applyChange } from './hooks';
-import { extrapolate, MAX_EXTRAPOLATION } from './pong';
+import { extrapolate, INTERPOLATION_DELAY_MS, MAX_EXTRAPOLATION, positionsAt } from './pong';
 import type { GameRoom, RoomChange } from './types';
 import type { ConnectFourView, PongView } from './views';
 import { outcomeLine, turnLine } from './views';
@@ -116,5 +116,41 @@ describe('applyChange', () => {
     expect(applyChange(room, change(4))?.state).toEqual({ a: 4 });
     expect(applyChange(room, change(2))).toBe(room);
     expect(applyChange(undefined, change(4))).toBeUndefined();
+  });
+});
+
+describe('pong interpolation', () => {
+  const base: PongView = {
+    status: 'playing',
+    players,
+    you: null,
+    outcome: null,
+    field: { width: 100, height: 60, ball_radius: 1, paddle_height: 12, paddle_width: 1.5, faces: [3, 97], paddle_speed: 70 },
+    paddles: [
+      { y: 30, dir: 0 },
+      { y: 30, dir: 0 },
+    ],
+    ball: { x: 40, y: 30, vx: 30, vy: 0 },
+    score: [0, 0],
+    points_to_win: 5,
+    serve_in: 0,
+    time: 1,
+  };
+  const next: PongView = { ...base, ball: { ...base.ball, x: 41 }, paddles: [{ y: 32, dir: 0 }, base.paddles[1]!] };
+
+  it('draws between the two latest frames, a little in the past', () => {
+    const at = 1000;
+    const pos = positionsAt({ view: base, at }, { view: next, at: at + 100 }, at + 50 + INTERPOLATION_DELAY_MS);
+    expect(pos.ball.x).toBeCloseTo(40.5);
+    expect(pos.paddles[0]).toBeCloseTo(31);
+  });
+
+  it('extrapolates from the latest frame when the next is late, and never blends across a point', () => {
+    const at = 1000;
+    const late = positionsAt({ view: base, at }, { view: next, at: at + 33 }, at + 33 + INTERPOLATION_DELAY_MS + 50);
+    expect(late.ball.x).toBeCloseTo(41 + 30 * 0.05);
+    const scored: PongView = { ...next, score: [1, 0], ball: { ...next.ball, x: 50 } };
+    const after = positionsAt({ view: base, at }, { view: scored, at: at + 100 }, at + 50 + INTERPOLATION_DELAY_MS);
+    expect(after.ball.x).toBe(50);
   });
 });
