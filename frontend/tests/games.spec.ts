@@ -105,6 +105,14 @@ test('two people play Connect Four to a finish while a spectator watches; then o
       await expect(status(pa)).toHaveText(/wins|You win|Draw/);
     });
 
+    await test.step('the history and the leaderboard show the games', async () => {
+      await pa.goto('/games/history');
+      await expect(pa.getByTestId('history').getByRole('listitem').filter({ hasText: b })).toContainText('Won');
+      await pa.getByRole('link', { name: 'Lobby' }).click();
+      await pa.getByRole('link', { name: 'Leaderboard' }).click();
+      await expect(pa.getByTestId('leaderboard')).toContainText(a);
+    });
+
     await test.step('A plays a Reversi move against the bot and sees its answer', async () => {
       await pa.goto('/games');
       await pa.getByTestId('game-card-reversi').getByRole('button', { name: 'Play the bot' }).click();
@@ -117,9 +125,12 @@ test('two people play Connect Four to a finish while a spectator watches; then o
 
     await test.step('A starts Pong against the bot: the canvas and score show, the keys steer', async () => {
       await pa.goto('/games');
-      await pa.getByTestId('game-card-pong').getByRole('button', { name: 'Play the bot' }).click();
+      const card = pa.getByTestId('game-card-pong');
+      await card.getByLabel('Points To Win').fill('3'); // a field drawn from the game's options schema
+      await card.getByRole('button', { name: 'Play the bot' }).click();
       await expect(pa.getByRole('img', { name: 'Pong field' })).toBeVisible();
       await expect(pa.getByTestId('pong-score')).toContainText('0 : 0');
+      await expect(pa.getByTestId('pong-score')).toContainText('first to 3');
       await pa.keyboard.down('ArrowUp');
       await pa.keyboard.up('ArrowUp');
       await pa.getByRole('button', { name: 'Resign' }).click();

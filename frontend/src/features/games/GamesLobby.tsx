@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 
 import { Alert, Badge, Button, Card, Spinner } from '../../components/ui';
 import { useCreateRoom, useGameTypes, useJoinRoom, useOpenRooms, usePlayNow } from './api';
+import { defaultOptions, OptionsFields } from './OptionsFields';
 import type { GameRoom, GameType, RoomSummary } from './types';
 
 export function GamesLobby() {
@@ -38,6 +39,7 @@ function GameCard({ game, onError }: { game: GameType; onError: (message: string
   const playNow = usePlayNow();
   const levels = game.bot_levels;
   const [level, setLevel] = useState(levels[Math.floor((levels.length - 1) / 2)] ?? '');
+  const [options, setOptions] = useState(() => defaultOptions(game.options_schema));
   const go = (room: GameRoom) => navigate(`/games/rooms/${room.id}`);
   const fail = (e: Error) => onError(e.message);
   return (
@@ -47,13 +49,14 @@ function GameCard({ game, onError }: { game: GameType; onError: (message: string
       description={game.tick_rate > 0 ? `Real time · ${game.max_players} players` : `Turn-based · ${game.max_players} players`}
       data-testid={`game-card-${game.name}`}
     >
+      <OptionsFields schema={game.options_schema} value={options} onChange={setOptions} idPrefix={`options-${game.name}`} />
       <div className="game-card__actions">
         <Button variant="primary" loading={playNow.isPending} onClick={() => playNow.mutate(game.name, { onSuccess: go, onError: fail })}>
           Play now
         </Button>
         <Button
           loading={create.isPending && !create.variables?.vs_bot}
-          onClick={() => create.mutate({ game: game.name }, { onSuccess: go, onError: fail })}
+          onClick={() => create.mutate({ game: game.name, options }, { onSuccess: go, onError: fail })}
         >
           Open a room
         </Button>
@@ -72,7 +75,9 @@ function GameCard({ game, onError }: { game: GameType; onError: (message: string
           </label>
           <Button
             loading={create.isPending && Boolean(create.variables?.vs_bot)}
-            onClick={() => create.mutate({ game: game.name, vs_bot: true, bot_level: level }, { onSuccess: go, onError: fail })}
+            onClick={() =>
+              create.mutate({ game: game.name, options, vs_bot: true, bot_level: level }, { onSuccess: go, onError: fail })
+            }
           >
             Play the bot
           </Button>
