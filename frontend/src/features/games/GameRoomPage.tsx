@@ -72,7 +72,7 @@ function Room({ room, live }: { room: GameRoom; live: ReturnType<typeof useLiveR
     : room.status;
 
   return (
-    <div className="game-room">
+    <div className={`game-room game-room--${room.game}`}>
       <header className="game-room__head">
         <div>
           <Link to="/games" className="game-room__back">← Lobby</Link>
