@@ -1,8 +1,9 @@
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { ConnectFourBoard } from './ConnectFourBoard';
 import { applyChange } from './hooks';
+import { defaultOptions, OptionsFields } from './OptionsFields';
 import { extrapolate, INTERPOLATION_DELAY_MS, MAX_EXTRAPOLATION, positionsAt } from './pong';
 import type { GameRoom, RoomChange } from './types';
 import type { ConnectFourView, PongView } from './views';
@@ -152,5 +153,32 @@ describe('pong interpolation', () => {
     const scored: PongView = { ...next, score: [1, 0], ball: { ...next.ball, x: 50 } };
     const after = positionsAt({ view: base, at }, { view: scored, at: at + 100 }, at + 50 + INTERPOLATION_DELAY_MS);
     expect(after.ball.x).toBe(50);
+  });
+});
+
+describe('OptionsFields', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      points_to_win: { type: 'integer', title: 'Points To Win', default: 5, minimum: 1, maximum: 21 },
+      note: { type: 'string' },
+    },
+  };
+
+  it('starts from the defaults and edits numbers as numbers; other types keep their defaults', () => {
+    expect(defaultOptions(schema)).toEqual({ points_to_win: 5 });
+    const onChange = vi.fn();
+    render(<OptionsFields schema={schema} value={{ points_to_win: 5 }} onChange={onChange} idPrefix="t" />);
+    const input = screen.getByLabelText('Points To Win') as HTMLInputElement;
+    expect(input.min).toBe('1');
+    expect(input.max).toBe('21');
+    fireEvent.change(input, { target: { value: '3' } });
+    expect(onChange).toHaveBeenCalledWith({ points_to_win: 3 });
+    expect(screen.queryByLabelText('note')).toBeNull();
+  });
+
+  it('renders nothing for a game without options', () => {
+    const { container } = render(<OptionsFields schema={{ type: 'object' }} value={{}} onChange={vi.fn()} idPrefix="t" />);
+    expect(container.innerHTML).toBe('');
   });
 });
