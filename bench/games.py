@@ -249,7 +249,12 @@ async def pong_run(
             await subscribe(ws, f"game:{room}")
         sockets.append(ws)
 
-    async def reader(ws: ClientConnection, until: float) -> None:
+    settle = 1.0  # loops started, leases taken; frames before that are read but not counted
+    t0 = time.monotonic() + settle
+    until = t0 + duration
+    measured_from = time.perf_counter() + settle
+
+    async def reader(ws: ClientConnection) -> None:
         while time.monotonic() < until:
             try:
                 raw = await asyncio.wait_for(ws.recv(), max(0.01, until - time.monotonic()))
@@ -257,12 +262,13 @@ async def pong_run(
                 return
             if isinstance(raw, str) and raw.startswith('{"type":"game.frame"'):
                 at = time.perf_counter()
-                topic = orjson.loads(raw)["topic"]
-                arrivals[topic.removeprefix("game:")].append(at)
+                if at >= measured_from:
+                    arrivals[orjson.loads(raw)["topic"].removeprefix("game:")].append(at)
 
-    await asyncio.sleep(1.0)  # loops started, leases taken
-    cpu0, t0 = server.process.cpu_seconds(), time.monotonic()
-    await asyncio.gather(*(reader(ws, t0 + duration) for ws in sockets))
+    readers = asyncio.gather(*(reader(ws) for ws in sockets))
+    await asyncio.sleep(settle)
+    cpu0 = server.process.cpu_seconds()
+    await readers
     elapsed = time.monotonic() - t0
     cpu = server.process.cpu_seconds() - cpu0
     for ws in sockets:

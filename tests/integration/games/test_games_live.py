@@ -77,6 +77,7 @@ async def test_a_player_who_stays_away_past_the_window_forfeits(
 ) -> None:
     server = await make_server(game_settings(reconnect_window_seconds=0.3))
     alice, bob, room_id = await seated(server)
+    waiting = (await alice.open_room())["id"]
     on_alice, on_bob = await watch(server, alice, room_id), await watch(server, bob, room_id)
 
     on_alice.abort()  # a crashed browser: no close handshake
@@ -86,6 +87,7 @@ async def test_a_player_who_stays_away_past_the_window_forfeits(
     assert ended["data"]["outcome"] == {"winners": [bob.id], "reason": "forfeit"}
     room = await bob.game_room(room_id)
     assert room["status"] == "finished" and room["winner_id"] == bob.id
+    await eventually(lambda: _status(bob, waiting, "abandoned"))  # nobody left to wait in her open room
 
 
 async def test_a_room_survives_the_loss_of_its_instance(
@@ -128,11 +130,11 @@ async def test_a_real_time_room_ticks_publishes_frames_and_ends_by_its_rules(
 
     ended = await on_alice.expect("game.ended", topic=topic)
     assert ended["data"]["outcome"] == {"winners": [alice.id], "reason": "most_presses"}
-    await eventually(lambda: _finished(bob, room_id))
+    await eventually(lambda: _status(bob, room_id, "finished"))
 
 
-async def _finished(gamer: Gamer, room_id: str) -> bool:
-    return (await gamer.game_room(room_id))["status"] == "finished"
+async def _status(gamer: Gamer, room_id: str, status: str) -> bool:
+    return (await gamer.game_room(room_id))["status"] == status
 
 
 @pytest.mark.scaled_only

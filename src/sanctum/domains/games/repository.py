@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,7 +120,7 @@ class GamesRepository:
         rows = await db.execute(
             select(GameSeat.room_id, GameSeat.seat)
             .join(GameRoom, GameRoom.id == GameSeat.room_id)
-            .where(GameSeat.away_until <= now, GameSeat.left_at.is_(None), GameRoom.status == "active")
+            .where(GameSeat.away_until <= now, GameSeat.left_at.is_(None), GameRoom.status.in_(("waiting", "active")))
         )
         return [(r.room_id, int(r.seat)) for r in rows]
 
@@ -128,7 +128,7 @@ class GamesRepository:
         rows = await db.execute(
             select(GameSeat)
             .join(GameRoom, GameRoom.id == GameSeat.room_id)
-            .where(GameSeat.user_id == user_id, GameSeat.left_at.is_(None), GameRoom.status == "active")
+            .where(GameSeat.user_id == user_id, GameSeat.left_at.is_(None), GameRoom.status.in_(("waiting", "active")))
         )
         return list(rows.scalars())
 
@@ -155,6 +155,10 @@ class GamesRepository:
         )
         return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
 
+    async def add_seat(self, db: AsyncSession, **values: Any) -> None:
+        # Core inserts: the hot path of every move skips the ORM's unit-of-work flush.
+        await db.execute(insert(GameSeat).values(**values))
+
     async def drop_seat(self, db: AsyncSession, room_id: uuid.UUID, seat: int) -> None:
         await db.execute(delete(GameSeat).where(GameSeat.room_id == room_id, GameSeat.seat == seat))
 
@@ -167,6 +171,9 @@ class GamesRepository:
         )
 
     # -- moves --------------------------------------------------------------------------------
+
+    async def add_move(self, db: AsyncSession, **values: Any) -> None:
+        await db.execute(insert(GameMove).values(**values))
 
     async def moves(self, db: AsyncSession, room_id: uuid.UUID) -> list[GameMove]:
         rows = await db.execute(select(GameMove).where(GameMove.room_id == room_id).order_by(GameMove.version))

@@ -44,7 +44,6 @@ from sanctum.core.errors import NotFound
 from sanctum.db.database import Database
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.errors import GameRefused, refuse
-from sanctum.domains.games.models import GameMove, GameSeat
 from sanctum.domains.games.plugin import ErrorCode, GameError, GamePlugin, Outcome, Player
 from sanctum.domains.games.ratings import START, elo
 from sanctum.domains.games.registry import GameRegistry
@@ -180,7 +179,10 @@ def apply_leave(snap: Snapshot, plugin: GamePlugin[Any], cmd: Command) -> Change
         seats = tuple(s for s in snap.seats if s.seat != seat.seat)
         status = "waiting" if any(not s.player.is_bot for s in seats) else "abandoned"
         new = replace(snap, state=state, seats=seats, status=status, version=snap.version + 1)
-        return Change(new, ev.LEFT, player, cmd.user_id, "leave", {}, drop_seat=seat.seat)
+        change = Change(new, ev.LEFT, player, cmd.user_id, "leave", {}, drop_seat=seat.seat)
+        if cmd.kind == "forfeit":
+            change.forfeit_seat = seat.seat
+        return change
     seats = tuple(replace(s, left=True) if s.seat == seat.seat else s for s in snap.seats)
     new = replace(snap, state=state, seats=seats, version=snap.version + 1)
     status, outcome = _finish(new, plugin, state)
@@ -256,6 +258,8 @@ class RoomActor:
         self.last_tick = 0.0
         self.last_saved = 0.0
         self.tick_count = 0
+        self.lease_lost = False
+        self.chores: asyncio.Task[None] | None = None
         self.task: asyncio.Task[None] | None = None
 
     @property
@@ -336,32 +340,30 @@ class RoomActor:
                 raise _Stale
             if change.add_seat is not None:
                 seat = change.add_seat
-                db.add(
-                    GameSeat(
-                        room_id=self.room_id,
-                        seat=seat.seat,
-                        player_id=seat.player.id,
-                        user_id=seat.user_id,
-                        bot_level=seat.bot_level,
-                        name=seat.player.name[:80],
-                        joined_at=now,
-                    )
+                await repo.add_seat(
+                    db,
+                    room_id=self.room_id,
+                    seat=seat.seat,
+                    player_id=seat.player.id,
+                    user_id=seat.user_id,
+                    bot_level=seat.bot_level,
+                    name=seat.player.name[:80],
+                    joined_at=now,
                 )
             if change.drop_seat is not None:
                 await repo.drop_seat(db, self.room_id, change.drop_seat)
             if change.leave_seat is not None:
                 await repo.leave_seat(db, self.room_id, change.leave_seat, now)
             if change.move_kind is not None:
-                db.add(
-                    GameMove(
-                        room_id=self.room_id,
-                        version=new.version,
-                        kind=change.move_kind,
-                        player_id=change.player.id,
-                        user_id=change.user_id,
-                        data=dict(change.move or {}),
-                        created_at=now,
-                    )
+                await repo.add_move(
+                    db,
+                    room_id=self.room_id,
+                    version=new.version,
+                    kind=change.move_kind,
+                    player_id=change.player.id,
+                    user_id=change.user_id,
+                    data=dict(change.move or {}),
+                    created_at=now,
                 )
             if change.event:
                 extra: dict[str, Any] = {"player": change.player.id}
@@ -430,6 +432,8 @@ class RoomActor:
                 stranded = self.inbox.get_nowait()
                 if stranded.reply is not None and not stranded.reply.done():
                     stranded.reply.set_exception(refuse("UNAVAILABLE", "The room is restarting; try again."))
+            if self.chores is not None:
+                self.chores.cancel()
             if self.owner:
                 # Shutting down: save the live state, then let another instance take over at once.
                 snap = self.snapshot
@@ -504,7 +508,7 @@ class RoomActor:
         else:
             if cmd.kind == "forfeit":
                 found = next((s for s in snap.seats if s.seat == cmd.seat and not s.left), None)
-                if found is None or snap.status != "active":
+                if found is None or snap.status not in ("waiting", "active"):
                     return snap
                 cmd.player, cmd.user_id = found.player, found.user_id
             change = apply_leave(snap, self.plugin, cmd)
@@ -550,10 +554,11 @@ class RoomActor:
             snap = await self.load()
         if snap.status != "active" or self.owner:
             change = apply_move(snap, self.plugin, cmd)
-            self.snapshot = replace(change.new, version=snap.version)
             if change.new.outcome is not None:
-                await self.save(snap, change.new.state, outcome=True)
-            return self.snapshot
+                await self.finish_realtime(change.new.state)
+            else:
+                self.snapshot = replace(change.new, version=snap.version, status=snap.status)
+            return self.snapshot or change.new
         if not cmd.forwarded:
             assert cmd.player is not None and cmd.move is not None
             await self.engine.forward(self.room_id, cmd.player, cmd.move)
@@ -568,24 +573,21 @@ class RoomActor:
             if self.owner:
                 await self.drop_lease()
             return
-        if now >= self.lease_check_at:
+        if self.owner and self.lease_lost:
+            await self.drop_lease(release=False)
+            return
+        if not self.owner:
+            if now < self.lease_check_at:
+                return
             self.lease_check_at = now + settings.lease_seconds / 3
-            async with self.engine.db.writer() as db:
-                until = utcnow() + timedelta(seconds=settings.lease_seconds)
-                got = await self.engine.repo.take_lease(db, self.room_id, self.engine.instance_id, utcnow(), until)
-            if got and not self.owner:
-                self.owner = True
-                self.snapshot = None
-                snap = await self.load()
-                self.last_tick = self.last_saved = now
-                self.next_tick = now + 1 / self.plugin.tick_rate
-                await self.engine.listen(self.room_id)
-                log.info("game_lease_taken", room_id=str(self.room_id))
-            elif not got and self.owner:
-                await self.drop_lease(release=False)
+            if not await self.take_lease():
                 return
-            if not got:
-                return
+            self.owner, self.lease_lost, self.snapshot = True, False, None
+            snap = await self.load()
+            self.last_tick = self.last_saved = now
+            self.next_tick = now + 1 / self.plugin.tick_rate
+            await self.engine.listen(self.room_id)
+            log.info("game_lease_taken", room_id=str(self.room_id))
         if now < self.next_tick:
             return
         period = 1 / self.plugin.tick_rate
@@ -604,29 +606,66 @@ class RoomActor:
         self.snapshot = replace(snap, state=state)
         frame = {"room_id": str(self.room_id), "tick": self.tick_count, "state": self.plugin.view(state, None)}
         await self.engine.gateway.publish(make_event(self.topic, ev.FRAME, frame))
-        outcome = self.plugin.result(state) is not None
-        if outcome or now - self.last_saved >= settings.snapshot_interval_seconds:
-            self.last_saved = now
-            await self.save(snap, state, outcome=outcome)
+        if self.plugin.result(state) is not None:
+            await self.finish_realtime(state)
+            return
+        renew = now >= self.lease_check_at
+        save = now - self.last_saved >= settings.snapshot_interval_seconds
+        if (renew or save) and (self.chores is None or self.chores.done()):
+            # Off the tick path: a slow database write must not delay the next frames. The state is
+            # immutable, so writing it while the loop moves on is safe.
+            if renew:
+                self.lease_check_at = now + settings.lease_seconds / 3
+            if save:
+                self.last_saved = now
+            self.chores = asyncio.create_task(self.do_chores(renew, self.snapshot if save else None))
 
-    async def save(self, snap: Snapshot, state: Any, *, outcome: bool) -> None:
-        """Write the real-time state as the room's next version (its restore point)."""
+    async def take_lease(self) -> bool:
+        until = utcnow() + timedelta(seconds=self.engine.settings.lease_seconds)
+        async with self.engine.db.writer() as db:
+            return await self.engine.repo.take_lease(db, self.room_id, self.engine.instance_id, utcnow(), until)
+
+    async def do_chores(self, renew: bool, save: Snapshot | None) -> None:
+        """Renew the lease and/or write a restore point, beside the tick loop."""
         assert self.plugin is not None
-        result = self.plugin.result(state) if outcome else None
-        new = replace(snap, state=state, version=snap.version + 1)
-        if result is not None:
-            new = replace(new, status="finished", outcome=result)
-        change = Change(new, "", Player("engine", "engine"))
         try:
-            if result is not None:
-                await self.commit(snap, change)
-            else:
-                await self.commit_quiet(snap, new)
-        except _Stale:
-            # Someone joined or left through another instance: continue from what the database holds.
-            self.snapshot = None
-        if result is not None:
-            await self.drop_lease()
+            if renew and not await self.take_lease():
+                self.lease_lost = True
+                return
+            if save is not None:
+                async with self.engine.db.writer() as db:
+                    values = {"state": self.plugin.encode(save.state), "updated_at": utcnow()}
+                    saved = await self.engine.repo.bump(db, self.room_id, save.version, values)
+                current = self.snapshot
+                if not saved:
+                    self.snapshot = None  # someone joined or left elsewhere: continue from the database
+                elif current is not None and current.version == save.version:
+                    self.snapshot = replace(current, version=save.version + 1)
+        except Exception:
+            log.warning("game_chores_failed", room_id=str(self.room_id), exc_info=True)
+
+    async def finish_chores(self) -> None:
+        if self.chores is not None:
+            with contextlib.suppress(Exception):
+                await self.chores
+            self.chores = None
+
+    async def finish_realtime(self, state: Any) -> None:
+        """The real-time game just ended: write the final state and outcome, and stop the loop."""
+        assert self.plugin is not None
+        await self.finish_chores()
+        for _ in range(MAX_RETRIES):
+            snap = await self.load()
+            result = self.plugin.result(state)
+            if snap.status != "active" or result is None:
+                break
+            new = replace(snap, state=state, version=snap.version + 1, status="finished", outcome=result)
+            try:
+                await self.commit(snap, Change(new, "", Player("engine", "engine")))
+                break
+            except _Stale:
+                self.snapshot = None  # a join or leave elsewhere: the final state still stands
+        await self.drop_lease()
 
     async def commit_quiet(self, snap: Snapshot, new: Snapshot) -> None:
         assert self.plugin is not None
