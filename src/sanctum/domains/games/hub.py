@@ -22,9 +22,12 @@ from sanctum.core.errors import AppError
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.runner import GameEngine
 from sanctum.domains.games.service import GameService
+from sanctum.observability.logging import get_logger
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import Hub, Sender
 from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError, dumps, error_frame
+
+log = get_logger("sanctum.games")
 
 
 class GamesHub(Hub):
@@ -48,7 +51,12 @@ class GamesHub(Hub):
 
     async def on_connect(self, gateway: Gateway, user_id: uuid.UUID, first: bool) -> None:
         if first:
-            await self._engine.player_back(user_id)
+            try:
+                await self._engine.player_back(user_id)
+            except Exception:
+                # Keep the socket open; but with the away mark still set the sweep may forfeit a
+                # player who is back, so say so loudly.
+                log.exception("game_player_back_failed", user_id=str(user_id))
 
     async def on_disconnect(self, gateway: Gateway, user_id: uuid.UUID, last: bool) -> None:
         if last:
