@@ -445,7 +445,8 @@ class RoomActor:
     def wake_in(self) -> float:
         now = time.monotonic()
         if self.realtime and self.snapshot is not None and self.snapshot.status == "active":
-            due = self.lease_check_at if not self.owner else min(self.next_tick, self.lease_check_at)
+            # An owner renews its lease on a tick (ticks come far more often than renewals are due).
+            due = self.next_tick if self.owner else self.lease_check_at
             return max(0.0, due - now)
         return max(0.01, self.last_used + self.engine.settings.actor_idle_seconds - now)
 
