@@ -65,8 +65,8 @@ test('two people play Connect Four to a finish while a spectator watches; then o
 
     await test.step('A offers a rematch and B accepts it live', async () => {
       await pa.getByRole('button', { name: 'Rematch' }).click();
+      await expect(pa).not.toHaveURL(roomUrl);
       await expect(pa).toHaveURL(/\/games\/rooms\/[0-9a-f-]{36}$/);
-      expect(pa.url()).not.toBe(roomUrl);
       await pb.getByRole('button', { name: 'Accept the rematch' }).click();
       await expect(pb).toHaveURL(pa.url());
       await expect(status(pa)).toHaveText(/Your turn|'s turn/);
@@ -135,6 +135,20 @@ test('two people play Connect Four to a finish while a spectator watches; then o
       await pa.keyboard.up('ArrowUp');
       await pa.getByRole('button', { name: 'Resign' }).click();
       await expect(status(pa)).toContainText('wins (forfeit)');
+    });
+
+    await test.step('A invites C to a Reversi room; C joins from the invitation', async () => {
+      await pa.goto('/games');
+      await pa.getByTestId('game-card-reversi').getByRole('button', { name: 'Open a room' }).click();
+      await expect(status(pa)).toHaveText('Waiting for an opponent');
+      await pa.getByLabel('Username').fill(`@${c}`);
+      await pa.getByRole('button', { name: 'Invite', exact: true }).click();
+      await expect(pa.getByText(`Invited @${c}.`)).toBeVisible();
+      const invite = pc.getByTestId('game-invite').filter({ hasText: `${a} invites you to Reversi` });
+      await invite.getByRole('button', { name: 'Join' }).click();
+      await expect(pc).toHaveURL(pa.url());
+      await expect(status(pc)).toHaveText(`${a}'s turn`);
+      await expect(status(pa)).toHaveText('Your turn');
     });
   } finally {
     await Promise.all([ann.context.close(), bob.context.close(), cat.context.close()].map((p) => p.catch(() => undefined)));

@@ -5,6 +5,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { Badge, Icon } from '../components/ui';
 import { useMe } from '../features/auth/useMe';
 import { ChatLive, ChatUnreadBadge } from '../features/chat/ChatLive';
+import { GameInvites } from '../features/games/GameInvites';
 import { ConnectionStatus, RealtimeProvider, userTopic, useTopic } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
@@ -18,6 +19,7 @@ export function AppLayout() {
     <RealtimeProvider>
       <AccountTopic />
       <ChatLive />
+      <GameInvites />
       <Shell />
     </RealtimeProvider>
   );
