@@ -35,8 +35,18 @@ export function fetchRoom(roomId: string): Promise<GameRoom> {
   return unwrap(api.client.GET('/api/games/rooms/{room_id}', { params: { path: { room_id: roomId } } }));
 }
 
+/** The newer of two copies of a room: live events can overtake a response that was already on its way. */
+export function newerRoom(old: GameRoom | undefined, fresh: GameRoom): GameRoom {
+  return old && old.id === fresh.id && old.version > fresh.version ? old : fresh;
+}
+
 export function useGameRoom(roomId: string) {
-  return useQuery({ queryKey: gameKeys.room(roomId), queryFn: () => fetchRoom(roomId), staleTime: 0 });
+  return useQuery({
+    queryKey: gameKeys.room(roomId),
+    queryFn: () => fetchRoom(roomId),
+    staleTime: 0,
+    structuralSharing: (old, fresh) => newerRoom(old as GameRoom | undefined, fresh as GameRoom),
+  });
 }
 
 export interface CreateRoom {
@@ -53,7 +63,7 @@ function useRoomMutation<V>(call: (vars: V) => Promise<GameRoom>) {
   return useMutation({
     mutationFn: call,
     onSuccess: (room) => {
-      queryClient.setQueryData(gameKeys.room(room.id), room);
+      queryClient.setQueryData<GameRoom>(gameKeys.room(room.id), (old) => newerRoom(old, room));
       void queryClient.invalidateQueries({ queryKey: ['games', 'rooms'] });
     },
   });

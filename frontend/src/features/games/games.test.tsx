@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { ConnectFourBoard } from './ConnectFourBoard';
+import { newerRoom } from './api';
 import { applyChange } from './hooks';
 import { defaultOptions, OptionsFields } from './OptionsFields';
 import { extrapolate, INTERPOLATION_DELAY_MS, MAX_EXTRAPOLATION, positionsAt } from './pong';
@@ -180,5 +181,16 @@ describe('OptionsFields', () => {
   it('renders nothing for a game without options', () => {
     const { container } = render(<OptionsFields schema={{ type: 'object' }} value={{}} onChange={vi.fn()} idPrefix="t" />);
     expect(container.innerHTML).toBe('');
+  });
+});
+
+describe('newerRoom', () => {
+  it('keeps a cached room that live events moved past the response', () => {
+    const at = (version: number) => ({ id: 'r', version }) as unknown as GameRoom;
+    const cached = at(5);
+    expect(newerRoom(cached, at(4))).toBe(cached);
+    const fresh = at(6);
+    expect(newerRoom(cached, fresh)).toBe(fresh);
+    expect(newerRoom(undefined, fresh)).toBe(fresh);
   });
 });
