@@ -884,6 +884,126 @@ export interface components {
             /** Games */
             games: components["schemas"]["GameType"][];
         };
+        /** GameRoomCreate */
+        GameRoomCreate: {
+            /**
+             * Bot Level
+             * @description One of the game's bot levels; its middle one if left out.
+             */
+            bot_level?: string | null;
+            /** Game */
+            game: string;
+            /**
+             * Options
+             * @description Validated by the game's options model.
+             */
+            options?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Public
+             * @description Listed among the open rooms.
+             * @default true
+             */
+            public: boolean;
+            /**
+             * Vs Bot
+             * @default false
+             */
+            vs_bot: boolean;
+        };
+        /** GameRoomRead */
+        GameRoomRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Creator Id */
+            creator_id: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Game */
+            game: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Public */
+            is_public: boolean;
+            /** Matchmaking */
+            matchmaking: boolean;
+            /**
+             * My Player Id
+             * @description The caller's player id when they have a seat.
+             */
+            my_player_id: string | null;
+            /** Opponent Id */
+            opponent_id: string | null;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            outcome: components["schemas"]["Outcome"] | null;
+            /** Players */
+            players: components["schemas"]["PlayerRead"][];
+            /** Rematch Of */
+            rematch_of: string | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * State
+             * @description The game as the caller may see it (the plugin's view).
+             */
+            state: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "active" | "finished" | "abandoned";
+            /** Tick Rate */
+            tick_rate: number;
+            /** Title */
+            title: string;
+            /**
+             * Topic
+             * @description Subscribe to this topic on the socket for live updates.
+             */
+            topic: string;
+            /** Version */
+            version: number;
+            /** Winner Id */
+            winner_id: string | null;
+        };
+        /** GameRoomSummary */
+        GameRoomSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Game */
+            game: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Max Players */
+            max_players: number;
+            /** Players */
+            players: components["schemas"]["PlayerRead"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "active" | "finished" | "abandoned";
+            /** Title */
+            title: string;
+        };
         /** GameType */
         GameType: {
             /** Bot Levels */
@@ -1135,7 +1255,7 @@ export interface components {
         /** MyRoom */
         MyRoom: {
             last_message: components["schemas"]["MessageRead"] | null;
-            room: components["schemas"]["sanctum__domains__chat__schemas__RoomRead"];
+            room: components["schemas"]["RoomRead"];
             /**
              * Unread Count
              * @description Capped at 100.
@@ -1377,10 +1497,36 @@ export interface components {
             /** Revoked */
             revoked: number;
         };
+        /** RoomCreate */
+        RoomCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Kind
+             * @default public
+             * @enum {string}
+             */
+            kind: "public" | "private" | "group";
+            /**
+             * Member Ids
+             * @description People to add at once.
+             */
+            member_ids?: string[];
+            /** Name */
+            name: string;
+            /**
+             * Topic
+             * @default
+             */
+            topic: string;
+        };
         /** RoomDirectory */
         RoomDirectory: {
             /** Items */
-            items: components["schemas"]["sanctum__domains__chat__schemas__RoomSummary"][];
+            items: components["schemas"]["RoomSummary"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -1389,7 +1535,83 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
             /** Rooms */
-            rooms: components["schemas"]["sanctum__domains__games__schemas__RoomSummary"][];
+            rooms: components["schemas"]["GameRoomSummary"][];
+        };
+        /** RoomRead */
+        RoomRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            dm_user?: components["schemas"]["PublicUser"] | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "public" | "private" | "dm" | "group";
+            /**
+             * Last Activity At
+             * Format: date-time
+             */
+            last_activity_at: string;
+            /** Last Read Message Id */
+            last_read_message_id?: number | null;
+            /** Member Count */
+            member_count: number;
+            /**
+             * My Role
+             * @description Null when the caller is not a member.
+             */
+            my_role?: ("owner" | "moderator" | "member") | null;
+            /**
+             * Name
+             * @description For a DM, the other person's display name.
+             */
+            name: string;
+            /**
+             * Receipts
+             * @description Other members' receipts (DMs only).
+             */
+            receipts?: components["schemas"]["ReceiptState"][];
+            /** Sanctum Id */
+            sanctum_id: string | null;
+            /** Topic */
+            topic: string;
+        };
+        /**
+         * RoomSummary
+         * @description An entry of the public directory.
+         */
+        RoomSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "public" | "private" | "dm" | "group";
+            /** Member Count */
+            member_count: number;
+            /** Name */
+            name: string;
+            /** Topic */
+            topic: string;
         };
         /** RoomUpdate */
         RoomUpdate: {
@@ -1474,228 +1696,6 @@ export interface components {
              * @description Single-use; pass as `/api/ws?ticket=...` within `expires_in` seconds.
              */
             ticket: string;
-        };
-        /** RoomCreate */
-        sanctum__domains__chat__schemas__RoomCreate: {
-            /**
-             * Description
-             * @default
-             */
-            description: string;
-            /**
-             * Kind
-             * @default public
-             * @enum {string}
-             */
-            kind: "public" | "private" | "group";
-            /**
-             * Member Ids
-             * @description People to add at once.
-             */
-            member_ids?: string[];
-            /** Name */
-            name: string;
-            /**
-             * Topic
-             * @default
-             */
-            topic: string;
-        };
-        /** RoomRead */
-        sanctum__domains__chat__schemas__RoomRead: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Description */
-            description: string;
-            dm_user?: components["schemas"]["PublicUser"] | null;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "public" | "private" | "dm" | "group";
-            /**
-             * Last Activity At
-             * Format: date-time
-             */
-            last_activity_at: string;
-            /** Last Read Message Id */
-            last_read_message_id?: number | null;
-            /** Member Count */
-            member_count: number;
-            /**
-             * My Role
-             * @description Null when the caller is not a member.
-             */
-            my_role?: ("owner" | "moderator" | "member") | null;
-            /**
-             * Name
-             * @description For a DM, the other person's display name.
-             */
-            name: string;
-            /**
-             * Receipts
-             * @description Other members' receipts (DMs only).
-             */
-            receipts?: components["schemas"]["ReceiptState"][];
-            /** Sanctum Id */
-            sanctum_id: string | null;
-            /** Topic */
-            topic: string;
-        };
-        /**
-         * RoomSummary
-         * @description An entry of the public directory.
-         */
-        sanctum__domains__chat__schemas__RoomSummary: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "public" | "private" | "dm" | "group";
-            /** Member Count */
-            member_count: number;
-            /** Name */
-            name: string;
-            /** Topic */
-            topic: string;
-        };
-        /** RoomCreate */
-        sanctum__domains__games__schemas__RoomCreate: {
-            /**
-             * Bot Level
-             * @description One of the game's bot levels; its middle one if left out.
-             */
-            bot_level?: string | null;
-            /** Game */
-            game: string;
-            /**
-             * Options
-             * @description Validated by the game's options model.
-             */
-            options?: {
-                [key: string]: unknown;
-            };
-            /**
-             * Public
-             * @description Listed among the open rooms.
-             * @default true
-             */
-            public: boolean;
-            /**
-             * Vs Bot
-             * @default false
-             */
-            vs_bot: boolean;
-        };
-        /** RoomRead */
-        sanctum__domains__games__schemas__RoomRead: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Creator Id */
-            creator_id: string | null;
-            /** Finished At */
-            finished_at: string | null;
-            /** Game */
-            game: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Is Public */
-            is_public: boolean;
-            /** Matchmaking */
-            matchmaking: boolean;
-            /**
-             * My Player Id
-             * @description The caller's player id when they have a seat.
-             */
-            my_player_id: string | null;
-            /** Opponent Id */
-            opponent_id: string | null;
-            /** Options */
-            options: {
-                [key: string]: unknown;
-            };
-            outcome: components["schemas"]["Outcome"] | null;
-            /** Players */
-            players: components["schemas"]["PlayerRead"][];
-            /** Rematch Of */
-            rematch_of: string | null;
-            /** Started At */
-            started_at: string | null;
-            /**
-             * State
-             * @description The game as the caller may see it (the plugin's view).
-             */
-            state: {
-                [key: string]: unknown;
-            };
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "waiting" | "active" | "finished" | "abandoned";
-            /** Tick Rate */
-            tick_rate: number;
-            /** Title */
-            title: string;
-            /**
-             * Topic
-             * @description Subscribe to this topic on the socket for live updates.
-             */
-            topic: string;
-            /** Version */
-            version: number;
-            /** Winner Id */
-            winner_id: string | null;
-        };
-        /** RoomSummary */
-        sanctum__domains__games__schemas__RoomSummary: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Game */
-            game: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Max Players */
-            max_players: number;
-            /** Players */
-            players: components["schemas"]["PlayerRead"][];
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "waiting" | "active" | "finished" | "abandoned";
-            /** Title */
-            title: string;
         };
     };
     responses: never;
@@ -2379,7 +2379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__RoomRead"];
+                    "application/json": components["schemas"]["RoomRead"];
                 };
             };
             /** @description Created */
@@ -2388,7 +2388,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__RoomRead"];
+                    "application/json": components["schemas"]["RoomRead"];
                 };
             };
             /** @description Bad request */
@@ -2576,7 +2576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomRead"];
+                    "application/json": components["schemas"]["GameRoomRead"];
                 };
             };
             /** @description Bad request */
@@ -2758,7 +2758,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomCreate"];
+                "application/json": components["schemas"]["GameRoomCreate"];
             };
         };
         responses: {
@@ -2768,7 +2768,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomRead"];
+                    "application/json": components["schemas"]["GameRoomRead"];
                 };
             };
             /** @description Bad request */
@@ -2862,7 +2862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomRead"];
+                    "application/json": components["schemas"]["GameRoomRead"];
                 };
             };
             /** @description Bad request */
@@ -3052,7 +3052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomRead"];
+                    "application/json": components["schemas"]["GameRoomRead"];
                 };
             };
             /** @description Bad request */
@@ -3242,7 +3242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomRead"];
+                    "application/json": components["schemas"]["GameRoomRead"];
                 };
             };
             /** @description Bad request */
@@ -3336,7 +3336,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomRead"];
+                    "application/json": components["schemas"]["GameRoomRead"];
                 };
             };
             /** @description Bad request */
@@ -3524,7 +3524,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomRead"];
+                    "application/json": components["schemas"]["GameRoomRead"];
                 };
             };
             /** @description Bad request */
@@ -3900,7 +3900,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["sanctum__domains__chat__schemas__RoomCreate"];
+                "application/json": components["schemas"]["RoomCreate"];
             };
         };
         responses: {
@@ -3910,7 +3910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__RoomRead"];
+                    "application/json": components["schemas"]["RoomRead"];
                 };
             };
             /** @description Bad request */
@@ -4004,7 +4004,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__RoomRead"];
+                    "application/json": components["schemas"]["RoomRead"];
                 };
             };
             /** @description Bad request */
@@ -4102,7 +4102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__RoomRead"];
+                    "application/json": components["schemas"]["RoomRead"];
                 };
             };
             /** @description Bad request */
@@ -4294,7 +4294,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__RoomRead"];
+                    "application/json": components["schemas"]["RoomRead"];
                 };
             };
             /** @description Bad request */

@@ -47,7 +47,7 @@ def _no_nul(value: Any) -> Any:
     return value
 
 
-class RoomCreate(Strict):
+class GameRoomCreate(Strict):
     game: GameName
     options: dict[str, Any] = Field(default_factory=dict, description="Validated by the game's options model.")
     vs_bot: bool = False
@@ -95,7 +95,7 @@ class Outcome(BaseModel):
     reason: str
 
 
-class RoomRead(BaseModel):
+class GameRoomRead(BaseModel):
     id: uuid.UUID
     game: str
     title: str
@@ -119,7 +119,7 @@ class RoomRead(BaseModel):
     finished_at: datetime | None
 
 
-class RoomSummary(BaseModel):
+class GameRoomSummary(BaseModel):
     id: uuid.UUID
     game: str
     title: str
@@ -130,7 +130,7 @@ class RoomSummary(BaseModel):
 
 
 class RoomPage(BaseModel):
-    rooms: list[RoomSummary]
+    rooms: list[GameRoomSummary]
     next_cursor: str | None
 
 
@@ -181,3 +181,11 @@ class Replay(BaseModel):
     initial: dict[str, Any]
     steps: list[ReplayStep]
     complete: bool = Field(description="False when moves are missing (a deleted player's moves go with them).")
+
+
+# The chat domain has models of the same names. OpenAPI names components after classes, and two
+# classes of one name both get long module-path names, which renames chat's schemas in the web
+# client too: these classes are named apart, and the short names stay for the code of this domain.
+RoomCreate = GameRoomCreate
+RoomRead = GameRoomRead
+RoomSummary = GameRoomSummary
