@@ -8,7 +8,9 @@ import pytest
 
 from sanctum.domains.games.errors import GameRefused
 from sanctum.domains.games.plugin import Player
+from sanctum.domains.games.ratings import elo
 from sanctum.domains.games.runner import Command, Snapshot, apply_join, apply_leave, apply_move
+from sanctum.domains.games.service import match_distance
 from tests.support.fake_games import CountOptions, CountToTen
 
 GAME = CountToTen()
@@ -62,3 +64,17 @@ def test_leaving_a_running_game_forfeits_and_leaving_a_waiting_room_frees_the_se
     gone = apply_leave(waiting, GAME, Command("leave", ALICE))
     assert gone is not None and gone.drop_seat == 0 and gone.new.status == "abandoned" and gone.new.seats == ()
     refused("NOT_IN_ROOM", apply_leave, waiting, GAME, Command("leave", BOB))
+
+
+def test_play_now_prefers_the_closest_rating_and_widens_the_window_as_a_room_waits() -> None:
+    assert match_distance(1250, 1200, 0.0) == 50
+    assert match_distance(1350, 1200, 0.0) == float("inf")  # 150 apart, the window starts at 100
+    assert match_distance(1350, 1200, 1.0) == 150  # after a second it is 150 wide
+    assert sorted([1290, 1180, 1230], key=lambda r: match_distance(r, 1200, 0.0)) == [1180, 1230, 1290]
+
+
+def test_elo_moves_points_from_loser_to_winner_and_less_for_an_expected_win() -> None:
+    assert elo(1200, 1200, 1.0) == (1216, 1184)
+    assert elo(1200, 1200, 0.5) == (1200, 1200)
+    strong, weak = elo(1400, 1000, 1.0)
+    assert strong - 1400 < 16 and strong - 1400 == 1000 - weak

@@ -50,6 +50,14 @@ MATCH_WINDOW = 100
 MATCH_WINDOW_PER_SECOND = 50
 
 
+def match_distance(waiting: int, mine: int, waited_seconds: float) -> float:
+    """How far apart a waiting player's rating and mine are; infinite outside the window, which
+    widens the longer they have waited, so nobody waits for a perfect match for ever."""
+    window = MATCH_WINDOW + MATCH_WINDOW_PER_SECOND * max(0.0, waited_seconds)
+    gap = abs(waiting - mine)
+    return gap if gap <= window else float("inf")
+
+
 def player_of(actor: Actor) -> Player:
     user = actor.user
     return Player(id=str(user.id), name=(user.display_name or user.username)[:80])
@@ -276,10 +284,7 @@ class GameService:
         now = utcnow()
 
         def distance(room: GameRoom) -> float:
-            waited = (now - room.created_at).total_seconds()
-            window = MATCH_WINDOW + MATCH_WINDOW_PER_SECOND * max(0.0, waited)
-            gap = abs((room.rating or START) - rating)
-            return gap if gap <= window else float("inf")
+            return match_distance(room.rating or START, rating, (now - room.created_at).total_seconds())
 
         for room in sorted(candidates, key=distance):
             if distance(room) == float("inf"):
