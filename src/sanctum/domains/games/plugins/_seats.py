@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sanctum.domains.games.plugin import ErrorCode, GameError, Outcome, Player
+from pydantic import BaseModel
+
+from sanctum.domains.games.plugin import ErrorCode, GameError, NoOptions, Outcome, Player
 
 
 def seat_of(players: Sequence[Player], player: Player) -> int | None:
@@ -117,6 +119,10 @@ class FixedSeats(Generic[T]):
     """
 
     SEATS: ClassVar[int] = 2
+    min_players: ClassVar[int] = 2
+    max_players: ClassVar[int] = 2
+    tick_rate: ClassVar[int] = 0  # turn-based unless a game says otherwise
+    options_model: ClassVar[type[BaseModel]] = NoOptions
 
     def join_attempt(self, state: T, player: Player) -> GameError | None:
         return join_error(state.players, player, self.SEATS, over=state.outcome is not None)
@@ -136,3 +142,11 @@ class FixedSeats(Generic[T]):
 
     def result(self, state: T) -> Outcome | None:
         return state.outcome
+
+    def tick(self, state: T, dt: float) -> T:
+        """Turn-based games do not tick."""
+        return state
+
+    def refuse(self, state: T, player: Player, turn: int | None) -> tuple[int, GameError | None]:
+        """`refuse_move` for this game: the mover's seat and the refusal, if any."""
+        return refuse_move(state.players, player, self.SEATS, over=state.outcome is not None, turn=turn)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from sanctum.domains.games.plugin import ErrorCode, GameError, NoOptions, Outcome, Player
+from sanctum.domains.games.plugin import ErrorCode, GameError, Outcome, Player
 from sanctum.domains.games.plugins import connect_four_bot as bot
 from sanctum.domains.games.plugins._seats import (
     FixedSeats,
@@ -24,7 +24,6 @@ from sanctum.domains.games.plugins._seats import (
     player_from_json,
     player_to_json,
     players_view,
-    refuse_move,
     seat_of,
 )
 
@@ -94,10 +93,6 @@ def play(state: ConnectFourState, column: int) -> ConnectFourState:
 class ConnectFour(FixedSeats[ConnectFourState]):
     name: ClassVar[str] = "connect_four"
     title: ClassVar[str] = "Connect Four"
-    min_players: ClassVar[int] = SEATS
-    max_players: ClassVar[int] = SEATS
-    tick_rate: ClassVar[int] = 0
-    options_model: ClassVar[type[BaseModel]] = NoOptions
     bot_levels: ClassVar[tuple[str, ...]] = bot.LEVELS
 
     def __init__(self, *, hard_budget: float = bot.HARD_BUDGET, seed: int | None = None) -> None:
@@ -109,7 +104,7 @@ class ConnectFour(FixedSeats[ConnectFourState]):
         return ConnectFourState()
 
     def handle(self, state: ConnectFourState, player: Player, move: Mapping[str, Any]) -> ConnectFourState | GameError:
-        _, refusal = refuse_move(state.players, player, SEATS, over=state.outcome is not None, turn=state.turn)
+        _, refusal = self.refuse(state, player, state.turn)
         if refusal is not None:
             return refusal
         column = move_int(move, "column", 0, COLUMNS - 1)
@@ -118,9 +113,6 @@ class ConnectFour(FixedSeats[ConnectFourState]):
         if len(state.columns[column]) >= ROWS:
             return GameError(ErrorCode.INVALID_MOVE, "That column is full.", {"column": column})
         return play(state, column)
-
-    def tick(self, state: ConnectFourState, dt: float) -> ConnectFourState:
-        return state
 
     def view(self, state: ConnectFourState, player: Player | None) -> dict[str, Any]:
         # Rows top first, as a screen draws them; a cell is the seat of its disc or None.

@@ -29,7 +29,6 @@ from sanctum.domains.games.plugins._seats import (
     player_from_json,
     player_to_json,
     players_view,
-    refuse_move,
     seat_of,
 )
 
@@ -170,8 +169,6 @@ def desired_dir(state: PongState, seat: int, level: str) -> int:
 class Pong(FixedSeats[PongState]):
     name: ClassVar[str] = "pong"
     title: ClassVar[str] = "Pong"
-    min_players: ClassVar[int] = SEATS
-    max_players: ClassVar[int] = SEATS
     tick_rate: ClassVar[int] = 30
     options_model: ClassVar[type[BaseModel]] = PongOptions
     bot_levels: ClassVar[tuple[str, ...]] = ("easy", "hard")
@@ -181,7 +178,7 @@ class Pong(FixedSeats[PongState]):
         return PongState(points_to_win=points, velocity=serve_velocity(0, 0))
 
     def handle(self, state: PongState, player: Player, move: Mapping[str, Any]) -> PongState | GameError:
-        seat, refusal = refuse_move(state.players, player, SEATS, over=state.outcome is not None, turn=None)
+        seat, refusal = self.refuse(state, player, None)
         if refusal is not None:
             return refusal
         direction = move_int(move, "dir", -1, 1)

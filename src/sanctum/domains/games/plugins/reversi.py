@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from sanctum.domains.games.plugin import ErrorCode, GameError, NoOptions, Outcome, Player
+from sanctum.domains.games.plugin import ErrorCode, GameError, Outcome, Player
 from sanctum.domains.games.plugins._seats import (
     FixedSeats,
     move_int,
@@ -23,7 +23,6 @@ from sanctum.domains.games.plugins._seats import (
     player_from_json,
     player_to_json,
     players_view,
-    refuse_move,
     seat_of,
 )
 
@@ -127,10 +126,6 @@ def place(state: ReversiState, row: int, col: int) -> ReversiState:
 class Reversi(FixedSeats[ReversiState]):
     name: ClassVar[str] = "reversi"
     title: ClassVar[str] = "Reversi"
-    min_players: ClassVar[int] = SEATS
-    max_players: ClassVar[int] = SEATS
-    tick_rate: ClassVar[int] = 0
-    options_model: ClassVar[type[BaseModel]] = NoOptions
     bot_levels: ClassVar[tuple[str, ...]] = ("easy", "medium")
 
     def __init__(self, *, seed: int | None = None) -> None:
@@ -140,7 +135,7 @@ class Reversi(FixedSeats[ReversiState]):
         return ReversiState()
 
     def handle(self, state: ReversiState, player: Player, move: Mapping[str, Any]) -> ReversiState | GameError:
-        _, refusal = refuse_move(state.players, player, SEATS, over=state.outcome is not None, turn=state.turn)
+        _, refusal = self.refuse(state, player, state.turn)
         if refusal is not None:
             return refusal
         row = move_int(move, "row", 0, SIZE - 1)
@@ -156,9 +151,6 @@ class Reversi(FixedSeats[ReversiState]):
                 {"row": row, "col": col},
             )
         return place(state, row, col)
-
-    def tick(self, state: ReversiState, dt: float) -> ReversiState:
-        return state
 
     def view(self, state: ReversiState, player: Player | None) -> dict[str, Any]:
         over = state.outcome is not None
