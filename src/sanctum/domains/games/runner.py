@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.broker.base import Broker
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import NotFound
+from sanctum.core.errors import NotFound, ServiceUnavailable
 from sanctum.db.database import Database
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.errors import GameRefused, refuse
@@ -431,7 +431,7 @@ class RoomActor:
             while not self.inbox.empty():
                 stranded = self.inbox.get_nowait()
                 if stranded.reply is not None and not stranded.reply.done():
-                    stranded.reply.set_exception(refuse("UNAVAILABLE", "The room is restarting; try again."))
+                    stranded.reply.set_exception(ServiceUnavailable("The room is restarting; try again."))
             if self.chores is not None:
                 self.chores.cancel()
             if self.owner:
@@ -749,10 +749,13 @@ class GameEngine:
 
     async def submit(self, room_id: uuid.UUID, cmd: Command) -> Snapshot:
         if self._stopping:
-            raise refuse("UNAVAILABLE", "The server is shutting down; try again.")
+            raise ServiceUnavailable("The server is shutting down; try again.")
         cmd.reply = asyncio.get_running_loop().create_future()
         self._actor(room_id).inbox.put_nowait(cmd)
-        return await asyncio.wait_for(cmd.reply, REPLY_TIMEOUT)
+        try:
+            return await asyncio.wait_for(cmd.reply, REPLY_TIMEOUT)
+        except TimeoutError as exc:
+            raise ServiceUnavailable("The game room did not answer in time; try again.") from exc
 
     def post(self, room_id: uuid.UUID, cmd: Command) -> None:
         """A command nobody waits for (forwarded inputs, sweeps, wake-ups)."""
