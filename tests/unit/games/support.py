@@ -47,3 +47,16 @@ def round_trips(plugin: GamePlugin[S], state: S) -> None:
     assert plugin.decode(data) == state
     for who in (None, ALICE, BOB, CAROL):
         json.dumps(plugin.view(state, who))
+
+
+def every_callback_leaves_it_alone(plugin: GamePlugin[S], state: S, level: str) -> None:
+    """Views, bots, joins, leaves and ticks return new states or data; the one handed in stays as it was."""
+    for who in (None, ALICE, BOB, CAROL):
+        untouched(plugin, state, lambda s, w=who: plugin.view(s, w))
+    for seated_player in (ALICE, BOB):
+        untouched(plugin, state, lambda s, p=seated_player: plugin.bot_move(s, p, level))
+        untouched(plugin, state, lambda s, p=seated_player: plugin.on_leave(s, p))
+    untouched(plugin, state, lambda s: plugin.join_attempt(s, CAROL))
+    untouched(plugin, state, lambda s: plugin.on_join(s, CAROL))
+    untouched(plugin, state, lambda s: plugin.tick(s, 0.05))
+    untouched(plugin, state, plugin.result)

@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from sanctum.domains.games.plugin import ErrorCode, Outcome
 from sanctum.domains.games.plugins.connect_four import COLUMNS, ROWS, ConnectFour, ConnectFourState, line_through
-from tests.unit.games.support import ALICE, BOB, CAROL, accepted, refused, round_trips, seated, untouched
+from tests.unit.games.support import (
+    ALICE,
+    BOB,
+    CAROL,
+    accepted,
+    every_callback_leaves_it_alone,
+    refused,
+    round_trips,
+    seated,
+    untouched,
+)
 
 GAME = ConnectFour(seed=7, hard_budget=0.05)
 # A full board without four in a row anywhere: rows alternate "AABBAAB" / "BBAABBA", filled row by row.
@@ -208,3 +218,4 @@ def test_random_legal_play_keeps_every_invariant(choices: list[int], junk: list[
     else:
         assert state.winning_cells == ()
     round_trips(GAME, state)
+    every_callback_leaves_it_alone(GAME, state, "easy")

@@ -26,7 +26,17 @@ from sanctum.domains.games.plugins.pong import (
     PongOptions,
     PongState,
 )
-from tests.unit.games.support import ALICE, BOB, CAROL, accepted, refused, round_trips, seated, untouched
+from tests.unit.games.support import (
+    ALICE,
+    BOB,
+    CAROL,
+    accepted,
+    every_callback_leaves_it_alone,
+    refused,
+    round_trips,
+    seated,
+    untouched,
+)
 
 GAME = Pong()
 DT = 1 / GAME.tick_rate
@@ -183,3 +193,4 @@ def test_random_play_keeps_every_invariant(steps: list[tuple[int, int, float]]) 
         else:
             assert len(outcome.winners) == 1 and max(state.score) == state.points_to_win
     round_trips(GAME, state)
+    every_callback_leaves_it_alone(GAME, state, "hard")

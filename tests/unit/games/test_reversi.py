@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from sanctum.domains.games.plugin import ErrorCode, Outcome
 from sanctum.domains.games.plugins.reversi import SIZE, Reversi, ReversiState, counts, legal_moves
-from tests.unit.games.support import ALICE, BOB, CAROL, accepted, refused, round_trips, seated, untouched
+from tests.unit.games.support import (
+    ALICE,
+    BOB,
+    CAROL,
+    accepted,
+    every_callback_leaves_it_alone,
+    refused,
+    round_trips,
+    seated,
+    untouched,
+)
 
 GAME = Reversi(seed=3)
 
@@ -146,3 +156,4 @@ def test_random_legal_play_keeps_every_invariant(choices: list[int]) -> None:
         winners = GAME.result(state).winners  # type: ignore[union-attr]
         assert winners == (() if black == white else (ALICE.id,) if black > white else (BOB.id,))
     round_trips(GAME, state)
+    every_callback_leaves_it_alone(GAME, state, "medium")
