@@ -156,11 +156,24 @@ async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when
     assert ack["type"] == "game.move.ok"
     await _frame_where(on_second, topic, lambda f: f["data"]["state"]["scores"].get(alice.id) == 1)
 
-    if owners[0] is first:
-        await first.stop()
-        await eventually(lambda: _owns(second, room_id))
-        frame = await _frame_where(on_second, topic, lambda f: True)
-        assert frame["data"]["state"]["scores"][alice.id] == 1  # restored from the snapshot
+    await asyncio.sleep(0.5)  # at least one snapshot (every 0.2 s here) holds the press
+    owner, other = (first, second) if owners[0] is first else (second, first)
+    _crash_loop(owner, room_id)  # the loop dies without releasing its lease, as in a crash
+
+    await eventually(lambda: _owns(other, room_id))  # once the lease has lapsed
+    frame = await _frame_where(on_second, topic, lambda f: True)
+    assert frame["data"]["state"]["scores"][alice.id] == 1  # restored from the snapshot
+
+
+def _crash_loop(server: LiveServer, room_id: str) -> None:
+    import uuid
+
+    actor = server.app.state.game_engine.actors[uuid.UUID(room_id)]
+    actor.owner = False  # so its clean-up neither saves nor releases the lease
+    if actor.chores is not None:
+        actor.chores.cancel()
+    assert actor.task is not None
+    actor.task.cancel()
 
 
 def _owns(server: LiveServer, room_id: str) -> bool:
