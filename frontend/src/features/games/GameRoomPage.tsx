@@ -10,7 +10,7 @@ import { useGameRoom, useInvite, useJoinRoom, useLeaveRoom, useMove, useRematch 
 import { GameBoard } from './GameBoard';
 import { useCountdown, useLiveRoom, useSocketMove, type Away } from './hooks';
 import type { GameRoom } from './types';
-import { isView, outcomeLine, turnLine, type TurnView } from './views';
+import { isView, outcomeLine, turnLine, withNames, type TurnView } from './views';
 
 export function GameRoomPage() {
   const { roomId = '' } = useParams();
@@ -49,7 +49,7 @@ function Room({ room, live }: { room: GameRoom; live: ReturnType<typeof useLiveR
   const seated = room.players.some((p) => p.player_id === me && !p.left);
   const realtime = room.tick_rate > 0;
   // A real-time room's frames are newer than the room's last persisted state.
-  const view = (realtime && live.frame ? live.frame.state : room.state) as Record<string, unknown>;
+  const view = withNames((realtime && live.frame ? live.frame.state : room.state) as Record<string, unknown>, room.players);
   const turnBased = !realtime && isView(view);
   const running = room.status === 'active';
   const myTurn = running && seated && (turnBased ? (view as unknown as TurnView).turn === me : true);

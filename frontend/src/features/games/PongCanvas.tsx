@@ -19,8 +19,10 @@ const SCALE = 8; // canvas pixels per field unit
 export function PongCanvas({ view, receivedAt, onDir }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const frames = useRef<{ prev: Snapshot | null; curr: Snapshot }>({ prev: null, curr: { view, at: receivedAt } });
-  if (frames.current.curr.at !== receivedAt || frames.current.curr.view !== view) {
+  if (frames.current.curr.at !== receivedAt) {
     frames.current = { prev: frames.current.curr, curr: { view, at: receivedAt } };
+  } else {
+    frames.current.curr.view = view; // the same frame re-rendered (names, for instance)
   }
 
   useEffect(() => {

@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { Alert, Button, Spinner } from '../../components/ui';
 import { useReplay } from './api';
 import { GameBoard } from './GameBoard';
-import { isView, outcomeLine } from './views';
+import { isView, outcomeLine, withNames } from './views';
 
 export function ReplayPage() {
   const { roomId = '' } = useParams();
@@ -28,7 +28,7 @@ export function ReplayPage() {
   if (replay.isError) return <Alert tone="error">{replay.error.message}</Alert>;
 
   const data = replay.data;
-  const view = (step === 0 ? data.initial : data.steps[step - 1]?.state) ?? data.initial;
+  const view = withNames((step === 0 ? data.initial : data.steps[step - 1]?.state) ?? data.initial, data.players);
   const current = step > 0 ? data.steps[step - 1] : null;
   const who = current ? data.players.find((p) => p.player_id === current.player_id)?.name ?? 'Deleted user' : null;
   return (

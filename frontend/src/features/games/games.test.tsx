@@ -8,7 +8,7 @@ import { defaultOptions, OptionsFields } from './OptionsFields';
 import { extrapolate, INTERPOLATION_DELAY_MS, MAX_EXTRAPOLATION, positionsAt } from './pong';
 import type { GameRoom, RoomChange } from './types';
 import type { ConnectFourView, PongView } from './views';
-import { outcomeLine, turnLine } from './views';
+import { outcomeLine, turnLine, withNames } from './views';
 
 const players = [
   { id: 'u1', name: 'Alice', is_bot: false, seat: 0 },
@@ -192,5 +192,18 @@ describe('newerRoom', () => {
     const fresh = at(6);
     expect(newerRoom(cached, fresh)).toBe(fresh);
     expect(newerRoom(undefined, fresh)).toBe(fresh);
+  });
+});
+
+describe('withNames', () => {
+  it('shows the names the API gives now, "Deleted user" for a deleted account', () => {
+    const seats = [
+      { player_id: 'u1', name: 'Alice A.', user_id: 'u1', is_bot: false },
+      { player_id: 'u2', name: 'Deleted user', user_id: null, is_bot: false },
+    ];
+    const view = withNames(c4({ status: 'finished', turn: null, outcome: { winners: ['u2'], reason: 'four_in_a_row' } }), seats);
+    expect(view.players.map((p) => p.name)).toEqual(['Alice A.', 'Deleted user']);
+    expect(outcomeLine(view, 'u1')).toBe('Deleted user wins');
+    expect(withNames({ not: 'a view' }, seats)).toEqual({ not: 'a view' });
   });
 });

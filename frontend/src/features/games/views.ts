@@ -93,3 +93,13 @@ export function turnLine(view: TurnView, viewerId: string | null): string {
   const name = view.players.find((p) => p.id === view.turn)?.name || 'Deleted user';
   return `${name}'s turn`;
 }
+
+/**
+ * The view with each seat's name as the server shows it now: a plugin keeps the name a player had
+ * when they sat down, the API says "Deleted user" once the account is gone.
+ */
+export function withNames<V>(view: V, seats: { player_id: string; name: string; user_id: string | null; is_bot: boolean }[]): V {
+  if (!isView(view)) return view;
+  const names = new Map(seats.map((s) => [s.player_id, s.user_id || s.is_bot ? s.name : 'Deleted user']));
+  return { ...view, players: view.players.map((p) => ({ ...p, name: names.get(p.id) ?? p.name })) };
+}
