@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from sanctum.api.errors import validation_fields
@@ -45,6 +46,7 @@ from sanctum.domains.games.schemas import (
 )
 from sanctum.realtime.gateway import Gateway
 
+MAX_MOVE_BYTES = 1_024
 # "Play now" pairs players whose ratings differ by at most this, widening the longer a room waits.
 MATCH_WINDOW = 100
 MATCH_WINDOW_PER_SECOND = 50
@@ -261,13 +263,17 @@ class GameService:
         await self._engine.leave(room_id, player_of(actor), actor.id)
 
     async def move(self, actor: Actor, room_id: uuid.UUID, move: dict[str, Any]) -> RoomRead:
-        await self._engine.move(room_id, player_of(actor), actor.id, move)
+        await self.move_by_user(actor.id, room_id, move)
         return await self.get_room(actor, room_id)
 
     async def move_by_user(self, user_id: uuid.UUID, room_id: uuid.UUID, move: Any) -> int:
-        """A move that arrived over the socket; returns the room's version after it."""
+        """Play a move (from HTTP or the socket); returns the room's version after it."""
         if not isinstance(move, dict):
             raise refuse(ErrorCode.INVALID_MOVE, "`move` must be an object.")
+        # A game may ignore keys it does not know, but every accepted move is stored and sent to
+        # every watcher: a bounded size keeps that from being abused.
+        if len(orjson.dumps(move)) > MAX_MOVE_BYTES:
+            raise refuse(ErrorCode.INVALID_MOVE, f"A move is at most {MAX_MOVE_BYTES} bytes of JSON.")
         # The engine plays the move as the seat's player; a user's player id is their user id.
         done = await self._engine.move(room_id, Player(str(user_id), ""), user_id, move)
         return done.version
