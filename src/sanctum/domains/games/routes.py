@@ -13,15 +13,15 @@ from sanctum.domains.games.deps import GameServiceDep
 from sanctum.domains.games.schemas import (
     GameList,
     GameName,
+    GameRoomCreate,
+    GameRoomRead,
     HistoryPage,
     InviteCreate,
     Leaderboard,
     MoveCreate,
     PlayNow,
     Replay,
-    RoomCreate,
     RoomPage,
-    RoomRead,
 )
 
 games = APIRouter(prefix="/api/games", tags=["games"], responses=ERROR_RESPONSES)
@@ -36,8 +36,8 @@ async def list_games(actor: CurrentActor, service: GameServiceDep) -> GameList:
     return service.games()
 
 
-@games.post("/rooms", status_code=status.HTTP_201_CREATED, response_model=RoomRead)
-async def create_game_room(body: RoomCreate, actor: CurrentActor, service: GameServiceDep) -> RoomRead:
+@games.post("/rooms", status_code=status.HTTP_201_CREATED, response_model=GameRoomRead)
+async def create_game_room(body: GameRoomCreate, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """Open a room and take its first seat; with `vs_bot` a bot takes the second and play starts."""
     return await service.create_room(actor, body)
 
@@ -54,14 +54,14 @@ async def list_game_rooms(
     return await service.open_rooms(game, cursor, limit)
 
 
-@games.get("/rooms/{room_id}", response_model=RoomRead)
-async def get_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> RoomRead:
+@games.get("/rooms/{room_id}", response_model=GameRoomRead)
+async def get_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """The room with the state as the caller may see it."""
     return await service.get_room(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/join", response_model=RoomRead)
-async def join_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> RoomRead:
+@games.post("/rooms/{room_id}/join", response_model=GameRoomRead)
+async def join_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     return await service.join(actor, room_id)
 
 
@@ -71,20 +71,20 @@ async def leave_game_room(room_id: uuid.UUID, actor: CurrentActor, service: Game
     await service.leave(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/spectate", response_model=RoomRead)
-async def spectate_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> RoomRead:
+@games.post("/rooms/{room_id}/spectate", response_model=GameRoomRead)
+async def spectate_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """The room as a spectator sees it; subscribe to its `topic` to watch live."""
     return await service.spectate(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/moves", response_model=RoomRead)
-async def play_move(room_id: uuid.UUID, body: MoveCreate, actor: CurrentActor, service: GameServiceDep) -> RoomRead:
+@games.post("/rooms/{room_id}/moves", response_model=GameRoomRead)
+async def play_move(room_id: uuid.UUID, body: MoveCreate, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """Play a move (also possible over the socket as `game.move`)."""
     return await service.move(actor, room_id, body.move)
 
 
-@games.post("/rooms/{room_id}/rematch", response_model=RoomRead)
-async def rematch_game(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> RoomRead:
+@games.post("/rooms/{room_id}/rematch", response_model=GameRoomRead)
+async def rematch_game(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """After a game: open a rematch room (the other players are invited) or join the one already opened."""
     return await service.rematch(actor, room_id)
 
@@ -101,8 +101,8 @@ async def replay_game(room_id: uuid.UUID, actor: CurrentActor, service: GameServ
     return await service.replay(room_id)
 
 
-@games.post("/play-now", response_model=RoomRead)
-async def play_now(body: PlayNow, actor: CurrentActor, service: GameServiceDep) -> RoomRead:
+@games.post("/play-now", response_model=GameRoomRead)
+async def play_now(body: PlayNow, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """Pair with a waiting player of similar rating, or wait for one (a bot steps in after a while)."""
     return await service.play_now(actor, body.game)
 

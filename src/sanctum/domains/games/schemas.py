@@ -181,11 +181,3 @@ class Replay(BaseModel):
     initial: dict[str, Any]
     steps: list[ReplayStep]
     complete: bool = Field(description="False when moves are missing (a deleted player's moves go with them).")
-
-
-# The chat domain has models of the same names. OpenAPI names components after classes, and two
-# classes of one name both get long module-path names, which renames chat's schemas in the web
-# client too: these classes are named apart, and the short names stay for the code of this domain.
-RoomCreate = GameRoomCreate
-RoomRead = GameRoomRead
-RoomSummary = GameRoomSummary

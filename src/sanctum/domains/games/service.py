@@ -30,6 +30,9 @@ from sanctum.domains.games.repository import GamesRepository
 from sanctum.domains.games.runner import DELETED_USER, GameEngine, bot_player
 from sanctum.domains.games.schemas import (
     GameList,
+    GameRoomCreate,
+    GameRoomRead,
+    GameRoomSummary,
     GameType,
     HistoryEntry,
     HistoryPage,
@@ -39,10 +42,7 @@ from sanctum.domains.games.schemas import (
     RatingRead,
     Replay,
     ReplayStep,
-    RoomCreate,
     RoomPage,
-    RoomRead,
-    RoomSummary,
 )
 from sanctum.realtime.gateway import Gateway
 
@@ -135,8 +135,8 @@ class GameService:
     # -- rooms --------------------------------------------------------------------------------
 
     async def create_room(
-        self, actor: Actor, body: RoomCreate, *, matchmaking: bool = False, rematch_of: uuid.UUID | None = None
-    ) -> RoomRead:
+        self, actor: Actor, body: GameRoomCreate, *, matchmaking: bool = False, rematch_of: uuid.UUID | None = None
+    ) -> GameRoomRead:
         plugin = self.plugin(body.game)
         try:
             options: BaseModel = plugin.options_model.model_validate(body.options)
@@ -188,11 +188,11 @@ class GameService:
                 raise NotFound("No such game room.", code="GAME_ROOM_NOT_FOUND")
             return room, await self._repo.seats(db, room_id)
 
-    def _read(self, room: GameRoom, seats: list[GameSeat], viewer: uuid.UUID | None) -> RoomRead:
+    def _read(self, room: GameRoom, seats: list[GameSeat], viewer: uuid.UUID | None) -> GameRoomRead:
         plugin = self.plugin(room.game)
         mine = next((s for s in seats if viewer is not None and s.user_id == viewer and s.left_at is None), None)
         me = Player(mine.player_id, mine.name) if mine is not None else None
-        return RoomRead(
+        return GameRoomRead(
             id=room.id,
             game=room.game,
             title=plugin.title,
@@ -216,11 +216,11 @@ class GameService:
             finished_at=room.finished_at,
         )
 
-    async def get_room(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
+    async def get_room(self, actor: Actor, room_id: uuid.UUID) -> GameRoomRead:
         room, seats = await self._load(room_id)
         return self._read(room, seats, actor.id)
 
-    async def spectate(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
+    async def spectate(self, actor: Actor, room_id: uuid.UUID) -> GameRoomRead:
         """The room as a spectator sees it; subscribe to `topic` to follow it live."""
         room, seats = await self._load(room_id)
         self._engine.wake(room_id)
@@ -237,7 +237,7 @@ class GameService:
             rooms = await self._repo.open_rooms(db, game, _page_key(cursor), limit + 1)
             seats = await self._repo.seats_of_rooms(db, [r.id for r in rooms[:limit]])
         page = [
-            RoomSummary(
+            GameRoomSummary(
                 id=r.id,
                 game=r.game,
                 title=plugin.title,
@@ -255,14 +255,14 @@ class GameService:
 
     # -- play ---------------------------------------------------------------------------------
 
-    async def join(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
+    async def join(self, actor: Actor, room_id: uuid.UUID) -> GameRoomRead:
         await self._engine.join(room_id, player_of(actor), actor.id)
         return await self.get_room(actor, room_id)
 
     async def leave(self, actor: Actor, room_id: uuid.UUID) -> None:
         await self._engine.leave(room_id, player_of(actor), actor.id)
 
-    async def move(self, actor: Actor, room_id: uuid.UUID, move: dict[str, Any]) -> RoomRead:
+    async def move(self, actor: Actor, room_id: uuid.UUID, move: dict[str, Any]) -> GameRoomRead:
         await self.move_by_user(actor.id, room_id, move)
         return await self.get_room(actor, room_id)
 
@@ -278,7 +278,7 @@ class GameService:
         done = await self._engine.move(room_id, Player(str(user_id), ""), user_id, move)
         return done.version
 
-    async def play_now(self, actor: Actor, game: str) -> RoomRead:
+    async def play_now(self, actor: Actor, game: str) -> GameRoomRead:
         """Join the waiting "play now" room of the closest rating, or open one (a bot comes after a while)."""
         plugin = self.plugin(game)
         async with self._db.reader(fresh=True) as db:
@@ -302,9 +302,9 @@ class GameService:
                     continue
                 raise
             return await self.get_room(actor, room.id)
-        return await self.create_room(actor, RoomCreate(game=plugin.name, public=False), matchmaking=True)
+        return await self.create_room(actor, GameRoomCreate(game=plugin.name, public=False), matchmaking=True)
 
-    async def rematch(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
+    async def rematch(self, actor: Actor, room_id: uuid.UUID) -> GameRoomRead:
         """A new room of the same game and options for the same players: the first to ask opens it,
         the others join it by asking too (or from the invitation)."""
         room, seats = await self._load(room_id)
@@ -322,7 +322,7 @@ class GameService:
                     raise
                 return await self.get_room(actor, existing)
         bot = next((s for s in seats if s.bot_level is not None), None)
-        body = RoomCreate(
+        body = GameRoomCreate(
             game=room.game,
             options=room.options,
             vs_bot=bot is not None,
