@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctum.domains.games.plugin import ErrorCode, Outcome
-from sanctum.domains.games.plugins.reversi import SIZE, Reversi, ReversiState, counts, legal_moves
+from sanctum.domains.games.plugin import ErrorCode, Outcome, Player
+from sanctum.domains.games.plugins.reversi import SIZE, Reversi, ReversiState, best_move, counts, legal_moves
 from tests.unit.games.support import (
     ALICE,
     BOB,
@@ -157,3 +157,23 @@ def test_random_legal_play_keeps_every_invariant(choices: list[int]) -> None:
         assert winners == (() if black == white else (ALICE.id,) if black > white else (BOB.id,))
     round_trips(GAME, state)
     every_callback_leaves_it_alone(GAME, state, "medium")
+
+
+def test_hard_takes_a_corner_and_finishes_a_game() -> None:
+    state = position({0: ".110....", 4: "....10.."})
+    assert GAME.bot_move(state, ALICE, "hard") == {"row": 0, "col": 0}
+    # The only move left turns both white discs and ends the game.
+    assert best_move(position({0: "01.10..."}).board, 0, 4) == (0, 2)
+
+
+def test_hard_beats_easy_with_either_colour() -> None:
+    game = Reversi(seed=11)
+    hard, easy = Player("bot:hard", "Hard", True), Player("bot:easy", "Easy", True)
+    for order in ((hard, easy), (easy, hard)):
+        state = seated(game, game.init(game.options_model()), *order)
+        while game.result(state) is None:
+            mover = state.players[state.turn]
+            move = game.bot_move(state, mover, "hard" if mover is hard else "easy")
+            assert move is not None
+            state = accepted(game.handle(state, mover, move))
+        assert game.result(state) == Outcome((hard.id,), "most_discs")

@@ -58,6 +58,61 @@ WEIGHTS = (
 )
 
 
+HARD_DEPTH = 4  # plies the hard bot looks ahead (pure Python: well under a second a move)
+END_WEIGHT = 1000  # a finished game's disc margin outweighs any position
+
+
+def _play(board: Board, seat: int, row: int, col: int) -> Board:
+    cells = list(board)
+    for index in (*flips(board, seat, row, col), row * SIZE + col):
+        cells[index] = seat
+    return tuple(cells)
+
+
+def _positional(board: Board, seat: int) -> int:
+    score = 0
+    for index, owner in enumerate(board):
+        if owner != EMPTY:
+            weight = WEIGHTS[index // SIZE][index % SIZE]
+            score += weight if owner == seat else -weight
+    return score
+
+
+def _ordered(moves: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return sorted(moves, key=lambda m: -WEIGHTS[m[0]][m[1]])  # corners first: better pruning
+
+
+def _negamax(board: Board, seat: int, depth: int, alpha: int, beta: int) -> int:
+    """The position's value for `seat` to move, searched `depth` plies with alpha-beta."""
+    moves = legal_moves(board, seat)
+    if not moves:
+        if not has_move(board, 1 - seat):
+            black, white = counts(board)
+            return END_WEIGHT * ((black - white) if seat == 0 else (white - black))
+        return -_negamax(board, 1 - seat, max(depth - 1, 0), -beta, -alpha)  # a pass
+    if depth == 0:
+        return _positional(board, seat)
+    best = -(END_WEIGHT * SIZE * SIZE) - 1
+    for row, col in _ordered(moves):
+        score = -_negamax(_play(board, seat, row, col), 1 - seat, depth - 1, -beta, -alpha)
+        best = max(best, score)
+        alpha = max(alpha, score)
+        if alpha >= beta:
+            break
+    return best
+
+
+def best_move(board: Board, seat: int, depth: int) -> tuple[int, int]:
+    """The hard bot's move: alpha-beta over the positional table, a won ending above all."""
+    alpha, beta = -(END_WEIGHT * SIZE * SIZE) - 1, END_WEIGHT * SIZE * SIZE + 1
+    choice = (-1, -1)
+    for row, col in _ordered(legal_moves(board, seat)):
+        score = -_negamax(_play(board, seat, row, col), 1 - seat, depth - 1, -beta, -alpha)
+        if score > alpha or choice == (-1, -1):
+            alpha, choice = max(alpha, score), (row, col)
+    return choice
+
+
 @dataclass(frozen=True, slots=True)
 class ReversiState:
     players: tuple[Player, ...] = ()
@@ -126,7 +181,7 @@ def place(state: ReversiState, row: int, col: int) -> ReversiState:
 class Reversi(FixedSeats[ReversiState]):
     name: ClassVar[str] = "reversi"
     title: ClassVar[str] = "Reversi"
-    bot_levels: ClassVar[tuple[str, ...]] = ("easy", "medium")
+    bot_levels: ClassVar[tuple[str, ...]] = ("easy", "medium", "hard")
 
     def __init__(self, *, seed: int | None = None) -> None:
         self._rng = random.Random(seed)
@@ -177,6 +232,8 @@ class Reversi(FixedSeats[ReversiState]):
         moves = legal_moves(state.board, state.turn)
         if level == "easy":
             row, col = self._rng.choice(moves)
+        elif level == "hard":
+            row, col = best_move(state.board, state.turn, HARD_DEPTH)
         else:
             # Medium: the best cell of the positional table, counting the discs it turns over.
             def value(m: tuple[int, int]) -> tuple[int, float]:
