@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/game_plugins.py --runs 3 --positions 40 [--cpu 1] [--json out.json]
 
-- Connect Four bots: per level, the time to choose a move (p50, p99, max) over `--positions`
+- Connect Four bots (and the hard Reversi bot): per level, the time to choose a move (p50, p99, max) over `--positions`
   positions taken from random games (8 to 30 discs, reproducible from `--seed`); for the hard bot
   also the depth its iterative deepening finished and its search speed (nodes per second). The
   issue asks the hard bot to answer within 1 s on this machine: the max column shows it.
@@ -35,7 +35,7 @@ from sanctum.domains.games.plugin import Player
 from sanctum.domains.games.plugins import connect_four_bot as bot
 from sanctum.domains.games.plugins.connect_four import ConnectFour
 from sanctum.domains.games.plugins.pong import Pong, PongOptions
-from sanctum.domains.games.plugins.reversi import Reversi, legal_moves
+from sanctum.domains.games.plugins.reversi import HARD_DEPTH, Reversi, best_move, legal_moves
 
 A, B = Player("a", "A"), Player("b", "B")
 
@@ -116,6 +116,30 @@ def handle_run(game: str, count: int, seed: int) -> float:
     return 1e6 * elapsed / moves_played
 
 
+def reversi_bot_run(count: int, seed: int) -> dict[str, float]:
+    """The hard Reversi bot's time per move over `count` random positions of 10 to 50 discs."""
+    rng = random.Random(seed)
+    times: list[float] = []
+    while len(times) < count:
+        rv = Reversi()
+        state: Any = rv.on_join(rv.on_join(rv.init(rv.options_model()), A), B)
+        for _ in range(rng.randint(6, 46)):
+            if rv.result(state) is not None:
+                break
+            row, col = rng.choice(legal_moves(state.board, state.turn))
+            state = rv.handle(state, state.players[state.turn], {"row": row, "col": col})
+        if rv.result(state) is not None:
+            continue
+        start = time.perf_counter()
+        best_move(state.board, state.turn, HARD_DEPTH)
+        times.append(time.perf_counter() - start)
+    return {
+        "p50_ms": 1000 * statistics.median(times),
+        "p99_ms": 1000 * percentile(times, 0.99),
+        "max_ms": 1000 * max(times),
+    }
+
+
 def pong_run(seconds: float) -> float:
     """Microseconds per tick over `seconds` of simulated play between two hard bots."""
     pong = Pong()
@@ -163,6 +187,7 @@ def main() -> None:
         results[f"{game}_handle_us"] = median_of(
             args.runs, lambda g=game: {"us": handle_run(g, args.games, args.seed)}
         )["us"]
+    results["reversi_hard"] = median_of(args.runs, lambda: reversi_bot_run(args.positions, args.seed))
     tick_us = median_of(args.runs, lambda: {"us": pong_run(args.pong_seconds)})["us"]
     results["pong_tick_us"] = tick_us
     results["pong_100_rooms_core_share"] = 100 * Pong.tick_rate * tick_us / 1e6
@@ -177,6 +202,8 @@ def main() -> None:
         depth = f"{r['depth_median']:.0f}" if "depth_median" in r else "-"
         speed = f"{r['nodes_per_s']:,.0f}" if "nodes_per_s" in r else "-"
         print(f"| {level} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {depth} | {speed} |")
+    rh = results["reversi_hard"]
+    print(f"| reversi hard | {rh['p50_ms']:.1f} | {rh['p99_ms']:.1f} | {rh['max_ms']:.1f} | {HARD_DEPTH} | - |")
     print("\n| plugin work | cost |")
     print("|---|---:|")
     print(f"| Connect Four `handle` | {results['connect_four_handle_us']:.1f} us/move |")
