@@ -37,6 +37,8 @@ export RATE_LIMITS__LOGIN_PER_IP=1000/minute
 export RATE_LIMITS__LOGIN_PER_ACCOUNT=1000/minute
 export AUTH__ARGON2_MEMORY_KIB=1024
 export AUTH__ARGON2_TIME_COST=1
+# Bots answer at once rather than after a human-looking pause.
+export GAMES__BOT_DELAY_SECONDS=0.02
 export WEB_DIST="$frontend/dist"
 export LOG_LEVEL="${E2E_LOG_LEVEL:-warning}"
 # Never pick up a developer's .env or Redis: these tests run the embedded mode only.

@@ -31,6 +31,11 @@ from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.friends.service import FriendService
+from sanctum.domains.games import routes as games_routes
+from sanctum.domains.games.hub import GamesHub
+from sanctum.domains.games.registry import GameRegistry
+from sanctum.domains.games.runner import GameEngine
+from sanctum.domains.games.service import GameService
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
@@ -130,17 +135,27 @@ def create_app(settings: Settings) -> FastAPI:
     comments = CommentService(db, posts, accounts, notifier)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
     hubs.register(PostsHub(posts))
+    # Real-time game inputs reach the instance running the room over a broker of their own.
+    game_bus: Broker = (
+        RedisBroker(settings.redis_url, prefix="sanctum:games:") if settings.redis_url else InProcessBroker()
+    )
+    game_registry = GameRegistry.default(settings.games.extra_plugins)
+    game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
+    games = GameService(db, game_registry, game_engine, accounts, gateway)
+    hubs.register(GamesHub(games, game_engine))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await verify_schema(db.writer_engine, settings.database_url)
         await gateway.start()
         await jobs.start()
+        await game_engine.start()
         log.info("started", mode=settings.mode, database=db.dialect, env=settings.app_env)
         try:
             yield
         finally:
             await jobs.stop()
+            await game_engine.stop()
             await gateway.stop()
             await db.dispose()
             if redis is not None:
@@ -172,6 +187,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.posts = posts
     app.state.comments = comments
     app.state.feed = feed
+    app.state.games = games
+    app.state.game_engine = game_engine
 
     install_error_handlers(app, development=settings.is_development)
     app.add_middleware(
@@ -199,6 +216,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(posts_routes.comments)
     app.include_router(posts_routes.feeds)
     app.include_router(friends_routes.friends)
+    app.include_router(games_routes.games)
     mount_web(app, settings.web_dist)
     return app
 

@@ -83,6 +83,27 @@ class JobSettings(BaseModel):
     stream_max_length: int = Field(100_000, ge=1_000)
 
 
+class GamesSettings(BaseModel):
+    """The games engine (GAMES__...)."""
+
+    # How long a disconnected player has to come back before forfeiting.
+    reconnect_window_seconds: float = Field(30.0, gt=0, le=3_600)
+    # "Play now" waits this long for a human opponent before seating a bot.
+    bot_fallback_seconds: float = Field(10.0, gt=0, le=3_600)
+    # A pause before a bot answers, so people see their own move land first.
+    bot_delay_seconds: float = Field(0.4, ge=0, le=10)
+    # How often each instance looks for expired reconnect windows and matchmaking fallbacks.
+    sweep_interval_seconds: float = Field(1.0, gt=0, le=60)
+    # The lease one instance holds to run a real-time room's loop; another takes over when it lapses.
+    lease_seconds: float = Field(5.0, ge=0.2, le=300)
+    # How often a real-time room's state is written to the database (its restore point).
+    snapshot_interval_seconds: float = Field(1.0, gt=0, le=60)
+    # A room's actor stops after this long without work; the next command restores it from the database.
+    actor_idle_seconds: float = Field(60.0, gt=0, le=3_600)
+    # Dotted paths (`package.module:Class`) of plugins outside this repository, registered at start.
+    extra_plugins: list[str] = Field(default_factory=list, max_length=50)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -108,6 +129,7 @@ class Settings(BaseSettings):
     rate_limits: RateLimitSettings = RateLimitSettings()
     realtime: RealtimeSettings = RealtimeSettings()
     jobs: JobSettings = JobSettings()
+    games: GamesSettings = GamesSettings()
 
     @field_validator("secret_key")
     @classmethod

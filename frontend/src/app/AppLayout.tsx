@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 
 import { Badge, Icon } from '../components/ui';
 import { ChatLive, ChatUnreadBadge } from '../features/chat/ChatLive';
+import { GameInvites } from '../features/games/GameInvites';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
 import { ConnectionStatus, RealtimeProvider } from '../lib/realtime';
@@ -18,6 +19,7 @@ export function AppLayout() {
     <RealtimeProvider>
       <NotificationsLive />
       <ChatLive />
+      <GameInvites />
       <Shell />
     </RealtimeProvider>
   );

@@ -13,6 +13,6 @@ export const NAV: readonly NavEntry[] = [
   { to: '/feed', label: 'Feed', icon: 'sparkles', ready: true },
   { to: '/chat', label: 'Chat', icon: 'chat', ready: true },
   { to: '/sanctums', label: 'Sanctums', icon: 'sanctums', ready: true },
-  { to: '/games', label: 'Games', icon: 'games', ready: false },
+  { to: '/games', label: 'Games', icon: 'games', ready: true },
   { to: '/friends', label: 'Friends', icon: 'friends', ready: true },
 ];

@@ -8,6 +8,11 @@ import { ChatHome, ChatLayout } from '../features/chat/ChatLayout';
 import { Directory } from '../features/chat/Directory';
 import { RoomView } from '../features/chat/RoomView';
 import { NotificationsPage } from '../features/notifications/NotificationsPage';
+import { GameRoomPage } from '../features/games/GameRoomPage';
+import { GamesLobby } from '../features/games/GamesLobby';
+import { HistoryPage } from '../features/games/HistoryPage';
+import { LeaderboardPage } from '../features/games/LeaderboardPage';
+import { ReplayPage } from '../features/games/ReplayPage';
 import { EditProfilePage } from '../features/profile/EditProfilePage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
@@ -17,7 +22,7 @@ import { PostPage } from '../features/social/PostPage';
 import { SanctumPage } from '../features/social/SanctumPage';
 import { SanctumsPage } from '../features/social/SanctumsPage';
 import { AppLayout } from './AppLayout';
-import { ComingSoonPage, HomePage, NotFoundPage } from './pages';
+import { HomePage, NotFoundPage } from './pages';
 
 export const routes: RouteObject[] = [
   {
@@ -56,8 +61,12 @@ export const routes: RouteObject[] = [
           { path: '/posts/:postId', element: <PostPage /> },
           { path: '/sanctums', element: <SanctumsPage /> },
           { path: '/sanctums/:slug', element: <SanctumPage /> },
-          { path: '/games/*', element: <ComingSoonPage area="Games" /> },
           { path: '/friends', element: <FriendsPage /> },
+          { path: '/games', element: <GamesLobby /> },
+          { path: '/games/rooms/:roomId', element: <GameRoomPage /> },
+          { path: '/games/leaderboard', element: <LeaderboardPage /> },
+          { path: '/games/history', element: <HistoryPage /> },
+          { path: '/games/replay/:roomId', element: <ReplayPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -157,13 +157,18 @@ class TaskiqJobQueue:
         """Stop taking jobs, let running ones finish (up to `shutdown_seconds`), then disconnect."""
         if self._worker is not None:
             self._finish.set()
-            try:
-                await asyncio.wait_for(asyncio.shield(self._worker), self.settings.shutdown_seconds + 5)
-            except (TimeoutError, Exception):
-                self._worker.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await self._worker
-            self._worker = None
+            worker, self._worker = self._worker, None
+            done, _ = await asyncio.wait({worker}, timeout=self.settings.shutdown_seconds + 5)
+            if not done:
+                worker.cancel()
+                # Bounded even if something under the worker ignores its cancellation: shutdown
+                # must finish (a stuck task is abandoned, and named in the log).
+                done, _ = await asyncio.wait({worker}, timeout=5.0)
+                if not done:
+                    log.warning("jobs_worker_abandoned_at_shutdown")
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.warning("jobs_worker_failed", error=str(task.exception()))
         try:  # in-process jobs (embedded, or fallbacks) get the same grace
             await asyncio.wait_for(self.drain(), self.settings.shutdown_seconds)
         except TimeoutError:

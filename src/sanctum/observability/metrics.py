@@ -69,3 +69,14 @@ JOB_DURATION = Histogram(
 JOBS_DEAD_LETTER = Gauge(
     "jobs_dead_letter", "Jobs waiting in the dead-letter queue (not yet retried), by job name.", ["job"]
 )
+GAME_COMMANDS = Counter(
+    "game_commands_total",
+    "Game room commands by game, kind (join, leave, move, forfeit) and result (accepted, refused, conflict).",
+    ["game", "kind", "result"],
+)
+GAME_ROOMS_LIVE = Gauge("game_rooms_live", "Game rooms with a running actor on this instance.")
+GAME_TICK_LAG = Histogram(
+    "game_tick_lag_seconds",
+    "How late a real-time room's tick ran after it was due.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0),
+)

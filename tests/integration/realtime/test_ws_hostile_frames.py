@@ -17,6 +17,7 @@ from tests.integration.realtime.live import LiveServer, ServerFactory, WsClient
 HARMLESS_REPLIES = {"error", "pong", "subscribed", "unsubscribed", "presence"}
 KNOWN_TYPES = [
     *("subscribe", "unsubscribe", "ping", "pong", "announce", "typing.start", "typing.stop", "receipt.delivered"),
+    "game.move",
     *("presence", "hello", "subscribed", "error"),
 ]
 
@@ -31,6 +32,7 @@ topics = st.sampled_from(
         *("user:<me>", "presence:<me>", "user:<ME>", "user:urn:uuid:<me>", "user:{<me>}", "user:<me>\x00"),
         *("user:", "presence:", "user:00000000-0000-0000-0000-000000000000", "announcements"),
         *("room:1", "room:", "room:<me>", "room:00000000-0000-0000-0000-000000000000", "room:urn:uuid:<me>"),
+        *("game:", "game:<me>", "game:00000000-0000-0000-0000-000000000000", "game:urn:uuid:<me>"),
     ]
 )
 # Objects shaped like messages reach further into the handler than arbitrary JSON does: well-formed
@@ -43,6 +45,7 @@ well_formed = st.fixed_dictionaries(
         "data": json_values,
         "persist": st.booleans(),
         "message_id": st.integers() | json_values,
+        "move": json_values,
     },
 )
 loosely_formed = st.fixed_dictionaries(

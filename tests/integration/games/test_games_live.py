@@ -1,0 +1,192 @@
+"""Games over real sockets: moves and refusals on the `games` hub, spectators, the reconnect window,
+a room surviving its instance, and the real-time loop with its lease."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.integration.games.conftest import GameSettingsFactory
+from tests.integration.games.games_api import Gamer
+from tests.support.live import LiveServer, ServerFactory, WsClient, eventually
+
+
+async def seated(server: LiveServer, **room: Any) -> tuple[Gamer, Gamer, str]:
+    alice, bob = Gamer(server.http, await server.register()), Gamer(server.http, await server.register())
+    room_id = (await alice.open_room(**room))["id"]
+    await bob.sit(room_id)
+    return alice, bob, room_id
+
+
+async def watch(server: LiveServer, gamer: Gamer, room_id: str, since: int | None = None) -> WsClient:
+    socket = await server.connect(gamer.user)
+    await socket.subscribe(f"game:{room_id}", since=since)
+    return socket
+
+
+async def test_moves_over_the_socket_reach_players_and_spectators_and_refusals_are_error_envelopes(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    server = await make_server(game_settings())
+    alice, bob, room_id = await seated(server, options={"target": 5})
+    carol = Gamer(server.http, await server.register())
+    topic = f"game:{room_id}"
+    spectator = await carol.ok("POST", f"/api/games/rooms/{room_id}/spectate")
+    assert spectator["my_player_id"] is None and spectator["state"]["total"] == 0
+    on_alice, on_bob, on_carol = [await watch(server, g, room_id) for g in (alice, bob, carol)]
+
+    ack = await on_alice.request({"type": "game.move", "topic": topic, "move": {"add": 2}})
+    refused = await on_alice.request({"type": "game.move", "topic": topic, "move": {"add": 1}})
+
+    assert ack["type"] == "game.move.ok" and ack["version"] == 3
+    assert refused["type"] == "error" and refused["error"]["code"] == "NOT_YOUR_TURN"
+    for socket in (on_bob, on_carol):
+        moved = await socket.expect("game.moved", topic=topic)
+        assert moved["data"]["move"] == {"add": 2} and moved["data"]["state"]["total"] == 2
+        assert moved["data"]["player"] == alice.id and moved["data"]["version"] == 3
+    invalid = await on_bob.request({"type": "game.move", "topic": topic, "move": {"add": "x"}})
+    assert invalid["error"]["code"] == "INVALID_MOVE" and invalid["error"]["details"] == {"add": "must be 1, 2 or 3"}
+    intruder = await on_carol.request({"type": "game.move", "topic": topic, "move": {"add": 1}})
+    assert intruder["error"]["code"] == "NOT_IN_ROOM"
+
+
+async def test_a_player_who_comes_back_within_the_window_plays_on(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    server = await make_server(game_settings(reconnect_window_seconds=30.0))
+    alice, bob, room_id = await seated(server)
+    on_alice, on_bob = await watch(server, alice, room_id), await watch(server, bob, room_id)
+
+    await on_alice.close()
+    away = await on_bob.expect("game.player_away")
+    assert away["data"]["player"] == alice.id and away["data"]["seconds"] == 30.0
+    assert away["data"]["name"] == alice.username and "deadline" in away["data"]
+    assert (await bob.game_room(room_id))["players"][0]["away_until"] is not None
+
+    back = await watch(server, alice, room_id, since=away["seq"])
+    assert (await on_bob.expect("game.player_back"))["data"]["player"] == alice.id
+    ack = await back.request({"type": "game.move", "topic": f"game:{room_id}", "move": {"add": 1}})
+    assert ack["type"] == "game.move.ok"
+    assert (await bob.game_room(room_id))["status"] == "active"
+
+
+async def test_a_player_who_stays_away_past_the_window_forfeits(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    server = await make_server(game_settings(reconnect_window_seconds=0.3))
+    alice, bob, room_id = await seated(server)
+    waiting = (await alice.open_room())["id"]
+    on_alice, on_bob = await watch(server, alice, room_id), await watch(server, bob, room_id)
+
+    on_alice.abort()  # a crashed browser: no close handshake
+
+    await on_bob.expect("game.player_away")
+    ended = await on_bob.expect("game.ended")
+    assert ended["data"]["outcome"] == {"winners": [bob.id], "reason": "forfeit"}
+    room = await bob.game_room(room_id)
+    assert room["status"] == "finished" and room["winner_id"] == bob.id
+    await eventually(lambda: _status(bob, waiting, "abandoned"))  # nobody left to wait in her open room
+
+
+async def test_a_room_survives_the_loss_of_its_instance(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    settings = game_settings()
+    first, second = await make_server(settings), await make_server(settings)
+    alice, bob, room_id = await seated(first, options={"target": 20})
+    on_alice = await watch(first, alice, room_id)
+    await alice.play(room_id, add=3)
+    seen = (await on_alice.expect("game.moved"))["seq"]
+
+    await first.stop()
+
+    # Alice reconnects to the other instance and resumes from the last event she saw.
+    alice2, bob2 = Gamer(second.http, alice.user), Gamer(second.http, bob.user)
+    again = await watch(second, alice2, room_id, since=seen)
+    await bob2.play(room_id, add=2)
+    moved = await again.expect("game.moved")
+    assert moved["data"]["state"]["total"] == 5 and moved["seq"] > seen
+    assert (await alice2.play(room_id, add=1))["state"]["total"] == 6
+
+
+async def test_a_real_time_room_ticks_publishes_frames_and_ends_by_its_rules(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    server = await make_server(game_settings())
+    alice, bob, room_id = await seated(server, game="presses", options={"presses": 3})
+    topic = f"game:{room_id}"
+    on_alice = await watch(server, alice, room_id)
+
+    first = await on_alice.expect("game.frame", topic=topic)
+    later = await on_alice.expect("game.frame", topic=topic)
+    assert later["data"]["tick"] > first["data"]["tick"] and "seq" not in later
+    assert (await on_alice.request({"type": "game.move", "topic": topic, "move": {"press": True}}))[
+        "type"
+    ] == "game.move.ok"
+    for _ in range(2):
+        await on_alice.send({"type": "game.move", "topic": topic, "move": {"press": True}})
+
+    ended = await on_alice.expect("game.ended", topic=topic)
+    assert ended["data"]["outcome"] == {"winners": [alice.id], "reason": "most_presses"}
+    await eventually(lambda: _status(bob, room_id, "finished"))
+
+
+async def _status(gamer: Gamer, room_id: str, status: str) -> bool:
+    return (await gamer.game_room(room_id))["status"] == status
+
+
+@pytest.mark.scaled_only
+async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when_it_dies(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    settings = game_settings(lease_seconds=0.6)
+    first, second = await make_server(settings), await make_server(settings)
+    alice, _bob, room_id = await seated(first, game="presses", options={"presses": 50})
+    topic = f"game:{room_id}"
+    alice2 = Gamer(second.http, alice.user)
+    on_second = await watch(second, alice2, room_id)
+    await on_second.expect("game.frame", topic=topic)
+    owners = [s for s in (first, second) if _owns(s, room_id)]
+    assert len(owners) == 1  # exactly one loop, whoever took the lease
+
+    # An input sent to the instance that does not run the loop is forwarded to the one that does.
+    ack = await on_second.request({"type": "game.move", "topic": topic, "move": {"press": True}})
+    assert ack["type"] == "game.move.ok"
+    await _frame_where(on_second, topic, lambda f: f["data"]["state"]["scores"].get(alice.id) == 1)
+
+    await asyncio.sleep(0.5)  # at least one snapshot (every 0.2 s here) holds the press
+    owner, other = (first, second) if owners[0] is first else (second, first)
+    _crash_loop(owner, room_id)  # the loop dies without releasing its lease, as in a crash
+
+    await eventually(lambda: _owns(other, room_id))  # once the lease has lapsed
+    frame = await _frame_where(on_second, topic, lambda f: True)
+    assert frame["data"]["state"]["scores"][alice.id] == 1  # restored from the snapshot
+
+
+def _crash_loop(server: LiveServer, room_id: str) -> None:
+    import uuid
+
+    actor = server.app.state.game_engine.actors[uuid.UUID(room_id)]
+    actor.owner = False  # so its clean-up neither saves nor releases the lease
+    if actor.chores is not None:
+        actor.chores.cancel()
+    assert actor.task is not None
+    actor.task.cancel()
+
+
+def _owns(server: LiveServer, room_id: str) -> bool:
+    import uuid
+
+    engine = server.app.state.game_engine
+    actor = engine.actors.get(uuid.UUID(room_id))
+    return actor is not None and actor.owner
+
+
+async def _frame_where(socket: WsClient, topic: str, check: Any) -> dict[str, Any]:
+    async with asyncio.timeout(5):
+        while True:
+            frame = await socket.expect("game.frame", topic=topic)
+            if check(frame):
+                return frame
