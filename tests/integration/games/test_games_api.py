@@ -75,6 +75,7 @@ async def test_refused_commands_carry_the_game_codes_with_proper_statuses(
     error_of(await bob.try_move(room_id, add=1), 409, "NOT_YOUR_TURN")
     error_of(await alice.try_move(room_id, add=7), 422, "INVALID_MOVE")
     error_of(await alice.try_move(room_id, add=1, padding="x" * 2_000), 422, "INVALID_MOVE")  # too big to store
+    error_of(await alice.try_move(room_id, add=2**70), 422, "INVALID_MOVE")  # beyond 64 bits: cannot be stored
     error_of(await carol.try_move(room_id, add=1), 403, "NOT_IN_ROOM")
     error_of(await carol.call("POST", f"/api/games/rooms/{room_id}/join"), 409, "ROOM_FULL")
     error_of(await alice.call("POST", f"/api/games/rooms/{room_id}/join"), 409, "ALREADY_IN_ROOM")

@@ -158,10 +158,14 @@ async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when
 
     await asyncio.sleep(0.5)  # at least one snapshot (every 0.2 s here) holds the press
     owner, other = (first, second) if owners[0] is first else (second, first)
+    watcher = on_second if other is second else await watch(first, alice, room_id)
     _crash_loop(owner, room_id)  # the loop dies without releasing its lease, as in a crash
+    # ...and its instance with it: nothing there may pick the room up again (a wake or a forwarded
+    # input would start a fresh actor on the same instance, which holds the lease already).
+    await owner.stop()
 
-    await eventually(lambda: _owns(other, room_id))  # once the lease has lapsed
-    frame = await _frame_where(on_second, topic, lambda f: True)
+    await eventually(lambda: _owns(other, room_id), within=10.0)  # once the lease has lapsed
+    frame = await _frame_where(watcher, topic, lambda f: f["data"]["state"]["scores"].get(alice.id) == 1)
     assert frame["data"]["state"]["scores"][alice.id] == 1  # restored from the snapshot
 
 

@@ -272,7 +272,11 @@ class GameService:
             raise refuse(ErrorCode.INVALID_MOVE, "`move` must be an object.")
         # A game may ignore keys it does not know, but every accepted move is stored and sent to
         # every watcher: a bounded size keeps that from being abused.
-        if len(orjson.dumps(move)) > MAX_MOVE_BYTES:
+        try:
+            encoded = orjson.dumps(move)
+        except TypeError as exc:  # e.g. an integer beyond 64 bits, which no game uses and JSON columns refuse
+            raise refuse(ErrorCode.INVALID_MOVE, "`move` holds a value that cannot be stored.") from exc
+        if len(encoded) > MAX_MOVE_BYTES:
             raise refuse(ErrorCode.INVALID_MOVE, f"A move is at most {MAX_MOVE_BYTES} bytes of JSON.")
         # The engine plays the move as the seat's player; a user's player id is their user id.
         done = await self._engine.move(room_id, Player(str(user_id), ""), user_id, move)
