@@ -1,11 +1,10 @@
 import { useMemo, useState } from 'react';
 import { Outlet, useMatch } from 'react-router';
 
-import { Alert, Button, ButtonLink, Spinner } from '../../components/ui';
+import { Alert, Button, ButtonLink, Icon, Spinner } from '../../components/ui';
 import { useMe } from '../auth/useMe';
 import { useMyRooms } from './api';
 import { ChatContext, useChat, type ChatContextValue } from './ChatContext';
-import { ChatIcon } from './ChatIcon';
 import { CreateRoomDialog } from './CreateRoomDialog';
 import { RoomList } from './RoomList';
 
@@ -56,15 +55,15 @@ export function ChatHome() {
   return (
     <div className="chat-empty">
       <div className="chat-empty__art" aria-hidden="true">
-        <ChatIcon name="chat" size={36} />
+        <Icon name="chat" size={36} />
       </div>
       <h2 className="chat-empty__title">Pick a conversation</h2>
       <p className="chat-empty__text">Choose a chat on the left, browse public rooms, or start a new one.</p>
       <div className="chat-empty__actions">
-        <ButtonLink to="/chat/browse" variant="secondary" icon={<ChatIcon name="compass" size={18} />}>
+        <ButtonLink to="/chat/browse" variant="secondary" icon={<Icon name="compass" size={18} />}>
           Browse rooms
         </ButtonLink>
-        <Button variant="primary" icon={<ChatIcon name="plus" size={18} />} onClick={openCreateRoom}>
+        <Button variant="primary" icon={<Icon name="plus" size={18} />} onClick={openCreateRoom}>
           New room
         </Button>
       </div>

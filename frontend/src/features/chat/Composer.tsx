@@ -1,6 +1,6 @@
 import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
-import { ChatIcon } from './ChatIcon';
+import { Icon } from '../../components/ui';
 import { renderPreview } from './markdown';
 import { sanitizeMessageHtml } from './sanitize';
 import type { TypingSender } from './typing';
@@ -111,10 +111,10 @@ export function Composer({ label, placeholder, onSend, typing, autoFocus = false
             title="Preview (markdown: **bold**, _italic_, `code`, ```blocks```, [links](https://…), lists, > quotes)"
             onClick={() => setPreview((p) => !p)}
           >
-            <ChatIcon name="eye" size={18} />
+            <Icon name="eye" size={18} />
           </button>
           <button type="submit" className="composer__send" aria-label="Send" disabled={!canSend}>
-            <ChatIcon name="send" size={18} />
+            <Icon name="send" size={18} />
           </button>
         </div>
       </div>

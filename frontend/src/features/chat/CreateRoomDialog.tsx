@@ -2,15 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 
 import { formErrors } from '../../api/errors';
-import { Alert, Button, Field, Input, Textarea } from '../../components/ui';
+import { Alert, Button, Field, Icon, type IconName, Input, Textarea } from '../../components/ui';
 import { resolveUsernames, useCreateRoom } from './api';
-import { ChatIcon, type ChatIconName } from './ChatIcon';
 import { Dialog } from './Dialog';
 import type { RoomCreate } from './types';
 
 type Kind = NonNullable<RoomCreate['kind']>;
 
-const KINDS: { kind: Kind; icon: ChatIconName; title: string; text: string }[] = [
+const KINDS: { kind: Kind; icon: IconName; title: string; text: string }[] = [
   { kind: 'public', icon: 'hash', title: 'Public', text: 'Listed in the directory; anyone can join.' },
   { kind: 'private', icon: 'lock', title: 'Private', text: 'Invite only; moderators add people.' },
   { kind: 'group', icon: 'users', title: 'Group', text: 'A small circle (up to 20); anyone in it can add people.' },
@@ -76,7 +75,7 @@ export function CreateRoomDialog({ onClose }: { onClose(): void }) {
           {KINDS.map((option) => (
             <label key={option.kind} className={`kind-option${kind === option.kind ? ' kind-option--checked' : ''}`}>
               <input type="radio" name="kind" value={option.kind} checked={kind === option.kind} onChange={() => setKind(option.kind)} />
-              <ChatIcon name={option.icon} size={18} />
+              <Icon name={option.icon} size={18} />
               <span className="kind-option__text">
                 <span className="kind-option__title">{option.title}</span>
                 <span className="kind-option__hint">{option.text}</span>

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
-import { ChatIcon } from './ChatIcon';
+import { Icon } from '../../components/ui';
 
 interface DialogProps {
   title: string;
@@ -57,7 +57,7 @@ export function Dialog({ title, description, onClose, children, size = 'md' }: D
             {description && <p className="dialog__description">{description}</p>}
           </div>
           <button type="button" className="icon-button" aria-label="Close" onClick={() => onCloseRef.current()}>
-            <ChatIcon name="close" />
+            <Icon name="close" />
           </button>
         </header>
         {children}

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
-import { Alert, Button, Spinner } from '../../components/ui';
+import { Alert, Button, Icon, Spinner } from '../../components/ui';
 import { useDirectory, useJoinRoom, useMyRooms } from './api';
 import { useChat } from './ChatContext';
-import { ChatIcon } from './ChatIcon';
 import { RoomAvatar } from './RoomAvatar';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -43,7 +42,7 @@ export function Directory() {
     <section className="directory" aria-labelledby="directory-title">
       <header className="directory__header">
         <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
-          <ChatIcon name="back" />
+          <Icon name="back" />
         </Link>
         <div className="directory__heading">
           <h1 className="directory__title" id="directory-title">
@@ -51,12 +50,12 @@ export function Directory() {
           </h1>
           <p className="muted">Public rooms anyone can join.</p>
         </div>
-        <Button variant="primary" size="sm" icon={<ChatIcon name="plus" size={16} />} onClick={openCreateRoom}>
+        <Button variant="primary" size="sm" icon={<Icon name="plus" size={16} />} onClick={openCreateRoom}>
           New room
         </Button>
       </header>
       <div className="directory__search">
-        <ChatIcon name="search" size={18} />
+        <Icon name="search" size={18} />
         <input
           type="search"
           className="directory__search-input"
@@ -77,7 +76,7 @@ export function Directory() {
         <Alert tone="error">The directory could not be loaded.</Alert>
       ) : rooms.length === 0 ? (
         <div className="directory__empty">
-          <ChatIcon name="compass" size={32} />
+          <Icon name="compass" size={32} />
           <p>{q ? `No public room matches “${q}”.` : 'There are no public rooms yet.'}</p>
           <Button variant="secondary" onClick={openCreateRoom}>
             Start one
@@ -94,7 +93,7 @@ export function Directory() {
                   <span className="directory-room__name">#{room.name}</span>
                   {room.topic && <span className="directory-room__topic">{room.topic}</span>}
                   <span className="directory-room__meta">
-                    <ChatIcon name="users" size={14} /> {room.member_count} {room.member_count === 1 ? 'member' : 'members'}
+                    <Icon name="users" size={14} /> {room.member_count} {room.member_count === 1 ? 'member' : 'members'}
                   </span>
                 </Link>
                 {isMember ? (

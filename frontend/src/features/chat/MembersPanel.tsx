@@ -2,9 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Avatar, Badge, Spinner } from '../../components/ui';
+import { Avatar, Badge, Icon, Spinner } from '../../components/ui';
 import { useInvite, useMembers } from './api';
-import { ChatIcon } from './ChatIcon';
 import type { Room } from './types';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
@@ -47,7 +46,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
           </p>
         </div>
         <button type="button" className="icon-button" aria-label="Close members" onClick={onClose}>
-          <ChatIcon name="close" />
+          <Icon name="close" />
         </button>
       </header>
       {canInvite && room.kind !== 'dm' && (
@@ -65,7 +64,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
               onChange={(e) => setUsername(e.target.value)}
             />
             <button type="submit" className="btn btn--secondary btn--md" disabled={invite.isPending || !username.trim()} aria-label="Add to room">
-              <ChatIcon name="userPlus" size={18} />
+              <Icon name="userPlus" size={18} />
             </button>
           </div>
           {error && <p className="field__error">{error}</p>}

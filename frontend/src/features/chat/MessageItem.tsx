@@ -1,9 +1,8 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 
-import { Avatar } from '../../components/ui';
+import { Avatar, Icon } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
-import { ChatIcon } from './ChatIcon';
 import { MAX_MESSAGE_LENGTH } from './Composer';
 import { EmojiPicker } from './EmojiPicker';
 import { timeLabel } from './items';
@@ -120,7 +119,7 @@ export const MessageItem = memo(function MessageItem({
         )}
         {message.deleted ? (
           <p className="msg__deleted">
-            <ChatIcon name="trash" size={14} /> Message deleted
+            <Icon name="trash" size={14} /> Message deleted
           </p>
         ) : editing ? (
           <EditBox message={message} onCancel={() => setEditing(null)} onSave={(body) => actions.edit(message, body)} />
@@ -155,7 +154,7 @@ export const MessageItem = memo(function MessageItem({
         )}
         {!inThread && message.reply_count > 0 && actions.openThread && (
           <button type="button" className="msg__thread" onClick={() => actions.openThread?.(message)}>
-            <ChatIcon name="thread" size={16} />
+            <Icon name="thread" size={16} />
             <span className="msg__thread-count">
               {message.reply_count} {message.reply_count === 1 ? 'reply' : 'replies'}
             </span>
@@ -164,7 +163,7 @@ export const MessageItem = memo(function MessageItem({
         )}
         {receipt && (
           <p className={`msg__receipt msg__receipt--${receipt}`} data-testid="receipt">
-            <ChatIcon name={receipt === 'sent' ? 'check' : 'checks'} size={14} />
+            <Icon name={receipt === 'sent' ? 'check' : 'checks'} size={14} />
             {receipt === 'read' ? 'Read' : receipt === 'delivered' ? 'Delivered' : 'Sent'}
           </p>
         )}
@@ -191,18 +190,18 @@ export const MessageItem = memo(function MessageItem({
                 setPicker(at.top > middle ? 'up' : 'down');
               }}
             >
-              <ChatIcon name="smile" size={18} />
+              <Icon name="smile" size={18} />
             </button>
             {picker && <EmojiPicker placement={picker} onPick={(emoji) => actions.react(message, emoji)} onClose={() => setPicker(null)} />}
           </div>
           {!inThread && actions.openThread && message.kind === 'user' && (
             <button type="button" className="msg__action" aria-label="Reply in thread" title="Reply in thread" onClick={() => actions.openThread?.(message)}>
-              <ChatIcon name="thread" size={18} />
+              <Icon name="thread" size={18} />
             </button>
           )}
           {canEdit && (
             <button type="button" className="msg__action" aria-label="Edit message" title="Edit" onClick={() => setEditing(message.id)}>
-              <ChatIcon name="edit" size={18} />
+              <Icon name="edit" size={18} />
             </button>
           )}
           {canDelete && (
@@ -213,7 +212,7 @@ export const MessageItem = memo(function MessageItem({
               title="Delete"
               onClick={() => actions.askDelete(message)}
             >
-              <ChatIcon name="trash" size={18} />
+              <Icon name="trash" size={18} />
             </button>
           )}
         </div>
@@ -335,7 +334,7 @@ export function PendingItem({
         <p className="msg__status" role={failed ? 'alert' : undefined}>
           {failed ? (
             <>
-              <ChatIcon name="alert" size={14} /> Not sent.
+              <Icon name="alert" size={14} /> Not sent.
               <button type="button" className="link-button" onClick={onRetry}>
                 Retry
               </button>

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
-import { Spinner } from '../../components/ui';
-import { ChatIcon } from './ChatIcon';
+import { Icon, Spinner } from '../../components/ui';
 import { buildItems } from './items';
 import { MessageItem, PendingItem, SystemLine, type MessageActions } from './MessageItem';
 import type { ReceiptStatus } from './receipts';
@@ -265,7 +264,7 @@ export function MessageList({
       </div>
       {away && (
         <button type="button" className={`jump-latest${unseen ? ' jump-latest--new' : ''}`} onClick={jumpToLatest}>
-          <ChatIcon name="down" size={16} />
+          <Icon name="down" size={16} />
           {unseen ? `${unseen} new ${unseen === 1 ? 'message' : 'messages'}` : 'Jump to latest'}
         </button>
       )}

@@ -1,5 +1,4 @@
-import { Avatar } from '../../components/ui';
-import { ChatIcon } from './ChatIcon';
+import { Avatar, Icon } from '../../components/ui';
 import type { Room, RoomSummary } from './types';
 
 /** A DM shows the other person; rooms show their kind (# public, lock private, people group). */
@@ -11,7 +10,7 @@ export function RoomAvatar({ room, size = 'md' }: { room: Pick<Room, 'kind' | 'n
   const icon = room.kind === 'private' ? 'lock' : room.kind === 'group' ? 'users' : 'hash';
   return (
     <span className={`room-avatar room-avatar--${room.kind} room-avatar--${size}`} aria-hidden="true">
-      <ChatIcon name={icon} size={size === 'sm' ? 16 : 20} />
+      <Icon name={icon} size={size === 'sm' ? 16 : 20} />
     </span>
   );
 }

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Link, NavLink } from 'react-router';
 
-import { Alert, Spinner } from '../../components/ui';
+import { Alert, Icon, Spinner } from '../../components/ui';
 import { useChat } from './ChatContext';
-import { ChatIcon } from './ChatIcon';
 import { previewText } from './roomList';
 import { RoomAvatar } from './RoomAvatar';
 import type { MyRoom } from './types';
@@ -32,16 +31,16 @@ export function RoomList({ rooms, loading, error }: { rooms: MyRoom[]; loading: 
         <h1 className="room-list__title">Chats</h1>
         <div className="room-list__tools">
           <Link to="/chat/browse" className="icon-button" aria-label="Browse rooms" title="Browse rooms">
-            <ChatIcon name="compass" />
+            <Icon name="compass" />
           </Link>
           <button type="button" className="icon-button icon-button--accent" aria-label="New room" title="New room" onClick={openCreateRoom}>
-            <ChatIcon name="plus" />
+            <Icon name="plus" />
           </button>
         </div>
       </div>
       {rooms.length > 6 && (
         <div className="room-list__filter">
-          <ChatIcon name="search" size={16} />
+          <Icon name="search" size={16} />
           <input
             className="room-list__filter-input"
             type="search"
@@ -99,7 +98,7 @@ function RoomListItem({ entry, me }: { entry: MyRoom; me: string }) {
       <span className="room-item__body">
         <span className="room-item__top">
           <span className="room-item__name">
-            {room.kind === 'private' && <ChatIcon name="lock" size={13} />}
+            {room.kind === 'private' && <Icon name="lock" size={13} />}
             {name}
           </span>
           <time className="room-item__time" dateTime={time}>

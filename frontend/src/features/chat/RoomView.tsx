@@ -2,10 +2,9 @@ import { useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Avatar, Button, ButtonLink, Card, Spinner } from '../../components/ui';
+import { Avatar, Button, ButtonLink, Card, Icon, Spinner } from '../../components/ui';
 import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom } from './api';
 import { useChat } from './ChatContext';
-import { ChatIcon } from './ChatIcon';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './Dialog';
 import { toggleMyReaction, useMarkRead, useRoomTimeline, useTypingSender, useTypists } from './hooks';
@@ -96,7 +95,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
     return (
       <div className="chat-empty">
         <Card className="empty">
-          <ChatIcon name="compass" size={32} />
+          <Icon name="compass" size={32} />
           <h1 className="empty__title">{missing ? 'Room not found' : 'Could not open the room'}</h1>
           <p className="empty__text">
             {missing ? 'It does not exist, or it is private and you are not in it.' : 'Check your connection and try again.'}
@@ -114,7 +113,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
       <section className="room" aria-busy="true">
         <header className="room-header">
           <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
-            <ChatIcon name="back" />
+            <Icon name="back" />
           </Link>
           <span className="skeleton skeleton--avatar" />
           <span className="skeleton skeleton--title" />
@@ -176,7 +175,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
     <section className={`room${threadId || membersOpen ? ' room--panel' : ''}`} aria-label={name}>
       <header className="room-header">
         <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
-          <ChatIcon name="back" />
+          <Icon name="back" />
         </Link>
         <RoomAvatar room={data} />
         <div className="room-header__text">
@@ -206,13 +205,13 @@ function RoomScreen({ roomId }: { roomId: string }) {
                 setMembersOpen((o) => !o);
               }}
             >
-              <ChatIcon name="users" size={18} />
+              <Icon name="users" size={18} />
               <span data-testid="member-count">{data.member_count}</span>
             </button>
           )}
           {member && data.kind !== 'dm' && (
             <button type="button" className="icon-button" aria-label="Leave room" title="Leave room" onClick={() => setLeaving(true)}>
-              <ChatIcon name="leave" />
+              <Icon name="leave" />
             </button>
           )}
         </div>

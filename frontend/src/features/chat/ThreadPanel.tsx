@@ -1,9 +1,8 @@
 import { useMemo, useState } from 'react';
 
-import { Alert, Spinner } from '../../components/ui';
+import { Alert, Icon, Spinner } from '../../components/ui';
 import { ApiError } from '../../api/errors';
 import { editMessage } from './api';
-import { ChatIcon } from './ChatIcon';
 import { Composer } from './Composer';
 import { toggleMyReaction, useThread } from './hooks';
 import { MessageItem, type MessageActions } from './MessageItem';
@@ -68,7 +67,7 @@ export function ThreadPanel({ roomId, roomName, parentId, me, live, interactive,
           <p className="side-panel__subtitle">{roomName}</p>
         </div>
         <button type="button" className="icon-button" aria-label="Close thread" onClick={onClose}>
-          <ChatIcon name="close" />
+          <Icon name="close" />
         </button>
       </header>
       {thread.error ? (
