@@ -468,3 +468,15 @@ def sanctum_server(
         stack.callback(proc.stop)
         wait_until(lambda: http_status(port, "/health/ready") == 200, what="200 from /health/ready", proc=proc)
         yield SanctumServer(mode=mode, port=port, process=proc, workdir=workdir, env=env, services=services)
+
+
+def another_instance(stack: contextlib.ExitStack, server: SanctumServer, cpus: str | None = "0") -> tuple[Proc, int]:
+    """One more `sanctum serve` on `server`'s database, Redis and secret key (scaled mode), stopped
+    by `stack`; returns it and its port once /health/ready answers 200."""
+    port = free_port()
+    argv = [str(SANCTUM), "serve", "--host", LOOPBACK, "--port", str(port)]
+    log_path = server.workdir / "sanctum-b.log"
+    proc = spawn("sanctum-b", argv, log_path=log_path, env=server.env, cwd=server.workdir, cpus=cpus)
+    stack.callback(proc.stop)
+    wait_until(lambda: http_status(port, "/health/ready") == 200, what="200 from /health/ready", proc=proc)
+    return proc, port

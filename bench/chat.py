@@ -48,7 +48,7 @@ from typing import Any
 import httpx
 import orjson
 
-from _servers import LOOPBACK, SANCTUM, Proc, free_port, http_status, install_signal_handlers, spawn, wait_until
+from _servers import LOOPBACK, Proc, another_instance, install_signal_handlers
 from _servers import sanctum_server as start_sanctum
 from ws_fanout import (
     CONNECT_TIMEOUT,
@@ -113,18 +113,7 @@ def sanctum(mode: str, cpus: str) -> Iterator[Target]:
     with start_sanctum(mode, cpus=cpus, extra_env=FAST_ARGON2) as server, contextlib.ExitStack() as stack:  # type: ignore[arg-type]
         servers, ports = [server.process], [server.port]
         if mode == "scaled":
-            port = free_port()
-            argv = [str(SANCTUM), "serve", "--host", LOOPBACK, "--port", str(port)]
-            proc = spawn(
-                "sanctum-b",
-                argv,
-                log_path=server.workdir / "sanctum-b.log",
-                env=server.env,
-                cwd=server.workdir,
-                cpus=cpus,
-            )
-            stack.callback(proc.stop)
-            wait_until(lambda: http_status(port, "/health/ready") == 200, what="200 from /health/ready", proc=proc)
+            proc, port = another_instance(stack, server, cpus)
             servers.append(proc)
             ports.append(port)
         yield Target(mode, ports, servers, list(server.services))

@@ -98,9 +98,9 @@ from _servers import (
     SANCTUM,
     Proc,
     SetupError,
+    another_instance,
     base_env,
     free_port,
-    http_status,
     install_signal_handlers,
     process_cpu_seconds,
     sanctum_server,
@@ -725,14 +725,7 @@ def sanctum_target(mode: str, args: argparse.Namespace, users: int, admins: int)
         endpoints = [(LOOPBACK, server.port)]
         if mode == "scaled":
             # A second instance on the same PostgreSQL and Redis, with the same secret key.
-            port = free_port()
-            argv = [str(SANCTUM), "serve", "--host", LOOPBACK, "--port", str(port)]
-            log_path = server.workdir / "sanctum-b.log"
-            proc = spawn(
-                "sanctum-b", argv, log_path=log_path, env=server.env, cwd=server.workdir, cpus=args.server_cpus
-            )
-            stack.callback(proc.stop)
-            wait_until(lambda: http_status(port, "/health/ready") == 200, what="200 from /health/ready", proc=proc)
+            proc, port = another_instance(stack, server, args.server_cpus)
             servers.append(proc)
             endpoints.append((LOOPBACK, port))
         names = [f"bench_admin_{i}" for i in range(admins)]
