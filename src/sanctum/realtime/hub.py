@@ -24,6 +24,19 @@ if TYPE_CHECKING:
     from sanctum.realtime.gateway import Gateway
 
 
+def topic_uuid(topic: str, prefix: str) -> uuid.UUID | None:
+    """The id in `{prefix}{uuid}`, only in the canonical spelling events are published under
+    (so `room:ABC…` or a braced UUID cannot name a second topic for the same room)."""
+    if not topic.startswith(prefix):
+        return None
+    raw = topic[len(prefix) :]
+    try:
+        value = uuid.UUID(raw)
+    except ValueError:
+        return None
+    return value if str(value) == raw else None
+
+
 @dataclass(frozen=True, slots=True)
 class Sender:
     """Who sent a client message: enough for a handler to authorize and reply."""

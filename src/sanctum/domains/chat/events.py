@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import uuid
 
+from sanctum.realtime.hub import topic_uuid
+
 MESSAGE_CREATED = "message.created"
 MESSAGE_UPDATED = "message.updated"
 MESSAGE_DELETED = "message.deleted"
@@ -29,9 +31,4 @@ def room_topic(room_id: uuid.UUID) -> str:
 
 def room_id_of(topic: str) -> uuid.UUID | None:
     """The room of `room:{id}`, only in the canonical spelling events are published under."""
-    raw = topic.removeprefix("room:")
-    try:
-        room_id = uuid.UUID(raw)
-    except ValueError:
-        return None
-    return room_id if str(room_id) == raw else None
+    return topic_uuid(topic, "room:")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import uuid
 
+from sanctum.realtime.hub import topic_uuid
+
 JOINED = "game.joined"
 LEFT = "game.left"
 MOVED = "game.moved"
@@ -32,9 +34,4 @@ def game_topic(room_id: uuid.UUID) -> str:
 
 def room_id_of(topic: str) -> uuid.UUID | None:
     """The room of `game:{id}`, only in the canonical spelling events are published under."""
-    raw = topic.removeprefix("game:")
-    try:
-        room_id = uuid.UUID(raw)
-    except ValueError:
-        return None
-    return room_id if str(room_id) == raw else None
+    return topic_uuid(topic, "game:")

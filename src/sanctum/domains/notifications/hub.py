@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from sanctum.realtime.gateway import Gateway
-from sanctum.realtime.hub import Hub
+from sanctum.realtime.hub import Hub, topic_uuid
 
 PRESENCE = "presence"
 
@@ -28,12 +28,7 @@ def presence_topic(user_id: uuid.UUID) -> str:
 
 def _topic_user(topic: str) -> uuid.UUID | None:
     """The user of `user:{id}` / `presence:{id}`, only in the canonical spelling events are published under."""
-    raw = topic.split(":", 1)[1] if ":" in topic else ""
-    try:
-        user_id = uuid.UUID(raw)
-    except ValueError:
-        return None
-    return user_id if str(user_id) == raw else None
+    return topic_uuid(topic, "user:") or topic_uuid(topic, "presence:")
 
 
 class NotificationsHub(Hub):
