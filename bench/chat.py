@@ -56,9 +56,11 @@ from ws_fanout import (
     BenchError,
     Counters,
     WsClient,
+    _percentile,
     _register_users,
     log,
     machine_info,
+    wait_for_frames,
 )
 
 BODY_PREFIX = "bench "
@@ -147,10 +149,7 @@ class SendRun:
 
 
 def pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+    return _percentile(sorted(values), q)
 
 
 async def send_at_rate(
@@ -188,17 +187,6 @@ async def send_at_rate(
     return len(latencies), total - len(latencies), latencies, errors
 
 
-async def drain(counters: Counters, expected: int, quiet: float, limit: float) -> None:
-    deadline = time.monotonic() + limit
-    last, last_change = counters.received, time.monotonic()
-    while counters.received < expected and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-        if counters.received != last:
-            last, last_change = counters.received, time.monotonic()
-        elif time.monotonic() - last_change > quiet:
-            return
-
-
 async def measure_rate(
     target: Target,
     counters: Counters,
@@ -217,7 +205,7 @@ async def measure_rate(
     accepted, failed, posts, errors = await send_at_rate(http, senders, room_id, rate, args.duration, f"r{rate:g}")
     sent_done = time.time()
     cpu1, svc1 = target.cpu()
-    await drain(counters, accepted * expected_per_message, quiet=args.drain_quiet, limit=30.0)
+    await wait_for_frames(counters, accepted * expected_per_message, quiet=args.drain_quiet, limit=30.0)
     cpu2, _ = target.cpu()
     window = max(1e-9, sent_done - t0)
     span = max(1e-9, (counters.last_recv or sent_done) - t0)
@@ -321,8 +309,9 @@ async def bench_mode(target: Target, args: argparse.Namespace) -> dict[str, Any]
                 sockets.append(await open_member_socket(counters, port, token, topic))
             log(f"  {len(sockets)} member sockets subscribed to {topic}")
             senders = tokens[: args.senders]
-            await send_at_rate(http, senders, room_id, min(args.rates), 2.0, "warmup")  # warm-up
-            await drain(counters, 0, quiet=1.0, limit=10.0)
+            warm, *_ = await send_at_rate(http, senders, room_id, min(args.rates), 2.0, "warmup")
+            # Let the warm-up's frames arrive before the first measured rate resets the counters.
+            await wait_for_frames(counters, warm * len(sockets), quiet=1.0, limit=10.0)
             runs: list[SendRun] = []
             for rate in args.rates:
                 run = await measure_rate(target, counters, http, senders, room_id, len(sockets), rate, args)

@@ -334,6 +334,19 @@ class WsClient(asyncio.Protocol):
             self.transport.close()
 
 
+async def wait_for_frames(counters: Counters, target: int, quiet: float, limit: float) -> None:
+    """Until `target` frames were counted, or nothing arrived for `quiet` s, or `limit` s passed."""
+    started = last_change = time.monotonic()
+    seen = counters.received
+    while counters.received < target:
+        now = time.monotonic()
+        if counters.received != seen:
+            seen, last_change = counters.received, now
+        if now - last_change > quiet or now - started > limit:
+            break
+        await asyncio.sleep(0.02)
+
+
 async def open_socket(counters: Counters, host: str, port: int, ticket: str, *, subscribe: bool) -> WsClient:
     loop = asyncio.get_running_loop()
     path = f"/api/ws?ticket={ticket}"
@@ -504,16 +517,7 @@ class Worker:
 
     async def cmd_drain(self, expected: int, quiet: float, limit: float) -> dict[str, Any]:
         """Wait until every subscriber has `expected` frames, or nothing arrives for `quiet` s, or `limit`."""
-        target = expected * len(self.subs)
-        started = last_change = time.monotonic()
-        seen = self.c.received
-        while self.c.received < target:
-            now = time.monotonic()
-            if self.c.received != seen:
-                seen, last_change = self.c.received, now
-            if now - last_change > quiet or now - started > limit:
-                break
-            await asyncio.sleep(0.02)
+        await wait_for_frames(self.c, expected * len(self.subs), quiet, limit)
         counts = [p.count for p in self.subs]
         return {
             "received": self.c.received,
