@@ -16,7 +16,9 @@ import contextlib
 import math
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -213,16 +215,7 @@ class Gateway:
             self._drop_user(state, user_id)
         else:
             # Behind the persistent events still being ordered, so the user still gets those.
-            state.pending += 1
-            self._spawn(self._drop_user_in_order(state, user_id))
-
-    async def _drop_user_in_order(self, state: TopicState, user_id: uuid.UUID) -> None:
-        try:
-            async with state.lock:
-                self._drop_user(state, user_id)
-        finally:
-            state.pending -= 1
-            self._maybe_forget(state)
+            self._in_turn(state, partial(self._drop_user, state, user_id), "realtime_revoke_failed")
 
     def _drop_user(self, state: TopicState, user_id: uuid.UUID) -> None:
         frame = dumps({"type": "unsubscribed", "topic": state.name, "reason": "revoked"})
@@ -251,18 +244,25 @@ class Gateway:
 
     async def _on_broker_reconnect(self) -> None:
         for state in list(self.topics.values()):
-            state.pending += 1
-            self._spawn(self._catch_up_locked(state))
+            self._in_turn(state, partial(self._catch_up, state), "realtime_catch_up_failed")
 
-    async def _catch_up_locked(self, state: TopicState) -> None:
-        try:
-            async with state.lock:
-                await self._catch_up(state)
-        except Exception:
-            log.exception("realtime_catch_up_failed", topic=state.name)
-        finally:
-            state.pending -= 1
-            self._maybe_forget(state)
+    def _in_turn(self, state: TopicState, work: Callable[[], Awaitable[None] | None], failure: str) -> None:
+        """Run `work` under the topic's lock, after what is queued there; the topic is kept meanwhile."""
+        state.pending += 1
+
+        async def run() -> None:
+            try:
+                async with state.lock:
+                    done = work()
+                    if done is not None:
+                        await done
+            except Exception:
+                log.exception(failure, topic=state.name)
+            finally:
+                state.pending -= 1
+                self._maybe_forget(state)
+
+        self._spawn(run())
 
     @staticmethod
     def _fanout(state: TopicState, event: Event) -> None:
