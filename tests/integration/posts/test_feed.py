@@ -165,3 +165,37 @@ async def test_with_redis_stopped_feeds_posts_and_likes_work_and_stay_correct_af
     assert post_ids(feed_after) == post_ids(page_after) == [during["id"], old["id"]]
     assert page_after["items"][1]["body"] == "edited during the outage"
     assert await bob.friend_ids() == {alice.id}
+
+
+@pytest.mark.parametrize("branches", [200, 0], ids=["merged-ranges", "one-or-query"])
+async def test_pages_of_a_feed_from_many_sources_are_its_newest_posts_in_order(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, branches: int
+) -> None:
+    # The feed merges the newest posts of each source (one range per sanctum, one for profile posts);
+    # past MAX_FEED_BRANCHES sanctums it is one OR query. Both must page through the same posts.
+    monkeypatch.setattr("sanctum.domains.posts.repository.MAX_FEED_BRANCHES", branches)
+    alice, bob, carol = await members(client, 3)
+    sanctums = [await bob.create_sanctum() for _ in range(3)]
+    for sanctum in sanctums:
+        await alice.join_sanctum(sanctum["slug"])
+    hidden = await carol.create_sanctum()
+    await make_friends(alice, carol)
+    expected = []
+    for n in range(4):
+        for sanctum in sanctums:
+            expected.append((await bob.post(f"{n} in {sanctum['slug']}", sanctum))["id"])
+        expected.append((await carol.post(f"{n} on carol's profile"))["id"])
+        await carol.post(f"{n} where alice is not", hidden)
+        expected.append((await alice.post(f"{n} on alice's profile"))["id"])
+    expected.reverse()
+
+    seen: list[int] = []
+    page = await alice.feed(limit=3)
+    while True:
+        seen += post_ids(page)
+        if page["next_before"] is None:
+            break
+        page = await alice.feed(limit=3, before=page["next_before"])
+
+    assert seen == expected
+    assert post_ids(await alice.feed(limit=100)) == expected

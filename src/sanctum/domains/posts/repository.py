@@ -3,20 +3,27 @@
 The hot paths and their indexes (EXPLAIN plans in docs/social.md):
 - a sanctum's posts: posts (sanctum_id, id), newest first;
 - a profile's posts: posts (author_id, id), newest first, profile posts only;
-- the home feed: the union of those two ranges over the user's sanctums and friends;
-- counts: likes by primary key range, comments by (post_id, id);
+- the home feed: the newest `limit` of each of the user's sanctums (posts (sanctum_id, id)) and of
+  the profile posts of the user and their friends, merged: each branch reads at most `limit` index
+  entries, so a page costs the same however many posts the sources hold. (The plain OR of the two
+  conditions let SQLite collect every matching row and sort them: 1 ms against 0.2 ms at 10,000
+  posts, and growing with the table.)
+- counts: one statement per page: likes by primary key range, comments by (post_id, id), and the
+  viewer's like by primary key, as correlated subqueries;
 - a post's comments: comments (post_id, id); replies: comments (parent_id, id).
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, Uuid, and_, bindparam, delete, exists, func, or_, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,10 +35,42 @@ def _insert(db: AsyncSession) -> Any:
     return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def _page(query: Select[Post], before: int | None, limit: int) -> Select[Post]:
+# Beyond this many sanctums in one feed, the feed falls back to one OR query (SQLite allows 500 terms
+# in a compound SELECT).
+MAX_FEED_BRANCHES = 200
+
+SelectT = TypeVar("SelectT", bound=Select[Any])
+
+
+def _page(query: SelectT, before: int | None, limit: int) -> SelectT:
     if before is not None:
         query = query.where(Post.id < before)
     return query.order_by(Post.id.desc()).limit(limit)
+
+
+@functools.lru_cache(maxsize=4 * MAX_FEED_BRANCHES)
+def _merged_feed(sanctums: int, profile: bool, before: bool) -> Select[Post]:
+    """The feed as a union of bounded ranges, one per sanctum (`s0`, `s1`, ...) and one for the profile
+    posts of `authors`, under `before`, `limit` each. Built once per shape: building the statement
+    cost more than running it."""
+    conditions: list[ColumnElement[bool]] = [Post.sanctum_id == bindparam(f"s{n}", type_=Uuid) for n in range(sanctums)]
+    if profile:
+        conditions.append(and_(Post.sanctum_id.is_(None), Post.author_id.in_(bindparam("authors", expanding=True))))
+    branches = []
+    for condition in conditions:
+        branch = select(Post.id).where(condition)
+        if before:
+            branch = branch.where(Post.id < bindparam("before"))
+        branches.append(branch.order_by(Post.id.desc()).limit(bindparam("limit")).subquery())
+    newest = union_all(*(select(b.c.id) for b in branches))
+    return select(Post).where(Post.id.in_(newest)).order_by(Post.id.desc()).limit(bindparam("limit"))
+
+
+@dataclass(frozen=True)
+class PostCounts:
+    likes: int
+    comments: int
+    liked_by_viewer: bool
 
 
 class PostRepository:
@@ -65,14 +104,28 @@ class PostRepository:
         limit: int,
     ) -> list[Post]:
         """Posts in these sanctums, and profile posts of these authors, newest first."""
-        sources: list[ColumnElement[bool]] = []
-        if sanctum_ids:
-            sources.append(Post.sanctum_id.in_(sanctum_ids))
-        if author_ids:
-            sources.append(and_(Post.sanctum_id.is_(None), Post.author_id.in_(author_ids)))
-        if not sources:
+        profile = and_(Post.sanctum_id.is_(None), Post.author_id.in_(author_ids)) if author_ids else None
+        if len(sanctum_ids) > MAX_FEED_BRANCHES:
+            sources = [Post.sanctum_id.in_(sanctum_ids), *([profile] if profile is not None else [])]
+            return list((await db.execute(_page(select(Post).where(or_(*sources)), before, limit))).scalars())
+        if not sanctum_ids and not author_ids:
             return []
-        return list((await db.execute(_page(select(Post).where(or_(*sources)), before, limit))).scalars())
+        query = _merged_feed(len(sanctum_ids), bool(author_ids), before is not None)
+        params: dict[str, Any] = {f"s{n}": s for n, s in enumerate(sanctum_ids)}
+        params |= {"authors": author_ids, "before": before, "limit": limit}
+        return list((await db.execute(query, params)).scalars())
+
+    async def counts(self, db: AsyncSession, post_ids: list[int], viewer: uuid.UUID) -> dict[int, PostCounts]:
+        """Likes, comments and whether `viewer` liked it, for each of these posts, in one statement."""
+        if not post_ids:
+            return {}
+        likes = select(func.count()).where(PostLike.post_id == Post.id).scalar_subquery()
+        comments = select(func.count()).where(Comment.post_id == Post.id).scalar_subquery()
+        mine = exists().where(PostLike.post_id == Post.id, PostLike.user_id == viewer)
+        query = select(Post.id, likes, comments, mine).where(Post.id.in_(post_ids))
+        return {
+            int(row[0]): PostCounts(int(row[1]), int(row[2]), bool(row[3])) for row in (await db.execute(query)).all()
+        }
 
     async def like_counts(self, db: AsyncSession, post_ids: list[int]) -> dict[int, int]:
         if not post_ids:
@@ -85,12 +138,6 @@ class PostRepository:
             return {}
         query = select(Comment.post_id, func.count()).where(Comment.post_id.in_(post_ids)).group_by(Comment.post_id)
         return {int(row[0]): int(row[1]) for row in (await db.execute(query)).all()}
-
-    async def liked_posts(self, db: AsyncSession, post_ids: list[int], user_id: uuid.UUID) -> set[int]:
-        if not post_ids:
-            return set()
-        query = select(PostLike.post_id).where(PostLike.post_id.in_(post_ids), PostLike.user_id == user_id)
-        return {int(p) for p in (await db.execute(query)).scalars()}
 
     async def like_post(self, db: AsyncSession, post_id: int, user_id: uuid.UUID, at: datetime) -> bool:
         """True if this like is new; a repeated or concurrent identical like inserts nothing."""
