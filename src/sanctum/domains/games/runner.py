@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.broker.base import Broker
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import NotFound, ServiceUnavailable
+from sanctum.db.batch import GroupCommit
 from sanctum.db.database import Database
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.errors import GameRefused, refuse
@@ -433,7 +434,9 @@ class RoomActor:
                 if stranded.reply is not None and not stranded.reply.done():
                     stranded.reply.set_exception(ServiceUnavailable("The room is restarting; try again."))
             if self.chores is not None:
-                self.chores.cancel()
+                # Let a renewal already in a group commit land before the lease is released below.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(self.chores), 2.0)
             if self.owner:
                 # Shutting down: save the live state, then let another instance take over at once.
                 snap = self.snapshot
@@ -627,16 +630,28 @@ class RoomActor:
             return await self.engine.repo.take_lease(db, self.room_id, self.engine.instance_id, utcnow(), until)
 
     async def do_chores(self, renew: bool, save: Snapshot | None) -> None:
-        """Renew the lease and/or write a restore point, beside the tick loop."""
+        """Renew the lease and/or write a restore point, beside the tick loop, in the engine's next
+        group commit (every owned room's chores share one transaction)."""
         assert self.plugin is not None
+        plugin, repo, owner = self.plugin, self.engine.repo, self.engine.instance_id
+
+        async def write(db: AsyncSession) -> tuple[bool, bool]:
+            now = utcnow()
+            if renew:
+                until = now + timedelta(seconds=self.engine.settings.lease_seconds)
+                if not await repo.take_lease(db, self.room_id, owner, now, until):
+                    return False, False
+            if save is None:
+                return True, False
+            values = {"state": plugin.encode(save.state), "updated_at": now}
+            return True, await repo.bump(db, self.room_id, save.version, values)
+
         try:
-            if renew and not await self.take_lease():
+            held, saved = await self.engine.group.run(write)
+            if not held:
                 self.lease_lost = True
                 return
             if save is not None:
-                async with self.engine.db.writer() as db:
-                    values = {"state": self.plugin.encode(save.state), "updated_at": utcnow()}
-                    saved = await self.engine.repo.bump(db, self.room_id, save.version, values)
                 current = self.snapshot
                 if not saved:
                     self.snapshot = None  # someone joined or left elsewhere: continue from the database
@@ -711,6 +726,7 @@ class GameEngine:
         self.bus = bus
         self.instance_id = instance_id or uuid.uuid4().hex
         self.repo = GamesRepository()
+        self.group = GroupCommit(db)
         self.actors: dict[uuid.UUID, RoomActor] = {}
         self._sweeper: asyncio.Task[None] | None = None
         self._stopping = False
