@@ -5,6 +5,12 @@ on its own connection with no hidden retries: when Redis goes away the loop noti
 with backoff, resubscribes every wanted topic and calls `on_reconnect` so the gateway can read the
 events it missed back from the event log. Publishing failures are reported to the caller, which
 then delivers locally; remote instances catch up from the log.
+
+Publishing is coalesced: events published while a previous batch is in flight go out together as
+one pipeline (one connection, one write, one read of the replies), in the order they were published.
+A hundred game rooms at 30 Hz are 3,000 PUBLISH commands a second; one at a time, redis-py's
+per-command overhead was a third of the instance's CPU. Nothing waits for a timer: a lone event
+goes out at once.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from sanctum.realtime.protocol import Event, pack, unpack
 
 log = get_logger("sanctum.broker")
 
+MAX_PIPELINE = 500
+
 
 class RedisBroker:
     def __init__(self, redis_url: str, prefix: str = "sanctum:rt:") -> None:
@@ -37,6 +45,8 @@ class RedisBroker:
         self._on_reconnect: ReconnectHandler | None = None
         self._connected = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._outbox: list[tuple[str, bytes, asyncio.Future[bool]]] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     @property
     def connected(self) -> bool:
@@ -49,6 +59,9 @@ class RedisBroker:
             await asyncio.wait_for(self._connected.wait(), 2.0)
 
     async def stop(self) -> None:
+        if self._flusher is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._flusher), 2.0)
         if self._task is not None:
             self._task.cancel()
             # Never let a reader stuck in a socket call hold up shutdown.
@@ -57,14 +70,33 @@ class RedisBroker:
         await self._publisher.aclose()
 
     async def publish(self, event: Event) -> bool:
-        try:
-            await self._publisher.publish(self._prefix + event.topic, pack(event))
-        except Exception as exc:
-            REDIS_ERRORS.labels("publish").inc()
-            log.warning("broker_publish_failed", topic=event.topic, error=str(exc))
-            return False
-        BROKER_EVENTS.labels("out").inc()
-        return True
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._outbox.append((self._prefix + event.topic, pack(event), done))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="redis-broker-publish")
+        return await done
+
+    async def _flush(self) -> None:
+        while self._outbox:
+            batch, self._outbox = self._outbox[:MAX_PIPELINE], self._outbox[MAX_PIPELINE:]
+            try:
+                if len(batch) == 1:
+                    await self._publisher.publish(batch[0][0], batch[0][1])
+                else:
+                    pipe = self._publisher.pipeline(transaction=False)
+                    for channel, payload, _ in batch:
+                        pipe.publish(channel, payload)
+                    await pipe.execute()
+                sent = True
+            except Exception as exc:
+                REDIS_ERRORS.labels("publish").inc()
+                log.warning("broker_publish_failed", events=len(batch), error=str(exc))
+                sent = False
+            if sent:
+                BROKER_EVENTS.labels("out").inc(len(batch))
+            for _, _, done in batch:
+                if not done.done():
+                    done.set_result(sent)
 
     async def subscribe(self, topic: str) -> None:
         async with self._lock:

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
 
 from sanctum.broker import RedisBroker
 from sanctum.realtime.protocol import Event, make_event
@@ -113,3 +114,28 @@ async def test_after_a_redis_restart_the_broker_resubscribes_by_itself_and_repor
     assert await publisher.publish(make_event("room:1", "note", {"n": 2}, seq=2))
     got = await recorder.next()
     assert (got.topic, got.seq) == ("room:1", 2)
+
+
+async def test_events_published_together_go_out_in_order_on_one_connection(
+    brokers: tuple[RedisBroker, Recorder, RedisBroker], redis_url: str
+) -> None:
+    subscriber, recorder, publisher = brokers
+    topics = ["room:a", "room:b", "room:c"]
+    for topic in topics:
+        await subscriber.subscribe(topic)
+        await listening(publisher, recorder, topic)
+    admin = Redis.from_url(redis_url)
+    clients_before = int((await admin.info("clients"))["connected_clients"])
+    events = [make_event(topics[n % 3], "note", {"n": n}) for n in range(300)]
+
+    sent = await asyncio.gather(*(publisher.publish(e) for e in events))
+    received = [await recorder.next() for _ in events]
+    clients_after = int((await admin.info("clients"))["connected_clients"])
+    await admin.aclose()
+
+    assert all(sent)
+    for topic in topics:
+        published = [e.frame for e in events if e.topic == topic]
+        assert [e.frame for e in received if e.topic == topic] == published
+    # One at a time, 300 concurrent publishes would each have taken a pooled connection.
+    assert clients_after - clients_before <= 1
