@@ -145,7 +145,9 @@ class Connection:
             WS_DROPS.labels(hub, "closed").inc()
             return False
         if self._raw:
-            if self._ws.state is not State.OPEN:
+            if self._ws.state is not State.OPEN or self._transport.is_closing():
+                # The peer may have dropped the TCP connection before the protocol noticed: writing
+                # to a closed uvloop transport raises instead of being ignored.
                 self.closing = True
                 WS_DROPS.labels(hub, "closed").inc()
                 return False

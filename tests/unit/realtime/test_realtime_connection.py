@@ -56,6 +56,8 @@ class FakeTransport:
         return self.buffered
 
     def write(self, data: bytes) -> None:
+        if self.aborted:  # as uvloop's transport does
+            raise RuntimeError("unable to perform operation on <TCPTransport closed=True>; the handler is closed")
         self.written.append(data)
 
     def is_closing(self) -> bool:
@@ -239,6 +241,20 @@ async def test_direct_path_stops_writing_once_the_socket_is_no_longer_open() -> 
 
     assert conn.closing
     assert protocol.transport.written == []
+    assert drops("closed") == closed + 1
+
+
+async def test_direct_path_drops_frames_for_a_peer_whose_tcp_connection_is_gone_before_the_protocol_knows() -> None:
+    # Found by the games benchmark: a client that closed its socket mid-fanout made the write raise
+    # (uvloop refuses writes to a closed transport) and the error escaped into the broker reader.
+    protocol = WebSocketsSansIOProtocol()
+    conn = direct_connection(protocol)
+    protocol.transport.aborted = True
+    closed = drops("closed")
+
+    assert conn.enqueue("frame", persistent=False, hub=HUB) is False
+
+    assert conn.closing
     assert drops("closed") == closed + 1
 
 
