@@ -56,6 +56,9 @@ FAST_ARGON2 = {"AUTH__ARGON2_TIME_COST": "1", "AUTH__ARGON2_MEMORY_KIB": "8192",
 SERVER_ENV = FAST_ARGON2 | {"GAMES__BOT_DELAY_SECONDS": "0", "REALTIME__MESSAGES_PER_SECOND": "1000"}
 PONG_HZ = 30
 PASSWORD = "bench-password-42"
+# uvicorn closes a keep-alive connection after 5 s idle, httpx's default expiry: a request on a
+# connection idle for just that long could meet the close (httpx.ReadError). Expire ours first.
+CLIENT_LIMITS = httpx.Limits(keepalive_expiry=2.0)
 
 
 def log(message: str) -> None:
@@ -206,7 +209,7 @@ async def connect_four_run(
     stats = FourStats()
     measuring = [False]
     rng = random.Random(42)
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=30, limits=CLIENT_LIMITS) as http:
         start = time.monotonic()
         tasks = [
             asyncio.create_task(drive_pair(http, p, stats, start + warmup + duration, rng, measuring)) for p in pairs
@@ -293,7 +296,7 @@ async def bench_mode(mode: str, args: argparse.Namespace) -> tuple[list[dict[str
     four_runs: list[dict[str, float]] = []
     pong_runs: list[dict[str, float]] = []
     with sanctum_server(mode, cpus=args.server_cpus, extra_env=SERVER_ENV) as server:  # type: ignore[arg-type]
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30, limits=CLIENT_LIMITS) as http:
             tag = f"b{os.getpid()}{mode[0]}"
             log(f"{mode}: registering {2 * args.games} players")
             sem = asyncio.Semaphore(8)
@@ -315,19 +318,21 @@ async def bench_mode(mode: str, args: argparse.Namespace) -> tuple[list[dict[str
                     await ws.close()
             if args.rooms:
                 owner = accounts[-1]
-                rooms = []
-                for _ in range(args.rooms):
-                    created = await http.post(
-                        "/api/games/rooms",
-                        json={"game": "pong", "vs_bot": True, "bot_level": "hard", "options": {"points_to_win": 21}},
-                        headers={"Authorization": f"Bearer {owner.token}"},
-                    )
-                    created.raise_for_status()
-                    rooms.append(created.json()["id"])
+                auth = {"Authorization": f"Bearer {owner.token}"}
                 for run in range(args.runs):
+                    # Fresh rooms each run: the bot scores against an idle player, and a room that
+                    # reached its points would stop sending frames mid-run.
+                    rooms = []
+                    for _ in range(args.rooms):
+                        body = {"game": "pong", "vs_bot": True, "bot_level": "hard", "options": {"points_to_win": 21}}
+                        created = await http.post("/api/games/rooms", json=body, headers=auth)
+                        created.raise_for_status()
+                        rooms.append(created.json()["id"])
                     result = await pong_run(server, http, owner, rooms, args.duration)
                     log(f"{mode} pong run {run + 1}: {fmt(result)}")
                     pong_runs.append(result)
+                    for room in rooms:  # ends them: the next run has only its own rooms ticking
+                        (await http.post(f"/api/games/rooms/{room}/leave", headers=auth)).raise_for_status()
     return four_runs, pong_runs
 
 
