@@ -85,6 +85,26 @@ test('a sanctum: one founds it, another joins and posts, comments and likes show
       await expect(pa.getByRole('button', { name: 'Remove friend' })).toBeVisible();
     });
 
+    await test.step('Only the owner manages members: A makes B a moderator, then removes B', async () => {
+      await pb.goto(`/sanctums/${slug}`);
+      await expect(pb.getByTestId('member-row').filter({ hasText: a })).toBeVisible();
+      await expect(pb.getByRole('button', { name: /^Make .* a moderator$/ })).toHaveCount(0);
+
+      await pa.goto(`/sanctums/${slug}`);
+      const row = pa.getByTestId('member-row').filter({ hasText: b });
+      await row.getByRole('button', { name: `Make ${b} a moderator` }).click();
+      await expect(row.getByText('moderator', { exact: true })).toBeVisible();
+      await pb.reload();
+      await expect(pb.getByText('you are moderator')).toBeVisible();
+
+      await row.getByRole('button', { name: `Remove ${b}` }).click();
+      await pa.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
+      await expect(pa.getByTestId('member-count')).toHaveText('1');
+      await expect(pa.getByTestId('member-row').filter({ hasText: b })).toHaveCount(0);
+      await pb.reload();
+      await expect(pb.getByRole('button', { name: 'Join' })).toBeVisible();
+    });
+
     expect(slug).not.toBe('');
   } finally {
     await ann.context.close();

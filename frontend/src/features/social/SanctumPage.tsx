@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
 import { Alert, Badge, Button, ButtonLink, Card, Icon, PageHeader, Spinner } from '../../components/ui';
-import { useMembership, useSanctum, useSanctumMembers, useSanctumPosts } from './api';
+import { useMemberActions, useMembership, useSanctum, useSanctumMembers, useSanctumPosts, type SanctumMember } from './api';
+import { ConfirmDialog } from '../chat/Dialog';
 import { PostComposer, PostList } from './PostList';
 
 export function SanctumPage() {
@@ -53,13 +55,66 @@ export function SanctumPage() {
         <Card title="Members">
           <ul className="stack">
             {(members.data ?? []).map((m) => (
-              <li key={m.user.id}>
-                <Link to={`/u/${m.user.username}`}>{m.user.display_name}</Link> {m.role !== 'member' && <Badge>{m.role}</Badge>}
-              </li>
+              <MemberRow key={m.user.id} slug={slug} member={m} manage={s.my_role === 'owner' && m.role !== 'owner'} />
             ))}
           </ul>
         </Card>
       </div>
     </div>
+  );
+}
+
+/** One member; the owner also gets promote/demote and remove (the server decides who may). */
+function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMember; manage: boolean }) {
+  const { setRole, remove } = useMemberActions(slug);
+  const [confirming, setConfirming] = useState(false);
+  const name = member.user.display_name;
+  return (
+    <li data-testid="member-row">
+      <Link to={`/u/${member.user.username}`}>{name}</Link> {member.role !== 'member' && <Badge>{member.role}</Badge>}
+      {manage && (
+        <span className="member-actions">
+          {member.role === 'moderator' ? (
+            <Button
+              size="sm"
+              onClick={() => setRole.mutate({ userId: member.user.id, role: 'member' })}
+              loading={setRole.isPending}
+              aria-label={`Make ${name} a member`}
+            >
+              Make member
+            </Button>
+          ) : (
+            <Button
+              size="sm"
+              onClick={() => setRole.mutate({ userId: member.user.id, role: 'moderator' })}
+              loading={setRole.isPending}
+              aria-label={`Make ${name} a moderator`}
+            >
+              Make moderator
+            </Button>
+          )}
+          <Button
+            size="sm"
+            variant="danger"
+            onClick={() => setConfirming(true)}
+            aria-label={`Remove ${name}`}
+          >
+            Remove
+          </Button>
+        </span>
+      )}
+      {setRole.error && <Alert tone="error">{setRole.error.message}</Alert>}
+      {confirming && (
+        <ConfirmDialog
+          title={`Remove ${name}?`}
+          body="They leave the sanctum and its chat room. They can join again if the sanctum is public."
+          confirmLabel="Remove"
+          busy={remove.isPending}
+          error={remove.error?.message}
+          onConfirm={() => remove.mutate(member.user.id, { onSuccess: () => setConfirming(false) })}
+          onClose={() => setConfirming(false)}
+        />
+      )}
+    </li>
   );
 }

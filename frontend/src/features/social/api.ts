@@ -87,6 +87,34 @@ export function useMembership(slug: string) {
   return { join, leave };
 }
 
+/** The owner's controls over members: promote to moderator, demote to member, remove. */
+export function useMemberActions(slug: string) {
+  const queryClient = useQueryClient();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: socialKeys.members(slug) });
+    void queryClient.invalidateQueries({ queryKey: socialKeys.sanctum(slug) });
+  };
+  const setRole = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: 'moderator' | 'member' }) =>
+      unwrap(
+        api.client.PUT('/api/sanctums/{slug}/members/{user_id}/role', {
+          params: { path: { slug, user_id: userId } },
+          body: { role },
+        }),
+      ),
+    onSuccess: (list) => {
+      queryClient.setQueryData(socialKeys.members(slug), list.items);
+      refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(api.client.DELETE('/api/sanctums/{slug}/members/{user_id}', { params: { path: { slug, user_id: userId } } })),
+    onSuccess: refresh,
+  });
+  return { setRole, remove };
+}
+
 // ---- posts and feeds ---------------------------------------------------------------------------
 
 type PageFetcher = (before: number | undefined) => Promise<PostPage>;
