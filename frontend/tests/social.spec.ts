@@ -77,12 +77,17 @@ test('a sanctum: one founds it, another joins and posts, comments and likes show
       await pa.goto(`/u/${b}`);
       await pa.getByRole('button', { name: 'Add friend' }).click();
       await expect(pa.getByRole('button', { name: 'Cancel request' })).toBeVisible();
+      await expect(pb.getByTestId('notification-bell')).toHaveAccessibleName(/^Notifications, \d+ unread$/);
+      await pb.getByTestId('notification-bell').click();
+      await expect(pb.getByTestId('notification').filter({ hasText: `${a} sent you a friend request` })).toBeVisible();
       await nav(pb, 'Friends').click();
       const incoming = pb.getByRole('list', { name: 'Incoming requests' });
       await incoming.getByRole('button', { name: 'Accept' }).click();
       await expect(pb.getByRole('list', { name: 'Friends' }).getByRole('link', { name: a })).toBeVisible();
       await pa.reload();
       await expect(pa.getByRole('button', { name: 'Remove friend' })).toBeVisible();
+      await pa.getByTestId('notification-bell').click();
+      await expect(pa.getByTestId('notification').filter({ hasText: `${b} accepted your friend request` })).toBeVisible();
     });
 
     await test.step('Only the owner manages members: A makes B a moderator, then removes B', async () => {

@@ -13,10 +13,11 @@ copy of a room: an actor whose instance dies is simply rebuilt from the snapshot
 Real-time rooms (tick_rate > 0) tick only on the instance holding the room's lease (a conditional
 UPDATE of `lease_owner`/`lease_until`, renewed every third of its length). The owner keeps the state
 in memory, publishes an ephemeral `game.frame` per tick and writes a snapshot every
-`snapshot_interval_seconds` (renewals and snapshots of all owned rooms share group commits); inputs that reach another instance are forwarded to the owner over the
-games bus (a broker topic `input:{room id}` the owner subscribes to). When the owner dies its lease
-lapses and any instance with an actor for the room (one is woken whenever someone subscribes to the
-room) takes over from the last snapshot.
+`snapshot_interval_seconds` (renewals and snapshots of all owned rooms share group commits);
+inputs that reach another instance are forwarded to the owner over the games bus (a broker topic
+`input:{room id}` the owner subscribes to). When the owner dies its lease lapses and any instance
+with an actor for the room (one is woken whenever someone subscribes to the room) takes over from
+the last snapshot.
 
 Actors with nothing to do stop on their own (each decides for itself, so no global lock stalls other
 rooms); a periodic sweep on each instance forfeits players whose reconnect window ran out and seats
