@@ -58,8 +58,3 @@ class GroupCommit:
                 for (_, future), result in zip(batch, results, strict=True):
                     if not future.done():
                         future.set_result(result)
-
-    async def close(self) -> None:
-        """Wait for the writes already submitted (bounded by the caller)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)

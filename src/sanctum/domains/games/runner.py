@@ -626,26 +626,28 @@ class RoomActor:
             self.chores = asyncio.create_task(self.do_chores(renew, self.snapshot if save else None))
 
     async def take_lease(self) -> bool:
-        until = utcnow() + timedelta(seconds=self.engine.settings.lease_seconds)
         async with self.engine.db.writer() as db:
-            return await self.engine.repo.take_lease(db, self.room_id, self.engine.instance_id, utcnow(), until)
+            return await self.lease_in(db)
+
+    async def lease_in(self, db: AsyncSession) -> bool:
+        """Take or renew this room's lease for this instance, in `db`'s transaction."""
+        now = utcnow()
+        until = now + timedelta(seconds=self.engine.settings.lease_seconds)
+        return await self.engine.repo.take_lease(db, self.room_id, self.engine.instance_id, now, until)
 
     async def do_chores(self, renew: bool, save: Snapshot | None) -> None:
         """Renew the lease and/or write a restore point, beside the tick loop, in the engine's next
         group commit (every owned room's chores share one transaction)."""
         assert self.plugin is not None
-        plugin, repo, owner = self.plugin, self.engine.repo, self.engine.instance_id
+        plugin = self.plugin
 
         async def write(db: AsyncSession) -> tuple[bool, bool]:
-            now = utcnow()
-            if renew:
-                until = now + timedelta(seconds=self.engine.settings.lease_seconds)
-                if not await repo.take_lease(db, self.room_id, owner, now, until):
-                    return False, False
+            if renew and not await self.lease_in(db):
+                return False, False
             if save is None:
                 return True, False
-            values = {"state": plugin.encode(save.state), "updated_at": now}
-            return True, await repo.bump(db, self.room_id, save.version, values)
+            values = {"state": plugin.encode(save.state), "updated_at": utcnow()}
+            return True, await self.engine.repo.bump(db, self.room_id, save.version, values)
 
         try:
             held, saved = await self.engine.group.run(write)
