@@ -69,30 +69,20 @@ function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMemb
   const { setRole, remove } = useMemberActions(slug);
   const [confirming, setConfirming] = useState(false);
   const name = member.user.display_name;
+  const nextRole = member.role === 'moderator' ? 'member' : 'moderator';
   return (
     <li data-testid="member-row">
       <Link to={`/u/${member.user.username}`}>{name}</Link> {member.role !== 'member' && <Badge>{member.role}</Badge>}
       {manage && (
         <span className="member-actions">
-          {member.role === 'moderator' ? (
-            <Button
-              size="sm"
-              onClick={() => setRole.mutate({ userId: member.user.id, role: 'member' })}
-              loading={setRole.isPending}
-              aria-label={`Make ${name} a member`}
-            >
-              Make member
-            </Button>
-          ) : (
-            <Button
-              size="sm"
-              onClick={() => setRole.mutate({ userId: member.user.id, role: 'moderator' })}
-              loading={setRole.isPending}
-              aria-label={`Make ${name} a moderator`}
-            >
-              Make moderator
-            </Button>
-          )}
+          <Button
+            size="sm"
+            onClick={() => setRole.mutate({ userId: member.user.id, role: nextRole })}
+            loading={setRole.isPending}
+            aria-label={`Make ${name} a ${nextRole}`}
+          >
+            Make {nextRole}
+          </Button>
           <Button
             size="sm"
             variant="danger"
