@@ -88,7 +88,10 @@ class WsClient:
         await self.ws.send(data)
 
     async def recv(self, within: float = TIMEOUT) -> dict[str, Any]:
-        frame = await asyncio.wait_for(self.ws.recv(), within)
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that lands as the
+        # frame arrives (python/cpython#86296), and a reader task then outlives its test.
+        async with asyncio.timeout(within):
+            frame = await self.ws.recv()
         value: dict[str, Any] = orjson.loads(frame)
         return value
 
@@ -131,13 +134,15 @@ class WsClient:
         deadline = time.monotonic() + within
         with contextlib.suppress(ConnectionClosed):
             while True:
-                await asyncio.wait_for(self.ws.recv(), max(0.0, deadline - time.monotonic()))
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    await self.ws.recv()
         rcvd = self.ws.protocol.close_rcvd
         return (rcvd.code, rcvd.reason) if rcvd is not None else (None, "")
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.ws.close(), 1.0)
+            async with asyncio.timeout(1.0):
+                await self.ws.close()
 
     def abort(self) -> None:
         """Drop the TCP connection with no close handshake, as a crashed browser or a lost network does."""
@@ -211,7 +216,8 @@ class LiveServer:
                     client.abort()
         self.server.should_exit = True
         try:
-            await asyncio.wait_for(asyncio.shield(self.task), 10.0)
+            async with asyncio.timeout(10.0):
+                await asyncio.shield(self.task)
         finally:
             await self.http.aclose()
 

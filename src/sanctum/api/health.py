@@ -47,7 +47,8 @@ def health_router(checks: Mapping[str, Check], timeout: float) -> APIRouter:
 
         async def run(name: str, check: Check) -> tuple[str, DependencyStatus]:
             try:
-                await asyncio.wait_for(check(), timeout)
+                async with asyncio.timeout(timeout):
+                    await check()
                 return name, DependencyStatus(status="ok")
             except TimeoutError:
                 return name, DependencyStatus(status="down", error="timed out")

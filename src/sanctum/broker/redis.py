@@ -56,17 +56,20 @@ class RedisBroker:
         self._on_event, self._on_reconnect = on_event, on_reconnect
         self._task = asyncio.create_task(self._run(), name="redis-broker")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._connected.wait(), 2.0)
+            async with asyncio.timeout(2.0):
+                await self._connected.wait()
 
     async def stop(self) -> None:
         if self._flusher is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(self._flusher), 2.0)
+                async with asyncio.timeout(2.0):
+                    await asyncio.shield(self._flusher)
         if self._task is not None:
             self._task.cancel()
             # Never let a reader stuck in a socket call hold up shutdown.
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(self._task, 2.0)
+                async with asyncio.timeout(2.0):
+                    await self._task
         await self._publisher.aclose()
 
     async def publish(self, event: Event) -> bool:

@@ -151,7 +151,8 @@ class TaskiqJobQueue:
                     REDIS_ERRORS.labels("jobs_listen").inc()
                     log.warning("jobs_listen_failed", error=str(exc))
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._finish.wait(), 1.0)
+                        async with asyncio.timeout(1.0):
+                            await self._finish.wait()
 
     async def stop(self) -> None:
         """Stop taking jobs, let running ones finish (up to `shutdown_seconds`), then disconnect."""
@@ -170,7 +171,8 @@ class TaskiqJobQueue:
                 if not task.cancelled() and task.exception() is not None:
                     log.warning("jobs_worker_failed", error=str(task.exception()))
         try:  # in-process jobs (embedded, or fallbacks) get the same grace
-            await asyncio.wait_for(self.drain(), self.settings.shutdown_seconds)
+            async with asyncio.timeout(self.settings.shutdown_seconds):
+                await self.drain()
         except TimeoutError:
             log.warning("jobs_abandoned_at_shutdown", running=self.runner.running)
         if self._started:

@@ -242,4 +242,5 @@ class Connection:
         """Give the writer a moment to flush a pending close frame."""
         if self._writer is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError, Exception):
-                await asyncio.wait_for(asyncio.shield(self._writer), seconds)
+                async with asyncio.timeout(seconds):
+                    await asyncio.shield(self._writer)

@@ -41,7 +41,8 @@ class Recorder:
         self.reconnected.set()
 
     async def next(self) -> Event:
-        return await asyncio.wait_for(self.events.get(), 5.0)
+        async with asyncio.timeout(5.0):
+            return await self.events.get()
 
 
 async def ignore_reconnect() -> None:
@@ -56,7 +57,8 @@ async def listening(publisher: RedisBroker, recorder: Recorder, topic: str) -> N
         recorder.probe_arrived.clear()
         await publisher.publish(make_event(topic, PROBE, {}))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(recorder.probe_arrived.wait(), 0.1)
+            async with asyncio.timeout(0.1):
+                await recorder.probe_arrived.wait()
         if topic in recorder.probes:
             return
     raise AssertionError(f"no probe came back on {topic}")
@@ -107,7 +109,8 @@ async def test_after_a_redis_restart_the_broker_resubscribes_by_itself_and_repor
     async with scaled_servers.stopped(scaled_servers.redis):
         await eventually(lambda: not subscriber.connected)
         assert await publisher.publish(make_event("room:1", "note", {"n": 1}, seq=1)) is False
-    await asyncio.wait_for(recorder.reconnected.wait(), 10.0)
+    async with asyncio.timeout(10.0):
+        await recorder.reconnected.wait()
 
     assert subscriber.connected and recorder.reconnects == 1
     await listening(publisher, recorder, "room:1")  # subscribed again without being asked

@@ -60,7 +60,8 @@ async def _check_ordering(first: LiveServer, second: LiveServer) -> None:
     seen: list[dict[str, Any]] = []
     reader = asyncio.create_task(_read_until_dropped(socket, seen))
     sending = asyncio.gather(*(_send_many(sender, room["id"]) for sender in senders))
-    await asyncio.wait_for(reader, 30)
+    async with asyncio.timeout(30):
+        await reader
 
     async def more_was_missed() -> bool:
         return (await logged(first, topic))[-1]["seq"] >= seen[-1]["seq"] + 5
@@ -68,7 +69,8 @@ async def _check_ordering(first: LiveServer, second: LiveServer) -> None:
     await eventually(more_was_missed, within=30)
     resumed = await second.connect(watcher.user)
     resume_ack = await resumed.subscribe(topic, since=seen[-1]["seq"])
-    sent_by = await asyncio.wait_for(sending, 60)
+    async with asyncio.timeout(60):
+        sent_by = await sending
     last = (await logged(first, topic))[-1]["seq"]
     after_resume = list(resume_ack["replayed"])
     if not after_resume or after_resume[-1]["seq"] < last:

@@ -252,7 +252,8 @@ async def test_sockets_of_a_crashed_instance_stop_counting_and_their_user_goes_o
         assert (await refused.closed())[0] == CloseCode.TOO_MANY_CONNECTIONS
 
         doomed.send_signal(signal.SIGKILL)  # no cleanup, no close frames: the instance is just gone
-        await asyncio.wait_for(doomed.wait(), 10.0)
+        async with asyncio.timeout(10.0):
+            await doomed.wait()
 
         await eventually(lambda: _counted(survivor, user.id, 0), within=5.0)
         # Nobody closed those sockets, yet the watcher hears that the user went offline, once.
@@ -262,7 +263,8 @@ async def test_sockets_of_a_crashed_instance_stop_counting_and_their_user_goes_o
     finally:
         if doomed.returncode is None:
             doomed.kill()
-            await asyncio.wait_for(doomed.wait(), 10.0)
+            async with asyncio.timeout(10.0):
+                await doomed.wait()
 
 
 async def _counted(server: LiveServer, user_id: str, count: int) -> bool:
@@ -280,6 +282,7 @@ async def _open_when_up(url: str) -> ClientConnection:
                 raise
             await asyncio.sleep(0.1)
             continue
-        hello = orjson.loads(await asyncio.wait_for(ws.recv(), 5.0))
+        async with asyncio.timeout(5.0):
+            hello = orjson.loads(await ws.recv())
         assert hello["type"] == "hello", hello
         return ws

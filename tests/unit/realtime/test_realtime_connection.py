@@ -43,7 +43,8 @@ class RecordingSend:
     async def wait_for(self, count: int) -> None:
         while len(self.messages) < count:
             self.changed.clear()
-            await asyncio.wait_for(self.changed.wait(), 1.0)
+            async with asyncio.timeout(1.0):
+                await self.changed.wait()
 
 
 class FakeTransport:

@@ -437,7 +437,8 @@ class RoomActor:
             if self.chores is not None:
                 # Let a renewal already in a group commit land before the lease is released below.
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(self.chores), 2.0)
+                    async with asyncio.timeout(2.0):
+                        await asyncio.shield(self.chores)
             if self.owner:
                 # Shutting down: save the live state, then let another instance take over at once.
                 snap = self.snapshot
@@ -745,7 +746,8 @@ class GameEngine:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(task, 2.0)
+                async with asyncio.timeout(2.0):
+                    await task
         await self.bus.stop()
 
     # -- commands -----------------------------------------------------------------------------
@@ -772,7 +774,8 @@ class GameEngine:
         cmd.reply = asyncio.get_running_loop().create_future()
         self._actor(room_id).inbox.put_nowait(cmd)
         try:
-            return await asyncio.wait_for(cmd.reply, REPLY_TIMEOUT)
+            async with asyncio.timeout(REPLY_TIMEOUT):
+                return await cmd.reply
         except TimeoutError as exc:
             raise ServiceUnavailable("The game room did not answer in time; try again.") from exc
 
