@@ -61,6 +61,7 @@ from _servers import Mode, SetupError, install_signal_handlers, sanctum_server
 from sanctum.core.markdown import render
 from sanctum.domains.accounts.models import User
 from sanctum.domains.posts.models import Post
+from sanctum.domains.posts.repository import feed_statement
 
 
 def _load_http_bench() -> Any:
@@ -112,6 +113,8 @@ class Seeder:
         return {"id": me["id"], "headers": {"Authorization": f"Bearer {pair['access_token']}"}, **pair}
 
     def seed(self, args: argparse.Namespace, database_url: str) -> tuple[dict[str, Any], int]:
+        """Returns the measured user (with `sanctum_ids` and `friend_ids`, its feed's sources) and the
+        id of the newest post."""
         started = time.monotonic()
         reader = self.register("bench_reader", login=True)
         authors = [self.register(f"author{n}", login=True) for n in range(args.authors)]
@@ -146,6 +149,8 @@ class Seeder:
         sanctum_ids = [uuid.UUID(s["id"]) for s in sanctums]
         last_id = asyncio.run(insert_bulk(database_url, lurkers, args.posts, author_ids, sanctum_ids))
         print(f"  seeded in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        reader["sanctum_ids"] = sanctum_ids[: args.joined]
+        reader["friend_ids"] = [uuid.UUID(reader["id"]), *author_ids[: args.friends]]  # as the server asks
         return reader, last_id
 
 
@@ -196,6 +201,27 @@ async def insert_bulk(
     return int(newest.id)
 
 
+FEED_PAGE = 21  # GET /api/feed's default page of 20, plus one to tell whether there is more
+
+
+async def explain_feed(database_url: str, reader: dict[str, Any], before: int | None) -> str:
+    """The plan of the home feed query the server runs for `reader`: EXPLAIN ANALYZE on PostgreSQL
+    (with the real timings), EXPLAIN QUERY PLAN on SQLite."""
+    query, params = feed_statement(reader["sanctum_ids"], reader["friend_ids"], before, FEED_PAGE)
+    engine = create_async_engine(database_url)
+    try:
+        sql = str(query.params(params).compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+        postgres = engine.dialect.name == "postgresql"
+        prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " if postgres else "EXPLAIN QUERY PLAN "
+        async with engine.connect() as db:
+            rows = (await db.exec_driver_sql(prefix + sql)).all()
+    finally:
+        await engine.dispose()
+    if postgres:
+        return "\n".join(row[0] for row in rows)
+    return "\n".join(f"{row[0]:>4} {row[1]:>4}  {row[-1]}" for row in rows)  # id, parent, detail
+
+
 def feed_hit_ratio(client: httpx.Client) -> tuple[float, float]:
     text = client.get("/metrics").text
     found = {}
@@ -214,6 +240,10 @@ def bench_mode(mode: Mode, args: argparse.Namespace, load: Any) -> list[Any]:
         with httpx.Client(base_url=server.base_url, trust_env=False, timeout=60) as client:
             seeder = Seeder(client, f"Bench-{secrets.token_hex(8)}")
             reader, last_id = seeder.seed(args, server.env["DATABASE_URL"])
+            if args.explain:
+                for before in (None, last_id // 2):
+                    plan = asyncio.run(explain_feed(server.env["DATABASE_URL"], reader, before))
+                    print(f"\n{mode} feed query plan, before={before}:\n{plan}\n", file=sys.stderr)
 
             def request(body: str) -> dict[str, str]:
                 refreshed = client.post("/api/auth/refresh", json={"refresh_token": reader["refresh_token"]})
@@ -265,6 +295,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--retries", type=int, default=3)
     parser.add_argument("--load-wait", type=float, default=300.0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--explain", action="store_true", help="print the feed query's plan after seeding")
     args = parser.parse_args(argv)
     if not 1 <= args.authors <= args.users - 1 or args.sanctums < 1 or args.posts < 1:
         parser.error("need 1 <= --authors < --users, and at least one sanctum and one post")

@@ -23,7 +23,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Uuid, and_, bindparam, delete, exists, func, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    Uuid,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,15 +69,30 @@ def _merged_feed(sanctums: int, profile: bool, before: bool) -> Select[Post]:
     cost more than running it."""
     conditions: list[ColumnElement[bool]] = [Post.sanctum_id == bindparam(f"s{n}", type_=Uuid) for n in range(sanctums)]
     if profile:
-        conditions.append(and_(Post.sanctum_id.is_(None), Post.author_id.in_(bindparam("authors", expanding=True))))
+        authors = bindparam("authors", type_=Uuid, expanding=True)
+        conditions.append(and_(Post.sanctum_id.is_(None), Post.author_id.in_(authors)))
     branches = []
     for condition in conditions:
         branch = select(Post.id).where(condition)
         if before:
-            branch = branch.where(Post.id < bindparam("before"))
-        branches.append(branch.order_by(Post.id.desc()).limit(bindparam("limit")).subquery())
+            branch = branch.where(Post.id < bindparam("before", type_=BigInteger))
+        branches.append(branch.order_by(Post.id.desc()).limit(bindparam("limit", type_=Integer)).subquery())
     newest = union_all(*(select(b.c.id) for b in branches))
-    return select(Post).where(Post.id.in_(newest)).order_by(Post.id.desc()).limit(bindparam("limit"))
+    return select(Post).where(Post.id.in_(newest)).order_by(Post.id.desc()).limit(bindparam("limit", type_=Integer))
+
+
+def feed_statement(
+    sanctum_ids: list[uuid.UUID], author_ids: list[uuid.UUID], before: int | None, limit: int
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The home feed's query and its parameters (bench/feed.py --explain shows its plan)."""
+    if len(sanctum_ids) > MAX_FEED_BRANCHES:
+        sources: list[ColumnElement[bool]] = [Post.sanctum_id.in_(sanctum_ids)]
+        if author_ids:
+            sources.append(and_(Post.sanctum_id.is_(None), Post.author_id.in_(author_ids)))
+        return _page(select(Post).where(or_(*sources)), before, limit), {}
+    query = _merged_feed(len(sanctum_ids), bool(author_ids), before is not None)
+    params: dict[str, Any] = {f"s{n}": s for n, s in enumerate(sanctum_ids)}
+    return query, params | {"authors": author_ids, "before": before, "limit": limit}
 
 
 @dataclass(frozen=True)
@@ -104,15 +133,9 @@ class PostRepository:
         limit: int,
     ) -> list[Post]:
         """Posts in these sanctums, and profile posts of these authors, newest first."""
-        profile = and_(Post.sanctum_id.is_(None), Post.author_id.in_(author_ids)) if author_ids else None
-        if len(sanctum_ids) > MAX_FEED_BRANCHES:
-            sources = [Post.sanctum_id.in_(sanctum_ids), *([profile] if profile is not None else [])]
-            return list((await db.execute(_page(select(Post).where(or_(*sources)), before, limit))).scalars())
         if not sanctum_ids and not author_ids:
             return []
-        query = _merged_feed(len(sanctum_ids), bool(author_ids), before is not None)
-        params: dict[str, Any] = {f"s{n}": s for n, s in enumerate(sanctum_ids)}
-        params |= {"authors": author_ids, "before": before, "limit": limit}
+        query, params = feed_statement(sanctum_ids, author_ids, before, limit)
         return list((await db.execute(query, params)).scalars())
 
     async def counts(self, db: AsyncSession, post_ids: list[int], viewer: uuid.UUID) -> dict[int, PostCounts]:
