@@ -24,6 +24,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from sanctum.broker.base import EventHandler, ReconnectHandler
+from sanctum.core.batching import Coalescer
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import BROKER_EVENTS, REDIS_ERRORS
 from sanctum.realtime.protocol import Event, pack, unpack
@@ -45,8 +46,9 @@ class RedisBroker:
         self._on_reconnect: ReconnectHandler | None = None
         self._connected = asyncio.Event()
         self._lock = asyncio.Lock()
-        self._outbox: list[tuple[str, bytes, asyncio.Future[bool]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._outbox: Coalescer[tuple[str, bytes], bool] = Coalescer(
+            self._send, max_batch=MAX_PIPELINE, name="redis-broker-publish"
+        )
 
     @property
     def connected(self) -> bool:
@@ -60,10 +62,9 @@ class RedisBroker:
                 await self._connected.wait()
 
     async def stop(self) -> None:
-        if self._flusher is not None:
-            with contextlib.suppress(Exception):
-                async with asyncio.timeout(2.0):
-                    await asyncio.shield(self._flusher)
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(2.0):
+                await self._outbox.idle()
         if self._task is not None:
             self._task.cancel()
             # Never let a reader stuck in a socket call hold up shutdown.
@@ -73,33 +74,24 @@ class RedisBroker:
         await self._publisher.aclose()
 
     async def publish(self, event: Event) -> bool:
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._outbox.append((self._prefix + event.topic, pack(event), done))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush(), name="redis-broker-publish")
-        return await done
+        return await self._outbox.submit((self._prefix + event.topic, pack(event)))
 
-    async def _flush(self) -> None:
-        while self._outbox:
-            batch, self._outbox = self._outbox[:MAX_PIPELINE], self._outbox[MAX_PIPELINE:]
-            try:
-                if len(batch) == 1:
-                    await self._publisher.publish(batch[0][0], batch[0][1])
-                else:
-                    pipe = self._publisher.pipeline(transaction=False)
-                    for channel, payload, _ in batch:
-                        pipe.publish(channel, payload)
-                    await pipe.execute()
-                sent = True
-            except Exception as exc:
-                REDIS_ERRORS.labels("publish").inc()
-                log.warning("broker_publish_failed", events=len(batch), error=str(exc))
-                sent = False
-            if sent:
-                BROKER_EVENTS.labels("out").inc(len(batch))
-            for _, _, done in batch:
-                if not done.done():
-                    done.set_result(sent)
+    async def _send(self, batch: list[tuple[str, bytes]]) -> list[bool]:
+        """One PUBLISH, or a pipeline of them; every event of the batch is sent, or none is."""
+        try:
+            if len(batch) == 1:
+                await self._publisher.publish(*batch[0])
+            else:
+                pipe = self._publisher.pipeline(transaction=False)
+                for channel, payload in batch:
+                    pipe.publish(channel, payload)
+                await pipe.execute()
+        except Exception as exc:
+            REDIS_ERRORS.labels("publish").inc()
+            log.warning("broker_publish_failed", events=len(batch), error=str(exc))
+            return [False] * len(batch)
+        BROKER_EVENTS.labels("out").inc(len(batch))
+        return [True] * len(batch)
 
     async def subscribe(self, topic: str) -> None:
         async with self._lock:

@@ -14,12 +14,12 @@ later". A caller that is cancelled does not withdraw its write: it may still com
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.core.batching import Coalescer
 from sanctum.db.database import Database
 
 T = TypeVar("T")
@@ -30,31 +30,12 @@ Work = Callable[[AsyncSession], Awaitable[Any]]
 class GroupCommit:
     def __init__(self, db: Database, max_batch: int = 500) -> None:
         self._db = db
-        self._max_batch = max_batch
-        self._pending: list[tuple[Work, asyncio.Future[Any]]] = []
-        self._task: asyncio.Task[None] | None = None
+        self._batches: Coalescer[Work, Any] = Coalescer(self._commit, max_batch=max_batch, name="group-commit")
 
     async def run(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run `work` in the next batch's transaction; its result once that transaction committed."""
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append((work, future))
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._drain(), name="group-commit")
-        return await future
+        return cast(T, await self._batches.submit(work))
 
-    async def _drain(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-            results: list[Any] = []
-            try:
-                async with self._db.writer() as db:
-                    for work, _ in batch:
-                        results.append(await work(db))
-            except Exception as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-            else:
-                for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
+    async def _commit(self, batch: list[Work]) -> list[Any]:
+        async with self._db.writer() as db:
+            return [await work(db) for work in batch]
