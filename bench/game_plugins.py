@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from sanctum.domains.games.plugin import Player
+from sanctum.domains.games.engine.sdk import Player
 from sanctum.domains.games.plugins import connect_four_bot as bot
 from sanctum.domains.games.plugins.connect_four import ConnectFour
 from sanctum.domains.games.plugins.pong import Pong, PongOptions

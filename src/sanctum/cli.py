@@ -141,7 +141,7 @@ def create_admin(
     from sanctum.core.errors import AppError
     from sanctum.domains.accounts.schemas import RegisterRequest
     from sanctum.domains.accounts.service import ClientInfo
-    from sanctum.main import create_app
+    from sanctum.services import build_services
 
     settings = _settings()
     _preflight(settings)
@@ -151,12 +151,12 @@ def create_admin(
         _fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()))
 
     async def run() -> str:
-        web = create_app(settings)
+        services = build_services(settings)
         try:
-            user = await web.state.accounts.register(data, ClientInfo(ip="cli", user_agent="cli"), is_admin=True)
+            user = await services.accounts.register(data, ClientInfo(ip="cli", user_agent="cli"), is_admin=True)
             return str(user.username)
         finally:
-            await web.state.db.dispose()
+            await services.stop_working()
 
     try:
         name = asyncio.run(run())
@@ -195,13 +195,13 @@ def worker(
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         built = create_worker(settings)
-        await built.start(work=True)
+        await built.start_working()
         log.info("worker_started", queue=settings.jobs.queue_name, concurrency=settings.jobs.concurrency)
         try:
             await stop.wait()
         finally:
             log.info("worker_stopping")
-            await built.stop()
+            await built.stop_working()
 
     asyncio.run(run())
 
@@ -228,7 +228,7 @@ def dead_letter_list(
         try:
             rows = await built.jobs.dead_letters(limit, include_retried=all_)
         finally:
-            await built.db.dispose()
+            await built.stop_working()
         return [
             {
                 "id": r.id,
@@ -259,12 +259,12 @@ def dead_letter_retry(dead_letter_id: Annotated[int, typer.Argument(min=1, help=
 
     async def run() -> str | None:
         built = create_worker(settings)
-        await built.start(work=False)
+        await built.start_working(work=False)
         try:
             row = await built.jobs.retry_dead_letter(dead_letter_id)
             await built.jobs.drain()
         finally:
-            await built.stop()
+            await built.stop_working()
         return row.job if row is not None else None
 
     job = asyncio.run(run())

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sanctum.domains.games.plugin import ErrorCode, GameError, Outcome, Player
+from sanctum.domains.games.engine.sdk import ErrorCode, GameError, Outcome, Player
 
 FAKE_PLUGINS = ["tests.support.fake_games:CountToTen", "tests.support.fake_games:Presses"]
 

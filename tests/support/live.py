@@ -28,8 +28,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
+from sanctum.db.eventlog import read_events
 from sanctum.main import create_app
-from sanctum.realtime.eventlog import read_events
 from sanctum.realtime.gateway import Gateway
 from sanctum.settings import RealtimeSettings, Settings
 from tests.conftest import LogReader, SettingsFactory
@@ -165,12 +165,12 @@ class LiveServer:
 
     @property
     def gateway(self) -> Gateway:
-        gateway: Gateway = self.app.state.gateway
+        gateway: Gateway = self.app.state.services.gateway
         return gateway
 
     @property
     def settings(self) -> Settings:
-        settings: Settings = self.app.state.settings
+        settings: Settings = self.app.state.services.settings
         return settings
 
     def ws_url(self, query: str) -> str:
@@ -205,7 +205,7 @@ class LiveServer:
         return client
 
     def has_connection(self, client: WsClient) -> bool:
-        return client.connection_id in self.gateway.connections
+        return client.connection_id in self.gateway.endpoint.connections
 
     async def stop(self, *, drop_clients: bool = True) -> None:
         """Shut the instance down as uvicorn does on SIGTERM. By default the test's sockets are dropped

@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from sanctum.realtime.protocol import Event
+from sanctum.core.events import Event
 
 EventHandler = Callable[[Event], None]
 ReconnectHandler = Callable[[], Awaitable[None]]
 
 
 class Broker(Protocol):
+    @property
+    def connected(self) -> bool:
+        """Whether events published elsewhere reach this instance right now."""
+        ...
+
     async def start(self, on_event: EventHandler, on_reconnect: ReconnectHandler) -> None: ...
 
     async def stop(self) -> None: ...
 
     async def publish(self, event: Event) -> bool:
-        """Hand an event to every instance (this one included); False if the broker is unreachable."""
+        """Hand an event to every instance (this one included), stamped with the time of publishing.
+
+        When the broker is unreachable, this instance's own subscribers still get it and the answer is
+        False: other instances catch up from the event log when the broker is back."""
         ...
 
     async def subscribe(self, topic: str) -> None: ...

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 from sanctum.broker.base import EventHandler, ReconnectHandler
-from sanctum.realtime.protocol import Event
+from sanctum.core.events import Event
 
 
 class InProcessBroker:
     def __init__(self) -> None:
         self._on_event: EventHandler | None = None
         self._topics: set[str] = set()
+
+    @property
+    def connected(self) -> bool:
+        return True
 
     async def start(self, on_event: EventHandler, on_reconnect: ReconnectHandler) -> None:
         self._on_event = on_event
@@ -19,7 +26,7 @@ class InProcessBroker:
 
     async def publish(self, event: Event) -> bool:
         if self._on_event is not None and event.topic in self._topics:
-            self._on_event(event)
+            self._on_event(replace(event, published_at=time.time()))
         return True
 
     async def subscribe(self, topic: str) -> None:

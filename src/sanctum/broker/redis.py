@@ -3,8 +3,8 @@
 One channel per topic; an instance subscribes only to topics its own sockets hold. The reader runs
 on its own connection with no hidden retries: when Redis goes away the loop notices, reconnects
 with backoff, resubscribes every wanted topic and calls `on_reconnect` so the gateway can read the
-events it missed back from the event log. Publishing failures are reported to the caller, which
-then delivers locally; remote instances catch up from the log.
+events it missed back from the event log. When a publish fails, the event is still delivered to this
+instance's own subscribers and the caller told so (False); remote instances catch up from the log.
 
 Publishing is coalesced: events published while a previous batch is in flight go out together as
 one pipeline (one connection, one write, one read of the replies), in the order they were published.
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from dataclasses import replace
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -25,9 +27,9 @@ from redis.backoff import NoBackoff
 
 from sanctum.broker.base import EventHandler, ReconnectHandler
 from sanctum.core.batching import Coalescer
+from sanctum.core.events import Event, pack, unpack
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import BROKER_EVENTS, REDIS_ERRORS
-from sanctum.realtime.protocol import Event, pack, unpack
 
 log = get_logger("sanctum.broker")
 
@@ -74,7 +76,11 @@ class RedisBroker:
         await self._publisher.aclose()
 
     async def publish(self, event: Event) -> bool:
-        return await self._outbox.submit((self._prefix + event.topic, pack(event)))
+        event = replace(event, published_at=time.time())
+        sent = await self._outbox.submit((self._prefix + event.topic, pack(event)))
+        if not sent and self._on_event is not None:
+            self._on_event(event)
+        return sent
 
     async def _send(self, batch: list[tuple[str, bytes]]) -> list[bool]:
         """One PUBLISH, or a pipeline of them; every event of the batch is sent, or none is."""

@@ -1,6 +1,7 @@
 """Engines and sessions. Reads go through `reader()`, writes through `writer()`.
 
-`writer()` is one unit of work: it commits when the block ends and rolls back on error. On SQLite
+`writer()` yields a unit of work (db/unit_of_work.py): it commits when the block ends and rolls back
+on error, then publishes the events emitted in it and runs its after-commit hooks. On SQLite
 the writer takes the write lock up front (BEGIN IMMEDIATE) so two writers queue instead of failing
 when one upgrades a read to a write; readers use a separate engine and never block writers (WAL).
 With `DATABASE_READ_URL` set, `reader()` goes to the replica: a configuration change, not a code one.
@@ -23,9 +24,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session, SessionTransaction
 
 from sanctum.db import sqlite
-from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION
+from sanctum.db.unit_of_work import Publish, UnitOfWork, refuse_to_publish
+from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANSACTIONS
 from sanctum.settings import Settings
 
 
@@ -94,9 +97,32 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
     return engine
 
 
+class _ReadSession(Session):
+    """The sync session behind `reader()`: its own class so its transactions are counted as reads."""
+
+
+class _WriteSession(Session):
+    """The sync session behind `writer()`."""
+
+
+def _count_transactions(session_class: type[Session], mode: str) -> None:
+    counter = DB_TRANSACTIONS.labels(mode)
+
+    @event.listens_for(session_class, "after_begin")
+    def _begun(_session: Session, _transaction: SessionTransaction, _connection: Connection) -> None:
+        counter.inc()
+
+
+_count_transactions(_ReadSession, "read")
+_count_transactions(_WriteSession, "write")
+
+
 class Database:
-    def __init__(self, settings: Settings) -> None:
+    """`publish` is where committed events go (the broker); a Database built without one refuses to emit."""
+
+    def __init__(self, settings: Settings, publish: Publish = refuse_to_publish) -> None:
         self.url = settings.database_url
+        self._publish = publish
         self.dialect = "postgresql" if settings.uses_postgres else "sqlite"
         self._sqlite_path = sqlite_path(settings.database_url) if self.dialect == "sqlite" else None
         self.writer_engine = make_engine(settings.database_url, settings, sqlite_begin="BEGIN IMMEDIATE")
@@ -106,25 +132,38 @@ class Database:
             self.reader_engine = make_engine(settings.database_url, settings)
         else:
             self.reader_engine = self.writer_engine
-        self._writer = async_sessionmaker(self.writer_engine, expire_on_commit=False, autoflush=False)
-        self._reader = async_sessionmaker(self.reader_engine, expire_on_commit=False, autoflush=False)
+        self._writer = async_sessionmaker(
+            self.writer_engine,
+            class_=UnitOfWork,
+            expire_on_commit=False,
+            autoflush=False,
+            sync_session_class=_WriteSession,
+        )
+        self._reader = async_sessionmaker(
+            self.reader_engine, expire_on_commit=False, autoflush=False, sync_session_class=_ReadSession
+        )
         # Reads that must see the latest commit (replica lag is not acceptable) use the primary.
         self._fresh_reader = (
             self._reader
             if settings.database_read_url is None
-            else async_sessionmaker(self.writer_engine, expire_on_commit=False, autoflush=False)
+            else async_sessionmaker(
+                self.writer_engine, expire_on_commit=False, autoflush=False, sync_session_class=_ReadSession
+            )
         )
 
     @asynccontextmanager
-    async def writer(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block exits cleanly, rolled back otherwise."""
-        async with self._write_turn(), self._writer() as session, session.begin():
-            yield session
+    async def writer(self) -> AsyncIterator[UnitOfWork]:
+        """One unit of work: committed when the block exits cleanly, rolled back otherwise; what it
+        emitted is published, and its hooks run, only after the commit (and outside the write turn)."""
+        async with self._write_turn(), self._writer() as uow, uow.begin():
+            yield uow
+        await uow.committed(self._publish)
 
     @asynccontextmanager
     async def write_connection(self) -> AsyncIterator[AsyncConnection]:
         """A Core-level unit of work on the primary (no ORM session): committed on a clean exit."""
         async with self._write_turn(), self.writer_engine.begin() as conn:
+            DB_TRANSACTIONS.labels("write").inc()
             yield conn
 
     @asynccontextmanager

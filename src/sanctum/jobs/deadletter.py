@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from sanctum.db.database import Database
+from sanctum.db.dialect import affected
 from sanctum.jobs.models import DeadLetter
 from sanctum.observability.metrics import JOBS_DEAD_LETTER
 
@@ -48,7 +49,7 @@ class DeadLetters:
                 .where(DeadLetter.id == dead_letter_id, DeadLetter.retried_at.is_(None))
                 .values(retried_at=now)
             )
-            claimed = bool((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+            claimed = bool(affected(await db.execute(stmt)))
         await self.refresh_gauge()
         return claimed
 

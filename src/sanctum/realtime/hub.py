@@ -16,12 +16,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sanctum.realtime.protocol import ClientMessage
-
-if TYPE_CHECKING:
-    from sanctum.realtime.gateway import Gateway
+from sanctum.realtime.publisher import Publisher
 
 
 def topic_uuid(topic: str, prefix: str) -> uuid.UUID | None:
@@ -45,7 +43,7 @@ class Sender:
     connection_id: str
 
 
-Handler = Callable[["Gateway", Sender, ClientMessage], Awaitable[None]]
+Handler = Callable[[Publisher, Sender, ClientMessage], Awaitable[None]]
 
 
 class Hub:
@@ -57,13 +55,13 @@ class Hub:
         """May this user subscribe to this topic? Called once per subscribe."""
         return False
 
-    async def on_connect(self, gateway: Gateway, user_id: uuid.UUID, first: bool) -> None:
+    async def on_connect(self, publisher: Publisher, user_id: uuid.UUID, first: bool) -> None:
         """A socket of this user opened; `first` when it is the user's only socket anywhere."""
 
-    async def on_disconnect(self, gateway: Gateway, user_id: uuid.UUID, last: bool) -> None:
+    async def on_disconnect(self, publisher: Publisher, user_id: uuid.UUID, last: bool) -> None:
         """A socket closed; `last` when the user has no socket left anywhere."""
 
-    async def on_subscribe(self, gateway: Gateway, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
+    async def on_subscribe(self, publisher: Publisher, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
         """Ephemeral snapshot frames (e.g. current presence) sent right after a subscribe."""
         return []
 

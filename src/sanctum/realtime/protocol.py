@@ -7,12 +7,13 @@ Errors: `{"type": "error", "cid"?, "error": {"code", "message", "details"?}}`. d
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 import orjson
+
+from sanctum.core.events import dumps
 
 
 class CloseCode(IntEnum):
@@ -48,10 +49,6 @@ class ProtocolError(Exception):
         self.details = details
 
 
-def dumps(value: dict[str, Any]) -> str:
-    return orjson.dumps(value).decode()
-
-
 def error_frame(code: str, message: str, cid: str | None = None, details: dict[str, Any] | None = None) -> str:
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
@@ -60,50 +57,6 @@ def error_frame(code: str, message: str, cid: str | None = None, details: dict[s
     if cid is not None:
         envelope["cid"] = cid
     return dumps(envelope)
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """An event ready for fanout. `frame` is the encoded envelope, built once for every recipient."""
-
-    topic: str
-    type: str
-    frame: str
-    seq: int | None = None
-    published_at: float = 0.0
-
-    @property
-    def persistent(self) -> bool:
-        return self.seq is not None
-
-
-def make_event(topic: str, type_: str, data: Any, seq: int | None = None) -> Event:
-    if "|" in type_:
-        raise ValueError("event types may not contain '|' (it separates fields on the broker)")
-    envelope: dict[str, Any] = {"type": type_, "topic": topic}
-    if seq is not None:
-        envelope["seq"] = seq
-    envelope["data"] = data
-    return Event(topic=topic, type=type_, frame=dumps(envelope), seq=seq, published_at=time.time())
-
-
-# Broker wire format: "<seq or ->|<published_at>|<type>|<frame>", so a receiving instance can order,
-# measure and fan out without decoding the envelope.
-def pack(event: Event) -> bytes:
-    seq = "-" if event.seq is None else str(event.seq)
-    return f"{seq}|{event.published_at:.6f}|{event.type}|{event.frame}".encode()
-
-
-def unpack(topic: str, payload: bytes | str) -> Event:
-    text = payload.decode() if isinstance(payload, bytes) else payload
-    seq_s, published_s, type_, frame = text.split("|", 3)
-    return Event(
-        topic=topic,
-        type=type_,
-        frame=frame,
-        seq=None if seq_s == "-" else int(seq_s),
-        published_at=float(published_s),
-    )
 
 
 @dataclass(frozen=True, slots=True)

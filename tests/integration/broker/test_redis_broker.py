@@ -10,7 +10,7 @@ import pytest
 from redis.asyncio import Redis
 
 from sanctum.broker import RedisBroker
-from sanctum.realtime.protocol import Event, make_event
+from sanctum.core.events import Event, make_event
 from tests.conftest import ScaledServers
 from tests.integration.realtime.live import eventually
 

@@ -213,7 +213,7 @@ async def test_the_author_edits_a_message_and_the_earlier_version_is_kept(
     assert edited["edited_at"] is not None and edited["created_at"] == sent["created_at"]
     assert again["edited_at"] >= edited["edited_at"]
     assert (as_bob["body"], as_bob["html"], as_bob["edited_at"]) == ("final", "<p>final</p>", again["edited_at"])
-    async with app.state.db.reader() as session:
+    async with app.state.services.db.reader() as session:
         trail = (
             await session.execute(
                 select(MessageEdit.body, MessageEdit.edited_by)

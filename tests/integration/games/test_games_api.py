@@ -11,8 +11,8 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from sanctum.db.eventlog import read_events
 from sanctum.domains.games.repository import GamesRepository
-from sanctum.realtime.eventlog import read_events
 from tests.conftest import ClientFactory
 from tests.factories import DEFAULT_PASSWORD
 from tests.integration.games.conftest import GameSettingsFactory
@@ -228,7 +228,7 @@ async def test_rematch_opens_one_room_for_both_players_and_invites_the_other(
 
 async def _logged(http: httpx.AsyncClient, topic: str) -> list[dict[str, object]]:
     app = http._transport.app  # type: ignore[attr-defined]
-    async with app.state.db.reader() as session:
+    async with app.state.services.db.reader() as session:
         return [orjson.loads(e.frame) for e in await read_events(session, topic, after=0)]
 
 
@@ -302,7 +302,7 @@ async def test_concurrent_moves_through_two_instances_make_one_consistent_game(
     assert accepted and all(r.status_code in (200, 409) for r in responses), {r.status_code for r in responses}
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} <= {"NOT_YOUR_TURN", "BUSY"}
     room = await alice.game_room(room_id)
-    async with one._transport.app.state.db.reader() as session:  # type: ignore[attr-defined]
+    async with one._transport.app.state.services.db.reader() as session:  # type: ignore[attr-defined]
         rows = await GamesRepository().moves(session, uuid.UUID(room_id))
         events = [orjson.loads(e.frame) for e in await read_events(session, f"game:{room_id}", after=0)]
     moves = [r.player_id for r in rows[2:]]

@@ -172,10 +172,10 @@ async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when
 def _crash_loop(server: LiveServer, room_id: str) -> None:
     import uuid
 
-    actor = server.app.state.game_engine.actors[uuid.UUID(room_id)]
-    actor.owner = False  # so its clean-up neither saves nor releases the lease
-    if actor.chores is not None:
-        actor.chores.cancel()
+    actor = server.app.state.services.game_engine.actors[uuid.UUID(room_id)]
+    actor.live.owner = False  # so its clean-up neither saves nor releases the lease
+    if actor.live.chores is not None:
+        actor.live.chores.cancel()
     assert actor.task is not None
     actor.task.cancel()
 
@@ -183,9 +183,9 @@ def _crash_loop(server: LiveServer, room_id: str) -> None:
 def _owns(server: LiveServer, room_id: str) -> bool:
     import uuid
 
-    engine = server.app.state.game_engine
+    engine = server.app.state.services.game_engine
     actor = engine.actors.get(uuid.UUID(room_id))
-    return actor is not None and actor.owner
+    return actor is not None and actor.live.owner
 
 
 async def _frame_where(socket: WsClient, topic: str, check: Any) -> dict[str, Any]:

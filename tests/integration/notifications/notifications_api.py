@@ -22,12 +22,12 @@ class Instance:
 
     @property
     def jobs(self) -> TaskiqJobQueue:
-        queue: TaskiqJobQueue = self.app.state.jobs
+        queue: TaskiqJobQueue = self.app.state.services.jobs
         return queue
 
     @property
     def notifier(self) -> Notifier:
-        notifier: Notifier = self.app.state.notifier
+        notifier: Notifier = self.app.state.services.notifier
         return notifier
 
     async def settle(self) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from sanctum.db.eventlog import read_events
 from sanctum.domains.notifications.notify import job_name
-from sanctum.realtime.eventlog import read_events
 from sanctum.settings import Settings
 from tests.integration.notifications.notifications_api import Instance
 from tests.support.live import sample
@@ -20,7 +20,7 @@ from tests.support.processes import run_sanctum
 
 
 async def logged_types(instance: Instance, user_id: str) -> list[str]:
-    async with instance.app.state.db.reader() as session:
+    async with instance.app.state.services.db.reader() as session:
         return [e.type for e in await read_events(session, f"user:{user_id}", after=0)]
 
 
@@ -87,7 +87,7 @@ async def test_a_failing_job_is_retried_with_backoff_then_dead_lettered_then_rer
 ) -> None:
     alice, bob = await instance.person(), await instance.person()
     job = job_name("friend_request")
-    service = instance.app.state.notifications
+    service = instance.app.state.services.notifications
     calls = 0
 
     async def database_down(*args: Any) -> None:
@@ -101,7 +101,7 @@ async def test_a_failing_job_is_retried_with_backoff_then_dead_lettered_then_rer
     await instance.settle()
     monkeypatch.undo()
 
-    attempts = instance.app.state.settings.jobs.max_attempts
+    attempts = instance.app.state.services.settings.jobs.max_attempts
     assert calls == attempts
     assert sample("jobs_completed_total", job=job, outcome="retry") - before["retry"] == attempts - 1
     assert sample("jobs_completed_total", job=job, outcome="dead") - before["dead"] == 1
@@ -111,7 +111,7 @@ async def test_a_failing_job_is_retried_with_backoff_then_dead_lettered_then_rer
     assert (letter.job, letter.attempts) == (job, attempts)
     assert "database unavailable" in letter.error
 
-    settings = instance.app.state.settings
+    settings = instance.app.state.services.settings
     listed = await asyncio.to_thread(run_sanctum, "jobs", "dead-letter", "list", cwd=tmp_path, **cli_env(settings))
     assert listed.returncode == 0, listed.stderr
     [row] = [json.loads(line) for line in listed.stdout.splitlines()]

@@ -31,7 +31,7 @@ async def test_a_mention_reaches_the_mentioned_users_socket_and_read_state_follo
 
 async def test_a_new_liker_pushes_the_updated_notification_and_a_resume_replays_it(server: LiveServer) -> None:
     alice, bob, carol = await people(server.http, 3)
-    notifier = server.app.state.notifier
+    notifier = server.app.state.services.notifier
     post = uuid.uuid4()
     ws = await server.connect(bob.user)
     ack = await ws.subscribe(f"user:{bob.id}")
@@ -40,7 +40,7 @@ async def test_a_new_liker_pushes_the_updated_notification_and_a_resume_replays_
     first = await ws.expect("notification.created")
     await ws.close()
     await notifier.like(owner=uuid.UUID(bob.id), by=uuid.UUID(carol.id), target="post", target_id=post, post_id=post)
-    await server.app.state.jobs.settle()
+    await server.app.state.services.jobs.settle()
 
     again = await server.connect(bob.user)
     resumed = await again.subscribe(f"user:{bob.id}", since=first["seq"])

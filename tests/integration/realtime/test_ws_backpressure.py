@@ -42,7 +42,7 @@ async def test_client_that_stops_reading_is_disconnected_with_4408_and_others_ke
     slow = await server.connect(user)
     await fast.subscribe(topic)
     await slow.subscribe(topic)
-    slow_conn = server.gateway.connections[slow.connection_id]
+    slow_conn = server.gateway.endpoint.connections[slow.connection_id]
     drops = sample("ws_backpressure_drops_total", hub="notifications", reason="slow_consumer")
 
     slow.ws.transport.pause_reading()  # the tab froze: nothing is read any more
@@ -73,7 +73,7 @@ async def test_client_that_stops_reading_is_disconnected_with_4408_and_others_ke
     assert line["cause"] == "slow_or_silent"
     assert line["close_code"] == CloseCode.SLOW_OR_SILENT
     assert line["user_id"] == user.id
-    assert server.gateway.topics[topic].subscribers == {server.gateway.connections[fast.connection_id]}
+    assert server.gateway.topics.states[topic].subscribers == {server.gateway.endpoint.connections[fast.connection_id]}
 
 
 async def test_ephemeral_events_to_a_stalled_client_are_dropped_and_counted_without_disconnecting(
@@ -84,7 +84,7 @@ async def test_ephemeral_events_to_a_stalled_client_are_dropped_and_counted_with
     topic = f"user:{user.id}"
     client = await server.connect(user)
     await client.subscribe(topic)
-    conn = server.gateway.connections[client.connection_id]
+    conn = server.gateway.endpoint.connections[client.connection_id]
     queue_full = sample("ws_backpressure_drops_total", hub="notifications", reason="queue_full")
     slow_consumer = sample("ws_backpressure_drops_total", hub="notifications", reason="slow_consumer")
 

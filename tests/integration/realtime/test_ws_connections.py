@@ -128,7 +128,7 @@ async def test_client_that_answers_pings_stays_open_over_several_intervals(make_
             await responder
 
     assert server.has_connection(client)
-    assert not server.gateway.connections[client.connection_id].closing
+    assert not server.gateway.endpoint.connections[client.connection_id].closing
     assert client.ws.close_code is None
     await client.send({"type": "ping"})
     assert await client.expect("pong")
@@ -144,14 +144,14 @@ async def test_abrupt_disconnect_forgets_the_socket_its_topics_and_its_count(ser
     client = await server.connect(user)
     await client.subscribe(f"user:{user.id}")
     await client.subscribe(f"presence:{user.id}")
-    assert set(server.gateway.topics) == {f"user:{user.id}", f"presence:{user.id}"}
+    assert set(server.gateway.topics.states) == {f"user:{user.id}", f"presence:{user.id}"}
     assert sample("ws_active_connections", hub="gateway") == active + 1
     assert sample("ws_active_connections", hub="notifications") == active_notifications + 1
 
     client.abort()
 
     await eventually(lambda: not server.has_connection(client))
-    await eventually(lambda: server.gateway.topics == {})
+    await eventually(lambda: server.gateway.topics.states == {})
     assert await sockets_of(server, user) == 0
     assert sample("ws_active_connections", hub="gateway") == active
     assert sample("ws_active_connections", hub="notifications") == active_notifications
@@ -179,13 +179,13 @@ async def test_abrupt_disconnect_of_the_last_socket_tells_presence_watchers_offl
     assert offline["data"] == {"user_id": user.id, "status": "offline"}
     await eventually(lambda: not server.has_connection(client))
     # Only the watcher's own topic is left; it goes too when the watcher leaves.
-    assert set(server.gateway.topics) == {f"presence:{user.id}"}
-    assert server.gateway.topics[f"presence:{user.id}"].subscribers == {
-        server.gateway.connections[watching.connection_id]
+    assert set(server.gateway.topics.states) == {f"presence:{user.id}"}
+    assert server.gateway.topics.states[f"presence:{user.id}"].subscribers == {
+        server.gateway.endpoint.connections[watching.connection_id]
     }
     assert await sockets_of(server, user) == 0
     await watching.close()
-    await eventually(lambda: server.gateway.topics == {} and server.gateway.connections == {})
+    await eventually(lambda: server.gateway.topics.states == {} and server.gateway.endpoint.connections == {})
 
 
 async def test_clean_close_logs_the_disconnect_with_its_cause(server: LiveServer, json_logs: LogReader) -> None:
@@ -216,7 +216,7 @@ async def test_server_shutdown_closes_sockets_so_clients_reconnect_and_logs_the_
     code, _ = await client.closed()
     # uvicorn closes sockets itself (1012, service restart) before the app's shutdown would (1001).
     assert code in (1012, CloseCode.GOING_AWAY)
-    assert server.gateway.connections == {}
-    assert server.gateway.topics == {}
+    assert server.gateway.endpoint.connections == {}
+    assert server.gateway.topics.states == {}
     [line] = events_named(json_logs, "ws_disconnected")
     assert (line["connection_id"], line["cause"]) == (client.connection_id, "server_shutdown")

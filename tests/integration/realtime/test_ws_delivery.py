@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import insert
 from websockets.exceptions import ConnectionClosed
 
-from sanctum.realtime.eventlog import LoggedEvent, TopicCounter, append_event
-from sanctum.realtime.protocol import make_event
+from sanctum.core.events import make_event
+from sanctum.db.eventlog import LoggedEvent, TopicCounter, append_event
 from tests.integration.realtime.live import (
     LiveServer,
     ServerFactory,
@@ -70,7 +70,7 @@ async def test_ephemeral_events_carry_no_seq_and_only_persistent_ones_are_logged
     # Nobody holds the other topic here: the event is logged all the same, for whoever resumes later.
     assert event.seq == 1
     assert await logged(server, unheld) == [{"type": "note.created", "topic": unheld, "seq": 1, "data": {"n": 1}}]
-    assert set(server.gateway.topics) == {topic}
+    assert set(server.gateway.topics.states) == {topic}
 
 
 async def test_resume_with_since_gets_exactly_the_missed_events_then_live_ones(server: LiveServer) -> None:

@@ -53,7 +53,7 @@ async def test_subscribe_to_own_user_topic_is_acknowledged_with_seq_and_cid(serv
     assert ack == {"type": "subscribed", "topic": f"user:{user_id}", "seq": 0, "cid": "sub-1"}
     assert again == {"type": "subscribed", "topic": f"user:{user_id}", "seq": 0, "cid": "7"}  # numeric cids too
     assert server.gateway.is_subscribed(client.connection_id, f"user:{user_id}")
-    assert server.gateway.topics[f"user:{user_id}"].hub == "notifications"
+    assert server.gateway.topics.states[f"user:{user_id}"].hub == "notifications"
     assert sample("ws_messages_received_total", hub="gateway") == received + 2
 
 
@@ -68,8 +68,8 @@ async def test_subscribe_to_a_topic_you_may_not_see_is_forbidden_whether_or_not_
 
     # One answer for all of them: nothing tells an existing topic from a made-up one.
     assert replies == [{"type": "error", "cid": "x1", "error": FORBIDDEN}] * len(topics)
-    assert set(server.gateway.topics) == {f"user:{other.id}"}
-    assert server.gateway.connections[client.connection_id].topics == {}
+    assert set(server.gateway.topics.states) == {f"user:{other.id}"}
+    assert server.gateway.endpoint.connections[client.connection_id].topics == {}
     await server.gateway.publish_persistent(f"user:{other.id}", "secret", {"for": other.id})
     assert (await other_client.expect("secret"))["data"] == {"for": other.id}
     await client.send({"type": "ping"})
@@ -97,7 +97,7 @@ async def test_unsubscribe_is_acknowledged_and_stops_delivery(server: LiveServer
 
     assert not_held["type"] == "error" and not_held["error"]["code"] == "NOT_SUBSCRIBED"
     assert reply == {"type": "unsubscribed", "topic": topic, "cid": "u1"}
-    await eventually(lambda: topic not in server.gateway.topics)
+    await eventually(lambda: topic not in server.gateway.topics.states)
     await server.gateway.publish_persistent(topic, "note", {"n": 1})
     await client.send({"type": "ping"})
     assert await client.recv() == {"type": "pong"}  # and no event before it
@@ -134,7 +134,10 @@ async def test_subscriptions_per_socket_are_limited(make_server: ServerFactory) 
     assert reply["error"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
     # Subscribing again to a topic already held is not a new subscription.
     assert (await client.subscribe(f"presence:{a.id}"))["type"] == "subscribed"
-    assert set(server.gateway.connections[client.connection_id].topics) == {f"presence:{a.id}", f"presence:{b.id}"}
+    assert set(server.gateway.endpoint.connections[client.connection_id].topics) == {
+        f"presence:{a.id}",
+        f"presence:{b.id}",
+    }
 
 
 # -- malformed input -------------------------------------------------------------------------------
@@ -177,7 +180,7 @@ async def test_bad_frames_get_an_error_envelope_with_a_stable_code_and_the_socke
 
     assert codes == [code for _, code in BAD_FRAMES]
     assert since_codes == ["BAD_MESSAGE"] * len(bad_since)
-    assert server.gateway.topics == {}
+    assert server.gateway.topics.states == {}
     assert unknown == {
         "type": "error",
         "cid": "m1",
@@ -198,7 +201,7 @@ async def test_frame_over_max_frame_bytes_is_frame_too_large_and_the_socket_stay
 
     assert reply["error"]["code"] == "FRAME_TOO_LARGE"
     assert reply["error"]["details"] == {"limit_bytes": 1024}
-    assert server.gateway.topics == {}
+    assert server.gateway.topics.states == {}
     assert (await client.subscribe(f"user:{user_id}"))["type"] == "subscribed"
 
 

@@ -97,10 +97,10 @@ async def test_an_instance_holds_broker_subscriptions_only_for_its_own_sockets_t
     await client.subscribe(topic)
     await eventually(lambda: subscribers_on_redis(redis_url, topic))
     assert await subscribers_on_redis(redis_url, topic) == 1
-    assert topic not in b.gateway.topics
+    assert topic not in b.gateway.topics.states
 
     await client.send({"type": "unsubscribe", "topic": topic})
-    await eventually(lambda: topic not in a.gateway.topics)
+    await eventually(lambda: topic not in a.gateway.topics.states)
     await eventually(lambda: _no_subscribers(redis_url, topic))
 
 

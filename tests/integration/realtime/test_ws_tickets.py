@@ -29,7 +29,7 @@ async def test_ticket_from_the_endpoint_opens_a_socket_for_its_user(server: Live
     assert len(body["ticket"]) >= 32 and user.access_token not in body["ticket"]
     assert hello["type"] == "hello" and hello["user_id"] == user.id
     assert hello["heartbeat"] == {"interval": 30.0, "timeout": 10.0}
-    assert hello["connection_id"] in server.gateway.connections
+    assert hello["connection_id"] in server.gateway.endpoint.connections
     assert sample("ws_connections_total", outcome="accepted") == accepted + 1
 
 
@@ -86,7 +86,7 @@ async def test_forged_or_missing_ticket_is_refused(server: LiveServer) -> None:
         assert await client.closed() == (CloseCode.BAD_TICKET, reason), query
 
     assert sample("ws_connections_total", outcome="bad_ticket") == bad + len(cases)
-    assert server.gateway.connections == {}
+    assert server.gateway.endpoint.connections == {}
 
 
 async def test_access_token_in_the_url_is_refused_even_next_to_a_valid_ticket(server: LiveServer) -> None:
@@ -100,7 +100,7 @@ async def test_access_token_in_the_url_is_refused_even_next_to_a_valid_ticket(se
         assert await client.closed() == (CloseCode.BAD_TICKET, TOKEN_REFUSED), query
 
     assert sample("ws_connections_total", outcome="token_in_url") == before + len(queries)
-    assert server.gateway.connections == {}
+    assert server.gateway.endpoint.connections == {}
 
 
 @pytest.mark.scaled_only
@@ -117,5 +117,5 @@ async def test_ticket_issued_on_one_instance_works_on_another_exactly_once(make_
     assert hello["type"] == "hello" and hello["user_id"] == user.id
     assert (await again_on_b.closed())[0] == CloseCode.BAD_TICKET
     assert (await again_on_a.closed())[0] == CloseCode.BAD_TICKET
-    assert hello["connection_id"] in b.gateway.connections
-    assert a.gateway.connections == {}
+    assert hello["connection_id"] in b.gateway.endpoint.connections
+    assert a.gateway.endpoint.connections == {}

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sanctum.broker import InProcessBroker
-from sanctum.realtime.protocol import Event, make_event
+from sanctum.core.events import Event, make_event
+
+
+def unstamped(events: list[Event]) -> list[Event]:
+    return [replace(e, published_at=0.0) for e in events]
 
 
 async def started(received: list[Event]) -> InProcessBroker:
@@ -15,7 +21,7 @@ async def started(received: list[Event]) -> InProcessBroker:
     return broker
 
 
-async def test_publish_reaches_the_handler_only_for_subscribed_topics() -> None:
+async def test_publish_reaches_the_handler_only_for_subscribed_topics_stamped_when_published() -> None:
     received: list[Event] = []
     broker = await started(received)
     await broker.subscribe("room:1")
@@ -24,7 +30,8 @@ async def test_publish_reaches_the_handler_only_for_subscribed_topics() -> None:
     assert await broker.publish(wanted) is True
     assert await broker.publish(unwanted) is True
 
-    assert received == [wanted]
+    assert unstamped(received) == unstamped([wanted])
+    assert received[0].published_at >= wanted.published_at
 
 
 async def test_unsubscribe_stops_delivery_and_subscribing_twice_is_one_subscription() -> None:
@@ -39,7 +46,7 @@ async def test_unsubscribe_stops_delivery_and_subscribing_twice_is_one_subscript
     await broker.publish(second)
     await broker.unsubscribe("room:1")
 
-    assert received == [first]
+    assert unstamped(received) == unstamped([first])
 
 
 async def test_nothing_is_delivered_after_stop() -> None:

@@ -8,7 +8,7 @@ import time
 from prometheus_client import REGISTRY
 
 from sanctum.broker import RedisBroker
-from sanctum.realtime.protocol import make_event
+from sanctum.core.events import make_event
 
 
 def closed_port() -> int:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sanctum.domains.games.plugin import GameError, GamePlugin, Player
+from sanctum.domains.games.engine.sdk import GameError, GamePlugin, Player
 
 ALICE = Player("u-alice", "Alice")
 BOB = Player("u-bob", "Bob")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctum.domains.games.plugin import ErrorCode, Outcome
+from sanctum.domains.games.engine.sdk import ErrorCode, Outcome
 from sanctum.domains.games.plugins.connect_four import COLUMNS, ROWS, ConnectFour, ConnectFourState, line_through
 from tests.unit.games.support import (
     ALICE,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctum.domains.games.plugin import Player
+from sanctum.domains.games.engine.sdk import Player
 from sanctum.domains.games.plugins import connect_four_bot as bot
 from sanctum.domains.games.plugins.connect_four import ConnectFour
 from tests.unit.games.support import accepted, seated

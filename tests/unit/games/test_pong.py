@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sanctum.domains.games.plugin import ErrorCode, Outcome, Player
+from sanctum.domains.games.engine.sdk import ErrorCode, Outcome, Player
 from sanctum.domains.games.plugins.pong import (
     BALL_RADIUS,
     FACES,

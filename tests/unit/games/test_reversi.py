@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctum.domains.games.plugin import ErrorCode, Outcome, Player
+from sanctum.domains.games.engine.sdk import ErrorCode, Outcome, Player
 from sanctum.domains.games.plugins.reversi import SIZE, Reversi, ReversiState, best_move, counts, legal_moves
 from tests.unit.games.support import (
     ALICE,

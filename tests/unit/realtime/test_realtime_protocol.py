@@ -9,17 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctum.realtime.protocol import (
-    ClientMessage,
-    ErrorCode,
-    Event,
-    ProtocolError,
-    error_frame,
-    make_event,
-    pack,
-    parse_client_message,
-    unpack,
-)
+from sanctum.core.events import Event, make_event, pack, unpack
+from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError, error_frame, parse_client_message
 
 
 def code_of(frame: str | bytes) -> str:

@@ -7,18 +7,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from sanctum.api.deps import provide
 from sanctum.core.errors import Unauthorized
 from sanctum.domains.accounts.service import AccountService, Actor, ClientInfo
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/auth/login.")
 
 
-def get_account_service(request: Request) -> AccountService:
-    service: AccountService = request.app.state.accounts
-    return service
-
-
-AccountServiceDep = Annotated[AccountService, Depends(get_account_service)]
+AccountServiceDep = Annotated[AccountService, Depends(provide(AccountService))]
 
 
 async def get_current_actor(

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.dialect import affected
 from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
 
 
@@ -57,7 +58,7 @@ class AccountRepository:
         result = await db.execute(
             update(RefreshToken).where(RefreshToken.id == token_id, RefreshToken.used_at.is_(None)).values(used_at=now)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def revoke_session(self, db: AsyncSession, session_id: uuid.UUID, now: datetime, reason: str) -> bool:
         result = await db.execute(
@@ -65,7 +66,7 @@ class AccountRepository:
             .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=now, revoke_reason=reason)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def revoke_user_sessions(self, db: AsyncSession, user_id: uuid.UUID, now: datetime, reason: str) -> int:
         result = await db.execute(
@@ -73,7 +74,7 @@ class AccountRepository:
             .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=now, revoke_reason=reason)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return affected(result)
 
     async def active_sessions(self, db: AsyncSession, user_id: uuid.UUID, now: datetime) -> list[AuthSession]:
         query = (

@@ -89,7 +89,7 @@ async def delete_me(body: DeleteAccountRequest, actor: CurrentActor, service: Ac
 
 @users.get("/{username}", response_model=PublicUser)
 async def get_user(username: Annotated[str, Path(pattern=USERNAME_PATTERN)], service: AccountServiceDep) -> PublicUser:
-    return await service.public_profile(username)
+    return await service.get_profile(username)
 
 
 @realtime.post("/ticket", response_model=WsTicket, responses={503: {"model": ErrorEnvelope}})

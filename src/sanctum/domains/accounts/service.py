@@ -1,20 +1,24 @@
 """Business rules of accounts: registration, login, token rotation, revocation and profiles.
 
-Every access token names its session; each request checks that session in the database, so a
-revoked token is refused on the very next request on every instance, with or without Redis.
+Every access token names its session. A request checks that session in a near cache (cache/local.py:
+in this process, 30 s TTL) that every change to a session or its user forgets on every instance
+once it has committed, and that is bypassed while that message could not reach us (Redis down): so a
+revoked token is refused on the next request on every instance, with or without Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.cache import Cache, CachedJson
+from sanctum.cache.local import InvalidationBus, LocalCache
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from sanctum.core.ids import new_token
@@ -42,6 +46,9 @@ INVALID_CREDENTIALS = "Wrong username, email or password."
 # Public profiles are read through a cache for this long; an update or deletion forgets the entry at
 # once, so the TTL only bounds staleness when that invalidation is lost (Redis down on another instance).
 PROFILE_TTL_SECONDS = 300.0
+# How long a checked session is trusted in memory if an invalidation is lost in a way we did not foresee.
+SESSION_CACHE_TTL_SECONDS = 30.0
+SESSION_CACHE_ENTRIES = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,20 @@ class Actor:
     @property
     def id(self) -> uuid.UUID:
         return self.user.id
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckedSession:
+    """What authentication needs of a session, as the near cache keeps it."""
+
+    session_id: uuid.UUID
+    user: User
+    revoked: bool
+    expires_at: datetime
+
+
+def _user_tag(user_id: uuid.UUID) -> str:
+    return f"user:{user_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +102,12 @@ class AccountService:
         refresh_ttl: timedelta,
         tickets: TicketStore,
         cache: Cache,
+        bus: InvalidationBus,
     ) -> None:
         self._tickets = tickets
+        self._sessions: LocalCache[_CheckedSession] = LocalCache(
+            bus, "auth_sessions", ttl_seconds=SESSION_CACHE_TTL_SECONDS, max_entries=SESSION_CACHE_ENTRIES
+        )
         self._profiles = CachedJson(cache, "profile", PublicUser, PROFILE_TTL_SECONDS)
         self._db = db
         self._passwords = passwords
@@ -203,6 +228,7 @@ class AccountService:
                 raise Unauthorized("This session has ended; log in again.", code="SESSION_REVOKED")
             if row.used_at is not None or not await self._repo.mark_refresh_used(db, row.id, now):
                 await self._repo.revoke_session(db, session.id, now, "refresh_reuse")
+                db.after_commit(self._forget_sessions_of(user.id))
                 reused_session = session.id
             else:
                 token = new_token()
@@ -224,23 +250,35 @@ class AccountService:
             claims = self._tokens.decode(access_token)
         except InvalidToken as exc:
             raise Unauthorized("The access token is invalid or expired.", code="INVALID_TOKEN") from exc
+        checked = await self._sessions.get_or_load(
+            str(claims.session_id), lambda: self._check_session(claims.session_id), lambda s: [_user_tag(s.user.id)]
+        )
+        if checked.user.id != claims.user_id or checked.revoked or checked.expires_at <= utcnow():
+            raise Unauthorized("This session has ended; log in again.", code="SESSION_REVOKED")
+        return Actor(user=checked.user, session_id=checked.session_id)
+
+    async def _check_session(self, session_id: uuid.UUID) -> _CheckedSession:
         async with self._db.reader() as db:
-            found = await self._repo.session_with_user(db, claims.session_id)
+            found = await self._repo.session_with_user(db, session_id)
         if found is None:
             raise Unauthorized("The access token is invalid or expired.", code="INVALID_TOKEN")
         session, user = found
-        if session.user_id != claims.user_id or session.revoked_at is not None or session.expires_at <= utcnow():
-            raise Unauthorized("This session has ended; log in again.", code="SESSION_REVOKED")
-        return Actor(user=user, session_id=session.id)
+        return _CheckedSession(session.id, user, session.revoked_at is not None, session.expires_at)
+
+    def _forget_sessions_of(self, user_id: uuid.UUID) -> Callable[[], Awaitable[None]]:
+        """An after-commit hook: every instance forgets the checked sessions of `user_id`."""
+        return lambda: self._sessions.forget(tags=[_user_tag(user_id)])
 
     async def logout(self, actor: Actor) -> None:
         async with self._db.writer() as db:
             await self._repo.revoke_session(db, actor.session_id, utcnow(), "logout")
+            db.after_commit(self._forget_sessions_of(actor.id))
         log.info("session_revoked", user_id=str(actor.id), session_id=str(actor.session_id), reason="logout")
 
     async def logout_all(self, actor: Actor) -> int:
         async with self._db.writer() as db:
             count = await self._repo.revoke_user_sessions(db, actor.id, utcnow(), "logout_all")
+            db.after_commit(self._forget_sessions_of(actor.id))
         log.info("sessions_revoked", user_id=str(actor.id), count=count, reason="logout_all")
         return count
 
@@ -266,6 +304,7 @@ class AccountService:
             if session is None or session.revoked_at is not None:
                 raise NotFound("No such session.", code="SESSION_NOT_FOUND")
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
+            db.after_commit(self._forget_sessions_of(actor.id))
 
     async def is_admin(self, user_id: uuid.UUID) -> bool:
         async with self._db.reader() as db:
@@ -281,23 +320,31 @@ class AccountService:
 
     # -- profiles ---------------------------------------------------------------------------
 
-    async def public_users(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PublicUser]:
+    async def public_users(self, db: AsyncSession, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PublicUser]:
         """Public profiles by id, for other domains (missing ids are deleted users)."""
-        async with self._db.reader() as db:
-            users = await self._repo.users_by_ids(db, list(set(user_ids)))
-        return {u.id: to_public(u) for u in users}
+        wanted = list(set(user_ids))
+        if not wanted:
+            return {}
+        return {u.id: to_public(u) for u in await self._repo.users_by_ids(db, wanted)}
 
-    async def public_users_by_username(self, usernames: Iterable[str]) -> dict[str, PublicUser]:
+    async def find_public_users(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PublicUser]:
+        """`public_users` as a use case of its own (for a hub, which has no session to share)."""
         async with self._db.reader() as db:
-            users = await self._repo.users_by_usernames(db, list({n.lower() for n in usernames}))
+            return await self.public_users(db, user_ids)
+
+    async def public_users_by_username(self, db: AsyncSession, usernames: Iterable[str]) -> dict[str, PublicUser]:
+        users = await self._repo.users_by_usernames(db, list({n.lower() for n in usernames}))
         return {u.username: to_public(u) for u in users}
 
-    async def public_profile(self, username: str) -> PublicUser:
+    async def get_profile(self, username: str) -> PublicUser:
+        async with self._db.reader() as db:
+            return await self.public_profile(db, username)
+
+    async def public_profile(self, db: AsyncSession, username: str) -> PublicUser:
         """A profile by username, read through the profile cache (5 minutes, forgotten on change)."""
 
         async def load() -> PublicUser:
-            async with self._db.reader() as db:
-                user = await self._repo.user_by_username(db, username.lower())
+            user = await self._repo.user_by_username(db, username.lower())
             if user is None:
                 raise NotFound("No such user.", code="USER_NOT_FOUND")
             return to_public(user)
@@ -320,7 +367,8 @@ class AccountService:
             for name, value in changes.items():
                 setattr(user, name, value)
             user.updated_at = utcnow()
-        await self._forget_profile(user.username)
+            db.after_commit(lambda: self._forget_profile(user.username))
+            db.after_commit(self._forget_sessions_of(actor.id))
         return to_me(user)
 
     async def delete_account(self, actor: Actor, password: str) -> None:
@@ -329,5 +377,6 @@ class AccountService:
             raise ValidationFailed("The password is not correct.", fields={"password": "is not correct"})
         async with self._db.writer() as db:
             await self._repo.delete_user(db, actor.id)
-        await self._forget_profile(actor.user.username)
+            db.after_commit(lambda: self._forget_profile(actor.user.username))
+            db.after_commit(self._forget_sessions_of(actor.id))
         log.info("user_deleted", user_id=str(actor.id))

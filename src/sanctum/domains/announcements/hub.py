@@ -14,9 +14,9 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import Hub, Sender
 from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError
+from sanctum.realtime.publisher import Publisher
 
 TOPIC = "announcements"
 EVENT = "announcement"
@@ -49,7 +49,7 @@ class SystemHub(Hub):
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         return topic == TOPIC
 
-    async def _announce(self, gateway: Gateway, sender: Sender, msg: ClientMessage) -> None:
+    async def _announce(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> None:
         if msg.topic != TOPIC or not await self._is_admin(sender.user_id):
             raise ProtocolError(ErrorCode.FORBIDDEN, "Only administrators may announce.")
         data = msg.raw.get("data")
@@ -60,6 +60,6 @@ class SystemHub(Hub):
             raise ProtocolError(ErrorCode.BAD_MESSAGE, f"`data.text` must be 1-{MAX_TEXT} characters.")
         payload = {"text": text, "by": str(sender.user_id), "sent_at": data.get("sent_at")}
         if msg.raw.get("persist") is True:
-            await gateway.publish_persistent(TOPIC, EVENT, payload)
+            await publisher.publish_persistent(TOPIC, EVENT, payload)
         else:
-            await gateway.publish_ephemeral(TOPIC, EVENT, payload)
+            await publisher.publish_ephemeral(TOPIC, EVENT, payload)

@@ -18,6 +18,7 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.cache import Cache, CachedJson
 from sanctum.core.errors import Forbidden, NotFound
@@ -85,20 +86,20 @@ class ChatCaches:
 
 
 class RoomAccess:
-    """`access_room(actor, id)`: load a room and decide what the caller may do with it."""
+    """`access_room(actor, id)`: load a room and decide what the caller may do with it, in the caller's
+    session (`is_member` alone, asked by the hub on subscribe, is a use case of its own)."""
 
     def __init__(self, db: Database, caches: ChatCaches) -> None:
         self._db = db
         self._caches = caches
         self._repo = ChatRepository()
 
-    async def record(self, room_id: uuid.UUID) -> RoomRecord | None:
+    async def record(self, db: AsyncSession, room_id: uuid.UUID) -> RoomRecord | None:
         async def load() -> RoomRecord:
-            async with self._db.reader() as db:
-                room = await self._repo.room(db, room_id)
-                if room is None:
-                    raise NotFound("No such room.", code="ROOM_NOT_FOUND")
-                dm_users = await self._repo.member_ids(db, room_id) if room.kind == "dm" else None
+            room = await self._repo.room(db, room_id)
+            if room is None:
+                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            dm_users = await self._repo.member_ids(db, room_id) if room.kind == "dm" else None
             return RoomRecord.of(room, dm_users)
 
         try:
@@ -106,25 +107,29 @@ class RoomAccess:
         except NotFound:
             return None
 
-    async def member(self, room_id: uuid.UUID, user_id: uuid.UUID) -> RoomMember | None:
-        async with self._db.reader() as db:
-            return await self._repo.member(db, room_id, user_id)
+    async def member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> RoomMember | None:
+        return await self._repo.member(db, room_id, user_id)
 
-    async def visible(self, user_id: uuid.UUID, room_id: uuid.UUID) -> tuple[RoomRecord, RoomMember | None]:
+    async def visible(
+        self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID
+    ) -> tuple[RoomRecord, RoomMember | None]:
         """The room if the caller may see it (public, or a member); 404 otherwise, revealing nothing."""
-        record = await self.record(room_id)
+        record = await self.record(db, room_id)
         if record is None:
             raise NotFound("No such room.", code="ROOM_NOT_FOUND")
-        member = await self.member(room_id, user_id)
+        member = await self.member(db, room_id, user_id)
         if member is None and record.kind != "public":
             raise NotFound("No such room.", code="ROOM_NOT_FOUND")
         return record, member
 
-    async def as_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> tuple[RoomRecord, RoomMember]:
-        record, member = await self.visible(user_id, room_id)
+    async def as_member(
+        self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID
+    ) -> tuple[RoomRecord, RoomMember]:
+        record, member = await self.visible(db, user_id, room_id)
         if member is None:
             raise Forbidden("Join the room first.", code="NOT_A_MEMBER")
         return record, member
 
     async def is_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
-        return await self.member(room_id, user_id) is not None
+        async with self._db.reader() as db:
+            return await self.member(db, room_id, user_id) is not None

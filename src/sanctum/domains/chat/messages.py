@@ -1,15 +1,16 @@
 """Messages: send (idempotent), history, threads, edit, delete, reactions, mentions, read state.
 
-Every change is one unit of work that also appends its realtime event to the room's event log;
-events are published after commit, then caches are invalidated.
+Every use case is one transaction: a read is one reader, a change one unit of work that checks
+access, changes the rows and emits the room's events in the same transaction; the unit of work
+publishes them after commit, then forgets the caches they made stale.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,7 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
 from sanctum.core.markdown import render, render_plain
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
@@ -36,9 +38,6 @@ from sanctum.domains.chat.schemas import (
     Thread,
 )
 from sanctum.domains.notifications.notify import Notifier
-from sanctum.realtime.eventlog import append_event, rewrite_events
-from sanctum.realtime.gateway import Gateway
-from sanctum.realtime.protocol import Event
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,32})\b")
 MAX_MENTIONS = 20
@@ -69,14 +68,12 @@ class MessageService:
         access: RoomAccess,
         caches: ChatCaches,
         accounts: AccountService,
-        gateway: Gateway,
         notifier: Notifier,
     ) -> None:
         self._db = db
         self._access = access
         self._caches = caches
         self._accounts = accounts
-        self._gateway = gateway
         self._notifier = notifier
         self._repo = ChatRepository()
 
@@ -116,7 +113,7 @@ class MessageService:
         mentioned = await self._repo.mentioned(db, ids)
         people = {m.author_id for m in messages if m.author_id is not None}
         people.update(u for users in mentioned.values() for u in users)
-        users = await self._accounts.public_users(people)
+        users = await self._accounts.public_users(db, people)
         return [
             self._read(
                 m,
@@ -128,31 +125,32 @@ class MessageService:
             for m in messages
         ]
 
-    async def _publish(self, events: Iterable[Event]) -> None:
-        for event in events:
-            await self._gateway.publish(event)
-
     # -- sending ------------------------------------------------------------------------------
 
     async def send(self, actor: Actor, room_id: uuid.UUID, data: MessageCreate) -> Sent:
-        record, _ = await self._access.as_member(actor.id, room_id)
-        if data.client_id is not None:
-            async with self._db.reader() as db:
-                existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
-                if existing is not None:
-                    return Sent((await self.serialize(db, [existing], actor.id))[0], False)
         html = render(data.body)
         usernames = [u for u in mentioned_usernames(data.body) if u != actor.user.username]
-        candidates = await self._accounts.public_users_by_username(usernames) if usernames else {}
         try:
             async with self._db.writer() as db:
+                record, _ = await self._access.as_member(db, actor.id, room_id)
+                if data.client_id is not None:
+                    existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
+                    if existing is not None:
+                        return Sent((await self.serialize(db, [existing], actor.id))[0], False)
                 room = await self._repo.room_for_update(db, room_id)
                 if room is None:
                     raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                candidates = await self._accounts.public_users_by_username(db, usernames) if usernames else {}
                 mentioned = await self._visible_to(db, record, list(candidates.values()))
-                message, events = await self._insert(
+                message = await self._insert(
                     db, room, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
                 )
+                for user in mentioned:  # a background job makes each notification, after the commit
+                    db.after_commit(
+                        partial(self._notifier.mention, to=user.id, by=actor.id, room_id=room_id, message_id=message.id)
+                    )
+                # A reply too: it is activity in the room, which orders the room lists.
+                await self._after_message_change(db, room_id)
         except IntegrityError:
             # A retry with the same client_id raced the first attempt: return what that one stored.
             async with self._db.reader() as db:
@@ -160,11 +158,6 @@ class MessageService:
                 if existing is None:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
-        await self._publish(events)
-        for user in mentioned:  # a background job makes each notification, after the commit
-            await self._notifier.mention(to=user.id, by=actor.id, room_id=room_id, message_id=message.id)
-        # A reply too: it is activity in the room, which orders the room lists.
-        await self._after_message_change(room_id)
         return Sent(message, True)
 
     async def _visible_to(self, db: AsyncSession, record: RoomRecord, users: list[PublicUser]) -> list[PublicUser]:
@@ -175,7 +168,7 @@ class MessageService:
 
     async def _insert(
         self,
-        db: AsyncSession,
+        db: UnitOfWork,
         room: Room,
         actor: Actor,
         body: str,
@@ -183,7 +176,7 @@ class MessageService:
         parent_id: int | None,
         client_id: str | None,
         mentioned: list[PublicUser],
-    ) -> tuple[MessageRead, list[Event]]:
+    ) -> MessageRead:
         now = utcnow()
         parent_replies = 0
         if parent_id is not None:
@@ -214,27 +207,14 @@ class MessageService:
             room.last_message_id = message.id
         await self._repo.add_mentions(db, message.id, room.id, [u.id for u in mentioned], now)
         read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [u.username for u in mentioned])
-        events = [
-            await append_event(
-                db,
-                ev.room_topic(room.id),
-                ev.MESSAGE_CREATED,
-                read.model_dump(mode="json"),
-                ref=message_ref(message.id),
-            )
-        ]
+        topic = ev.room_topic(room.id)
+        await db.emit(topic, ev.MESSAGE_CREATED, read.model_dump(mode="json"), ref=message_ref(message.id))
         if parent_id is not None:
-            events.append(
-                await append_event(
-                    db,
-                    ev.room_topic(room.id),
-                    ev.MESSAGE_UPDATED,
-                    {"id": parent_id, "reply_count": parent_replies, "last_reply_at": now.isoformat()},
-                )
-            )
-        return read, events
+            data = {"id": parent_id, "reply_count": parent_replies, "last_reply_at": now.isoformat()}
+            await db.emit(topic, ev.MESSAGE_UPDATED, data)
+        return read
 
-    async def post_system(self, db: AsyncSession, room: Room, actor: Actor, text: str) -> list[Event]:
+    async def post_system(self, db: UnitOfWork, room: Room, actor: Actor, text: str) -> None:
         """A system line ("Alice joined the room") inside the caller's unit of work."""
         now = utcnow()
         message = Message(
@@ -250,59 +230,65 @@ class MessageService:
         await db.flush()
         room.last_activity_at = now
         room.last_message_id = message.id
-        read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [])
-        data = read.model_dump(mode="json")
-        return [await append_event(db, ev.room_topic(room.id), ev.MESSAGE_CREATED, data, ref=message_ref(message.id))]
+        data = self._read(message, {actor.id: to_public(actor.user)}, [], set(), []).model_dump(mode="json")
+        await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, data, ref=message_ref(message.id))
 
-    async def _after_message_change(self, room_id: uuid.UUID, lists_too: bool = True) -> None:
-        await self._caches.bump_history(room_id)
+    async def _after_message_change(self, db: UnitOfWork, room_id: uuid.UUID, lists_too: bool = True) -> None:
+        """After commit: the room's newest history page, and (`lists_too`) its members' room lists."""
+        db.after_commit(partial(self._caches.bump_history, room_id))
         if lists_too:
-            async with self._db.reader() as db:
-                members = await self._repo.member_ids(db, room_id)
-            await self._caches.forget_room_lists(members)
+            members = await self._repo.member_ids(db, room_id)
+            db.after_commit(partial(self._caches.forget_room_lists, members))
 
     # -- reading ------------------------------------------------------------------------------
 
     async def history(
         self, actor: Actor, room_id: uuid.UUID, before: int | None, after: int | None, limit: int
     ) -> MessagePage:
-        await self._access.visible(actor.id, room_id)
-        if before is None and after is None:
-            version = await self._caches.history_version(room_id)
-            key = self._caches.history.key(room_id, f"v{version}", limit)
-            page = await self._caches.history.get_or_load(key, lambda: self._page(room_id, None, None, limit, None))
-            return await self._with_my_reactions(page, actor.id)
-        return await self._page(room_id, before, after, limit, actor.id)
+        async with self._db.reader() as db:
+            await self._access.visible(db, actor.id, room_id)
+            if before is None and after is None:
+                version = await self._caches.history_version(room_id)
+                key = self._caches.history.key(room_id, f"v{version}", limit)
+                page = await self._caches.history.get_or_load(
+                    key, lambda: self._page(db, room_id, None, None, limit, None)
+                )
+                return await self._with_my_reactions(db, page, actor.id)
+            return await self._page(db, room_id, before, after, limit, actor.id)
 
     async def _page(
-        self, room_id: uuid.UUID, before: int | None, after: int | None, limit: int, viewer: uuid.UUID | None
+        self,
+        db: AsyncSession,
+        room_id: uuid.UUID,
+        before: int | None,
+        after: int | None,
+        limit: int,
+        viewer: uuid.UUID | None,
     ) -> MessagePage:
-        async with self._db.reader() as db:
-            if after is not None and before is None:
-                rows = list(reversed(await self._repo.history_after(db, room_id, after, limit + 1)))
-                has_more = len(rows) > limit
-                rows = rows[-limit:] if has_more else rows
-            else:
-                rows = await self._repo.history(db, room_id, before, after, limit + 1)
-                has_more = len(rows) > limit
-                rows = rows[:limit]
-            items = await self.serialize(db, rows, viewer)
+        if after is not None and before is None:
+            rows = list(reversed(await self._repo.history_after(db, room_id, after, limit + 1)))
+            has_more = len(rows) > limit
+            rows = rows[-limit:] if has_more else rows
+        else:
+            rows = await self._repo.history(db, room_id, before, after, limit + 1)
+            has_more = len(rows) > limit
+            rows = rows[:limit]
+        items = await self.serialize(db, rows, viewer)
         return MessagePage(items=items, has_more=has_more, next_before=items[-1].id if items and has_more else None)
 
-    async def _with_my_reactions(self, page: MessagePage, viewer: uuid.UUID) -> MessagePage:
+    async def _with_my_reactions(self, db: AsyncSession, page: MessagePage, viewer: uuid.UUID) -> MessagePage:
         ids = [m.id for m in page.items if m.reactions]
         if not ids:
             return page
-        async with self._db.reader() as db:
-            mine = await self._repo.my_reactions(db, ids, viewer)
+        mine = await self._repo.my_reactions(db, ids, viewer)
         for message in page.items:
             for reaction in message.reactions:
                 reaction.me = (message.id, reaction.emoji) in mine
         return page
 
     async def thread(self, actor: Actor, room_id: uuid.UUID, message_id: int, after: int | None, limit: int) -> Thread:
-        await self._access.visible(actor.id, room_id)
         async with self._db.reader() as db:
+            await self._access.visible(db, actor.id, room_id)
             parent = await self._repo.message(db, room_id, message_id)
             if parent is None or parent.parent_id is not None:
                 raise NotFound("No such thread.", code="MESSAGE_NOT_FOUND")
@@ -317,9 +303,9 @@ class MessageService:
     # -- changing -----------------------------------------------------------------------------
 
     async def edit(self, actor: Actor, room_id: uuid.UUID, message_id: int, body: str) -> MessageRead:
-        await self._access.as_member(actor.id, room_id)
         html = render(body)
         async with self._db.writer() as db:
+            await self._access.as_member(db, actor.id, room_id)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
                 raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
@@ -333,20 +319,17 @@ class MessageService:
             data = read.model_dump(mode="json")
             # Earlier frames of this message in the log carry the text it replaced: a resume replays
             # the current version only (earlier versions stay in message_edits, the audit trail).
-            await rewrite_events(db, ev.room_topic(room_id), message_ref(message.id), data)
-            event = await append_event(
-                db, ev.room_topic(room_id), ev.MESSAGE_UPDATED, data, ref=message_ref(message.id)
-            )
+            await db.rewrite(ev.room_topic(room_id), message_ref(message.id), data)
+            await db.emit(ev.room_topic(room_id), ev.MESSAGE_UPDATED, data, ref=message_ref(message.id))
             mine = await self._repo.my_reactions(db, [message.id], actor.id)
-        await self._publish([event])
-        await self._after_message_change(room_id, lists_too=message.parent_id is None)
+            await self._after_message_change(db, room_id, lists_too=message.parent_id is None)
         for reaction in read.reactions:
             reaction.me = (message.id, reaction.emoji) in mine
         return read
 
     async def delete(self, actor: Actor, room_id: uuid.UUID, message_id: int) -> None:
-        record, member = await self._access.as_member(actor.id, room_id)
         async with self._db.writer() as db:
+            record, member = await self._access.as_member(db, actor.id, room_id)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
                 raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
@@ -354,41 +337,25 @@ class MessageService:
             if message.author_id != actor.id and not moderator:
                 raise Forbidden("Only the author or a moderator can delete a message.", code="NOT_AUTHOR")
             message.deleted_at = utcnow()
+            topic = ev.room_topic(room_id)
             # Its content is no longer served: not by history, and not by a resume replaying the log.
             redacted = (await self.serialize(db, [message], None))[0]
-            await rewrite_events(db, ev.room_topic(room_id), message_ref(message.id), redacted.model_dump(mode="json"))
-            events = [
-                await append_event(
-                    db,
-                    ev.room_topic(room_id),
-                    ev.MESSAGE_DELETED,
-                    {"id": message.id, "room_id": str(room_id), "parent_message_id": message.parent_id},
-                )
-            ]
+            await db.rewrite(topic, message_ref(message.id), redacted.model_dump(mode="json"))
+            gone = {"id": message.id, "room_id": str(room_id), "parent_message_id": message.parent_id}
+            await db.emit(topic, ev.MESSAGE_DELETED, gone)
             if message.parent_id is not None:
                 # The parent's "N replies" counts only replies that are still there.
                 parent = await self._repo.message(db, room_id, message.parent_id)
                 if parent is not None:
                     parent.reply_count = max(0, parent.reply_count - 1)
-                    events.append(
-                        await append_event(
-                            db,
-                            ev.room_topic(room_id),
-                            ev.MESSAGE_UPDATED,
-                            {
-                                "id": parent.id,
-                                "reply_count": parent.reply_count,
-                                "last_reply_at": parent.last_reply_at.isoformat() if parent.last_reply_at else None,
-                            },
-                        )
-                    )
-        await self._publish(events)
-        await self._after_message_change(room_id, lists_too=message.parent_id is None)
+                    last = parent.last_reply_at.isoformat() if parent.last_reply_at else None
+                    data = {"id": parent.id, "reply_count": parent.reply_count, "last_reply_at": last}
+                    await db.emit(topic, ev.MESSAGE_UPDATED, data)
+            await self._after_message_change(db, room_id, lists_too=message.parent_id is None)
 
     async def react(self, actor: Actor, room_id: uuid.UUID, message_id: int, emoji: str, add: bool) -> MessageRead:
-        await self._access.as_member(actor.id, room_id)
-        events: list[Event] = []
         async with self._db.writer() as db:
+            await self._access.as_member(db, actor.id, room_id)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
                 raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
@@ -398,29 +365,21 @@ class MessageService:
                 changed = await self._repo.remove_reaction(db, message_id, actor.id, emoji)
             if changed:
                 count = await self._repo.reaction_count(db, message_id, emoji)
-                events.append(
-                    await append_event(
-                        db,
-                        ev.room_topic(room_id),
-                        ev.REACTION_ADDED if add else ev.REACTION_REMOVED,
-                        {"message_id": message_id, "emoji": emoji, "user_id": str(actor.id), "count": count},
-                    )
+                data = {"message_id": message_id, "emoji": emoji, "user_id": str(actor.id), "count": count}
+                await db.emit(ev.room_topic(room_id), ev.REACTION_ADDED if add else ev.REACTION_REMOVED, data)
+                room = await self._repo.room(db, room_id)
+                # The room lists show the last message with its reactions.
+                await self._after_message_change(
+                    db, room_id, lists_too=room is not None and room.last_message_id == message_id
                 )
             read = (await self.serialize(db, [message], actor.id))[0]
-            room = await self._repo.room(db, room_id)
-            is_last = room is not None and room.last_message_id == message_id
-        await self._publish(events)
-        if events:
-            # The room lists show the last message with its reactions.
-            await self._after_message_change(room_id, lists_too=is_last)
         return read
 
     # -- read state ---------------------------------------------------------------------------
 
     async def mark_read(self, actor: Actor, room_id: uuid.UUID, message_id: int) -> ReadState:
-        record, _ = await self._access.as_member(actor.id, room_id)
-        events: list[Event] = []
         async with self._db.writer() as db:
+            record, _ = await self._access.as_member(db, actor.id, room_id)
             room = await self._repo.room(db, room_id)
             newest = room.last_message_id if room is not None else None
             if newest is None or message_id > newest:
@@ -431,29 +390,27 @@ class MessageService:
             current = await self._repo.member(db, room_id, actor.id)
             assert current is not None
             await db.refresh(current)
-            if moved and record.kind == "dm":
-                events.append(await self._receipt_event(db, room_id, current.user_id))
+            if moved:
+                if record.kind == "dm":
+                    await self._emit_receipt(db, room_id, current.user_id)
+                db.after_commit(partial(self._caches.forget_room_lists, [actor.id]))
             unread = await self._repo.unread_count(db, room_id, actor.id, current.last_read_message_id)
-        await self._publish(events)
-        if moved:
-            await self._caches.forget_room_lists([actor.id])
         return ReadState(room_id=room_id, last_read_message_id=current.last_read_message_id, unread_count=unread)
 
     async def mark_delivered(self, user_id: uuid.UUID, room_id: uuid.UUID, message_id: int) -> bool:
         """Receipts are DM-only: a recipient's client reports what reached it."""
-        record = await self._access.record(room_id)
-        if record is None or record.kind != "dm" or user_id not in record.dm_user_ids:
-            return False
         async with self._db.writer() as db:
+            record = await self._access.record(db, room_id)
+            if record is None or record.kind != "dm" or user_id not in record.dm_user_ids:
+                return False
             if await self._repo.message(db, room_id, message_id) is None:
                 return False
             if not await self._repo.advance_read(db, room_id, user_id, message_id, delivered_only=True):
                 return False
-            event = await self._receipt_event(db, room_id, user_id)
-        await self._publish([event])
+            await self._emit_receipt(db, room_id, user_id)
         return True
 
-    async def _receipt_event(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> Event:
+    async def _emit_receipt(self, db: UnitOfWork, room_id: uuid.UUID, user_id: uuid.UUID) -> None:
         member = await self._repo.member(db, room_id, user_id)
         assert member is not None
         await db.refresh(member)
@@ -462,7 +419,7 @@ class MessageService:
             last_delivered_message_id=member.last_delivered_message_id,
             last_read_message_id=member.last_read_message_id,
         )
-        return await append_event(db, ev.room_topic(room_id), ev.RECEIPT_UPDATED, state.model_dump(mode="json"))
+        await db.emit(ev.room_topic(room_id), ev.RECEIPT_UPDATED, state.model_dump(mode="json"))
 
     # -- mentions -----------------------------------------------------------------------------
 

@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.chat.models import Mention, Message, MessageEdit, Reaction, Room, RoomMember
 
 UNREAD_CAP = 100
@@ -61,7 +60,7 @@ class ChatRepository:
         result = await db.execute(
             delete(RoomMember).where(RoomMember.room_id == room_id, RoomMember.user_id == user_id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def successor(self, db: AsyncSession, room_id: uuid.UUID) -> RoomMember | None:
         """Who inherits a room its owner leaves: the longest-standing moderator, else member."""
@@ -140,7 +139,7 @@ class ChatRepository:
                 )
                 .values(last_delivered_message_id=message_id)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return bool(affected(result))
         result = await db.execute(
             update(RoomMember)
             .where(
@@ -155,7 +154,7 @@ class ChatRepository:
                 else func.greatest(RoomMember.last_delivered_message_id, message_id),
             )
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -214,9 +213,8 @@ class ChatRepository:
         self, db: AsyncSession, message_id: int, user_id: uuid.UUID, emoji: str, at: datetime
     ) -> bool:
         """Add it unless it is there; True when added. Identical concurrent requests add it once."""
-        insert_ = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
         stmt = (
-            insert_(Reaction)
+            insert_for(db, Reaction)
             .values(message_id=message_id, user_id=user_id, emoji=emoji, created_at=at)
             .on_conflict_do_nothing(index_elements=["message_id", "user_id", "emoji"])
             .returning(Reaction.message_id)
@@ -229,7 +227,7 @@ class ChatRepository:
                 Reaction.message_id == message_id, Reaction.user_id == user_id, Reaction.emoji == emoji
             )
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def reaction_count(self, db: AsyncSession, message_id: int, emoji: str) -> int:
         query = select(func.count()).where(Reaction.message_id == message_id, Reaction.emoji == emoji)

@@ -1,41 +1,41 @@
 """A sanctum's main chat room, driven by the sanctums service.
 
 The sanctums service creates the room and changes its members inside its own unit of work (so the
-sanctum and its room commit or roll back together), then calls `after_sanctum_change` after commit.
-The room is private and holds exactly the sanctum's members with their sanctum roles; the chat API
-refuses to join, leave or invite into it (`SANCTUM_ROOM`).
+sanctum and its room commit or roll back together); each change here emits the room's events and
+registers, on that unit of work, what must follow its commit: the room's caches and its members' room
+lists forgotten, and a removed member's live subscription revoked on every instance. The room is
+private and holds exactly the sanctum's members with their sanctum roles; the chat API refuses to
+join, leave or invite into it (`SANCTUM_ROOM`).
 """
 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import Actor
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
 from sanctum.domains.chat.repository import ChatRepository
-from sanctum.realtime.eventlog import append_event
-from sanctum.realtime.gateway import Gateway
-from sanctum.realtime.protocol import Event
+from sanctum.realtime.publisher import Publisher
 
 
 class SanctumRooms:
-    def __init__(self, db: Database, caches: ChatCaches, messages: MessageService, gateway: Gateway) -> None:
-        self._db = db
+    def __init__(self, caches: ChatCaches, messages: MessageService, publisher: Publisher) -> None:
         self._caches = caches
         self._messages = messages
-        self._gateway = gateway
+        self._publisher = publisher
         self._repo = ChatRepository()
 
     async def create_sanctum_room(
-        self, db: AsyncSession, actor: Actor, sanctum_id: uuid.UUID, name: str, description: str
-    ) -> tuple[uuid.UUID, list[Event]]:
+        self, db: UnitOfWork, actor: Actor, sanctum_id: uuid.UUID, name: str, description: str
+    ) -> uuid.UUID:
         """The sanctum's main room, owned by its founder, in the caller's transaction. It is private:
         only the sanctum's members are in it, kept in step by `sync_sanctum_member`."""
         now = utcnow()
@@ -55,25 +55,31 @@ class SanctumRooms:
         await db.flush()
         db.add(RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now))
         await db.flush()
-        return room.id, await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the room")
+        await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the room")
+        db.after_commit(partial(self._caches.forget_room_lists, [actor.id]))
+        return room.id
 
     async def sync_sanctum_member(
-        self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID, role: str | None
-    ) -> list[Event]:
+        self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID, role: str | None
+    ) -> None:
         """Make the sanctum room's membership of `user_id` match: `role`, or out of the room when None."""
         room = await self._repo.sanctum_room_for_update(db, sanctum_id)
         if room is None:
-            return []
+            return
         member = await self._repo.member(db, room.id, user_id)
         topic = ev.room_topic(room.id)
         if role is None:
             if member is None or not await self._repo.remove_member(db, room.id, user_id):
-                return []
+                return
             room.member_count = max(0, room.member_count - 1)
-            return [await append_event(db, topic, ev.MEMBER_LEFT, {"user_id": str(user_id)})]
+            await db.emit(topic, ev.MEMBER_LEFT, {"user_id": str(user_id)})
+            await self._after_change(db, room.id, [user_id])
+            db.after_commit(partial(self._publisher.revoke, topic, user_id))
+            return
         if member is not None:
             member.role = role
-            return []
+            await self._after_change(db, room.id, [])
+            return
         watermark = room.last_message_id or 0
         db.add(
             RoomMember(
@@ -87,29 +93,25 @@ class SanctumRooms:
         )
         room.member_count += 1
         await db.flush()
-        return [
-            await append_event(db, topic, ev.MEMBER_JOINED, {"user_id": str(user_id)}),
-            await append_event(db, f"user:{user_id}", ev.ROOM_ADDED, {"room_id": str(room.id)}),
-        ]
+        await db.emit(topic, ev.MEMBER_JOINED, {"user_id": str(user_id)})
+        await db.emit(f"user:{user_id}", ev.ROOM_ADDED, {"room_id": str(room.id)})
+        await self._after_change(db, room.id, [user_id])
 
-    async def rename_sanctum_room(self, db: AsyncSession, sanctum_id: uuid.UUID, name: str) -> list[Event]:
+    async def rename_sanctum_room(self, db: UnitOfWork, sanctum_id: uuid.UUID, name: str) -> None:
         room = await self._repo.sanctum_room_for_update(db, sanctum_id)
         if room is None or room.name == name:
-            return []
+            return
         room.name = name
         room.updated_at = utcnow()
         data = {"id": str(room.id), "name": room.name, "topic": room.topic, "description": room.description}
-        return [await append_event(db, ev.room_topic(room.id), ev.ROOM_UPDATED, data)]
+        await db.emit(ev.room_topic(room.id), ev.ROOM_UPDATED, data)
+        await self._after_change(db, room.id, [])
 
-    async def sanctum_room_ids(self, sanctum_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-        async with self._db.reader() as db:
-            return await self._repo.sanctum_room_ids(db, sanctum_ids)
+    async def sanctum_room_ids(self, db: AsyncSession, sanctum_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        return await self._repo.sanctum_room_ids(db, sanctum_ids)
 
-    async def after_sanctum_change(self, room_id: uuid.UUID, events: list[Event], changed: list[uuid.UUID]) -> None:
-        """After the sanctum's commit: publish the room's events and forget what they made stale."""
-        for event in events:
-            await self._gateway.publish(event)
-        await self._caches.forget_room(room_id)
-        async with self._db.reader() as db:
-            members = await self._repo.member_ids(db, room_id)
-        await self._caches.forget_room_lists([*members, *changed])
+    async def _after_change(self, db: UnitOfWork, room_id: uuid.UUID, changed: list[uuid.UUID]) -> None:
+        """After the sanctum's commit: forget the room and the room lists the change made stale."""
+        members = await self._repo.member_ids(db, room_id)
+        db.after_commit(partial(self._caches.forget_room, room_id))
+        db.after_commit(partial(self._caches.forget_room_lists, [*members, *changed]))

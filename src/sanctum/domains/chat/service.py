@@ -1,10 +1,16 @@
-"""Rooms: create, directory, DMs, join, leave, invite, members, and the caller's room list."""
+"""Rooms: create, directory, DMs, join, leave, invite, members, and the caller's room list.
+
+A read is one reader; a change is one unit of work that checks access, changes the rows and emits the
+room's events, then (after commit) forgets the caches it made stale and revokes live subscriptions it
+took away. What a change returns is read afterwards in a fresh reader, so it shows the committed state.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +19,7 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sanctum.core.pagination import decode_cursor, encode_cursor
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat import events as ev
@@ -32,9 +39,7 @@ from sanctum.domains.chat.schemas import (
     RoomSummary,
     RoomUpdate,
 )
-from sanctum.realtime.eventlog import append_event
-from sanctum.realtime.gateway import Gateway
-from sanctum.realtime.protocol import Event
+from sanctum.realtime.publisher import Publisher
 
 GROUP_LIMIT = 20
 
@@ -58,26 +63,27 @@ class RoomService:
         caches: ChatCaches,
         accounts: AccountService,
         messages: MessageService,
-        gateway: Gateway,
+        publisher: Publisher,
     ) -> None:
         self._db = db
         self._access = access
         self._caches = caches
         self._accounts = accounts
         self._messages = messages
-        self._gateway = gateway
+        self._publisher = publisher
         self._repo = ChatRepository()
 
     # -- reading ------------------------------------------------------------------------------
 
-    async def get(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
-        record, member = await self._access.visible(actor.id, room_id)
-        async with self._db.reader() as db:
+    async def get(self, actor: Actor, room_id: uuid.UUID, *, fresh: bool = False) -> RoomRead:
+        """The room as the caller sees it; `fresh` right after a change (not from a lagging replica)."""
+        async with self._db.reader(fresh=fresh) as db:
+            record, member = await self._access.visible(db, actor.id, room_id)
             room = await self._repo.room(db, room_id)
             if room is None:
                 raise NotFound("No such room.", code="ROOM_NOT_FOUND")
             receipts = await self._receipts(db, record, actor.id)
-        return await self._read(record, room.last_activity_at, actor.id, member, receipts)
+            return await self._read(db, record, room.last_activity_at, actor.id, member, receipts)
 
     async def _receipts(self, db: AsyncSession, record: RoomRecord, viewer: uuid.UUID) -> list[ReceiptState]:
         if record.kind != "dm":
@@ -99,6 +105,7 @@ class RoomService:
 
     async def _read(
         self,
+        db: AsyncSession,
         record: RoomRecord,
         last_activity: datetime,
         viewer: uuid.UUID,
@@ -111,7 +118,7 @@ class RoomService:
         if record.kind == "dm":
             other = next((u for u in record.dm_user_ids if u != viewer), None)
             if other is not None:
-                found = people if people is not None else await self._accounts.public_users([other])
+                found = people if people is not None else await self._accounts.public_users(db, [other])
                 dm_user = found.get(other)
             name = dm_user.display_name if dm_user is not None else "Deleted user"
         return RoomRead(
@@ -175,33 +182,23 @@ class RoomService:
                 lasts = [last for _, _, last, _ in rows if last is not None]
                 # The list is cached per user, so it can say which reactions are the caller's.
                 serialized = {m.id: m for m in await self._messages.serialize(db, lasts, actor.id)}
-            dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in await self._dm_members(room)}
-            people = await self._accounts.public_users(dm_people) if dm_people else {}
-            items = []
-            for room, member, last, unread in rows:
-                record = RoomRecord.of(room, await self._dm_members(room) if room.kind == "dm" else None)
-                read = await self._read(record, room.last_activity_at, actor.id, member, people=people)
-                items.append(
-                    MyRoom(
-                        room=read,
-                        unread_count=unread,
-                        last_message=serialized.get(last.id) if last is not None else None,
-                    )
-                )
+                dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in _dm_members(room)}
+                people = await self._accounts.public_users(db, dm_people)
+                items = []
+                for room, member, last, unread in rows:
+                    record = RoomRecord.of(room, _dm_members(room) if room.kind == "dm" else None)
+                    read = await self._read(db, record, room.last_activity_at, actor.id, member, people=people)
+                    last_message = serialized.get(last.id) if last is not None else None
+                    items.append(MyRoom(room=read, unread_count=unread, last_message=last_message))
             return MyRooms(items=items)
 
         return await self._caches.my_rooms.get_or_load(self._caches.my_rooms.key(actor.id), load)
 
-    async def _dm_members(self, room: Room) -> list[uuid.UUID]:
-        if room.dm_key is None:
-            return []
-        return [uuid.UUID(part) for part in room.dm_key.split(":")]
-
-    async def members(self, actor: Actor, room_id: uuid.UUID) -> MemberList:
-        await self._access.visible(actor.id, room_id)
-        async with self._db.reader() as db:
+    async def members(self, actor: Actor, room_id: uuid.UUID, *, fresh: bool = False) -> MemberList:
+        async with self._db.reader(fresh=fresh) as db:
+            await self._access.visible(db, actor.id, room_id)
             rows = await self._repo.members(db, room_id)
-        people = await self._accounts.public_users(m.user_id for m in rows)
+            people = await self._accounts.public_users(db, (m.user_id for m in rows))
         return MemberList(
             items=[
                 Member(user=people[m.user_id], role=m.role, joined_at=m.joined_at) for m in rows if m.user_id in people
@@ -212,11 +209,6 @@ class RoomService:
 
     async def create(self, actor: Actor, data: RoomCreate) -> RoomRead:
         invited = [u for u in dict.fromkeys(data.member_ids) if u != actor.id]
-        if invited:
-            found = await self._accounts.public_users(invited)
-            missing = [str(u) for u in invited if u not in found]
-            if missing:
-                raise ValidationFailed(fields={"member_ids": f"unknown users: {', '.join(missing)}"})
         if data.kind == "group" and len(invited) + 1 > GROUP_LIMIT:
             raise ValidationFailed(fields={"member_ids": f"a group has at most {GROUP_LIMIT} people"})
         now = utcnow()
@@ -233,117 +225,114 @@ class RoomService:
             updated_at=now,
         )
         async with self._db.writer() as db:
+            if invited:
+                found = await self._accounts.public_users(db, invited)
+                missing = [str(u) for u in invited if u not in found]
+                if missing:
+                    raise ValidationFailed(fields={"member_ids": f"unknown users: {', '.join(missing)}"})
             db.add(room)
             db.add(RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now))
             for user_id in invited:
                 db.add(RoomMember(room_id=room.id, user_id=user_id, role="member", joined_at=now))
             await db.flush()
-            events = await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the room")
+            await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the room")
             for user_id in invited:
-                events.append(await self._room_added(db, user_id, room.id))
-        await self._publish(events)
-        if room.kind == "public":
-            await self._caches.bump_directory()
-        await self._caches.forget_room_lists([actor.id, *invited])
-        member = RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now, last_read_message_id=0)
-        return await self._read(RoomRecord.of(room), room.last_activity_at, actor.id, member)
+                await _emit_room_added(db, user_id, room.id)
+            if room.kind == "public":
+                db.after_commit(self._caches.bump_directory)
+            db.after_commit(partial(self._caches.forget_room_lists, [actor.id, *invited]))
+            member = RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now, last_read_message_id=0)
+            return await self._read(db, RoomRecord.of(room), room.last_activity_at, actor.id, member)
 
     async def update(self, actor: Actor, room_id: uuid.UUID, data: RoomUpdate) -> RoomRead:
-        record, member = await self._access.as_member(actor.id, room_id)
-        if record.kind == "dm":
-            raise Forbidden("A direct message has no name or topic to change.", code="ROOM_IS_DM")
-        if member.role not in MODERATOR_ROLES:
-            raise Forbidden("Only the owner or a moderator can change the room.", code="NOT_MODERATOR")
         changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
         async with self._db.writer() as db:
+            record, member = await self._access.as_member(db, actor.id, room_id)
+            if record.kind == "dm":
+                raise Forbidden("A direct message has no name or topic to change.", code="ROOM_IS_DM")
+            if member.role not in MODERATOR_ROLES:
+                raise Forbidden("Only the owner or a moderator can change the room.", code="NOT_MODERATOR")
             room = await self._repo.room_for_update(db, room_id)
             if room is None:
                 raise NotFound("No such room.", code="ROOM_NOT_FOUND")
             for name, value in changes.items():
                 setattr(room, name, value)
             room.updated_at = utcnow()
-            event = await append_event(
-                db,
-                ev.room_topic(room_id),
-                ev.ROOM_UPDATED,
-                {"id": str(room_id), "name": room.name, "topic": room.topic, "description": room.description},
-            )
-        await self._publish([event])
-        await self._caches.forget_room(room_id)
-        if record.kind == "public":
-            await self._caches.bump_directory()
-        await self._forget_lists(room_id)
-        return await self.get(actor, room_id)
+            data_out = {"id": str(room_id), "name": room.name, "topic": room.topic, "description": room.description}
+            await db.emit(ev.room_topic(room_id), ev.ROOM_UPDATED, data_out)
+            db.after_commit(partial(self._caches.forget_room, room_id))
+            if record.kind == "public":
+                db.after_commit(self._caches.bump_directory)
+            await self._forget_lists(db, room_id)
+        return await self.get(actor, room_id, fresh=True)
 
     async def join(self, actor: Actor, room_id: uuid.UUID) -> RoomRead:
-        record, member = await self._access.visible(actor.id, room_id)
-        if member is None:
-            _not_a_sanctum_room(record)
-            if record.kind != "public":
-                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
-            await self._add_member(actor, room_id, actor.id, f"{actor.user.display_name} joined the room")
-        return await self.get(actor, room_id)
-
-    async def invite(self, actor: Actor, room_id: uuid.UUID, user_id: uuid.UUID) -> MemberList:
-        record, member = await self._access.as_member(actor.id, room_id)
-        if record.kind == "dm":
-            raise Forbidden("Start a group to talk with more people.", code="ROOM_IS_DM")
-        _not_a_sanctum_room(record)
-        if record.kind == "private" and member.role not in MODERATOR_ROLES:
-            raise Forbidden("Only the owner or a moderator can invite to a private room.", code="NOT_MODERATOR")
-        people = await self._accounts.public_users([user_id])
-        invitee = people.get(user_id)
-        if invitee is None:
-            raise NotFound("No such user.", code="USER_NOT_FOUND")
-        if await self._access.member(room_id, user_id) is None:
-            if record.kind == "group" and record.member_count >= GROUP_LIMIT:
-                raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code="ROOM_FULL")
-            text = f"{actor.user.display_name} added {invitee.display_name}"
-            await self._add_member(actor, room_id, user_id, text)
-        return await self.members(actor, room_id)
-
-    async def _add_member(self, actor: Actor, room_id: uuid.UUID, user_id: uuid.UUID, text: str) -> None:
-        now = utcnow()
         try:
             async with self._db.writer() as db:
-                room = await self._repo.room_for_update(db, room_id)
-                if room is None:
-                    raise NotFound("No such room.", code="ROOM_NOT_FOUND")
-                # Checked again under the room's lock: concurrent invites cannot overfill a group.
-                if room.kind == "group" and room.member_count >= GROUP_LIMIT:
-                    raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code="ROOM_FULL")
-                # History from before joining is not "unread" for the newcomer.
-                watermark = room.last_message_id or 0
-                db.add(
-                    RoomMember(
-                        room_id=room_id,
-                        user_id=user_id,
-                        role="member",
-                        joined_at=now,
-                        last_read_message_id=watermark,
-                        last_delivered_message_id=watermark,
-                    )
-                )
-                room.member_count += 1
-                await db.flush()
-                events = [
-                    await append_event(db, ev.room_topic(room_id), ev.MEMBER_JOINED, {"user_id": str(user_id)}),
-                    *await self._messages.post_system(db, room, actor, text),
-                ]
-                if user_id != actor.id:
-                    events.append(await self._room_added(db, user_id, room_id))
-                kind = room.kind
+                record, member = await self._access.visible(db, actor.id, room_id)
+                if member is None:
+                    _not_a_sanctum_room(record)
+                    if record.kind != "public":
+                        raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                    await self._add_member(db, actor, room_id, actor.id, f"{actor.user.display_name} joined the room")
         except IntegrityError:
-            return  # joined concurrently: already a member, which is what was asked
-        await self._publish(events)
-        await self._after_membership(room_id, kind, [user_id])
+            pass  # joined concurrently: already a member, which is what was asked
+        return await self.get(actor, room_id, fresh=True)
+
+    async def invite(self, actor: Actor, room_id: uuid.UUID, user_id: uuid.UUID) -> MemberList:
+        try:
+            async with self._db.writer() as db:
+                record, member = await self._access.as_member(db, actor.id, room_id)
+                if record.kind == "dm":
+                    raise Forbidden("Start a group to talk with more people.", code="ROOM_IS_DM")
+                _not_a_sanctum_room(record)
+                if record.kind == "private" and member.role not in MODERATOR_ROLES:
+                    raise Forbidden("Only the owner or a moderator can invite to a private room.", code="NOT_MODERATOR")
+                invitee = (await self._accounts.public_users(db, [user_id])).get(user_id)
+                if invitee is None:
+                    raise NotFound("No such user.", code="USER_NOT_FOUND")
+                if await self._access.member(db, room_id, user_id) is None:
+                    text = f"{actor.user.display_name} added {invitee.display_name}"
+                    await self._add_member(db, actor, room_id, user_id, text)
+        except IntegrityError:
+            pass  # added concurrently: already a member, which is what was asked
+        return await self.members(actor, room_id, fresh=True)
+
+    async def _add_member(
+        self, db: UnitOfWork, actor: Actor, room_id: uuid.UUID, user_id: uuid.UUID, text: str
+    ) -> None:
+        room = await self._repo.room_for_update(db, room_id)
+        if room is None:
+            raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+        # Checked under the room's lock: concurrent invites cannot overfill a group.
+        if room.kind == "group" and room.member_count >= GROUP_LIMIT:
+            raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code="ROOM_FULL")
+        # History from before joining is not "unread" for the newcomer.
+        watermark = room.last_message_id or 0
+        db.add(
+            RoomMember(
+                room_id=room_id,
+                user_id=user_id,
+                role="member",
+                joined_at=utcnow(),
+                last_read_message_id=watermark,
+                last_delivered_message_id=watermark,
+            )
+        )
+        room.member_count += 1
+        await db.flush()
+        await db.emit(ev.room_topic(room_id), ev.MEMBER_JOINED, {"user_id": str(user_id)})
+        await self._messages.post_system(db, room, actor, text)
+        if user_id != actor.id:
+            await _emit_room_added(db, user_id, room_id)
+        await self._after_membership(db, room_id, room.kind, [user_id])
 
     async def leave(self, actor: Actor, room_id: uuid.UUID) -> None:
-        record, member = await self._access.as_member(actor.id, room_id)
-        if record.kind == "dm":
-            raise Forbidden("You can't leave a direct message.", code="ROOM_IS_DM")
-        _not_a_sanctum_room(record)
         async with self._db.writer() as db:
+            record, member = await self._access.as_member(db, actor.id, room_id)
+            if record.kind == "dm":
+                raise Forbidden("You can't leave a direct message.", code="ROOM_IS_DM")
+            _not_a_sanctum_room(record)
             room = await self._repo.room_for_update(db, room_id)
             if room is None or not await self._repo.remove_member(db, room_id, actor.id):
                 raise NotFound("No such room.", code="ROOM_NOT_FOUND")
@@ -352,35 +341,32 @@ class RoomService:
                 heir = await self._repo.successor(db, room_id)
                 if heir is not None:
                     heir.role = "owner"
-            events = [
-                await append_event(db, ev.room_topic(room_id), ev.MEMBER_LEFT, {"user_id": str(actor.id)}),
-                *await self._messages.post_system(db, room, actor, f"{actor.user.display_name} left the room"),
-            ]
-        await self._publish(events)
-        await self._after_membership(room_id, record.kind, [actor.id])
-        # After the caches that authorize subscriptions forgot the membership: the user's open
-        # sockets, on every instance, stop receiving the room.
-        await self._gateway.revoke(ev.room_topic(room_id), actor.id)
+            await db.emit(ev.room_topic(room_id), ev.MEMBER_LEFT, {"user_id": str(actor.id)})
+            await self._messages.post_system(db, room, actor, f"{actor.user.display_name} left the room")
+            await self._after_membership(db, room_id, record.kind, [actor.id])
+            # After the caches that authorize subscriptions forgot the membership: the user's open
+            # sockets, on every instance, stop receiving the room.
+            db.after_commit(partial(self._publisher.revoke, ev.room_topic(room_id), actor.id))
 
-    async def _after_membership(self, room_id: uuid.UUID, kind: str, changed: list[uuid.UUID]) -> None:
-        await self._caches.forget_room(room_id)
-        await self._caches.bump_history(room_id)
+    async def _after_membership(self, db: UnitOfWork, room_id: uuid.UUID, kind: str, changed: list[uuid.UUID]) -> None:
+        db.after_commit(partial(self._caches.forget_room, room_id))
+        db.after_commit(partial(self._caches.bump_history, room_id))
         if kind == "public":
-            await self._caches.bump_directory()
-        await self._forget_lists(room_id, changed)
+            db.after_commit(self._caches.bump_directory)
+        await self._forget_lists(db, room_id, changed)
 
-    async def _forget_lists(self, room_id: uuid.UUID, extra: Iterable[uuid.UUID] = ()) -> None:
-        async with self._db.reader() as db:
-            members = await self._repo.member_ids(db, room_id)
-        await self._caches.forget_room_lists([*members, *extra])
+    async def _forget_lists(self, db: UnitOfWork, room_id: uuid.UUID, extra: Iterable[uuid.UUID] = ()) -> None:
+        """After commit, every member's room list (and `extra` people's) is read afresh."""
+        members = await self._repo.member_ids(db, room_id)
+        db.after_commit(partial(self._caches.forget_room_lists, [*members, *extra]))
 
     async def open_dm(self, actor: Actor, other_id: uuid.UUID) -> tuple[RoomRead, bool]:
         if other_id == actor.id:
             raise ValidationFailed(fields={"user_id": "must be someone else"})
-        if other_id not in await self._accounts.public_users([other_id]):
-            raise NotFound("No such user.", code="USER_NOT_FOUND")
         key = dm_key(actor.id, other_id)
         async with self._db.reader() as db:
+            if other_id not in await self._accounts.public_users(db, [other_id]):
+                raise NotFound("No such user.", code="USER_NOT_FOUND")
             existing = await self._repo.dm_room(db, key)
         if existing is not None:
             return await self.get(actor, existing.id), False
@@ -400,24 +386,29 @@ class RoomService:
             async with self._db.writer() as db:
                 db.add(room)
                 await db.flush()
-                db.add(RoomMember(room_id=room.id, user_id=actor.id, role="member", joined_at=now))
+                mine = RoomMember(room_id=room.id, user_id=actor.id, role="member", joined_at=now)
+                db.add(mine)
                 db.add(RoomMember(room_id=room.id, user_id=other_id, role="member", joined_at=now))
-                added = await self._room_added(db, other_id, room.id)
+                await db.flush()
+                await _emit_room_added(db, other_id, room.id)
+                db.after_commit(partial(self._caches.forget_room_lists, [actor.id, other_id]))
+                record = RoomRecord.of(room, [actor.id, other_id])
+                receipts = await self._receipts(db, record, actor.id)
+                return await self._read(db, record, now, actor.id, mine, receipts), True
         except IntegrityError:
-            async with self._db.reader() as db:
+            async with self._db.reader(fresh=True) as db:
                 existing = await self._repo.dm_room(db, key)
             if existing is None:
                 raise
-            return await self.get(actor, existing.id), False
-        await self._publish([added])
-        await self._caches.forget_room_lists([actor.id, other_id])
-        return await self.get(actor, room.id), True
+            return await self.get(actor, existing.id, fresh=True), False
 
-    @staticmethod
-    async def _room_added(db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID) -> Event:
-        """Tell someone, on their own topic, that they are now in a room they did not join themselves."""
-        return await append_event(db, f"user:{user_id}", ev.ROOM_ADDED, {"room_id": str(room_id)})
 
-    async def _publish(self, events: list[Event]) -> None:
-        for event in events:
-            await self._gateway.publish(event)
+def _dm_members(room: Room) -> list[uuid.UUID]:
+    if room.dm_key is None:
+        return []
+    return [uuid.UUID(part) for part in room.dm_key.split(":")]
+
+
+async def _emit_room_added(db: UnitOfWork, user_id: uuid.UUID, room_id: uuid.UUID) -> None:
+    """Tell someone, on their own topic, that they are now in a room they did not join themselves."""
+    await db.emit(f"user:{user_id}", ev.ROOM_ADDED, {"room_id": str(room_id)})

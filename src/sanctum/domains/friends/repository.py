@@ -10,10 +10,9 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import delete, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.friends.models import Friendship
 
 
@@ -28,14 +27,13 @@ class FriendRepository:
     async def request(self, db: AsyncSession, by: uuid.UUID, to: uuid.UUID, at: datetime) -> bool:
         """Insert a pending request unless the pair already has a row; true if this one was inserted."""
         low, high = pair(by, to)
-        insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
         stmt = (
-            insert(Friendship)
+            insert_for(db, Friendship)
             .values(user_low=low, user_high=high, requested_by=by, status="pending", created_at=at)
             .on_conflict_do_nothing(index_elements=[Friendship.user_low, Friendship.user_high])
         )
         result = await db.execute(stmt)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def accept(self, db: AsyncSession, me: uuid.UUID, other: uuid.UUID, at: datetime) -> bool:
         """Accept the pending request `other` sent `me`; false if there is none."""
@@ -50,7 +48,7 @@ class FriendRepository:
             )
             .values(status="accepted", accepted_at=at)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def remove(
         self, db: AsyncSession, a: uuid.UUID, b: uuid.UUID, status: str, requested_by: uuid.UUID | None = None
@@ -62,7 +60,7 @@ class FriendRepository:
         if requested_by is not None:
             query = query.where(Friendship.requested_by == requested_by)
         result = await db.execute(query)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def rows_of(self, db: AsyncSession, user_id: uuid.UUID, status: str | None = None) -> list[Friendship]:
         as_low = select(Friendship).where(Friendship.user_low == user_id)

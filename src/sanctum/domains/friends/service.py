@@ -9,6 +9,9 @@ commit (the notifier never raises).
 from __future__ import annotations
 
 import uuid
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import NotFound, ValidationFailed
@@ -46,9 +49,9 @@ class FriendService:
         self._notifier = notifier
         self._repo = FriendRepository()
 
-    async def friend_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]:
-        async with self._db.reader() as db:
-            return await self._repo.friend_ids(db, user_id)
+    async def friend_ids(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+        """For other domains, in the caller's session."""
+        return await self._repo.friend_ids(db, user_id)
 
     async def state(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
         async with self._db.reader() as db:
@@ -58,7 +61,7 @@ class FriendService:
     async def friends(self, actor: Actor) -> FriendList:
         async with self._db.reader() as db:
             rows = await self._repo.rows_of(db, actor.id, "accepted")
-        people = await self._accounts.public_users(_other(r, actor.id) for r in rows)
+            people = await self._accounts.public_users(db, (_other(r, actor.id) for r in rows))
         items = [
             Friend(user=people[_other(r, actor.id)], since=r.accepted_at or r.created_at)
             for r in rows
@@ -69,8 +72,8 @@ class FriendService:
     async def requests(self, actor: Actor) -> FriendRequests:
         async with self._db.reader() as db:
             rows = await self._repo.rows_of(db, actor.id, "pending")
+            people = await self._accounts.public_users(db, (_other(r, actor.id) for r in rows))
         rows.sort(key=lambda r: r.created_at, reverse=True)
-        people = await self._accounts.public_users(_other(r, actor.id) for r in rows)
         out = FriendRequests(incoming=[], outgoing=[])
         for row in rows:
             other = people.get(_other(row, actor.id))
@@ -82,31 +85,29 @@ class FriendService:
     async def send(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "must be someone else"})
-        if user_id not in await self._accounts.public_users([user_id]):
-            raise NotFound("No such user.", code="USER_NOT_FOUND")
         now = utcnow()
         async with self._db.writer() as db:
+            if user_id not in await self._accounts.public_users(db, [user_id]):
+                raise NotFound("No such user.", code="USER_NOT_FOUND")
             inserted = await self._repo.request(db, actor.id, user_id, now)
             row = await self._repo.get(db, actor.id, user_id)
-            accepted = False
-            if not inserted and row is not None and _status(row, actor.id) == "incoming":
-                accepted = await self._repo.accept(db, actor.id, user_id, now)
+            if inserted:
+                db.after_commit(partial(self._notifier.friend_request, to=user_id, by=actor.id))
+            elif row is not None and _status(row, actor.id) == "incoming":
+                if await self._repo.accept(db, actor.id, user_id, now):
+                    db.after_commit(partial(self._notifier.friend_accepted, to=user_id, by=actor.id))
                 row = await self._repo.get(db, actor.id, user_id)
             status = _status(row, actor.id)
-        if inserted:
-            await self._notifier.friend_request(to=user_id, by=actor.id)
-        if accepted:
-            await self._notifier.friend_accepted(to=user_id, by=actor.id)
         return FriendState(user_id=user_id, status=status)
 
     async def accept(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
         async with self._db.writer() as db:
             accepted = await self._repo.accept(db, actor.id, user_id, utcnow())
             row = await self._repo.get(db, actor.id, user_id)
-        if not accepted and _status(row, actor.id) != "friends":
-            raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
-        if accepted:
-            await self._notifier.friend_accepted(to=user_id, by=actor.id)
+            if not accepted and _status(row, actor.id) != "friends":
+                raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
+            if accepted:
+                db.after_commit(partial(self._notifier.friend_accepted, to=user_id, by=actor.id))
         return FriendState(user_id=user_id, status="friends")
 
     async def decline(self, actor: Actor, user_id: uuid.UUID) -> None:

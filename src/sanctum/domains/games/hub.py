@@ -19,13 +19,14 @@ import uuid
 from typing import Any
 
 from sanctum.core.errors import AppError
+from sanctum.core.events import dumps
 from sanctum.domains.games import events as ev
-from sanctum.domains.games.runner import GameEngine
+from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.service import GameService
 from sanctum.observability.logging import get_logger
-from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import Hub, Sender
-from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError, dumps, error_frame
+from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError, error_frame
+from sanctum.realtime.publisher import Publisher
 
 log = get_logger("sanctum.games")
 
@@ -43,13 +44,13 @@ class GamesHub(Hub):
         room_id = ev.room_id_of(topic)
         return room_id is not None and await self._service.room_exists(room_id)
 
-    async def on_subscribe(self, gateway: Gateway, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
+    async def on_subscribe(self, publisher: Publisher, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
         room_id = ev.room_id_of(topic)
         if room_id is not None:
             self._engine.wake(room_id)
         return []
 
-    async def on_connect(self, gateway: Gateway, user_id: uuid.UUID, first: bool) -> None:
+    async def on_connect(self, publisher: Publisher, user_id: uuid.UUID, first: bool) -> None:
         if first:
             try:
                 await self._engine.player_back(user_id)
@@ -58,11 +59,11 @@ class GamesHub(Hub):
                 # player who is back, so say so loudly.
                 log.exception("game_player_back_failed", user_id=str(user_id))
 
-    async def on_disconnect(self, gateway: Gateway, user_id: uuid.UUID, last: bool) -> None:
+    async def on_disconnect(self, publisher: Publisher, user_id: uuid.UUID, last: bool) -> None:
         if last:
             await self._engine.player_away(user_id)
 
-    async def _move(self, gateway: Gateway, sender: Sender, msg: ClientMessage) -> None:
+    async def _move(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> None:
         room_id = ev.room_id_of(msg.topic or "")
         if room_id is None:
             raise ProtocolError(ErrorCode.BAD_MESSAGE, "`topic` must be a game:{id} topic.")
@@ -72,9 +73,9 @@ class GamesHub(Hub):
             version = await self._service.move_by_user(sender.user_id, room_id, msg.raw["move"])
         except AppError as exc:
             # A refused move is part of playing, not abuse: answered without a strike against the socket.
-            gateway.send_to_connection(sender.connection_id, error_frame(exc.code, exc.message, msg.cid, exc.details))
+            publisher.send_to_connection(sender.connection_id, error_frame(exc.code, exc.message, msg.cid, exc.details))
             return
         ack: dict[str, Any] = {"type": "game.move.ok", "topic": msg.topic, "version": version}
         if msg.cid is not None:
             ack["cid"] = msg.cid
-        gateway.send_to_connection(sender.connection_id, dumps(ack))
+        publisher.send_to_connection(sender.connection_id, dumps(ack))

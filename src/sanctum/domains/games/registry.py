@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sanctum.domains.games.plugin import GamePlugin
+from sanctum.domains.games.engine.sdk import GamePlugin
 from sanctum.domains.games.plugins import connect_four, pong, reversi
 
 # One entry per game (import its module above), e.g. `connect_four.ConnectFour(),`.

@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.games.models import GameMove, GameRating, GameRoom, GameSeat
 
 
@@ -43,7 +42,7 @@ class GamesRepository:
             .values(version=seen + 1, **values)
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+        return affected(result) == 1
 
     async def open_rooms(
         self, db: AsyncSession, game: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
@@ -138,7 +137,7 @@ class GamesRepository:
         query = update(GameSeat).where(GameSeat.room_id == room_id, GameSeat.seat == seat, GameSeat.left_at.is_(None))
         query = query.where(GameSeat.away_until.is_not(None) if only_if_away else GameSeat.away_until.is_(None))
         result = await db.execute(query.values(away_until=until).execution_options(synchronize_session=False))
-        return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+        return affected(result) == 1
 
     async def forfeit_seat(self, db: AsyncSession, room_id: uuid.UUID, seat: int, now: datetime) -> bool:
         """Mark a seat whose reconnect window ran out as gone; False if the player came back meanwhile."""
@@ -153,7 +152,7 @@ class GamesRepository:
             .values(left_at=now)
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+        return affected(result) == 1
 
     async def add_seat(self, db: AsyncSession, **values: Any) -> None:
         # Core inserts: the hot path of every move skips the ORM's unit-of-work flush.
@@ -194,7 +193,7 @@ class GamesRepository:
             .values(lease_owner=owner, lease_until=until)
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+        return affected(result) == 1
 
     async def release_lease(self, db: AsyncSession, room_id: uuid.UUID, owner: str) -> None:
         await db.execute(
@@ -211,9 +210,8 @@ class GamesRepository:
     ) -> dict[uuid.UUID, GameRating]:
         """The players' rating rows, created at `start` when missing, locked until commit (in id order,
         so two games finishing at once with the same players cannot deadlock)."""
-        upsert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
         await db.execute(
-            upsert(GameRating)
+            insert_for(db, GameRating)
             .values([{"user_id": u, "game": game, "rating": start, "updated_at": now} for u in user_ids])
             .on_conflict_do_nothing(index_elements=[GameRating.user_id, GameRating.game])
         )

@@ -2,7 +2,7 @@
 
 Authorization lives here: only a seated player moves or leaves, only a player of a finished game
 asks for a rematch or invites, anyone signed in may watch. Commands that change a room go through
-the engine (`runner.py`), which serializes them per room and commits them with the version check.
+the engine (`engine/`), which serializes them per room and commits them with the version check.
 """
 
 from __future__ import annotations
@@ -19,15 +19,17 @@ from sanctum.core.clock import as_utc, utcnow
 from sanctum.core.errors import Conflict, NotFound, ValidationFailed
 from sanctum.core.pagination import decode_cursor, encode_cursor
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.games import events as ev
-from sanctum.domains.games.errors import GameRefused, refuse
+from sanctum.domains.games.engine.engine import GameEngine
+from sanctum.domains.games.engine.errors import GameRefused, refuse
+from sanctum.domains.games.engine.rules import DELETED_USER, bot_player
+from sanctum.domains.games.engine.sdk import ErrorCode, GameError, GamePlugin, Player
 from sanctum.domains.games.models import GameRoom, GameSeat
-from sanctum.domains.games.plugin import ErrorCode, GameError, GamePlugin, Player
 from sanctum.domains.games.ratings import START
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.repository import GamesRepository
-from sanctum.domains.games.runner import DELETED_USER, GameEngine, bot_player
 from sanctum.domains.games.schemas import (
     GameList,
     GameRoomCreate,
@@ -44,7 +46,6 @@ from sanctum.domains.games.schemas import (
     ReplayStep,
     RoomPage,
 )
-from sanctum.realtime.gateway import Gateway
 
 MAX_MOVE_BYTES = 1_024
 # "Play now" pairs players whose ratings differ by at most this, widening the longer a room waits.
@@ -98,14 +99,11 @@ def _page_key(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
 
 
 class GameService:
-    def __init__(
-        self, db: Database, registry: GameRegistry, engine: GameEngine, accounts: AccountService, gateway: Gateway
-    ) -> None:
+    def __init__(self, db: Database, registry: GameRegistry, engine: GameEngine, accounts: AccountService) -> None:
         self._db = db
         self._registry = registry
         self._engine = engine
         self._accounts = accounts
-        self._gateway = gateway
         self._repo = GamesRepository()
 
     # -- the catalogue ------------------------------------------------------------------------
@@ -334,12 +332,11 @@ class GameService:
             public=False,
         )
         new = await self.create_room(actor, body, rematch_of=room_id)
-        await self._gateway.publish_persistent(
-            ev.game_topic(room_id), ev.REMATCH, {"room_id": str(new.id), "from": player_of(actor).id}
-        )
-        for seat in seats:
-            if seat.user_id is not None and seat.user_id != actor.id:
-                await self._invite(actor, new.id, room.game, seat.user_id)
+        async with self._db.writer() as db:
+            await db.emit(ev.game_topic(room_id), ev.REMATCH, {"room_id": str(new.id), "from": player_of(actor).id})
+            for seat in seats:
+                if seat.user_id is not None and seat.user_id != actor.id:
+                    await self._emit_invite(db, actor, new.id, room.game, seat.user_id)
         return new
 
     async def invite(self, actor: Actor, room_id: uuid.UUID, user_id: uuid.UUID) -> None:
@@ -350,16 +347,19 @@ class GameService:
             raise Conflict("The game has already started.", code="GAME_STARTED")
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "is you"})
-        if not await self._accounts.public_users([user_id]):
-            raise NotFound("No such user.", code="USER_NOT_FOUND")
-        await self._invite(actor, room_id, room.game, user_id)
+        async with self._db.writer() as db:
+            if not await self._accounts.public_users(db, [user_id]):
+                raise NotFound("No such user.", code="USER_NOT_FOUND")
+            await self._emit_invite(db, actor, room_id, room.game, user_id)
 
-    async def _invite(self, actor: Actor, room_id: uuid.UUID, game: str, user_id: uuid.UUID) -> None:
+    async def _emit_invite(
+        self, db: UnitOfWork, actor: Actor, room_id: uuid.UUID, game: str, user_id: uuid.UUID
+    ) -> None:
         # A persistent event on the invitee's own topic; the notifications domain will keep it later.
         plugin = self.plugin(game)
         who = player_of(actor)
         data = {"room_id": str(room_id), "game": game, "title": plugin.title, "from": {"id": who.id, "name": who.name}}
-        await self._gateway.publish_persistent(f"user:{user_id}", ev.INVITE, data)
+        await db.emit(f"user:{user_id}", ev.INVITE, data)
 
     # -- ratings, history, replay -------------------------------------------------------------
 
@@ -367,7 +367,7 @@ class GameService:
         plugin = self.plugin(game)
         async with self._db.reader() as db:
             rows = await self._repo.leaderboard(db, plugin.name, limit)
-        people = await self._accounts.public_users([r.user_id for r in rows])
+            people = await self._accounts.public_users(db, [r.user_id for r in rows])
         entries = [
             RatingRead(
                 rank=i + 1,

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from sanctum.api.deps import provide
 from sanctum.domains.notifications.service import NotificationService
 
-
-def get_notification_service(request: Request) -> NotificationService:
-    service: NotificationService = request.app.state.notifications
-    return service
-
-
-NotificationServiceDep = Annotated[NotificationService, Depends(get_notification_service)]
+NotificationServiceDep = Annotated[NotificationService, Depends(provide(NotificationService))]

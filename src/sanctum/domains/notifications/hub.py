@@ -12,8 +12,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import Hub, topic_uuid
+from sanctum.realtime.publisher import Publisher
 
 PRESENCE = "presence"
 
@@ -43,19 +43,19 @@ class NotificationsHub(Hub):
             return owner == user_id
         return True
 
-    async def on_connect(self, gateway: Gateway, user_id: uuid.UUID, first: bool) -> None:
+    async def on_connect(self, publisher: Publisher, user_id: uuid.UUID, first: bool) -> None:
         if first:
-            await gateway.publish_ephemeral(presence_topic(user_id), PRESENCE, _status(user_id, True))
+            await publisher.publish_ephemeral(presence_topic(user_id), PRESENCE, _status(user_id, True))
 
-    async def on_disconnect(self, gateway: Gateway, user_id: uuid.UUID, last: bool) -> None:
+    async def on_disconnect(self, publisher: Publisher, user_id: uuid.UUID, last: bool) -> None:
         if last:
-            await gateway.publish_ephemeral(presence_topic(user_id), PRESENCE, _status(user_id, False))
+            await publisher.publish_ephemeral(presence_topic(user_id), PRESENCE, _status(user_id, False))
 
-    async def on_subscribe(self, gateway: Gateway, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
+    async def on_subscribe(self, publisher: Publisher, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
         watched = _topic_user(topic)
         if not topic.startswith("presence:") or watched is None:
             return []
-        online = await gateway.registry.count(watched) > 0
+        online = await publisher.is_online(watched)
         return [{"type": PRESENCE, "topic": topic, "data": _status(watched, online)}]
 
 

@@ -10,17 +10,12 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.notifications.models import Notification, NotificationActor
 
 UNREAD_CAP = 100
-
-
-def _insert(db: AsyncSession):  # type: ignore[no-untyped-def]
-    return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 class NotificationRepository:
@@ -36,7 +31,7 @@ class NotificationRepository:
     ) -> int | None:
         """Insert unless (user, dedupe key) exists; the new id, or None when it was already there."""
         stmt = (
-            _insert(db)(Notification)
+            insert_for(db, Notification)
             .values(
                 user_id=user_id,
                 kind=kind,
@@ -64,7 +59,7 @@ class NotificationRepository:
     async def add_actor(self, db: AsyncSession, notification_id: int, actor_id: uuid.UUID, now: datetime) -> bool:
         """Record one more actor behind a notification; False when they were already counted."""
         stmt = (
-            _insert(db)(NotificationActor)
+            insert_for(db, NotificationActor)
             .values(notification_id=notification_id, actor_id=actor_id, created_at=now)
             .on_conflict_do_nothing(index_elements=[NotificationActor.notification_id, NotificationActor.actor_id])
             .returning(NotificationActor.actor_id)
@@ -107,4 +102,4 @@ class NotificationRepository:
             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .values(read_at=now)
         )
-        return int((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        return affected(await db.execute(stmt))

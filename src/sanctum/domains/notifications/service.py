@@ -3,18 +3,19 @@
 A job's `deliver` is idempotent: every notification has a dedupe key unique per recipient (the message of a
 mention, the comment of a comment, the liked target of a like, ...), and an aggregated like counts each
 liker once (one notification_actors row per liker), so a job that runs twice changes nothing the second
-time. Each new or changed notification is appended to `user:{id}`'s event log in the same transaction and
-published after commit.
+time. Each new or changed notification is emitted on `user:{id}` in the same unit of work, which publishes
+it after commit.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import NotFound, ValidationFailed
@@ -30,12 +31,8 @@ from sanctum.domains.notifications.repository import NotificationRepository
 from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, UnreadCount
 from sanctum.jobs import PermanentJobError
 from sanctum.observability.logging import get_logger
-from sanctum.realtime.eventlog import append_event
-from sanctum.realtime.protocol import Event
 
 log = get_logger("sanctum.notifications")
-
-Publish = Callable[[Event], Awaitable[None]]
 
 # What each kind carries besides `to` and `by`, and which of it makes the notification unique.
 SUBJECT: dict[Kind, tuple[str, ...]] = {
@@ -106,10 +103,9 @@ def parse_payload(kind: Kind, payload: Mapping[str, Any]) -> tuple[uuid.UUID, uu
 
 
 class NotificationService:
-    def __init__(self, db: Database, accounts: AccountService, publish: Publish) -> None:
+    def __init__(self, db: Database, accounts: AccountService) -> None:
         self._db = db
         self._accounts = accounts
-        self._publish = publish
         self._repo = NotificationRepository()
 
     # -- serialization ------------------------------------------------------------------------
@@ -130,8 +126,8 @@ class NotificationService:
             updated_at=n.updated_at,
         )
 
-    async def _serialize(self, rows: list[Notification]) -> list[NotificationRead]:
-        users = await self._accounts.public_users(n.actor_id for n in rows if n.actor_id is not None)
+    async def _serialize(self, db: AsyncSession, rows: list[Notification]) -> list[NotificationRead]:
+        users = await self._accounts.public_users(db, (n.actor_id for n in rows if n.actor_id is not None))
         return [self._read(n, users) for n in rows]
 
     # -- requests -----------------------------------------------------------------------------
@@ -140,17 +136,16 @@ class NotificationService:
         before = _decode(cursor) if cursor else None
         async with self._db.reader() as db:
             rows = await self._repo.page(db, user_id, before, limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = encode_cursor({"u": rows[-1].updated_at.isoformat(), "i": rows[-1].id}) if more else None
-        return NotificationPage(items=await self._serialize(rows), next_cursor=next_cursor)
+            more = len(rows) > limit
+            rows = rows[:limit]
+            next_cursor = encode_cursor({"u": rows[-1].updated_at.isoformat(), "i": rows[-1].id}) if more else None
+            return NotificationPage(items=await self._serialize(db, rows), next_cursor=next_cursor)
 
     async def unread(self, user_id: uuid.UUID) -> UnreadCount:
         async with self._db.reader(fresh=True) as db:
             return UnreadCount(unread=await self._repo.unread_count(db, user_id))
 
     async def mark_read(self, user_id: uuid.UUID, notification_id: int) -> NotificationRead:
-        event: Event | None = None
         async with self._db.writer() as db:
             row = await self._repo.get(db, user_id, notification_id)
             if row is None:  # someone else's and missing look the same
@@ -159,19 +154,13 @@ class NotificationService:
                 row.read_at = utcnow()
                 await db.flush()
                 unread = await self._repo.unread_count(db, user_id)
-                data = {"ids": [row.id], "unread": unread}
-                event = await append_event(db, user_topic(user_id), ev.NOTIFICATION_READ, data)
-        if event is not None:
-            await self._publish(event)
-        return (await self._serialize([row]))[0]
+                await db.emit(user_topic(user_id), ev.NOTIFICATION_READ, {"ids": [row.id], "unread": unread})
+            return (await self._serialize(db, [row]))[0]
 
     async def mark_all_read(self, user_id: uuid.UUID) -> UnreadCount:
-        event: Event | None = None
         async with self._db.writer() as db:
             if await self._repo.mark_all_read(db, user_id, utcnow()):
-                event = await append_event(db, user_topic(user_id), ev.NOTIFICATION_READ, {"all": True, "unread": 0})
-        if event is not None:
-            await self._publish(event)
+                await db.emit(user_topic(user_id), ev.NOTIFICATION_READ, {"all": True, "unread": 0})
         return UnreadCount(unread=0)
 
     # -- the job ------------------------------------------------------------------------------
@@ -179,13 +168,13 @@ class NotificationService:
     async def deliver(self, kind: Kind, payload: Mapping[str, Any]) -> None:
         """Create (or, for a like, update) the notification a job carries; a second run changes nothing."""
         to, by, data = parse_payload(kind, payload)
-        people = await self._accounts.public_users([to, by])
-        if to not in people or by not in people:
-            log.info("notification_dropped", kind=kind, reason="a user was deleted")
-            return
         now = utcnow()
         key = dedupe_key(kind, by, data)
         async with self._db.writer() as db:
+            people = await self._accounts.public_users(db, [to, by])
+            if to not in people or by not in people:
+                log.info("notification_dropped", kind=kind, reason="a user was deleted")
+                return
             new_id = await self._repo.insert_new(db, to, kind, key, by, orjson.dumps(data).decode(), now)
             row = await self._repo.by_key_for_update(db, to, key)
             assert row is not None
@@ -201,8 +190,7 @@ class NotificationService:
             unread = await self._repo.unread_count(db, to)
             type_ = ev.NOTIFICATION_CREATED if new_id is not None else ev.NOTIFICATION_UPDATED
             body = {"notification": self._read(row, people).model_dump(mode="json"), "unread": unread}
-            event = await append_event(db, user_topic(to), type_, body)
-        await self._publish(event)
+            await db.emit(user_topic(to), type_, body)
 
 
 def _decode(cursor: str) -> tuple[datetime, int]:

@@ -8,6 +8,9 @@ row lock first, then publishes on `post:{id}` with the new counts.
 from __future__ import annotations
 
 import uuid
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
@@ -21,8 +24,6 @@ from sanctum.domains.posts.models import Comment
 from sanctum.domains.posts.repository import PostRepository
 from sanctum.domains.posts.schemas import CommentCreate, CommentPage, CommentRead, LikeState
 from sanctum.domains.posts.service import PostService, post_not_found
-from sanctum.realtime.eventlog import append_event, rewrite_events
-from sanctum.realtime.protocol import Event
 
 # Replies shown under each top-level comment of a page; `reply_count` says how many there are.
 REPLIES_SHOWN = 100
@@ -58,31 +59,39 @@ class CommentService:
             reply_count=replies,
         )
 
-    async def _one(self, comment: Comment, viewer: uuid.UUID) -> CommentRead:
-        people = await self._accounts.public_users([comment.author_id] if comment.author_id else [])
-        async with self._db.reader() as db:
-            likes = await self._repo.comment_like_counts(db, [comment.id])
-            mine = await self._repo.liked_comments(db, [comment.id], viewer)
-            replies = await self._repo.reply_counts(db, [comment.id])
+    async def _one(self, db: AsyncSession, comment: Comment, viewer: uuid.UUID) -> CommentRead:
+        people = await self._accounts.public_users(db, [comment.author_id] if comment.author_id else [])
+        likes = await self._repo.comment_like_counts(db, [comment.id])
+        mine = await self._repo.liked_comments(db, [comment.id], viewer)
+        replies = await self._repo.reply_counts(db, [comment.id])
         return self._read(comment, people, likes, mine, replies.get(comment.id, 0))
 
-    async def _visible(self, user_id: uuid.UUID, comment_id: int) -> tuple[Comment, bool]:
+    async def _visible(self, db: AsyncSession, user_id: uuid.UUID, comment_id: int) -> tuple[Comment, bool]:
         """The comment and whether the caller moderates its post's sanctum; 404 if they cannot see it."""
-        async with self._db.reader() as db:
-            comment = await self._repo.comment(db, comment_id)
+        comment = await self._repo.comment(db, comment_id)
         if comment is None:
             raise comment_not_found()
         try:
-            _, access = await self._posts.visible(user_id, comment.post_id)
+            _, access = await self._posts.visible(db, user_id, comment.post_id)
         except NotFound as exc:
             raise comment_not_found() from exc
         return comment, access is not None and access.moderates
 
+    async def _locked(self, db: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, bool]:
+        """In a writer: the visible comment, read again under its post's row lock."""
+        found, moderates = await self._visible(db, actor.id, comment_id)
+        if await self._repo.post_for_update(db, found.post_id) is None:
+            raise comment_not_found()
+        comment = await self._repo.comment(db, comment_id)
+        if comment is None:
+            raise comment_not_found()
+        return comment, moderates
+
     # -- reading ----------------------------------------------------------------------------------
 
     async def list(self, actor: Actor, post_id: int, after: int | None, limit: int) -> CommentPage:
-        await self._posts.visible(actor.id, post_id)
         async with self._db.reader() as db:
+            await self._posts.visible(db, actor.id, post_id)
             top = await self._repo.top_level(db, post_id, after, limit + 1)
             more = len(top) > limit
             top = top[:limit]
@@ -92,7 +101,7 @@ class CommentService:
             every = [*top, *(r for rs in replies.values() for r in rs)]
             likes = await self._repo.comment_like_counts(db, (c.id for c in every))
             mine = await self._repo.liked_comments(db, (c.id for c in every), actor.id)
-        people = await self._accounts.public_users(c.author_id for c in every if c.author_id is not None)
+            people = await self._accounts.public_users(db, (c.author_id for c in every if c.author_id is not None))
         items = []
         for c in top:
             read = self._read(c, people, likes, mine, reply_counts.get(c.id, 0))
@@ -103,12 +112,12 @@ class CommentService:
     # -- commands ---------------------------------------------------------------------------------
 
     async def create(self, actor: Actor, post_id: int, data: CommentCreate) -> CommentRead:
-        await self._posts.visible(actor.id, post_id)
-        parent_author: uuid.UUID | None = None
         async with self._db.writer() as db:
+            await self._posts.visible(db, actor.id, post_id)
             post = await self._repo.post_for_update(db, post_id)
             if post is None:
                 raise post_not_found()
+            parent_author: uuid.UUID | None = None
             if data.parent_id is not None:
                 parent = await self._repo.comment(db, data.parent_id)
                 if parent is None or parent.post_id != post_id:
@@ -131,31 +140,33 @@ class CommentService:
             count = (await self._repo.comment_counts(db, [post_id])).get(post_id, 0)
             read = self._read(comment, {actor.id: to_public(actor.user)}, {}, set())
             data_out = {"comment": read.model_dump(mode="json"), "comment_count": count}
-            event = await append_event(
-                db, ev.post_topic(post_id), ev.COMMENT_CREATED, data_out, ref=ev.comment_ref(comment.id)
-            )
-            post_author = post.author_id
-        await self._posts.publish([event])
-        if data.parent_id is not None:
-            await self._notifier.reply(
-                comment_author=parent_author,
-                by=actor.id,
-                post_id=post_id,
-                comment_id=data.parent_id,
-                reply_id=comment.id,
-            )
-        else:
-            await self._notifier.comment(post_author=post_author, by=actor.id, post_id=post_id, comment_id=comment.id)
+            await db.emit(ev.post_topic(post_id), ev.COMMENT_CREATED, data_out, ref=ev.comment_ref(comment.id))
+            if data.parent_id is not None:
+                db.after_commit(
+                    partial(
+                        self._notifier.reply,
+                        comment_author=parent_author,
+                        by=actor.id,
+                        post_id=post_id,
+                        comment_id=data.parent_id,
+                        reply_id=comment.id,
+                    )
+                )
+            else:
+                db.after_commit(
+                    partial(
+                        self._notifier.comment,
+                        post_author=post.author_id,
+                        by=actor.id,
+                        post_id=post_id,
+                        comment_id=comment.id,
+                    )
+                )
         return read
 
     async def edit(self, actor: Actor, comment_id: int, body: str) -> CommentRead:
-        found, _ = await self._visible(actor.id, comment_id)
         async with self._db.writer() as db:
-            if await self._repo.post_for_update(db, found.post_id) is None:
-                raise comment_not_found()
-            comment = await self._repo.comment(db, comment_id)
-            if comment is None:
-                raise comment_not_found()
+            comment, _ = await self._locked(db, actor, comment_id)
             if comment.author_id != actor.id:
                 raise Forbidden("Only the author can edit a comment.", code="NOT_AUTHOR")
             comment.body, comment.html, comment.edited_at = body, render(body), utcnow()
@@ -166,23 +177,15 @@ class CommentService:
                 "html": comment.html,
                 "edited_at": comment.edited_at.isoformat(),
             }
-            event = await append_event(
-                db, ev.post_topic(comment.post_id), ev.COMMENT_UPDATED, data, ref=ev.comment_ref(comment.id)
-            )
-        await self._posts.publish([event])
-        return await self._one(comment, actor.id)
+            await db.emit(ev.post_topic(comment.post_id), ev.COMMENT_UPDATED, data, ref=ev.comment_ref(comment.id))
+            return await self._one(db, comment, actor.id)
 
     async def delete(self, actor: Actor, comment_id: int) -> None:
-        found, moderates = await self._visible(actor.id, comment_id)
-        post_id = found.post_id
         async with self._db.writer() as db:
-            if await self._repo.post_for_update(db, post_id) is None:
-                raise comment_not_found()
-            comment = await self._repo.comment(db, comment_id)
-            if comment is None:
-                raise comment_not_found()
+            comment, moderates = await self._locked(db, actor, comment_id)
             if comment.author_id != actor.id and not moderates:
                 raise Forbidden("Only the author or a sanctum moderator can delete a comment.", code="NOT_AUTHOR")
+            post_id = comment.post_id
             topic = ev.post_topic(post_id)
             gone = [
                 comment_id,
@@ -190,24 +193,16 @@ class CommentService:
             ]
             # A resume must not replay the removed text (the comment's and its replies').
             for removed in gone:
-                await rewrite_events(db, topic, ev.comment_ref(removed), {"id": removed, "deleted": True})
+                await db.rewrite(topic, ev.comment_ref(removed), {"id": removed, "deleted": True})
             parent_id = comment.parent_id
             await db.delete(comment)
             await db.flush()
             count = (await self._repo.comment_counts(db, [post_id])).get(post_id, 0)
-            data = {"id": comment_id, "parent_id": parent_id, "comment_count": count}
-            event = await append_event(db, topic, ev.COMMENT_DELETED, data)
-        await self._posts.publish([event])
+            await db.emit(topic, ev.COMMENT_DELETED, {"id": comment_id, "parent_id": parent_id, "comment_count": count})
 
     async def like(self, actor: Actor, comment_id: int, add: bool) -> LikeState:
-        found, _ = await self._visible(actor.id, comment_id)
-        events: list[Event] = []
         async with self._db.writer() as db:
-            if await self._repo.post_for_update(db, found.post_id) is None:
-                raise comment_not_found()
-            comment = await self._repo.comment(db, comment_id)
-            if comment is None:
-                raise comment_not_found()
+            comment, _ = await self._locked(db, actor, comment_id)
             if add:
                 changed = await self._repo.like_comment(db, comment_id, actor.id, utcnow())
             else:
@@ -221,11 +216,16 @@ class CommentService:
                     "user_id": str(actor.id),
                     "liked": add,
                 }
-                events.append(await append_event(db, ev.post_topic(comment.post_id), ev.LIKE_UPDATED, data))
-            owner = comment.author_id
-        await self._posts.publish(events)
-        if changed and add:
-            await self._notifier.like(
-                owner=owner, by=actor.id, target="comment", target_id=comment_id, post_id=found.post_id
-            )
+                await db.emit(ev.post_topic(comment.post_id), ev.LIKE_UPDATED, data)
+                if add:
+                    db.after_commit(
+                        partial(
+                            self._notifier.like,
+                            owner=comment.author_id,
+                            by=actor.id,
+                            target="comment",
+                            target_id=comment_id,
+                            post_id=comment.post_id,
+                        )
+                    )
         return LikeState(target="comment", id=comment_id, like_count=count, liked_by_me=add)

@@ -2,10 +2,12 @@
 
 Pages are keyed by the id of the last post (`before`), so a page never shifts when newer posts
 arrive. Each list is cached for 2 minutes under a versioned key (caches.py); counts and "liked by
-me" are laid over the cached page fresh on every read.
+me" are laid over the cached page fresh on every read. Each read is one reader session.
 """
 
 from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService, Actor
@@ -36,49 +38,49 @@ class FeedService:
         self._friends = friends
         self._repo = PostRepository()
 
-    async def _page(self, found: list[Post], limit: int) -> PostPage:
+    async def _page(self, db: AsyncSession, found: list[Post], limit: int) -> PostPage:
         page = found[:limit]
         more = len(found) > limit
-        return PostPage(items=await self._posts.content(page), next_before=page[-1].id if more and page else None)
+        return PostPage(items=await self._posts.content(db, page), next_before=page[-1].id if more and page else None)
 
-    async def _fresh(self, page: PostPage, actor: Actor) -> PostPage:
-        return PostPage(items=await self._posts.with_counts(page.items, actor.id), next_before=page.next_before)
+    async def _fresh(self, db: AsyncSession, page: PostPage, actor: Actor) -> PostPage:
+        return PostPage(items=await self._posts.with_counts(db, page.items, actor.id), next_before=page.next_before)
 
     async def home(self, actor: Actor, before: int | None, limit: int) -> PostPage:
         """Posts in the caller's sanctums, and profile posts of the caller and their friends."""
-        # Memberships and friendships are read fresh: losing access takes effect on the next request.
-        sanctum_ids = await self._sanctums.sanctum_ids_of(actor.id)
-        friend_ids = await self._friends.friend_ids(actor.id)
-        digest = await self._caches.feed_digest(sanctum_ids, friend_ids)
-        key = self._caches.feed.key(actor.id, digest, before or "", limit)
+        async with self._db.reader() as db:
+            # Memberships and friendships are read fresh: losing access takes effect on the next request.
+            sanctum_ids = await self._sanctums.sanctum_ids_of(db, actor.id)
+            friend_ids = await self._friends.friend_ids(db, actor.id)
+            digest = await self._caches.feed_digest(sanctum_ids, friend_ids)
+            key = self._caches.feed.key(actor.id, digest, before or "", limit)
 
-        async def load() -> PostPage:
-            async with self._db.reader() as db:
+            async def load() -> PostPage:
                 found = await self._repo.feed(db, sanctum_ids, [actor.id, *friend_ids], before, limit + 1)
-            return await self._page(found, limit)
+                return await self._page(db, found, limit)
 
-        return await self._fresh(await self._caches.feed.get_or_load(key, load), actor)
+            return await self._fresh(db, await self._caches.feed.get_or_load(key, load), actor)
 
     async def sanctum(self, actor: Actor, slug: str, before: int | None, limit: int) -> PostPage:
-        sanctum = (await self._sanctums.access(actor.id, slug)).sanctum
-        version = await self._caches.sanctum_version(sanctum.id)
-        key = self._caches.sanctum_posts.key(sanctum.id, f"v{version}", before or "", limit)
+        async with self._db.reader() as db:
+            sanctum = (await self._sanctums.access(db, actor.id, slug)).sanctum
+            version = await self._caches.sanctum_version(sanctum.id)
+            key = self._caches.sanctum_posts.key(sanctum.id, f"v{version}", before or "", limit)
 
-        async def load() -> PostPage:
-            async with self._db.reader() as db:
+            async def load() -> PostPage:
                 found = await self._repo.sanctum_posts(db, sanctum.id, before, limit + 1)
-            return await self._page(found, limit)
+                return await self._page(db, found, limit)
 
-        return await self._fresh(await self._caches.sanctum_posts.get_or_load(key, load), actor)
+            return await self._fresh(db, await self._caches.sanctum_posts.get_or_load(key, load), actor)
 
     async def profile(self, actor: Actor, username: str, before: int | None, limit: int) -> PostPage:
-        author = await self._accounts.public_profile(username)
-        version = await self._caches.global_version()
-        key = self._caches.profile_posts.key(author.id, f"g{version}", before or "", limit)
+        async with self._db.reader() as db:
+            author = await self._accounts.public_profile(db, username)
+            version = await self._caches.global_version()
+            key = self._caches.profile_posts.key(author.id, f"g{version}", before or "", limit)
 
-        async def load() -> PostPage:
-            async with self._db.reader() as db:
+            async def load() -> PostPage:
                 found = await self._repo.profile_posts(db, author.id, before, limit + 1)
-            return await self._page(found, limit)
+                return await self._page(db, found, limit)
 
-        return await self._fresh(await self._caches.profile_posts.get_or_load(key, load), actor)
+            return await self._fresh(db, await self._caches.profile_posts.get_or_load(key, load), actor)

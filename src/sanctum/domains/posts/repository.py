@@ -38,16 +38,10 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.posts.models import Comment, CommentLike, Post, PostLike
-
-
-def _insert(db: AsyncSession) -> Any:
-    return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-
 
 # Beyond this many sanctums in one feed, the feed falls back to one OR query (SQLite allows 500 terms
 # in a compound SELECT).
@@ -173,15 +167,15 @@ class PostRepository:
     async def like_post(self, db: AsyncSession, post_id: int, user_id: uuid.UUID, at: datetime) -> bool:
         """True if this like is new; a repeated or concurrent identical like inserts nothing."""
         stmt = (
-            _insert(db)(PostLike)
+            insert_for(db, PostLike)
             .values(post_id=post_id, user_id=user_id, created_at=at)
             .on_conflict_do_nothing(index_elements=[PostLike.post_id, PostLike.user_id])
         )
-        return bool((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        return bool(affected(await db.execute(stmt)))
 
     async def unlike_post(self, db: AsyncSession, post_id: int, user_id: uuid.UUID) -> bool:
         result = await db.execute(delete(PostLike).where(PostLike.post_id == post_id, PostLike.user_id == user_id))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     # -- comments -----------------------------------------------------------------------------
 
@@ -236,14 +230,14 @@ class PostRepository:
 
     async def like_comment(self, db: AsyncSession, comment_id: int, user_id: uuid.UUID, at: datetime) -> bool:
         stmt = (
-            _insert(db)(CommentLike)
+            insert_for(db, CommentLike)
             .values(comment_id=comment_id, user_id=user_id, created_at=at)
             .on_conflict_do_nothing(index_elements=[CommentLike.comment_id, CommentLike.user_id])
         )
-        return bool((await db.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        return bool(affected(await db.execute(stmt)))
 
     async def unlike_comment(self, db: AsyncSession, comment_id: int, user_id: uuid.UUID) -> bool:
         result = await db.execute(
             delete(CommentLike).where(CommentLike.comment_id == comment_id, CommentLike.user_id == user_id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))

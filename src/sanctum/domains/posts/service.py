@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Forbidden, NotFound
@@ -24,9 +27,6 @@ from sanctum.domains.posts.models import Post
 from sanctum.domains.posts.repository import PostCounts, PostRepository
 from sanctum.domains.posts.schemas import LikeState, PostCreate, PostRead
 from sanctum.domains.sanctums.service import Access, SanctumService
-from sanctum.realtime.eventlog import append_event, rewrite_events
-from sanctum.realtime.gateway import Gateway
-from sanctum.realtime.protocol import Event
 
 NO_COUNTS = PostCounts(0, 0, False)
 
@@ -42,46 +42,44 @@ class PostService:
         accounts: AccountService,
         sanctums: SanctumService,
         caches: PostCaches,
-        gateway: Gateway,
         notifier: Notifier,
     ) -> None:
         self._db = db
         self._accounts = accounts
         self._sanctums = sanctums
         self._caches = caches
-        self._gateway = gateway
         self._notifier = notifier
         self._repo = PostRepository()
 
-    # -- access -----------------------------------------------------------------------------------
+    # -- access, in the caller's session ----------------------------------------------------------
 
-    async def visible(self, user_id: uuid.UUID, post_id: int) -> tuple[Post, Access | None]:
+    async def visible(self, db: AsyncSession, user_id: uuid.UUID, post_id: int) -> tuple[Post, Access | None]:
         """The post and (in a sanctum) the caller's standing there; 404 if the caller may not see it."""
-        async with self._db.reader() as db:
-            post = await self._repo.post(db, post_id)
+        post = await self._repo.post(db, post_id)
         if post is None:
             raise post_not_found()
         if post.sanctum_id is None:
             return post, None
         try:
-            access = await self._sanctums.access_by_id(user_id, post.sanctum_id)
+            access = await self._sanctums.access_by_id(db, user_id, post.sanctum_id)
         except NotFound as exc:
             raise post_not_found() from exc
         return post, access
 
     async def can_watch(self, user_id: uuid.UUID, post_id: int) -> bool:
-        try:
-            await self.visible(user_id, post_id)
-        except NotFound:
-            return False
+        async with self._db.reader() as db:
+            try:
+                await self.visible(db, user_id, post_id)
+            except NotFound:
+                return False
         return True
 
-    # -- serializing ------------------------------------------------------------------------------
+    # -- serializing, in the caller's session -----------------------------------------------------
 
-    async def content(self, posts: list[Post]) -> list[PostRead]:
+    async def content(self, db: AsyncSession, posts: list[Post]) -> list[PostRead]:
         """What a cached page holds: text, author and sanctum, with counts left at zero."""
-        people = await self._accounts.public_users(p.author_id for p in posts if p.author_id is not None)
-        refs = await self._sanctums.refs([p.sanctum_id for p in posts if p.sanctum_id is not None])
+        people = await self._accounts.public_users(db, (p.author_id for p in posts if p.author_id is not None))
+        refs = await self._sanctums.refs(db, [p.sanctum_id for p in posts if p.sanctum_id is not None])
         return [
             PostRead(
                 id=p.id,
@@ -98,11 +96,12 @@ class PostService:
             for p in posts
         ]
 
-    async def with_counts(self, items: Iterable[PostRead], viewer: uuid.UUID) -> list[PostRead]:
+    async def with_counts(self, db: AsyncSession, items: Iterable[PostRead], viewer: uuid.UUID) -> list[PostRead]:
         """Fresh counts and the viewer's likes laid over posts (one statement per page)."""
         posts = list(items)
-        async with self._db.reader() as db:
-            counts = await self._repo.counts(db, [p.id for p in posts], viewer)
+        if not posts:
+            return []
+        counts = await self._repo.counts(db, [p.id for p in posts], viewer)
         out = []
         for post in posts:
             c = counts.get(post.id, NO_COUNTS)
@@ -110,24 +109,17 @@ class PostService:
             out.append(post.model_copy(update=update))
         return out
 
-    async def read(self, posts: list[Post], viewer: uuid.UUID) -> list[PostRead]:
-        return await self.with_counts(await self.content(posts), viewer)
-
-    async def publish(self, events: Iterable[Event]) -> None:
-        for event in events:
-            await self._gateway.publish(event)
+    async def read(self, db: AsyncSession, posts: list[Post], viewer: uuid.UUID) -> list[PostRead]:
+        return await self.with_counts(db, await self.content(db, posts), viewer)
 
     # -- commands ---------------------------------------------------------------------------------
 
     async def get(self, actor: Actor, post_id: int) -> PostRead:
-        post, _ = await self.visible(actor.id, post_id)
-        return (await self.read([post], actor.id))[0]
+        async with self._db.reader() as db:
+            post, _ = await self.visible(db, actor.id, post_id)
+            return (await self.read(db, [post], actor.id))[0]
 
     async def create(self, actor: Actor, data: PostCreate) -> PostRead:
-        if data.sanctum_id is not None:
-            access = await self._sanctums.access_by_id(actor.id, data.sanctum_id)
-            if access.role is None:
-                raise Forbidden("Join the sanctum to post in it.", code="NOT_A_MEMBER")
         post = Post(
             sanctum_id=data.sanctum_id,
             author_id=actor.id,
@@ -136,14 +128,18 @@ class PostService:
             created_at=utcnow(),
         )
         async with self._db.writer() as db:
+            if data.sanctum_id is not None:
+                access = await self._sanctums.access_by_id(db, actor.id, data.sanctum_id)
+                if access.role is None:
+                    raise Forbidden("Join the sanctum to post in it.", code="NOT_A_MEMBER")
             db.add(post)
             await db.flush()
-        await self._caches.posts_changed(post.sanctum_id)
-        return (await self.read([post], actor.id))[0]
+            db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
+            return (await self.read(db, [post], actor.id))[0]
 
     async def edit(self, actor: Actor, post_id: int, body: str) -> PostRead:
-        await self.visible(actor.id, post_id)
         async with self._db.writer() as db:
+            await self.visible(db, actor.id, post_id)
             post = await self._repo.post_for_update(db, post_id)
             if post is None:
                 raise post_not_found()
@@ -151,32 +147,28 @@ class PostService:
                 raise Forbidden("Only the author can edit a post.", code="NOT_AUTHOR")
             post.body, post.html, post.edited_at = body, render(body), utcnow()
             data = {"id": post.id, "body": post.body, "html": post.html, "edited_at": post.edited_at.isoformat()}
-            event = await append_event(db, ev.post_topic(post_id), ev.POST_UPDATED, data, ref=ev.post_ref(post_id))
-        await self.publish([event])
-        await self._caches.posts_changed(post.sanctum_id)
-        return (await self.read([post], actor.id))[0]
+            await db.emit(ev.post_topic(post_id), ev.POST_UPDATED, data, ref=ev.post_ref(post_id))
+            db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
+            return (await self.read(db, [post], actor.id))[0]
 
     async def delete(self, actor: Actor, post_id: int) -> None:
-        _, access = await self.visible(actor.id, post_id)
         async with self._db.writer() as db:
+            _, access = await self.visible(db, actor.id, post_id)
             post = await self._repo.post_for_update(db, post_id)
             if post is None:
                 raise post_not_found()
             if post.author_id != actor.id and not (access is not None and access.moderates):
                 raise Forbidden("Only the author or a sanctum moderator can delete a post.", code="NOT_AUTHOR")
-            sanctum_id = post.sanctum_id
             topic = ev.post_topic(post_id)
             # A resume must not replay the removed text.
-            await rewrite_events(db, topic, ev.post_ref(post_id), {"id": post_id, "deleted": True})
+            await db.rewrite(topic, ev.post_ref(post_id), {"id": post_id, "deleted": True})
+            db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
             await db.delete(post)
-            event = await append_event(db, topic, ev.POST_DELETED, {"id": post_id})
-        await self.publish([event])
-        await self._caches.posts_changed(sanctum_id)
+            await db.emit(topic, ev.POST_DELETED, {"id": post_id})
 
     async def like(self, actor: Actor, post_id: int, add: bool) -> LikeState:
-        await self.visible(actor.id, post_id)
-        events: list[Event] = []
         async with self._db.writer() as db:
+            await self.visible(db, actor.id, post_id)
             post = await self._repo.post_for_update(db, post_id)
             if post is None:
                 raise post_not_found()
@@ -187,9 +179,16 @@ class PostService:
             count = (await self._repo.like_counts(db, [post_id])).get(post_id, 0)
             if changed:
                 data = {"target": "post", "id": post_id, "like_count": count, "user_id": str(actor.id), "liked": add}
-                events.append(await append_event(db, ev.post_topic(post_id), ev.LIKE_UPDATED, data))
-            owner = post.author_id
-        await self.publish(events)
-        if changed and add:
-            await self._notifier.like(owner=owner, by=actor.id, target="post", target_id=post_id, post_id=post_id)
+                await db.emit(ev.post_topic(post_id), ev.LIKE_UPDATED, data)
+                if add:
+                    db.after_commit(
+                        partial(
+                            self._notifier.like,
+                            owner=post.author_id,
+                            by=actor.id,
+                            target="post",
+                            target_id=post_id,
+                            post_id=post_id,
+                        )
+                    )
         return LikeState(target="post", id=post_id, like_count=count, liked_by_me=add)

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from sanctum.api.deps import provide
 from sanctum.domains.sanctums.service import SanctumService
 
-
-def get_sanctum_service(request: Request) -> SanctumService:
-    service: SanctumService = request.app.state.sanctums
-    return service
-
-
-SanctumServiceDep = Annotated[SanctumService, Depends(get_sanctum_service)]
+SanctumServiceDep = Annotated[SanctumService, Depends(provide(SanctumService))]

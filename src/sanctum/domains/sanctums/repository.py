@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.dialect import affected
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
 
 
@@ -45,7 +46,7 @@ class SanctumRepository:
         result = await db.execute(
             delete(SanctumMember).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.user_id == user_id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected(result))
 
     async def successor(self, db: AsyncSession, sanctum_id: uuid.UUID) -> SanctumMember | None:
         """Who inherits a sanctum its owner leaves: the longest-standing moderator, else member."""

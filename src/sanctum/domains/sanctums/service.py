@@ -2,7 +2,8 @@
 
 Authorization lives here: a private sanctum is invisible (404) to non-members; owner and moderators
 change the sanctum and add people; only the owner promotes, demotes and removes. Every membership
-change also changes the sanctum's main chat room in the same unit of work.
+change also changes the sanctum's main chat room in the same unit of work. Reads other domains make
+(`access_by_id`, `sanctum_ids_of`, `refs`) take the caller's session.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sanctum.core.pagination import decode_cursor, encode_cursor
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
@@ -29,7 +32,6 @@ from sanctum.domains.sanctums.schemas import (
     SanctumRef,
     SanctumUpdate,
 )
-from sanctum.realtime.protocol import Event
 
 MODERATOR_ROLES = frozenset({"owner", "moderator"})
 
@@ -57,42 +59,38 @@ class SanctumService:
         self._rooms = rooms
         self._repo = SanctumRepository()
 
-    # -- for other domains ------------------------------------------------------------------------
+    # -- for other domains, in the caller's session -----------------------------------------------
 
-    async def access(self, user_id: uuid.UUID, slug: str) -> Access:
+    async def access(self, db: AsyncSession, user_id: uuid.UUID, slug: str) -> Access:
         """The sanctum if the caller may see it (public, or a member); 404 otherwise, revealing nothing."""
-        async with self._db.reader() as db:
-            sanctum = await self._repo.by_slug(db, slug)
-            member = await self._repo.member(db, sanctum.id, user_id) if sanctum is not None else None
+        sanctum = await self._repo.by_slug(db, slug)
+        return await self._access(db, sanctum, user_id)
+
+    async def access_by_id(self, db: AsyncSession, user_id: uuid.UUID, sanctum_id: uuid.UUID) -> Access:
+        return await self._access(db, await db.get(Sanctum, sanctum_id), user_id)
+
+    async def _access(self, db: AsyncSession, sanctum: Sanctum | None, user_id: uuid.UUID) -> Access:
+        member = await self._repo.member(db, sanctum.id, user_id) if sanctum is not None else None
         if sanctum is None or (member is None and sanctum.visibility != "public"):
             raise _not_found()
         return Access(sanctum, member.role if member is not None else None)
 
-    async def access_by_id(self, user_id: uuid.UUID, sanctum_id: uuid.UUID) -> Access:
-        async with self._db.reader() as db:
-            sanctum = await db.get(Sanctum, sanctum_id)
-            member = await self._repo.member(db, sanctum_id, user_id) if sanctum is not None else None
-        if sanctum is None or (member is None and sanctum.visibility != "public"):
-            raise _not_found()
-        return Access(sanctum, member.role if member is not None else None)
+    async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+        return await self._repo.sanctum_ids_of(db, user_id)
 
-    async def sanctum_ids_of(self, user_id: uuid.UUID) -> list[uuid.UUID]:
-        async with self._db.reader() as db:
-            return await self._repo.sanctum_ids_of(db, user_id)
-
-    async def refs(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, SanctumRef]:
-        async with self._db.reader() as db:
-            found = await self._repo.by_ids(db, ids)
+    async def refs(self, db: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, SanctumRef]:
+        if not ids:
+            return {}
+        found = await self._repo.by_ids(db, ids)
         return {s.id: SanctumRef(id=s.id, slug=s.slug, name=s.name, visibility=s.visibility) for s in found.values()}
 
     # -- reading ----------------------------------------------------------------------------------
 
-    async def _reads(self, sanctums: list[Sanctum], viewer: uuid.UUID) -> list[SanctumRead]:
+    async def _reads(self, db: AsyncSession, sanctums: list[Sanctum], viewer: uuid.UUID) -> list[SanctumRead]:
         ids = [s.id for s in sanctums]
-        async with self._db.reader() as db:
-            counts = await self._repo.member_counts(db, ids)
-            roles = await self._repo.roles_of(db, viewer, ids)
-        rooms = await self._rooms.sanctum_room_ids(ids)
+        counts = await self._repo.member_counts(db, ids)
+        roles = await self._repo.roles_of(db, viewer, ids)
+        rooms = await self._rooms.sanctum_room_ids(db, ids)
         return [
             SanctumRead(
                 id=s.id,
@@ -108,9 +106,10 @@ class SanctumService:
             for s in sanctums
         ]
 
-    async def get(self, actor: Actor, slug: str) -> SanctumRead:
-        found = await self.access(actor.id, slug)
-        return (await self._reads([found.sanctum], actor.id))[0]
+    async def get(self, actor: Actor, slug: str, *, fresh: bool = False) -> SanctumRead:
+        async with self._db.reader(fresh=fresh) as db:
+            found = await self.access(db, actor.id, slug)
+            return (await self._reads(db, [found.sanctum], actor.id))[0]
 
     async def discover(self, actor: Actor, q: str | None, cursor: str | None, limit: int) -> SanctumPage:
         if q is not None and "\x00" in q:
@@ -126,23 +125,23 @@ class SanctumService:
                 raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
         async with self._db.reader() as db:
             found = await self._repo.discover(db, q, after, limit + 1)
-        page = found[:limit]
-        last = page[-1] if page and len(found) > limit else None
-        return SanctumPage(
-            items=await self._reads(page, actor.id),
-            next_cursor=encode_cursor({"n": last.name, "i": str(last.id)}) if last else None,
-        )
+            page = found[:limit]
+            last = page[-1] if page and len(found) > limit else None
+            return SanctumPage(
+                items=await self._reads(db, page, actor.id),
+                next_cursor=encode_cursor({"n": last.name, "i": str(last.id)}) if last else None,
+            )
 
     async def mine(self, actor: Actor) -> SanctumPage:
         async with self._db.reader() as db:
             found = await self._repo.mine(db, actor.id)
-        return SanctumPage(items=await self._reads(found, actor.id), next_cursor=None)
+            return SanctumPage(items=await self._reads(db, found, actor.id), next_cursor=None)
 
-    async def members(self, actor: Actor, slug: str) -> SanctumMemberList:
-        found = await self.access(actor.id, slug)
-        async with self._db.reader() as db:
+    async def members(self, actor: Actor, slug: str, *, fresh: bool = False) -> SanctumMemberList:
+        async with self._db.reader(fresh=fresh) as db:
+            found = await self.access(db, actor.id, slug)
             rows = await self._repo.members(db, found.sanctum.id)
-        people = await self._accounts.public_users(m.user_id for m in rows)
+            people = await self._accounts.public_users(db, (m.user_id for m in rows))
         return SanctumMemberList(
             items=[
                 SanctumMemberRead(user=people[m.user_id], role=m.role, joined_at=m.joined_at)
@@ -165,29 +164,24 @@ class SanctumService:
             created_at=now,
             updated_at=now,
         )
-        async with self._db.reader() as db:
-            if await self._repo.by_slug(db, data.slug) is not None:
-                raise _slug_taken()
         try:
             async with self._db.writer() as db:
+                if await self._repo.by_slug(db, data.slug) is not None:
+                    raise _slug_taken()
                 db.add(sanctum)
                 await db.flush()
                 db.add(SanctumMember(sanctum_id=sanctum.id, user_id=actor.id, role="owner", joined_at=now))
-                room_id, events = await self._rooms.create_sanctum_room(
-                    db, actor, sanctum.id, data.name, data.description
-                )
+                await self._rooms.create_sanctum_room(db, actor, sanctum.id, data.name, data.description)
         except IntegrityError as exc:
             raise _slug_taken() from exc  # created concurrently with the same slug
-        await self._rooms.after_sanctum_change(room_id, events, [actor.id])
-        return await self.get(actor, data.slug)
+        return await self.get(actor, data.slug, fresh=True)
 
     async def update(self, actor: Actor, slug: str, data: SanctumUpdate) -> SanctumRead:
-        found = await self.access(actor.id, slug)
-        if not found.moderates:
-            raise Forbidden("Only the owner or a moderator can change the sanctum.", code="NOT_MODERATOR")
         changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-        events: list[Event] = []
         async with self._db.writer() as db:
+            found = await self.access(db, actor.id, slug)
+            if not found.moderates:
+                raise Forbidden("Only the owner or a moderator can change the sanctum.", code="NOT_MODERATOR")
             sanctum = await self._repo.by_slug_for_update(db, slug)
             if sanctum is None:
                 raise _not_found()
@@ -195,90 +189,83 @@ class SanctumService:
                 setattr(sanctum, name, value)
             sanctum.updated_at = utcnow()
             if "name" in changes:
-                events = await self._rooms.rename_sanctum_room(db, sanctum.id, sanctum.name)
-        await self._after(sanctum.id, events, [])
-        return await self.get(actor, slug)
+                await self._rooms.rename_sanctum_room(db, sanctum.id, sanctum.name)
+        return await self.get(actor, slug, fresh=True)
 
     async def join(self, actor: Actor, slug: str) -> SanctumRead:
-        found = await self.access(actor.id, slug)
-        if found.role is None:
-            # Only a public sanctum is visible to a non-member, so anyone who got here may join.
-            await self._add(found.sanctum.id, actor.id)
-        return await self.get(actor, slug)
-
-    async def add_member(self, actor: Actor, slug: str, user_id: uuid.UUID) -> SanctumMemberList:
-        found = await self.access(actor.id, slug)
-        if not found.moderates:
-            raise Forbidden("Only the owner or a moderator can add people.", code="NOT_MODERATOR")
-        if user_id not in await self._accounts.public_users([user_id]):
-            raise NotFound("No such user.", code="USER_NOT_FOUND")
-        await self._add(found.sanctum.id, user_id)
-        return await self.members(actor, slug)
-
-    async def _add(self, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
         try:
             async with self._db.writer() as db:
-                if await self._repo.member(db, sanctum_id, user_id) is not None:
-                    return
-                # Whoever joins a sanctum everyone has left takes it over, so it is never stuck ownerless.
-                role = "member" if await self._repo.members(db, sanctum_id, limit=1) else "owner"
-                db.add(SanctumMember(sanctum_id=sanctum_id, user_id=user_id, role=role, joined_at=utcnow()))
-                await db.flush()
-                events = await self._rooms.sync_sanctum_member(db, sanctum_id, user_id, role)
+                found = await self.access(db, actor.id, slug)
+                if found.role is None:
+                    # Only a public sanctum is visible to a non-member, so anyone who got here may join.
+                    await self._add(db, found.sanctum.id, actor.id)
         except IntegrityError:
-            return  # joined concurrently: already a member, which is what was asked
-        await self._after(sanctum_id, events, [user_id])
+            pass  # joined concurrently: already a member, which is what was asked
+        return await self.get(actor, slug, fresh=True)
+
+    async def add_member(self, actor: Actor, slug: str, user_id: uuid.UUID) -> SanctumMemberList:
+        try:
+            async with self._db.writer() as db:
+                found = await self.access(db, actor.id, slug)
+                if not found.moderates:
+                    raise Forbidden("Only the owner or a moderator can add people.", code="NOT_MODERATOR")
+                if user_id not in await self._accounts.public_users(db, [user_id]):
+                    raise NotFound("No such user.", code="USER_NOT_FOUND")
+                await self._add(db, found.sanctum.id, user_id)
+        except IntegrityError:
+            pass  # added concurrently: already a member, which is what was asked
+        return await self.members(actor, slug, fresh=True)
+
+    async def _add(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        if await self._repo.member(db, sanctum_id, user_id) is not None:
+            return
+        # Whoever joins a sanctum everyone has left takes it over, so it is never stuck ownerless.
+        role = "member" if await self._repo.members(db, sanctum_id, limit=1) else "owner"
+        db.add(SanctumMember(sanctum_id=sanctum_id, user_id=user_id, role=role, joined_at=utcnow()))
+        await db.flush()
+        await self._rooms.sync_sanctum_member(db, sanctum_id, user_id, role)
 
     async def leave(self, actor: Actor, slug: str) -> None:
-        found = await self.access(actor.id, slug)
-        if found.role is None:
-            raise Forbidden("You are not a member of this sanctum.", code="NOT_A_MEMBER")
-        sanctum_id = found.sanctum.id
         async with self._db.writer() as db:
+            found = await self.access(db, actor.id, slug)
+            if found.role is None:
+                raise Forbidden("You are not a member of this sanctum.", code="NOT_A_MEMBER")
+            sanctum_id = found.sanctum.id
             member = await self._repo.member(db, sanctum_id, actor.id)
             if member is None:
                 return
-            events: list[Event] = []
             if member.role == "owner":
                 heir = await self._repo.successor(db, sanctum_id)
                 if heir is not None:
                     heir.role = "owner"
-                    events += await self._rooms.sync_sanctum_member(db, sanctum_id, heir.user_id, "owner")
+                    await self._rooms.sync_sanctum_member(db, sanctum_id, heir.user_id, "owner")
             await self._repo.remove_member(db, sanctum_id, actor.id)
-            events += await self._rooms.sync_sanctum_member(db, sanctum_id, actor.id, None)
-        await self._after(sanctum_id, events, [actor.id])
+            await self._rooms.sync_sanctum_member(db, sanctum_id, actor.id, None)
 
     async def set_role(self, actor: Actor, slug: str, user_id: uuid.UUID, role: str) -> SanctumMemberList:
-        found = await self._as_owner(actor, slug, user_id)
         async with self._db.writer() as db:
+            found = await self._as_owner(db, actor, slug, user_id)
             member = await self._repo.member(db, found.sanctum.id, user_id)
             if member is None:
                 raise NotFound("That person is not a member.", code="MEMBER_NOT_FOUND")
             member.role = role
-            events = await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, role)
-        await self._after(found.sanctum.id, events, [user_id])
-        return await self.members(actor, slug)
+            await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, role)
+        return await self.members(actor, slug, fresh=True)
 
     async def remove_member(self, actor: Actor, slug: str, user_id: uuid.UUID) -> None:
-        found = await self._as_owner(actor, slug, user_id)
         async with self._db.writer() as db:
+            found = await self._as_owner(db, actor, slug, user_id)
             if not await self._repo.remove_member(db, found.sanctum.id, user_id):
                 raise NotFound("That person is not a member.", code="MEMBER_NOT_FOUND")
-            events = await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, None)
-        await self._after(found.sanctum.id, events, [user_id])
+            await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, None)
 
-    async def _as_owner(self, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
-        found = await self.access(actor.id, slug)
+    async def _as_owner(self, db: AsyncSession, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
+        found = await self.access(db, actor.id, slug)
         if found.role != "owner":
             raise Forbidden("Only the owner can change roles or remove members.", code="NOT_OWNER")
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "must be someone else"})
         return found
-
-    async def _after(self, sanctum_id: uuid.UUID, events: list[Event], changed: list[uuid.UUID]) -> None:
-        room_id = (await self._rooms.sanctum_room_ids([sanctum_id])).get(sanctum_id)
-        if room_id is not None:
-            await self._rooms.after_sanctum_change(room_id, events, changed)
 
 
 def _slug_taken() -> Conflict:

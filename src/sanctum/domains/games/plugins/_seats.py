@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from sanctum.domains.games.plugin import ErrorCode, GameError, NoOptions, Outcome, Player
+from sanctum.domains.games.engine.sdk import ErrorCode, GameError, NoOptions, Outcome, Player
 
 
 def seat_of(players: Sequence[Player], player: Player) -> int | None:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from sanctum.domains.games.plugin import ErrorCode, GameError, Outcome, Player
+from sanctum.domains.games.engine.sdk import ErrorCode, GameError, Outcome, Player
 from sanctum.domains.games.plugins import connect_four_bot as bot
 from sanctum.domains.games.plugins._seats import (
     FixedSeats,

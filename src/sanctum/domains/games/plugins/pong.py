@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sanctum.domains.games.plugin import GameError, Outcome, Player
+from sanctum.domains.games.engine.sdk import GameError, Outcome, Player
 from sanctum.domains.games.plugins._seats import (
     FixedSeats,
     move_int,

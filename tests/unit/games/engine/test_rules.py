@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sanctum.domains.games.engine.rules import Command, Snapshot, apply_join, apply_leave, apply_move
 
-from sanctum.domains.games.errors import GameRefused
-from sanctum.domains.games.plugin import Player
+from sanctum.domains.games.engine.errors import GameRefused
+from sanctum.domains.games.engine.sdk import Player
 from sanctum.domains.games.ratings import elo
-from sanctum.domains.games.runner import Command, Snapshot, apply_join, apply_leave, apply_move
 from sanctum.domains.games.service import match_distance
 from tests.support.fake_games import CountOptions, CountToTen
 

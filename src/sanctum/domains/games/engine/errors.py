@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sanctum.core.errors import AppError
-from sanctum.domains.games.plugin import ErrorCode, GameError
+from sanctum.domains.games.engine.sdk import ErrorCode, GameError
 
 _STATUS = {
     ErrorCode.ROOM_FULL: 409,

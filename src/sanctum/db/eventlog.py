@@ -22,15 +22,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Index, String, Text, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.core.clock import utcnow
+from sanctum.core.events import Event, make_event
 from sanctum.db.base import Base
+from sanctum.db.dialect import insert_for
 from sanctum.db.types import UTCDateTime
-from sanctum.realtime.protocol import Event, make_event
 
 
 class TopicCounter(Base):
@@ -64,10 +63,8 @@ async def append_event(
     session: AsyncSession | AsyncConnection, topic: str, type_: str, data: Any, ref: str | None = None
 ) -> Event:
     """Log a persistent event in the caller's transaction; publish the result after commit."""
-    dialect = session.get_bind().dialect.name if isinstance(session, AsyncSession) else session.dialect.name
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = (
-        upsert(TopicCounter)
+        insert_for(session, TopicCounter)
         .values(topic=topic, last_seq=1)
         .on_conflict_do_update(index_elements=[TopicCounter.topic], set_={"last_seq": TopicCounter.last_seq + 1})
         .returning(TopicCounter.last_seq)

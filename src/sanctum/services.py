@@ -1,0 +1,207 @@
+"""The typed container of everything an instance runs, built once by `build_services(settings)`.
+
+Both composition roots use it: `create_app` (main.py) mounts routes and the socket on it, and
+`sanctum worker` runs its job queue. Nothing else builds a service. Routes get their service by class
+through `api.deps.provide`, which asks `Services.get`; services get their collaborators here, by
+constructor. Embedded or scaled is decided here alone (in-process parts, or Redis-backed ones).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar, cast
+
+from redis.asyncio import Redis
+
+from sanctum.broker import Broker, InProcessBroker, RedisBroker
+from sanctum.cache import Cache, MemoryCache, RedisCache
+from sanctum.cache.local import InvalidationBus
+from sanctum.core.security import AccessTokens, PasswordHashing
+from sanctum.db.database import Database
+from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts.service import AccountService
+from sanctum.domains.announcements.hub import SystemHub
+from sanctum.domains.chat.access import ChatCaches, RoomAccess
+from sanctum.domains.chat.hub import ChatHub
+from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.sanctum_rooms import SanctumRooms
+from sanctum.domains.chat.service import RoomService
+from sanctum.domains.friends.service import FriendService
+from sanctum.domains.games.engine.engine import GameEngine
+from sanctum.domains.games.hub import GamesHub
+from sanctum.domains.games.registry import GameRegistry
+from sanctum.domains.games.service import GameService
+from sanctum.domains.notifications.hub import NotificationsHub
+from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
+from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.notifications.service import NotificationService
+from sanctum.domains.posts.caches import PostCaches
+from sanctum.domains.posts.comments import CommentService
+from sanctum.domains.posts.feed import FeedService
+from sanctum.domains.posts.hub import PostsHub
+from sanctum.domains.posts.service import PostService
+from sanctum.domains.sanctums.service import SanctumService
+from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
+from sanctum.ratelimit import RateLimiter
+from sanctum.realtime.gateway import Gateway
+from sanctum.realtime.hub import HubRegistry
+from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
+from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
+from sanctum.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    db: Database
+    redis: Redis | None
+    cache: Cache
+    limiter: RateLimiter
+    bus: InvalidationBus
+    gateway: Gateway
+    jobs: TaskiqJobQueue
+    notifier: Notifier
+    accounts: AccountService
+    rooms: RoomService
+    messages: MessageService
+    notifications: NotificationService
+    sanctums: SanctumService
+    friends: FriendService
+    posts: PostService
+    comments: CommentService
+    feed: FeedService
+    games: GameService
+    game_engine: GameEngine
+    _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_type = {type(getattr(self, f.name)): getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
+        object.__setattr__(self, "_by_type", by_type)
+
+    def get(self, kind: type[T]) -> T:
+        """The one instance of `kind` (what `api.deps.provide(kind)` hands a route)."""
+        return cast(T, self._by_type[kind])
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    async def start_serving(self) -> None:
+        """Everything `sanctum serve` runs: sockets, jobs in-process (embedded) or enqueue-only, games."""
+        await verify_schema(self.db.writer_engine, self.settings.database_url)
+        await self.bus.start()
+        await self.gateway.start()
+        await self.jobs.start()
+        await self.game_engine.start()
+
+    async def stop_serving(self) -> None:
+        await self.jobs.stop()
+        await self.game_engine.stop()
+        await self.gateway.stop()
+        await self.bus.stop()
+        await self._close()
+
+    async def start_working(self, *, work: bool = True) -> None:
+        """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
+        await self.jobs.start(work=work)
+
+    async def stop_working(self) -> None:
+        await self.jobs.stop()
+        await self.gateway.broker.stop()
+        await self._close()
+
+    async def _close(self) -> None:
+        await self.db.dispose()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+def _account_service(
+    settings: Settings, db: Database, limiter: RateLimiter, tickets: TicketStore, cache: Cache, bus: InvalidationBus
+) -> AccountService:
+    auth = settings.auth
+    passwords = PasswordHashing(auth.argon2_time_cost, auth.argon2_memory_kib, auth.argon2_parallelism)
+    tokens = AccessTokens(settings.secret_key.get_secret_value(), timedelta(seconds=auth.access_token_ttl_seconds))
+    refresh_ttl = timedelta(days=auth.refresh_token_ttl_days)
+    return AccountService(db, passwords, tokens, limiter, settings.rate_limits, refresh_ttl, tickets, cache, bus)
+
+
+def build_services(settings: Settings) -> Services:
+    """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
+    rt = settings.realtime
+    redis: Redis | None = None
+    tickets: TicketStore
+    registry: ConnectionRegistry
+    broker: Broker
+    if settings.redis_url:
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
+        registry = RedisConnectionRegistry(redis, rt.lease_seconds)
+        broker = RedisBroker(settings.redis_url)
+        bus = InvalidationBus(settings.database_url, RedisBroker(settings.redis_url, prefix="sanctum:bus:"))
+        # Real-time game inputs reach the instance running the room over a broker of their own.
+        game_bus: Broker = RedisBroker(settings.redis_url, prefix="sanctum:games:")
+        cache: Cache = RedisCache(redis)
+    else:
+        tickets, registry, broker = (
+            MemoryTicketStore(rt.ticket_ttl_seconds),
+            MemoryConnectionRegistry(),
+            InProcessBroker(),
+        )
+        bus = InvalidationBus(settings.database_url)
+        game_bus = InProcessBroker()
+        cache = MemoryCache()
+    # Committed events go to the broker, which delivers them to every instance (this one included).
+    db = Database(settings, publish=broker.publish)
+    limiter = RateLimiter(settings.redis_url)
+    hubs = HubRegistry()
+    gateway = Gateway(rt, db, broker, tickets, registry, hubs)
+    jobs = build_job_queue(settings, db)
+    notifier = Notifier(jobs)
+
+    accounts = _account_service(settings, db, limiter, tickets, cache, bus)
+    notifications = NotificationService(db, accounts)
+    register_notification_jobs(jobs, notifications)
+    chat_caches = ChatCaches(cache)
+    room_access = RoomAccess(db, chat_caches)
+    messages = MessageService(db, room_access, chat_caches, accounts, notifier)
+    rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway)
+    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages, gateway))
+    friends = FriendService(db, accounts, notifier)
+    post_caches = PostCaches(cache)
+    posts = PostService(db, accounts, sanctums, post_caches, notifier)
+    comments = CommentService(db, posts, accounts, notifier)
+    feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
+    game_registry = GameRegistry.default(settings.games.extra_plugins)
+    game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
+    games = GameService(db, game_registry, game_engine, accounts)
+
+    hubs.register(NotificationsHub())
+    hubs.register(SystemHub(accounts.is_admin))
+    hubs.register(ChatHub(room_access, messages, accounts))
+    hubs.register(PostsHub(posts))
+    hubs.register(GamesHub(games, game_engine))
+    return Services(
+        settings=settings,
+        db=db,
+        redis=redis,
+        cache=cache,
+        limiter=limiter,
+        bus=bus,
+        gateway=gateway,
+        jobs=jobs,
+        notifier=notifier,
+        accounts=accounts,
+        rooms=rooms,
+        messages=messages,
+        notifications=notifications,
+        sanctums=sanctums,
+        friends=friends,
+        posts=posts,
+        comments=comments,
+        feed=feed,
+        games=games,
+        game_engine=game_engine,
+    )
