@@ -31,6 +31,7 @@ from sanctum.domains.chat.service import RoomService
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
+from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.notifications.hub import NotificationsHub
@@ -75,6 +76,7 @@ class Services:
     comments: CommentService
     feed: FeedService
     games: GameService
+    game_records: GameRecords
     game_engine: GameEngine
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
@@ -203,5 +205,6 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
+        game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
     )

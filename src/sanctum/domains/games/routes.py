@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
-from sanctum.domains.games.deps import GameServiceDep
+from sanctum.domains.games.deps import GameRecordsDep, GameServiceDep
 from sanctum.domains.games.schemas import (
     GameList,
     GameName,
@@ -96,9 +96,9 @@ async def invite_to_game(room_id: uuid.UUID, body: InviteCreate, actor: CurrentA
 
 
 @games.get("/rooms/{room_id}/replay", response_model=Replay)
-async def replay_game(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> Replay:
+async def replay_game(room_id: uuid.UUID, actor: CurrentActor, records: GameRecordsDep) -> Replay:
     """A finished game step by step, rebuilt from its moves."""
-    return await service.replay(room_id)
+    return await records.replay(room_id)
 
 
 @games.post("/play-now", response_model=GameRoomRead)
@@ -109,18 +109,18 @@ async def play_now(body: PlayNow, actor: CurrentActor, service: GameServiceDep) 
 
 @games.get("/users/{user_id}/history", response_model=HistoryPage)
 async def list_game_history(
-    user_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep, cursor: Cursor = None, limit: Limit = 20
+    user_id: uuid.UUID, actor: CurrentActor, records: GameRecordsDep, cursor: Cursor = None, limit: Limit = 20
 ) -> HistoryPage:
     """A user's finished games, most recent first."""
-    return await service.history(user_id, cursor, limit)
+    return await records.history(user_id, cursor, limit)
 
 
 @games.get("/{game}/leaderboard", response_model=Leaderboard)
 async def get_leaderboard(
     game: Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")],
     actor: CurrentActor,
-    service: GameServiceDep,
+    records: GameRecordsDep,
     limit: Limit = 50,
 ) -> Leaderboard:
     """The best Elo ratings in one game."""
-    return await service.leaderboard(game, limit)
+    return await records.leaderboard(game, limit)

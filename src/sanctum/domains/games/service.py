@@ -1,4 +1,4 @@
-"""Games: the catalogue, rooms, play, matchmaking, invitations, ratings, history and replays.
+"""Games: the catalogue, rooms, play, matchmaking and invitations (ratings, history, replays: records.py).
 
 Authorization lives here: only a seated player moves or leaves, only a player of a finished game
 asks for a rematch or invites, anyone signed in may watch. Commands that change a room go through
@@ -8,26 +8,26 @@ the engine (`engine/`), which serializes them per room and commits them with the
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
 from sanctum.api.errors import validation_fields
-from sanctum.core.clock import as_utc, utcnow
+from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, NotFound, ValidationFailed
-from sanctum.core.pagination import decode_cursor, encode_cursor
+from sanctum.core.pagination import encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.engine.errors import GameRefused, refuse
-from sanctum.domains.games.engine.rules import DELETED_USER, bot_player
-from sanctum.domains.games.engine.sdk import ErrorCode, GameError, GamePlugin, Player
+from sanctum.domains.games.engine.rules import bot_player
+from sanctum.domains.games.engine.sdk import ErrorCode, GamePlugin, Player
 from sanctum.domains.games.models import GameRoom, GameSeat
 from sanctum.domains.games.ratings import START
+from sanctum.domains.games.records import outcome_read, page_key, players_read, plugin_named
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.repository import GamesRepository
 from sanctum.domains.games.schemas import (
@@ -36,14 +36,6 @@ from sanctum.domains.games.schemas import (
     GameRoomRead,
     GameRoomSummary,
     GameType,
-    HistoryEntry,
-    HistoryPage,
-    Leaderboard,
-    Outcome,
-    PlayerRead,
-    RatingRead,
-    Replay,
-    ReplayStep,
     RoomPage,
 )
 
@@ -64,38 +56,6 @@ def match_distance(waiting: int, mine: int, waited_seconds: float) -> float:
 def player_of(actor: Actor) -> Player:
     user = actor.user
     return Player(id=str(user.id), name=(user.display_name or user.username)[:80])
-
-
-def _players(seats: list[GameSeat]) -> list[PlayerRead]:
-    return [
-        PlayerRead(
-            seat=s.seat,
-            player_id=s.player_id,
-            user_id=s.user_id,
-            name=s.name if s.user_id is not None or s.bot_level is not None else DELETED_USER,
-            is_bot=s.bot_level is not None,
-            bot_level=s.bot_level,
-            left=s.left_at is not None,
-            away_until=s.away_until,
-        )
-        for s in seats
-    ]
-
-
-def _outcome(room: GameRoom) -> Outcome | None:
-    if room.status != "finished":
-        return None
-    return Outcome(winners=list(room.winners or []), reason=room.result_reason or "")
-
-
-def _page_key(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    raw = decode_cursor(cursor)
-    try:
-        return as_utc(datetime.fromisoformat(str(raw["t"]))), uuid.UUID(str(raw["id"]))
-    except (KeyError, ValueError) as exc:
-        raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
 
 
 class GameService:
@@ -125,10 +85,7 @@ class GameService:
         )
 
     def plugin(self, game: str) -> GamePlugin[Any]:
-        plugin = self._registry.get(game)
-        if plugin is None:
-            raise NotFound("No such game.", code="GAME_NOT_FOUND")
-        return plugin
+        return plugin_named(self._registry, game)
 
     # -- rooms --------------------------------------------------------------------------------
 
@@ -197,9 +154,9 @@ class GameService:
             status=room.status,
             version=room.version,
             options=room.options,
-            players=_players(seats),
+            players=players_read(seats),
             state=plugin.view(plugin.decode(room.state), me),
-            outcome=_outcome(room),
+            outcome=outcome_read(room),
             creator_id=room.creator_id,
             opponent_id=room.opponent_id,
             winner_id=room.winner_id,
@@ -232,7 +189,7 @@ class GameService:
         if game is not None:
             self.plugin(game)
         async with self._db.reader() as db:
-            rooms = await self._repo.open_rooms(db, game, _page_key(cursor), limit + 1)
+            rooms = await self._repo.open_rooms(db, game, page_key(cursor), limit + 1)
             seats = await self._repo.seats_of_rooms(db, [r.id for r in rooms[:limit]])
         page = [
             GameRoomSummary(
@@ -240,7 +197,7 @@ class GameService:
                 game=r.game,
                 title=plugin.title,
                 status=r.status,
-                players=_players(seats[r.id]),
+                players=players_read(seats[r.id]),
                 max_players=plugin.max_players,
                 created_at=r.created_at,
             )
@@ -360,97 +317,3 @@ class GameService:
         who = player_of(actor)
         data = {"room_id": str(room_id), "game": game, "title": plugin.title, "from": {"id": who.id, "name": who.name}}
         await db.emit(f"user:{user_id}", ev.INVITE, data)
-
-    # -- ratings, history, replay -------------------------------------------------------------
-
-    async def leaderboard(self, game: str, limit: int) -> Leaderboard:
-        plugin = self.plugin(game)
-        async with self._db.reader() as db:
-            rows = await self._repo.leaderboard(db, plugin.name, limit)
-            people = await self._accounts.public_users(db, [r.user_id for r in rows])
-        entries = [
-            RatingRead(
-                rank=i + 1,
-                user=people[r.user_id],
-                rating=r.rating,
-                games=r.games,
-                wins=r.wins,
-                losses=r.losses,
-                draws=r.draws,
-            )
-            for i, r in enumerate(r for r in rows if r.user_id in people)
-        ]
-        return Leaderboard(game=plugin.name, entries=entries)
-
-    async def history(self, user_id: uuid.UUID, cursor: str | None, limit: int) -> HistoryPage:
-        async with self._db.reader() as db:
-            rooms = await self._repo.history(db, user_id, _page_key(cursor), limit + 1)
-            seats = await self._repo.seats_of_rooms(db, [r.id for r in rooms[:limit]])
-        entries = [
-            HistoryEntry(
-                id=r.id,
-                game=r.game,
-                title=plugin.title if (plugin := self._registry.get(r.game)) else r.game,
-                players=_players(seats[r.id]),
-                outcome=_outcome(r),
-                winner_id=r.winner_id,
-                finished_at=r.finished_at,
-            )
-            for r in rooms[:limit]
-        ]
-        last = rooms[limit - 1] if len(rooms) > limit else None
-        next_cursor = None
-        if last is not None and last.finished_at is not None:
-            next_cursor = encode_cursor({"t": last.finished_at.isoformat(), "id": str(last.id)})
-        return HistoryPage(games=entries, next_cursor=next_cursor)
-
-    async def replay(self, room_id: uuid.UUID) -> Replay:
-        """A finished game step by step, rebuilt from its moves with the plugin's own rules."""
-        room, seats = await self._load(room_id)
-        plugin = self.plugin(room.game)
-        if room.status != "finished":
-            raise Conflict("Only a finished game can be replayed.", code="GAME_NOT_FINISHED")
-        if plugin.tick_rate > 0:
-            raise Conflict("Real-time games keep snapshots, not moves, and cannot be replayed.", code="NOT_REPLAYABLE")
-        async with self._db.reader() as db:
-            moves = await self._repo.moves(db, room_id)
-        names = {s.player_id: s.name for s in seats}
-        state = plugin.init(plugin.options_model.model_validate(room.options))
-        initial = plugin.view(state, None)
-        steps: list[ReplayStep] = []
-        complete = True
-        expected = 1
-        for row in moves:
-            if row.version != expected:
-                complete = False
-            expected = row.version + 1
-            player = Player(row.player_id, names.get(row.player_id, DELETED_USER), row.player_id.startswith("bot:"))
-            if row.kind == "join":
-                state = plugin.on_join(state, player)
-            elif row.kind == "leave":
-                state = plugin.on_leave(state, player)
-            else:
-                result = plugin.handle(state, player, row.data)
-                if isinstance(result, GameError):
-                    complete = False
-                    break
-                state = result
-            steps.append(
-                ReplayStep(
-                    version=row.version,
-                    kind=row.kind,
-                    player_id=row.player_id,
-                    move=row.data,
-                    state=plugin.view(state, None),
-                )
-            )
-        return Replay(
-            room_id=room.id,
-            game=room.game,
-            options=room.options,
-            players=_players(seats),
-            outcome=_outcome(room),
-            initial=initial,
-            steps=steps,
-            complete=complete and expected - 1 == room.version,
-        )
