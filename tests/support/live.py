@@ -34,6 +34,7 @@ from sanctum.realtime.gateway import Gateway
 from sanctum.settings import RealtimeSettings, Settings
 from tests.conftest import LogReader, SettingsFactory
 from tests.factories import RegisteredUser, bearer, register_user
+from tests.support.events import kind, loose
 
 # Short enough that a failing test fails fast, long enough for a loaded CI machine.
 TIMEOUT = 5.0
@@ -270,7 +271,7 @@ async def logged(server: LiveServer, topic: str) -> list[dict[str, Any]]:
 async def publish(server: LiveServer, topic: str, first: int, last: int) -> None:
     """Publish persistent events numbered first..last through `server`, one transaction each."""
     for n in range(first, last + 1):
-        await server.gateway.publish_persistent(topic, "note.created", {"n": n})
+        await server.gateway.publish_persistent(topic, kind("note.created"), loose({"n": n}))
 
 
 async def receive_seqs(client: WsClient, topic: str, upto: int) -> list[dict[str, Any]]:

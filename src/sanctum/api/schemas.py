@@ -6,9 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from sanctum.core.errors import ErrorCode
+
 
 class ErrorBody(BaseModel):
-    code: str = Field(description="Stable machine-readable code, e.g. VALIDATION_FAILED.")
+    code: ErrorCode = Field(description="Stable machine-readable code from the catalogue, e.g. VALIDATION_FAILED.")
     message: str
     fields: dict[str, str] | None = Field(None, description="Which input was wrong and why.")
     details: dict[str, Any] | None = Field(None, description="Internal diagnostics (development only).")

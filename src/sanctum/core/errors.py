@@ -6,21 +6,96 @@ Services raise these; one handler renders every one of them as the error envelop
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """Every stable code a client may see, in an HTTP error envelope or a socket `error` frame.
+
+    Published in OpenAPI (the generated web client types `error.code` as this union) and in the
+    realtime contract. A new code is added here first; raise sites name a member, never a string.
+    """
+
+    # Generic, one per status the framework itself may answer.
+    BAD_REQUEST = "BAD_REQUEST"
+    UNAUTHORIZED = "UNAUTHORIZED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
+    CONFLICT = "CONFLICT"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    RATE_LIMITED = "RATE_LIMITED"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    ERROR = "ERROR"
+    # Accounts.
+    ACCOUNT_EXISTS = "ACCOUNT_EXISTS"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    INVALID_REFRESH_TOKEN = "INVALID_REFRESH_TOKEN"
+    REFRESH_TOKEN_REUSED = "REFRESH_TOKEN_REUSED"
+    SESSION_REVOKED = "SESSION_REVOKED"
+    SESSION_NOT_FOUND = "SESSION_NOT_FOUND"
+    USER_NOT_FOUND = "USER_NOT_FOUND"
+    # Chat.
+    ROOM_NOT_FOUND = "ROOM_NOT_FOUND"
+    ROOM_IS_DM = "ROOM_IS_DM"
+    ROOM_FULL = "ROOM_FULL"
+    SANCTUM_ROOM = "SANCTUM_ROOM"
+    NOT_A_MEMBER = "NOT_A_MEMBER"
+    NOT_MODERATOR = "NOT_MODERATOR"
+    NOT_AUTHOR = "NOT_AUTHOR"
+    MESSAGE_NOT_FOUND = "MESSAGE_NOT_FOUND"
+    # Sanctums, posts, friends, notifications.
+    SANCTUM_NOT_FOUND = "SANCTUM_NOT_FOUND"
+    SLUG_TAKEN = "SLUG_TAKEN"
+    NOT_OWNER = "NOT_OWNER"
+    MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND"
+    POST_NOT_FOUND = "POST_NOT_FOUND"
+    COMMENT_NOT_FOUND = "COMMENT_NOT_FOUND"
+    FRIEND_REQUEST_NOT_FOUND = "FRIEND_REQUEST_NOT_FOUND"
+    NOT_FRIENDS = "NOT_FRIENDS"
+    NOTIFICATION_NOT_FOUND = "NOTIFICATION_NOT_FOUND"
+    # Games (the plugin SDK's codes are among these).
+    GAME_NOT_FOUND = "GAME_NOT_FOUND"
+    GAME_ROOM_NOT_FOUND = "GAME_ROOM_NOT_FOUND"
+    GAME_STARTED = "GAME_STARTED"
+    GAME_NOT_FINISHED = "GAME_NOT_FINISHED"
+    NOT_REPLAYABLE = "NOT_REPLAYABLE"
+    INVALID_MOVE = "INVALID_MOVE"
+    NOT_YOUR_TURN = "NOT_YOUR_TURN"
+    GAME_OVER = "GAME_OVER"
+    NOT_IN_ROOM = "NOT_IN_ROOM"
+    NOT_STARTED = "NOT_STARTED"
+    ALREADY_IN_ROOM = "ALREADY_IN_ROOM"
+    BAD_OPTIONS = "BAD_OPTIONS"
+    BUSY = "BUSY"
+    # The socket.
+    BAD_JSON = "BAD_JSON"
+    BAD_MESSAGE = "BAD_MESSAGE"
+    UNKNOWN_TYPE = "UNKNOWN_TYPE"
+    FRAME_TOO_LARGE = "FRAME_TOO_LARGE"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+    NOT_SUBSCRIBED = "NOT_SUBSCRIBED"
+    RESYNC_REQUIRED = "RESYNC_REQUIRED"
 
 
 class AppError(Exception):
     """Base of every error a client may see. `code` is stable and machine readable."""
 
     status_code: int = 400
-    code: str = "BAD_REQUEST"
+    code: ErrorCode = ErrorCode.BAD_REQUEST
     message: str = "The request could not be processed."
 
     def __init__(
         self,
         message: str | None = None,
         *,
-        code: str | None = None,
+        code: ErrorCode | None = None,
         fields: dict[str, str] | None = None,
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
@@ -36,43 +111,43 @@ class AppError(Exception):
 
 class ValidationFailed(AppError):
     status_code = 422
-    code = "VALIDATION_FAILED"
+    code = ErrorCode.VALIDATION_FAILED
     message = "Some fields are invalid."
 
 
 class Unauthorized(AppError):
     status_code = 401
-    code = "UNAUTHORIZED"
+    code = ErrorCode.UNAUTHORIZED
     message = "Authentication is required."
 
 
 class Forbidden(AppError):
     status_code = 403
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
     message = "You are not allowed to do this."
 
 
 class NotFound(AppError):
     status_code = 404
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
     message = "Not found."
 
 
 class Conflict(AppError):
     status_code = 409
-    code = "CONFLICT"
+    code = ErrorCode.CONFLICT
     message = "This conflicts with the current state."
 
 
 class PayloadTooLarge(AppError):
     status_code = 413
-    code = "PAYLOAD_TOO_LARGE"
+    code = ErrorCode.PAYLOAD_TOO_LARGE
     message = "The request body is too large."
 
 
 class RateLimited(AppError):
     status_code = 429
-    code = "RATE_LIMITED"
+    code = ErrorCode.RATE_LIMITED
     message = "Too many requests; try again later."
 
     def __init__(self, retry_after: int, message: str | None = None) -> None:
@@ -84,27 +159,27 @@ class RateLimited(AppError):
 
 class ServiceUnavailable(AppError):
     status_code = 503
-    code = "SERVICE_UNAVAILABLE"
+    code = ErrorCode.SERVICE_UNAVAILABLE
     message = "A dependency is unavailable."
 
 
-STATUS_CODES: dict[int, str] = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHORIZED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    409: "CONFLICT",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    422: "VALIDATION_FAILED",
-    429: "RATE_LIMITED",
-    500: "INTERNAL_ERROR",
-    503: "SERVICE_UNAVAILABLE",
+STATUS_CODES: dict[int, ErrorCode] = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    406: ErrorCode.NOT_ACCEPTABLE,
+    409: ErrorCode.CONFLICT,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    422: ErrorCode.VALIDATION_FAILED,
+    429: ErrorCode.RATE_LIMITED,
+    500: ErrorCode.INTERNAL_ERROR,
+    503: ErrorCode.SERVICE_UNAVAILABLE,
 }
 
 
-def code_for_status(status: int) -> str:
+def code_for_status(status: int) -> ErrorCode:
     """The stable code used for a bare HTTP status raised by the framework."""
-    return STATUS_CODES.get(status, "ERROR" if status < 500 else "INTERNAL_ERROR")
+    return STATUS_CODES.get(status, ErrorCode.ERROR if status < 500 else ErrorCode.INTERNAL_ERROR)

@@ -4,15 +4,23 @@
 events (those in the topic's event log, db/eventlog.py). Domains build them, the unit of work logs and
 publishes them, the broker carries them between instances (`pack`/`unpack`) and the gateway writes
 `frame` to sockets as it is.
+
+Every event type is declared once as an `EventKind`: its name, the model its `data` holds, the topic
+it is published on and whether it is logged. Emitting through a kind is what types the payload
+(`uow.emit(topic, MESSAGE_CREATED, read)` takes a `MessageRead`), and the realtime contract
+(docs/realtime.schema.json, docs/asyncapi.yaml, the web client's types) is generated from the kinds.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
+from pydantic import BaseModel, ConfigDict
+
+D = TypeVar("D", bound=BaseModel)
 
 
 def dumps(value: dict[str, Any]) -> str:
@@ -61,3 +69,36 @@ def unpack(topic: str, payload: bytes | str) -> Event:
         seq=None if seq_s == "-" else int(seq_s),
         published_at=float(published_s),
     )
+
+
+class EventData(BaseModel):
+    """Base of the models event payloads are made of (each holds exactly the fields its event sends)."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Redacted(EventData):
+    """What a logged event about a deleted object carries instead (a resume must not replay its text)."""
+
+    id: int
+    deleted: Literal[True]
+
+
+@dataclass(frozen=True, slots=True)
+class EventKind(Generic[D]):
+    """One type of server event: its name, the model of its `data`, where it is published."""
+
+    name: str
+    data: Any  # the model, or a union of models, `data` is validated against in the contract
+    topic: str  # the topic pattern, e.g. "room:{id}"
+    description: str
+    persistent: bool = True
+    redactable: bool = False  # logged frames may later carry `Redacted` instead
+
+    def encode(self, data: D) -> Any:
+        """`data` as JSON values, every field included."""
+        return data.model_dump(mode="json", by_alias=True)
+
+    def event(self, topic: str, data: D) -> Event:
+        """An ephemeral event of this kind, ready to publish."""
+        return make_event(topic, self.name, self.encode(data))

@@ -7,7 +7,7 @@ announce a change that may still roll back; done by hand after it, each call sit
 
     async with db.writer() as uow:
         room.name = new_name
-        await uow.emit(room_topic(room.id), "room.updated", data)   # logged now, published after commit
+        await uow.emit(room_topic(room.id), ROOM_UPDATED, changed)  # logged now, published after commit
         uow.after_commit(lambda: caches.forget_room(room.id))        # run after commit, in order
 
 `Database.writer()` commits, releases the write turn, then publishes each emitted event and runs each
@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sanctum.core.events import Event
+from sanctum.core.events import Event, EventKind
 from sanctum.db.eventlog import append_event, rewrite_events
 from sanctum.observability.logging import get_logger
 
@@ -36,6 +37,7 @@ log = get_logger("sanctum.db")
 
 Publish = Callable[[Event], Awaitable[object]]
 Hook = Callable[[], Awaitable[object] | None]
+D = TypeVar("D", bound=BaseModel)
 
 
 class UnitOfWork(AsyncSession):
@@ -45,17 +47,17 @@ class UnitOfWork(AsyncSession):
         super().__init__(*args, **kwargs)
         self._after: list[Event | Hook] = []
 
-    async def emit(self, topic: str, type_: str, data: Any, *, ref: str | None = None) -> Event:
-        """Append a persistent event to `topic`'s log in this transaction; it is published after commit.
-
-        `ref` names the object the event carries (`message:42`), so `rewrite` can redact it later."""
-        event = await append_event(self, topic, type_, data, ref=ref)
+    async def emit(self, topic: str, kind: EventKind[D], data: D, *, ref: str | None = None) -> Event:
+        """Append a persistent event of `kind` to `topic`'s log in this transaction; it is published
+        after commit. `ref` names the object the event carries (`message:42`), so `rewrite` can
+        redact it later."""
+        event = await append_event(self, topic, kind.name, kind.encode(data), ref=ref)
         self._after.append(event)
         return event
 
-    async def rewrite(self, topic: str, ref: str, data: Any) -> int:
+    async def rewrite(self, topic: str, ref: str, data: BaseModel) -> int:
         """Give every logged event of `topic` carrying `ref` the data `data` (a resume replays only that)."""
-        return await rewrite_events(self, topic, ref, data)
+        return await rewrite_events(self, topic, ref, data.model_dump(mode="json", by_alias=True))
 
     def publish(self, event: Event) -> None:
         """Publish an already built (ephemeral) event after commit, in order with the emitted ones."""

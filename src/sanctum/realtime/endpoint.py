@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
 
+from sanctum.core.errors import ErrorCode
 from sanctum.core.events import dumps
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import WS_ACTIVE, WS_CONNECTIONS, WS_RECEIVED
@@ -27,10 +28,12 @@ from sanctum.realtime.presence import ConnectionRegistry
 from sanctum.realtime.protocol import (
     ClientMessage,
     CloseCode,
-    ErrorCode,
     ProtocolError,
+    Subscribe,
+    Unsubscribe,
     error_frame,
     parse_client_message,
+    validate_command,
 )
 from sanctum.realtime.publisher import Publisher
 from sanctum.realtime.tickets import TicketStore, TicketStoreUnavailable
@@ -230,7 +233,8 @@ class SocketEndpoint:
         except Exception:
             log.exception("ws_handler_failed", user_id=str(conn.user_id), connection_id=conn.id)
             conn.enqueue(
-                error_frame(ErrorCode.INTERNAL, "Something went wrong handling that message.", cid), persistent=False
+                error_frame(ErrorCode.INTERNAL_ERROR, "Something went wrong handling that message.", cid),
+                persistent=False,
             )
 
     async def _dispatch(self, conn: Connection, msg: ClientMessage) -> None:
@@ -246,7 +250,8 @@ class SocketEndpoint:
             return
         if kind == "unsubscribe":
             WS_RECEIVED.labels(GATEWAY_HUB).inc()
-            if msg.topic is None or not self.topics.unsubscribe(conn, msg.topic):
+            request = validate_command(Unsubscribe, msg)
+            if not self.topics.unsubscribe(conn, request.topic):
                 raise ProtocolError(ErrorCode.NOT_SUBSCRIBED, "Not subscribed to that topic.")
             ack: dict[str, Any] = {"type": "unsubscribed", "topic": msg.topic}
             if msg.cid is not None:
@@ -256,18 +261,15 @@ class SocketEndpoint:
         found = self.hubs.handler_for(kind)
         if found is None:
             raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"Unknown message type {kind[:64]!r}.")
-        hub, handler = found
+        hub, command = found
         WS_RECEIVED.labels(hub.name).inc()
         if msg.topic is not None and hub.prefixes and not msg.topic.startswith(hub.prefixes):
             raise ProtocolError(ErrorCode.FORBIDDEN, "That topic does not belong to this message type.")
-        await handler(self.publisher, Sender(conn.user_id, conn.id), msg)
+        await command.run(self.publisher, Sender(conn.user_id, conn.id, msg.cid), validate_command(command.model, msg))
 
     async def _subscribe(self, conn: Connection, msg: ClientMessage) -> None:
-        topic, since = msg.topic, msg.raw.get("since")
-        if topic is None:
-            raise ProtocolError(ErrorCode.BAD_MESSAGE, "`topic` is required.")
-        if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
-            raise ProtocolError(ErrorCode.BAD_MESSAGE, "`since` must be a non-negative integer.")
+        request = validate_command(Subscribe, msg)
+        topic, since = request.topic, request.since
         started = time.monotonic()
         hub = self.hubs.hub_for_topic(topic)
         if hub is None or not await hub.authorize(conn.user_id, topic):

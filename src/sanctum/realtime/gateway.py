@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sanctum.broker.base import Broker
-from sanctum.core.events import Event, make_event
+from sanctum.core.events import Event, EventKind, make_event
 from sanctum.db.database import Database
 from sanctum.realtime.endpoint import SocketEndpoint
 from sanctum.realtime.hub import HubRegistry
@@ -26,6 +27,8 @@ from sanctum.realtime.presence import ConnectionRegistry
 from sanctum.realtime.tickets import TicketStore
 from sanctum.realtime.topics import REVOKE_EVENT, Topics
 from sanctum.settings import RealtimeSettings
+
+D = TypeVar("D", bound=BaseModel)
 
 
 class Gateway:
@@ -70,12 +73,12 @@ class Gateway:
     async def publish(self, event: Event) -> None:
         await self.broker.publish(event)
 
-    async def publish_ephemeral(self, topic: str, type_: str, data: Any) -> None:
-        await self.broker.publish(make_event(topic, type_, data))
+    async def publish_ephemeral(self, topic: str, kind: EventKind[D], data: D) -> None:
+        await self.broker.publish(kind.event(topic, data))
 
-    async def publish_persistent(self, topic: str, type_: str, data: Any) -> Event:
+    async def publish_persistent(self, topic: str, kind: EventKind[D], data: D) -> Event:
         async with self.db.writer() as uow:
-            return await uow.emit(topic, type_, data)
+            return await uow.emit(topic, kind, data)
 
     async def revoke(self, topic: str, user_id: uuid.UUID) -> None:
         # Behind the events published before it, so each socket gets those first, then `unsubscribed`.

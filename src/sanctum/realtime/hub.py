@@ -7,8 +7,12 @@ registers them; the gateway never imports a domain.
     class ChatHub(Hub):
         name = "chat"
         prefixes = ("room:",)
+        events = (MESSAGE_CREATED, TYPING, ...)                  # what its topics carry (the contract)
         async def authorize(self, user_id, topic): return await chat.is_member(user_id, room_id(topic))
-        handlers = {"typing.start": on_typing}
+        handlers = {"typing.start": Command(TypingCommand, on_typing)}
+
+A handler receives its message already validated against its command model (a pydantic model with
+`type: Literal[...]`); one that does not validate is answered BAD_MESSAGE before the handler runs.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sanctum.realtime.protocol import ClientMessage
+from sanctum.core.events import EventKind
+from sanctum.realtime.protocol import ClientCommand
 from sanctum.realtime.publisher import Publisher
 
 
@@ -37,19 +42,32 @@ def topic_uuid(topic: str, prefix: str) -> uuid.UUID | None:
 
 @dataclass(frozen=True, slots=True)
 class Sender:
-    """Who sent a client message: enough for a handler to authorize and reply."""
+    """Who sent a client message, and its `cid`: enough for a handler to authorize and reply."""
 
     user_id: uuid.UUID
     connection_id: str
+    cid: str | None = None
 
 
-Handler = Callable[[Publisher, Sender, ClientMessage], Awaitable[None]]
+M = TypeVar("M", bound=ClientCommand)
+
+
+@dataclass(frozen=True, slots=True)
+class Command(Generic[M]):
+    """A message type a hub accepts: the model it is validated against, and what runs it."""
+
+    model: type[M]
+    run: Callable[[Publisher, Sender, M], Awaitable[None]]
+
+
+Handler = Command[Any]
 
 
 class Hub:
     name: str = "hub"
     prefixes: tuple[str, ...] = ()
     handlers: Mapping[str, Handler] = {}
+    events: tuple[EventKind[Any], ...] = ()
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         """May this user subscribe to this topic? Called once per subscribe."""

@@ -9,9 +9,13 @@ change of its own (an announcement, a game invitation).
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
-from sanctum.core.events import Event
+from pydantic import BaseModel
+
+from sanctum.core.events import Event, EventKind
+
+D = TypeVar("D", bound=BaseModel)
 
 
 class Publisher(Protocol):
@@ -19,11 +23,11 @@ class Publisher(Protocol):
         """Fan an event out on every instance (a persistent one must already be in its topic's log)."""
         ...
 
-    async def publish_ephemeral(self, topic: str, type_: str, data: Any) -> None:
+    async def publish_ephemeral(self, topic: str, kind: EventKind[D], data: D) -> None:
         """An event with no sequence number (typing, presence, game frames): may be dropped under load."""
         ...
 
-    async def publish_persistent(self, topic: str, type_: str, data: Any) -> Event:
+    async def publish_persistent(self, topic: str, kind: EventKind[D], data: D) -> Event:
         """Log an event in a transaction of its own and publish it once committed."""
         ...
 

@@ -25,13 +25,14 @@ from typing import Any
 import orjson
 
 from sanctum.broker.base import Broker
+from sanctum.core.errors import ErrorCode
 from sanctum.core.events import Event, dumps
 from sanctum.db.database import Database
 from sanctum.db.eventlog import last_seq, read_events
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import REALTIME_GAP_FILLS, WS_ACTIVE, WS_DELIVERY, WS_SENT
 from sanctum.realtime.connection import Connection, wire_frame
-from sanctum.realtime.protocol import ErrorCode, ProtocolError, error_frame
+from sanctum.realtime.protocol import ProtocolError, error_frame
 from sanctum.settings import RealtimeSettings
 
 log = get_logger("sanctum.realtime")

@@ -13,6 +13,7 @@ from sanctum.core.events import Event
 from sanctum.db.database import Database
 from sanctum.db.eventlog import last_seq, read_events
 from tests.conftest import SettingsFactory
+from tests.support.events import kind, loose
 
 
 class Published:
@@ -48,7 +49,7 @@ async def test_an_event_emitted_in_a_rolled_back_transaction_is_never_published_
     hooks: list[str] = []
     with pytest.raises(Boom):
         async with db.writer() as uow:
-            await uow.emit("room:x", "message.created", {"n": 1})
+            await uow.emit("room:x", kind("message.created"), loose({"n": 1}))
             uow.after_commit(lambda: hooks.append("ran"))
             raise Boom
 
@@ -64,7 +65,7 @@ async def test_an_event_emitted_in_a_committed_transaction_is_published_exactly_
 ) -> None:
     seen_inside: list[int] = []
     async with db.writer() as uow:
-        event = await uow.emit("room:y", "message.created", {"n": 1})
+        event = await uow.emit("room:y", kind("message.created"), loose({"n": 1}))
         seen_inside.append(len(published.events))
 
     assert seen_inside == [0]  # nothing went out before the commit
@@ -84,10 +85,10 @@ async def test_events_and_hooks_run_in_the_order_they_were_added(db: Database, p
         published.order.append("hook:async")
 
     async with db.writer() as uow:
-        await uow.emit("room:z", "first", {})
+        await uow.emit("room:z", kind("first"), loose({}))
         uow.after_commit(lambda: published.order.append("hook:sync"))
         uow.after_commit(later)
-        await uow.emit("room:z", "second", {})
+        await uow.emit("room:z", kind("second"), loose({}))
 
     assert published.order == ["event:first", "hook:sync", "hook:async", "event:second"]
     assert [e.seq for e in published.events] == [1, 2]
@@ -102,7 +103,7 @@ async def test_a_failing_hook_is_logged_and_the_next_ones_still_run(db: Database
     async with db.writer() as uow:
         uow.after_commit(broken)
         uow.after_commit(lambda: ran.append("next"))
-        await uow.emit("room:w", "after", {})
+        await uow.emit("room:w", kind("after"), loose({}))
 
     assert ran == ["next"]
     assert [e.type for e in published.events] == ["after"]
@@ -112,10 +113,10 @@ async def test_a_database_error_after_an_emit_publishes_nothing_and_leaves_no_ga
     db: Database, published: Published
 ) -> None:
     async with db.writer() as uow:
-        await uow.emit("room:v", "kept", {})
+        await uow.emit("room:v", kind("kept"), loose({}))
     with pytest.raises(IntegrityError):
         async with db.writer() as uow:
-            await uow.emit("room:v", "lost", {})
+            await uow.emit("room:v", kind("lost"), loose({}))
             # A second row under the seq just taken violates the log's primary key.
             await uow.execute(
                 text(
@@ -124,7 +125,7 @@ async def test_a_database_error_after_an_emit_publishes_nothing_and_leaves_no_ga
                 )
             )
     async with db.writer() as uow:
-        after = await uow.emit("room:v", "after", {})
+        after = await uow.emit("room:v", kind("after"), loose({}))
 
     assert [e.type for e in published.events] == ["kept", "after"]
     assert after.seq == 2  # the rolled-back seq was never used

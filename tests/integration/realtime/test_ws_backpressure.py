@@ -13,6 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from sanctum.realtime.protocol import CloseCode
 from tests.conftest import LogReader
 from tests.integration.realtime.live import ServerFactory, WsClient, events_named, eventually, sample
+from tests.support.events import kind, loose
 
 # Large enough that a stalled reader fills the kernel buffers quickly, small enough for one frame.
 PAYLOAD = 48_000
@@ -50,7 +51,7 @@ async def test_client_that_stops_reading_is_disconnected_with_4408_and_others_ke
     seq = 0
     while not slow_conn.closing and seq < 400:
         started = time.monotonic()
-        event = await server.gateway.publish_persistent(topic, "blob", {"body": payload()})
+        event = await server.gateway.publish_persistent(topic, kind("blob"), loose({"body": payload()}))
         seq = event.seq or 0
         assert (await fast.expect("blob"))["seq"] == seq
         latencies.append(time.monotonic() - started)
@@ -61,7 +62,7 @@ async def test_client_that_stops_reading_is_disconnected_with_4408_and_others_ke
     # The fast tab keeps getting every event promptly after the slow one was cut off.
     for _ in range(5):
         started = time.monotonic()
-        event = await server.gateway.publish_persistent(topic, "blob", {"body": "small"})
+        event = await server.gateway.publish_persistent(topic, kind("blob"), loose({"body": "small"}))
         assert (await fast.expect("blob"))["seq"] == event.seq
         latencies.append(time.monotonic() - started)
     assert max(latencies) < 0.5, latencies
@@ -91,7 +92,7 @@ async def test_ephemeral_events_to_a_stalled_client_are_dropped_and_counted_with
     client.ws.transport.pause_reading()
     published = 0
     while sample("ws_backpressure_drops_total", hub="notifications", reason="queue_full") < queue_full + 10:
-        await server.gateway.publish_ephemeral(topic, "typing", {"body": payload()})
+        await server.gateway.publish_ephemeral(topic, kind("typing", persistent=False), loose({"body": payload()}))
         published += 1
         assert published < 400, "the stalled socket never filled up"
 
@@ -104,7 +105,7 @@ async def test_ephemeral_events_to_a_stalled_client_are_dropped_and_counted_with
     client.ws.transport.resume_reading()
     try:
         await eventually(lambda: conn.backlog() == 0, within=10.0)
-        event = await server.gateway.publish_persistent(topic, "note.created", {"n": 1})
+        event = await server.gateway.publish_persistent(topic, kind("note.created"), loose({"n": 1}))
         await eventually(lambda: received and received[-1]["type"] == "note.created")
     finally:
         reader.cancel()

@@ -22,6 +22,7 @@ from tests.integration.realtime.live import (
     receive_seqs,
     sample,
 )
+from tests.support.events import kind, loose
 
 
 async def log_many(server: LiveServer, topic: str, count: int) -> None:
@@ -62,8 +63,8 @@ async def test_ephemeral_events_carry_no_seq_and_only_persistent_ones_are_logged
     unheld = f"user:{uuid.uuid4()}"
     await client.subscribe(topic)
 
-    await server.gateway.publish_ephemeral(topic, "typing", {"who": "someone"})
-    event = await server.gateway.publish_persistent(unheld, "note.created", {"n": 1})
+    await server.gateway.publish_ephemeral(topic, kind("typing", persistent=False), loose({"who": "someone"}))
+    event = await server.gateway.publish_persistent(unheld, kind("note.created"), loose({"n": 1}))
 
     assert await client.recv() == {"type": "typing", "topic": topic, "data": {"who": "someone"}}
     assert await logged(server, topic) == []

@@ -12,6 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from sanctum.realtime.protocol import CloseCode
 from tests.integration.realtime.live import LiveServer, ServerFactory, WsClient, eventually, sample
+from tests.support.events import kind, loose
 
 FORBIDDEN = {"code": "FORBIDDEN", "message": "You may not subscribe to this topic."}
 
@@ -70,7 +71,7 @@ async def test_subscribe_to_a_topic_you_may_not_see_is_forbidden_whether_or_not_
     assert replies == [{"type": "error", "cid": "x1", "error": FORBIDDEN}] * len(topics)
     assert set(server.gateway.topics.states) == {f"user:{other.id}"}
     assert server.gateway.endpoint.connections[client.connection_id].topics == {}
-    await server.gateway.publish_persistent(f"user:{other.id}", "secret", {"for": other.id})
+    await server.gateway.publish_persistent(f"user:{other.id}", kind("secret"), loose({"for": other.id}))
     assert (await other_client.expect("secret"))["data"] == {"for": other.id}
     await client.send({"type": "ping"})
     assert await client.recv() == {"type": "pong"}  # the event did not leak to this socket
@@ -98,7 +99,7 @@ async def test_unsubscribe_is_acknowledged_and_stops_delivery(server: LiveServer
     assert not_held["type"] == "error" and not_held["error"]["code"] == "NOT_SUBSCRIBED"
     assert reply == {"type": "unsubscribed", "topic": topic, "cid": "u1"}
     await eventually(lambda: topic not in server.gateway.topics.states)
-    await server.gateway.publish_persistent(topic, "note", {"n": 1})
+    await server.gateway.publish_persistent(topic, kind("note"), loose({"n": 1}))
     await client.send({"type": "ping"})
     assert await client.recv() == {"type": "pong"}  # and no event before it
     assert not server.gateway.is_subscribed(client.connection_id, topic)
@@ -116,7 +117,7 @@ async def test_resubscribe_right_after_unsubscribe_keeps_receiving_events(server
     await client.expect("subscribed", cid="again")
     # Let the gateway's deferred work (the broker unsubscribe of the first frame) run to its end.
     await eventually(lambda: not server.gateway._tasks)
-    await server.gateway.publish_persistent(topic, "note", {"n": 1})
+    await server.gateway.publish_persistent(topic, kind("note"), loose({"n": 1}))
 
     event = await client.expect("note", within=2.0)
     assert event["seq"] == 1
@@ -234,7 +235,7 @@ async def test_garbage_sender_is_rate_limited_then_closed_without_slowing_other_
     async def keep_the_victim_busy() -> None:
         for n in itertools.count(1):
             started = time.monotonic()
-            await server.gateway.publish_persistent(topic, "note", {"n": n})
+            await server.gateway.publish_persistent(topic, kind("note"), loose({"n": n}))
             assert (await victim.expect("note"))["seq"] == n
             latencies.append(time.monotonic() - started)
             await asyncio.sleep(0.005)

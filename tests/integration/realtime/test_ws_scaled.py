@@ -29,6 +29,7 @@ from tests.integration.realtime.live import (
     receive_seqs,
     sample,
 )
+from tests.support.events import kind, loose
 from tests.support.http import error_of
 from tests.support.processes import SANCTUM
 
@@ -180,7 +181,7 @@ async def test_continuous_stream_from_both_instances_survives_a_redis_restart_in
     async def keep_publishing() -> None:
         instances = itertools.cycle((a, b))
         while running.is_set():
-            event = await next(instances).gateway.publish_persistent(topic, "tick", {"n": len(published)})
+            event = await next(instances).gateway.publish_persistent(topic, kind("tick"), loose({"n": len(published)}))
             published.append(event.seq or 0)
             await asyncio.sleep(0.01)
 

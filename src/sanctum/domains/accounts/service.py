@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.cache import Cache, CachedJson
 from sanctum.cache.local import InvalidationBus, LocalCache
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
+from sanctum.core.errors import Conflict, ErrorCode, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from sanctum.core.ids import new_token
 from sanctum.core.security import AccessTokens, InvalidToken, PasswordHashing, token_digest
 from sanctum.db.database import Database
@@ -158,7 +158,7 @@ class AccountService:
         if email_taken:
             fields["email"] = "is already registered"
         if fields:
-            raise Conflict("That username or email is already in use.", code="ACCOUNT_EXISTS", fields=fields)
+            raise Conflict("That username or email is already in use.", code=ErrorCode.ACCOUNT_EXISTS, fields=fields)
 
     async def login(self, login: str, password: str, client: ClientInfo) -> TokenPair:
         key = login.strip().lower()
@@ -169,7 +169,7 @@ class AccountService:
         ok = await asyncio.to_thread(self._passwords.verify, user.password_hash if user else None, password)
         if user is None or not ok:
             log.info("login_failed", user_id=str(user.id) if user else None)
-            raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+            raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.INVALID_CREDENTIALS)
         return await self._start_session(user, client)
 
     async def _start_session(self, user: User, client: ClientInfo) -> TokenPair:
@@ -219,13 +219,13 @@ class AccountService:
         async with self._db.writer() as db:
             row = await self._repo.refresh_token(db, token_digest(refresh_token))
             if row is None:
-                raise Unauthorized("This refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
+                raise Unauthorized("This refresh token is not valid.", code=ErrorCode.INVALID_REFRESH_TOKEN)
             found = await self._repo.session_with_user(db, row.session_id)
             if found is None:
-                raise Unauthorized("This refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
+                raise Unauthorized("This refresh token is not valid.", code=ErrorCode.INVALID_REFRESH_TOKEN)
             session, user = found
             if session.revoked_at is not None or session.expires_at <= now or row.expires_at <= now:
-                raise Unauthorized("This session has ended; log in again.", code="SESSION_REVOKED")
+                raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
             if row.used_at is not None or not await self._repo.mark_refresh_used(db, row.id, now):
                 await self._repo.revoke_session(db, session.id, now, "refresh_reuse")
                 db.after_commit(self._forget_sessions_of(user.id))
@@ -241,7 +241,7 @@ class AccountService:
             log.warning("refresh_token_reuse", user_id=str(user.id), session_id=str(reused_session))
             raise Unauthorized(
                 "This refresh token was already used; the session has been ended for your safety.",
-                code="REFRESH_TOKEN_REUSED",
+                code=ErrorCode.REFRESH_TOKEN_REUSED,
             )
         return self._pair(user.id, session.id, token)
 
@@ -249,19 +249,19 @@ class AccountService:
         try:
             claims = self._tokens.decode(access_token)
         except InvalidToken as exc:
-            raise Unauthorized("The access token is invalid or expired.", code="INVALID_TOKEN") from exc
+            raise Unauthorized("The access token is invalid or expired.", code=ErrorCode.INVALID_TOKEN) from exc
         checked = await self._sessions.get_or_load(
             str(claims.session_id), lambda: self._check_session(claims.session_id), lambda s: [_user_tag(s.user.id)]
         )
         if checked.user.id != claims.user_id or checked.revoked or checked.expires_at <= utcnow():
-            raise Unauthorized("This session has ended; log in again.", code="SESSION_REVOKED")
+            raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
         return Actor(user=checked.user, session_id=checked.session_id)
 
     async def _check_session(self, session_id: uuid.UUID) -> _CheckedSession:
         async with self._db.reader() as db:
             found = await self._repo.session_with_user(db, session_id)
         if found is None:
-            raise Unauthorized("The access token is invalid or expired.", code="INVALID_TOKEN")
+            raise Unauthorized("The access token is invalid or expired.", code=ErrorCode.INVALID_TOKEN)
         session, user = found
         return _CheckedSession(session.id, user, session.revoked_at is not None, session.expires_at)
 
@@ -302,7 +302,7 @@ class AccountService:
         async with self._db.writer() as db:
             session = await self._repo.session_of_user(db, actor.id, session_id)
             if session is None or session.revoked_at is not None:
-                raise NotFound("No such session.", code="SESSION_NOT_FOUND")
+                raise NotFound("No such session.", code=ErrorCode.SESSION_NOT_FOUND)
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
             db.after_commit(self._forget_sessions_of(actor.id))
 
@@ -346,7 +346,7 @@ class AccountService:
         async def load() -> PublicUser:
             user = await self._repo.user_by_username(db, username.lower())
             if user is None:
-                raise NotFound("No such user.", code="USER_NOT_FOUND")
+                raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             return to_public(user)
 
         return await self._profiles.get_or_load(self._profiles.key(username.lower()), load)
@@ -363,7 +363,7 @@ class AccountService:
         async with self._db.writer() as db:
             user = await self._repo.user_by_id(db, actor.id)
             if user is None:
-                raise Unauthorized("This account no longer exists.", code="INVALID_TOKEN")
+                raise Unauthorized("This account no longer exists.", code=ErrorCode.INVALID_TOKEN)
             for name, value in changes.items():
                 setattr(user, name, value)
             user.updated_at = utcnow()

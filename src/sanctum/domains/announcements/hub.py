@@ -13,19 +13,48 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal
 
-from sanctum.realtime.hub import Hub, Sender
-from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError
+from pydantic import BaseModel, ConfigDict, Field
+
+from sanctum.core.errors import ErrorCode
+from sanctum.core.events import EventData, EventKind
+from sanctum.realtime.hub import Command, Hub, Sender
+from sanctum.realtime.protocol import ProtocolError, TopicCommand
 from sanctum.realtime.publisher import Publisher
 
 TOPIC = "announcements"
-EVENT = "announcement"
 MAX_TEXT = 2_000
+
+
+class AnnouncementText(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    sent_at: Any = Field(None, description="The sender's clock, passed on as it is.")
+
+
+class Announce(TopicCommand):
+    type: Literal["announce"]
+    data: AnnouncementText
+    persist: bool = Field(False, description="Log it (replayed on resume); otherwise only who is online sees it.")
+
+
+class Announcement(EventData):
+    text: str
+    by: uuid.UUID
+    sent_at: Any
+
+
+ANNOUNCEMENT: EventKind[Announcement] = EventKind(
+    "announcement", Announcement, TOPIC, "An administrator's announcement (persistent or not, as sent)."
+)
 
 
 class SystemHub(Hub):
     name = "system"
     prefixes = (TOPIC,)
+    events = (ANNOUNCEMENT,)
 
     def __init__(self, is_admin: Callable[[uuid.UUID], Awaitable[bool]], admin_ttl_seconds: float = 30.0) -> None:
         self._lookup_admin = is_admin
@@ -33,7 +62,7 @@ class SystemHub(Hub):
         # An admin announcing in a burst should not cost a query per message; a demotion
         # takes effect within admin_ttl_seconds.
         self._admins: dict[uuid.UUID, tuple[bool, float]] = {}
-        self.handlers = {"announce": self._announce}
+        self.handlers = {"announce": Command(Announce, self._announce)}
 
     async def _is_admin(self, user_id: uuid.UUID) -> bool:
         now = time.monotonic()
@@ -49,17 +78,11 @@ class SystemHub(Hub):
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         return topic == TOPIC
 
-    async def _announce(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> None:
-        if msg.topic != TOPIC or not await self._is_admin(sender.user_id):
+    async def _announce(self, publisher: Publisher, sender: Sender, command: Announce) -> None:
+        if command.topic != TOPIC or not await self._is_admin(sender.user_id):
             raise ProtocolError(ErrorCode.FORBIDDEN, "Only administrators may announce.")
-        data = msg.raw.get("data")
-        if not isinstance(data, dict):
-            raise ProtocolError(ErrorCode.BAD_MESSAGE, "`data` must be an object.")
-        text = data.get("text")
-        if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT:
-            raise ProtocolError(ErrorCode.BAD_MESSAGE, f"`data.text` must be 1-{MAX_TEXT} characters.")
-        payload = {"text": text, "by": str(sender.user_id), "sent_at": data.get("sent_at")}
-        if msg.raw.get("persist") is True:
-            await publisher.publish_persistent(TOPIC, EVENT, payload)
+        announcement = Announcement(text=command.data.text, by=sender.user_id, sent_at=command.data.sent_at)
+        if command.persist:
+            await publisher.publish_persistent(TOPIC, ANNOUNCEMENT, announcement)
         else:
-            await publisher.publish_ephemeral(TOPIC, EVENT, payload)
+            await publisher.publish_ephemeral(TOPIC, ANNOUNCEMENT, announcement)

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.cache import Cache, CachedJson
-from sanctum.core.errors import Forbidden, NotFound
+from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.db.database import Database
 from sanctum.domains.chat.models import Room, RoomMember
 from sanctum.domains.chat.repository import ChatRepository
@@ -98,7 +98,7 @@ class RoomAccess:
         async def load() -> RoomRecord:
             room = await self._repo.room(db, room_id)
             if room is None:
-                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
             dm_users = await self._repo.member_ids(db, room_id) if room.kind == "dm" else None
             return RoomRecord.of(room, dm_users)
 
@@ -116,10 +116,10 @@ class RoomAccess:
         """The room if the caller may see it (public, or a member); 404 otherwise, revealing nothing."""
         record = await self.record(db, room_id)
         if record is None:
-            raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
         member = await self.member(db, room_id, user_id)
         if member is None and record.kind != "public":
-            raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
         return record, member
 
     async def as_member(
@@ -127,7 +127,7 @@ class RoomAccess:
     ) -> tuple[RoomRecord, RoomMember]:
         record, member = await self.visible(db, user_id, room_id)
         if member is None:
-            raise Forbidden("Join the room first.", code="NOT_A_MEMBER")
+            raise Forbidden("Join the room first.", code=ErrorCode.NOT_A_MEMBER)
         return record, member
 
     async def is_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:

@@ -1,28 +1,101 @@
-"""Realtime events of the chat domain, on topic `room:{id}`.
+"""Realtime events of the chat domain: on `room:{id}` (members only), and `room.added` on `user:{id}`.
 
-Persistent (logged with a seq, replayed on resume): message.created, message.updated,
-message.deleted, reaction.added, reaction.removed, receipt.updated, member.joined, member.left,
-room.updated. Ephemeral: typing. On the user's own `user:{id}` topic: room.added (a mention is a
-notification: notifications/events.py).
+Persistent ones are logged with a seq and replayed on resume; `typing` is ephemeral. A message event's
+logged frames are rewritten to the message's current content when it is edited or deleted.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Literal
 
+from sanctum.core.events import EventData, EventKind
+from sanctum.domains.chat.schemas import MessageRead, ReceiptState
 from sanctum.realtime.hub import topic_uuid
 
-MESSAGE_CREATED = "message.created"
-MESSAGE_UPDATED = "message.updated"
-MESSAGE_DELETED = "message.deleted"
-REACTION_ADDED = "reaction.added"
-REACTION_REMOVED = "reaction.removed"
-RECEIPT_UPDATED = "receipt.updated"
-MEMBER_JOINED = "member.joined"
-MEMBER_LEFT = "member.left"
-ROOM_UPDATED = "room.updated"
-TYPING = "typing"
-ROOM_ADDED = "room.added"  # on `user:{id}` when someone else adds the user to a room or opens a DM
+ROOM = "room:{id}"
+
+
+class ReplyCounts(EventData):
+    """A thread's parent after a reply was added or deleted."""
+
+    id: int
+    reply_count: int
+    last_reply_at: datetime | None
+
+
+class MessageDeleted(EventData):
+    id: int
+    room_id: uuid.UUID
+    parent_message_id: int | None
+
+
+class ReactionChanged(EventData):
+    message_id: int
+    emoji: str
+    user_id: uuid.UUID
+    count: int
+
+
+class MemberChanged(EventData):
+    user_id: uuid.UUID
+
+
+class RoomChanged(EventData):
+    id: uuid.UUID
+    name: str
+    topic: str
+    description: str
+
+
+class Typing(EventData):
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    state: Literal["start", "stop"]
+
+
+class RoomAdded(EventData):
+    room_id: uuid.UUID
+
+
+MESSAGE_CREATED: EventKind[MessageRead] = EventKind(
+    "message.created", MessageRead, ROOM, "A message or reply was sent."
+)
+MESSAGE_UPDATED: EventKind[MessageRead | ReplyCounts] = EventKind(
+    "message.updated", MessageRead | ReplyCounts, ROOM, "A message was edited, or a thread's reply count changed."
+)
+MESSAGE_DELETED: EventKind[MessageDeleted] = EventKind(
+    "message.deleted", MessageDeleted, ROOM, "A message was deleted."
+)
+REACTION_ADDED: EventKind[ReactionChanged] = EventKind("reaction.added", ReactionChanged, ROOM, "A reaction was added.")
+REACTION_REMOVED: EventKind[ReactionChanged] = EventKind(
+    "reaction.removed", ReactionChanged, ROOM, "A reaction was taken back."
+)
+RECEIPT_UPDATED: EventKind[ReceiptState] = EventKind(
+    "receipt.updated", ReceiptState, ROOM, "A DM member's delivered or read watermark moved."
+)
+MEMBER_JOINED: EventKind[MemberChanged] = EventKind("member.joined", MemberChanged, ROOM, "Someone joined the room.")
+MEMBER_LEFT: EventKind[MemberChanged] = EventKind("member.left", MemberChanged, ROOM, "Someone left or was removed.")
+ROOM_UPDATED: EventKind[RoomChanged] = EventKind("room.updated", RoomChanged, ROOM, "The room was renamed or changed.")
+TYPING: EventKind[Typing] = EventKind("typing", Typing, ROOM, "Someone started or stopped typing.", persistent=False)
+ROOM_ADDED: EventKind[RoomAdded] = EventKind(
+    "room.added", RoomAdded, "user:{id}", "Someone else added the user to a room, or opened a DM with them."
+)
+EVENTS = (
+    MESSAGE_CREATED,
+    MESSAGE_UPDATED,
+    MESSAGE_DELETED,
+    REACTION_ADDED,
+    REACTION_REMOVED,
+    RECEIPT_UPDATED,
+    MEMBER_JOINED,
+    MEMBER_LEFT,
+    ROOM_UPDATED,
+    TYPING,
+    ROOM_ADDED,
+)
 
 
 def room_topic(room_id: uuid.UUID) -> str:

@@ -10,46 +10,65 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any
+from typing import Annotated, Literal
 
+from pydantic import Field
+
+from sanctum.core.errors import ErrorCode
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.chat.messages import MessageService
-from sanctum.realtime.hub import Hub, Sender
-from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError
+from sanctum.realtime.hub import Command, Hub, Sender
+from sanctum.realtime.protocol import ProtocolError, TopicCommand
 from sanctum.realtime.publisher import Publisher
 
 TYPING_MIN_INTERVAL = 0.4
 _NAME_TTL = 60.0
 
 
+class TypingCommand(TopicCommand):
+    """Someone is typing in a room, or stopped: relayed to the room as an ephemeral `typing`."""
+
+    type: Literal["typing.start", "typing.stop"]
+
+
+class ReceiptDelivered(TopicCommand):
+    """A DM message reached this client: moves the delivered receipt forward."""
+
+    type: Literal["receipt.delivered"]
+    message_id: Annotated[int, Field(gt=0, lt=2**62, strict=True)]
+
+
 class ChatHub(Hub):
     name = "chat"
     prefixes = ("room:",)
+    events = ev.EVENTS
 
     def __init__(self, access: RoomAccess, messages: MessageService, accounts: AccountService) -> None:
         self._access = access
         self._messages = messages
         self._accounts = accounts
         self._last_typing: dict[tuple[uuid.UUID, str], float] = {}
-        self._names: dict[uuid.UUID, tuple[dict[str, Any], float]] = {}
+        self._names: dict[uuid.UUID, tuple[tuple[str, str], float]] = {}
         self.handlers = {
-            "typing.start": self._typing_start,
-            "typing.stop": self._typing_stop,
-            "receipt.delivered": self._delivered,
+            "typing.start": Command(TypingCommand, self._typing),
+            "typing.stop": Command(TypingCommand, self._typing),
+            "receipt.delivered": Command(ReceiptDelivered, self._delivered),
         }
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         room_id = ev.room_id_of(topic)
         return room_id is not None and await self._access.is_member(user_id, room_id)
 
-    def _subscribed_topic(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> str:
-        if msg.topic is None or not publisher.is_subscribed(sender.connection_id, msg.topic):
+    @staticmethod
+    def _subscribed_topic(publisher: Publisher, sender: Sender, topic: str) -> str:
+        if not publisher.is_subscribed(sender.connection_id, topic):
             raise ProtocolError(ErrorCode.NOT_SUBSCRIBED, "Subscribe to the room first.")
-        return msg.topic
+        return topic
 
-    async def _who(self, user_id: uuid.UUID) -> dict[str, Any]:
+    async def _who(self, user_id: uuid.UUID) -> tuple[str, str]:
+        """(username, display name), cached a minute: typing must not cost a query per keystroke."""
         now = time.monotonic()
         cached = self._names.get(user_id)
         if cached is not None and cached[1] > now:
@@ -57,33 +76,29 @@ class ChatHub(Hub):
         if len(self._names) > 10_000:
             self._names.clear()
         user = (await self._accounts.find_public_users([user_id])).get(user_id)
-        who = {"user_id": str(user_id), "username": user.username if user else "", "display_name": ""}
-        if user is not None:
-            who["display_name"] = user.display_name
+        who = (user.username, user.display_name) if user is not None else ("", "")
         self._names[user_id] = (who, now + _NAME_TTL)
         return who
 
-    async def _typing_start(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> None:
-        topic = self._subscribed_topic(publisher, sender, msg)
-        now = time.monotonic()
+    async def _typing(self, publisher: Publisher, sender: Sender, command: TypingCommand) -> None:
+        topic = self._subscribed_topic(publisher, sender, command.topic)
         key = (sender.user_id, topic)
-        if now - self._last_typing.get(key, 0.0) < TYPING_MIN_INTERVAL:
-            return
-        if len(self._last_typing) > 50_000:
-            self._last_typing = {k: v for k, v in self._last_typing.items() if now - v < TYPING_MIN_INTERVAL}
-        self._last_typing[key] = now
-        await publisher.publish_ephemeral(topic, ev.TYPING, {**await self._who(sender.user_id), "state": "start"})
+        if command.type == "typing.start":
+            now = time.monotonic()
+            if now - self._last_typing.get(key, 0.0) < TYPING_MIN_INTERVAL:
+                return
+            if len(self._last_typing) > 50_000:
+                self._last_typing = {k: v for k, v in self._last_typing.items() if now - v < TYPING_MIN_INTERVAL}
+            self._last_typing[key] = now
+        else:
+            self._last_typing.pop(key, None)
+        username, display_name = await self._who(sender.user_id)
+        state: Literal["start", "stop"] = "start" if command.type == "typing.start" else "stop"
+        typing = ev.Typing(user_id=sender.user_id, username=username, display_name=display_name, state=state)
+        await publisher.publish_ephemeral(topic, ev.TYPING, typing)
 
-    async def _typing_stop(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> None:
-        topic = self._subscribed_topic(publisher, sender, msg)
-        self._last_typing.pop((sender.user_id, topic), None)
-        await publisher.publish_ephemeral(topic, ev.TYPING, {**await self._who(sender.user_id), "state": "stop"})
-
-    async def _delivered(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> None:
-        topic = self._subscribed_topic(publisher, sender, msg)
-        message_id = msg.raw.get("message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id < 2**62:
-            raise ProtocolError(ErrorCode.BAD_MESSAGE, "`message_id` must be a positive integer.")
+    async def _delivered(self, publisher: Publisher, sender: Sender, command: ReceiptDelivered) -> None:
+        topic = self._subscribed_topic(publisher, sender, command.topic)
         room_id = ev.room_id_of(topic)
         if room_id is not None:
-            await self._messages.mark_delivered(sender.user_id, room_id, message_id)
+            await self._messages.mark_delivered(sender.user_id, room_id, command.message_id)

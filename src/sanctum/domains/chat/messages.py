@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
+from sanctum.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from sanctum.core.markdown import render, render_plain
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
@@ -139,7 +139,7 @@ class MessageService:
                         return Sent((await self.serialize(db, [existing], actor.id))[0], False)
                 room = await self._repo.room_for_update(db, room_id)
                 if room is None:
-                    raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                    raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
                 candidates = await self._accounts.public_users_by_username(db, usernames) if usernames else {}
                 mentioned = await self._visible_to(db, record, list(candidates.values()))
                 message = await self._insert(
@@ -208,10 +208,10 @@ class MessageService:
         await self._repo.add_mentions(db, message.id, room.id, [u.id for u in mentioned], now)
         read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [u.username for u in mentioned])
         topic = ev.room_topic(room.id)
-        await db.emit(topic, ev.MESSAGE_CREATED, read.model_dump(mode="json"), ref=message_ref(message.id))
+        await db.emit(topic, ev.MESSAGE_CREATED, read, ref=message_ref(message.id))
         if parent_id is not None:
-            data = {"id": parent_id, "reply_count": parent_replies, "last_reply_at": now.isoformat()}
-            await db.emit(topic, ev.MESSAGE_UPDATED, data)
+            counts = ev.ReplyCounts(id=parent_id, reply_count=parent_replies, last_reply_at=now)
+            await db.emit(topic, ev.MESSAGE_UPDATED, counts)
         return read
 
     async def post_system(self, db: UnitOfWork, room: Room, actor: Actor, text: str) -> None:
@@ -230,8 +230,8 @@ class MessageService:
         await db.flush()
         room.last_activity_at = now
         room.last_message_id = message.id
-        data = self._read(message, {actor.id: to_public(actor.user)}, [], set(), []).model_dump(mode="json")
-        await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, data, ref=message_ref(message.id))
+        read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [])
+        await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, read, ref=message_ref(message.id))
 
     async def _after_message_change(self, db: UnitOfWork, room_id: uuid.UUID, lists_too: bool = True) -> None:
         """After commit: the room's newest history page, and (`lists_too`) its members' room lists."""
@@ -291,7 +291,7 @@ class MessageService:
             await self._access.visible(db, actor.id, room_id)
             parent = await self._repo.message(db, room_id, message_id)
             if parent is None or parent.parent_id is not None:
-                raise NotFound("No such thread.", code="MESSAGE_NOT_FOUND")
+                raise NotFound("No such thread.", code=ErrorCode.MESSAGE_NOT_FOUND)
             replies = await self._repo.replies(db, message_id, after, limit + 1)
             has_more = len(replies) > limit
             replies = replies[:limit]
@@ -308,19 +308,18 @@ class MessageService:
             await self._access.as_member(db, actor.id, room_id)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
-                raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+                raise NotFound("No such message.", code=ErrorCode.MESSAGE_NOT_FOUND)
             if message.author_id != actor.id or message.kind != "user":
-                raise Forbidden("Only the author can edit a message.", code="NOT_AUTHOR")
+                raise Forbidden("Only the author can edit a message.", code=ErrorCode.NOT_AUTHOR)
             now = utcnow()
             if body != message.body:
                 await self._repo.add_edit(db, message.id, message.body, actor.id, now)
                 message.body, message.html, message.edited_at = body, html, now
             read = (await self.serialize(db, [message], None))[0]
-            data = read.model_dump(mode="json")
             # Earlier frames of this message in the log carry the text it replaced: a resume replays
             # the current version only (earlier versions stay in message_edits, the audit trail).
-            await db.rewrite(ev.room_topic(room_id), message_ref(message.id), data)
-            await db.emit(ev.room_topic(room_id), ev.MESSAGE_UPDATED, data, ref=message_ref(message.id))
+            await db.rewrite(ev.room_topic(room_id), message_ref(message.id), read)
+            await db.emit(ev.room_topic(room_id), ev.MESSAGE_UPDATED, read, ref=message_ref(message.id))
             mine = await self._repo.my_reactions(db, [message.id], actor.id)
             await self._after_message_change(db, room_id, lists_too=message.parent_id is None)
         for reaction in read.reactions:
@@ -332,25 +331,26 @@ class MessageService:
             record, member = await self._access.as_member(db, actor.id, room_id)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
-                raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+                raise NotFound("No such message.", code=ErrorCode.MESSAGE_NOT_FOUND)
             moderator = member.role in MODERATOR_ROLES and record.kind != "dm"
             if message.author_id != actor.id and not moderator:
-                raise Forbidden("Only the author or a moderator can delete a message.", code="NOT_AUTHOR")
+                raise Forbidden("Only the author or a moderator can delete a message.", code=ErrorCode.NOT_AUTHOR)
             message.deleted_at = utcnow()
             topic = ev.room_topic(room_id)
             # Its content is no longer served: not by history, and not by a resume replaying the log.
             redacted = (await self.serialize(db, [message], None))[0]
-            await db.rewrite(topic, message_ref(message.id), redacted.model_dump(mode="json"))
-            gone = {"id": message.id, "room_id": str(room_id), "parent_message_id": message.parent_id}
+            await db.rewrite(topic, message_ref(message.id), redacted)
+            gone = ev.MessageDeleted(id=message.id, room_id=room_id, parent_message_id=message.parent_id)
             await db.emit(topic, ev.MESSAGE_DELETED, gone)
             if message.parent_id is not None:
                 # The parent's "N replies" counts only replies that are still there.
                 parent = await self._repo.message(db, room_id, message.parent_id)
                 if parent is not None:
                     parent.reply_count = max(0, parent.reply_count - 1)
-                    last = parent.last_reply_at.isoformat() if parent.last_reply_at else None
-                    data = {"id": parent.id, "reply_count": parent.reply_count, "last_reply_at": last}
-                    await db.emit(topic, ev.MESSAGE_UPDATED, data)
+                    counts = ev.ReplyCounts(
+                        id=parent.id, reply_count=parent.reply_count, last_reply_at=parent.last_reply_at
+                    )
+                    await db.emit(topic, ev.MESSAGE_UPDATED, counts)
             await self._after_message_change(db, room_id, lists_too=message.parent_id is None)
 
     async def react(self, actor: Actor, room_id: uuid.UUID, message_id: int, emoji: str, add: bool) -> MessageRead:
@@ -358,15 +358,15 @@ class MessageService:
             await self._access.as_member(db, actor.id, room_id)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
-                raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+                raise NotFound("No such message.", code=ErrorCode.MESSAGE_NOT_FOUND)
             if add:
                 changed = await self._repo.add_reaction(db, message_id, actor.id, emoji, utcnow())
             else:
                 changed = await self._repo.remove_reaction(db, message_id, actor.id, emoji)
             if changed:
                 count = await self._repo.reaction_count(db, message_id, emoji)
-                data = {"message_id": message_id, "emoji": emoji, "user_id": str(actor.id), "count": count}
-                await db.emit(ev.room_topic(room_id), ev.REACTION_ADDED if add else ev.REACTION_REMOVED, data)
+                changed_to = ev.ReactionChanged(message_id=message_id, emoji=emoji, user_id=actor.id, count=count)
+                await db.emit(ev.room_topic(room_id), ev.REACTION_ADDED if add else ev.REACTION_REMOVED, changed_to)
                 room = await self._repo.room(db, room_id)
                 # The room lists show the last message with its reactions.
                 await self._after_message_change(
@@ -419,7 +419,7 @@ class MessageService:
             last_delivered_message_id=member.last_delivered_message_id,
             last_read_message_id=member.last_read_message_id,
         )
-        await db.emit(ev.room_topic(room_id), ev.RECEIPT_UPDATED, state.model_dump(mode="json"))
+        await db.emit(ev.room_topic(room_id), ev.RECEIPT_UPDATED, state)
 
     # -- mentions -----------------------------------------------------------------------------
 

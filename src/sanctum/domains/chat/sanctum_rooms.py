@@ -72,7 +72,7 @@ class SanctumRooms:
             if member is None or not await self._repo.remove_member(db, room.id, user_id):
                 return
             room.member_count = max(0, room.member_count - 1)
-            await db.emit(topic, ev.MEMBER_LEFT, {"user_id": str(user_id)})
+            await db.emit(topic, ev.MEMBER_LEFT, ev.MemberChanged(user_id=user_id))
             await self._after_change(db, room.id, [user_id])
             db.after_commit(partial(self._publisher.revoke, topic, user_id))
             return
@@ -93,8 +93,8 @@ class SanctumRooms:
         )
         room.member_count += 1
         await db.flush()
-        await db.emit(topic, ev.MEMBER_JOINED, {"user_id": str(user_id)})
-        await db.emit(f"user:{user_id}", ev.ROOM_ADDED, {"room_id": str(room.id)})
+        await db.emit(topic, ev.MEMBER_JOINED, ev.MemberChanged(user_id=user_id))
+        await db.emit(f"user:{user_id}", ev.ROOM_ADDED, ev.RoomAdded(room_id=room.id))
         await self._after_change(db, room.id, [user_id])
 
     async def rename_sanctum_room(self, db: UnitOfWork, sanctum_id: uuid.UUID, name: str) -> None:
@@ -103,8 +103,8 @@ class SanctumRooms:
             return
         room.name = name
         room.updated_at = utcnow()
-        data = {"id": str(room.id), "name": room.name, "topic": room.topic, "description": room.description}
-        await db.emit(ev.room_topic(room.id), ev.ROOM_UPDATED, data)
+        changed = ev.RoomChanged(id=room.id, name=room.name, topic=room.topic, description=room.description)
+        await db.emit(ev.room_topic(room.id), ev.ROOM_UPDATED, changed)
         await self._after_change(db, room.id, [])
 
     async def sanctum_room_ids(self, db: AsyncSession, sanctum_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from sanctum.core.pagination import decode_cursor, encode_cursor
+from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
+from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
@@ -47,7 +47,9 @@ GROUP_LIMIT = 20
 def _not_a_sanctum_room(record: RoomRecord) -> None:
     """A sanctum's room has exactly the sanctum's members: people join, leave and are added there."""
     if record.sanctum_id is not None:
-        raise Conflict("This is a sanctum's room: join, leave or add people through the sanctum.", code="SANCTUM_ROOM")
+        raise Conflict(
+            "This is a sanctum's room: join, leave or add people through the sanctum.", code=ErrorCode.SANCTUM_ROOM
+        )
 
 
 def dm_key(a: uuid.UUID, b: uuid.UUID) -> str:
@@ -81,7 +83,7 @@ class RoomService:
             record, member = await self._access.visible(db, actor.id, room_id)
             room = await self._repo.room(db, room_id)
             if room is None:
-                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
             receipts = await self._receipts(db, record, actor.id)
             return await self._read(db, record, room.last_activity_at, actor.id, member, receipts)
 
@@ -140,16 +142,8 @@ class RoomService:
     async def directory(self, q: str | None, cursor: str | None, limit: int) -> RoomDirectory:
         if q is not None and "\x00" in q:
             raise ValidationFailed(fields={"q": "must not contain NUL characters"})
-        after: tuple[str, str] | None = None
-        if cursor:
-            raw = decode_cursor(cursor)
-            if not isinstance(raw.get("n"), str) or not isinstance(raw.get("i"), str) or "\x00" in raw["n"]:
-                raise ValidationFailed(fields={"cursor": "is not a valid cursor"})
-            try:
-                uuid.UUID(raw["i"])
-            except ValueError as exc:
-                raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
-            after = (raw["n"], raw["i"])
+        found = decode_cursor(cursor, NameCursor) if cursor else None
+        after = (found.n, str(found.i)) if found is not None else None
         version = await self._caches.directory_version()
         key = self._caches.directory.key(f"v{version}", limit, (q or "").lower(), cursor or "")
 
@@ -170,7 +164,7 @@ class RoomService:
                 for r in rooms
             ]
             last = rooms[-1] if rooms else None
-            next_cursor = encode_cursor({"n": last.name, "i": str(last.id)}) if more and last else None
+            next_cursor = encode_cursor(NameCursor(n=last.name, i=last.id)) if more and last else None
             return RoomDirectory(items=items, next_cursor=next_cursor)
 
         return await self._caches.directory.get_or_load(key, load)
@@ -249,17 +243,17 @@ class RoomService:
         async with self._db.writer() as db:
             record, member = await self._access.as_member(db, actor.id, room_id)
             if record.kind == "dm":
-                raise Forbidden("A direct message has no name or topic to change.", code="ROOM_IS_DM")
+                raise Forbidden("A direct message has no name or topic to change.", code=ErrorCode.ROOM_IS_DM)
             if member.role not in MODERATOR_ROLES:
-                raise Forbidden("Only the owner or a moderator can change the room.", code="NOT_MODERATOR")
+                raise Forbidden("Only the owner or a moderator can change the room.", code=ErrorCode.NOT_MODERATOR)
             room = await self._repo.room_for_update(db, room_id)
             if room is None:
-                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
             for name, value in changes.items():
                 setattr(room, name, value)
             room.updated_at = utcnow()
-            data_out = {"id": str(room_id), "name": room.name, "topic": room.topic, "description": room.description}
-            await db.emit(ev.room_topic(room_id), ev.ROOM_UPDATED, data_out)
+            changed = ev.RoomChanged(id=room_id, name=room.name, topic=room.topic, description=room.description)
+            await db.emit(ev.room_topic(room_id), ev.ROOM_UPDATED, changed)
             db.after_commit(partial(self._caches.forget_room, room_id))
             if record.kind == "public":
                 db.after_commit(self._caches.bump_directory)
@@ -273,7 +267,7 @@ class RoomService:
                 if member is None:
                     _not_a_sanctum_room(record)
                     if record.kind != "public":
-                        raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                        raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
                     await self._add_member(db, actor, room_id, actor.id, f"{actor.user.display_name} joined the room")
         except IntegrityError:
             pass  # joined concurrently: already a member, which is what was asked
@@ -284,13 +278,15 @@ class RoomService:
             async with self._db.writer() as db:
                 record, member = await self._access.as_member(db, actor.id, room_id)
                 if record.kind == "dm":
-                    raise Forbidden("Start a group to talk with more people.", code="ROOM_IS_DM")
+                    raise Forbidden("Start a group to talk with more people.", code=ErrorCode.ROOM_IS_DM)
                 _not_a_sanctum_room(record)
                 if record.kind == "private" and member.role not in MODERATOR_ROLES:
-                    raise Forbidden("Only the owner or a moderator can invite to a private room.", code="NOT_MODERATOR")
+                    raise Forbidden(
+                        "Only the owner or a moderator can invite to a private room.", code=ErrorCode.NOT_MODERATOR
+                    )
                 invitee = (await self._accounts.public_users(db, [user_id])).get(user_id)
                 if invitee is None:
-                    raise NotFound("No such user.", code="USER_NOT_FOUND")
+                    raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
                 if await self._access.member(db, room_id, user_id) is None:
                     text = f"{actor.user.display_name} added {invitee.display_name}"
                     await self._add_member(db, actor, room_id, user_id, text)
@@ -303,10 +299,10 @@ class RoomService:
     ) -> None:
         room = await self._repo.room_for_update(db, room_id)
         if room is None:
-            raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+            raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
         # Checked under the room's lock: concurrent invites cannot overfill a group.
         if room.kind == "group" and room.member_count >= GROUP_LIMIT:
-            raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code="ROOM_FULL")
+            raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code=ErrorCode.ROOM_FULL)
         # History from before joining is not "unread" for the newcomer.
         watermark = room.last_message_id or 0
         db.add(
@@ -321,7 +317,7 @@ class RoomService:
         )
         room.member_count += 1
         await db.flush()
-        await db.emit(ev.room_topic(room_id), ev.MEMBER_JOINED, {"user_id": str(user_id)})
+        await db.emit(ev.room_topic(room_id), ev.MEMBER_JOINED, ev.MemberChanged(user_id=user_id))
         await self._messages.post_system(db, room, actor, text)
         if user_id != actor.id:
             await _emit_room_added(db, user_id, room_id)
@@ -331,17 +327,17 @@ class RoomService:
         async with self._db.writer() as db:
             record, member = await self._access.as_member(db, actor.id, room_id)
             if record.kind == "dm":
-                raise Forbidden("You can't leave a direct message.", code="ROOM_IS_DM")
+                raise Forbidden("You can't leave a direct message.", code=ErrorCode.ROOM_IS_DM)
             _not_a_sanctum_room(record)
             room = await self._repo.room_for_update(db, room_id)
             if room is None or not await self._repo.remove_member(db, room_id, actor.id):
-                raise NotFound("No such room.", code="ROOM_NOT_FOUND")
+                raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
             room.member_count = max(0, room.member_count - 1)
             if member.role == "owner":
                 heir = await self._repo.successor(db, room_id)
                 if heir is not None:
                     heir.role = "owner"
-            await db.emit(ev.room_topic(room_id), ev.MEMBER_LEFT, {"user_id": str(actor.id)})
+            await db.emit(ev.room_topic(room_id), ev.MEMBER_LEFT, ev.MemberChanged(user_id=actor.id))
             await self._messages.post_system(db, room, actor, f"{actor.user.display_name} left the room")
             await self._after_membership(db, room_id, record.kind, [actor.id])
             # After the caches that authorize subscriptions forgot the membership: the user's open
@@ -366,7 +362,7 @@ class RoomService:
         key = dm_key(actor.id, other_id)
         async with self._db.reader() as db:
             if other_id not in await self._accounts.public_users(db, [other_id]):
-                raise NotFound("No such user.", code="USER_NOT_FOUND")
+                raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             existing = await self._repo.dm_room(db, key)
         if existing is not None:
             return await self.get(actor, existing.id), False
@@ -411,4 +407,4 @@ def _dm_members(room: Room) -> list[uuid.UUID]:
 
 async def _emit_room_added(db: UnitOfWork, user_id: uuid.UUID, room_id: uuid.UUID) -> None:
     """Tell someone, on their own topic, that they are now in a room they did not join themselves."""
-    await db.emit(f"user:{user_id}", ev.ROOM_ADDED, {"room_id": str(room_id)})
+    await db.emit(f"user:{user_id}", ev.ROOM_ADDED, ev.RoomAdded(room_id=room_id))

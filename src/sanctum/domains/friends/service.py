@@ -14,7 +14,7 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import NotFound, ValidationFailed
+from sanctum.core.errors import ErrorCode, NotFound, ValidationFailed
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.friends.models import Friendship
@@ -88,7 +88,7 @@ class FriendService:
         now = utcnow()
         async with self._db.writer() as db:
             if user_id not in await self._accounts.public_users(db, [user_id]):
-                raise NotFound("No such user.", code="USER_NOT_FOUND")
+                raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             inserted = await self._repo.request(db, actor.id, user_id, now)
             row = await self._repo.get(db, actor.id, user_id)
             if inserted:
@@ -105,7 +105,7 @@ class FriendService:
             accepted = await self._repo.accept(db, actor.id, user_id, utcnow())
             row = await self._repo.get(db, actor.id, user_id)
             if not accepted and _status(row, actor.id) != "friends":
-                raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
+                raise NotFound("No such friend request.", code=ErrorCode.FRIEND_REQUEST_NOT_FOUND)
             if accepted:
                 db.after_commit(partial(self._notifier.friend_accepted, to=user_id, by=actor.id))
         return FriendState(user_id=user_id, status="friends")
@@ -114,15 +114,15 @@ class FriendService:
         """Turn down a request someone sent the caller."""
         async with self._db.writer() as db:
             if not await self._repo.remove(db, actor.id, user_id, "pending", requested_by=user_id):
-                raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
+                raise NotFound("No such friend request.", code=ErrorCode.FRIEND_REQUEST_NOT_FOUND)
 
     async def cancel(self, actor: Actor, user_id: uuid.UUID) -> None:
         """Take back a request the caller sent."""
         async with self._db.writer() as db:
             if not await self._repo.remove(db, actor.id, user_id, "pending", requested_by=actor.id):
-                raise NotFound("No such friend request.", code="FRIEND_REQUEST_NOT_FOUND")
+                raise NotFound("No such friend request.", code=ErrorCode.FRIEND_REQUEST_NOT_FOUND)
 
     async def unfriend(self, actor: Actor, user_id: uuid.UUID) -> None:
         async with self._db.writer() as db:
             if not await self._repo.remove(db, actor.id, user_id, "accepted"):
-                raise NotFound("You are not friends.", code="NOT_FRIENDS")
+                raise NotFound("You are not friends.", code=ErrorCode.NOT_FRIENDS)

@@ -16,29 +16,47 @@ forfeit (`game.left`, `game.ended`).
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
-from sanctum.core.errors import AppError
-from sanctum.core.events import dumps
+from pydantic import BaseModel, Field
+
+from sanctum.core.errors import AppError, ErrorCode
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.service import GameService
 from sanctum.observability.logging import get_logger
-from sanctum.realtime.hub import Hub, Sender
-from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError, error_frame
+from sanctum.realtime.hub import Command, Hub, Sender
+from sanctum.realtime.protocol import ProtocolError, TopicCommand, error_frame
 from sanctum.realtime.publisher import Publisher
 
 log = get_logger("sanctum.games")
 
 
+class GameMove(TopicCommand):
+    """Play a move in a game room (real-time rooms: an input for the next tick)."""
+
+    type: Literal["game.move"]
+    move: Any = Field(description="The move, as the game defines it (a JSON object).")
+
+
+class GameMoveOk(BaseModel):
+    """The answer to an accepted `game.move`: the room's version after it."""
+
+    type: Literal["game.move.ok"]
+    topic: str
+    version: int
+    cid: str | None = None
+
+
 class GamesHub(Hub):
     name = "games"
     prefixes = ("game:",)
+    events = ev.EVENTS
 
     def __init__(self, service: GameService, engine: GameEngine) -> None:
         self._service = service
         self._engine = engine
-        self.handlers = {"game.move": self._move}
+        self.handlers = {"game.move": Command(GameMove, self._move)}
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         room_id = ev.room_id_of(topic)
@@ -63,19 +81,16 @@ class GamesHub(Hub):
         if last:
             await self._engine.player_away(user_id)
 
-    async def _move(self, publisher: Publisher, sender: Sender, msg: ClientMessage) -> None:
-        room_id = ev.room_id_of(msg.topic or "")
+    async def _move(self, publisher: Publisher, sender: Sender, command: GameMove) -> None:
+        room_id = ev.room_id_of(command.topic)
         if room_id is None:
             raise ProtocolError(ErrorCode.BAD_MESSAGE, "`topic` must be a game:{id} topic.")
-        if "move" not in msg.raw:
-            raise ProtocolError(ErrorCode.BAD_MESSAGE, "`move` is required.")
         try:
-            version = await self._service.move_by_user(sender.user_id, room_id, msg.raw["move"])
+            version = await self._service.move_by_user(sender.user_id, room_id, command.move)
         except AppError as exc:
             # A refused move is part of playing, not abuse: answered without a strike against the socket.
-            publisher.send_to_connection(sender.connection_id, error_frame(exc.code, exc.message, msg.cid, exc.details))
+            frame = error_frame(exc.code, exc.message, sender.cid, exc.details)
+            publisher.send_to_connection(sender.connection_id, frame)
             return
-        ack: dict[str, Any] = {"type": "game.move.ok", "topic": msg.topic, "version": version}
-        if msg.cid is not None:
-            ack["cid"] = msg.cid
-        publisher.send_to_connection(sender.connection_id, dumps(ack))
+        ack = GameMoveOk(type="game.move.ok", topic=command.topic, version=version, cid=sender.cid)
+        publisher.send_to_connection(sender.connection_id, ack.model_dump_json(exclude_none=True))

@@ -10,9 +10,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sanctum.core.clock import as_utc
-from sanctum.core.errors import Conflict, NotFound, ValidationFailed
-from sanctum.core.pagination import decode_cursor, encode_cursor
+from sanctum.core.errors import Conflict, ErrorCode, NotFound
+from sanctum.core.pagination import TimeCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.games.engine.rules import DELETED_USER
@@ -35,7 +34,7 @@ from sanctum.domains.games.schemas import (
 def plugin_named(registry: GameRegistry, game: str) -> GamePlugin[Any]:
     plugin = registry.get(game)
     if plugin is None:
-        raise NotFound("No such game.", code="GAME_NOT_FOUND")
+        raise NotFound("No such game.", code=ErrorCode.GAME_NOT_FOUND)
     return plugin
 
 
@@ -64,11 +63,8 @@ def outcome_read(room: GameRoom) -> Outcome | None:
 def page_key(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     if cursor is None:
         return None
-    raw = decode_cursor(cursor)
-    try:
-        return as_utc(datetime.fromisoformat(str(raw["t"]))), uuid.UUID(str(raw["id"]))
-    except (KeyError, ValueError) as exc:
-        raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
+    found = decode_cursor(cursor, TimeCursor)
+    return found.t, found.id
 
 
 class GameRecords:
@@ -116,7 +112,7 @@ class GameRecords:
         last = rooms[limit - 1] if len(rooms) > limit else None
         next_cursor = None
         if last is not None and last.finished_at is not None:
-            next_cursor = encode_cursor({"t": last.finished_at.isoformat(), "id": str(last.id)})
+            next_cursor = encode_cursor(TimeCursor(t=last.finished_at, id=last.id))
         return HistoryPage(games=entries, next_cursor=next_cursor)
 
     async def replay(self, room_id: uuid.UUID) -> Replay:
@@ -124,13 +120,13 @@ class GameRecords:
         async with self._db.reader(fresh=True) as db:
             room = await self._repo.room(db, room_id)
             if room is None:
-                raise NotFound("No such game room.", code="GAME_ROOM_NOT_FOUND")
+                raise NotFound("No such game room.", code=ErrorCode.GAME_ROOM_NOT_FOUND)
             plugin = plugin_named(self._registry, room.game)
             if room.status != "finished":
-                raise Conflict("Only a finished game can be replayed.", code="GAME_NOT_FINISHED")
+                raise Conflict("Only a finished game can be replayed.", code=ErrorCode.GAME_NOT_FINISHED)
             if plugin.tick_rate > 0:
                 raise Conflict(
-                    "Real-time games keep snapshots, not moves, and cannot be replayed.", code="NOT_REPLAYABLE"
+                    "Real-time games keep snapshots, not moves, and cannot be replayed.", code=ErrorCode.NOT_REPLAYABLE
                 )
             seats = await self._repo.seats(db, room_id)
             moves = await self._repo.moves(db, room_id)

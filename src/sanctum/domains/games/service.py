@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from sanctum.api.errors import validation_fields
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, NotFound, ValidationFailed
+from sanctum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from sanctum.core.pagination import encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
@@ -24,7 +24,7 @@ from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.engine.errors import GameRefused, refuse
 from sanctum.domains.games.engine.rules import bot_player
-from sanctum.domains.games.engine.sdk import ErrorCode, GamePlugin, Player
+from sanctum.domains.games.engine.sdk import GamePlugin, Player
 from sanctum.domains.games.models import GameRoom, GameSeat
 from sanctum.domains.games.ratings import START
 from sanctum.domains.games.records import outcome_read, page_key, players_read, plugin_named
@@ -140,7 +140,7 @@ class GameService:
         async with self._db.reader(fresh=True) as db:
             room = await self._repo.room(db, room_id)
             if room is None:
-                raise NotFound("No such game room.", code="GAME_ROOM_NOT_FOUND")
+                raise NotFound("No such game room.", code=ErrorCode.GAME_ROOM_NOT_FOUND)
             return room, await self._repo.seats(db, room_id)
 
     def _read(self, room: GameRoom, seats: list[GameSeat], viewer: uuid.UUID | None) -> GameRoomRead:
@@ -270,7 +270,7 @@ class GameService:
         if not any(s.user_id == actor.id for s in seats):
             raise refuse(ErrorCode.NOT_IN_ROOM, "Only the players of this game can ask for a rematch.")
         if room.status not in ("finished", "abandoned"):
-            raise Conflict("The game is still being played.", code="GAME_NOT_FINISHED")
+            raise Conflict("The game is still being played.", code=ErrorCode.GAME_NOT_FINISHED)
         async with self._db.reader(fresh=True) as db:
             existing = await self._repo.rematch_room(db, room_id)
         if existing is not None:
@@ -290,7 +290,7 @@ class GameService:
         )
         new = await self.create_room(actor, body, rematch_of=room_id)
         async with self._db.writer() as db:
-            await db.emit(ev.game_topic(room_id), ev.REMATCH, {"room_id": str(new.id), "from": player_of(actor).id})
+            await db.emit(ev.game_topic(room_id), ev.REMATCH, ev.Rematch(room_id=new.id, from_=player_of(actor).id))
             for seat in seats:
                 if seat.user_id is not None and seat.user_id != actor.id:
                     await self._emit_invite(db, actor, new.id, room.game, seat.user_id)
@@ -301,12 +301,12 @@ class GameService:
         if not any(s.user_id == actor.id and s.left_at is None for s in seats):
             raise refuse(ErrorCode.NOT_IN_ROOM, "Only a player of this room can invite.")
         if room.status != "waiting":
-            raise Conflict("The game has already started.", code="GAME_STARTED")
+            raise Conflict("The game has already started.", code=ErrorCode.GAME_STARTED)
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "is you"})
         async with self._db.writer() as db:
             if not await self._accounts.public_users(db, [user_id]):
-                raise NotFound("No such user.", code="USER_NOT_FOUND")
+                raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             await self._emit_invite(db, actor, room_id, room.game, user_id)
 
     async def _emit_invite(
@@ -315,5 +315,5 @@ class GameService:
         # A persistent event on the invitee's own topic; the notifications domain will keep it later.
         plugin = self.plugin(game)
         who = player_of(actor)
-        data = {"room_id": str(room_id), "game": game, "title": plugin.title, "from": {"id": who.id, "name": who.name}}
-        await db.emit(f"user:{user_id}", ev.INVITE, data)
+        invite = ev.Invite(room_id=room_id, game=game, title=plugin.title, from_=ev.Inviter(id=who.id, name=who.name))
+        await db.emit(f"user:{user_id}", ev.INVITE, invite)

@@ -12,10 +12,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sanctum.domains.notifications import events as ev
 from sanctum.realtime.hub import Hub, topic_uuid
 from sanctum.realtime.publisher import Publisher
-
-PRESENCE = "presence"
 
 
 def user_topic(user_id: uuid.UUID) -> str:
@@ -34,6 +33,7 @@ def _topic_user(topic: str) -> uuid.UUID | None:
 class NotificationsHub(Hub):
     name = "notifications"
     prefixes = ("user:", "presence:")
+    events = ev.EVENTS
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         owner = _topic_user(topic)
@@ -45,19 +45,19 @@ class NotificationsHub(Hub):
 
     async def on_connect(self, publisher: Publisher, user_id: uuid.UUID, first: bool) -> None:
         if first:
-            await publisher.publish_ephemeral(presence_topic(user_id), PRESENCE, _status(user_id, True))
+            await publisher.publish_ephemeral(presence_topic(user_id), ev.PRESENCE, _status(user_id, True))
 
     async def on_disconnect(self, publisher: Publisher, user_id: uuid.UUID, last: bool) -> None:
         if last:
-            await publisher.publish_ephemeral(presence_topic(user_id), PRESENCE, _status(user_id, False))
+            await publisher.publish_ephemeral(presence_topic(user_id), ev.PRESENCE, _status(user_id, False))
 
     async def on_subscribe(self, publisher: Publisher, user_id: uuid.UUID, topic: str) -> list[dict[str, Any]]:
         watched = _topic_user(topic)
         if not topic.startswith("presence:") or watched is None:
             return []
         online = await publisher.is_online(watched)
-        return [{"type": PRESENCE, "topic": topic, "data": _status(watched, online)}]
+        return [{"type": ev.PRESENCE.name, "topic": topic, "data": ev.PRESENCE.encode(_status(watched, online))}]
 
 
-def _status(user_id: uuid.UUID, online: bool) -> dict[str, Any]:
-    return {"user_id": str(user_id), "status": "online" if online else "offline"}
+def _status(user_id: uuid.UUID, online: bool) -> ev.Presence:
+    return ev.Presence(user_id=user_id, status="online" if online else "offline")

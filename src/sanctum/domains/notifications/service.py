@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import NotFound, ValidationFailed
-from sanctum.core.pagination import decode_cursor, encode_cursor
+from sanctum.core.errors import ErrorCode, NotFound
+from sanctum.core.pagination import UpdatedCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService
@@ -133,12 +132,13 @@ class NotificationService:
     # -- requests -----------------------------------------------------------------------------
 
     async def page(self, user_id: uuid.UUID, cursor: str | None, limit: int) -> NotificationPage:
-        before = _decode(cursor) if cursor else None
+        after = decode_cursor(cursor, UpdatedCursor) if cursor else None
+        before = (after.u, after.i) if after is not None else None
         async with self._db.reader() as db:
             rows = await self._repo.page(db, user_id, before, limit + 1)
             more = len(rows) > limit
             rows = rows[:limit]
-            next_cursor = encode_cursor({"u": rows[-1].updated_at.isoformat(), "i": rows[-1].id}) if more else None
+            next_cursor = encode_cursor(UpdatedCursor(u=rows[-1].updated_at, i=rows[-1].id)) if more else None
             return NotificationPage(items=await self._serialize(db, rows), next_cursor=next_cursor)
 
     async def unread(self, user_id: uuid.UUID) -> UnreadCount:
@@ -149,18 +149,18 @@ class NotificationService:
         async with self._db.writer() as db:
             row = await self._repo.get(db, user_id, notification_id)
             if row is None:  # someone else's and missing look the same
-                raise NotFound("No such notification.", code="NOTIFICATION_NOT_FOUND")
+                raise NotFound("No such notification.", code=ErrorCode.NOTIFICATION_NOT_FOUND)
             if row.read_at is None:
                 row.read_at = utcnow()
                 await db.flush()
                 unread = await self._repo.unread_count(db, user_id)
-                await db.emit(user_topic(user_id), ev.NOTIFICATION_READ, {"ids": [row.id], "unread": unread})
+                await db.emit(user_topic(user_id), ev.NOTIFICATION_READ, ev.SomeRead(ids=[row.id], unread=unread))
             return (await self._serialize(db, [row]))[0]
 
     async def mark_all_read(self, user_id: uuid.UUID) -> UnreadCount:
         async with self._db.writer() as db:
             if await self._repo.mark_all_read(db, user_id, utcnow()):
-                await db.emit(user_topic(user_id), ev.NOTIFICATION_READ, {"all": True, "unread": 0})
+                await db.emit(user_topic(user_id), ev.NOTIFICATION_READ, ev.AllRead(all=True, unread=0))
         return UnreadCount(unread=0)
 
     # -- the job ------------------------------------------------------------------------------
@@ -188,18 +188,6 @@ class NotificationService:
             elif new_id is None:
                 return  # already notified: a repeated job
             unread = await self._repo.unread_count(db, to)
-            type_ = ev.NOTIFICATION_CREATED if new_id is not None else ev.NOTIFICATION_UPDATED
-            body = {"notification": self._read(row, people).model_dump(mode="json"), "unread": unread}
-            await db.emit(user_topic(to), type_, body)
-
-
-def _decode(cursor: str) -> tuple[datetime, int]:
-    raw = decode_cursor(cursor)
-    try:
-        at = datetime.fromisoformat(str(raw["u"]))
-        last_id = int(raw["i"])
-    except (KeyError, ValueError, TypeError) as exc:
-        raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
-    if at.tzinfo is None or not 0 < last_id < 2**62:
-        raise ValidationFailed(fields={"cursor": "is not a valid cursor"})
-    return at, last_id
+            what = ev.NOTIFICATION_CREATED if new_id is not None else ev.NOTIFICATION_UPDATED
+            changed = ev.NotificationChanged(notification=self._read(row, people), unread=unread)
+            await db.emit(user_topic(to), what, changed)

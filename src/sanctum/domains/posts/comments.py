@@ -13,7 +13,8 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Forbidden, NotFound, ValidationFailed
+from sanctum.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
+from sanctum.core.events import Redacted
 from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.domains.accounts.schemas import PublicUser
@@ -30,7 +31,7 @@ REPLIES_SHOWN = 100
 
 
 def comment_not_found() -> NotFound:
-    return NotFound("No such comment.", code="COMMENT_NOT_FOUND")
+    return NotFound("No such comment.", code=ErrorCode.COMMENT_NOT_FOUND)
 
 
 class CommentService:
@@ -139,8 +140,8 @@ class CommentService:
             await db.flush()
             count = (await self._repo.comment_counts(db, [post_id])).get(post_id, 0)
             read = self._read(comment, {actor.id: to_public(actor.user)}, {}, set())
-            data_out = {"comment": read.model_dump(mode="json"), "comment_count": count}
-            await db.emit(ev.post_topic(post_id), ev.COMMENT_CREATED, data_out, ref=ev.comment_ref(comment.id))
+            created = ev.CommentCreated(comment=read, comment_count=count)
+            await db.emit(ev.post_topic(post_id), ev.COMMENT_CREATED, created, ref=ev.comment_ref(comment.id))
             if data.parent_id is not None:
                 db.after_commit(
                     partial(
@@ -168,15 +169,15 @@ class CommentService:
         async with self._db.writer() as db:
             comment, _ = await self._locked(db, actor, comment_id)
             if comment.author_id != actor.id:
-                raise Forbidden("Only the author can edit a comment.", code="NOT_AUTHOR")
+                raise Forbidden("Only the author can edit a comment.", code=ErrorCode.NOT_AUTHOR)
             comment.body, comment.html, comment.edited_at = body, render(body), utcnow()
-            data = {
-                "id": comment.id,
-                "parent_id": comment.parent_id,
-                "body": comment.body,
-                "html": comment.html,
-                "edited_at": comment.edited_at.isoformat(),
-            }
+            data = ev.CommentChanged(
+                id=comment.id,
+                parent_id=comment.parent_id,
+                body=comment.body,
+                html=comment.html,
+                edited_at=comment.edited_at,
+            )
             await db.emit(ev.post_topic(comment.post_id), ev.COMMENT_UPDATED, data, ref=ev.comment_ref(comment.id))
             return await self._one(db, comment, actor.id)
 
@@ -184,7 +185,9 @@ class CommentService:
         async with self._db.writer() as db:
             comment, moderates = await self._locked(db, actor, comment_id)
             if comment.author_id != actor.id and not moderates:
-                raise Forbidden("Only the author or a sanctum moderator can delete a comment.", code="NOT_AUTHOR")
+                raise Forbidden(
+                    "Only the author or a sanctum moderator can delete a comment.", code=ErrorCode.NOT_AUTHOR
+                )
             post_id = comment.post_id
             topic = ev.post_topic(post_id)
             gone = [
@@ -193,12 +196,13 @@ class CommentService:
             ]
             # A resume must not replay the removed text (the comment's and its replies').
             for removed in gone:
-                await db.rewrite(topic, ev.comment_ref(removed), {"id": removed, "deleted": True})
+                await db.rewrite(topic, ev.comment_ref(removed), Redacted(id=removed, deleted=True))
             parent_id = comment.parent_id
             await db.delete(comment)
             await db.flush()
             count = (await self._repo.comment_counts(db, [post_id])).get(post_id, 0)
-            await db.emit(topic, ev.COMMENT_DELETED, {"id": comment_id, "parent_id": parent_id, "comment_count": count})
+            deleted = ev.CommentDeleted(id=comment_id, parent_id=parent_id, comment_count=count)
+            await db.emit(topic, ev.COMMENT_DELETED, deleted)
 
     async def like(self, actor: Actor, comment_id: int, add: bool) -> LikeState:
         async with self._db.writer() as db:
@@ -209,14 +213,8 @@ class CommentService:
                 changed = await self._repo.unlike_comment(db, comment_id, actor.id)
             count = (await self._repo.comment_like_counts(db, [comment_id])).get(comment_id, 0)
             if changed:
-                data = {
-                    "target": "comment",
-                    "id": comment_id,
-                    "like_count": count,
-                    "user_id": str(actor.id),
-                    "liked": add,
-                }
-                await db.emit(ev.post_topic(comment.post_id), ev.LIKE_UPDATED, data)
+                like = ev.LikeChanged(target="comment", id=comment_id, like_count=count, user_id=actor.id, liked=add)
+                await db.emit(ev.post_topic(comment.post_id), ev.LIKE_UPDATED, like)
                 if add:
                     db.after_commit(
                         partial(

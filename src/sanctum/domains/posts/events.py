@@ -1,17 +1,74 @@
 """Realtime events of the posts domain, on topic `post:{id}` (persistent: logged with a seq).
 
-post.updated, post.deleted, comment.created, comment.updated, comment.deleted, like.updated.
-Every event that changes a count carries the new count, so a watcher never recounts.
+Every event that changes a count carries the new count, so a watcher never recounts. When a post or
+comment is deleted, its logged frames are rewritten to `Redacted` ({id, deleted: true}).
 """
 
 from __future__ import annotations
 
-POST_UPDATED = "post.updated"
-POST_DELETED = "post.deleted"
-COMMENT_CREATED = "comment.created"
-COMMENT_UPDATED = "comment.updated"
-COMMENT_DELETED = "comment.deleted"
-LIKE_UPDATED = "like.updated"
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from sanctum.core.events import EventData, EventKind, Redacted
+from sanctum.domains.posts.schemas import CommentRead
+
+POST = "post:{id}"
+
+
+class PostChanged(EventData):
+    id: int
+    body: str
+    html: str
+    edited_at: datetime
+
+
+class PostGone(EventData):
+    id: int
+
+
+class CommentCreated(EventData):
+    comment: CommentRead
+    comment_count: int
+
+
+class CommentChanged(EventData):
+    id: int
+    parent_id: int | None
+    body: str
+    html: str
+    edited_at: datetime
+
+
+class CommentDeleted(EventData):
+    id: int
+    parent_id: int | None
+    comment_count: int
+
+
+class LikeChanged(EventData):
+    target: Literal["post", "comment"]
+    id: int
+    like_count: int
+    user_id: uuid.UUID
+    liked: bool
+
+
+POST_UPDATED: EventKind[PostChanged | Redacted] = EventKind(
+    "post.updated", PostChanged, POST, "The post was edited.", redactable=True
+)
+POST_DELETED: EventKind[PostGone] = EventKind("post.deleted", PostGone, POST, "The post was deleted.")
+COMMENT_CREATED: EventKind[CommentCreated | Redacted] = EventKind(
+    "comment.created", CommentCreated, POST, "A comment or reply was added.", redactable=True
+)
+COMMENT_UPDATED: EventKind[CommentChanged | Redacted] = EventKind(
+    "comment.updated", CommentChanged, POST, "A comment was edited.", redactable=True
+)
+COMMENT_DELETED: EventKind[CommentDeleted] = EventKind(
+    "comment.deleted", CommentDeleted, POST, "A comment (and its replies) was deleted."
+)
+LIKE_UPDATED: EventKind[LikeChanged] = EventKind("like.updated", LikeChanged, POST, "A post or comment was (un)liked.")
+EVENTS = (POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_UPDATED, COMMENT_DELETED, LIKE_UPDATED)
 
 
 def post_topic(post_id: int) -> str:

@@ -11,6 +11,7 @@ from sanctum.realtime.hub import Hub
 
 class PostsHub(Hub):
     name = "posts"
+    events = ev.EVENTS
     prefixes = ("post:",)
 
     def __init__(self, posts: PostService) -> None:

@@ -16,7 +16,8 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Forbidden, NotFound
+from sanctum.core.errors import ErrorCode, Forbidden, NotFound
+from sanctum.core.events import Redacted
 from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService, Actor
@@ -32,7 +33,7 @@ NO_COUNTS = PostCounts(0, 0, False)
 
 
 def post_not_found() -> NotFound:
-    return NotFound("No such post.", code="POST_NOT_FOUND")
+    return NotFound("No such post.", code=ErrorCode.POST_NOT_FOUND)
 
 
 class PostService:
@@ -131,7 +132,7 @@ class PostService:
             if data.sanctum_id is not None:
                 access = await self._sanctums.access_by_id(db, actor.id, data.sanctum_id)
                 if access.role is None:
-                    raise Forbidden("Join the sanctum to post in it.", code="NOT_A_MEMBER")
+                    raise Forbidden("Join the sanctum to post in it.", code=ErrorCode.NOT_A_MEMBER)
             db.add(post)
             await db.flush()
             db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
@@ -144,10 +145,10 @@ class PostService:
             if post is None:
                 raise post_not_found()
             if post.author_id != actor.id:
-                raise Forbidden("Only the author can edit a post.", code="NOT_AUTHOR")
+                raise Forbidden("Only the author can edit a post.", code=ErrorCode.NOT_AUTHOR)
             post.body, post.html, post.edited_at = body, render(body), utcnow()
-            data = {"id": post.id, "body": post.body, "html": post.html, "edited_at": post.edited_at.isoformat()}
-            await db.emit(ev.post_topic(post_id), ev.POST_UPDATED, data, ref=ev.post_ref(post_id))
+            changed = ev.PostChanged(id=post.id, body=post.body, html=post.html, edited_at=post.edited_at)
+            await db.emit(ev.post_topic(post_id), ev.POST_UPDATED, changed, ref=ev.post_ref(post_id))
             db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
             return (await self.read(db, [post], actor.id))[0]
 
@@ -158,13 +159,13 @@ class PostService:
             if post is None:
                 raise post_not_found()
             if post.author_id != actor.id and not (access is not None and access.moderates):
-                raise Forbidden("Only the author or a sanctum moderator can delete a post.", code="NOT_AUTHOR")
+                raise Forbidden("Only the author or a sanctum moderator can delete a post.", code=ErrorCode.NOT_AUTHOR)
             topic = ev.post_topic(post_id)
             # A resume must not replay the removed text.
-            await db.rewrite(topic, ev.post_ref(post_id), {"id": post_id, "deleted": True})
+            await db.rewrite(topic, ev.post_ref(post_id), Redacted(id=post_id, deleted=True))
             db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
             await db.delete(post)
-            await db.emit(topic, ev.POST_DELETED, {"id": post_id})
+            await db.emit(topic, ev.POST_DELETED, ev.PostGone(id=post_id))
 
     async def like(self, actor: Actor, post_id: int, add: bool) -> LikeState:
         async with self._db.writer() as db:
@@ -178,8 +179,8 @@ class PostService:
                 changed = await self._repo.unlike_post(db, post_id, actor.id)
             count = (await self._repo.like_counts(db, [post_id])).get(post_id, 0)
             if changed:
-                data = {"target": "post", "id": post_id, "like_count": count, "user_id": str(actor.id), "liked": add}
-                await db.emit(ev.post_topic(post_id), ev.LIKE_UPDATED, data)
+                like = ev.LikeChanged(target="post", id=post_id, like_count=count, user_id=actor.id, liked=add)
+                await db.emit(ev.post_topic(post_id), ev.LIKE_UPDATED, like)
                 if add:
                     db.after_commit(
                         partial(

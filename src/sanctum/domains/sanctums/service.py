@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from sanctum.core.pagination import decode_cursor, encode_cursor
+from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
+from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
@@ -37,7 +37,7 @@ MODERATOR_ROLES = frozenset({"owner", "moderator"})
 
 
 def _not_found() -> NotFound:
-    return NotFound("No such sanctum.", code="SANCTUM_NOT_FOUND")
+    return NotFound("No such sanctum.", code=ErrorCode.SANCTUM_NOT_FOUND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,22 +114,15 @@ class SanctumService:
     async def discover(self, actor: Actor, q: str | None, cursor: str | None, limit: int) -> SanctumPage:
         if q is not None and "\x00" in q:
             raise ValidationFailed(fields={"q": "must not contain NUL characters"})
-        after: tuple[str, uuid.UUID] | None = None
-        if cursor:
-            raw = decode_cursor(cursor)
-            try:
-                if not isinstance(raw.get("n"), str) or "\x00" in raw["n"]:
-                    raise ValueError("name")
-                after = (raw["n"], uuid.UUID(str(raw.get("i"))))
-            except ValueError as exc:
-                raise ValidationFailed(fields={"cursor": "is not a valid cursor"}) from exc
+        found_cursor = decode_cursor(cursor, NameCursor) if cursor else None
+        after = (found_cursor.n, found_cursor.i) if found_cursor is not None else None
         async with self._db.reader() as db:
             found = await self._repo.discover(db, q, after, limit + 1)
             page = found[:limit]
             last = page[-1] if page and len(found) > limit else None
             return SanctumPage(
                 items=await self._reads(db, page, actor.id),
-                next_cursor=encode_cursor({"n": last.name, "i": str(last.id)}) if last else None,
+                next_cursor=encode_cursor(NameCursor(n=last.name, i=last.id)) if last else None,
             )
 
     async def mine(self, actor: Actor) -> SanctumPage:
@@ -181,7 +174,7 @@ class SanctumService:
         async with self._db.writer() as db:
             found = await self.access(db, actor.id, slug)
             if not found.moderates:
-                raise Forbidden("Only the owner or a moderator can change the sanctum.", code="NOT_MODERATOR")
+                raise Forbidden("Only the owner or a moderator can change the sanctum.", code=ErrorCode.NOT_MODERATOR)
             sanctum = await self._repo.by_slug_for_update(db, slug)
             if sanctum is None:
                 raise _not_found()
@@ -208,9 +201,9 @@ class SanctumService:
             async with self._db.writer() as db:
                 found = await self.access(db, actor.id, slug)
                 if not found.moderates:
-                    raise Forbidden("Only the owner or a moderator can add people.", code="NOT_MODERATOR")
+                    raise Forbidden("Only the owner or a moderator can add people.", code=ErrorCode.NOT_MODERATOR)
                 if user_id not in await self._accounts.public_users(db, [user_id]):
-                    raise NotFound("No such user.", code="USER_NOT_FOUND")
+                    raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
                 await self._add(db, found.sanctum.id, user_id)
         except IntegrityError:
             pass  # added concurrently: already a member, which is what was asked
@@ -229,7 +222,7 @@ class SanctumService:
         async with self._db.writer() as db:
             found = await self.access(db, actor.id, slug)
             if found.role is None:
-                raise Forbidden("You are not a member of this sanctum.", code="NOT_A_MEMBER")
+                raise Forbidden("You are not a member of this sanctum.", code=ErrorCode.NOT_A_MEMBER)
             sanctum_id = found.sanctum.id
             member = await self._repo.member(db, sanctum_id, actor.id)
             if member is None:
@@ -247,7 +240,7 @@ class SanctumService:
             found = await self._as_owner(db, actor, slug, user_id)
             member = await self._repo.member(db, found.sanctum.id, user_id)
             if member is None:
-                raise NotFound("That person is not a member.", code="MEMBER_NOT_FOUND")
+                raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
             member.role = role
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, role)
         return await self.members(actor, slug, fresh=True)
@@ -256,17 +249,17 @@ class SanctumService:
         async with self._db.writer() as db:
             found = await self._as_owner(db, actor, slug, user_id)
             if not await self._repo.remove_member(db, found.sanctum.id, user_id):
-                raise NotFound("That person is not a member.", code="MEMBER_NOT_FOUND")
+                raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, None)
 
     async def _as_owner(self, db: AsyncSession, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
         found = await self.access(db, actor.id, slug)
         if found.role != "owner":
-            raise Forbidden("Only the owner can change roles or remove members.", code="NOT_OWNER")
+            raise Forbidden("Only the owner can change roles or remove members.", code=ErrorCode.NOT_OWNER)
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "must be someone else"})
         return found
 
 
 def _slug_taken() -> Conflict:
-    return Conflict("That address is taken.", code="SLUG_TAKEN", fields={"slug": "is already taken"})
+    return Conflict("That address is taken.", code=ErrorCode.SLUG_TAKEN, fields={"slug": "is already taken"})

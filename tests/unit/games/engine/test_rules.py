@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sanctum.domains.games.engine.rules import Command, Snapshot, apply_join, apply_leave, apply_move
 
 from sanctum.domains.games.engine.errors import GameRefused
+from sanctum.domains.games.engine.rules import Command, Snapshot, apply_join, apply_leave, apply_move
 from sanctum.domains.games.engine.sdk import Player
 from sanctum.domains.games.ratings import elo
 from sanctum.domains.games.service import match_distance

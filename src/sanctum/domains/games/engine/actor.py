@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import NotFound, ServiceUnavailable
+from sanctum.core.errors import ErrorCode, NotFound, ServiceUnavailable
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.context import EngineContext
 from sanctum.domains.games.engine.errors import GameRefused, refuse
@@ -76,11 +76,11 @@ class RoomActor:
         async with self.ctx.db.reader(fresh=True) as db:
             room = await repo.room(db, self.room_id)
             if room is None:
-                raise NotFound("No such game room.", code="GAME_ROOM_NOT_FOUND")
+                raise NotFound("No such game room.", code=ErrorCode.GAME_ROOM_NOT_FOUND)
             seats = await repo.seats(db, self.room_id)
         plugin = self.ctx.registry.get(room.game)
         if plugin is None:
-            raise NotFound("This game is not available on this server.", code="GAME_NOT_FOUND")
+            raise NotFound("This game is not available on this server.", code=ErrorCode.GAME_NOT_FOUND)
         self.plugin = plugin
         outcome = None
         if room.status == "finished":
@@ -105,16 +105,16 @@ class RoomActor:
         )
         return self.snapshot
 
-    def event_data(self, snap: Snapshot, **extra: Any) -> dict[str, Any]:
+    def event_data(self, snap: Snapshot) -> dict[str, Any]:
+        """What every persistent game event carries: the room after the change, as spectators see it."""
         assert self.plugin is not None
         return {
-            "room_id": str(snap.room_id),
+            "room_id": snap.room_id,
             "version": snap.version,
             "status": snap.status,
             "players": players_wire(snap),
             "state": self.plugin.view(snap.state, None),
             "outcome": outcome_wire(snap.outcome),
-            **extra,
         }
 
     async def commit(self, old: Snapshot, change: Change) -> None:
@@ -165,13 +165,15 @@ class RoomActor:
                     data=dict(change.move or {}),
                     created_at=now,
                 )
-            if change.event:
-                extra: dict[str, Any] = {"player": change.player.id}
-                if change.move is not None and change.move_kind == "move":
-                    extra["move"] = dict(change.move)
-                await db.emit(self.topic, change.event, self.event_data(new, **extra))
+            if change.event is ev.MOVED:
+                moved = ev.Moved(**self.event_data(new), player=change.player.id, move=dict(change.move or {}))
+                await db.emit(self.topic, ev.MOVED, moved)
+            elif change.event is not None:
+                await db.emit(
+                    self.topic, change.event, ev.PlayerChange(**self.event_data(new), player=change.player.id)
+                )
             if new.outcome is not None and old.outcome is None:
-                await db.emit(self.topic, ev.ENDED, self.event_data(new))
+                await db.emit(self.topic, ev.ENDED, ev.GameChange(**self.event_data(new)))
                 await self.rate(db, new)
         self.snapshot = new
 

@@ -187,14 +187,14 @@ class GameEngine:
         async with self.db.writer() as db:
             for seat in await self.repo.live_seats_of_user(db, user_id):
                 if await self.repo.set_away(db, seat.room_id, seat.seat, deadline, only_if_away=False):
-                    data = {
-                        "room_id": str(seat.room_id),
-                        "player": seat.player_id,
-                        "name": seat.name,
-                        "deadline": deadline.isoformat(),
-                        "seconds": self.settings.reconnect_window_seconds,
-                    }
-                    await db.emit(ev.game_topic(seat.room_id), ev.PLAYER_AWAY, data)
+                    away = ev.PlayerAway(
+                        room_id=seat.room_id,
+                        player=seat.player_id,
+                        name=seat.name,
+                        deadline=deadline,
+                        seconds=self.settings.reconnect_window_seconds,
+                    )
+                    await db.emit(ev.game_topic(seat.room_id), ev.PLAYER_AWAY, away)
 
     async def player_back(self, user_id: uuid.UUID) -> None:
         async with self.db.reader(fresh=True) as db:
@@ -203,8 +203,8 @@ class GameEngine:
         async with self.db.writer() as db:
             for seat in await self.repo.live_seats_of_user(db, user_id):
                 if await self.repo.set_away(db, seat.room_id, seat.seat, None, only_if_away=True):
-                    data = {"room_id": str(seat.room_id), "player": seat.player_id, "name": seat.name}
-                    await db.emit(ev.game_topic(seat.room_id), ev.PLAYER_BACK, data)
+                    back = ev.PlayerBack(room_id=seat.room_id, player=seat.player_id, name=seat.name)
+                    await db.emit(ev.game_topic(seat.room_id), ev.PLAYER_BACK, back)
 
     # -- the sweep ----------------------------------------------------------------------------
 

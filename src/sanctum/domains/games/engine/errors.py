@@ -1,8 +1,12 @@
-"""A plugin's `GameError` as an API error: the same code, with the HTTP status it deserves."""
+"""A plugin's `GameError` as an API error: the same code, with the HTTP status it deserves.
+
+A plugin's codes come from the SDK's `ErrorCode`, which is part of the catalogue (core/errors.py); a
+code a plugin made up is answered as INVALID_MOVE, with its own code in `details.plugin_code`."""
 
 from __future__ import annotations
 
 from sanctum.core.errors import AppError
+from sanctum.core.errors import ErrorCode as Catalogue
 from sanctum.domains.games.engine.sdk import ErrorCode, GameError
 
 _STATUS = {
@@ -21,8 +25,13 @@ class GameRefused(AppError):
     """A room or a plugin refused a command; the state is unchanged."""
 
     def __init__(self, error: GameError) -> None:
-        self.status_code = _STATUS.get(error.code, 409)
-        super().__init__(error.message, code=error.code, details=dict(error.details) or None)
+        details = dict(error.details)
+        if error.code in Catalogue.__members__:
+            code = Catalogue(error.code)
+        else:
+            code, details["plugin_code"] = Catalogue.INVALID_MOVE, error.code
+        self.status_code = _STATUS.get(code, 409)
+        super().__init__(error.message, code=code, details=details or None)
         self.error = error
 
 

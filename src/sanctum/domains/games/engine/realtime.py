@@ -22,7 +22,6 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.events import make_event
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.context import EngineContext
 from sanctum.domains.games.engine.rules import Change, Command, Snapshot, Stale, apply_move
@@ -122,12 +121,8 @@ class RealtimeRoom:
                         state = result
         self.tick_count += 1
         self.actor.snapshot = replace(snap, state=state)
-        frame = {
-            "room_id": str(self.actor.room_id),
-            "tick": self.tick_count,
-            "state": self.actor.plugin.view(state, None),
-        }
-        await self.ctx.publisher.publish(make_event(self.actor.topic, ev.FRAME, frame))
+        frame = ev.Frame(room_id=self.actor.room_id, tick=self.tick_count, state=self.actor.plugin.view(state, None))
+        await self.ctx.publisher.publish(ev.FRAME.event(self.actor.topic, frame))
         if self.actor.plugin.result(state) is not None:
             await self.finish(state)
             return
@@ -197,7 +192,7 @@ class RealtimeRoom:
                 break
             new = replace(snap, state=state, version=snap.version + 1, status="finished", outcome=result)
             try:
-                await self.actor.commit(snap, Change(new, "", Player("engine", "engine")))
+                await self.actor.commit(snap, Change(new, None, Player("engine", "engine")))
                 break
             except Stale:
                 self.actor.snapshot = None  # a join or leave elsewhere: the final state still stands

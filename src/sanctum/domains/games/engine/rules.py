@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from sanctum.core.events import EventKind
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.errors import GameRefused, refuse
 from sanctum.domains.games.engine.sdk import ErrorCode, GameError, GamePlugin, Outcome, Player
@@ -59,7 +60,7 @@ class Change:
     """What one accepted command does to a room, computed purely from a snapshot."""
 
     new: Snapshot
-    event: str
+    event: EventKind[Any] | None  # JOINED, LEFT or MOVED; None: a change the engine makes itself
     player: Player
     user_id: uuid.UUID | None = None
     move_kind: str | None = None  # the replay log entry, if any
@@ -178,20 +179,20 @@ def apply_move(snap: Snapshot, plugin: GamePlugin[Any], cmd: Command) -> Change:
     return Change(new, ev.MOVED, seat.player, cmd.user_id, "move", dict(cmd.move))
 
 
-def players_wire(snap: Snapshot) -> list[dict[str, Any]]:
+def players_wire(snap: Snapshot) -> list[ev.SeatWire]:
     return [
-        {
-            "seat": s.seat,
-            "player_id": s.player.id,
-            "user_id": str(s.user_id) if s.user_id else None,
-            "name": s.player.name if s.user_id or s.bot_level else DELETED_USER,
-            "is_bot": s.player.is_bot,
-            "bot_level": s.bot_level,
-            "left": s.left,
-        }
+        ev.SeatWire(
+            seat=s.seat,
+            player_id=s.player.id,
+            user_id=s.user_id,
+            name=s.player.name if s.user_id or s.bot_level else DELETED_USER,
+            is_bot=s.player.is_bot,
+            bot_level=s.bot_level,
+            left=s.left,
+        )
         for s in snap.seats
     ]
 
 
-def outcome_wire(outcome: Outcome | None) -> dict[str, Any] | None:
-    return None if outcome is None else {"winners": list(outcome.winners), "reason": outcome.reason}
+def outcome_wire(outcome: Outcome | None) -> ev.OutcomeWire | None:
+    return None if outcome is None else ev.OutcomeWire(winners=list(outcome.winners), reason=outcome.reason)
