@@ -10,7 +10,9 @@ or other immutable values; `encode`/`decode` turn a state into JSON and back, so
 restored on another instance after its instance is lost.
 
 Every callback that can refuse returns a `GameError` instead of a new state, with a stable code
-(`ErrorCode`) the API and the socket pass on to the player as `{code, message, details}`.
+the API and the socket pass on to the player as `{code, message, details}`: one of the catalogue's
+game codes (`ErrorCode.ROOM_FULL`, `INVALID_MOVE`, `NOT_YOUR_TURN`, `GAME_OVER`, `NOT_IN_ROOM`,
+`NOT_STARTED`, `ALREADY_IN_ROOM`, `BAD_OPTIONS`); any other code is answered as INVALID_MOVE.
 
 docs/games.md shows a complete small plugin and how to register it.
 """
@@ -23,16 +25,9 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from sanctum.core.errors import ErrorCode
 
-class ErrorCode:
-    ROOM_FULL = "ROOM_FULL"
-    INVALID_MOVE = "INVALID_MOVE"
-    NOT_YOUR_TURN = "NOT_YOUR_TURN"
-    GAME_OVER = "GAME_OVER"
-    NOT_IN_ROOM = "NOT_IN_ROOM"
-    NOT_STARTED = "NOT_STARTED"
-    ALREADY_IN_ROOM = "ALREADY_IN_ROOM"
-    BAD_OPTIONS = "BAD_OPTIONS"
+__all__ = ["ErrorCode", "GameError", "GamePlugin", "NoOptions", "Outcome", "Player"]
 
 
 @dataclass(frozen=True, slots=True)
