@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import cast
 
 import pytest
 
@@ -11,7 +12,7 @@ from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import Hub, HubRegistry, Sender
-from sanctum.realtime.protocol import ClientMessage
+from sanctum.realtime.protocol import ClientMessage, ProtocolError
 
 
 async def on_typing(gateway: Gateway, sender: Sender, message: ClientMessage) -> None:
@@ -104,3 +105,17 @@ async def test_notifications_hub_lets_only_the_owner_watch_their_user_topic_and_
 
 async def test_a_hub_by_default_authorizes_nothing() -> None:
     assert not await Hub().authorize(uuid.uuid4(), "anything:1")
+
+
+async def only_admins(user_id: uuid.UUID) -> bool:
+    return True
+
+
+@pytest.mark.parametrize("text", ["\u200b\u3164", " \u2800 ", "ring\x07"])
+async def test_an_announcement_that_shows_nothing_or_holds_a_control_character_is_refused(text: str) -> None:
+    handler = SystemHub(only_admins).handlers["announce"]
+    message = ClientMessage(type="announce", topic="announcements", cid=None, raw={"data": {"text": text}})
+
+    # Refused before anything is published, so no gateway is needed.
+    with pytest.raises(ProtocolError, match=r"`data.text`: (An announcement must show something|U\+0007)"):
+        await handler(cast(Gateway, None), Sender(uuid.uuid4(), "connection"), message)

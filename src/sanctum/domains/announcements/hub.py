@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
+from sanctum.core.text import body_problem
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import Hub, Sender
 from sanctum.realtime.protocol import ClientMessage, ErrorCode, ProtocolError
@@ -58,6 +59,9 @@ class SystemHub(Hub):
         text = data.get("text")
         if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT:
             raise ProtocolError(ErrorCode.BAD_MESSAGE, f"`data.text` must be 1-{MAX_TEXT} characters.")
+        problem = body_problem(text, "announcement")
+        if problem is not None:
+            raise ProtocolError(ErrorCode.BAD_MESSAGE, f"`data.text`: {problem}.")
         payload = {"text": text, "by": str(sender.user_id), "sent_at": data.get("sent_at")}
         if msg.raw.get("persist") is True:
             await gateway.publish_persistent(TOPIC, EVENT, payload)
