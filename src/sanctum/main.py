@@ -53,7 +53,10 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Sanctum",
         version="0.1.0",
-        description="Self-hostable realtime social platform.",
+        description=(
+            "Self-hostable realtime social platform. Names and bodies follow one Unicode policy: "
+            "what each field refuses, and why, is in docs/text.md."
+        ),
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         docs_url="/docs" if settings.app_env != "production" else None,

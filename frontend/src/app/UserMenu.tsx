@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 
-import { Avatar, Icon, type IconName } from '../components/ui';
+import { Avatar, Icon, Name, type IconName } from '../components/ui';
 import { useAuth } from '../features/auth/AuthContext';
 import { useMe } from '../features/auth/useMe';
 
@@ -88,14 +88,18 @@ export function UserMenu() {
         }}
       >
         <Avatar name={name || '?'} src={me.data?.avatar_url} size="sm" />
-        <span className="user-menu__name">{name}</span>
+        <span className="user-menu__name">
+          <Name>{name}</Name>
+        </span>
         <Icon name="chevronDown" size={16} />
       </button>
       {open && (
         <div className="menu" role="menu" id={menuId} aria-label="Account" onKeyDown={onMenuKey}>
           {me.data && (
             <div className="menu__header" role="none">
-              <strong>{me.data.display_name}</strong>
+              <strong>
+                <Name>{me.data.display_name}</Name>
+              </strong>
               <span>@{me.data.username}</span>
             </div>
           )}

@@ -1,4 +1,4 @@
-import { Avatar, ButtonLink, Card, Icon, type IconName } from '../components/ui';
+import { Avatar, ButtonLink, Card, Icon, Name, type IconName } from '../components/ui';
 import { useMe } from '../features/auth/useMe';
 import { NAV } from './nav';
 
@@ -17,7 +17,14 @@ export function HomePage() {
       <section className="hero">
         <Avatar name={name || '?'} src={me.data?.avatar_url} size="lg" />
         <div>
-          <h1 className="hero__title">Welcome{name ? `, ${name}` : ''}</h1>
+          <h1 className="hero__title">
+            Welcome
+            {name && (
+              <>
+                , <Name>{name}</Name>
+              </>
+            )}
+          </h1>
           <p className="hero__text">This is your Sanctum. Here is what you can do today, and what is coming next.</p>
         </div>
       </section>

@@ -1,4 +1,4 @@
-"""Pure kernel: errors, ids, clock, pagination and security primitives.
+"""Pure kernel: errors, ids, clock, pagination, security primitives, user markdown and the text policy.
 
 Imports nothing else of sanctum; everything else may import it.
 """

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import httpx
 
+from sanctum.core.text import body_problem
 from tests.integration.chat.chat_api import in_parallel, people, user_messages
 from tests.support.xss import CORPUS as FULL_CORPUS
 from tests.support.xss import problems
 
-# The API refuses NUL characters as input (test_chat_text_input.py); the renderer's own tests cover them.
-CORPUS = {name: body for name, body in FULL_CORPUS.items() if "\x00" not in body}
+# The API refuses control characters other than tab and newlines as input (docs/text.md,
+# tests/integration/api/test_text_policy.py); the renderer's own tests cover them.
+CORPUS = {name: body for name, body in FULL_CORPUS.items() if body_problem(body, "message") is None}
 
 
 async def test_no_message_of_the_xss_corpus_is_served_with_unsafe_html(client: httpx.AsyncClient) -> None:

@@ -9,12 +9,12 @@ import pytest
 
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.notifications.hub import NotificationsHub
-from sanctum.realtime.gateway import Gateway
-from sanctum.realtime.hub import Hub, HubRegistry, Sender
-from sanctum.realtime.protocol import ClientMessage
+from sanctum.realtime.hub import Command, Hub, HubRegistry, Sender
+from sanctum.realtime.protocol import ClientMessage, ProtocolError, TopicCommand, validate_command
+from sanctum.realtime.publisher import Publisher
 
 
-async def on_typing(gateway: Gateway, sender: Sender, message: ClientMessage) -> None:
+async def on_typing(publisher: Publisher, sender: Sender, command: TopicCommand) -> None:
     return None
 
 
@@ -22,7 +22,7 @@ def hub(name: str, *prefixes: str, handles: tuple[str, ...] = ()) -> Hub:
     made = Hub()
     made.name = name
     made.prefixes = prefixes
-    made.handlers = dict.fromkeys(handles, on_typing)
+    made.handlers = dict.fromkeys(handles, Command(TopicCommand, on_typing))
     return made
 
 
@@ -41,7 +41,7 @@ def test_registry_routes_topics_by_prefix_and_message_types_by_handler() -> None
     assert registry.hub_for_topic("game:1") is games
     assert registry.hub_for_topic("call:1") is None
     assert registry.hub_for_topic("room") is None
-    assert registry.handler_for("typing.start") == (chat, on_typing)
+    assert registry.handler_for("typing.start") == (chat, chat.handlers["typing.start"])
     assert registry.handler_for("typing.stop") is None
     assert registry.hubs == [chat, games]
 
@@ -104,3 +104,18 @@ async def test_notifications_hub_lets_only_the_owner_watch_their_user_topic_and_
 
 async def test_a_hub_by_default_authorizes_nothing() -> None:
     assert not await Hub().authorize(uuid.uuid4(), "anything:1")
+
+
+async def only_admins(user_id: uuid.UUID) -> bool:
+    return True
+
+
+@pytest.mark.parametrize("text", ["\u200b\u3164", " \u2800 ", "ring\x07"])
+async def test_an_announcement_that_shows_nothing_or_holds_a_control_character_is_refused(text: str) -> None:
+    command = SystemHub(only_admins).handlers["announce"]
+    raw = {"type": "announce", "topic": "announcements", "data": {"text": text}}
+    message = ClientMessage(type="announce", topic="announcements", cid=None, raw=raw)
+
+    # Refused by the command's model, before the handler (and anything it would publish) runs.
+    with pytest.raises(ProtocolError, match=r"`data.text`: .*(An announcement must show something|U\+0007)"):
+        validate_command(command.model, message)

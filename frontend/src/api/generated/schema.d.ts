@@ -1381,7 +1381,7 @@ export interface components {
         CommentCreate: {
             /**
              * Body
-             * @description Markdown.
+             * @description The comment: 1-4000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              */
             body: string;
             /**
@@ -1440,7 +1440,7 @@ export interface components {
         CommentUpdate: {
             /**
              * Body
-             * @description Markdown.
+             * @description The comment: 1-4000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              */
             body: string;
         };
@@ -1868,7 +1868,10 @@ export interface components {
         };
         /** MessageCreate */
         MessageCreate: {
-            /** Body */
+            /**
+             * Body
+             * @description The message: 1-4000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
+             */
             body: string;
             /**
              * Client Id
@@ -1915,7 +1918,7 @@ export interface components {
             edited_at: string | null;
             /**
              * Html
-             * @description Rendered and sanitized HTML; empty once deleted.
+             * @description Rendered and sanitized HTML; empty once deleted. Show it in an element with dir="auto" so bidi characters in it stay inside (docs/text.md).
              */
             html: string;
             /** Id */
@@ -1946,7 +1949,10 @@ export interface components {
         };
         /** MessageUpdate */
         MessageUpdate: {
-            /** Body */
+            /**
+             * Body
+             * @description The message: 1-4000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
+             */
             body: string;
         };
         /** MoveCreate */
@@ -2076,7 +2082,7 @@ export interface components {
         PostCreate: {
             /**
              * Body
-             * @description Markdown.
+             * @description The post: 1-10000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              */
             body: string;
             /**
@@ -2121,7 +2127,7 @@ export interface components {
             edited_at: string | null;
             /**
              * Html
-             * @description Rendered and sanitized HTML.
+             * @description Rendered and sanitized HTML. Show it in an element with dir="auto" so bidi characters in it stay inside (docs/text.md).
              */
             html: string;
             /** Id */
@@ -2137,7 +2143,7 @@ export interface components {
         PostUpdate: {
             /**
              * Body
-             * @description Markdown.
+             * @description The post: 1-10000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              */
             body: string;
         };
@@ -2315,7 +2321,10 @@ export interface components {
         };
         /** ReplyCreate */
         ReplyCreate: {
-            /** Body */
+            /**
+             * Body
+             * @description The message: 1-4000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
+             */
             body: string;
             /** Client Id */
             client_id?: string | null;
@@ -2337,6 +2346,7 @@ export interface components {
         RoomCreate: {
             /**
              * Description
+             * @description The room description: 0-1000 characters, trimmed; empty clears it. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              * @default
              */
             description: string;
@@ -2351,10 +2361,14 @@ export interface components {
              * @description People to add at once.
              */
             member_ids?: string[];
-            /** Name */
+            /**
+             * Name
+             * @description A room name: 1-80 characters once NFC-normalised, spaces collapsed and trimmed. Letters, digits, marks, punctuation, symbols and emoji (ZWJ, flag and keycap sequences included); no bidi controls, format, invisible or control characters, and no word mixing scripts (docs/text.md). A refused character is named in the 422.
+             */
             name: string;
             /**
              * Topic
+             * @description The room topic: 0-250 characters, trimmed; empty clears it. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              * @default
              */
             topic: string;
@@ -2462,10 +2476,14 @@ export interface components {
         SanctumCreate: {
             /**
              * Description
+             * @description The sanctum description: 0-1000 characters, trimmed; empty clears it. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              * @default
              */
             description: string;
-            /** Name */
+            /**
+             * Name
+             * @description A sanctum name: 1-80 characters once NFC-normalised, spaces collapsed and trimmed. Letters, digits, marks, punctuation, symbols and emoji (ZWJ, flag and keycap sequences included); no bidi controls, format, invisible or control characters, and no word mixing scripts (docs/text.md). A refused character is named in the 422.
+             */
             name: string;
             /**
              * Slug

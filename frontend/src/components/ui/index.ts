@@ -8,3 +8,4 @@ export { Icon, type IconName } from './Icon';
 export { Input, Textarea } from './Input';
 export { PageHeader } from './PageHeader';
 export { Spinner } from './Spinner';
+export { Line, lineText, Name, type LinePart } from './Name';

@@ -71,7 +71,7 @@ export function Composer({ label, placeholder, onSend, typing, autoFocus = false
         <div className="composer__preview" id={previewId} aria-live="polite">
           <span className="composer__preview-label">Preview</span>
           {trimmed ? (
-            <div className="md" dangerouslySetInnerHTML={{ __html: previewHtml }} />
+            <div className="md" dir="auto" dangerouslySetInnerHTML={{ __html: previewHtml }} />
           ) : (
             <p className="muted">Nothing to preview yet.</p>
           )}

@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Icon } from '../../components/ui';
 
 interface DialogProps {
-  title: string;
+  title: ReactNode;
   description?: ReactNode;
   onClose(): void;
   children: ReactNode;
@@ -67,7 +67,7 @@ export function Dialog({ title, description, onClose, children, size = 'md' }: D
 }
 
 interface ConfirmProps {
-  title: string;
+  title: ReactNode;
   body: ReactNode;
   confirmLabel: string;
   busy?: boolean;

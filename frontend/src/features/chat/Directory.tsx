@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
-import { Alert, Button, Icon, Spinner } from '../../components/ui';
+import { Alert, Button, Icon, Name, Spinner } from '../../components/ui';
 import { useDirectory, useJoinRoom, useMyRooms } from './api';
 import { useChat } from './ChatContext';
 import { RoomAvatar } from './RoomAvatar';
@@ -90,8 +90,14 @@ export function Directory() {
               <li key={room.id} className="directory-room" data-testid="directory-room">
                 <RoomAvatar room={room} />
                 <Link to={`/chat/${room.id}`} className="directory-room__body">
-                  <span className="directory-room__name">#{room.name}</span>
-                  {room.topic && <span className="directory-room__topic">{room.topic}</span>}
+                  <span className="directory-room__name">
+                    #<Name>{room.name}</Name>
+                  </span>
+                  {room.topic && (
+                    <span className="directory-room__topic" dir="auto">
+                      {room.topic}
+                    </span>
+                  )}
                   <span className="directory-room__meta">
                     <Icon name="users" size={14} /> {room.member_count} {room.member_count === 1 ? 'member' : 'members'}
                   </span>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Avatar, Badge, Icon, Spinner } from '../../components/ui';
+import { Avatar, Badge, Icon, Name, Spinner } from '../../components/ui';
 import { useInvite, useMembers } from './api';
 import type { Room } from './types';
 
@@ -83,7 +83,9 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
             <li key={member.user.id} className="member">
               <Avatar name={member.user.display_name || member.user.username} src={member.user.avatar_url} size="sm" />
               <Link to={`/u/${member.user.username}`} className="member__name">
-                <span>{member.user.display_name || member.user.username}</span>
+                <span>
+                  <Name>{member.user.display_name || member.user.username}</Name>
+                </span>
                 <span className="member__username">@{member.user.username}</span>
               </Link>
               {member.user.id === me && <Badge tone="accent">You</Badge>}

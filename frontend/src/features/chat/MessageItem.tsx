@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 
-import { Avatar, Icon } from '../../components/ui';
+import { Avatar, Icon, Name } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { MAX_MESSAGE_LENGTH } from './Composer';
 import { EmojiPicker } from './EmojiPicker';
@@ -36,10 +36,14 @@ interface MessageItemProps {
   inThread?: boolean;
 }
 
-/** The sanitized HTML of a message (memoized per string: sanitizing is not free). */
+/**
+ * The sanitized HTML of a message, post or comment (memoized per string: sanitizing is not free).
+ * `dir="auto"` isolates it: its direction comes from its own first strong letter, and a bidi override
+ * inside it cannot reach the names and words around it (docs/text.md).
+ */
 export function MessageBody({ html, className = 'msg__body md' }: { html: string; className?: string }) {
   const safe = useMemo(() => sanitizeMessageHtml(html), [html]);
-  return <div className={className} dangerouslySetInnerHTML={{ __html: safe }} />;
+  return <div className={className} dir="auto" dangerouslySetInnerHTML={{ __html: safe }} />;
 }
 
 function authorName(message: Message): string {
@@ -107,10 +111,12 @@ export const MessageItem = memo(function MessageItem({
           <header className="msg__meta">
             {message.author ? (
               <Link to={`/u/${message.author.username}`} className="msg__author">
-                {name}
+                <Name>{name}</Name>
               </Link>
             ) : (
-              <span className="msg__author">{name}</span>
+              <span className="msg__author">
+                <Name>{name}</Name>
+              </span>
             )}
             <time className="msg__time" dateTime={message.created_at} title={formatDateTime(message.created_at)}>
               {timeLabel(message.created_at)}
@@ -327,10 +333,14 @@ export function PendingItem({
       <div className="msg__main">
         {!continued && (
           <header className="msg__meta">
-            <span className="msg__author">{me.name}</span>
+            <span className="msg__author">
+              <Name>{me.name}</Name>
+            </span>
           </header>
         )}
-        <p className="msg__body msg__body--plain">{pending.body}</p>
+        <p className="msg__body msg__body--plain" dir="auto">
+          {pending.body}
+        </p>
         <p className="msg__status" role={failed ? 'alert' : undefined}>
           {failed ? (
             <>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, NavLink } from 'react-router';
 
-import { Alert, Icon, Spinner } from '../../components/ui';
+import { Alert, Icon, Line, Name, Spinner } from '../../components/ui';
 import { useChat } from './ChatContext';
 import { previewText } from './roomList';
 import { RoomAvatar } from './RoomAvatar';
@@ -99,14 +99,16 @@ function RoomListItem({ entry, me }: { entry: MyRoom; me: string }) {
         <span className="room-item__top">
           <span className="room-item__name">
             {room.kind === 'private' && <Icon name="lock" size={13} />}
-            {name}
+            <Name>{name}</Name>
           </span>
           <time className="room-item__time" dateTime={time}>
             {shortTime(time)}
           </time>
         </span>
         <span className="room-item__bottom">
-          <span className="room-item__preview">{previewText(entry, me)}</span>
+          <span className="room-item__preview" data-testid="room-preview">
+            <Line parts={previewText(entry, me)} />
+          </span>
           {unread && (
             <span className="unread-badge" data-testid="unread-badge">
               {unread}

@@ -2,7 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Avatar, Button, ButtonLink, Card, Icon, Spinner } from '../../components/ui';
+import { Avatar, Button, ButtonLink, Card, Icon, Line, Name, Spinner } from '../../components/ui';
 import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom } from './api';
 import { useChat } from './ChatContext';
 import { Composer } from './Composer';
@@ -157,17 +157,24 @@ function RoomScreen({ roomId }: { roomId: string }) {
     data.kind === 'dm' ? (
       <div className="room-intro">
         <Avatar name={name} src={data.dm_user?.avatar_url} size="lg" />
-        <h2 className="room-intro__title">{name}</h2>
+        <h2 className="room-intro__title">
+          <Name>{name}</Name>
+        </h2>
         <p className="room-intro__text">
           This is the beginning of your conversation with{' '}
-          {data.dm_user ? <Link to={`/u/${data.dm_user.username}`}>@{data.dm_user.username}</Link> : name}.
+          {data.dm_user ? <Link to={`/u/${data.dm_user.username}`}>@{data.dm_user.username}</Link> : <Name>{name}</Name>}.
         </p>
       </div>
     ) : (
       <div className="room-intro">
         <RoomAvatar room={data} />
-        <h2 className="room-intro__title">Welcome to {data.kind === 'group' ? name : `#${name}`}</h2>
-        <p className="room-intro__text">{data.topic || `This is the start of the ${kindLabel(data.kind).toLowerCase()}.`}</p>
+        <h2 className="room-intro__title">
+          Welcome to {data.kind === 'group' ? '' : '#'}
+          <Name>{name}</Name>
+        </h2>
+        <p className="room-intro__text" dir="auto">
+          {data.topic || `This is the start of the ${kindLabel(data.kind).toLowerCase()}.`}
+        </p>
       </div>
     );
 
@@ -179,14 +186,17 @@ function RoomScreen({ roomId }: { roomId: string }) {
         </Link>
         <RoomAvatar room={data} />
         <div className="room-header__text">
-          <h1 className="room-header__name">{data.kind === 'dm' || data.kind === 'group' ? name : `#${name}`}</h1>
+          <h1 className="room-header__name">
+            {data.kind === 'dm' || data.kind === 'group' ? '' : '#'}
+            <Name>{name}</Name>
+          </h1>
           {data.kind === 'dm' && data.dm_user ? (
             <p className="room-header__topic">
               <Link to={`/u/${data.dm_user.username}`}>@{data.dm_user.username}</Link>
             </p>
           ) : (
             data.topic && (
-              <p className="room-header__topic" title={data.topic} data-testid="room-topic">
+              <p className="room-header__topic" title={data.topic} data-testid="room-topic" dir="auto">
                 {data.topic}
               </p>
             )
@@ -251,7 +261,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
                   <span />
                   <span />
                 </span>
-                {line}
+                <Line parts={line} />
               </>
             )}
           </div>
@@ -272,7 +282,11 @@ function RoomScreen({ roomId }: { roomId: string }) {
           ) : (
             <div className="join-bar">
               <p>
-                You are previewing <strong>#{name}</strong>. Join to take part.
+                You are previewing{' '}
+                <strong>
+                  #<Name>{name}</Name>
+                </strong>
+                . Join to take part.
               </p>
               <Button variant="primary" loading={join.isPending} onClick={() => join.mutate(roomId)}>
                 Join room
@@ -311,7 +325,12 @@ function RoomScreen({ roomId }: { roomId: string }) {
       )}
       {leaving && (
         <ConfirmDialog
-          title={`Leave ${data.kind === 'group' ? name : `#${name}`}?`}
+          title={
+            <>
+              Leave {data.kind === 'group' ? '' : '#'}
+              <Name>{name}</Name>?
+            </>
+          }
           body={data.kind === 'public' ? 'You can join again from the directory.' : 'You will need an invitation to come back.'}
           confirmLabel="Leave"
           busy={leave.isPending}

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 
-import { Alert, Icon, Spinner } from '../../components/ui';
+import { Alert, Icon, Name, Spinner } from '../../components/ui';
 import { ApiError } from '../../api/errors';
 import { editMessage } from './api';
 import { Composer } from './Composer';
@@ -64,7 +64,9 @@ export function ThreadPanel({ roomId, roomName, parentId, me, live, interactive,
       <header className="side-panel__header">
         <div>
           <h2 className="side-panel__title">Thread</h2>
-          <p className="side-panel__subtitle">{roomName}</p>
+          <p className="side-panel__subtitle">
+            <Name>{roomName}</Name>
+          </p>
         </div>
         <button type="button" className="icon-button" aria-label="Close thread" onClick={onClose}>
           <Icon name="close" />

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { lineText } from '../../components/ui';
 import { applyReceipt, receiptStatus } from './receipts';
 import { applyReadState, applyRoomListEvent, deletionAffectsUnread, mergeFetchedRooms, previewText, sortRooms, stripMarkdown } from './roomList';
 import { ALICE, BOB, event, message } from './testing';
@@ -30,6 +31,10 @@ function entry(id: string, at: string, unread = 0, overrides: Partial<Room> = {}
 
 const ctx = { me: ALICE.id, activeRoomId: null };
 
+function preview(entry: MyRoom, me: string): string {
+  return lineText(previewText(entry, me));
+}
+
 describe('the live room list', () => {
   const list = sortRooms([entry('a', '2026-01-01T10:00:00Z'), entry('b', '2026-01-01T11:00:00Z'), entry('c', '2026-01-01T09:00:00Z')]);
 
@@ -42,7 +47,9 @@ describe('the live room list', () => {
     const next = applyRoomListEvent(list, 'c', event('message.created', m), ctx);
     expect(next.map((e) => e.room.id)).toEqual(['c', 'b', 'a']);
     expect(next[0]).toMatchObject({ unread_count: 1, last_message: { id: 7 } });
-    expect(previewText(next[0] as MyRoom, ALICE.id)).toBe('Bob: hello there');
+    expect(preview(next[0] as MyRoom, ALICE.id)).toBe('Bob: hello there');
+    // Who said it and what they said are each isolated from the other.
+    expect(previewText(next[0] as MyRoom, ALICE.id)).toEqual([{ user: 'Bob' }, ': ', { user: 'hello there' }]);
     // The same event again (a replay) is not counted twice.
     expect(applyRoomListEvent(next, 'c', event('message.created', m), ctx)).toBe(next);
   });
@@ -50,7 +57,7 @@ describe('the live room list', () => {
   it('my own messages, replies and the room on screen do not count as unread', () => {
     const mine = applyRoomListEvent(list, 'a', event('message.created', message(8, { author: ALICE, created_at: '2026-01-01T12:00:00Z' })), ctx);
     expect(mine[0]).toMatchObject({ unread_count: 0 });
-    expect(previewText(mine[0] as MyRoom, ALICE.id)).toBe('You: message 8');
+    expect(preview(mine[0] as MyRoom, ALICE.id)).toBe('You: message 8');
     const reply = applyRoomListEvent(list, 'a', event('message.created', message(9, { author: BOB, parent_message_id: 1 })), ctx);
     expect(reply).toBe(list);
     const open = applyRoomListEvent(list, 'a', event('message.created', message(10, { author: BOB, created_at: '2026-01-01T12:00:00Z' })), {
@@ -69,10 +76,10 @@ describe('the live room list', () => {
   it('edits and deletions update the preview; a deletion after the read mark asks for a recount', () => {
     const withLast = applyRoomListEvent(list, 'a', event('message.created', message(12, { author: BOB, created_at: '2026-01-01T12:00:00Z' })), ctx);
     const edited = applyRoomListEvent(withLast, 'a', event('message.updated', message(12, { author: BOB, body: 'edited' })), ctx);
-    expect(previewText(edited[0] as MyRoom, ALICE.id)).toBe('Bob: edited');
+    expect(preview(edited[0] as MyRoom, ALICE.id)).toBe('Bob: edited');
     expect(deletionAffectsUnread(edited, 'a', 12)).toBe(true);
     const deleted = applyRoomListEvent(edited, 'a', event('message.deleted', { id: 12, room_id: 'a', parent_message_id: null }), ctx);
-    expect(previewText(deleted[0] as MyRoom, ALICE.id)).toBe('Message deleted');
+    expect(preview(deleted[0] as MyRoom, ALICE.id)).toBe('Message deleted');
     expect(deletionAffectsUnread(list, 'a', 12)).toBe(false); // nothing unread there
   });
 
@@ -112,10 +119,10 @@ describe('the live room list', () => {
 
   it('previews are plain text', () => {
     expect(stripMarkdown('**bold** _it_ `code` [link](https://x.test) ~~gone~~\n- item')).toBe('bold it code link gone item');
-    expect(previewText({ ...entry('e', '2026-01-01T10:00:00Z'), last_message: message(1, { kind: 'system', body: 'Bob joined the room' }) }, ALICE.id)).toBe(
+    expect(preview({ ...entry('e', '2026-01-01T10:00:00Z'), last_message: message(1, { kind: 'system', body: 'Bob joined the room' }) }, ALICE.id)).toBe(
       'Bob joined the room',
     );
-    expect(previewText(entry('f', '2026-01-01T10:00:00Z', 0, { topic: 'All about f' }), ALICE.id)).toBe('All about f');
+    expect(preview(entry('f', '2026-01-01T10:00:00Z', 0, { topic: 'All about f' }), ALICE.id)).toBe('All about f');
   });
 });
 

@@ -1,4 +1,5 @@
 // The person's room list (GET /api/users/me/rooms), kept current by the events of every room in it.
+import type { LinePart } from '../../components/ui';
 import { asDeleted, applyPatch } from './timeline';
 import type { MyRoom, ReadState, RoomEvent } from './types';
 
@@ -130,16 +131,16 @@ export function applyReadState(list: MyRoom[], state: ReadState): MyRoom[] {
   );
 }
 
-/** The preview line of a room: plain text (never HTML), with who said it. */
-export function previewText(entry: MyRoom, me: string): string {
+/** The preview line of a room: plain text (never HTML), with who said it; their name and words isolated. */
+export function previewText(entry: MyRoom, me: string): LinePart[] {
   const message = entry.last_message;
-  if (!message) return entry.room.topic || 'No messages yet';
-  if (message.deleted) return 'Message deleted';
-  const text = stripMarkdown(message.body);
-  if (message.kind === 'system') return text;
-  if (message.author?.id === me) return `You: ${text}`;
-  if (entry.room.kind === 'dm') return text;
-  return `${message.author?.display_name || message.author?.username || 'Someone'}: ${text}`;
+  if (!message) return entry.room.topic ? [{ user: entry.room.topic }] : ['No messages yet'];
+  if (message.deleted) return ['Message deleted'];
+  const text = { user: stripMarkdown(message.body) };
+  if (message.kind === 'system') return [text];
+  if (message.author?.id === me) return ['You: ', text];
+  if (entry.room.kind === 'dm') return [text];
+  return [{ user: message.author?.display_name || message.author?.username || 'Someone' }, ': ', text];
 }
 
 /** A rough plain-text rendering of markdown for one-line previews. */

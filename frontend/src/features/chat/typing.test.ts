@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
+import { lineText } from '../../components/ui';
 import { ALICE, BOB } from './testing';
 import { applyTyping, nextExpiry, pruneTypists, removeTypist, TYPING_TTL_MS, TypingSender, typingLine, type Typist } from './typing';
 import type { TypingEventData } from './types';
 
 const CAROL = { id: 'c0000000-0000-4000-8000-000000000003', username: 'carol', display_name: 'Carol' };
 const ME = 'me-0000';
+
+function text(line: ReturnType<typeof typingLine>): string | null {
+  return line && lineText(line);
+}
 
 function typing(user: { id: string; username: string; display_name: string }, state: 'start' | 'stop' = 'start'): TypingEventData {
   return { user_id: user.id, username: user.username, display_name: user.display_name, state };
@@ -16,17 +21,18 @@ describe('who is typing', () => {
     let list: Typist[] = [];
     expect(typingLine(list)).toBeNull();
     list = applyTyping(list, typing(ALICE), ME, 0);
-    expect(typingLine(list)).toBe('Alice is typing…');
+    expect(text(typingLine(list))).toBe('Alice is typing…');
     list = applyTyping(list, typing(BOB), ME, 100);
-    expect(typingLine(list)).toBe('Alice and Bob are typing…');
+    expect(text(typingLine(list))).toBe('Alice and Bob are typing…');
+    expect(typingLine(list)).toEqual([{ user: 'Alice' }, ' and ', { user: 'Bob' }, ' are typing…']);
     list = applyTyping(list, typing(CAROL), ME, 200);
-    expect(typingLine(list)).toBe('Several people are typing…');
+    expect(text(typingLine(list))).toBe('Several people are typing…');
     list = applyTyping(list, typing(BOB, 'stop'), ME, 300);
-    expect(typingLine(list)).toBe('Alice and Carol are typing…');
+    expect(text(typingLine(list))).toBe('Alice and Carol are typing…');
   });
 
   it('uses the username when there is no display name, and never shows me', () => {
-    expect(typingLine(applyTyping([], { ...typing(ALICE), display_name: '' }, ME, 0))).toBe('alice is typing…');
+    expect(text(typingLine(applyTyping([], { ...typing(ALICE), display_name: '' }, ME, 0)))).toBe('alice is typing…');
     expect(applyTyping([], { ...typing(ALICE), user_id: ME }, ME, 0)).toEqual([]);
   });
 
@@ -38,14 +44,14 @@ describe('who is typing', () => {
     list = applyTyping(list, typing(ALICE), ME, 4_000);
     expect(list.map((t) => t.name)).toEqual(['Alice', 'Bob']);
     expect(pruneTypists(list, 4_999)).toBe(list);
-    expect(typingLine(pruneTypists(list, 7_000))).toBe('Alice is typing…');
+    expect(text(typingLine(pruneTypists(list, 7_000)))).toBe('Alice is typing…');
     expect(pruneTypists(list, 9_000)).toEqual([]);
     expect(nextExpiry([])).toBeNull();
   });
 
   it('a message from someone ends their indicator at once', () => {
     const list = applyTyping(applyTyping([], typing(ALICE), ME, 0), typing(BOB), ME, 0);
-    expect(typingLine(removeTypist(list, ALICE.id))).toBe('Bob is typing…');
+    expect(text(typingLine(removeTypist(list, ALICE.id)))).toBe('Bob is typing…');
     expect(removeTypist(list, 'someone-else')).toBe(list);
   });
 });

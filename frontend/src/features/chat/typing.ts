@@ -1,4 +1,5 @@
 // Who is typing, as a line of text, and how often this client tells others it is typing.
+import type { LinePart } from '../../components/ui';
 import type { TypingEventData } from './types';
 
 /** An indicator disappears after this much silence from that person (docs/chat.md). */
@@ -40,13 +41,13 @@ export function nextExpiry(typists: readonly Typist[]): number | null {
   return typists.length ? Math.min(...typists.map((t) => t.expiresAt)) : null;
 }
 
-/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…". */
-export function typingLine(typists: readonly Typist[]): string | null {
+/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…" (names isolated). */
+export function typingLine(typists: readonly Typist[]): LinePart[] | null {
   const [first, second] = typists;
   if (!first) return null;
-  if (!second) return `${first.name} is typing…`;
-  if (typists.length === 2) return `${first.name} and ${second.name} are typing…`;
-  return 'Several people are typing…';
+  if (!second) return [{ user: first.name }, ' is typing…'];
+  if (typists.length === 2) return [{ user: first.name }, ' and ', { user: second.name }, ' are typing…'];
+  return ['Several people are typing…'];
 }
 
 /**

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 
-import { Button } from '../../components/ui';
+import { Button, Name } from '../../components/ui';
 import { userTopic, useTopic } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
 import { useJoinRoom } from './api';
@@ -34,7 +34,10 @@ export function GameInvites() {
       {invites.map((invite) => (
         <div key={invite.room_id} className="game-invites__card" data-testid="game-invite">
           <p className="game-invites__text">
-            <strong>{invite.from.name}</strong> invites you to {invite.title}
+            <strong>
+              <Name>{invite.from.name}</Name>
+            </strong>{' '}
+            invites you to {invite.title}
           </p>
           {error && <p className="game-invites__error">{error}</p>}
           <div className="game-invites__actions">

@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
-import { Alert, Badge, Button, Card, Input, Spinner } from '../../components/ui';
+import { Alert, Badge, Button, Card, Input, Name, Spinner } from '../../components/ui';
 import { useGameRoom, useInvite, useJoinRoom, useLeaveRoom, useMove, useRematch } from './api';
 import { GameBoard } from './GameBoard';
 import { useCountdown, useLiveRoom, useSocketMove, type Away } from './hooks';
@@ -88,7 +88,9 @@ function Room({ room, live }: { room: GameRoom; live: ReturnType<typeof useLiveR
         {room.players.map((p) => (
           <li key={p.seat} className={`game-player game-player--seat${p.seat}`} data-testid={`seat-${p.seat}`}>
             <span className="game-player__dot" aria-hidden="true" />
-            <span className="game-player__name">{p.user_id || p.is_bot ? p.name : 'Deleted user'}</span>
+            <span className="game-player__name">
+              <Name>{p.user_id || p.is_bot ? p.name : 'Deleted user'}</Name>
+            </span>
             {p.player_id === me && <Badge tone="accent">You</Badge>}
             {p.is_bot && <Badge>bot{p.bot_level ? ` · ${p.bot_level}` : ''}</Badge>}
             {p.left && <Badge tone="danger">left</Badge>}
@@ -161,7 +163,7 @@ function AwayBanner({ away }: { away: Away }) {
   return (
     <Alert tone="info">
       <span data-testid="away-countdown">
-        Waiting for {away.name} to reconnect: {seconds} s
+        Waiting for <Name>{away.name}</Name> to reconnect: {seconds} s
       </span>
     </Alert>
   );

@@ -3,10 +3,11 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
-import { Alert, Badge, Button, Card, Spinner } from '../../components/ui';
+import { Alert, Badge, Button, Card, Line, Spinner } from '../../components/ui';
 import { useCreateRoom, useGameTypes, useJoinRoom, useOpenRooms, usePlayNow } from './api';
 import { defaultOptions, OptionsFields } from './OptionsFields';
 import type { GameRoom, GameType, RoomSummary } from './types';
+import { versusLine } from './views';
 
 export function GamesLobby() {
   const types = useGameTypes();
@@ -121,7 +122,7 @@ function OpenRooms({
         {rooms.data?.rooms.map((room: RoomSummary) => (
           <li key={room.id} className="room-row">
             <span className="room-row__title">{room.title}</span>
-            <span className="room-row__players">{room.players.map((p) => (p.user_id || p.is_bot ? p.name : 'Deleted user')).join(' vs ') || '—'}</span>
+            <span className="room-row__players">{room.players.length ? <Line parts={versusLine(room.players)} /> : '—'}</span>
             <Badge>{`${room.players.filter((p) => !p.left).length}/${room.max_players}`}</Badge>
             <span className="room-row__actions">
               <Button

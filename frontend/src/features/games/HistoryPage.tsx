@@ -1,11 +1,12 @@
 // The signed-in person's finished games, each with its result and a replay.
 import { Link } from 'react-router';
 
-import { Alert, Card, Spinner } from '../../components/ui';
+import { Alert, Card, Line, Spinner } from '../../components/ui';
 import { formatDate } from '../../lib/format';
 import { useMe } from '../auth/useMe';
 import { useHistory } from './api';
 import type { HistoryEntry } from './types';
+import { versusLine } from './views';
 
 export function HistoryPage() {
   const me = useMe();
@@ -26,7 +27,9 @@ export function HistoryPage() {
           {history.data?.games.map((g) => (
             <li key={g.id} className="room-row">
               <span className="room-row__title">{g.title}</span>
-              <span className="room-row__players">{g.players.map((p) => (p.user_id || p.is_bot ? p.name : 'Deleted user')).join(' vs ')}</span>
+              <span className="room-row__players">
+                <Line parts={versusLine(g.players)} />
+              </span>
               <span className="room-row__result">{result(g, me.data?.id)}</span>
               <span className="muted hide-narrow">{g.finished_at ? formatDate(g.finished_at) : ''}</span>
               <Link className="btn btn--ghost btn--sm" to={`/games/replay/${g.id}`}>

@@ -1,7 +1,7 @@
 // The best ratings of one game.
 import { Link, useSearchParams } from 'react-router';
 
-import { Alert, Avatar, Card, Spinner } from '../../components/ui';
+import { Alert, Avatar, Card, Name, Spinner } from '../../components/ui';
 import { useGameTypes, useLeaderboard } from './api';
 
 export function LeaderboardPage() {
@@ -49,7 +49,7 @@ export function LeaderboardPage() {
                   <td>
                     <Link to={`/u/${e.user.username}`} className="games-table__user">
                       <Avatar name={e.user.display_name || e.user.username} src={e.user.avatar_url} size="sm" />
-                      {e.user.display_name || e.user.username}
+                      <Name>{e.user.display_name || e.user.username}</Name>
                     </Link>
                   </td>
                   <td>{e.rating}</td>

@@ -3,6 +3,7 @@
 // Arrow keys / W and S steer; on touch screens two hold buttons do.
 import { useEffect, useRef } from 'react';
 
+import { Name } from '../../components/ui';
 import { positionsAt, type PongPositions, type Snapshot } from './pong';
 import type { PongView } from './views';
 
@@ -86,7 +87,7 @@ export function PongCanvas({ view, receivedAt, onDir }: Props) {
   return (
     <div className="pong">
       <div className="pong__score" data-testid="pong-score" aria-live="polite">
-        {view.players[0]?.name ?? 'Left'} {view.score[0]} : {view.score[1]} {view.players[1]?.name ?? 'Right'}
+        <Name>{view.players[0]?.name ?? 'Left'}</Name> {view.score[0]} : {view.score[1]} <Name>{view.players[1]?.name ?? 'Right'}</Name>
         <span className="pong__target"> · first to {view.points_to_win}</span>
       </div>
       <canvas

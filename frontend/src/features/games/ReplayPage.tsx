@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 
-import { Alert, Button, Spinner } from '../../components/ui';
+import { Alert, Button, Name, Spinner } from '../../components/ui';
 import { useReplay } from './api';
 import { GameBoard } from './GameBoard';
 import { isView, outcomeLine, withNames } from './views';
@@ -43,7 +43,12 @@ export function ReplayPage() {
       {!data.complete && <Alert tone="info">Some moves are missing: a player's account was deleted.</Alert>}
       <p className="game-room__status" data-testid="replay-step">
         Step {step} of {count}
-        {current && ` · ${who} ${current.kind === 'move' ? `played ${JSON.stringify(current.move)}` : current.kind}`}
+        {current && (
+          <>
+            {' · '}
+            <Name>{who ?? ''}</Name> {current.kind === 'move' ? `played ${JSON.stringify(current.move)}` : current.kind}
+          </>
+        )}
       </p>
       <div className="game-room__board">
         <GameBoard game={data.game} view={view} />

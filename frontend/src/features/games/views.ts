@@ -1,6 +1,8 @@
 // What each game's plugin sends as its view (docs/game-plugins.md): the JSON of `view(state, player)`.
 // The API and the realtime events carry it as `unknown`; the boards narrow it with these types.
 
+import type { LinePart } from '../../components/ui';
+
 export type GameStatus = 'waiting' | 'playing' | 'finished';
 
 export interface SeatView {
@@ -102,4 +104,9 @@ export function withNames<V>(view: V, seats: { player_id: string; name: string; 
   if (!isView(view)) return view;
   const names = new Map(seats.map((s) => [s.player_id, s.user_id || s.is_bot ? s.name : 'Deleted user']));
   return { ...view, players: view.players.map((p) => ({ ...p, name: names.get(p.id) ?? p.name })) };
+}
+
+/** "Alice vs Bob" with each name isolated; a seat whose account is gone reads "Deleted user". */
+export function versusLine(players: readonly { name: string; user_id?: string | null; is_bot: boolean }[]): LinePart[] {
+  return players.flatMap((p, i) => [...(i ? [' vs '] : []), { user: p.user_id || p.is_bot ? p.name : 'Deleted user' }]);
 }

@@ -1,7 +1,8 @@
 import { Link } from 'react-router';
 
-import { Avatar, Button, Card, Icon, PageHeader, Spinner } from '../../components/ui';
+import { Avatar, Button, Card, Icon, Line, PageHeader, Spinner } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
+import { notificationLine } from './model';
 import { notificationLink, useMarkAllRead, useMarkRead, useNotifications, useUnreadNotifications, type Notification } from './api';
 
 export function NotificationsPage() {
@@ -63,7 +64,9 @@ function NotificationItem({ notification: n }: { notification: Notification }) {
         }}
       >
         {/* Plain text from the server, rendered as text: never HTML. */}
-        <span className="notification__text">{n.text}</span>
+        <span className="notification__text">
+          <Line parts={notificationLine(n)} />
+        </span>
         <time className="notification__time" dateTime={n.updated_at}>
           {formatRelative(n.updated_at)}
         </time>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { markRead, notificationLink, type Notification, type PagedNotifications } from './model';
+import { markRead, notificationLine, notificationLink, type Notification, type PagedNotifications } from './model';
 
 function item(id: number, overrides: Partial<Notification> = {}): Notification {
   return {
@@ -43,5 +43,12 @@ describe('notificationLink', () => {
     expect(notificationLink(item(1, { kind: 'game_invite', data: { game_id: 'g1', game: 'connect_four' } }))).toBe('/games/g1');
     expect(notificationLink(item(1))).toBe('/u/alice');
     expect(notificationLink(item(1, { actor: null }))).toBe('/friends');
+  });
+});
+
+describe('notificationLine', () => {
+  it('isolates the actor name the sentence starts with, and nothing else', () => {
+    expect(notificationLine(item(1))).toEqual([{ user: 'Alice' }, ' sent you a friend request']);
+    expect(notificationLine(item(2, { actor: null, text: 'A deleted user liked your post' }))).toEqual(['A deleted user liked your post']);
   });
 });

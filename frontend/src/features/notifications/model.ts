@@ -1,5 +1,6 @@
 // Pure rules of the notifications screens: where an item leads and how read state changes a list.
 import type { components } from '../../api/generated/schema';
+import type { LinePart } from '../../components/ui';
 
 export type Notification = components['schemas']['NotificationRead'];
 export type NotificationPage = components['schemas']['NotificationPage'];
@@ -34,4 +35,13 @@ export function notificationLink(n: Notification): string {
     default:
       return n.actor ? `/u/${n.actor.username}` : '/friends';
   }
+}
+
+/**
+ * The sentence with its actor's name isolated: the server starts it with their display name (or
+ * username), which must not reorder the words after it (docs/text.md).
+ */
+export function notificationLine(n: Notification): LinePart[] {
+  const who = n.actor ? n.actor.display_name || n.actor.username : '';
+  return who && n.text.startsWith(who) ? [{ user: who }, n.text.slice(who.length)] : [n.text];
 }

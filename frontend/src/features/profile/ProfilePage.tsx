@@ -1,7 +1,7 @@
 import { useNavigate, useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Avatar, Badge, Button, ButtonLink, Card, Icon, Spinner } from '../../components/ui';
+import { Alert, Avatar, Badge, Button, ButtonLink, Card, Icon, Name, Spinner } from '../../components/ui';
 import { formatDate } from '../../lib/format';
 import { usePresence, type PresenceView } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
@@ -72,14 +72,16 @@ function Profile({ username }: { username: string }) {
         )}
       </div>
       <div className="profile__names">
-        <h1 className="profile__display-name">{profile.display_name}</h1>
+        <h1 className="profile__display-name">
+          <Name>{profile.display_name}</Name>
+        </h1>
         <p className="profile__username">
           @{profile.username} {isMe && <Badge tone="accent">You</Badge>} <Presence status={presence} />
         </p>
       </div>
       <Card title="About">
         {profile.bio ? (
-          <p className="profile__bio" data-testid="profile-bio">
+          <p className="profile__bio" data-testid="profile-bio" dir="auto">
             {profile.bio}
           </p>
         ) : (

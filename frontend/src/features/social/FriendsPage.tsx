@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 
-import { Button, Card, PageHeader, Spinner } from '../../components/ui';
+import { Button, Card, Name, PageHeader, Spinner } from '../../components/ui';
 import { useFriendAction, useFriendRequests, useFriends, useFriendState } from './api';
 
 export function FriendsPage() {
@@ -16,7 +16,9 @@ export function FriendsPage() {
             {(requests.data?.incoming ?? []).length === 0 && <li className="muted">None.</li>}
             {(requests.data?.incoming ?? []).map((r) => (
               <li key={r.user.id}>
-                <Link to={`/u/${r.user.username}`}>{r.user.display_name}</Link>{' '}
+                <Link to={`/u/${r.user.username}`}>
+                  <Name>{r.user.display_name}</Name>
+                </Link>{' '}
                 <Button size="sm" variant="primary" onClick={() => act.mutate({ action: 'accept', userId: r.user.id })}>Accept</Button>{' '}
                 <Button size="sm" onClick={() => act.mutate({ action: 'decline', userId: r.user.id })}>Decline</Button>
               </li>
@@ -28,7 +30,9 @@ export function FriendsPage() {
         <ul className="stack" aria-label="Outgoing requests">
           {(requests.data?.outgoing ?? []).map((r) => (
             <li key={r.user.id}>
-              <Link to={`/u/${r.user.username}`}>{r.user.display_name}</Link>{' '}
+              <Link to={`/u/${r.user.username}`}>
+                  <Name>{r.user.display_name}</Name>
+                </Link>{' '}
               <Button size="sm" onClick={() => act.mutate({ action: 'cancel', userId: r.user.id })}>Cancel</Button>
             </li>
           ))}
@@ -40,7 +44,9 @@ export function FriendsPage() {
             {(friends.data ?? []).length === 0 && <li className="muted">No friends yet.</li>}
             {(friends.data ?? []).map((f) => (
               <li key={f.user.id}>
-                <Link to={`/u/${f.user.username}`}>{f.user.display_name}</Link>{' '}
+                <Link to={`/u/${f.user.username}`}>
+                  <Name>{f.user.display_name}</Name>
+                </Link>{' '}
                 <Button size="sm" variant="ghost" onClick={() => act.mutate({ action: 'remove', userId: f.user.id })}>Remove</Button>
               </li>
             ))}

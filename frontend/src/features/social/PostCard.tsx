@@ -1,13 +1,13 @@
 import { Link } from 'react-router';
 
-import { Avatar, Button, Icon } from '../../components/ui';
+import { Avatar, Button, Icon, Name } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
-import { sanitizeMessageHtml } from '../chat/sanitize';
+import { MessageBody } from '../chat/MessageItem';
 import { useLikePost, type Post } from './api';
 
-/** Post HTML: rendered and sanitized by the server, sanitized again here (DOMPurify, same allow-list as chat). */
+/** Post HTML: rendered and sanitized by the server, sanitized again and isolated here, as a chat message is. */
 export function PostBody({ html }: { html: string }) {
-  return <div className="post__body markdown" dangerouslySetInnerHTML={{ __html: sanitizeMessageHtml(html) }} />;
+  return <MessageBody html={html} className="post__body markdown" />;
 }
 
 export function Author({ author }: { author: Post['author'] }) {
@@ -15,7 +15,7 @@ export function Author({ author }: { author: Post['author'] }) {
   return (
     <Link to={`/u/${author.username}`} className="post__author">
       <Avatar name={author.display_name || author.username} src={author.avatar_url} size="sm" />
-      <span>{author.display_name}</span>
+      <Name>{author.display_name}</Name>
     </Link>
   );
 }
@@ -43,7 +43,7 @@ export function PostCard({ post }: { post: Post }) {
         <Author author={post.author} />
         {post.sanctum && (
           <Link to={`/sanctums/${post.sanctum.slug}`} className="post__sanctum">
-            in {post.sanctum.name}
+            in <Name>{post.sanctum.name}</Name>
           </Link>
         )}
         <Link to={`/posts/${post.id}`} className="post__time muted">

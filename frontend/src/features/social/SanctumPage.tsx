@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Badge, Button, ButtonLink, Card, Icon, PageHeader, Spinner } from '../../components/ui';
+import { Alert, Badge, Button, ButtonLink, Card, Icon, Name, PageHeader, Spinner } from '../../components/ui';
 import { useMemberActions, useMembership, useSanctum, useSanctumMembers, useSanctumPosts, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
 import { PostComposer, PostList } from './PostList';
@@ -24,8 +24,8 @@ export function SanctumPage() {
   return (
     <div className="stack">
       <PageHeader
-        title={s.name}
-        description={s.description || undefined}
+        title={<Name>{s.name}</Name>}
+        description={s.description ? <span dir="auto">{s.description}</span> : undefined}
         actions={
           s.my_role ? (
             <>
@@ -72,7 +72,10 @@ function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMemb
   const nextRole = member.role === 'moderator' ? 'member' : 'moderator';
   return (
     <li data-testid="member-row">
-      <Link to={`/u/${member.user.username}`}>{name}</Link> {member.role !== 'member' && <Badge>{member.role}</Badge>}
+      <Link to={`/u/${member.user.username}`}>
+        <Name>{name}</Name>
+      </Link>{' '}
+      {member.role !== 'member' && <Badge>{member.role}</Badge>}
       {manage && (
         <span className="member-actions">
           <Button
@@ -96,7 +99,11 @@ function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMemb
       {setRole.error && <Alert tone="error">{setRole.error.message}</Alert>}
       {confirming && (
         <ConfirmDialog
-          title={`Remove ${name}?`}
+          title={
+            <>
+              Remove <Name>{name}</Name>?
+            </>
+          }
           body="They leave the sanctum and its chat room. They can join again if the sanctum is public."
           confirmLabel="Remove"
           busy={remove.isPending}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Badge, Button, Card, Field, Input, PageHeader, Spinner } from '../../components/ui';
+import { Alert, Badge, Button, Card, Field, Input, Name, PageHeader, Spinner } from '../../components/ui';
 import { useCreateSanctum, useDiscover, useMySanctums, type Sanctum } from './api';
 
 function slugify(name: string): string {
@@ -17,7 +17,9 @@ function SanctumRow({ sanctum }: { sanctum: Sanctum }) {
   return (
     <li className="directory-room" data-testid="sanctum-row">
       <Link to={`/sanctums/${sanctum.slug}`}>
-        <strong>{sanctum.name}</strong>
+        <strong>
+          <Name>{sanctum.name}</Name>
+        </strong>
       </Link>{' '}
       <span className="muted">
         {sanctum.member_count} member{sanctum.member_count === 1 ? '' : 's'}

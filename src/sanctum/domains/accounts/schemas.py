@@ -18,6 +18,8 @@ from pydantic import (
     field_validator,
 )
 
+from sanctum.core.text import Body, Name
+
 USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,32}$"
 
 Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN, min_length=3, max_length=32)]
@@ -32,6 +34,8 @@ def _strong_password(value: str) -> str:
 
 
 Password = Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_strong_password)]
+DisplayName = Annotated[str, Name("display name", max_length=64)]
+Bio = Annotated[str, Body("bio", max_length=500, may_be_empty=True)]
 
 
 class Strict(BaseModel):
@@ -118,8 +122,8 @@ def _http_url(value: str | None) -> str | None:
 
 
 class ProfileUpdate(Strict):
-    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
-    bio: Annotated[str, StringConstraints(max_length=500)] | None = None
+    display_name: DisplayName | None = None
+    bio: Bio | None = None
     avatar_url: Annotated[str | None, Field(max_length=500), AfterValidator(_http_url)] = None
 
 

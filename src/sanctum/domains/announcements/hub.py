@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sanctum.core.errors import ErrorCode
 from sanctum.core.events import EventData, EventKind
+from sanctum.core.text import Body
 from sanctum.realtime.hub import Command, Hub, Sender
 from sanctum.realtime.protocol import ProtocolError, TopicCommand
 from sanctum.realtime.publisher import Publisher
@@ -30,7 +31,7 @@ MAX_TEXT = 2_000
 class AnnouncementText(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    text: Annotated[str, Body("announcement", max_length=MAX_TEXT)]
     sent_at: Any = Field(None, description="The sender's clock, passed on as it is.")
 
 

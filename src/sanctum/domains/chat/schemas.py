@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from sanctum.core.text import Body, Name
 from sanctum.domains.accounts.schemas import PublicUser
 
 MAX_BODY = 4_000
@@ -42,8 +43,10 @@ def _emoji(value: str) -> str:
 
 
 Emoji = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_emoji)]
-RoomName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
+RoomName = Annotated[str, Name("room name", max_length=80)]
+Topic = Annotated[str, Body("room topic", max_length=250, may_be_empty=True)]
+Description = Annotated[str, Body("room description", max_length=1000, may_be_empty=True)]
+MessageBody = Annotated[str, Body("message", max_length=MAX_BODY)]
 
 
 class Strict(BaseModel):
@@ -61,15 +64,15 @@ class Strict(BaseModel):
 class RoomCreate(Strict):
     kind: CreatableKind = "public"
     name: RoomName
-    topic: Annotated[str, StringConstraints(strip_whitespace=True, max_length=250)] = ""
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    topic: Topic = ""
+    description: Description = ""
     member_ids: list[uuid.UUID] = Field(default_factory=list, max_length=49, description="People to add at once.")
 
 
 class RoomUpdate(Strict):
     name: RoomName | None = None
-    topic: Annotated[str, StringConstraints(strip_whitespace=True, max_length=250)] | None = None
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    topic: Topic | None = None
+    description: Description | None = None
 
 
 class DmCreate(Strict):
@@ -81,7 +84,7 @@ class Invite(Strict):
 
 
 class MessageCreate(Strict):
-    body: Body
+    body: MessageBody
     parent_message_id: int | None = Field(None, ge=1)
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
         None, description="Makes a retried send idempotent: the same client_id returns the first message."
@@ -89,12 +92,12 @@ class MessageCreate(Strict):
 
 
 class ReplyCreate(Strict):
-    body: Body
+    body: MessageBody
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
 class MessageUpdate(Strict):
-    body: Body
+    body: MessageBody
 
 
 class ReactionCreate(Strict):
@@ -117,7 +120,10 @@ class MessageRead(BaseModel):
     kind: Literal["user", "system"]
     author: PublicUser | None = Field(description="Null for a deleted user.")
     body: str = Field(description="Raw markdown; empty once deleted.")
-    html: str = Field(description="Rendered and sanitized HTML; empty once deleted.")
+    html: str = Field(
+        description='Rendered and sanitized HTML; empty once deleted. Show it in an element with dir="auto" '
+        "so bidi characters in it stay inside (docs/text.md)."
+    )
     parent_message_id: int | None
     reply_count: int
     last_reply_at: datetime | None

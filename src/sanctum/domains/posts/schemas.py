@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from sanctum.core.text import Body
 from sanctum.domains.accounts.schemas import PublicUser, Strict
 from sanctum.domains.sanctums.schemas import SanctumRef
 
@@ -16,8 +17,8 @@ MAX_COMMENT = 4_000
 MAX_ID = 2**62
 LikeTarget = Literal["post", "comment"]
 
-PostBody = Annotated[str, Field(min_length=1, max_length=MAX_POST, description="Markdown.")]
-CommentBody = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT, description="Markdown.")]
+PostBody = Annotated[str, Body("post", max_length=MAX_POST)]
+CommentBody = Annotated[str, Body("comment", max_length=MAX_COMMENT)]
 
 
 class PostCreate(Strict):
@@ -43,7 +44,10 @@ class PostRead(BaseModel):
     author: PublicUser | None = Field(description="Null for a deleted user.")
     sanctum: SanctumRef | None = Field(description="Null for a post on the author's profile.")
     body: str = Field(description="Raw markdown.")
-    html: str = Field(description="Rendered and sanitized HTML.")
+    html: str = Field(
+        description='Rendered and sanitized HTML. Show it in an element with dir="auto" so bidi characters in it '
+        "stay inside (docs/text.md)."
+    )
     created_at: datetime
     edited_at: datetime | None
     like_count: int

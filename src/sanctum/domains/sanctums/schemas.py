@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from sanctum.core.text import Body, Name
 from sanctum.domains.accounts.schemas import PublicUser, Strict
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$"
@@ -16,8 +17,8 @@ Role = Literal["owner", "moderator", "member"]
 AssignableRole = Literal["moderator", "member"]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=3, max_length=40)]
-SanctumName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+SanctumName = Annotated[str, Name("sanctum name", max_length=80)]
+Description = Annotated[str, Body("sanctum description", max_length=1000, may_be_empty=True)]
 
 
 class SanctumCreate(Strict):
