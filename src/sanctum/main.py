@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import health_router
 from sanctum.api.middleware import RequestContextMiddleware
+from sanctum.backup import BackupScheduler
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
 from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.core.security import AccessTokens, PasswordHashing
@@ -143,6 +144,7 @@ def create_app(settings: Settings) -> FastAPI:
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
     games = GameService(db, game_registry, game_engine, accounts, gateway)
     hubs.register(GamesHub(games, game_engine))
+    backups = BackupScheduler(settings, db, runs_here=settings.mode == "embedded")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -150,10 +152,12 @@ def create_app(settings: Settings) -> FastAPI:
         await gateway.start()
         await jobs.start()
         await game_engine.start()
+        await backups.start()
         log.info("started", mode=settings.mode, database=db.dialect, env=settings.app_env)
         try:
             yield
         finally:
+            await backups.stop()
             await jobs.stop()
             await game_engine.stop()
             await gateway.stop()
@@ -236,11 +240,15 @@ class Worker:
     jobs: TaskiqJobQueue
     broker: Broker
     redis: Redis | None
+    backups: BackupScheduler
 
     async def start(self, *, work: bool = True) -> None:
         await self.jobs.start(work=work)
+        if work:
+            await self.backups.start()
 
     async def stop(self) -> None:
+        await self.backups.stop()
         await self.jobs.stop()
         await self.broker.stop()
         await self.db.dispose()
@@ -269,4 +277,4 @@ def create_worker(settings: Settings) -> Worker:
     accounts = _account_service(settings, db, limiter, tickets, cache)
     jobs = build_job_queue(settings, db)
     register_notification_jobs(jobs, NotificationService(db, accounts, publish))
-    return Worker(db, jobs, broker, redis)
+    return Worker(db, jobs, broker, redis, BackupScheduler(settings, db, runs_here=True))
