@@ -239,7 +239,7 @@ def worker(
     ] = None,
     metrics_host: Annotated[str, typer.Option(help="Interface for the metrics port.")] = "127.0.0.1",
 ) -> None:
-    """Work background jobs from Redis (scaled mode). Run as many as you like; SIGTERM stops one cleanly."""
+    """Work background jobs from Redis, and the backup schedule (scaled mode). SIGTERM stops one cleanly."""
     import signal
 
     from sanctum.main import create_worker
