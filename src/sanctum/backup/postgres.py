@@ -39,6 +39,8 @@ from sanctum.backup.errors import BackupError
 from sanctum.backup.schema import BOOKKEEPING_TABLES
 
 DEBIAN_BIN_DIRS = Path("/usr/lib/postgresql")
+# A restore that has to wait this long for a table's lock fails rather than queue behind a running app.
+LOCK_TIMEOUT = "10s"
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ async def tables_with_rows(conn: AsyncConnection) -> list[str]:
 
 async def drop_tables(conn: AsyncConnection) -> None:
     """Drop every table of the schema (inside the caller's transaction)."""
+    await conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
     quoted = sorted((await table_names(conn)).values())
     if quoted:
         await conn.execute(text(f"DROP TABLE {', '.join(quoted)} CASCADE"))
@@ -203,4 +206,5 @@ async def restore(url: str, tools: PgTools, dump_file: Path, staging: Path, drop
     if drop:
         args += ["--command", f"DROP TABLE {', '.join(drop)} CASCADE"]
     args += ["--file", str(script)]
-    await run_tool(args, url, extra_env={"PGOPTIONS": "-c client_min_messages=warning"})
+    options = f"-c client_min_messages=warning -c lock_timeout={LOCK_TIMEOUT}"
+    await run_tool(args, url, extra_env={"PGOPTIONS": options})

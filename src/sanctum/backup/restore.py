@@ -54,7 +54,7 @@ async def restore_backup(settings: Settings, archive: Path, *, force: bool = Fal
                     "set DATABASE_URL to a postgresql+asyncpg:// database"
                 )
             target = await _into_sqlite(settings, staged, force)
-            return RestoreResult(manifest, str(target), schema, "SQLite file replaced")
+            return RestoreResult(manifest, str(target), schema, "SQLite file put in place")
         if manifest.dialect == "postgresql":
             await _into_postgres(settings, staged, Path(tmp), force)
             how = "pg_restore and psql, one transaction"

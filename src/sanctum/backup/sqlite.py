@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sanctum.backup.errors import BackupError
@@ -31,6 +32,11 @@ def snapshot(source: Path, dest: Path) -> None:
     """Copy the database at `source` into the new file `dest`, consistently. Blocking: run it in a thread."""
     if not source.exists():
         raise BackupError(f"there is no database at {source}")
+    with _named(source):
+        _copy(source, dest)
+
+
+def _copy(source: Path, dest: Path) -> None:
     src = sqlite3.connect(source, timeout=30)
     try:
         dst = sqlite3.connect(dest)
@@ -64,7 +70,7 @@ def tables_with_rows(path: Path) -> list[str]:
     """The tables of the database at `path` that hold data (migration bookkeeping aside); [] if none."""
     if not path.exists():
         return []
-    with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
+    with _named(path), contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
         names = [
             str(row[0])
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
@@ -75,6 +81,15 @@ def tables_with_rows(path: Path) -> list[str]:
 def _has_rows(conn: sqlite3.Connection, table: str) -> bool:
     quoted = '"' + table.replace('"', '""') + '"'
     return bool(conn.execute(f"SELECT EXISTS (SELECT 1 FROM {quoted})").fetchone()[0])  # noqa: S608 - quoted name
+
+
+@contextlib.contextmanager
+def _named(path: Path) -> Iterator[None]:
+    """SQLite's errors as one line naming the file (`file is not a database` names nothing)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path}: {exc}") from None
 
 
 def install(staged: Path, target: Path) -> None:

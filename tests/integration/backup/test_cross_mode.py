@@ -14,7 +14,7 @@ from tests.integration.backup.conftest import contents
 from tests.support.databases import migrate
 from tests.support.processes import run_sanctum_async, stderr_lines
 
-pytestmark = pytest.mark.scaled_only
+pytestmark = [pytest.mark.scaled_only, pytest.mark.slow]
 
 
 async def test_an_embedded_archive_restores_into_postgresql_and_the_scaled_instance_carries_on(

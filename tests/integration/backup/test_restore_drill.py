@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import redis
 
 from sanctum.main import create_app
@@ -17,6 +18,7 @@ from tests.integration.backup.community import Chatter, Community, room_history
 from tests.support.processes import run_sanctum_async, stderr_lines
 
 
+@pytest.mark.slow
 async def test_a_backup_taken_while_two_people_chat_restores_into_a_fresh_instance_with_everything_acknowledged(
     make_settings: SettingsFactory,
     make_client: ClientFactory,
