@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
@@ -36,11 +37,6 @@ async def database(make_settings: SettingsFactory) -> AsyncIterator[Database]:
 
 def archives_in(directory: Path) -> list[Path]:
     return sorted(directory.glob("sanctum-backup-*.tar.gz"))
-
-
-async def until_an_archive_is_in(directory: Path) -> list[Path]:
-    await eventually(lambda: archives_in(directory), within=60)
-    return archives_in(directory)
 
 
 async def test_the_schedule_keeps_the_newest_archives_and_publishes_when_the_last_was_made(
@@ -105,22 +101,29 @@ async def test_the_server_runs_the_schedule_in_embedded_mode_and_the_worker_in_s
     settings = scheduled(make_settings, directory)
     http = await make_client(settings)
 
-    def schedules_started() -> int:
-        return len([line for line in json_logs() if line["event"] == "backup_schedule_started"])
+    def logged(event: str) -> list[dict[str, Any]]:
+        return [line for line in json_logs() if line["event"] == event]
+
+    async def first_backup() -> Path:
+        # Logged once the archive is in place, pruned and published.
+        await eventually(lambda: logged("backup_created"), within=60)
+        [created] = logged("backup_created")
+        return Path(created["path"])
 
     if settings.mode == "embedded":
-        assert schedules_started() == 1
-        [archive] = await until_an_archive_is_in(directory)
+        assert len(logged("backup_schedule_started")) == 1
+        archive = await first_backup()
     else:
-        assert schedules_started() == 0  # app instances leave it to the worker
+        assert logged("backup_schedule_started") == []  # app instances leave it to the worker
         worker = create_worker(settings)
         await worker.start()
         try:
-            assert schedules_started() == 1
-            [archive] = await until_an_archive_is_in(directory)
+            assert len(logged("backup_schedule_started")) == 1
+            archive = await first_backup()
         finally:
             await worker.stop()
 
+    assert archives_in(directory) == [archive]
     made = read_manifest(archive).created_at.timestamp()
     assert REGISTRY.get_sample_value(LAST_SUCCESS) == made
     if settings.mode == "embedded":  # the server's own /metrics (a worker serves them on --metrics-port)
