@@ -14,9 +14,10 @@ answers), reading each column with the SQLAlchemy type PostgreSQL declares for i
 JSON `null` and SQL NULL stay distinct. Each serial column's sequence is then set past the largest id.
 All of it, schema included, is one PostgreSQL transaction: the target ends up empty or fully restored.
 
-Price: rows pass through Python (about 10-20k rows a second here); fine for the sizes SQLite serves,
-and a one-off. A column type this copy does not know refuses the restore up front, before anything
-is written, rather than guessing.
+Price: rows pass through Python, about 10-15k rows a second on a loaded 2-core machine
+(docs/benchmarks.md, "Backup and restore"): minutes for the sizes SQLite serves, and a one-off.
+A column type this copy does not know refuses the restore up front, before anything is written,
+rather than guessing.
 """
 
 from __future__ import annotations

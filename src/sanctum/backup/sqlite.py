@@ -11,9 +11,9 @@ rollback journal so it is one self-contained file, and checked with `PRAGMA quic
 A restore writes the new file next to the target and renames it over the target (after removing the
 target's `-wal` and `-shm`), so the target is either the old database or the whole new one.
 
-Price: while the copy runs, the WAL cannot be checkpointed past the copy's snapshot and grows with
-whatever the server writes meanwhile; it shrinks at the next checkpoint. The copy needs free space for
-one more database file.
+Price: while the copy runs, the WAL cannot be checkpointed past the copy's snapshot, so it grows by
+whatever the server writes meanwhile (about 3 s for a 92 MiB database here); after the next
+checkpoint that space is reused. The copy needs free space for one more database file.
 """
 
 from __future__ import annotations
