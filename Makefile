@@ -60,9 +60,11 @@ check-openapi: install $(STAMPS)/web-deps
 
 ## --- tests ------------------------------------------------------------------------------------
 
-test-deps: ## PostgreSQL, Redis and Chromium from apt when missing
+test-deps: ## PostgreSQL (server, pg_dump, pg_restore, psql), Redis and Chromium from apt when missing
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v psql >/dev/null \
+		|| missing="$$missing postgresql-client"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \

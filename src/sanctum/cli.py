@@ -1,4 +1,4 @@
-"""The `sanctum` command: serve, worker, migrate, create-admin, jobs, openapi."""
+"""The `sanctum` command: serve, worker, migrate, backup, restore, create-admin, jobs, openapi."""
 
 from __future__ import annotations
 
@@ -129,6 +129,73 @@ def migrate() -> None:
     typer.echo(f"database is up to date ({len(recorded)} migration(s) newly recorded)")
 
 
+@app.command()
+def backup(
+    output: Annotated[
+        Path | None,
+        typer.Option(help="The archive to write (default: BACKUP__DIRECTORY/sanctum-backup-<UTC time>.tar.gz)."),
+    ] = None,
+) -> None:
+    """Write a consistent backup of the database into one archive; safe while Sanctum is running."""
+    from sanctum.backup import BackupError, create_backup
+
+    settings = _settings()
+    try:
+        result = asyncio.run(create_backup(settings, output))
+    except (BackupError, OSError) as exc:
+        _fail(f"backup failed: {_one_line(exc)}", 1)
+    m = result.manifest
+    typer.echo(f"wrote {result.path} ({_size(result.size)}, {m.dialect} at migration {m.revision})")
+
+
+@app.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="An archive written by `sanctum backup`.")],
+    force: Annotated[bool, typer.Option(help="Replace the data of a database that is not empty.")] = False,
+) -> None:
+    """Restore a backup into the configured database (stop every Sanctum process using it first).
+
+    Checks every member's checksum and the schema before writing anything; migrates an older archive
+    forward; refuses a damaged or newer archive, and a database that holds data unless --force."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sanctum.backup import BackupError, RestoreRefused, restore_backup
+
+    settings = _settings()
+    try:
+        result = asyncio.run(restore_backup(settings, archive, force=force))
+    except RestoreRefused as exc:
+        _fail(f"refusing to restore: {_one_line(exc)}", 1)
+    except (BackupError, OSError, SQLAlchemyError) as exc:
+        _fail(f"restore failed: {_one_line(exc)}", 1)
+    m, schema = result.manifest, result.schema
+    migrated = f", migrated from {schema.archive_revision} to {schema.head}" if schema.migrates_forward else ""
+    typer.echo(
+        f"restored {archive} (made {m.created_at:%Y-%m-%d %H:%M:%S} UTC by Sanctum {m.sanctum_version}) "
+        f"into {result.target} ({result.how}{migrated})"
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig  # not the SQL statement and parameters SQLAlchemy adds
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    size = count / 1024
+    for unit in ("KiB", "MiB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
+
+
 @app.command("create-admin")
 def create_admin(
     username: Annotated[str, typer.Option(prompt=True)],
@@ -172,7 +239,7 @@ def worker(
     ] = None,
     metrics_host: Annotated[str, typer.Option(help="Interface for the metrics port.")] = "127.0.0.1",
 ) -> None:
-    """Work background jobs from Redis (scaled mode). Run as many as you like; SIGTERM stops one cleanly."""
+    """Work background jobs from Redis, and the backup schedule (scaled mode). SIGTERM stops one cleanly."""
     import signal
 
     from sanctum.main import create_worker

@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 
 from redis.asyncio import Redis
 
+from sanctum.backup import BackupScheduler
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
 from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.cache.local import InvalidationBus
@@ -78,6 +79,7 @@ class Services:
     games: GameService
     game_records: GameRecords
     game_engine: GameEngine
+    backups: BackupScheduler
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -97,8 +99,11 @@ class Services:
         await self.gateway.start()
         await self.jobs.start()
         await self.game_engine.start()
+        if self.settings.mode == "embedded":  # scaled: the workers back up (one of them, by a lock)
+            await self.backups.start()
 
     async def stop_serving(self) -> None:
+        await self.backups.stop()
         await self.jobs.stop()
         await self.game_engine.stop()
         await self.gateway.stop()
@@ -108,8 +113,11 @@ class Services:
     async def start_working(self, *, work: bool = True) -> None:
         """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
         await self.jobs.start(work=work)
+        if work:
+            await self.backups.start()
 
     async def stop_working(self) -> None:
+        await self.backups.stop()
         await self.jobs.stop()
         await self.gateway.broker.stop()
         await self._close()
@@ -207,4 +215,5 @@ def build_services(settings: Settings) -> Services:
         games=games,
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
+        backups=BackupScheduler(settings, db, runs_here=True),
     )

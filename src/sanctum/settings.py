@@ -104,6 +104,23 @@ class GamesSettings(BaseModel):
     extra_plugins: list[str] = Field(default_factory=list, max_length=50)
 
 
+class BackupSettings(BaseModel):
+    """Backups (BACKUP__...): where `sanctum backup` writes and the scheduled backup (docs/operations/backup.md).
+
+    The server runs the schedule in embedded mode, `sanctum worker` in scaled mode.
+    """
+
+    # Hours between scheduled backups; 0 turns the schedule off (`sanctum backup` still works).
+    interval_hours: float = Field(0.0, ge=0, le=24 * 366)
+    # Where archives go (scheduled, and `sanctum backup` without --output). Keep it off the database's disk.
+    directory: Path = Path("var/backups")
+    # How many scheduled archives to keep; older ones in `directory` are deleted after each success.
+    keep: int = Field(7, ge=1, le=10_000)
+    # The directory holding pg_dump, pg_restore and psql (scaled mode); found on PATH or in
+    # /usr/lib/postgresql/<newest>/bin when unset. They must be at least the server's major version.
+    pg_bin_dir: Path | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -130,6 +147,7 @@ class Settings(BaseSettings):
     realtime: RealtimeSettings = RealtimeSettings()
     jobs: JobSettings = JobSettings()
     games: GamesSettings = GamesSettings()
+    backup: BackupSettings = BackupSettings()
 
     @field_validator("secret_key")
     @classmethod

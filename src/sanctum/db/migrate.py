@@ -13,6 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sanctum.core.clock import utcnow
@@ -55,6 +56,14 @@ def head_revision(database_url: str) -> str | None:
 def upgrade(database_url: str) -> None:
     """Apply every pending migration (blocking; call from a thread inside an event loop)."""
     command.upgrade(alembic_config(database_url), "head")
+
+
+def upgrade_connection(connection: Connection) -> None:
+    """Apply every pending migration on the caller's connection, inside the caller's transaction
+    (a restore into PostgreSQL creates the schema and copies the data in one transaction)."""
+    cfg = alembic_config(str(connection.engine.url))
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
 
 
 async def record_checksums(engine: AsyncEngine, database_url: str) -> list[str]:

@@ -85,3 +85,12 @@ GAME_TICK_LAG = Histogram(
     "How late a real-time room's tick ran after it was due.",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
+
+# Exported by every process; only the one running the schedule (the server embedded, `sanctum worker`
+# scaled) sets them, so alert on the max across targets (deploy/prometheus/alerts.yml).
+BACKUP_LAST_SUCCESS = Gauge(
+    "sanctum_backup_last_success_timestamp_seconds",
+    "Unix time the newest scheduled backup archive was made (0: none yet, or no schedule in this process).",
+)
+BACKUP_LAST_SIZE = Gauge("sanctum_backup_last_size_bytes", "Size of the newest scheduled backup archive.")
+BACKUP_FAILURES = Counter("sanctum_backup_failures_total", "Scheduled backups that failed.")

@@ -36,6 +36,11 @@ async def _run_async(url: str) -> None:
 
 
 def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        # The caller's connection and transaction (db.migrate.upgrade_connection): Alembic commits nothing.
+        _run(connection)
+        return
     url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("no database url given to the migration environment")
