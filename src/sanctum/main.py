@@ -12,9 +12,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from redis.asyncio import Redis
 
+from sanctum.api.csp_reports import csp_report_router
 from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import health_router
 from sanctum.api.middleware import RequestContextMiddleware
+from sanctum.api.security_headers import SecurityHeadersMiddleware
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
 from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.core.security import AccessTokens, PasswordHashing
@@ -197,11 +199,14 @@ def create_app(settings: Settings) -> FastAPI:
         development=settings.is_development,
     )
     app.add_middleware(GatewayMiddleware, gateway=gateway)
+    # Outermost, so the WebSocket upgrade gets the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings.security)
 
     checks = {"database": db.ping}
     if redis is not None:
         checks["redis"] = _redis_ping(redis)
     app.include_router(health_router(checks, settings.health_timeout_seconds))
+    app.include_router(csp_report_router())
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)
     app.include_router(accounts_routes.realtime)
