@@ -16,6 +16,9 @@ export interface paths {
         /**
          * Login
          * @description Exchange a username or email and password for a token pair.
+         *
+         *     Browsers get the refresh token as an HttpOnly cookie (the default); other clients ask for it in
+         *     the body with `refresh_token_delivery: "body"`. A request from another site's page (`Origin`) is refused.
          */
         post: operations["auth-login"];
         delete?: never;
@@ -35,7 +38,7 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description End the current session.
+         * @description End the current session and clear the refresh cookie.
          */
         post: operations["auth-logout"];
         delete?: never;
@@ -55,7 +58,7 @@ export interface paths {
         put?: never;
         /**
          * Logout All
-         * @description End every session of the caller, on every device.
+         * @description End every session of the caller, on every device, and clear the refresh cookie.
          */
         post: operations["auth-logout_all"];
         delete?: never;
@@ -75,7 +78,8 @@ export interface paths {
         put?: never;
         /**
          * Refresh Tokens
-         * @description Rotate the refresh token. Reusing a retired token revokes the whole session.
+         * @description Rotate the refresh token, sent as `refresh_token` or as the `sanctum_refresh` cookie (which needs
+         *     the header `X-Sanctum-CSRF: 1`). Reusing a retired token revokes the whole session.
          */
         post: operations["auth-refresh_tokens"];
         delete?: never;
@@ -172,6 +176,28 @@ export interface paths {
         post: operations["comments-like_comment"];
         /** Unlike Comment */
         delete: operations["comments-unlike_comment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/csp-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Csp Violation
+         * @description Browsers post Content-Security-Policy violations here (no authentication; 16 KiB at most).
+         *
+         *     Each is counted in `csp_violations_total{directive}` and summarized in the log.
+         */
+        post: operations["security-report_csp_violation"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1789,6 +1815,13 @@ export interface components {
             login: string;
             /** Password */
             password: string;
+            /**
+             * Refresh Token Delivery
+             * @description Where the refresh token goes. `cookie` (browsers): an HttpOnly `sanctum_refresh` cookie (SameSite=Strict, Path=/api/auth) that script cannot read, and `refresh_token` in the answer is null. `body` (other API clients): returned as `refresh_token`, and no cookie is set.
+             * @default cookie
+             * @enum {string}
+             */
+            refresh_token_delivery: "cookie" | "body";
         };
         /** Me */
         Me: {
@@ -2241,8 +2274,16 @@ export interface components {
         };
         /** RefreshRequest */
         RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description The refresh token, for clients that keep it themselves. Omit it to use the `sanctum_refresh` cookie; that needs the header `X-Sanctum-CSRF: 1`.
+             */
+            refresh_token?: string | null;
+            /**
+             * Refresh Token Delivery
+             * @description Where the refresh token goes. `cookie` (browsers): an HttpOnly `sanctum_refresh` cookie (SameSite=Strict, Path=/api/auth) that script cannot read, and `refresh_token` in the answer is null. `body` (other API clients): returned as `refresh_token`, and no cookie is set. By default the new token goes where the presented one came from; a token from the cookie only ever goes back into the cookie.
+             */
+            refresh_token_delivery?: ("cookie" | "body") | null;
         };
         /** RegisterRequest */
         RegisterRequest: {
@@ -2620,8 +2661,11 @@ export interface components {
              * @description Seconds until the access token expires.
              */
             expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description The new refresh token, or null when it was set as the HttpOnly `sanctum_refresh` cookie.
+             */
+            refresh_token: string | null;
             /**
              * Token Type
              * @default bearer
@@ -2937,9 +2981,15 @@ export interface operations {
     "auth-refresh_tokens": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required, as `1`, when the refresh token comes from the cookie. */
+                "X-Sanctum-CSRF"?: "1";
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The HttpOnly refresh cookie set by login (browsers); used when `refresh_token` is omitted. */
+                sanctum_refresh?: string;
+            };
         };
         requestBody: {
             content: {
@@ -3661,6 +3711,128 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "security-report_csp_violation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/csp-report": {
+                    "csp-report": {
+                        "blocked-uri"?: string;
+                        "document-uri"?: string;
+                        "effective-directive"?: string;
+                        "violated-directive"?: string;
+                    };
+                };
+                "application/reports+json": {
+                    body: {
+                        blockedURL?: string;
+                        /** @enum {string} */
+                        disposition?: "enforce" | "report";
+                        documentURL?: string;
+                        effectiveDirective?: string;
+                    };
+                    /** @enum {string} */
+                    type: "csp-violation";
+                    url?: string;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not a report media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
