@@ -108,7 +108,12 @@ class Seeder:
         if not login:
             return {"id": me["id"]}
         pair = self.check(
-            self.client.post("/api/auth/login", json={"login": name, "password": self.password}), 200, "login"
+            self.client.post(
+                "/api/auth/login",
+                json={"login": name, "password": self.password, "refresh_token_delivery": "body"},
+            ),
+            200,
+            "login",
         )
         return {"id": me["id"], "headers": {"Authorization": f"Bearer {pair['access_token']}"}, **pair}
 

@@ -289,7 +289,9 @@ class BenchUser:
         response = client.post("/api/auth/register", json=body)
         if response.status_code != 201:
             raise BenchError(f"register: {response.status_code} {response.text}")
-        response = client.post("/api/auth/login", json={"login": USERNAME, "password": self.password})
+        response = client.post(
+            "/api/auth/login", json={"login": USERNAME, "password": self.password, "refresh_token_delivery": "body"}
+        )
         if response.status_code != 200:
             raise BenchError(f"login: {response.status_code} {response.text}")
         self.refresh_token: str = response.json()["refresh_token"]

@@ -57,9 +57,11 @@ class RegisteredUser:
 async def login(
     client: httpx.AsyncClient, login: str, password: str = DEFAULT_PASSWORD, *, user_agent: str | None = None
 ) -> Tokens:
-    """Log in and return the pair; fails the test unless the login succeeds."""
+    """Log in as an API client that keeps its refresh token (in the body, not a cookie) and return the
+    pair; fails the test unless the login succeeds."""
     headers = {"User-Agent": user_agent} if user_agent else None
-    response = await client.post("/api/auth/login", json={"login": login, "password": password}, headers=headers)
+    body = {"login": login, "password": password, "refresh_token_delivery": "body"}
+    response = await client.post("/api/auth/login", json=body, headers=headers)
     assert response.status_code == 200, response.text
     body = response.json()
     return Tokens(access_token=body["access_token"], refresh_token=body["refresh_token"])

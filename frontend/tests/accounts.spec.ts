@@ -1,4 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+
+import { expect, test } from './fixtures';
 
 // Each run registers fresh accounts against a fresh database (see tests/e2e-server.sh).
 function newUsername(): string {

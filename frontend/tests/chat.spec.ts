@@ -1,5 +1,6 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
 
+import { expect, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Two people, each in a browser context of their own, against the real backend (the shared

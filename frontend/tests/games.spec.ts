@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 
+import { expect, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Connect Four in the browser against the real backend: two people play to a finish while a third

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-
+import { expect, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Two people in browser contexts of their own against the real backend (embedded mode: the job that

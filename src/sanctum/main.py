@@ -13,9 +13,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from redis.asyncio import Redis
 
+from sanctum.api.csp_reports import csp_report_router
 from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import Check, health_router
 from sanctum.api.middleware import RequestContextMiddleware
+from sanctum.api.security_headers import SecurityHeadersMiddleware
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.friends import routes as friends_routes
@@ -70,11 +72,14 @@ def create_app(settings: Settings) -> FastAPI:
         development=settings.is_development,
     )
     app.add_middleware(GatewayMiddleware, gateway=services.gateway)
+    # Outermost, so the WebSocket upgrade gets the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings.security)
 
     checks: dict[str, Check] = {"database": services.db.ping}
     if services.redis is not None:
         checks["redis"] = _redis_ping(services.redis)
     app.include_router(health_router(checks, settings.health_timeout_seconds))
+    app.include_router(csp_report_router())
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)
     app.include_router(accounts_routes.realtime)

@@ -121,6 +121,18 @@ class BackupSettings(BaseModel):
     pg_bin_dir: Path | None = None
 
 
+class SecuritySettings(BaseModel):
+    """Browser-facing security headers (SECURITY__...); see docs/security.md."""
+
+    # Strict-Transport-Security max-age, sent only on requests that arrived over TLS (directly or as
+    # X-Forwarded-Proto from a trusted proxy); 0 sends none.
+    hsts_seconds: int = Field(31_536_000, ge=0, le=63_072_000)
+    hsts_include_subdomains: bool = False
+    # Report violations of the Content-Security-Policy without blocking them: for trying a change
+    # of the policy on a live instance, never as the normal state.
+    csp_report_only: bool = False
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -148,6 +160,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = JobSettings()
     games: GamesSettings = GamesSettings()
     backup: BackupSettings = BackupSettings()
+    security: SecuritySettings = SecuritySettings()
 
     @field_validator("secret_key")
     @classmethod

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { createApi, unwrap } from './client';
 import { ApiError } from './errors';
-import { createTokenStore, REFRESH_TOKEN_KEY } from './tokens';
+import { createTokenStore, LEGACY_REFRESH_TOKEN_KEY, SESSION_HINT_KEY } from './tokens';
 
 const ME = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -39,20 +39,23 @@ interface FakeBackend {
   valid: Set<string>;
   /** The refresh token the backend will rotate; anything else is refused. */
   refreshToken: string | null;
+  /** The browser's HttpOnly refresh cookie, which the browser (not the app) sends and stores. */
+  cookie: string | null;
   refreshStatus: number;
   refreshCalls: number;
   /** Held open until released, so tests can pile up concurrent calls. */
   refreshGate: Promise<void> | null;
   /** Holds the answer to the first call made with a refused token until released. */
   holdFirstRefused: Promise<void> | null;
-  seen: { path: string; auth: string | null; body: string }[];
+  seen: { path: string; auth: string | null; csrf: string | null; body: string }[];
 }
 
-/** A fetch that behaves like the accounts API for the few endpoints these tests touch. */
+/** A fetch that behaves like the accounts API (and the browser's cookie jar) for the endpoints these tests touch. */
 function fakeBackend(initial: Partial<FakeBackend> = {}) {
   const state: FakeBackend = {
     valid: new Set(),
     refreshToken: 'refresh-1',
+    cookie: 'refresh-1',
     refreshStatus: 200,
     refreshCalls: 0,
     refreshGate: null,
@@ -65,26 +68,27 @@ function fakeBackend(initial: Partial<FakeBackend> = {}) {
     const request = input instanceof Request ? input : new Request(input, init);
     const path = new URL(request.url).pathname;
     const auth = request.headers.get('Authorization');
+    const csrf = request.headers.get('X-Sanctum-CSRF');
     const body = request.method === 'GET' ? '' : await request.text();
-    state.seen.push({ path, auth, body });
+    state.seen.push({ path, auth, csrf, body });
     if (path === '/api/auth/refresh') {
       state.refreshCalls += 1;
       if (state.refreshGate) await state.refreshGate;
-      const presented = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+      const sent = JSON.parse(body) as { refresh_token?: string; refresh_token_delivery?: string };
+      if (!sent.refresh_token && csrf !== '1') {
+        return json(403, { error: { code: 'CSRF_HEADER_REQUIRED', message: 'header', request_id: 'r' } });
+      }
+      const presented = sent.refresh_token ?? state.cookie;
       if (state.refreshStatus !== 200) {
         return json(state.refreshStatus, { error: { code: 'SESSION_REVOKED', message: 'ended', request_id: 'r' } });
       }
-      if (presented !== state.refreshToken) return unauthorized('REFRESH_TOKEN_REUSED');
+      if (!presented || presented !== state.refreshToken) return unauthorized('REFRESH_TOKEN_REUSED');
       generation += 1;
       const access = `access-${generation}`;
       state.valid.add(access);
       state.refreshToken = `refresh-${generation}`;
-      return json(200, {
-        access_token: access,
-        refresh_token: state.refreshToken,
-        token_type: 'bearer',
-        expires_in: 900,
-      });
+      state.cookie = state.refreshToken;
+      return json(200, { access_token: access, refresh_token: null, token_type: 'bearer', expires_in: 900 });
     }
     if (path === '/api/auth/login') return unauthorized('INVALID_CREDENTIALS');
     const token = auth?.replace(/^Bearer /, '') ?? '';
@@ -103,11 +107,18 @@ function fakeBackend(initial: Partial<FakeBackend> = {}) {
   return { state, fetch: fetchMock as unknown as typeof fetch };
 }
 
+/** What this browser's storage holds, beyond the signed-in hint: never a token. */
+function storedValues(): string[] {
+  return Object.keys(window.localStorage)
+    .filter((key) => key !== SESSION_HINT_KEY)
+    .map((key) => window.localStorage.getItem(key) ?? '');
+}
+
 function setup(initial: Partial<FakeBackend> = {}, access: string | null = 'access-stale') {
   const backend = fakeBackend(initial);
   const tokens = createTokenStore(window.localStorage);
-  if (access) tokens.save({ access_token: access, refresh_token: backend.state.refreshToken ?? 'refresh-1' });
-  else if (backend.state.refreshToken) window.localStorage.setItem(REFRESH_TOKEN_KEY, backend.state.refreshToken);
+  if (access) tokens.save({ access_token: access });
+  else if (backend.state.cookie) window.localStorage.setItem(SESSION_HINT_KEY, '1');
   const onAuthLost = vi.fn();
   const api = createApi({ baseUrl: 'http://sanctum.test', tokens, fetch: backend.fetch, onAuthLost });
   return { api, tokens, backend: backend.state, onAuthLost };
@@ -127,7 +138,8 @@ describe('single-flight refresh', () => {
     await expect(second).resolves.toMatchObject({ username: 'ada' });
     expect(backend.refreshCalls).toBe(1);
     expect(tokens.accessToken()).toBe('access-2');
-    expect(window.localStorage.getItem(REFRESH_TOKEN_KEY)).toBe('refresh-2');
+    expect(backend.cookie).toBe('refresh-2');
+    expect(storedValues()).toEqual([]);
     const retried = backend.seen.filter((s) => s.path === '/api/users/me' && s.auth === 'Bearer access-2');
     expect(retried).toHaveLength(2);
   });
@@ -182,9 +194,8 @@ describe('single-flight refresh', () => {
 
   it('never refreshes on a 401 from a public endpoint', async () => {
     const { api, backend, onAuthLost } = setup();
-    const error = await unwrap(api.client.POST('/api/auth/login', { body: { login: 'ada', password: 'nope' } })).catch(
-      (e: unknown) => e,
-    );
+    const body = { login: 'ada', password: 'nope', refresh_token_delivery: 'cookie' as const };
+    const error = await unwrap(api.client.POST('/api/auth/login', { body })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('INVALID_CREDENTIALS');
     expect(backend.refreshCalls).toBe(0);
@@ -205,7 +216,7 @@ describe('when the session cannot be refreshed', () => {
     expect(backend.refreshCalls).toBe(1);
     expect(onAuthLost).toHaveBeenCalledTimes(1);
     expect(tokens.accessToken()).toBeNull();
-    expect(window.localStorage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+    expect(window.localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
   });
 
   it('does not notify again on later calls, and does not loop', async () => {
@@ -221,7 +232,7 @@ describe('when the session cannot be refreshed', () => {
   it('notifies again only after a new session started', async () => {
     const { api, backend, onAuthLost } = setup({ refreshStatus: 401 });
     await unwrap(api.client.GET('/api/users/me')).catch(() => undefined);
-    api.startSession({ access_token: 'access-new', refresh_token: 'refresh-new' });
+    api.startSession({ access_token: 'access-new' });
     await unwrap(api.client.GET('/api/users/me')).catch(() => undefined);
     expect(onAuthLost).toHaveBeenCalledTimes(2);
     expect(backend.refreshCalls).toBe(2);
@@ -231,15 +242,64 @@ describe('when the session cannot be refreshed', () => {
     const { api, backend, tokens, onAuthLost } = setup({ refreshStatus: 503 });
     await expect(unwrap(api.client.GET('/api/users/me'))).rejects.toMatchObject({ status: 401 });
     expect(onAuthLost).not.toHaveBeenCalled();
-    expect(tokens.refreshToken()).toBe('refresh-1');
+    expect(tokens.mayHaveSession()).toBe(true);
     expect(backend.refreshCalls).toBe(1);
   });
 
   it('a deliberate log out does not notify', () => {
     const { api, onAuthLost, tokens } = setup();
     api.clearSession();
-    expect(tokens.refreshToken()).toBeNull();
+    expect(tokens.mayHaveSession()).toBe(false);
     expect(onAuthLost).not.toHaveBeenCalled();
+  });
+});
+
+describe('the refresh cookie', () => {
+  it('refreshes with the cookie and the anti-CSRF header, never a token from storage', async () => {
+    const { api, backend } = setup({}, null);
+    await expect(api.refresh()).resolves.toBe('refreshed');
+    const [call] = backend.seen.filter((s) => s.path === '/api/auth/refresh');
+    expect(call).toMatchObject({ csrf: '1', body: '{}' });
+    expect(storedValues()).toEqual([]);
+  });
+
+  it('does not call the API when this browser never signed in', async () => {
+    const { api, backend } = setup({ cookie: null }, null);
+    await expect(api.refresh()).resolves.toBe('ended');
+    expect(backend.refreshCalls).toBe(0);
+  });
+
+  it('moves a refresh token an older version left in localStorage into the cookie once, then deletes it', async () => {
+    window.localStorage.setItem(LEGACY_REFRESH_TOKEN_KEY, 'refresh-1');
+    const { api, backend } = setup({ cookie: null }, null);
+
+    await expect(api.refresh()).resolves.toBe('refreshed');
+    await expect(api.refresh()).resolves.toBe('refreshed');
+
+    const bodies = backend.seen.filter((s) => s.path === '/api/auth/refresh').map((s) => JSON.parse(s.body) as object);
+    expect(bodies).toEqual([{ refresh_token: 'refresh-1', refresh_token_delivery: 'cookie' }, {}]);
+    expect(window.localStorage.getItem(LEGACY_REFRESH_TOKEN_KEY)).toBeNull();
+    expect(window.localStorage.getItem(SESSION_HINT_KEY)).toBe('1');
+    expect(backend.cookie).toBe('refresh-3');
+  });
+
+  it('deletes a dead stored token and still tries the cookie', async () => {
+    window.localStorage.setItem(LEGACY_REFRESH_TOKEN_KEY, 'long-gone');
+    const { api, backend } = setup({}, null);
+
+    await expect(api.refresh()).resolves.toBe('refreshed');
+
+    expect(backend.refreshCalls).toBe(2);
+    expect(window.localStorage.getItem(LEGACY_REFRESH_TOKEN_KEY)).toBeNull();
+  });
+
+  it('keeps a stored token for later when the server cannot be reached', async () => {
+    window.localStorage.setItem(LEGACY_REFRESH_TOKEN_KEY, 'refresh-1');
+    const { api } = setup({ refreshStatus: 503, cookie: null }, null);
+
+    await expect(api.refresh()).resolves.toBe('unavailable');
+
+    expect(window.localStorage.getItem(LEGACY_REFRESH_TOKEN_KEY)).toBe('refresh-1');
   });
 });
 

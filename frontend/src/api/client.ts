@@ -3,14 +3,15 @@
 // - a 401 on such a call refreshes the session once and retries the call once;
 // - refreshes are single-flight: concurrent 401s (and other tabs, through a Web Lock) share one
 //   refresh, because the backend treats a second use of a rotated refresh token as theft and ends
-//   the session;
+//   the session. The refresh token is the HttpOnly cookie, which the browser sends by itself; the
+//   refresh carries the anti-CSRF header the backend requires with it;
 // - when the session cannot be refreshed, the tokens are dropped and `onAuthLost` fires once.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 
 import { resolveApiBase } from './base';
 import { ApiError, networkError, toApiError } from './errors';
 import type { paths } from './generated/schema';
-import { tokens as browserTokens, type TokenPairLike, type TokenStore } from './tokens';
+import { tokens as browserTokens, type AccessTokenLike, type TokenStore } from './tokens';
 
 export type ApiClient = Client<paths>;
 
@@ -21,6 +22,11 @@ export type RefreshOutcome = 'refreshed' | 'ended' | 'unavailable';
 const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh']);
 
 type Lock = <T>(critical: () => Promise<T>) => Promise<T>;
+
+type RefreshBody = NonNullable<paths['/api/auth/refresh']['post']['requestBody']>['content']['application/json'];
+
+/** Sent with every refresh: the backend refuses a refresh by cookie without it (no other site can set it). */
+const CSRF_HEADER = 'X-Sanctum-CSRF';
 
 /** Serializes refreshes across the tabs of this browser, which share one refresh token. */
 const browserLock: Lock = <T,>(critical: () => Promise<T>) => {
@@ -40,8 +46,8 @@ export interface Api {
   client: ApiClient;
   /** Refreshes the session (single-flight). Does not end the session by itself. */
   refresh(): Promise<RefreshOutcome>;
-  /** Starts a session from a fresh login: stores the pair and re-arms `onAuthLost`. */
-  startSession(pair: TokenPairLike): void;
+  /** Starts a session from a fresh login: keeps the access token and re-arms `onAuthLost`. */
+  startSession(pair: AccessTokenLike): void;
   /** Drops the tokens without notifying (a deliberate log out). */
   clearSession(): void;
   /** Drops the tokens and notifies `onAuthLost`, at most once until the next `startSession`. */
@@ -62,13 +68,10 @@ export function createApi(options: ApiOptions): Api {
   let lostNotified = false;
   let inflight: Promise<RefreshOutcome> | null = null;
 
-  async function rotate(): Promise<RefreshOutcome> {
-    // Read inside the lock: another tab may have rotated the token while we waited.
-    const refreshToken = store.refreshToken();
-    if (!refreshToken) return 'ended';
+  async function attempt(body: RefreshBody): Promise<RefreshOutcome> {
     let result;
     try {
-      result = await bare.POST('/api/auth/refresh', { body: { refresh_token: refreshToken } });
+      result = await bare.POST('/api/auth/refresh', { body, params: { header: { [CSRF_HEADER]: '1' } } });
     } catch {
       return 'unavailable';
     }
@@ -78,6 +81,20 @@ export function createApi(options: ApiOptions): Api {
     }
     const status = result.response.status;
     return status === 400 || status === 401 || status === 403 || status === 422 ? 'ended' : 'unavailable';
+  }
+
+  async function rotate(): Promise<RefreshOutcome> {
+    // Read inside the lock: another tab may have moved the old stored token into the cookie meanwhile.
+    const legacy = store.legacyRefreshToken();
+    if (legacy) {
+      // Once: present the token an older version kept in localStorage, get the cookie back, forget it.
+      const outcome = await attempt({ refresh_token: legacy, refresh_token_delivery: 'cookie' });
+      if (outcome === 'unavailable') return outcome;
+      store.forgetLegacyRefreshToken();
+      if (outcome === 'refreshed') return outcome;
+    }
+    if (!store.mayHaveSession()) return 'ended';
+    return attempt({});
   }
 
   function refresh(): Promise<RefreshOutcome> {
@@ -101,8 +118,8 @@ export function createApi(options: ApiOptions): Api {
     async onRequest({ request, schemaPath, id }) {
       if (PUBLIC_PATHS.has(schemaPath)) return undefined;
       let token = store.accessToken();
-      if (!token && store.refreshToken()) {
-        // A reload: the refresh token survived, the access token did not.
+      if (!token && store.mayHaveSession()) {
+        // A reload: the refresh cookie survived, the access token did not.
         const outcome = await refresh();
         if (outcome === 'ended') loseSession();
         token = store.accessToken();
@@ -151,7 +168,7 @@ export function createApi(options: ApiOptions): Api {
       store.clear();
     },
     loseSession,
-    hasSession: () => store.accessToken() !== null || store.refreshToken() !== null,
+    hasSession: () => store.accessToken() !== null || store.mayHaveSession(),
     setAuthLostHandler(handler) {
       onAuthLost = handler;
     },

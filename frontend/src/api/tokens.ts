@@ -1,29 +1,38 @@
-// Where the credentials live. The access token stays in memory only (it dies with the tab and is never
-// readable from storage); the refresh token is kept in localStorage so a reload or a new tab can get a
-// fresh access token without asking for the password again.
+// Where the credentials live (docs/security.md, "Sessions"):
+// - the access token: in memory only; it dies with the tab and is never in storage;
+// - the refresh token: an HttpOnly cookie the server sets at login and refresh (Path=/api/auth,
+//   SameSite=Strict). Script cannot read it, so an injected script cannot carry it away;
+// - a hint in localStorage that this browser signed in, so a reload or a new tab knows a refresh is
+//   worth trying, and other tabs hear about a log out (the storage event). It is not a credential.
+// A refresh token that an older version of the app kept in localStorage is moved into the cookie by the
+// next refresh and then deleted.
 
-export const REFRESH_TOKEN_KEY = 'sanctum.refresh';
+export const SESSION_HINT_KEY = 'sanctum.session';
+export const LEGACY_REFRESH_TOKEN_KEY = 'sanctum.refresh';
 
-export interface TokenPairLike {
+export interface AccessTokenLike {
   access_token: string;
-  refresh_token: string;
 }
 
 export interface TokenStore {
   accessToken(): string | null;
-  /** Read from storage every time: another tab may have rotated it since. */
-  refreshToken(): string | null;
-  save(pair: TokenPairLike): void;
+  /** Whether a refresh may find a session: this browser signed in, or an old stored token waits to move. */
+  mayHaveSession(): boolean;
+  /** A refresh token left in storage by an older version of the app. Read it inside the refresh lock. */
+  legacyRefreshToken(): string | null;
+  forgetLegacyRefreshToken(): void;
+  /** A new access token (login or refresh); marks this browser as signed in. */
+  save(pair: AccessTokenLike): void;
   clear(): void;
 }
 
-/** Storage that never throws (private browsing, disabled storage): falls back to memory. */
-function safeStorage(storage: Storage | null | undefined) {
+/** One key of a storage that never throws (private browsing, disabled storage): falls back to memory. */
+function safeItem(storage: Storage | null | undefined, key: string) {
   let fallback: string | null = null;
   return {
     get(): string | null {
       try {
-        return storage ? storage.getItem(REFRESH_TOKEN_KEY) : fallback;
+        return storage ? storage.getItem(key) : fallback;
       } catch {
         return fallback;
       }
@@ -32,8 +41,8 @@ function safeStorage(storage: Storage | null | undefined) {
       fallback = value;
       try {
         if (!storage) return;
-        if (value === null) storage.removeItem(REFRESH_TOKEN_KEY);
-        else storage.setItem(REFRESH_TOKEN_KEY, value);
+        if (value === null) storage.removeItem(key);
+        else storage.setItem(key, value);
       } catch {
         // Memory fallback already holds it.
       }
@@ -42,18 +51,22 @@ function safeStorage(storage: Storage | null | undefined) {
 }
 
 export function createTokenStore(storage: Storage | null | undefined): TokenStore {
-  const refresh = safeStorage(storage);
+  const hint = safeItem(storage, SESSION_HINT_KEY);
+  const legacy = safeItem(storage, LEGACY_REFRESH_TOKEN_KEY);
   let access: string | null = null;
   return {
     accessToken: () => access,
-    refreshToken: () => refresh.get(),
+    mayHaveSession: () => hint.get() !== null || legacy.get() !== null,
+    legacyRefreshToken: () => legacy.get(),
+    forgetLegacyRefreshToken: () => legacy.set(null),
     save(pair) {
       access = pair.access_token;
-      refresh.set(pair.refresh_token);
+      if (hint.get() === null) hint.set('1');
     },
     clear() {
       access = null;
-      refresh.set(null);
+      hint.set(null);
+      legacy.set(null);
     },
   };
 }

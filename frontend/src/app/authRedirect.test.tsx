@@ -4,7 +4,7 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { api } from '../api/client';
-import { REFRESH_TOKEN_KEY } from '../api/tokens';
+import { SESSION_HINT_KEY } from '../api/tokens';
 import { routes } from './router';
 
 const ME = {
@@ -39,7 +39,7 @@ function revokedAfterRestore() {
     if (path === '/api/auth/refresh') {
       refreshes += 1;
       if (refreshes > 1) return revoked();
-      return json(200, { access_token: 'a2', refresh_token: 'r2', token_type: 'bearer', expires_in: 900 });
+      return json(200, { access_token: 'a2', refresh_token: null, token_type: 'bearer', expires_in: 900 });
     }
     if (path === '/api/users/me' && calls.filter((c) => c.endsWith('/api/users/me')).length === 1) {
       return json(200, ME);
@@ -71,7 +71,7 @@ describe('when the session ends while the app is open', () => {
   it('goes to /login exactly once, remembering the page, and stops calling the API', async () => {
     const backend = revokedAfterRestore();
     vi.stubGlobal('fetch', backend.fetchMock);
-    window.localStorage.setItem(REFRESH_TOKEN_KEY, 'r1');
+    window.localStorage.setItem(SESSION_HINT_KEY, '1');
 
     const { router, visited } = renderApp('/settings/sessions');
 
@@ -79,7 +79,7 @@ describe('when the session ends while the app is open', () => {
     expect(router.state.location.pathname).toBe('/login');
     expect(router.state.location.state).toEqual({ from: { pathname: '/settings/sessions', search: '', hash: '' } });
     expect(visited.filter((path) => path === '/login')).toHaveLength(1);
-    expect(window.localStorage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+    expect(window.localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
 
     // One refresh to restore, one after the 401: never a loop, never a reuse of a retired token.
     expect(backend.refreshes()).toBe(2);
@@ -89,10 +89,10 @@ describe('when the session ends while the app is open', () => {
     expect(visited.filter((path) => path === '/login')).toHaveLength(1);
   });
 
-  it('a reload with a dead refresh token lands on /login once', async () => {
+  it('a reload with a dead refresh cookie lands on /login once', async () => {
     const fetchMock = vi.fn(async () => revoked());
     vi.stubGlobal('fetch', fetchMock);
-    window.localStorage.setItem(REFRESH_TOKEN_KEY, 'dead');
+    window.localStorage.setItem(SESSION_HINT_KEY, '1');
 
     const { router, visited } = renderApp('/u/ada');
 

@@ -28,6 +28,11 @@ DB_TRANSACTIONS = Counter(
 )
 REDIS_ERRORS = Counter("redis_errors_total", "Redis operations that failed.", ["operation"])
 RATE_LIMITED = Counter("rate_limited_total", "Requests refused by a rate limit.", ["limit"])
+CSP_VIOLATIONS = Counter(
+    "csp_violations_total",
+    "Content-Security-Policy violations reported by browsers, by directive (a fixed list, else other).",
+    ["directive"],
+)
 CACHE_REQUESTS = Counter("cache_requests_total", "Cache look-ups by cache name and result.", ["cache", "result"])
 
 

@@ -1,4 +1,4 @@
-"""The built web app: files under /assets, index.html for every other browser path."""
+"""The built web app: files under /assets, index.html for every other browser path; GET and HEAD."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def mount_web(app: FastAPI, dist: Path | None) -> None:
         app.mount("/assets", StaticFiles(directory=root / "assets"), name="assets")
     router = APIRouter(include_in_schema=False)
 
-    @router.get("/{path:path}", response_model=None)
+    @router.api_route("/{path:path}", methods=["GET", "HEAD"], response_model=None)
     async def web_app(path: str) -> Response:
         if path.startswith(_RESERVED):
             raise HTTPException(404)

@@ -16,6 +16,9 @@ export interface paths {
         /**
          * Login
          * @description Exchange a username or email and password for a token pair.
+         *
+         *     Browsers get the refresh token as an HttpOnly cookie (the default); other clients ask for it in
+         *     the body with `refresh_token_delivery: "body"`. A request from another site's page (`Origin`) is refused.
          */
         post: operations["auth-login"];
         delete?: never;
@@ -35,7 +38,7 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description End the current session.
+         * @description End the current session and clear the refresh cookie.
          */
         post: operations["auth-logout"];
         delete?: never;
@@ -55,7 +58,7 @@ export interface paths {
         put?: never;
         /**
          * Logout All
-         * @description End every session of the caller, on every device.
+         * @description End every session of the caller, on every device, and clear the refresh cookie.
          */
         post: operations["auth-logout_all"];
         delete?: never;
@@ -75,7 +78,8 @@ export interface paths {
         put?: never;
         /**
          * Refresh Tokens
-         * @description Rotate the refresh token. Reusing a retired token revokes the whole session.
+         * @description Rotate the refresh token, sent as `refresh_token` or as the `sanctum_refresh` cookie (which needs
+         *     the header `X-Sanctum-CSRF: 1`). Reusing a retired token revokes the whole session.
          */
         post: operations["auth-refresh_tokens"];
         delete?: never;
@@ -172,6 +176,28 @@ export interface paths {
         post: operations["comments-like_comment"];
         /** Unlike Comment */
         delete: operations["comments-unlike_comment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/csp-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Csp Violation
+         * @description Browsers post Content-Security-Policy violations here (no authentication; 16 KiB at most).
+         *
+         *     Each is counted in `csp_violations_total{directive}` and summarized in the log.
+         */
+        post: operations["security-report_csp_violation"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1498,7 +1524,7 @@ export interface components {
          *     realtime contract. A new code is added here first; raise sites name a member, never a string.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "ERROR" | "ACCOUNT_EXISTS" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "SESSION_NOT_FOUND" | "USER_NOT_FOUND" | "ROOM_NOT_FOUND" | "ROOM_IS_DM" | "ROOM_FULL" | "SANCTUM_ROOM" | "NOT_A_MEMBER" | "NOT_MODERATOR" | "NOT_AUTHOR" | "MESSAGE_NOT_FOUND" | "SANCTUM_NOT_FOUND" | "SLUG_TAKEN" | "NOT_OWNER" | "MEMBER_NOT_FOUND" | "POST_NOT_FOUND" | "COMMENT_NOT_FOUND" | "FRIEND_REQUEST_NOT_FOUND" | "NOT_FRIENDS" | "NOTIFICATION_NOT_FOUND" | "GAME_NOT_FOUND" | "GAME_ROOM_NOT_FOUND" | "GAME_STARTED" | "GAME_NOT_FINISHED" | "NOT_REPLAYABLE" | "INVALID_MOVE" | "NOT_YOUR_TURN" | "GAME_OVER" | "NOT_IN_ROOM" | "NOT_STARTED" | "ALREADY_IN_ROOM" | "BAD_OPTIONS" | "BUSY" | "BAD_JSON" | "BAD_MESSAGE" | "UNKNOWN_TYPE" | "FRAME_TOO_LARGE" | "TOO_MANY_SUBSCRIPTIONS" | "NOT_SUBSCRIBED" | "RESYNC_REQUIRED";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "ERROR" | "ACCOUNT_EXISTS" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "SESSION_NOT_FOUND" | "USER_NOT_FOUND" | "CSRF_HEADER_REQUIRED" | "CROSS_ORIGIN" | "ROOM_NOT_FOUND" | "ROOM_IS_DM" | "ROOM_FULL" | "SANCTUM_ROOM" | "NOT_A_MEMBER" | "NOT_MODERATOR" | "NOT_AUTHOR" | "MESSAGE_NOT_FOUND" | "SANCTUM_NOT_FOUND" | "SLUG_TAKEN" | "NOT_OWNER" | "MEMBER_NOT_FOUND" | "POST_NOT_FOUND" | "COMMENT_NOT_FOUND" | "FRIEND_REQUEST_NOT_FOUND" | "NOT_FRIENDS" | "NOTIFICATION_NOT_FOUND" | "GAME_NOT_FOUND" | "GAME_ROOM_NOT_FOUND" | "GAME_STARTED" | "GAME_NOT_FINISHED" | "NOT_REPLAYABLE" | "INVALID_MOVE" | "NOT_YOUR_TURN" | "GAME_OVER" | "NOT_IN_ROOM" | "NOT_STARTED" | "ALREADY_IN_ROOM" | "BAD_OPTIONS" | "BUSY" | "BAD_JSON" | "BAD_MESSAGE" | "UNKNOWN_TYPE" | "FRAME_TOO_LARGE" | "TOO_MANY_SUBSCRIPTIONS" | "NOT_SUBSCRIBED" | "RESYNC_REQUIRED";
         /** ErrorEnvelope */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
@@ -1795,6 +1821,13 @@ export interface components {
             login: string;
             /** Password */
             password: string;
+            /**
+             * Refresh Token Delivery
+             * @description Where the refresh token goes. `cookie` (browsers): an HttpOnly `sanctum_refresh` cookie (SameSite=Strict, Path=/api/auth) that script cannot read, and `refresh_token` in the answer is null. `body` (other API clients): returned as `refresh_token`, and no cookie is set.
+             * @default cookie
+             * @enum {string}
+             */
+            refresh_token_delivery: "cookie" | "body";
         };
         /** Me */
         Me: {
@@ -2253,8 +2286,16 @@ export interface components {
         };
         /** RefreshRequest */
         RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description The refresh token, for clients that keep it themselves. Omit it to use the `sanctum_refresh` cookie; that needs the header `X-Sanctum-CSRF: 1`.
+             */
+            refresh_token?: string | null;
+            /**
+             * Refresh Token Delivery
+             * @description Where the refresh token goes. `cookie` (browsers): an HttpOnly `sanctum_refresh` cookie (SameSite=Strict, Path=/api/auth) that script cannot read, and `refresh_token` in the answer is null. `body` (other API clients): returned as `refresh_token`, and no cookie is set. By default the new token goes where the presented one came from; a token from the cookie only ever goes back into the cookie.
+             */
+            refresh_token_delivery?: ("cookie" | "body") | null;
         };
         /** RegisterRequest */
         RegisterRequest: {
@@ -2644,8 +2685,11 @@ export interface components {
              * @description Seconds until the access token expires.
              */
             expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description The new refresh token, or null when it was set as the HttpOnly `sanctum_refresh` cookie.
+             */
+            refresh_token: string | null;
             /**
              * Token Type
              * @default bearer
@@ -2961,9 +3005,15 @@ export interface operations {
     "auth-refresh_tokens": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required, as `1`, when the refresh token comes from the cookie. */
+                "X-Sanctum-CSRF"?: "1";
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The HttpOnly refresh cookie set by login (browsers); used when `refresh_token` is omitted. */
+                sanctum_refresh?: string;
+            };
         };
         requestBody: {
             content: {
@@ -3685,6 +3735,128 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "security-report_csp_violation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/csp-report": {
+                    "csp-report": {
+                        "blocked-uri"?: string;
+                        "document-uri"?: string;
+                        "effective-directive"?: string;
+                        "violated-directive"?: string;
+                    };
+                };
+                "application/reports+json": {
+                    body: {
+                        blockedURL?: string;
+                        /** @enum {string} */
+                        disposition?: "enforce" | "report";
+                        documentURL?: string;
+                        effectiveDirective?: string;
+                    };
+                    /** @enum {string} */
+                    type: "csp-violation";
+                    url?: string;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not a report media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

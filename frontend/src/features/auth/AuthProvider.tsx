@@ -3,13 +3,13 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 
 import { api } from '../../api/client';
 import { ApiError } from '../../api/errors';
-import { REFRESH_TOKEN_KEY } from '../../api/tokens';
+import { SESSION_HINT_KEY } from '../../api/tokens';
 import * as auth from './api';
 import { AuthContext, type AuthContextValue, type AuthStatus, type SignedOutNotice } from './AuthContext';
 
 /**
- * Owns the signed-in state of the app: restores the session on start from the stored refresh
- * token, signs in and out, and turns a session that ended elsewhere (revoked, expired, logged out
+ * Owns the signed-in state of the app: restores the session on start from the refresh cookie (when
+ * this browser signed in before), signs in and out, and turns a session that ended elsewhere (revoked, expired, logged out
  * in another tab) into the signed-out state, from which <RequireAuth> sends the person to /login.
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
@@ -60,10 +60,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => api.setAuthLostHandler(null);
   }, []);
 
-  // Logged out in another tab: the shared refresh token is gone, so this tab is signed out too.
+  // Logged out in another tab: the shared session is gone, so this tab is signed out too.
   useEffect(() => {
     function onStorage(event: StorageEvent) {
-      if (event.key === REFRESH_TOKEN_KEY && event.newValue === null && state.status === 'signed-in') {
+      if (event.key === SESSION_HINT_KEY && event.newValue === null && state.status === 'signed-in') {
         api.loseSession();
       }
     }

@@ -7,8 +7,9 @@ export type RegisterRequest = components['schemas']['RegisterRequest'];
 
 export const meQueryKey = ['me'] as const;
 
+/** Signs in; the refresh token comes back as the HttpOnly cookie, never in the body. */
 export function login(body: { login: string; password: string }): Promise<TokenPair> {
-  return unwrap(api.client.POST('/api/auth/login', { body }));
+  return unwrap(api.client.POST('/api/auth/login', { body: { ...body, refresh_token_delivery: 'cookie' } }));
 }
 
 export function register(body: RegisterRequest): Promise<Me> {

@@ -25,7 +25,7 @@ function backend(refresh: number | 'network-error') {
     if (path === '/api/auth/refresh') {
       if (refresh === 'network-error') throw new TypeError('Failed to fetch');
       if (refresh !== 200) return json(refresh, { error: { code: 'SESSION_REVOKED', message: 'ended', request_id: 'r' } });
-      return json(200, { access_token: 'access-ok', refresh_token: 'refresh-2', token_type: 'bearer', expires_in: 900 });
+      return json(200, { access_token: 'access-ok', refresh_token: null, token_type: 'bearer', expires_in: 900 });
     }
     if (path === '/api/ws/ticket') {
       if (request.headers.get('Authorization') !== 'Bearer access-ok') return refused();
@@ -42,14 +42,14 @@ function backend(refresh: number | 'network-error') {
 describe('fetchTicket', () => {
   it('asks with the access token', async () => {
     const b = backend(200);
-    b.api.startSession({ access_token: 'access-ok', refresh_token: 'refresh-1' });
+    b.api.startSession({ access_token: 'access-ok' });
     await expect(fetchTicket(b.api)).resolves.toEqual({ ok: true, ticket: 'tk_1' });
     expect(b.calls).toEqual(['POST /api/ws/ticket Bearer access-ok']);
   });
 
   it('an expired access token is refreshed and the ticket call retried, as for any call', async () => {
     const b = backend(200);
-    b.api.startSession({ access_token: 'access-old', refresh_token: 'refresh-1' });
+    b.api.startSession({ access_token: 'access-old' });
     await expect(fetchTicket(b.api)).resolves.toEqual({ ok: true, ticket: 'tk_1' });
     expect(b.calls).toEqual([
       'POST /api/ws/ticket Bearer access-old',
@@ -61,7 +61,7 @@ describe('fetchTicket', () => {
 
   it('a session that cannot be refreshed is unauthorized, and the app is told once', async () => {
     const b = backend(401);
-    b.api.startSession({ access_token: 'access-old', refresh_token: 'refresh-1' });
+    b.api.startSession({ access_token: 'access-old' });
     await expect(fetchTicket(b.api)).resolves.toEqual({ ok: false, reason: 'unauthorized' });
     expect(b.onAuthLost).toHaveBeenCalledTimes(1);
     expect(b.api.hasSession()).toBe(false);
@@ -69,7 +69,7 @@ describe('fetchTicket', () => {
 
   it('a 401 whose refresh could not reach the server is an outage, not a lost session', async () => {
     const b = backend('network-error');
-    b.api.startSession({ access_token: 'access-old', refresh_token: 'refresh-1' });
+    b.api.startSession({ access_token: 'access-old' });
     await expect(fetchTicket(b.api)).resolves.toMatchObject({ ok: false, reason: 'unavailable' });
     expect(b.onAuthLost).not.toHaveBeenCalled();
     expect(b.api.hasSession()).toBe(true);
@@ -77,7 +77,7 @@ describe('fetchTicket', () => {
 
   it('a network error is unavailable', async () => {
     const b = backend(200);
-    b.api.startSession({ access_token: 'access-ok', refresh_token: 'refresh-1' });
+    b.api.startSession({ access_token: 'access-ok' });
     const failing = createApi({
       baseUrl: 'http://sanctum.test',
       tokens: b.tokens,
@@ -92,7 +92,7 @@ describe('fetchTicket', () => {
     vi.useFakeTimers();
     try {
       const b = backend(401);
-      b.api.startSession({ access_token: 'access-old', refresh_token: 'refresh-1' });
+      b.api.startSession({ access_token: 'access-old' });
       const sockets: FakeSocket[] = [];
       const conn = new RealtimeConnection({
         getTicket: () => fetchTicket(b.api),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Response, status
 
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
+from sanctum.domains.accounts.cookies import REFRESH_OPENAPI, RefreshCookieDep, SameOrigin
 from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor
 from sanctum.domains.accounts.schemas import (
     USERNAME_PATTERN,
@@ -36,28 +38,42 @@ async def register(body: RegisterRequest, service: AccountServiceDep, client: Cl
     return to_me(await service.register(body, client))
 
 
-@auth.post("/login", response_model=TokenPair)
-async def login(body: LoginRequest, service: AccountServiceDep, client: Client) -> TokenPair:
-    """Exchange a username or email and password for a token pair."""
-    return await service.login(body.login, body.password, client)
+@auth.post("/login", response_model=TokenPair, dependencies=[SameOrigin])
+async def login(
+    body: LoginRequest, service: AccountServiceDep, client: Client, cookie: RefreshCookieDep, response: Response
+) -> TokenPair:
+    """Exchange a username or email and password for a token pair.
+
+    Browsers get the refresh token as an HttpOnly cookie (the default); other clients ask for it in
+    the body with `refresh_token_delivery: "body"`. A request from another site's page (`Origin`) is refused."""
+    pair = await service.login(body.login, body.password, client)
+    return cookie.deliver(pair, body.refresh_token_delivery, response)
 
 
-@auth.post("/refresh", response_model=TokenPair)
-async def refresh_tokens(body: RefreshRequest, service: AccountServiceDep, client: Client) -> TokenPair:
-    """Rotate the refresh token. Reusing a retired token revokes the whole session."""
-    return await service.refresh(body.refresh_token, client)
+@auth.post("/refresh", response_model=TokenPair, dependencies=[SameOrigin], openapi_extra=REFRESH_OPENAPI)
+async def refresh_tokens(
+    body: RefreshRequest, service: AccountServiceDep, client: Client, cookie: RefreshCookieDep, response: Response
+) -> TokenPair:
+    """Rotate the refresh token, sent as `refresh_token` or as the `sanctum_refresh` cookie (which needs
+    the header `X-Sanctum-CSRF: 1`). Reusing a retired token revokes the whole session."""
+    return await cookie.rotate(body, partial(service.refresh, client=client), response)
 
 
-@auth.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(actor: CurrentActor, service: AccountServiceDep) -> None:
-    """End the current session."""
+@auth.post("/logout", status_code=status.HTTP_204_NO_CONTENT, dependencies=[SameOrigin])
+async def logout(actor: CurrentActor, service: AccountServiceDep, cookie: RefreshCookieDep, response: Response) -> None:
+    """End the current session and clear the refresh cookie."""
     await service.logout(actor)
+    cookie.clear(response)
 
 
-@auth.post("/logout-all", response_model=RevokedCount)
-async def logout_all(actor: CurrentActor, service: AccountServiceDep) -> RevokedCount:
-    """End every session of the caller, on every device."""
-    return RevokedCount(revoked=await service.logout_all(actor))
+@auth.post("/logout-all", response_model=RevokedCount, dependencies=[SameOrigin])
+async def logout_all(
+    actor: CurrentActor, service: AccountServiceDep, cookie: RefreshCookieDep, response: Response
+) -> RevokedCount:
+    """End every session of the caller, on every device, and clear the refresh cookie."""
+    revoked = await service.logout_all(actor)
+    cookie.clear(response)
+    return RevokedCount(revoked=revoked)
 
 
 @auth.get("/sessions", response_model=SessionList)
@@ -82,9 +98,16 @@ async def update_me(body: ProfileUpdate, actor: CurrentActor, service: AccountSe
 
 
 @users.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_me(body: DeleteAccountRequest, actor: CurrentActor, service: AccountServiceDep) -> None:
+async def delete_me(
+    body: DeleteAccountRequest,
+    actor: CurrentActor,
+    service: AccountServiceDep,
+    cookie: RefreshCookieDep,
+    response: Response,
+) -> None:
     """Delete the caller's account; the password is required."""
     await service.delete_account(actor, body.password)
+    cookie.clear(response)
 
 
 @users.get("/{username}", response_model=PublicUser)

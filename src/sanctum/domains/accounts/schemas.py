@@ -65,18 +65,51 @@ class RegisterRequest(Strict):
         return password
 
 
+RefreshTokenDelivery = Literal["cookie", "body"]
+
+DELIVERY_DESCRIPTION = (
+    "Where the refresh token goes. `cookie` (browsers): an HttpOnly `sanctum_refresh` cookie "
+    "(SameSite=Strict, Path=/api/auth) that script cannot read, and `refresh_token` in the answer is null. "
+    "`body` (other API clients): returned as `refresh_token`, and no cookie is set."
+)
+
+
 class LoginRequest(Strict):
     login: str = Field(min_length=1, max_length=254, description="Username or email.")
     password: str = Field(min_length=1, max_length=128)
+    refresh_token_delivery: RefreshTokenDelivery = Field("cookie", description=DELIVERY_DESCRIPTION)
 
 
 class RefreshRequest(Strict):
-    refresh_token: str = Field(min_length=1, max_length=256)
+    refresh_token: str | None = Field(
+        None,
+        min_length=1,
+        max_length=256,
+        description="The refresh token, for clients that keep it themselves. Omit it to use the "
+        "`sanctum_refresh` cookie; that needs the header `X-Sanctum-CSRF: 1`.",
+    )
+    refresh_token_delivery: RefreshTokenDelivery | None = Field(
+        None,
+        description=DELIVERY_DESCRIPTION + " By default the new token goes where the presented one came from; "
+        "a token from the cookie only ever goes back into the cookie.",
+    )
+
+    @field_validator("refresh_token_delivery")
+    @classmethod
+    def _cookie_tokens_stay_in_the_cookie(
+        cls, delivery: RefreshTokenDelivery | None, info: ValidationInfo
+    ) -> RefreshTokenDelivery | None:
+        # Otherwise a script on the page could swap the cookie it cannot read for a token it can.
+        if delivery == "body" and "refresh_token" in info.data and info.data["refresh_token"] is None:
+            raise ValueError("`body` needs the refresh token in `refresh_token`; a cookie's token stays in the cookie")
+        return delivery
 
 
 class TokenPair(BaseModel):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        description="The new refresh token, or null when it was set as the HttpOnly `sanctum_refresh` cookie."
+    )
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds until the access token expires.")
 
