@@ -50,12 +50,14 @@ frontend/dist/index.html: $(STAMPS)/web-deps $(WEB_SOURCES)
 
 ## --- contract ---------------------------------------------------------------------------------
 
-openapi: install $(STAMPS)/web-deps ## Regenerate openapi.json and the typed web client from the code
+openapi: install $(STAMPS)/web-deps ## Regenerate openapi.json, the realtime contract and the typed web client
 	$(SANCTUM) openapi --output openapi.json
+	$(SANCTUM) contracts
 	cd frontend && npm run generate
 
 check-openapi: install $(STAMPS)/web-deps
 	$(SANCTUM) openapi --output openapi.json --check
+	$(SANCTUM) contracts --check
 	cd frontend && npm run generate:check
 
 ## --- tests ------------------------------------------------------------------------------------

@@ -367,5 +367,40 @@ def openapi(
     typer.echo(f"wrote {output}")
 
 
+def render_contracts(root: Path = Path()) -> dict[Path, str]:
+    """docs/realtime.schema.json and docs/asyncapi.yaml (under `root`) as the code describes them."""
+    from importlib.metadata import version
+
+    import yaml
+
+    from sanctum.realtime.contract import asyncapi, realtime_schema
+    from sanctum.services import build_services
+
+    hubs = build_services(Settings(app_env="test")).gateway.hubs
+    schema = realtime_schema(hubs)
+    document = asyncapi(schema, version("sanctum"))
+    header = "# Generated from the code by `sanctum contracts` (src/sanctum/realtime/contract.py): do not edit.\n"
+    return {
+        root / "docs" / "realtime.schema.json": json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
+        root / "docs" / "asyncapi.yaml": header
+        + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100),
+    }
+
+
+@app.command()
+def contracts(
+    check: Annotated[bool, typer.Option(help="Fail if a file differs from the code.")] = False,
+) -> None:
+    """Write the realtime contract (JSON Schema and AsyncAPI) for the current code."""
+    for path, text in render_contracts().items():
+        if check:
+            if not path.exists() or path.read_text() != text:
+                _fail(f"{path} is out of date: run `sanctum contracts`", 1)
+            typer.echo(f"{path} is up to date")
+        else:
+            path.write_text(text)
+            typer.echo(f"wrote {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry
     sys.exit(app())

@@ -77,6 +77,7 @@ class WsClient:
     def __init__(self, ws: ClientConnection, hello: dict[str, Any] | None) -> None:
         self.ws = ws
         self.hello = hello or {}
+        self.received: list[dict[str, Any]] = []  # every frame read, whichever helper read it
 
     @property
     def connection_id(self) -> str:
@@ -94,6 +95,7 @@ class WsClient:
         async with asyncio.timeout(within):
             frame = await self.ws.recv()
         value: dict[str, Any] = orjson.loads(frame)
+        self.received.append(value)
         return value
 
     async def expect(self, type_: str, within: float = TIMEOUT, **fields: Any) -> dict[str, Any]:

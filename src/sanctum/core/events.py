@@ -92,7 +92,7 @@ class EventKind(Generic[D]):
     data: Any  # the model, or a union of models, `data` is validated against in the contract
     topic: str  # the topic pattern, e.g. "room:{id}"
     description: str
-    persistent: bool = True
+    persistent: bool | None = True  # None: either, as the publisher decides (then `seq` only when logged)
     redactable: bool = False  # logged frames may later carry `Redacted` instead
 
     def encode(self, data: D) -> Any:

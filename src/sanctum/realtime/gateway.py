@@ -48,6 +48,7 @@ class Gateway:
         self._sweeper: asyncio.Task[None] | None = None
         self.topics = Topics(settings, db, broker, self._spawn)
         self.endpoint = SocketEndpoint(settings, tickets, registry, hubs, self.topics, self)
+        self.hubs = hubs
 
     async def start(self) -> None:
         await self.broker.start(self.topics.on_broker_event, self.topics.on_broker_reconnect)

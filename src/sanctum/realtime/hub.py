@@ -22,6 +22,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
+
 from sanctum.core.events import EventKind
 from sanctum.realtime.protocol import ClientCommand
 from sanctum.realtime.publisher import Publisher
@@ -68,6 +70,8 @@ class Hub:
     prefixes: tuple[str, ...] = ()
     handlers: Mapping[str, Handler] = {}
     events: tuple[EventKind[Any], ...] = ()
+    # Frames its handlers send back to the sender besides errors (e.g. `game.move.ok`), for the contract.
+    replies: tuple[type[BaseModel], ...] = ()
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         """May this user subscribe to this topic? Called once per subscribe."""

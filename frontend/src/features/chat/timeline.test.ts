@@ -136,7 +136,7 @@ describe('the message list reducer', () => {
   it('events for messages that are not loaded are ignored without a new state', () => {
     const t = run([{ type: 'loaded', messages: [message(10)], hasMore: false }]);
     for (const e of [
-      event('message.updated', { id: 99, reply_count: 1 }),
+      event('message.updated', { id: 99, reply_count: 1, last_reply_at: null }),
       event('message.deleted', { id: 99, room_id: 'r', parent_message_id: null }),
       event('reaction.added', { message_id: 99, emoji: '👍', user_id: BOB.id, count: 1 }),
       event('member.joined', { user_id: BOB.id }),
@@ -147,9 +147,9 @@ describe('the message list reducer', () => {
 
   it('applies events to a message held alone (a thread parent) and finds my last message', () => {
     const parent = message(10);
-    const updated = applyEventToMessage(parent, event('message.updated', { id: 10, reply_count: 2 }), ALICE.id);
+    const updated = applyEventToMessage(parent, event('message.updated', { id: 10, reply_count: 2, last_reply_at: null }), ALICE.id);
     expect(updated.reply_count).toBe(2);
-    expect(applyEventToMessage(parent, event('message.updated', { id: 11, reply_count: 2 }), ALICE.id)).toBe(parent);
+    expect(applyEventToMessage(parent, event('message.updated', { id: 11, reply_count: 2, last_reply_at: null }), ALICE.id)).toBe(parent);
     expect(applyEventToMessage(parent, event('message.deleted', { id: 10, room_id: 'r', parent_message_id: null }), ALICE.id).deleted).toBe(true);
     const list = [message(1, { author: ALICE }), message(2, { author: BOB }), message(3, { author: ALICE, deleted: true }), message(4, { author: BOB })];
     expect(myLastMessageId(list, ALICE.id)).toBe(1);

@@ -1,4 +1,6 @@
-// The chat domain's shapes, from the generated API schema, and its live events (docs/chat.md).
+// The chat domain's shapes, from the generated API schema, and its live events (docs/chat.md), from
+// the generated realtime contract (docs/realtime.schema.json).
+import type * as rt from '../../api/generated/realtime';
 import type { components } from '../../api/generated/schema';
 import type { TopicEvent } from '../../lib/realtime';
 
@@ -19,29 +21,20 @@ export type RoomCreate = components['schemas']['RoomCreate'];
 /** `message.updated` is the whole message after an edit, or just the thread summary of a parent. */
 export type MessagePatch = Partial<Message> & { id: number };
 
-export interface ReactionEventData {
-  message_id: number;
-  emoji: string;
-  user_id: string;
-  count: number;
-}
-
-export interface TypingEventData {
-  user_id: string;
-  username: string;
-  display_name: string;
-  state: 'start' | 'stop';
-}
+export type ReactionEventData = rt.ReactionChanged;
+export type TypingEventData = rt.Typing;
 
 export type RoomEvent =
-  | TopicEvent<'message.created', Message>
-  | TopicEvent<'message.updated', MessagePatch>
-  | TopicEvent<'message.deleted', { id: number; room_id: string; parent_message_id: number | null }>
-  | TopicEvent<'reaction.added' | 'reaction.removed', ReactionEventData>
-  | TopicEvent<'receipt.updated', ReceiptState>
-  | TopicEvent<'member.joined' | 'member.left', { user_id: string }>
-  | TopicEvent<'room.updated', { id: string; name: string; topic: string; description: string }>
-  | TopicEvent<'typing', TypingEventData>;
+  | rt.MessageCreatedEvent
+  | rt.MessageUpdatedEvent
+  | rt.MessageDeletedEvent
+  | rt.ReactionAddedEvent
+  | rt.ReactionRemovedEvent
+  | rt.ReceiptUpdatedEvent
+  | rt.MemberJoinedEvent
+  | rt.MemberLeftEvent
+  | rt.RoomUpdatedEvent
+  | rt.TypingEvent;
 
 const KNOWN: ReadonlySet<string> = new Set([
   'message.created',

@@ -390,7 +390,7 @@ export class RealtimeConnection {
         return;
       }
       case 'subscribed': {
-        if (message.cid !== undefined) this.cids.delete(message.cid);
+        if (message.cid != null) this.cids.delete(message.cid);
         const entry = this.topics.get(message.topic);
         if (!entry) return;
         // Everything up to `seq` has been replayed (or was before our time): resume from there.
@@ -401,8 +401,8 @@ export class RealtimeConnection {
         return;
       }
       case 'error': {
-        const fromCid = message.cid !== undefined ? this.cids.get(message.cid) : undefined;
-        if (message.cid !== undefined) this.cids.delete(message.cid);
+        const fromCid = message.cid != null ? this.cids.get(message.cid) : undefined;
+        if (message.cid != null) this.cids.delete(message.cid);
         const detailTopic = message.error.details?.topic;
         const topic = fromCid ?? (typeof detailTopic === 'string' ? detailTopic : undefined);
         const entry = topic !== undefined ? this.topics.get(topic) : undefined;

@@ -1,4 +1,7 @@
-// The wire protocol of the realtime gateway (docs/realtime.md), as types, in one place.
+// The wire protocol of the realtime gateway (docs/realtime.md): its frames and commands are the types
+// generated from the server's contract (src/api/generated/realtime.d.ts); decoding lives here.
+import type * as rt from '../../api/generated/realtime';
+
 // Every frame is one JSON object in a text frame. The server's control messages have fixed types;
 // everything else that names a `topic` is an event of that topic.
 
@@ -14,66 +17,19 @@ export const CloseCode = {
   TOO_MANY_CONNECTIONS: 4429,
 } as const;
 
-/** Stable codes of `error` envelopes. */
-export type ErrorCode =
-  | 'BAD_JSON'
-  | 'BAD_MESSAGE'
-  | 'UNKNOWN_TYPE'
-  | 'FRAME_TOO_LARGE'
-  | 'FORBIDDEN'
-  | 'TOO_MANY_SUBSCRIPTIONS'
-  | 'NOT_SUBSCRIBED'
-  | 'RATE_LIMITED'
-  | 'RESYNC_REQUIRED'
-  | 'INTERNAL_ERROR'
-  /** Client-side: the server ended a subscription (`unsubscribed` with reason `revoked`). */
-  | 'REVOKED';
+/** Stable codes of `error` envelopes: the server's catalogue, plus `REVOKED` (client-side: the server
+ * ended a subscription, `unsubscribed` with reason `revoked`). */
+export type ErrorCode = rt.ErrorCode | 'REVOKED';
 
-// ---- server -> client ------------------------------------------------------------------------
+// ---- server -> client: the generated contract (docs/realtime.schema.json) -----------------------
 
-export interface HelloMessage {
-  type: 'hello';
-  connection_id: string;
-  user_id: string;
-  /** Seconds: the server pings after `interval` of silence from us and closes 4408 after `timeout` more. */
-  heartbeat: { interval: number; timeout: number };
-}
-
-export interface SubscribedMessage {
-  type: 'subscribed';
-  topic: string;
-  /** The topic's current sequence number: every event up to it has been sent (replayed) already. */
-  seq: number;
-  cid?: string;
-}
-
-export interface UnsubscribedMessage {
-  type: 'unsubscribed';
-  topic: string;
-  cid?: string;
-  /** `revoked`: the server ended the subscription (the user left the room, on any tab or device). */
-  reason?: 'revoked';
-}
-
-export interface ErrorBody {
-  code: ErrorCode | (string & {});
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export interface ErrorMessage {
-  type: 'error';
-  cid?: string;
-  error: ErrorBody;
-}
-
-export interface PingMessage {
-  type: 'ping';
-}
-
-export interface PongMessage {
-  type: 'pong';
-}
+export type HelloMessage = rt.Hello;
+export type SubscribedMessage = rt.Subscribed;
+export type UnsubscribedMessage = rt.Unsubscribed;
+export type ErrorBody = Omit<rt.ErrorBody, 'code'> & { code: ErrorCode };
+export type ErrorMessage = Omit<rt.ErrorFrame, 'error'> & { error: ErrorBody };
+export type PingMessage = rt.Ping;
+export type PongMessage = rt.Pong;
 
 export type ControlMessage =
   | HelloMessage
@@ -96,34 +52,14 @@ export interface TopicEvent<Type extends string = string, Data = unknown> {
 
 export type ServerMessage = ControlMessage | TopicEvent;
 
-// ---- client -> server ------------------------------------------------------------------------
+// ---- client -> server: the generated contract ----------------------------------------------------
 
-export interface SubscribeRequest {
-  type: 'subscribe';
-  topic: string;
-  /** The last seq seen on this topic: the server replays everything after it first. */
-  since?: number;
-  cid?: string;
-}
-
-export interface UnsubscribeRequest {
-  type: 'unsubscribe';
-  topic: string;
-  cid?: string;
-}
-
+export type SubscribeRequest = rt.Subscribe;
+export type UnsubscribeRequest = rt.Unsubscribe;
 /** Chat hub: someone is typing in a room, or stopped (relayed to the room as an ephemeral `typing`). */
-export interface TypingRequest {
-  type: 'typing.start' | 'typing.stop';
-  topic: string;
-}
-
+export type TypingRequest = rt.TypingCommand;
 /** Chat hub: a DM message reached this client (moves the delivered receipt forward). */
-export interface ReceiptDeliveredRequest {
-  type: 'receipt.delivered';
-  topic: string;
-  message_id: number;
-}
+export type ReceiptDeliveredRequest = rt.ReceiptDelivered;
 
 /** Hub messages about a topic this connection is subscribed to. */
 export type TopicClientMessage = TypingRequest | ReceiptDeliveredRequest;
@@ -132,10 +68,10 @@ export type ClientMessage = SubscribeRequest | UnsubscribeRequest | PingMessage 
 
 // ---- topics and their events -------------------------------------------------------------------
 
-export type PresenceStatus = 'online' | 'offline';
+export type PresenceStatus = rt.Presence['status'];
 
 /** `presence:{user_id}`: a snapshot right after subscribing, then every change (ephemeral). */
-export type PresenceEvent = TopicEvent<'presence', { user_id: string; status: PresenceStatus }>;
+export type PresenceEvent = rt.PresenceEvent;
 
 export type UserTopic = `user:${string}`;
 export type PresenceTopic = `presence:${string}`;

@@ -48,7 +48,7 @@ class Announcement(EventData):
 
 
 ANNOUNCEMENT: EventKind[Announcement] = EventKind(
-    "announcement", Announcement, TOPIC, "An administrator's announcement (persistent or not, as sent)."
+    "announcement", Announcement, TOPIC, "An administrator's announcement (logged or not, as sent).", persistent=None
 )
 
 

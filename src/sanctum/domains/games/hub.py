@@ -52,6 +52,7 @@ class GamesHub(Hub):
     name = "games"
     prefixes = ("game:",)
     events = ev.EVENTS
+    replies = (GameMoveOk,)
 
     def __init__(self, service: GameService, engine: GameEngine) -> None:
         self._service = service
