@@ -1,5 +1,6 @@
 // The games API's shapes, read off the generated paths (so they follow the schema whatever its
 // component names), and the live events of topic `game:{id}` (src/sanctum/domains/games/events.py).
+import type * as rt from '../../api/generated/realtime';
 import type { paths } from '../../api/generated/schema';
 
 type Ok<Op> = Op extends { responses: { 200: { content: { 'application/json': infer T } } } }
@@ -30,17 +31,8 @@ export interface RoomChange {
   outcome: GameRoom['outcome'];
 }
 
-/** Data of game.player_away: "waiting for Alice to reconnect" until `deadline`. */
-export interface PlayerAway {
-  room_id: string;
-  player: string;
-  name: string;
-  deadline: string;
-  seconds: number;
-}
+/** Data of game.player_away: "waiting for Alice to reconnect" until `deadline` (the realtime contract). */
+export type PlayerAway = rt.PlayerAway;
 
-export interface Frame {
-  room_id: string;
-  tick: number;
-  state: Record<string, unknown>;
-}
+/** Data of game.frame: a real-time room's state at one tick. */
+export type Frame = Omit<rt.Frame, 'state'> & { state: Record<string, unknown> };
