@@ -6,11 +6,14 @@ container (it imports every domain, and a domain importing it back would be an i
 ask for a service by its class; the container answers with its one instance of that class.
 
     RoomServiceDep = Annotated[RoomService, Depends(provide(RoomService))]
+
+Every dependency in the app is an `async def` (a plain `def` would hop to the thread pool per request);
+tests/contracts/test_dependencies.py keeps it so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from fastapi import Request
@@ -24,10 +27,13 @@ class ServiceLookup(Protocol):
         ...
 
 
-def provide(kind: type[T]) -> Callable[[Request], T]:
-    """A dependency returning the app's instance of `kind`."""
+def provide(kind: type[T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency returning the app's instance of `kind`.
 
-    def dependency(request: Request) -> T:
+    An `async def`, like every dependency here: FastAPI runs a plain `def` dependency on a worker
+    thread, a round trip that cost more than the rest of a cached request (docs/benchmarks.md)."""
+
+    async def dependency(request: Request) -> T:
         services: ServiceLookup = request.app.state.services
         return services.get(kind)
 

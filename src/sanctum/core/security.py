@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -55,12 +56,21 @@ class InvalidToken(Exception):
 
 
 class AccessTokens:
+    """Issues and checks access tokens (HS256 JWTs naming the user and the session).
+
+    A token's claims never change, so once its signature checked out the claims are remembered by
+    the token itself (a bounded map, oldest out first): every later request with it costs a dict
+    look-up and an expiry comparison instead of ~50 µs of base64, HMAC and JSON. Whether the session
+    is still alive is not in the token; authentication checks that on every request."""
+
     ALGORITHM = "HS256"
+    REMEMBERED = 20_000
 
     def __init__(self, secret: str, ttl: timedelta, issuer: str = "sanctum") -> None:
         self._secret = secret
         self._ttl = ttl
         self._issuer = issuer
+        self._verified: OrderedDict[str, AccessClaims] = OrderedDict()
 
     @property
     def ttl_seconds(self) -> int:
@@ -80,6 +90,18 @@ class AccessTokens:
         return jwt.encode(payload, self._secret, algorithm=self.ALGORITHM)
 
     def decode(self, token: str) -> AccessClaims:
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._verify(token)
+            self._verified[token] = claims
+            if len(self._verified) > self.REMEMBERED:
+                self._verified.popitem(last=False)
+        if claims.expires_at <= utcnow():
+            self._verified.pop(token, None)
+            raise InvalidToken("Signature has expired")
+        return claims
+
+    def _verify(self, token: str) -> AccessClaims:
         try:
             payload = jwt.decode(
                 token,

@@ -115,3 +115,32 @@ def test_token_digest_is_a_stable_sha256_hex() -> None:
     assert token_digest("abc") == token_digest("abc")
     assert token_digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert token_digest("abd") != token_digest("abc")
+
+
+def test_a_remembered_token_still_expires_and_a_changed_one_is_verified_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tokens = AccessTokens("s" * 40, timedelta(seconds=60))
+    user, session = uuid.uuid4(), uuid.uuid4()
+    token = tokens.issue(user, session)
+    assert tokens.decode(token).session_id == session
+    assert tokens.decode(token).session_id == session  # now from memory
+
+    head, payload, signature = token.split(".")
+    with pytest.raises(InvalidToken):
+        tokens.decode(f"{head}.{payload}.{signature[:-2]}AA")  # a forged signature is checked, not remembered
+
+    later = datetime.now(UTC) + timedelta(seconds=61)
+    monkeypatch.setattr("sanctum.core.security.utcnow", lambda: later)
+    with pytest.raises(InvalidToken, match="expired"):
+        tokens.decode(token)
+
+
+def test_the_memory_of_verified_tokens_is_bounded() -> None:
+    tokens = AccessTokens("s" * 40, timedelta(seconds=60))
+    tokens.REMEMBERED = 3
+    issued = [tokens.issue(uuid.uuid4(), uuid.uuid4()) for _ in range(5)]
+    for token in issued:
+        tokens.decode(token)
+    assert len(tokens._verified) == 3
+    assert list(tokens._verified) == issued[2:]

@@ -123,7 +123,9 @@ class RefreshCookie:
         return scratch.headers["set-cookie"]
 
 
-def get_refresh_cookie(request: Request, settings: Annotated[Settings, Depends(provide(Settings))]) -> RefreshCookie:
+async def get_refresh_cookie(
+    request: Request, settings: Annotated[Settings, Depends(provide(Settings))]
+) -> RefreshCookie:
     return RefreshCookie(
         request,
         secure=settings.app_env in ("production", "staging") or request.url.scheme == "https",
@@ -156,7 +158,7 @@ def is_same_origin(origin: str, host: str) -> bool:
     return netloc == host
 
 
-def require_same_origin(request: Request) -> None:
+async def require_same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is not None and not is_same_origin(origin, request.headers.get("host", "")):
         raise Forbidden(

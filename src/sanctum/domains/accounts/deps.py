@@ -32,7 +32,7 @@ async def get_current_actor(
 CurrentActor = Annotated[Actor, Depends(get_current_actor)]
 
 
-def get_client_info(request: Request) -> ClientInfo:
+async def get_client_info(request: Request) -> ClientInfo:
     host = request.client.host if request.client else ""
     return ClientInfo(ip=host, user_agent=request.headers.get("user-agent", "")[:256])
 
