@@ -21,14 +21,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String, Text, insert, select, text, update
+from sqlalchemy import BigInteger, Index, String, Text, bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.core.clock import utcnow
 from sanctum.core.events import Event, make_event
 from sanctum.db.base import Base
-from sanctum.db.dialect import insert_for
+from sanctum.db.dialect import dialect_of, insert_for
 from sanctum.db.types import UTCDateTime
 
 
@@ -59,21 +59,32 @@ class LoggedEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# Built once per dialect (building a statement costs more than running it): take the topic's next seq.
+_NEXT_SEQ: dict[str, Any] = {}
+_LOG = insert(LoggedEvent)
+
+
+def _next_seq(session: AsyncSession | AsyncConnection) -> Any:
+    dialect = dialect_of(session)
+    stmt = _NEXT_SEQ.get(dialect)
+    if stmt is None:
+        stmt = _NEXT_SEQ[dialect] = (
+            insert_for(session, TopicCounter)
+            .values(topic=bindparam("topic"), last_seq=1)
+            .on_conflict_do_update(index_elements=[TopicCounter.topic], set_={"last_seq": TopicCounter.last_seq + 1})
+            .returning(TopicCounter.last_seq)
+        )
+    return stmt
+
+
 async def append_event(
     session: AsyncSession | AsyncConnection, topic: str, type_: str, data: Any, ref: str | None = None
 ) -> Event:
     """Log a persistent event in the caller's transaction; publish the result after commit."""
-    stmt = (
-        insert_for(session, TopicCounter)
-        .values(topic=topic, last_seq=1)
-        .on_conflict_do_update(index_elements=[TopicCounter.topic], set_={"last_seq": TopicCounter.last_seq + 1})
-        .returning(TopicCounter.last_seq)
-    )
-    seq = int((await session.execute(stmt)).scalar_one())
+    seq = int((await session.execute(_next_seq(session), {"topic": topic})).scalar_one())
     event = make_event(topic, type_, data, seq)
-    await session.execute(
-        insert(LoggedEvent).values(topic=topic, seq=seq, type=type_, frame=event.frame, ref=ref, created_at=utcnow())
-    )
+    row = {"topic": topic, "seq": seq, "type": type_, "frame": event.frame, "ref": ref, "created_at": utcnow()}
+    await session.execute(_LOG, row)
     return event
 
 

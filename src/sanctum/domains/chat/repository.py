@@ -1,5 +1,8 @@
 """Every query of the chat domain (SQLAlchemy 2 `select()`); no commits.
 
+Statements on hot paths are built once, here, with `bindparam`s, and executed with their values:
+building a `select()` costs more CPU than running it (docs/architecture.md, "The data path").
+
 The hot paths and their indexes (EXPLAIN plans in docs/chat.md):
 - history: messages (room_id, id), newest first, top-level only;
 - threads: messages (parent_id, id);
@@ -14,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, literal, or_, select, update
+from sqlalchemy import bindparam, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -22,6 +25,45 @@ from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.chat.models import Mention, Message, MessageEdit, Reaction, Room, RoomMember
 
 UNREAD_CAP = 100
+
+_MEMBER_IDS = select(RoomMember.user_id).where(RoomMember.room_id == bindparam("room_id"))
+_HISTORY = (
+    select(Message)
+    .where(Message.room_id == bindparam("room_id"), Message.parent_id.is_(None), Message.id < bindparam("before"))
+    .order_by(Message.id.desc())
+    .limit(bindparam("limit"))
+)
+_BY_CLIENT_ID = select(Message).where(
+    Message.room_id == bindparam("room_id"),
+    Message.author_id == bindparam("author_id"),
+    Message.client_id == bindparam("client_id"),
+)
+_REACTIONS = (
+    select(Reaction.message_id, Reaction.emoji, func.count(), func.min(Reaction.created_at))
+    .where(Reaction.message_id.in_(bindparam("ids", expanding=True)))
+    .group_by(Reaction.message_id, Reaction.emoji)
+    .order_by(Reaction.message_id, func.min(Reaction.created_at))
+)
+_MY_REACTIONS = select(Reaction.message_id, Reaction.emoji).where(
+    Reaction.message_id.in_(bindparam("ids", expanding=True)), Reaction.user_id == bindparam("user_id")
+)
+_MENTIONED = select(Mention.message_id, Mention.user_id).where(Mention.message_id.in_(bindparam("ids", expanding=True)))
+_ROOM_FOR_UPDATE = select(Room).where(Room.id == bindparam("room_id")).with_for_update()
+# Top-level messages of a room above a watermark, by someone else: the unread ones, counted up to a cap.
+_UNREAD = select(func.count()).select_from(
+    select(literal(1))
+    .where(
+        Message.room_id == bindparam("room_id"),
+        Message.id > bindparam("after"),
+        Message.parent_id.is_(None),
+        Message.deleted_at.is_(None),
+        or_(Message.author_id.is_(None), Message.author_id != bindparam("user_id")),
+    )
+    .limit(UNREAD_CAP)
+    .subquery()
+)
+# The largest id there can be: `before` for the newest page.
+NO_UPPER_BOUND = 2**62
 
 
 class ChatRepository:
@@ -31,7 +73,7 @@ class ChatRepository:
         return await db.get(Room, room_id)
 
     async def room_for_update(self, db: AsyncSession, room_id: uuid.UUID) -> Room | None:
-        return (await db.execute(select(Room).where(Room.id == room_id).with_for_update())).scalar_one_or_none()
+        return (await db.execute(_ROOM_FOR_UPDATE, {"room_id": room_id})).scalar_one_or_none()
 
     async def sanctum_room_for_update(self, db: AsyncSession, sanctum_id: uuid.UUID) -> Room | None:
         query = select(Room).where(Room.sanctum_id == sanctum_id).with_for_update()
@@ -54,7 +96,7 @@ class ChatRepository:
         return list((await db.execute(query)).scalars())
 
     async def member_ids(self, db: AsyncSession, room_id: uuid.UUID) -> list[uuid.UUID]:
-        return list((await db.execute(select(RoomMember.user_id).where(RoomMember.room_id == room_id))).scalars())
+        return list((await db.execute(_MEMBER_IDS, {"room_id": room_id})).scalars())
 
     async def remove_member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         result = await db.execute(
@@ -111,19 +153,8 @@ class ChatRepository:
         return [(row[0], row[1], row[2], int(row[3])) for row in (await db.execute(query)).all()]
 
     async def unread_count(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, after: int) -> int:
-        rows = (
-            select(literal(1))
-            .where(
-                Message.room_id == room_id,
-                Message.id > after,
-                Message.parent_id.is_(None),
-                Message.deleted_at.is_(None),
-                or_(Message.author_id.is_(None), Message.author_id != user_id),
-            )
-            .limit(UNREAD_CAP)
-            .subquery()
-        )
-        return int((await db.execute(select(func.count()).select_from(rows))).scalar_one())
+        params = {"room_id": room_id, "after": after, "user_id": user_id}
+        return int((await db.execute(_UNREAD, params)).scalar_one())
 
     async def advance_read(
         self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, message_id: int, *, delivered_only: bool
@@ -165,19 +196,18 @@ class ChatRepository:
     async def message_by_client_id(
         self, db: AsyncSession, room_id: uuid.UUID, author_id: uuid.UUID, client_id: str
     ) -> Message | None:
-        query = select(Message).where(
-            Message.room_id == room_id, Message.author_id == author_id, Message.client_id == client_id
-        )
-        return (await db.execute(query)).scalar_one_or_none()
+        params = {"room_id": room_id, "author_id": author_id, "client_id": client_id}
+        return (await db.execute(_BY_CLIENT_ID, params)).scalar_one_or_none()
 
     async def history(
         self, db: AsyncSession, room_id: uuid.UUID, before: int | None, after: int | None, limit: int
     ) -> list[Message]:
-        query = select(Message).where(Message.room_id == room_id, Message.parent_id.is_(None))
+        if after is None:  # the common case: a page going back in time
+            params = {"room_id": room_id, "before": NO_UPPER_BOUND if before is None else before, "limit": limit}
+            return list((await db.execute(_HISTORY, params)).scalars())
+        query = select(Message).where(Message.room_id == room_id, Message.parent_id.is_(None), Message.id > after)
         if before is not None:
             query = query.where(Message.id < before)
-        if after is not None:
-            query = query.where(Message.id > after)
         return list((await db.execute(query.order_by(Message.id.desc()).limit(limit))).scalars())
 
     async def history_after(self, db: AsyncSession, room_id: uuid.UUID, after: int, limit: int) -> list[Message]:
@@ -236,24 +266,16 @@ class ChatRepository:
     async def reactions(self, db: AsyncSession, message_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
         if not message_ids:
             return {}
-        query = (
-            select(Reaction.message_id, Reaction.emoji, func.count(), func.min(Reaction.created_at))
-            .where(Reaction.message_id.in_(message_ids))
-            .group_by(Reaction.message_id, Reaction.emoji)
-            .order_by(Reaction.message_id, func.min(Reaction.created_at))
-        )
         out: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for message_id, emoji, count, _ in (await db.execute(query)).all():
+        for message_id, emoji, count, _ in (await db.execute(_REACTIONS, {"ids": message_ids})).all():
             out[int(message_id)].append((str(emoji), int(count)))
         return out
 
     async def my_reactions(self, db: AsyncSession, message_ids: list[int], user_id: uuid.UUID) -> set[tuple[int, str]]:
         if not message_ids:
             return set()
-        query = select(Reaction.message_id, Reaction.emoji).where(
-            Reaction.message_id.in_(message_ids), Reaction.user_id == user_id
-        )
-        return {(int(m), str(e)) for m, e in (await db.execute(query)).all()}
+        rows = (await db.execute(_MY_REACTIONS, {"ids": message_ids, "user_id": user_id})).all()
+        return {(int(m), str(e)) for m, e in rows}
 
     # -- mentions -----------------------------------------------------------------------------
 
@@ -266,9 +288,8 @@ class ChatRepository:
     async def mentioned(self, db: AsyncSession, message_ids: list[int]) -> dict[int, list[uuid.UUID]]:
         if not message_ids:
             return {}
-        query = select(Mention.message_id, Mention.user_id).where(Mention.message_id.in_(message_ids))
         out: dict[int, list[uuid.UUID]] = defaultdict(list)
-        for message_id, user_id in (await db.execute(query)).all():
+        for message_id, user_id in (await db.execute(_MENTIONED, {"ids": message_ids})).all():
             out[int(message_id)].append(user_id)
         return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select, union_all, update
+from sqlalchemy import bindparam, delete, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.dialect import affected, insert_for
@@ -18,6 +18,13 @@ from sanctum.domains.friends.models import Friendship
 
 def pair(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
     return (a, b) if a < b else (b, a)
+
+
+# Built once: on hot paths building a statement costs more than running it.
+_FRIEND_IDS = union_all(
+    select(Friendship.user_high).where(Friendship.user_low == bindparam("user_id"), Friendship.status == "accepted"),
+    select(Friendship.user_low).where(Friendship.user_high == bindparam("user_id"), Friendship.status == "accepted"),
+)
 
 
 class FriendRepository:
@@ -72,8 +79,4 @@ class FriendRepository:
         return rows
 
     async def friend_ids(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
-        query = union_all(
-            select(Friendship.user_high).where(Friendship.user_low == user_id, Friendship.status == "accepted"),
-            select(Friendship.user_low).where(Friendship.user_high == user_id, Friendship.status == "accepted"),
-        )
-        return [row[0] for row in (await db.execute(query)).all()]
+        return [row[0] for row in (await db.execute(_FRIEND_IDS, {"user_id": user_id})).all()]

@@ -9,13 +9,28 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.notifications.models import Notification, NotificationActor
 
 UNREAD_CAP = 100
+
+
+# Built once: on hot paths building a statement costs more than running it.
+_UNREAD = select(func.count()).select_from(
+    select(Notification.id)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    .limit(UNREAD_CAP)
+    .subquery()
+)
+_NEWEST = (
+    select(Notification)
+    .where(Notification.user_id == bindparam("user_id"))
+    .order_by(Notification.updated_at.desc(), Notification.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
 class NotificationRepository:
@@ -77,6 +92,8 @@ class NotificationRepository:
     async def page(
         self, db: AsyncSession, user_id: uuid.UUID, before: tuple[datetime, int] | None, limit: int
     ) -> list[Notification]:
+        if before is None:
+            return list((await db.execute(_NEWEST, {"user_id": user_id, "limit": limit})).scalars())
         query = select(Notification).where(Notification.user_id == user_id)
         if before is not None:
             at, last_id = before
@@ -88,13 +105,7 @@ class NotificationRepository:
 
     async def unread_count(self, db: AsyncSession, user_id: uuid.UUID) -> int:
         """Capped at UNREAD_CAP: a badge shows "99+", and the count never scans a huge backlog."""
-        capped = (
-            select(Notification.id)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .limit(UNREAD_CAP)
-            .subquery()
-        )
-        return int((await db.execute(select(func.count()).select_from(capped))).scalar_one())
+        return int((await db.execute(_UNREAD, {"user_id": user_id})).scalar_one())
 
     async def mark_all_read(self, db: AsyncSession, user_id: uuid.UUID, now: datetime) -> int:
         stmt = (

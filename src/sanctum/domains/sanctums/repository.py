@@ -9,11 +9,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.dialect import affected
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
+
+# Built once: on hot paths building a statement costs more than running it.
+_BY_IDS = select(Sanctum).where(Sanctum.id.in_(bindparam("ids", expanding=True)))
+_SANCTUM_IDS_OF = select(SanctumMember.sanctum_id).where(SanctumMember.user_id == bindparam("user_id"))
 
 
 class SanctumRepository:
@@ -28,7 +32,7 @@ class SanctumRepository:
         wanted = list(set(ids))
         if not wanted:
             return {}
-        return {s.id: s for s in (await db.execute(select(Sanctum).where(Sanctum.id.in_(wanted)))).scalars()}
+        return {s.id: s for s in (await db.execute(_BY_IDS, {"ids": wanted})).scalars()}
 
     async def member(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> SanctumMember | None:
         return await db.get(SanctumMember, (sanctum_id, user_id))
@@ -77,8 +81,7 @@ class SanctumRepository:
         return {row[0]: str(row[1]) for row in (await db.execute(query)).all()}
 
     async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
-        query = select(SanctumMember.sanctum_id).where(SanctumMember.user_id == user_id)
-        return list((await db.execute(query)).scalars())
+        return list((await db.execute(_SANCTUM_IDS_OF, {"user_id": user_id})).scalars())
 
     async def mine(self, db: AsyncSession, user_id: uuid.UUID, limit: int = 500) -> list[Sanctum]:
         query = (
