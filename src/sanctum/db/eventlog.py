@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.core.clock import utcnow
 from sanctum.core.events import Event, make_event
-from sanctum.db.base import Base
+from sanctum.db.base import Base, table_of
 from sanctum.db.dialect import dialect_of, insert_for
 from sanctum.db.types import UTCDateTime
 
@@ -61,7 +61,7 @@ class LoggedEvent(Base):
 
 # Built once per dialect (building a statement costs more than running it): take the topic's next seq.
 _NEXT_SEQ: dict[str, Any] = {}
-_LOG = insert(LoggedEvent)
+_LOG = insert(table_of(LoggedEvent))
 
 
 def _next_seq(session: AsyncSession | AsyncConnection) -> Any:
@@ -69,7 +69,7 @@ def _next_seq(session: AsyncSession | AsyncConnection) -> Any:
     stmt = _NEXT_SEQ.get(dialect)
     if stmt is None:
         stmt = _NEXT_SEQ[dialect] = (
-            insert_for(session, TopicCounter)
+            insert_for(session, table_of(TopicCounter))
             .values(topic=bindparam("topic"), last_seq=1)
             .on_conflict_do_update(index_elements=[TopicCounter.topic], set_={"last_seq": TopicCounter.last_seq + 1})
             .returning(TopicCounter.last_seq)

@@ -137,13 +137,12 @@ class MessageService:
                     existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
                     if existing is not None:
                         return Sent((await self.serialize(db, [existing], actor.id))[0], False)
-                room = await self._repo.room_for_update(db, room_id)
-                if room is None:
+                if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
                 candidates = await self._accounts.public_users_by_username(db, usernames) if usernames else {}
                 mentioned = await self._visible_to(db, record, list(candidates.values()))
                 message = await self._insert(
-                    db, room, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
+                    db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
                 )
                 for user in mentioned:  # a background job makes each notification, after the commit
                     db.after_commit(
@@ -169,7 +168,7 @@ class MessageService:
     async def _insert(
         self,
         db: UnitOfWork,
-        room: Room,
+        room_id: uuid.UUID,
         actor: Actor,
         body: str,
         html: str,
@@ -177,10 +176,11 @@ class MessageService:
         client_id: str | None,
         mentioned: list[PublicUser],
     ) -> MessageRead:
+        """The message's row, the room's activity, its mentions and its events, under the room's lock."""
         now = utcnow()
         parent_replies = 0
         if parent_id is not None:
-            parent = await self._repo.message(db, room.id, parent_id)
+            parent = await self._repo.message(db, room_id, parent_id)
             if parent is None or parent.parent_id is not None or parent.deleted_at is not None:
                 raise ValidationFailed(
                     "You can only reply to a message of this room that is not itself a reply.",
@@ -189,26 +189,39 @@ class MessageService:
             parent.reply_count += 1
             parent.last_reply_at = now
             parent_replies = parent.reply_count
-        message = Message(
-            room_id=room.id,
-            author_id=actor.id,
+        values = {
+            "room_id": room_id,
+            "author_id": actor.id,
+            "kind": "user",
+            "body": body,
+            "html": html,
+            "parent_id": parent_id,
+            "client_id": client_id,
+            "reply_count": 0,
+            "created_at": now,
+        }
+        message_id = await self._repo.insert_message(db, values)
+        await self._repo.touch_room(db, room_id, now, message_id if parent_id is None else None)
+        await self._repo.add_mentions(db, message_id, room_id, [u.id for u in mentioned], now)
+        read = MessageRead(
+            id=message_id,
+            room_id=room_id,
             kind="user",
+            author=to_public(actor.user),
             body=body,
             html=html,
-            parent_id=parent_id,
-            client_id=client_id,
+            parent_message_id=parent_id,
             reply_count=0,
+            last_reply_at=None,
+            reactions=[],
+            mentions=[u.username for u in mentioned],
+            client_id=client_id,
             created_at=now,
+            edited_at=None,
+            deleted=False,
         )
-        db.add(message)
-        await db.flush()
-        room.last_activity_at = now
-        if parent_id is None:
-            room.last_message_id = message.id
-        await self._repo.add_mentions(db, message.id, room.id, [u.id for u in mentioned], now)
-        read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [u.username for u in mentioned])
-        topic = ev.room_topic(room.id)
-        await db.emit(topic, ev.MESSAGE_CREATED, read, ref=message_ref(message.id))
+        topic = ev.room_topic(room_id)
+        await db.emit(topic, ev.MESSAGE_CREATED, read, ref=message_ref(message_id))
         if parent_id is not None:
             counts = ev.ReplyCounts(id=parent_id, reply_count=parent_replies, last_reply_at=now)
             await db.emit(topic, ev.MESSAGE_UPDATED, counts)

@@ -17,10 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, literal, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from sanctum.db.base import table_of
 from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.chat.models import Mention, Message, MessageEdit, Reaction, Room, RoomMember
 
@@ -62,6 +63,20 @@ _UNREAD = select(func.count()).select_from(
     .limit(UNREAD_CAP)
     .subquery()
 )
+# Writes of the send path, on the tables (on the mapped classes SQLAlchemy would take its ORM bulk
+# path and synchronize the session's objects, several times the cost of the statement).
+_rooms, _messages = table_of(Room), table_of(Message)
+_LOCK_ROOM = select(_rooms.c.id).where(_rooms.c.id == bindparam("room_id")).with_for_update()
+_INSERT_MESSAGE = insert(_messages).returning(_messages.c.id)
+_INSERT_MENTION = insert(table_of(Mention))
+_TOUCH_ROOM = (
+    update(_rooms)
+    .where(_rooms.c.id == bindparam("room_id"))
+    .values(last_activity_at=bindparam("at"), last_message_id=bindparam("message_id"))
+)
+_TOUCH_ROOM_ACTIVITY = (
+    update(_rooms).where(_rooms.c.id == bindparam("room_id")).values(last_activity_at=bindparam("at"))
+)
 # The largest id there can be: `before` for the newest page.
 NO_UPPER_BOUND = 2**62
 
@@ -74,6 +89,21 @@ class ChatRepository:
 
     async def room_for_update(self, db: AsyncSession, room_id: uuid.UUID) -> Room | None:
         return (await db.execute(_ROOM_FOR_UPDATE, {"room_id": room_id})).scalar_one_or_none()
+
+    async def lock_room(self, db: AsyncSession, room_id: uuid.UUID) -> bool:
+        """Take the room's row lock for this transaction (sends to one room commit in order); False if gone."""
+        return (await db.execute(_LOCK_ROOM, {"room_id": room_id})).scalar_one_or_none() is not None
+
+    async def insert_message(self, db: AsyncSession, values: dict[str, object]) -> int:
+        """A new message's row (a Core insert: no ORM object to flush); its id."""
+        return int((await db.execute(_INSERT_MESSAGE, values)).scalar_one())
+
+    async def touch_room(self, db: AsyncSession, room_id: uuid.UUID, at: datetime, last_message_id: int | None) -> None:
+        """Activity in the room; `last_message_id` for a top-level message (a reply is not the room's last)."""
+        if last_message_id is None:
+            await db.execute(_TOUCH_ROOM_ACTIVITY, {"room_id": room_id, "at": at})
+        else:
+            await db.execute(_TOUCH_ROOM, {"room_id": room_id, "at": at, "message_id": last_message_id})
 
     async def sanctum_room_for_update(self, db: AsyncSession, sanctum_id: uuid.UUID) -> Room | None:
         query = select(Room).where(Room.sanctum_id == sanctum_id).with_for_update()
@@ -282,8 +312,9 @@ class ChatRepository:
     async def add_mentions(
         self, db: AsyncSession, message_id: int, room_id: uuid.UUID, user_ids: Iterable[uuid.UUID], at: datetime
     ) -> None:
-        for user_id in user_ids:
-            db.add(Mention(message_id=message_id, user_id=user_id, room_id=room_id, created_at=at))
+        rows = [{"message_id": message_id, "user_id": u, "room_id": room_id, "created_at": at} for u in user_ids]
+        if rows:
+            await db.execute(_INSERT_MENTION, rows)
 
     async def mentioned(self, db: AsyncSession, message_ids: list[int]) -> dict[int, list[uuid.UUID]]:
         if not message_ids:
