@@ -63,9 +63,13 @@ from _servers import (
     Mode,
     SanctumServer,
     SetupError,
+    free_port,
+    http_status,
     install_signal_handlers,
     sanctum_server,
+    spawn,
     stop_with_parent,
+    wait_until,
 )
 
 USERNAME = "bench_user"
@@ -259,8 +263,11 @@ def wait_for_quiet_cpu(max_busy: float, max_wait: float) -> float:
 # -- the server ------------------------------------------------------------------------------------
 
 
-def _requests_served(client: httpx.Client, endpoint: Endpoint) -> int:
-    """Requests to `endpoint` the server has finished, all statuses, from its Prometheus counter."""
+def _requests_served(client: httpx.Client | None, endpoint: Endpoint) -> int:
+    """Requests to `endpoint` the server has finished, all statuses, from its Prometheus counter
+    (None: a server without one, the floor; then wrk's own count is used)."""
+    if client is None:
+        return 0
     text = client.get("/metrics").text
     labels = f'method="{re.escape(endpoint.method)}",route="{re.escape(endpoint.path)}",status="\\d+"'
     pattern = re.compile(r"^http_requests_total\{" + labels + r"\} ([0-9.e+]+)$", re.MULTILINE)
@@ -295,6 +302,18 @@ class BenchUser:
         if response.status_code != 200:
             raise BenchError(f"login: {response.status_code} {response.text}")
         self.refresh_token: str = response.json()["refresh_token"]
+
+    def seed_feed(self, posts: int) -> None:
+        """A sanctum of the user's with `posts` posts, so a feed page has 20 posts to show."""
+        authorization = {"Authorization": self.fresh_authorization()}
+        made = self.client.post("/api/sanctums", json={"name": "Bench", "slug": "bench"}, headers=authorization)
+        if made.status_code != 201:
+            raise BenchError(f"create sanctum: {made.status_code} {made.text}")
+        for i in range(posts):
+            body = {"body": f"post {i} with a **little** markdown", "sanctum_id": made.json()["id"]}
+            response = self.client.post("/api/posts", json=body, headers=authorization)
+            if response.status_code != 201:
+                raise BenchError(f"post: {response.status_code} {response.text}")
 
     def login_body(self) -> str:
         return json.dumps({"login": USERNAME, "password": self.password})
@@ -353,7 +372,7 @@ class Load:
 
 
 def measure(
-    server: SanctumServer, client: httpx.Client, load: Load, endpoint: Endpoint, seconds: float, **request: str
+    server: SanctumServer, client: httpx.Client | None, load: Load, endpoint: Endpoint, seconds: float, **request: str
 ) -> Run:
     settle(server)
     served0 = _requests_served(client, endpoint)
@@ -368,7 +387,7 @@ def measure(
     machine1, steal1 = _machine_cpu_ticks()
     window = time.monotonic() - window0  # the load and both settles: what /proc/stat covers
     own1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    served = _requests_served(client, endpoint) - served0
+    served = _requests_served(client, endpoint) - served0 if client is not None else wrk["requests"]
 
     wall = wrk["duration_us"] / 1e6
     client_cpu = (own1.ru_utime + own1.ru_stime) - (own0.ru_utime + own0.ru_stime)  # wrk (and taskset)
@@ -400,7 +419,7 @@ def measure(
 
 def bench_endpoint(
     server: SanctumServer,
-    client: httpx.Client,
+    client: httpx.Client | None,
     load: Load,
     endpoint: Endpoint,
     args: argparse.Namespace,
@@ -440,7 +459,7 @@ def bench_endpoint(
 
     return Result(
         mode=server.mode,
-        endpoint=endpoint.name,
+        endpoint=endpoint.name if client is not None else f"{endpoint.name} (floor)",
         concurrency=endpoint.concurrency,
         req_per_s=median("req_per_s"),
         p50_ms=median("p50_ms"),
@@ -458,15 +477,36 @@ def bench_endpoint(
     )
 
 
+@contextmanager
+def floor_server(server: SanctumServer, cpus: str | None) -> Iterator[SanctumServer]:
+    """bench/baseline_http_server.py on `server`'s database and secret, pinned like it; stopped on exit."""
+    port = free_port()
+    argv = [
+        str(REPO / ".venv" / "bin" / "python"),
+        str(REPO / "bench" / "baseline_http_server.py"),
+        "--port",
+        str(port),
+    ]
+    proc = spawn("floor", argv, log_path=server.workdir / "floor.log", env=server.env, cwd=server.workdir, cpus=cpus)
+    try:
+        wait_until(lambda: http_status(port, "/health/ready") == 200, what="the floor server", proc=proc)
+        yield SanctumServer(server.mode, port, proc, server.workdir, server.env, server.services)
+    finally:
+        proc.stop()
+
+
 def bench_mode(mode: Mode, args: argparse.Namespace, load: Load) -> tuple[list[Result], tuple[float, ...]]:
     wait_for_quiet_cpu(args.max_other, args.load_wait)
     load_before = loadavg()
     print(f"{mode}: load average {load_before[0]:.2f}; starting the server", file=sys.stderr)
     me = Endpoint("GET /api/users/me", "GET", "/api/users/me", args.concurrency)
+    feed = Endpoint("GET /api/feed", "GET", "/api/feed", args.concurrency)
     login_endpoint = Endpoint("POST /api/auth/login", "POST", "/api/auth/login", args.login_concurrency)
     with sanctum_server(mode, cpus=args.server_cpus or None) as server:
         with httpx.Client(base_url=server.base_url, trust_env=False, timeout=60) as client:
             user = BenchUser(client)
+
+            user.seed_feed(args.posts)
 
             def me_request() -> dict[str, str]:
                 return {"authorization": user.fresh_authorization(), "body": "-"}
@@ -476,8 +516,14 @@ def bench_mode(mode: Mode, args: argparse.Namespace, load: Load) -> tuple[list[R
 
             results = [
                 bench_endpoint(server, client, load, me, args, me_request),
-                bench_endpoint(server, client, load, login_endpoint, args, login_request),
+                bench_endpoint(server, client, load, feed, args, me_request),
             ]
+            if args.baseline:
+                with floor_server(server, args.server_cpus or None) as floor:
+                    results.append(bench_endpoint(floor, None, load, me, args, me_request))
+                    results.append(bench_endpoint(floor, None, load, feed, args, me_request))
+            if not args.skip_login:
+                results.append(bench_endpoint(server, client, load, login_endpoint, args, login_request))
         if not server.process.alive():
             raise BenchError(f"the server died during the benchmark:\n{server.process.log_tail()}")
     return results, load_before
@@ -525,7 +571,8 @@ def markdown_table(results: list[Result]) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Throughput, latency and server CPU per request of GET /api/users/me and POST /api/auth/login.",
+        description="Throughput, latency and server CPU per request of GET /api/users/me, GET /api/feed and "
+        "POST /api/auth/login, and (--baseline) of the floor serving the same requests.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--mode", choices=["embedded", "scaled", "both"], default="both")
@@ -547,6 +594,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--retries", type=int, default=3, help="runs measured again because of other work, at most")
     parser.add_argument("--load-wait", type=float, default=300.0, help="seconds to wait for a quiet machine, at most")
     parser.add_argument("--json", type=Path, help="also write every run and the machine's details here")
+    parser.add_argument("--posts", type=int, default=30, help="posts seeded in the user's sanctum for the feed")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also measure the floor (bench/baseline_http_server.py: Starlette + the driver) on the same database",
+    )
+    parser.add_argument("--skip-login", action="store_true", help="do not measure POST /api/auth/login")
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 600 or not 0 <= args.warmup <= 600:
         parser.error("--duration must be within 1-600 s and --warmup within 0-600 s")

@@ -50,6 +50,7 @@ from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
+from sanctum.realtime.publisher import Publisher
 from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
 from sanctum.settings import Settings
 
@@ -129,13 +130,21 @@ class Services:
 
 
 def _account_service(
-    settings: Settings, db: Database, limiter: RateLimiter, tickets: TicketStore, cache: Cache, bus: InvalidationBus
+    settings: Settings,
+    db: Database,
+    limiter: RateLimiter,
+    tickets: TicketStore,
+    cache: Cache,
+    bus: InvalidationBus,
+    publisher: Publisher,
 ) -> AccountService:
     auth = settings.auth
     passwords = PasswordHashing(auth.argon2_time_cost, auth.argon2_memory_kib, auth.argon2_parallelism)
     tokens = AccessTokens(settings.secret_key.get_secret_value(), timedelta(seconds=auth.access_token_ttl_seconds))
     refresh_ttl = timedelta(days=auth.refresh_token_ttl_days)
-    return AccountService(db, passwords, tokens, limiter, settings.rate_limits, refresh_ttl, tickets, cache, bus)
+    return AccountService(
+        db, passwords, tokens, limiter, settings.rate_limits, refresh_ttl, tickets, cache, bus, publisher
+    )
 
 
 def build_services(settings: Settings) -> Services:
@@ -171,14 +180,14 @@ def build_services(settings: Settings) -> Services:
     jobs = build_job_queue(settings, db)
     notifier = Notifier(jobs)
 
-    accounts = _account_service(settings, db, limiter, tickets, cache, bus)
+    accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
     notifications = NotificationService(db, accounts)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache)
     room_access = RoomAccess(db, chat_caches)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway)
-    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages, gateway))
+    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway)
     friends = FriendService(db, accounts, notifier)
     post_caches = PostCaches(cache)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)

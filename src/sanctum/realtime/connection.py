@@ -77,6 +77,7 @@ class Connection:
         "max_buffer_bytes",
         "max_queue",
         "ping_sent_at",
+        "session_id",
         "strikes",
         "strikes_at",
         "tokens",
@@ -89,6 +90,7 @@ class Connection:
         self, send: Send, user_id: uuid.UUID, *, max_queue: int, max_buffer_bytes: int, connection_id: str
     ) -> None:
         self.id = connection_id
+        self.session_id: uuid.UUID | None = None
         self.user_id = user_id
         self._send = send
         raw = _raw_endpoint(send)

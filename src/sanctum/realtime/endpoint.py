@@ -16,10 +16,11 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
 from starlette.types import Receive, Scope, Send
 
 from sanctum.core.errors import ErrorCode
-from sanctum.core.events import dumps
+from sanctum.core.events import Event, dumps
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import WS_ACTIVE, WS_CONNECTIONS, WS_RECEIVED
 from sanctum.realtime.connection import GATEWAY_HUB, Connection
@@ -36,7 +37,7 @@ from sanctum.realtime.protocol import (
     validate_command,
 )
 from sanctum.realtime.publisher import Publisher
-from sanctum.realtime.tickets import TicketStore, TicketStoreUnavailable
+from sanctum.realtime.tickets import TicketOwner, TicketStore, TicketStoreUnavailable
 from sanctum.realtime.topics import Topics
 from sanctum.settings import RealtimeSettings
 
@@ -50,6 +51,13 @@ _CLOSE_CAUSES: dict[int, str] = {
     CloseCode.GOING_AWAY: "server_shutdown",
 }
 _TOKEN_PARAMS = ("token", "access_token", "jwt", "authorization", "bearer")
+# A user's sessions that ended: an internal broker event on `sessions:{user}`, never sent to a socket.
+SESSIONS_PREFIX = "sessions:"
+SESSIONS_ENDED = "gateway.sessions_ended"
+
+
+def sessions_topic(user_id: uuid.UUID) -> str:
+    return SESSIONS_PREFIX + str(user_id)
 
 
 class SocketEndpoint:
@@ -70,6 +78,8 @@ class SocketEndpoint:
         self.publisher = publisher
         self.connections: dict[str, Connection] = {}
         self.stopping = False
+        # Local sockets per user, so this instance listens on `sessions:{user}` while it holds any.
+        self._by_user: dict[uuid.UUID, set[Connection]] = {}
 
     async def close_all(self) -> None:
         self.stopping = True
@@ -93,9 +103,10 @@ class SocketEndpoint:
         if message["type"] != "websocket.connect":
             return
         connection_id = uuid.uuid4().hex[:16]
-        user_id = await self._authenticate(scope, send, connection_id)
-        if user_id is None:
+        owner = await self._authenticate(scope, send, connection_id)
+        if owner is None:
             return
+        user_id = owner.user_id
         accepted, count = await self.registry.add(user_id, connection_id, self.settings.max_connections_per_user)
         if not accepted:
             WS_CONNECTIONS.labels("over_limit").inc()
@@ -116,12 +127,14 @@ class SocketEndpoint:
             connection_id=connection_id,
         )
         conn.tokens = float(self.settings.message_burst)
+        conn.session_id = owner.session_id
         cause = "client_closed"
         try:
             await send({"type": "websocket.accept"})
             WS_CONNECTIONS.labels("accepted").inc()
             WS_ACTIVE.labels(GATEWAY_HUB).inc()
             self.connections[connection_id] = conn
+            await self._hold_user(conn)
             conn.start()
             heartbeat = {
                 "interval": self.settings.heartbeat_interval_seconds,
@@ -136,7 +149,7 @@ class SocketEndpoint:
         finally:
             await self._cleanup(conn, cause)
 
-    async def _authenticate(self, scope: Scope, send: Send, connection_id: str) -> uuid.UUID | None:
+    async def _authenticate(self, scope: Scope, send: Send, connection_id: str) -> TicketOwner | None:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         ticket = (query.get("ticket") or [""])[0]
         if any(name in query for name in _TOKEN_PARAMS) or ticket.startswith("eyJ") or ticket.count(".") == 2:
@@ -148,17 +161,17 @@ class SocketEndpoint:
             await self._refuse(send, CloseCode.BAD_TICKET, "a ticket from POST /api/ws/ticket is required")
             return None
         try:
-            user_id = await self.tickets.consume(ticket)
+            owner = await self.tickets.consume(ticket)
         except TicketStoreUnavailable:
             WS_CONNECTIONS.labels("unavailable").inc()
             await self._refuse(send, 1013, "try again later")
             return None
-        if user_id is None:
+        if owner is None:
             WS_CONNECTIONS.labels("bad_ticket").inc()
             log.info("ws_refused", reason="bad_ticket", connection_id=connection_id)
             await self._refuse(send, CloseCode.BAD_TICKET, "the ticket is invalid, expired or already used")
             return None
-        return user_id
+        return owner
 
     @staticmethod
     async def _refuse(send: Send, code: int, reason: str) -> None:
@@ -191,6 +204,7 @@ class SocketEndpoint:
             self.topics.unsubscribe(conn, topic)
         if self.connections.pop(conn.id, None) is not None:
             WS_ACTIVE.labels(GATEWAY_HUB).dec()
+        await self._release_user(conn)
         if conn.closing:
             await conn.wait_writer(1.0)
         await conn.stop()
@@ -209,6 +223,38 @@ class SocketEndpoint:
             close_code=conn.close_code,
             reason=conn.close_reason or None,
         )
+
+    # -- sessions -----------------------------------------------------------------------------
+
+    async def _hold_user(self, conn: Connection) -> None:
+        held = self._by_user.setdefault(conn.user_id, set())
+        if not held:
+            await self.topics.broker.subscribe(sessions_topic(conn.user_id))
+        held.add(conn)
+
+    async def _release_user(self, conn: Connection) -> None:
+        held = self._by_user.get(conn.user_id)
+        if held is None or conn not in held:
+            return
+        held.discard(conn)
+        if not held:
+            del self._by_user[conn.user_id]
+            with contextlib.suppress(Exception):
+                await self.topics.broker.unsubscribe(sessions_topic(conn.user_id))
+
+    def on_sessions_ended(self, event: Event) -> None:
+        """Sessions of a user ended (logout, revocation, deletion): close their sockets here."""
+        try:
+            user_id = uuid.UUID(event.topic.removeprefix(SESSIONS_PREFIX))
+            data = orjson.loads(event.frame)["data"]
+            ended = None if data.get("all") else {uuid.UUID(s) for s in data["session_ids"]}
+        except (ValueError, KeyError, TypeError):
+            log.warning("realtime_bad_sessions_ended", topic=event.topic)
+            return
+        for conn in list(self._by_user.get(user_id, ())):
+            if ended is None or conn.session_id in ended:
+                log.info("ws_session_ended", user_id=str(user_id), connection_id=conn.id)
+                conn.close(CloseCode.BAD_TICKET, "the session has ended")
 
     # -- frames -------------------------------------------------------------------------------
 
@@ -281,8 +327,18 @@ class SocketEndpoint:
         async def reauthorize() -> bool:
             return await hub.authorize(conn.user_id, topic)
 
+        async def scopes() -> frozenset[str]:
+            return frozenset({topic}) | await hub.scopes(topic)
+
         subscribed = await self.topics.subscribe(
-            conn, topic, hub.name, since=since, cid=msg.cid, authorized_at=started, reauthorize=reauthorize
+            conn,
+            topic,
+            hub.name,
+            scopes=scopes,
+            since=since,
+            cid=msg.cid,
+            authorized_at=started,
+            reauthorize=reauthorize,
         )
         if subscribed:
             for frame in await hub.on_subscribe(self.publisher, conn.user_id, topic):
@@ -329,7 +385,7 @@ class SocketEndpoint:
                 elif now - conn.last_seen >= interval:
                     conn.ping_sent_at = now
                     conn.enqueue(PING_FRAME, persistent=False)
-            self.topics.forget_old_revocations(now)
+            self.topics.forget_old_changes(now)
             if now - last_renew >= renew_every:
                 last_renew = now
                 with contextlib.suppress(Exception):

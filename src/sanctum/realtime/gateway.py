@@ -21,11 +21,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sanctum.broker.base import Broker
 from sanctum.core.events import Event, EventKind, make_event
 from sanctum.db.database import Database
-from sanctum.realtime.endpoint import SocketEndpoint
+from sanctum.realtime.endpoint import SESSIONS_ENDED, SESSIONS_PREFIX, SocketEndpoint, sessions_topic
 from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.presence import ConnectionRegistry
 from sanctum.realtime.tickets import TicketStore
-from sanctum.realtime.topics import REVOKE_EVENT, Topics
+from sanctum.realtime.topics import ACCESS_EVENT, Topics, access_topic
 from sanctum.settings import RealtimeSettings
 
 D = TypeVar("D", bound=BaseModel)
@@ -46,12 +46,12 @@ class Gateway:
         self.registry = registry
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
-        self.topics = Topics(settings, db, broker, self._spawn)
+        self.topics = Topics(settings, db, broker, hubs, self._spawn)
         self.endpoint = SocketEndpoint(settings, tickets, registry, hubs, self.topics, self)
         self.hubs = hubs
 
     async def start(self) -> None:
-        await self.broker.start(self.topics.on_broker_event, self.topics.on_broker_reconnect)
+        await self.broker.start(self._on_broker_event, self.topics.on_broker_reconnect)
         self._sweeper = asyncio.create_task(self.endpoint.sweep(), name="ws-heartbeat")
 
     async def stop(self) -> None:
@@ -63,6 +63,12 @@ class Gateway:
         for task in list(self._tasks):
             task.cancel()
         await self.broker.stop()
+
+    def _on_broker_event(self, event: Event) -> None:
+        if event.topic.startswith(SESSIONS_PREFIX) and event.type == SESSIONS_ENDED:
+            self.endpoint.on_sessions_ended(event)
+        else:
+            self.topics.on_broker_event(event)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)
@@ -81,9 +87,13 @@ class Gateway:
         async with self.db.writer() as uow:
             return await uow.emit(topic, kind, data)
 
-    async def revoke(self, topic: str, user_id: uuid.UUID) -> None:
-        # Behind the events published before it, so each socket gets those first, then `unsubscribed`.
-        await self.broker.publish(make_event(topic, REVOKE_EVENT, {"user_id": str(user_id)}))
+    async def access_changed(self, scope: str, user_id: uuid.UUID | None = None) -> None:
+        data = {"user_id": str(user_id) if user_id is not None else None}
+        await self.broker.publish(make_event(access_topic(scope), ACCESS_EVENT, data))
+
+    async def end_sessions(self, user_id: uuid.UUID, session_ids: list[uuid.UUID] | None = None) -> None:
+        data: dict[str, Any] = {"all": True} if session_ids is None else {"session_ids": [str(s) for s in session_ids]}
+        await self.broker.publish(make_event(sessions_topic(user_id), SESSIONS_ENDED, data))
 
     def send_to_connection(self, connection_id: str, frame: str) -> bool:
         return self.endpoint.send_to_connection(connection_id, frame)

@@ -74,8 +74,14 @@ class Hub:
     replies: tuple[type[BaseModel], ...] = ()
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
-        """May this user subscribe to this topic? Called once per subscribe."""
+        """May this user read this topic now? Asked on subscribe, and again for every subscriber of the
+        topic whenever one of its access scopes changes (`Publisher.access_changed`)."""
         return False
+
+    async def scopes(self, topic: str) -> frozenset[str]:
+        """The access scopes the right to read `topic` depends on: the topic itself, and whatever else can
+        take that right away (a post's sanctum). Asked once, when this instance starts holding the topic."""
+        return frozenset({topic})
 
     async def on_connect(self, publisher: Publisher, user_id: uuid.UUID, first: bool) -> None:
         """A socket of this user opened; `first` when it is the user's only socket anywhere."""

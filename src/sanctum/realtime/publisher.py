@@ -31,9 +31,18 @@ class Publisher(Protocol):
         """Log an event in a transaction of its own and publish it once committed."""
         ...
 
-    async def revoke(self, topic: str, user_id: uuid.UUID) -> None:
-        """Unsubscribe every socket of `user_id` from `topic`, on every instance (after the change that
-        took the right away has committed)."""
+    async def access_changed(self, scope: str, user_id: uuid.UUID | None = None) -> None:
+        """The right to read topics in `scope` may have changed, for `user_id` or (None) for everyone.
+
+        Call it after the change has committed (a unit of work's `after_commit`). On every instance the
+        subscribers concerned are asked again (`Hub.authorize`, in the topic's turn, after the events
+        published before) and those who lost the right get `unsubscribed` with reason `revoked`; a
+        subscribe authorized before the change is asked again too. A scope is a topic (`room:{id}`) or
+        what topics declare they depend on (`sanctum:{id}`, see `Hub.scopes`)."""
+        ...
+
+    async def end_sessions(self, user_id: uuid.UUID, session_ids: list[uuid.UUID] | None = None) -> None:
+        """Close the sockets opened in these sessions of the user (None: all of them), on every instance."""
         ...
 
     def send_to_connection(self, connection_id: str, frame: str) -> bool:

@@ -10,6 +10,15 @@ topic queues behind it, so order is kept without a lock on the hot path.
 
 An instance is subscribed on the broker only to the topics its own sockets hold, and drops the
 subscription when the last local subscriber leaves (cost tracks local work, not global traffic).
+
+Access is re-checked when it may have changed, by one rule. Each topic declares the access scopes its
+right depends on (`Hub.scopes`: itself, and e.g. the sanctum of a post). A change publishes "access
+changed" for a scope (and a user, or everyone) after its commit, on the broker channel
+`access:{scope}`, which every instance holding a topic in that scope listens to. Each of them asks the
+hub again about the subscribers concerned, in each topic's turn (after the events published before
+the change), and unsubscribes those who lost the right (`unsubscribed`, reason `revoked`). A subscribe
+authorized before a change of one of its scopes is asked again before it is let in, and a resume
+(`since`) replays only to a subscriber who passed that check.
 """
 
 from __future__ import annotations
@@ -32,22 +41,25 @@ from sanctum.db.eventlog import last_seq, read_events
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import REALTIME_GAP_FILLS, WS_ACTIVE, WS_DELIVERY, WS_SENT
 from sanctum.realtime.connection import Connection, wire_frame
+from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.protocol import ProtocolError, error_frame
 from sanctum.settings import RealtimeSettings
 
 log = get_logger("sanctum.realtime")
 
-# An internal, ephemeral broker event: never written to a socket as such (see Topics.on_revoke).
-REVOKE_EVENT = "gateway.revoke"
-REVOCATION_MEMORY_SECONDS = 120.0
+# An internal, ephemeral broker event on `access:{scope}`: never written to a socket (Topics.on_access_changed).
+ACCESS_EVENT = "gateway.access_changed"
+ACCESS_PREFIX = "access:"
+CHANGE_MEMORY_SECONDS = 120.0
 
 
 class TopicState:
-    __slots__ = ("hub", "last_seq", "listening_since", "lock", "name", "pending", "subscribers")
+    __slots__ = ("hub", "last_seq", "listening_since", "lock", "name", "pending", "scopes", "subscribers")
 
     def __init__(self, name: str, hub: str) -> None:
         self.name = name
         self.hub = hub
+        self.scopes: frozenset[str] = frozenset()
         self.subscribers: set[Connection] = set()
         self.last_seq = 0
         self.lock = asyncio.Lock()
@@ -61,22 +73,30 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 Reauthorize = Callable[[], Awaitable[bool]]
 
 
+def access_topic(scope: str) -> str:
+    return ACCESS_PREFIX + scope
+
+
 class Topics:
-    def __init__(self, settings: RealtimeSettings, db: Database, broker: Broker, spawn: Spawn) -> None:
+    def __init__(
+        self, settings: RealtimeSettings, db: Database, broker: Broker, hubs: HubRegistry, spawn: Spawn
+    ) -> None:
         self.settings = settings
         self.db = db
         self.broker = broker
+        self.hubs = hubs
         self.spawn = spawn
         self.states: dict[str, TopicState] = {}
-        # (topic, user) -> when a revoke arrived (monotonic), so a subscribe authorized just before
-        # the revoke is refused instead of slipping in after it. Pruned by `forget_old_revocations`.
-        self._revocations: dict[tuple[str, uuid.UUID], float] = {}
+        self._by_scope: dict[str, set[TopicState]] = {}
+        # (scope, user or None for everyone) -> when a change arrived (monotonic), so a subscribe
+        # authorized before it is asked again. Pruned by `forget_old_changes`.
+        self._changes: dict[tuple[str, uuid.UUID | None], float] = {}
 
     # -- from the broker ----------------------------------------------------------------------
 
     def on_broker_event(self, event: Event) -> None:
-        if event.type == REVOKE_EVENT and event.seq is None:
-            self.on_revoke(event)
+        if event.type == ACCESS_EVENT and event.seq is None:
+            self.on_access_changed(event)
             return
         state = self.states.get(event.topic)
         if state is None:
@@ -160,38 +180,67 @@ class Topics:
             if published_at:
                 WS_DELIVERY.observe(max(0.0, time.time() - published_at))
 
-    # -- revocation ---------------------------------------------------------------------------
+    # -- access changes -----------------------------------------------------------------------
 
-    def on_revoke(self, event: Event) -> None:
+    def on_access_changed(self, event: Event) -> None:
         try:
-            user_id = uuid.UUID(orjson.loads(event.frame)["data"]["user_id"])
+            data = orjson.loads(event.frame)["data"]
+            user_id = uuid.UUID(data["user_id"]) if data.get("user_id") else None
         except (ValueError, KeyError, TypeError):
-            log.warning("realtime_bad_revoke", topic=event.topic)
+            log.warning("realtime_bad_access_change", topic=event.topic)
             return
-        self._revocations[(event.topic, user_id)] = time.monotonic()
-        state = self.states.get(event.topic)
-        if state is None:
-            return
-        if state.pending == 0:
-            self._drop_user(state, user_id)
-        else:
-            # Behind the persistent events still being ordered, so the user still gets those.
-            self._in_turn(state, partial(self._drop_user, state, user_id), "realtime_revoke_failed")
+        scope = event.topic.removeprefix(ACCESS_PREFIX)
+        self._changes[(scope, user_id)] = time.monotonic()
+        for state in list(self._by_scope.get(scope, ())):
+            # Behind the persistent events still being ordered, so a subscriber still gets those.
+            self._in_turn(state, partial(self._recheck, state, user_id), "realtime_access_check_failed")
 
-    def _drop_user(self, state: TopicState, user_id: uuid.UUID) -> None:
+    async def _recheck(self, state: TopicState, user_id: uuid.UUID | None) -> None:
+        """Ask the topic's hub again about its subscribers (`user_id`'s, or all); drop who lost the right."""
+        hub = self.hubs.hub_for_topic(state.name)
+        concerned = [c for c in state.subscribers if user_id is None or c.user_id == user_id]
+        verdicts: dict[uuid.UUID, bool] = {}
+        for conn in concerned:
+            if conn.user_id not in verdicts:
+                verdicts[conn.user_id] = hub is not None and await hub.authorize(conn.user_id, state.name)
+            if not verdicts[conn.user_id] and conn in state.subscribers:
+                self._drop(state, conn)
+
+    def _drop(self, state: TopicState, conn: Connection) -> None:
         frame = dumps({"type": "unsubscribed", "topic": state.name, "reason": "revoked"})
-        for conn in [c for c in state.subscribers if c.user_id == user_id]:
-            self.unsubscribe(conn, state.name)
-            conn.enqueue(frame, persistent=True, hub=state.hub)
-            log.info("ws_subscription_revoked", user_id=str(user_id), connection_id=conn.id, topic=state.name)
+        self.unsubscribe(conn, state.name)
+        conn.enqueue(frame, persistent=True, hub=state.hub)
+        log.info("ws_subscription_revoked", user_id=str(conn.user_id), connection_id=conn.id, topic=state.name)
 
-    def _revoked_since(self, topic: str, user_id: uuid.UUID, since: float) -> bool:
-        return self._revocations.get((topic, user_id), -math.inf) >= since
+    def _changed_since(self, scopes: frozenset[str], user_id: uuid.UUID, since: float) -> bool:
+        return any(self._changes.get((scope, who), -math.inf) >= since for scope in scopes for who in (user_id, None))
 
-    def forget_old_revocations(self, now: float) -> None:
-        if self._revocations:
-            horizon = now - REVOCATION_MEMORY_SECONDS
-            self._revocations = {k: t for k, t in self._revocations.items() if t >= horizon}
+    def forget_old_changes(self, now: float) -> None:
+        if self._changes:
+            horizon = now - CHANGE_MEMORY_SECONDS
+            self._changes = {k: t for k, t in self._changes.items() if t >= horizon}
+
+    async def _listen_to_scopes(self, state: TopicState, scopes: frozenset[str]) -> None:
+        state.scopes = scopes
+        for scope in scopes:
+            holders = self._by_scope.setdefault(scope, set())
+            if not holders:
+                await self.broker.subscribe(access_topic(scope))
+            holders.add(state)
+
+    def _stop_listening_to_scopes(self, state: TopicState) -> None:
+        for scope in state.scopes:
+            holders = self._by_scope.get(scope)
+            if holders is None:
+                continue
+            holders.discard(state)
+            if not holders:
+                del self._by_scope[scope]
+                self.spawn(self._broker_unsubscribe_scope(scope))
+
+    async def _broker_unsubscribe_scope(self, scope: str) -> None:
+        if scope not in self._by_scope:  # unless a topic of that scope came back meanwhile
+            await self.broker.unsubscribe(access_topic(scope))
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -201,6 +250,7 @@ class Topics:
         topic: str,
         hub: str,
         *,
+        scopes: Callable[[], Awaitable[frozenset[str]]],
         since: int | None,
         cid: str | None,
         authorized_at: float,
@@ -208,8 +258,8 @@ class Topics:
     ) -> bool:
         """Add an authorized socket to `topic`, after replaying what it missed since `since`, and ack.
 
-        False if the socket closed meanwhile. Raises FORBIDDEN if the right was revoked after
-        `authorized_at` (or may have been, before this instance listened for revokes)."""
+        False if the socket closed meanwhile. Raises FORBIDDEN if a change of the topic's access after
+        `authorized_at` (or before this instance listened for such changes) took the right away."""
         state = self.states.get(topic)
         fresh = state is None
         if state is None:
@@ -219,16 +269,16 @@ class Topics:
             async with state.lock:
                 if fresh:
                     await self.broker.subscribe(topic)
+                    await self._listen_to_scopes(state, await scopes())
                     state.listening_since = time.monotonic()
                     async with self.db.reader(fresh=True) as session:
                         state.last_seq = await last_seq(session, topic)
                 if conn.closing:
                     return False
-                # A revoke published after the authorization must not be outrun: refuse if one arrived
-                # since, and ask again if this instance was not yet listening for revokes then.
-                if self._revoked_since(topic, conn.user_id, authorized_at) or (
-                    state.listening_since > authorized_at and not await reauthorize()
-                ):
+                # A change of access published after the authorization must not be outrun: ask again if
+                # one arrived since, or if this instance was not yet listening for changes then.
+                stale = self._changed_since(state.scopes, conn.user_id, authorized_at)
+                if (stale or state.listening_since > authorized_at) and not await reauthorize():
                     raise ProtocolError(ErrorCode.FORBIDDEN, "You may not subscribe to this topic.")
                 await self._replay(conn, state, since, cid)
                 state.subscribers.add(conn)
@@ -287,6 +337,7 @@ class Topics:
     def _maybe_forget(self, state: TopicState) -> None:
         if not state.subscribers and state.pending == 0 and self.states.get(state.name) is state:
             del self.states[state.name]
+            self._stop_listening_to_scopes(state)
             self.spawn(self._broker_unsubscribe(state.name))
 
     async def _broker_unsubscribe(self, topic: str) -> None:

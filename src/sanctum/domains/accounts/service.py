@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +38,7 @@ from sanctum.domains.accounts.schemas import (
 )
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
+from sanctum.realtime.publisher import Publisher
 from sanctum.realtime.tickets import TicketStore, TicketStoreUnavailable
 from sanctum.settings import RateLimitSettings
 
@@ -103,7 +105,9 @@ class AccountService:
         tickets: TicketStore,
         cache: Cache,
         bus: InvalidationBus,
+        publisher: Publisher,
     ) -> None:
+        self._publisher = publisher
         self._tickets = tickets
         self._sessions: LocalCache[_CheckedSession] = LocalCache(
             bus, "auth_sessions", ttl_seconds=SESSION_CACHE_TTL_SECONDS, max_entries=SESSION_CACHE_ENTRIES
@@ -229,6 +233,7 @@ class AccountService:
             if row.used_at is not None or not await self._repo.mark_refresh_used(db, row.id, now):
                 await self._repo.revoke_session(db, session.id, now, "refresh_reuse")
                 db.after_commit(self._forget_sessions_of(user.id))
+                db.after_commit(partial(self._publisher.end_sessions, user.id, [session.id]))
                 reused_session = session.id
             else:
                 token = new_token()
@@ -273,12 +278,14 @@ class AccountService:
         async with self._db.writer() as db:
             await self._repo.revoke_session(db, actor.session_id, utcnow(), "logout")
             db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(partial(self._publisher.end_sessions, actor.id, [actor.session_id]))
         log.info("session_revoked", user_id=str(actor.id), session_id=str(actor.session_id), reason="logout")
 
     async def logout_all(self, actor: Actor) -> int:
         async with self._db.writer() as db:
             count = await self._repo.revoke_user_sessions(db, actor.id, utcnow(), "logout_all")
             db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(partial(self._publisher.end_sessions, actor.id, None))
         log.info("sessions_revoked", user_id=str(actor.id), count=count, reason="logout_all")
         return count
 
@@ -305,6 +312,7 @@ class AccountService:
                 raise NotFound("No such session.", code=ErrorCode.SESSION_NOT_FOUND)
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
             db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(partial(self._publisher.end_sessions, actor.id, [session_id]))
 
     async def is_admin(self, user_id: uuid.UUID) -> bool:
         async with self._db.reader() as db:
@@ -313,7 +321,7 @@ class AccountService:
 
     async def issue_ws_ticket(self, actor: Actor) -> WsTicket:
         try:
-            ticket = await self._tickets.issue(actor.id)
+            ticket = await self._tickets.issue(actor.id, actor.session_id)
         except TicketStoreUnavailable as exc:
             raise ServiceUnavailable("Live updates are unavailable right now; try again shortly.") from exc
         return WsTicket(ticket=ticket, expires_in=self._tickets.ttl_seconds)
@@ -379,4 +387,5 @@ class AccountService:
             await self._repo.delete_user(db, actor.id)
             db.after_commit(lambda: self._forget_profile(actor.user.username))
             db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(partial(self._publisher.end_sessions, actor.id, None))
         log.info("user_deleted", user_id=str(actor.id))

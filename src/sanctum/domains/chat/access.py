@@ -130,6 +130,12 @@ class RoomAccess:
             raise Forbidden("Join the room first.", code=ErrorCode.NOT_A_MEMBER)
         return record, member
 
+    async def sanctum_of(self, room_id: uuid.UUID) -> uuid.UUID | None:
+        """The sanctum whose main room this is, if any (a use case of its own, for the hub)."""
+        async with self._db.reader() as db:
+            record = await self.record(db, room_id)
+        return record.sanctum_id if record is not None else None
+
     async def is_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
         async with self._db.reader() as db:
             return await self.member(db, room_id, user_id) is not None

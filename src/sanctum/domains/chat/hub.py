@@ -19,6 +19,7 @@ from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.sanctum_rooms import sanctum_scope
 from sanctum.realtime.hub import Command, Hub, Sender
 from sanctum.realtime.protocol import ProtocolError, TopicCommand
 from sanctum.realtime.publisher import Publisher
@@ -60,6 +61,12 @@ class ChatHub(Hub):
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         room_id = ev.room_id_of(topic)
         return room_id is not None and await self._access.is_member(user_id, room_id)
+
+    async def scopes(self, topic: str) -> frozenset[str]:
+        """A sanctum's room is readable only as long as the sanctum lets the reader in."""
+        room_id = ev.room_id_of(topic)
+        sanctum_id = await self._access.sanctum_of(room_id) if room_id is not None else None
+        return frozenset({topic, sanctum_scope(sanctum_id)} if sanctum_id is not None else {topic})
 
     @staticmethod
     def _subscribed_topic(publisher: Publisher, sender: Sender, topic: str) -> str:

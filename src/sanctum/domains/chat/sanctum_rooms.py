@@ -3,7 +3,8 @@
 The sanctums service creates the room and changes its members inside its own unit of work (so the
 sanctum and its room commit or roll back together); each change here emits the room's events and
 registers, on that unit of work, what must follow its commit: the room's caches and its members' room
-lists forgotten, and a removed member's live subscription revoked on every instance. The room is
+lists forgotten (the sanctums service tells the gateway the sanctum's access changed, which covers
+its room: a sanctum room's topic declares the sanctum as an access scope). The room is
 private and holds exactly the sanctum's members with their sanctum roles; the chat API refuses to
 join, leave or invite into it (`SANCTUM_ROOM`).
 """
@@ -23,14 +24,19 @@ from sanctum.domains.chat.access import ChatCaches
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
 from sanctum.domains.chat.repository import ChatRepository
-from sanctum.realtime.publisher import Publisher
+
+
+def sanctum_scope(sanctum_id: uuid.UUID) -> str:
+    """The access scope of a sanctum: its posts' topics and its rooms' topics declare it, and every
+    change that can take away someone's right to read them (leaving, removal, turning private) is
+    announced for it (`Publisher.access_changed`)."""
+    return f"sanctum:{sanctum_id}"
 
 
 class SanctumRooms:
-    def __init__(self, caches: ChatCaches, messages: MessageService, publisher: Publisher) -> None:
+    def __init__(self, caches: ChatCaches, messages: MessageService) -> None:
         self._caches = caches
         self._messages = messages
-        self._publisher = publisher
         self._repo = ChatRepository()
 
     async def create_sanctum_room(
@@ -74,7 +80,6 @@ class SanctumRooms:
             room.member_count = max(0, room.member_count - 1)
             await db.emit(topic, ev.MEMBER_LEFT, ev.MemberChanged(user_id=user_id))
             await self._after_change(db, room.id, [user_id])
-            db.after_commit(partial(self._publisher.revoke, topic, user_id))
             return
         if member is not None:
             member.role = role

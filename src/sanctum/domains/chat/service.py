@@ -342,7 +342,7 @@ class RoomService:
             await self._after_membership(db, room_id, record.kind, [actor.id])
             # After the caches that authorize subscriptions forgot the membership: the user's open
             # sockets, on every instance, stop receiving the room.
-            db.after_commit(partial(self._publisher.revoke, ev.room_topic(room_id), actor.id))
+            db.after_commit(partial(self._publisher.access_changed, ev.room_topic(room_id), actor.id))
 
     async def _after_membership(self, db: UnitOfWork, room_id: uuid.UUID, kind: str, changed: list[uuid.UUID]) -> None:
         db.after_commit(partial(self._caches.forget_room, room_id))

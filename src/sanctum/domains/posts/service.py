@@ -67,6 +67,12 @@ class PostService:
             raise post_not_found() from exc
         return post, access
 
+    async def sanctum_of(self, post_id: int) -> uuid.UUID | None:
+        """The sanctum a post is in, if any (a use case of its own, for the hub)."""
+        async with self._db.reader() as db:
+            post = await self._repo.post(db, post_id)
+        return post.sanctum_id if post is not None else None
+
     async def can_watch(self, user_id: uuid.UUID, post_id: int) -> bool:
         async with self._db.reader() as db:
             try:

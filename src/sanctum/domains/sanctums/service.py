@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,7 @@ from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
-from sanctum.domains.chat.sanctum_rooms import SanctumRooms
+from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
 from sanctum.domains.sanctums.repository import SanctumRepository
 from sanctum.domains.sanctums.schemas import (
@@ -32,6 +33,7 @@ from sanctum.domains.sanctums.schemas import (
     SanctumRef,
     SanctumUpdate,
 )
+from sanctum.realtime.publisher import Publisher
 
 MODERATOR_ROLES = frozenset({"owner", "moderator"})
 
@@ -53,10 +55,11 @@ class Access:
 
 
 class SanctumService:
-    def __init__(self, db: Database, accounts: AccountService, rooms: SanctumRooms) -> None:
+    def __init__(self, db: Database, accounts: AccountService, rooms: SanctumRooms, publisher: Publisher) -> None:
         self._db = db
         self._accounts = accounts
         self._rooms = rooms
+        self._publisher = publisher
         self._repo = SanctumRepository()
 
     # -- for other domains, in the caller's session -----------------------------------------------
@@ -178,11 +181,14 @@ class SanctumService:
             sanctum = await self._repo.by_slug_for_update(db, slug)
             if sanctum is None:
                 raise _not_found()
+            closing = changes.get("visibility") == "private" and sanctum.visibility != "private"
             for name, value in changes.items():
                 setattr(sanctum, name, value)
             sanctum.updated_at = utcnow()
             if "name" in changes:
                 await self._rooms.rename_sanctum_room(db, sanctum.id, sanctum.name)
+            if closing:  # non-members watching its posts or rooms lose them, on every instance
+                db.after_commit(partial(self._publisher.access_changed, sanctum_scope(sanctum.id), None))
         return await self.get(actor, slug, fresh=True)
 
     async def join(self, actor: Actor, slug: str) -> SanctumRead:
@@ -234,6 +240,7 @@ class SanctumService:
                     await self._rooms.sync_sanctum_member(db, sanctum_id, heir.user_id, "owner")
             await self._repo.remove_member(db, sanctum_id, actor.id)
             await self._rooms.sync_sanctum_member(db, sanctum_id, actor.id, None)
+            db.after_commit(partial(self._publisher.access_changed, sanctum_scope(sanctum_id), actor.id))
 
     async def set_role(self, actor: Actor, slug: str, user_id: uuid.UUID, role: str) -> SanctumMemberList:
         async with self._db.writer() as db:
@@ -251,6 +258,7 @@ class SanctumService:
             if not await self._repo.remove_member(db, found.sanctum.id, user_id):
                 raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, None)
+            db.after_commit(partial(self._publisher.access_changed, sanctum_scope(found.sanctum.id), user_id))
 
     async def _as_owner(self, db: AsyncSession, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
         found = await self.access(db, actor.id, slug)
