@@ -17,6 +17,11 @@ from sanctum.realtime.hub import topic_uuid
 ROOM = "room:{id}"
 
 
+def message_ref(message_id: int) -> str:
+    """The event-log ref of the frames that carry a message's content."""
+    return f"message:{message_id}"
+
+
 class ReplyCounts(EventData):
     """A thread's parent after a reply was added or deleted."""
 

@@ -7,7 +7,6 @@ publishes them after commit, then forgets the caches they made stale.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -24,6 +23,7 @@ from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
+from sanctum.domains.chat.mentions import mentioned_usernames
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import ChatRepository
 from sanctum.domains.chat.schemas import (
@@ -38,21 +38,6 @@ from sanctum.domains.chat.schemas import (
     Thread,
 )
 from sanctum.domains.notifications.notify import Notifier
-
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,32})\b")
-MAX_MENTIONS = 20
-
-
-def message_ref(message_id: int) -> str:
-    """The event-log ref of the frames that carry a message's content."""
-    return f"message:{message_id}"
-
-
-def mentioned_usernames(body: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for match in MENTION.finditer(body):
-        seen.setdefault(match.group(1).lower(), None)
-    return list(seen)[:MAX_MENTIONS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +206,7 @@ class MessageService:
             deleted=False,
         )
         topic = ev.room_topic(room_id)
-        await db.emit(topic, ev.MESSAGE_CREATED, read, ref=message_ref(message_id))
+        await db.emit(topic, ev.MESSAGE_CREATED, read, ref=ev.message_ref(message_id))
         if parent_id is not None:
             counts = ev.ReplyCounts(id=parent_id, reply_count=parent_replies, last_reply_at=now)
             await db.emit(topic, ev.MESSAGE_UPDATED, counts)
@@ -244,7 +229,7 @@ class MessageService:
         room.last_activity_at = now
         room.last_message_id = message.id
         read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [])
-        await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, read, ref=message_ref(message.id))
+        await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, read, ref=ev.message_ref(message.id))
 
     async def _after_message_change(self, db: UnitOfWork, room_id: uuid.UUID, lists_too: bool = True) -> None:
         """After commit: the room's newest history page, and (`lists_too`) its members' room lists."""
@@ -331,8 +316,8 @@ class MessageService:
             read = (await self.serialize(db, [message], None))[0]
             # Earlier frames of this message in the log carry the text it replaced: a resume replays
             # the current version only (earlier versions stay in message_edits, the audit trail).
-            await db.rewrite(ev.room_topic(room_id), message_ref(message.id), read)
-            await db.emit(ev.room_topic(room_id), ev.MESSAGE_UPDATED, read, ref=message_ref(message.id))
+            await db.rewrite(ev.room_topic(room_id), ev.message_ref(message.id), read)
+            await db.emit(ev.room_topic(room_id), ev.MESSAGE_UPDATED, read, ref=ev.message_ref(message.id))
             mine = await self._repo.my_reactions(db, [message.id], actor.id)
             await self._after_message_change(db, room_id, lists_too=message.parent_id is None)
         for reaction in read.reactions:
@@ -352,7 +337,7 @@ class MessageService:
             topic = ev.room_topic(room_id)
             # Its content is no longer served: not by history, and not by a resume replaying the log.
             redacted = (await self.serialize(db, [message], None))[0]
-            await db.rewrite(topic, message_ref(message.id), redacted)
+            await db.rewrite(topic, ev.message_ref(message.id), redacted)
             gone = ev.MessageDeleted(id=message.id, room_id=room_id, parent_message_id=message.parent_id)
             await db.emit(topic, ev.MESSAGE_DELETED, gone)
             if message.parent_id is not None:

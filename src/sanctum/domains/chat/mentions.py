@@ -1,0 +1,15 @@
+"""Mentions: `@name` in a message body, the first 20 distinct names in the order they appear."""
+
+from __future__ import annotations
+
+import re
+
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,32})\b")
+MAX_MENTIONS = 20
+
+
+def mentioned_usernames(body: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for match in MENTION.finditer(body):
+        seen.setdefault(match.group(1).lower(), None)
+    return list(seen)[:MAX_MENTIONS]
