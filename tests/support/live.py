@@ -38,6 +38,7 @@ from tests.support.events import kind, loose
 
 # Short enough that a failing test fails fast, long enough for a loaded CI machine.
 TIMEOUT = 5.0
+HTTP_TIMEOUT = 15.0  # a request on a loaded 2-core machine can wait seconds for CPU; a hang still fails
 
 
 async def eventually(check: Callable[[], Any], within: float = TIMEOUT, interval: float = 0.01) -> None:
@@ -163,7 +164,7 @@ class LiveServer:
         self.server = server
         self.task = task
         self.port = port
-        self.http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT)
+        self.http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=HTTP_TIMEOUT)
         self.clients: list[WsClient] = []
 
     @property
