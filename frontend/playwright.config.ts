@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 
-const port = 8390;
+// E2E_PORT lets browser suites of several checkouts run side by side.
+const port = Number(process.env.E2E_PORT ?? 8390);
 const baseURL = `http://127.0.0.1:${port}`;
 const here = fileURLToPath(new URL('.', import.meta.url));
 

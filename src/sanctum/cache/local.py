@@ -160,6 +160,39 @@ class LocalCache(Generic[V]):
             self._put(key, value, tuple(tags(value)), now + self._ttl)
         return value
 
+    async def get_many_or_load(
+        self,
+        keys: Iterable[str],
+        load: Callable[[list[str]], Awaitable[dict[str, V]]],
+        tags: Callable[[V], Iterable[str]] = lambda _: (),
+    ) -> dict[str, V]:
+        """The entries of `keys` that exist: the cached ones, and the rest in one `load(missing)` call
+        (a key it does not return has no value, and is asked again next time)."""
+        wanted = list(keys)
+        if not self._bus.trusted:
+            return await load(wanted) if wanted else {}
+        now = time.monotonic()
+        found: dict[str, V] = {}
+        missing: list[str] = []
+        for key in wanted:
+            entry = self._entries.get(key)
+            if entry is not None and entry[1] > now:
+                found[key] = entry[0]
+            else:
+                missing.append(key)
+        if found:
+            self._hit.inc(len(found))
+        if not missing:
+            return found
+        self._miss.inc(len(missing))
+        generation = self._generation
+        loaded = await load(missing)
+        if generation == self._generation and self._bus.trusted:
+            for key, value in loaded.items():
+                self._put(key, value, tuple(tags(value)), now + self._ttl)
+        found.update(loaded)
+        return found
+
     async def forget(self, keys: Iterable[str] = (), tags: Iterable[str] = ()) -> None:
         """Forget entries on every instance (call it once the change has committed)."""
         await self._bus.forget(self.name, keys, tags)

@@ -157,3 +157,34 @@ async def test_two_caches_with_one_name_on_one_bus_are_refused() -> None:
     LocalCache(bus, "same", ttl_seconds=1, max_entries=1)
     with pytest.raises(ValueError, match="same"):
         LocalCache(bus, "same", ttl_seconds=1, max_entries=1)
+
+
+async def test_many_keys_are_served_from_memory_and_only_the_missing_ones_are_loaded_in_one_call() -> None:
+    cache = await started()
+    asked: list[list[str]] = []
+
+    async def load(keys: list[str]) -> dict[str, str]:
+        asked.append(sorted(keys))
+        return {k: f"{k}!" for k in keys if k != "gone"}  # "gone" has no value
+
+    assert await cache.get_many_or_load(["a", "b"], load) == {"a": "a!", "b": "b!"}
+    assert await cache.get_many_or_load(["a", "b", "c", "gone"], load) == {"a": "a!", "b": "b!", "c": "c!"}
+    assert await cache.get_many_or_load(["gone"], load) == {}
+    assert asked == [["a", "b"], ["c", "gone"], ["gone"]]
+
+
+async def test_a_batch_load_that_raced_a_forget_does_not_put_old_values_back() -> None:
+    cache = await started()
+    release = asyncio.Event()
+
+    async def slow_old(keys: list[str]) -> dict[str, str]:
+        await release.wait()
+        return {k: "old" for k in keys}
+
+    loading = asyncio.create_task(cache.get_many_or_load(["k"], slow_old))
+    await asyncio.sleep(0)
+    await cache.forget(keys=["k"])
+    release.set()
+    assert await loading == {"k": "old"}
+
+    assert await cache.get_or_load("k", Loads()("new")) == "new"

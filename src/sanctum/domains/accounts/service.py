@@ -51,6 +51,9 @@ PROFILE_TTL_SECONDS = 300.0
 # How long a checked session is trusted in memory if an invalidation is lost in a way we did not foresee.
 SESSION_CACHE_TTL_SECONDS = 30.0
 SESSION_CACHE_ENTRIES = 50_000
+# Public profiles by id (every list with authors asks for them) are kept in each process the same way.
+PUBLIC_USER_TTL_SECONDS = 60.0
+PUBLIC_USER_ENTRIES = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,9 @@ class AccountService:
             bus, "auth_sessions", ttl_seconds=SESSION_CACHE_TTL_SECONDS, max_entries=SESSION_CACHE_ENTRIES
         )
         self._profiles = CachedJson(cache, "profile", PublicUser, PROFILE_TTL_SECONDS)
+        self._public: LocalCache[PublicUser] = LocalCache(
+            bus, "public_users", ttl_seconds=PUBLIC_USER_TTL_SECONDS, max_entries=PUBLIC_USER_ENTRIES
+        )
         self._db = db
         self._passwords = passwords
         self._tokens = tokens
@@ -330,10 +336,13 @@ class AccountService:
 
     async def public_users(self, db: AsyncSession, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PublicUser]:
         """Public profiles by id, for other domains (missing ids are deleted users)."""
-        wanted = list(set(user_ids))
-        if not wanted:
-            return {}
-        return {u.id: to_public(u) for u in await self._repo.users_by_ids(db, wanted)}
+
+        async def load(keys: list[str]) -> dict[str, PublicUser]:
+            found = await self._repo.users_by_ids(db, [uuid.UUID(k) for k in keys])
+            return {str(u.id): to_public(u) for u in found}
+
+        found = await self._public.get_many_or_load({str(u) for u in user_ids}, load)
+        return {user.id: user for user in found.values()}
 
     async def find_public_users(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PublicUser]:
         """`public_users` as a use case of its own (for a hub, which has no session to share)."""
@@ -359,7 +368,8 @@ class AccountService:
 
         return await self._profiles.get_or_load(self._profiles.key(username.lower()), load)
 
-    async def _forget_profile(self, username: str) -> None:
+    async def _forget_profile(self, user_id: uuid.UUID, username: str) -> None:
+        await self._public.forget(keys=[str(user_id)])
         await self._profiles.invalidate(self._profiles.key(username))
 
     async def update_profile(self, actor: Actor, data: ProfileUpdate) -> Me:
@@ -375,7 +385,7 @@ class AccountService:
             for name, value in changes.items():
                 setattr(user, name, value)
             user.updated_at = utcnow()
-            db.after_commit(lambda: self._forget_profile(user.username))
+            db.after_commit(lambda: self._forget_profile(user.id, user.username))
             db.after_commit(self._forget_sessions_of(actor.id))
         return to_me(user)
 
@@ -385,7 +395,7 @@ class AccountService:
             raise ValidationFailed("The password is not correct.", fields={"password": "is not correct"})
         async with self._db.writer() as db:
             await self._repo.delete_user(db, actor.id)
-            db.after_commit(lambda: self._forget_profile(actor.user.username))
+            db.after_commit(lambda: self._forget_profile(actor.id, actor.user.username))
             db.after_commit(self._forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, None))
         log.info("user_deleted", user_id=str(actor.id))

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.cache import Cache, CachedJson
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.db.database import Database
-from sanctum.domains.chat.models import Room, RoomMember
-from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.models import Room
+from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.schemas import MessagePage, MyRooms, RoomDirectory
 
 MODERATOR_ROLES = frozenset({"owner", "moderator"})
@@ -107,12 +107,12 @@ class RoomAccess:
         except NotFound:
             return None
 
-    async def member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> RoomMember | None:
-        return await self._repo.member(db, room_id, user_id)
+    async def member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
+        return await self._repo.membership(db, room_id, user_id)
 
     async def visible(
         self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID
-    ) -> tuple[RoomRecord, RoomMember | None]:
+    ) -> tuple[RoomRecord, Membership | None]:
         """The room if the caller may see it (public, or a member); 404 otherwise, revealing nothing."""
         record = await self.record(db, room_id)
         if record is None:
@@ -124,7 +124,7 @@ class RoomAccess:
 
     async def as_member(
         self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID
-    ) -> tuple[RoomRecord, RoomMember]:
+    ) -> tuple[RoomRecord, Membership]:
         record, member = await self.visible(db, user_id, room_id)
         if member is None:
             raise Forbidden("Join the room first.", code=ErrorCode.NOT_A_MEMBER)

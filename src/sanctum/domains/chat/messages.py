@@ -8,6 +8,7 @@ publishes them after commit, then forgets the caches they made stale.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -25,7 +26,7 @@ from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
 from sanctum.domains.chat.mentions import mentioned_usernames
 from sanctum.domains.chat.models import Message, Room
-from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.repository import ChatRepository, MessageRow
 from sanctum.domains.chat.schemas import (
     MentionPage,
     MentionRead,
@@ -66,10 +67,9 @@ class MessageService:
 
     def _read(
         self,
-        m: Message,
+        m: MessageRow,
         authors: dict[uuid.UUID, PublicUser],
-        reactions: list[tuple[str, int]],
-        mine: set[tuple[int, str]],
+        reactions: list[tuple[str, int, bool]],
         mentions: list[str],
     ) -> MessageRead:
         deleted = m.deleted_at is not None
@@ -83,7 +83,7 @@ class MessageService:
             parent_message_id=m.parent_id,
             reply_count=m.reply_count,
             last_reply_at=m.last_reply_at,
-            reactions=[] if deleted else [ReactionCount(emoji=e, count=c, me=(m.id, e) in mine) for e, c in reactions],
+            reactions=[] if deleted else [ReactionCount(emoji=e, count=c, me=me) for e, c, me in reactions],
             mentions=[] if deleted else mentions,
             client_id=m.client_id,
             created_at=m.created_at,
@@ -91,10 +91,11 @@ class MessageService:
             deleted=deleted,
         )
 
-    async def serialize(self, db: AsyncSession, messages: list[Message], viewer: uuid.UUID | None) -> list[MessageRead]:
+    async def serialize(
+        self, db: AsyncSession, messages: Sequence[MessageRow], viewer: uuid.UUID | None
+    ) -> list[MessageRead]:
         ids = [m.id for m in messages]
-        reactions = await self._repo.reactions(db, ids)
-        mine = await self._repo.my_reactions(db, ids, viewer) if viewer is not None else set()
+        reactions = await self._repo.reactions(db, ids, viewer)
         mentioned = await self._repo.mentioned(db, ids)
         people = {m.author_id for m in messages if m.author_id is not None}
         people.update(u for users in mentioned.values() for u in users)
@@ -104,7 +105,6 @@ class MessageService:
                 m,
                 users,
                 reactions.get(m.id, []),
-                mine,
                 [users[u].username for u in mentioned.get(m.id, []) if u in users],
             )
             for m in messages
@@ -228,7 +228,7 @@ class MessageService:
         await db.flush()
         room.last_activity_at = now
         room.last_message_id = message.id
-        read = self._read(message, {actor.id: to_public(actor.user)}, [], set(), [])
+        read = self._read(message, {actor.id: to_public(actor.user)}, [], [])
         await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, read, ref=ev.message_ref(message.id))
 
     async def _after_message_change(self, db: UnitOfWork, room_id: uuid.UUID, lists_too: bool = True) -> None:
@@ -268,7 +268,7 @@ class MessageService:
             has_more = len(rows) > limit
             rows = rows[-limit:] if has_more else rows
         else:
-            rows = await self._repo.history(db, room_id, before, after, limit + 1)
+            rows = list(await self._repo.history(db, room_id, before, after, limit + 1))
             has_more = len(rows) > limit
             rows = rows[:limit]
         items = await self.serialize(db, rows, viewer)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple, Protocol, cast
 
-from sqlalchemy import bindparam, delete, func, insert, literal, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -27,11 +29,69 @@ from sanctum.domains.chat.models import Mention, Message, MessageEdit, Reaction,
 
 UNREAD_CAP = 100
 
+
+class MessageRow(Protocol):
+    """What a read needs of a message: a `Message`, or a row of the messages table (the same names).
+    Reads select rows: building ORM objects cost more than the query (docs/architecture.md)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def room_id(self) -> uuid.UUID: ...
+    @property
+    def author_id(self) -> uuid.UUID | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def html(self) -> str: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def client_id(self) -> str | None: ...
+    @property
+    def reply_count(self) -> int: ...
+    @property
+    def last_reply_at(self) -> datetime | None: ...
+    @property
+    def edited_at(self) -> datetime | None: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+class Membership(NamedTuple):
+    """What an access check needs of a member's row."""
+
+    role: str
+    last_read_message_id: int
+
+
+_rooms, _messages, _members = table_of(Room), table_of(Message), table_of(RoomMember)
 _MEMBER_IDS = select(RoomMember.user_id).where(RoomMember.room_id == bindparam("room_id"))
+_MEMBERSHIP = select(_members.c.role, _members.c.last_read_message_id).where(
+    _members.c.room_id == bindparam("room_id"), _members.c.user_id == bindparam("user_id")
+)
 _HISTORY = (
-    select(Message)
-    .where(Message.room_id == bindparam("room_id"), Message.parent_id.is_(None), Message.id < bindparam("before"))
-    .order_by(Message.id.desc())
+    select(_messages)
+    .where(
+        _messages.c.room_id == bindparam("room_id"),
+        _messages.c.parent_id.is_(None),
+        _messages.c.id < bindparam("before"),
+    )
+    .order_by(_messages.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_HISTORY_AFTER = (
+    select(_messages)
+    .where(
+        _messages.c.room_id == bindparam("room_id"),
+        _messages.c.parent_id.is_(None),
+        _messages.c.id > bindparam("after"),
+    )
+    .order_by(_messages.c.id)
     .limit(bindparam("limit"))
 )
 _BY_CLIENT_ID = select(Message).where(
@@ -39,8 +99,15 @@ _BY_CLIENT_ID = select(Message).where(
     Message.author_id == bindparam("author_id"),
     Message.client_id == bindparam("client_id"),
 )
+# Counts per message and emoji, and whether the viewer (NULL for nobody) is among them.
 _REACTIONS = (
-    select(Reaction.message_id, Reaction.emoji, func.count(), func.min(Reaction.created_at))
+    select(
+        Reaction.message_id,
+        Reaction.emoji,
+        func.count(),
+        func.max(case((Reaction.user_id == bindparam("viewer"), 1), else_=0)),
+        func.min(Reaction.created_at),
+    )
     .where(Reaction.message_id.in_(bindparam("ids", expanding=True)))
     .group_by(Reaction.message_id, Reaction.emoji)
     .order_by(Reaction.message_id, func.min(Reaction.created_at))
@@ -65,7 +132,6 @@ _UNREAD = select(func.count()).select_from(
 )
 # Writes of the send path, on the tables (on the mapped classes SQLAlchemy would take its ORM bulk
 # path and synchronize the session's objects, several times the cost of the statement).
-_rooms, _messages = table_of(Room), table_of(Message)
 _LOCK_ROOM = select(_rooms.c.id).where(_rooms.c.id == bindparam("room_id")).with_for_update()
 _INSERT_MESSAGE = insert(_messages).returning(_messages.c.id)
 _INSERT_MENTION = insert(table_of(Mention))
@@ -119,7 +185,12 @@ class ChatRepository:
         return (await db.execute(select(Room).where(Room.dm_key == dm_key))).scalar_one_or_none()
 
     async def member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> RoomMember | None:
+        """The member's row as an object, for a use case that changes it."""
         return await db.get(RoomMember, (room_id, user_id))
+
+    async def membership(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
+        row = (await db.execute(_MEMBERSHIP, {"room_id": room_id, "user_id": user_id})).first()
+        return Membership(row[0], row[1]) if row is not None else None
 
     async def members(self, db: AsyncSession, room_id: uuid.UUID, limit: int = 1000) -> list[RoomMember]:
         query = select(RoomMember).where(RoomMember.room_id == room_id).order_by(RoomMember.joined_at).limit(limit)
@@ -231,24 +302,20 @@ class ChatRepository:
 
     async def history(
         self, db: AsyncSession, room_id: uuid.UUID, before: int | None, after: int | None, limit: int
-    ) -> list[Message]:
+    ) -> Sequence[MessageRow]:
         if after is None:  # the common case: a page going back in time
             params = {"room_id": room_id, "before": NO_UPPER_BOUND if before is None else before, "limit": limit}
-            return list((await db.execute(_HISTORY, params)).scalars())
-        query = select(Message).where(Message.room_id == room_id, Message.parent_id.is_(None), Message.id > after)
-        if before is not None:
-            query = query.where(Message.id < before)
-        return list((await db.execute(query.order_by(Message.id.desc()).limit(limit))).scalars())
-
-    async def history_after(self, db: AsyncSession, room_id: uuid.UUID, after: int, limit: int) -> list[Message]:
-        """Top-level messages just after `after`, oldest first, so paging forward never skips any."""
-        query = (
-            select(Message)
-            .where(Message.room_id == room_id, Message.parent_id.is_(None), Message.id > after)
-            .order_by(Message.id)
-            .limit(limit)
+            return _rows(await db.execute(_HISTORY, params))
+        query = select(_messages).where(
+            _messages.c.room_id == room_id, _messages.c.parent_id.is_(None), _messages.c.id > after
         )
-        return list((await db.execute(query)).scalars())
+        if before is not None:
+            query = query.where(_messages.c.id < before)
+        return _rows(await db.execute(query.order_by(_messages.c.id.desc()).limit(limit)))
+
+    async def history_after(self, db: AsyncSession, room_id: uuid.UUID, after: int, limit: int) -> Sequence[MessageRow]:
+        """Top-level messages just after `after`, oldest first, so paging forward never skips any."""
+        return _rows(await db.execute(_HISTORY_AFTER, {"room_id": room_id, "after": after, "limit": limit}))
 
     async def replies(self, db: AsyncSession, parent_id: int, after: int | None, limit: int) -> list[Message]:
         query = select(Message).where(Message.parent_id == parent_id)
@@ -293,12 +360,16 @@ class ChatRepository:
         query = select(func.count()).where(Reaction.message_id == message_id, Reaction.emoji == emoji)
         return int((await db.execute(query)).scalar_one())
 
-    async def reactions(self, db: AsyncSession, message_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    async def reactions(
+        self, db: AsyncSession, message_ids: list[int], viewer: uuid.UUID | None
+    ) -> dict[int, list[tuple[str, int, bool]]]:
+        """Per message, (emoji, count, whether the viewer reacted so), first reacted first."""
         if not message_ids:
             return {}
-        out: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for message_id, emoji, count, _ in (await db.execute(_REACTIONS, {"ids": message_ids})).all():
-            out[int(message_id)].append((str(emoji), int(count)))
+        out: dict[int, list[tuple[str, int, bool]]] = defaultdict(list)
+        params = {"ids": message_ids, "viewer": viewer}
+        for message_id, emoji, count, mine, _ in (await db.execute(_REACTIONS, params)).all():
+            out[int(message_id)].append((str(emoji), int(count), bool(mine)))
         return out
 
     async def my_reactions(self, db: AsyncSession, message_ids: list[int], user_id: uuid.UUID) -> set[tuple[int, str]]:
@@ -337,3 +408,8 @@ class ChatRepository:
             query = query.where(Mention.message_id < before)
         query = query.order_by(Mention.message_id.desc()).limit(limit)
         return [(row[0], row[1]) for row in (await db.execute(query)).all()]
+
+
+def _rows(result: Result[Any]) -> Sequence[MessageRow]:
+    """Rows of the messages table: they carry the mapped names, which is all a `MessageRow` is."""
+    return cast(Sequence[MessageRow], result.all())

@@ -26,7 +26,7 @@ from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
-from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.schemas import (
     Member,
     MemberList,
@@ -111,7 +111,7 @@ class RoomService:
         record: RoomRecord,
         last_activity: datetime,
         viewer: uuid.UUID,
-        member: RoomMember | None,
+        member: RoomMember | Membership | None,
         receipts: list[ReceiptState] | None = None,
         people: dict[uuid.UUID, PublicUser] | None = None,
     ) -> RoomRead:
