@@ -142,9 +142,7 @@ def _account_service(
     passwords = PasswordHashing(auth.argon2_time_cost, auth.argon2_memory_kib, auth.argon2_parallelism)
     tokens = AccessTokens(settings.secret_key.get_secret_value(), timedelta(seconds=auth.access_token_ttl_seconds))
     refresh_ttl = timedelta(days=auth.refresh_token_ttl_days)
-    return AccountService(
-        db, passwords, tokens, limiter, settings.rate_limits, refresh_ttl, tickets, cache, bus, publisher
-    )
+    return AccountService(db, passwords, tokens, limiter, refresh_ttl, tickets, cache, bus, publisher)
 
 
 def build_services(settings: Settings) -> Services:
@@ -174,9 +172,9 @@ def build_services(settings: Settings) -> Services:
         cache = MemoryCache()
     # Committed events go to the broker, which delivers them to every instance (this one included).
     db = Database(settings, publish=broker.publish)
-    limiter = RateLimiter(settings.redis_url)
+    limiter = RateLimiter(settings.rate_limits, settings.redis_url)
     hubs = HubRegistry()
-    gateway = Gateway(rt, db, broker, tickets, registry, hubs)
+    gateway = Gateway(rt, db, broker, tickets, registry, hubs, limiter)
     jobs = build_job_queue(settings, db)
     notifier = Notifier(jobs)
 

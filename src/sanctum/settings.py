@@ -26,22 +26,59 @@ class AuthSettings(BaseModel):
 
 
 class RateLimitSettings(BaseModel):
-    """Limits use the `limits` library's notation, e.g. `10/minute`."""
+    """Every named rate limit (RATE_LIMITS__<NAME>), in the `limits` library's notation.
+
+    A value is one rate (`10/minute`) or several, all enforced (`5/minute;30/hour`). Limits whose name
+    ends in `_per_ip` count per client address (routes without an account); the others per account.
+    Routes and socket commands name the limit they spend (docs/rate-limits.md has the table).
+    """
 
     login_per_ip: str = "30/minute"
     login_per_account: str = "10/minute"
     register_per_ip: str = "20/hour"
+    refresh_per_ip: str = "300/minute"
+    csp_report_per_ip: str = "60/minute"
+    # A burst of 10, then about 2/s: messages and thread replies share it.
+    chat_message: str = "10/5seconds"
+    # Edits of messages, posts and comments.
+    edit: str = "30/minute"
+    # Reactions to messages, likes of posts and comments, and taking them back.
+    reaction: str = "20/10seconds"
+    post: str = "5/minute;30/hour"
+    comment: str = "10/minute;100/hour"
+    # Rooms of every kind (public, private, group) and sanctums.
+    room_create: str = "10/hour;30/day"
+    dm_open: str = "30/hour;100/day"
+    sanctum_create: str = "3/hour;10/day"
+    friend_request: str = "20/hour"
+    # Adding someone to a room, a sanctum or a game.
+    invite: str = "30/hour"
+    game_room_create: str = "30/hour"
+    game_move: str = "20/second"
+    announcement: str = "10/minute"
+    # Read positions: a room's, a notification's, a DM's delivered receipt.
+    read_marker: str = "60/10seconds"
+    ticket: str = "60/minute"
+    # Every other write: joining, leaving, deleting, roles, profile, sessions.
+    write: str = "60/minute"
+    # Each allowance is multiplied by this: 1 in production; browser tests and load benchmarks raise it.
+    multiplier: int = Field(1, ge=1, le=1_000_000)
 
-    @field_validator("login_per_ip", "login_per_account", "register_per_ip")
+    @field_validator("*")
     @classmethod
-    def _parse(cls, value: str) -> str:
-        from limits import parse
+    def _parse(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        from limits import parse_many
 
         try:
-            parse(value)
+            parse_many(value)
         except ValueError as exc:
-            raise ValueError("expected a rate such as '10/minute'") from exc
+            raise ValueError("expected a rate such as '10/minute' or '5/minute;30/hour'") from exc
         return value
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, value in self if isinstance(value, str))
 
 
 class RealtimeSettings(BaseModel):

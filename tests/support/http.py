@@ -25,3 +25,16 @@ def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]
     assert isinstance(error["message"], str) and error["message"]
     assert error["request_id"] == response.headers["x-request-id"]
     return error
+
+
+def rate_limited(response: httpx.Response, limit: str, window_seconds: float) -> int:
+    """Assert `response` is the 429 of the named limit, with `Retry-After` inside the window and the
+    draft `RateLimit-*` fields; return the seconds to wait."""
+    error = error_of(response, 429, "RATE_LIMITED")
+    retry_after = int(response.headers["Retry-After"])
+    assert 1 <= retry_after <= window_seconds + 1, retry_after
+    assert error["details"] == {"limit": limit, "retry_after": retry_after}
+    assert response.headers["RateLimit-Remaining"] == "0"
+    assert response.headers["RateLimit-Reset"] == str(retry_after)
+    assert response.headers["RateLimit-Policy"] == f"{response.headers['RateLimit-Limit']};w={int(window_seconds)}"
+    return retry_after

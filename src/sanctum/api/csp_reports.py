@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import orjson
 from fastapi import APIRouter, Request, Response, status
 
+from sanctum.api.rate_limits import per_ip
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.api.security_headers import REPORT_PATH
 from sanctum.core.errors import AppError, ErrorCode, PayloadTooLarge
@@ -196,6 +197,7 @@ def csp_report_router() -> APIRouter:
         status_code=status.HTTP_204_NO_CONTENT,
         openapi_extra={"requestBody": _REQUEST_BODY},
         responses={**ERROR_RESPONSES, 415: {"model": ErrorEnvelope, "description": "Not a report media type"}},
+        dependencies=[per_ip("csp_report_per_ip")],
     )
     async def report_csp_violation(request: Request) -> Response:
         """Browsers post Content-Security-Policy violations here (no authentication; 16 KiB at most).

@@ -6,6 +6,7 @@ Services raise these; one handler renders every one of them as the error envelop
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Any
 
@@ -148,15 +149,31 @@ class PayloadTooLarge(AppError):
 
 
 class RateLimited(AppError):
+    """A named limit refused this request: 429 with `Retry-After` and the IETF draft `RateLimit-*` fields.
+
+    `details` (`limit`, `retry_after`) is public, unlike other errors' details: a client needs both to
+    say what to wait for and how long.
+    """
+
     status_code = 429
     code = ErrorCode.RATE_LIMITED
     message = "Too many requests; try again later."
 
-    def __init__(self, retry_after: int, message: str | None = None) -> None:
-        self.retry_after = max(1, int(retry_after))
-        super().__init__(
-            message, details={"retry_after": self.retry_after}, headers={"Retry-After": str(self.retry_after)}
-        )
+    def __init__(
+        self, retry_after: float, limit: str, message: str | None = None, *, amount: int = 0, window: int = 0
+    ) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        self.limit = limit
+        headers = {"Retry-After": str(self.retry_after)}
+        if amount:
+            # draft-ietf-httpapi-ratelimit-headers-06: the policy that refused, nothing left, when it resets.
+            headers |= {
+                "RateLimit-Policy": f"{amount};w={window}",
+                "RateLimit-Limit": str(amount),
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(self.retry_after),
+            }
+        super().__init__(message, details={"limit": limit, "retry_after": self.retry_after}, headers=headers)
 
 
 class ServiceUnavailable(AppError):

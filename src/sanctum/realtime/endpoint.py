@@ -1,8 +1,11 @@
 """The socket endpoint: accepts a WebSocket, authenticates its ticket, reads its frames and dispatches them.
 
 Per socket: a single-use ticket from `POST /api/ws/ticket` (never a token in the URL), a cap on sockets
-per user across instances (the connection registry), a token bucket on incoming messages, strikes
-for invalid ones (too many close the socket, 1008), and a heartbeat (a silent client is closed, 4408).
+per user across instances (the connection registry), a token bucket on incoming messages (the limit
+`ws_messages`), strikes for invalid ones (too many close the socket, 1008), and a heartbeat (a silent
+client is closed, 4408). A hub command also spends its declared named limit of its sender's allowance
+(`Command.limit`, the same limiter and limits as HTTP routes); a refusal is an error frame with the
+limit and `retry_after`, no strike.
 `subscribe` / `unsubscribe` go to the topics (realtime/topics.py) once the topic's hub has authorized
 them; every other message type goes to the hub that registered it.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 import uuid
 from typing import Any
@@ -19,10 +23,11 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.types import Receive, Scope, Send
 
-from sanctum.core.errors import ErrorCode
+from sanctum.core.errors import ErrorCode, RateLimited
 from sanctum.core.events import Event, dumps
 from sanctum.observability.logging import get_logger
-from sanctum.observability.metrics import WS_ACTIVE, WS_CONNECTIONS, WS_RECEIVED
+from sanctum.observability.metrics import RATE_LIMITED, WS_ACTIVE, WS_CONNECTIONS, WS_RECEIVED
+from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.connection import GATEWAY_HUB, Connection
 from sanctum.realtime.hub import HubRegistry, Sender
 from sanctum.realtime.presence import ConnectionRegistry
@@ -54,6 +59,8 @@ _TOKEN_PARAMS = ("token", "access_token", "jwt", "authorization", "bearer")
 # A user's sessions that ended: an internal broker event on `sessions:{user}`, never sent to a socket.
 SESSIONS_PREFIX = "sessions:"
 SESSIONS_ENDED = "gateway.sessions_ended"
+# The name the per-socket message bucket's refusals carry (REALTIME__MESSAGES_PER_SECOND, _BURST).
+WS_MESSAGES_LIMIT = "ws_messages"
 
 
 def sessions_topic(user_id: uuid.UUID) -> str:
@@ -69,8 +76,10 @@ class SocketEndpoint:
         hubs: HubRegistry,
         topics: Topics,
         publisher: Publisher,
+        limiter: RateLimiter,
     ) -> None:
         self.settings = settings
+        self.limiter = limiter
         self.tickets = tickets
         self.registry = registry
         self.hubs = hubs
@@ -269,10 +278,15 @@ class SocketEndpoint:
                     {"limit_bytes": self.settings.max_frame_bytes},
                 )
             if not self._take_token(conn):
-                raise ProtocolError(ErrorCode.RATE_LIMITED, "Slow down: too many messages.")
+                RATE_LIMITED.labels(WS_MESSAGES_LIMIT).inc()
+                retry_after = max(1, math.ceil(1 / self.settings.messages_per_second))
+                details = {"limit": WS_MESSAGES_LIMIT, "retry_after": retry_after}
+                raise ProtocolError(ErrorCode.RATE_LIMITED, "Slow down: too many messages.", details)
             msg = parse_client_message(data)
             cid = msg.cid
             await self._dispatch(conn, msg)
+        except RateLimited as exc:
+            conn.enqueue(error_frame(exc.code, exc.message, cid, exc.details), persistent=False)
         except ProtocolError as exc:
             self._strike(conn)
             conn.enqueue(error_frame(exc.code, exc.message, cid, exc.details), persistent=False)
@@ -311,6 +325,8 @@ class SocketEndpoint:
         WS_RECEIVED.labels(hub.name).inc()
         if msg.topic is not None and hub.prefixes and not msg.topic.startswith(hub.prefixes):
             raise ProtocolError(ErrorCode.FORBIDDEN, "That topic does not belong to this message type.")
+        if command.limit is not None:
+            await self.limiter.hit(command.limit, str(conn.user_id))
         await command.run(self.publisher, Sender(conn.user_id, conn.id, msg.cid), validate_command(command.model, msg))
 
     async def _subscribe(self, conn: Connection, msg: ClientMessage) -> None:

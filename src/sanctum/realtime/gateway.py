@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sanctum.broker.base import Broker
 from sanctum.core.events import Event, EventKind, make_event
 from sanctum.db.database import Database
+from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.endpoint import SESSIONS_ENDED, SESSIONS_PREFIX, SocketEndpoint, sessions_topic
 from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.presence import ConnectionRegistry
@@ -40,6 +41,7 @@ class Gateway:
         tickets: TicketStore,
         registry: ConnectionRegistry,
         hubs: HubRegistry,
+        limiter: RateLimiter,
     ) -> None:
         self.db = db
         self.broker = broker
@@ -47,7 +49,7 @@ class Gateway:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self.topics = Topics(settings, db, broker, hubs, self._spawn)
-        self.endpoint = SocketEndpoint(settings, tickets, registry, hubs, self.topics, self)
+        self.endpoint = SocketEndpoint(settings, tickets, registry, hubs, self.topics, self, limiter)
         self.hubs = hubs
 
     async def start(self) -> None:

@@ -9,7 +9,7 @@ registers them; the gateway never imports a domain.
         prefixes = ("room:",)
         events = (MESSAGE_CREATED, TYPING, ...)                  # what its topics carry (the contract)
         async def authorize(self, user_id, topic): return await chat.is_member(user_id, room_id(topic))
-        handlers = {"typing.start": Command(TypingCommand, on_typing)}
+        handlers = {"typing.start": Command(TypingCommand, on_typing, limit=None)}
 
 A handler receives its message already validated against its command model (a pydantic model with
 `type: Literal[...]`); one that does not validate is answered BAD_MESSAGE before the handler runs.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -56,10 +56,15 @@ M = TypeVar("M", bound=ClientCommand)
 
 @dataclass(frozen=True, slots=True)
 class Command(Generic[M]):
-    """A message type a hub accepts: the model it is validated against, and what runs it."""
+    """A message type a hub accepts: the model it is validated against, what runs it, and the named rate
+    limit (RateLimitSettings) each one spends of its sender's allowance, the same limit as the HTTP
+    route doing the same write. `limit=None` is declared, never defaulted: for messages that store
+    nothing (typing), the socket's own message bucket is enough."""
 
     model: type[M]
     run: Callable[[Publisher, Sender, M], Awaitable[None]]
+    _: KW_ONLY
+    limit: str | None
 
 
 Handler = Command[Any]

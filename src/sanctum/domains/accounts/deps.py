@@ -1,13 +1,14 @@
-"""Dependency aliases for routes: the account service and the authenticated caller."""
+"""Dependency aliases for routes: the account service, the authenticated caller and its rate limits."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from sanctum.api.deps import provide
+from sanctum.api.rate_limits import LimiterDep, limit_name, mark
 from sanctum.core.errors import Unauthorized
 from sanctum.domains.accounts.service import AccountService, Actor, ClientInfo
 
@@ -38,3 +39,15 @@ async def get_client_info(request: Request) -> ClientInfo:
 
 
 Client = Annotated[ClientInfo, Depends(get_client_info)]
+
+
+def per_account(name: str) -> Any:
+    """A dependency spending one of the caller's allowance of the named limit, declared beside a route:
+    `@rooms.post("", dependencies=[per_account("room_create")])`. The caller is authenticated once per
+    request whether or not the route also asks for `CurrentActor`."""
+    name = limit_name(name, per_ip=False)
+
+    async def dependency(actor: CurrentActor, limiter: LimiterDep) -> None:
+        await limiter.hit(name, str(actor.id))
+
+    return mark(dependency, name)

@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
+from sanctum.api.rate_limits import per_ip
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.domains.accounts.cookies import REFRESH_OPENAPI, RefreshCookieDep, SameOrigin
-from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor
+from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor, per_account
 from sanctum.domains.accounts.schemas import (
     USERNAME_PATTERN,
     DeleteAccountRequest,
@@ -32,13 +33,15 @@ users = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES
 realtime = APIRouter(prefix="/api/ws", tags=["realtime"], responses=ERROR_RESPONSES)
 
 
-@auth.post("/register", status_code=status.HTTP_201_CREATED, response_model=Me)
+@auth.post(
+    "/register", status_code=status.HTTP_201_CREATED, response_model=Me, dependencies=[per_ip("register_per_ip")]
+)
 async def register(body: RegisterRequest, service: AccountServiceDep, client: Client) -> Me:
     """Create an account. 409 if the username or email is taken."""
     return to_me(await service.register(body, client))
 
 
-@auth.post("/login", response_model=TokenPair, dependencies=[SameOrigin])
+@auth.post("/login", response_model=TokenPair, dependencies=[SameOrigin, per_ip("login_per_ip")])
 async def login(
     body: LoginRequest, service: AccountServiceDep, client: Client, cookie: RefreshCookieDep, response: Response
 ) -> TokenPair:
@@ -50,7 +53,12 @@ async def login(
     return cookie.deliver(pair, body.refresh_token_delivery, response)
 
 
-@auth.post("/refresh", response_model=TokenPair, dependencies=[SameOrigin], openapi_extra=REFRESH_OPENAPI)
+@auth.post(
+    "/refresh",
+    response_model=TokenPair,
+    dependencies=[SameOrigin, per_ip("refresh_per_ip")],
+    openapi_extra=REFRESH_OPENAPI,
+)
 async def refresh_tokens(
     body: RefreshRequest, service: AccountServiceDep, client: Client, cookie: RefreshCookieDep, response: Response
 ) -> TokenPair:
@@ -59,14 +67,14 @@ async def refresh_tokens(
     return await cookie.rotate(body, partial(service.refresh, client=client), response)
 
 
-@auth.post("/logout", status_code=status.HTTP_204_NO_CONTENT, dependencies=[SameOrigin])
+@auth.post("/logout", status_code=status.HTTP_204_NO_CONTENT, dependencies=[SameOrigin, per_account("write")])
 async def logout(actor: CurrentActor, service: AccountServiceDep, cookie: RefreshCookieDep, response: Response) -> None:
     """End the current session and clear the refresh cookie."""
     await service.logout(actor)
     cookie.clear(response)
 
 
-@auth.post("/logout-all", response_model=RevokedCount, dependencies=[SameOrigin])
+@auth.post("/logout-all", response_model=RevokedCount, dependencies=[SameOrigin, per_account("write")])
 async def logout_all(
     actor: CurrentActor, service: AccountServiceDep, cookie: RefreshCookieDep, response: Response
 ) -> RevokedCount:
@@ -81,7 +89,7 @@ async def list_sessions(actor: CurrentActor, service: AccountServiceDep) -> Sess
     return SessionList(items=await service.list_sessions(actor))
 
 
-@auth.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+@auth.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def revoke_session(session_id: uuid.UUID, actor: CurrentActor, service: AccountServiceDep) -> None:
     await service.revoke_session(actor, session_id)
 
@@ -91,13 +99,13 @@ async def get_me(actor: CurrentActor) -> Me:
     return to_me(actor.user)
 
 
-@users.patch("/me", response_model=Me)
+@users.patch("/me", response_model=Me, dependencies=[per_account("write")])
 async def update_me(body: ProfileUpdate, actor: CurrentActor, service: AccountServiceDep) -> Me:
     """Change display name, bio or avatar URL (send null or "" to clear the avatar)."""
     return await service.update_profile(actor, body)
 
 
-@users.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+@users.delete("/me", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def delete_me(
     body: DeleteAccountRequest,
     actor: CurrentActor,
@@ -115,7 +123,12 @@ async def get_user(username: Annotated[str, Path(pattern=USERNAME_PATTERN)], ser
     return await service.get_profile(username)
 
 
-@realtime.post("/ticket", response_model=WsTicket, responses={503: {"model": ErrorEnvelope}})
+@realtime.post(
+    "/ticket",
+    response_model=WsTicket,
+    responses={503: {"model": ErrorEnvelope}},
+    dependencies=[per_account("ticket")],
+)
 async def issue_ticket(actor: CurrentActor, service: AccountServiceDep) -> WsTicket:
     """A single-use ticket for opening the WebSocket at `/api/ws?ticket=...` (lives 30 s)."""
     return await service.issue_ws_ticket(actor)

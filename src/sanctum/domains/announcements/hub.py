@@ -63,7 +63,7 @@ class SystemHub(Hub):
         # An admin announcing in a burst should not cost a query per message; a demotion
         # takes effect within admin_ttl_seconds.
         self._admins: dict[uuid.UUID, tuple[bool, float]] = {}
-        self.handlers = {"announce": Command(Announce, self._announce)}
+        self.handlers = {"announce": Command(Announce, self._announce, limit="announcement")}
 
     async def _is_admin(self, user_id: uuid.UUID) -> bool:
         now = time.monotonic()

@@ -53,9 +53,10 @@ class ChatHub(Hub):
         self._last_typing: dict[tuple[uuid.UUID, str], float] = {}
         self._names: dict[uuid.UUID, tuple[tuple[str, str], float]] = {}
         self.handlers = {
-            "typing.start": Command(TypingCommand, self._typing),
-            "typing.stop": Command(TypingCommand, self._typing),
-            "receipt.delivered": Command(ReceiptDelivered, self._delivered),
+            # Relayed, never stored, and already throttled per room below.
+            "typing.start": Command(TypingCommand, self._typing, limit=None),
+            "typing.stop": Command(TypingCommand, self._typing, limit=None),
+            "receipt.delivered": Command(ReceiptDelivered, self._delivered, limit="read_marker"),
         }
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:

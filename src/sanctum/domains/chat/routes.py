@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from sanctum.api.schemas import ERROR_RESPONSES
-from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.chat.deps import MessageServiceDep, RoomServiceDep
 from sanctum.domains.chat.schemas import (
     DmCreate,
@@ -42,7 +42,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[int | None, Query(ge=0, le=2**62)]
 
 
-@rooms.post("", status_code=status.HTTP_201_CREATED, response_model=RoomRead)
+@rooms.post("", status_code=status.HTTP_201_CREATED, response_model=RoomRead, dependencies=[per_account("room_create")])
 async def create_room(body: RoomCreate, actor: CurrentActor, service: RoomServiceDep) -> RoomRead:
     """Create a public, private or group room; the caller owns it."""
     return await service.create(actor, body)
@@ -65,24 +65,24 @@ async def get_room(room_id: uuid.UUID, actor: CurrentActor, service: RoomService
     return await service.get(actor, room_id)
 
 
-@rooms.patch("/{room_id}", response_model=RoomRead)
+@rooms.patch("/{room_id}", response_model=RoomRead, dependencies=[per_account("write")])
 async def update_room(room_id: uuid.UUID, body: RoomUpdate, actor: CurrentActor, service: RoomServiceDep) -> RoomRead:
     """Rename or change the topic or description (owner and moderators)."""
     return await service.update(actor, room_id, body)
 
 
-@rooms.post("/{room_id}/join", response_model=RoomRead)
+@rooms.post("/{room_id}/join", response_model=RoomRead, dependencies=[per_account("write")])
 async def join_room(room_id: uuid.UUID, actor: CurrentActor, service: RoomServiceDep) -> RoomRead:
     """Join a public room (joining again changes nothing)."""
     return await service.join(actor, room_id)
 
 
-@rooms.post("/{room_id}/leave", status_code=status.HTTP_204_NO_CONTENT)
+@rooms.post("/{room_id}/leave", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def leave_room(room_id: uuid.UUID, actor: CurrentActor, service: RoomServiceDep) -> None:
     await service.leave(actor, room_id)
 
 
-@rooms.post("/{room_id}/invite", response_model=MemberList)
+@rooms.post("/{room_id}/invite", response_model=MemberList, dependencies=[per_account("invite")])
 async def invite_to_room(room_id: uuid.UUID, body: Invite, actor: CurrentActor, service: RoomServiceDep) -> MemberList:
     """Add someone to the room (in a private room: owner and moderators only)."""
     return await service.invite(actor, room_id, body.user_id)
@@ -93,7 +93,7 @@ async def list_members(room_id: uuid.UUID, actor: CurrentActor, service: RoomSer
     return await service.members(actor, room_id)
 
 
-@rooms.post("/{room_id}/read", response_model=ReadState)
+@rooms.post("/{room_id}/read", response_model=ReadState, dependencies=[per_account("read_marker")])
 async def mark_read(
     room_id: uuid.UUID, body: ReadRequest, actor: CurrentActor, service: MessageServiceDep
 ) -> ReadState:
@@ -101,7 +101,7 @@ async def mark_read(
     return await service.mark_read(actor, room_id, body.message_id)
 
 
-@dms.post("", response_model=RoomRead, responses={201: {"model": RoomRead}})
+@dms.post("", response_model=RoomRead, responses={201: {"model": RoomRead}}, dependencies=[per_account("dm_open")])
 async def open_dm(body: DmCreate, actor: CurrentActor, service: RoomServiceDep, response: Response) -> RoomRead:
     """The direct-message room with this person, created on first use (201) or existing (200)."""
     room, created = await service.open_dm(actor, body.user_id)
@@ -123,7 +123,11 @@ async def list_my_mentions(
 
 
 @messages.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=MessageRead, responses={200: {"model": MessageRead}}
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MessageRead,
+    responses={200: {"model": MessageRead}},
+    dependencies=[per_account("chat_message")],
 )
 async def send_message(
     room_id: uuid.UUID, body: MessageCreate, actor: CurrentActor, service: MessageServiceDep, response: Response
@@ -153,6 +157,7 @@ async def list_messages(
     status_code=status.HTTP_201_CREATED,
     response_model=MessageRead,
     responses={200: {"model": MessageRead}},
+    dependencies=[per_account("chat_message")],
 )
 async def reply_to_message(
     room_id: uuid.UUID,
@@ -183,7 +188,7 @@ async def get_thread(
     return await service.thread(actor, room_id, message_id, after, limit)
 
 
-@messages.patch("/{message_id}", response_model=MessageRead)
+@messages.patch("/{message_id}", response_model=MessageRead, dependencies=[per_account("edit")])
 async def edit_message(
     room_id: uuid.UUID, message_id: MessageId, body: MessageUpdate, actor: CurrentActor, service: MessageServiceDep
 ) -> MessageRead:
@@ -191,7 +196,7 @@ async def edit_message(
     return await service.edit(actor, room_id, message_id, body.body)
 
 
-@messages.delete("/{message_id}", status_code=status.HTTP_204_NO_CONTENT)
+@messages.delete("/{message_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def delete_message(
     room_id: uuid.UUID, message_id: MessageId, actor: CurrentActor, service: MessageServiceDep
 ) -> None:
@@ -199,7 +204,7 @@ async def delete_message(
     await service.delete(actor, room_id, message_id)
 
 
-@messages.post("/{message_id}/reactions", response_model=MessageRead)
+@messages.post("/{message_id}/reactions", response_model=MessageRead, dependencies=[per_account("reaction")])
 async def add_reaction(
     room_id: uuid.UUID, message_id: MessageId, body: ReactionCreate, actor: CurrentActor, service: MessageServiceDep
 ) -> MessageRead:
@@ -207,7 +212,7 @@ async def add_reaction(
     return await service.react(actor, room_id, message_id, body.emoji, add=True)
 
 
-@messages.delete("/{message_id}/reactions/{emoji}", response_model=MessageRead)
+@messages.delete("/{message_id}/reactions/{emoji}", response_model=MessageRead, dependencies=[per_account("reaction")])
 async def remove_reaction(
     room_id: uuid.UUID,
     message_id: MessageId,

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from sanctum.api.schemas import ERROR_RESPONSES
-from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.friends.deps import FriendServiceDep
 from sanctum.domains.friends.schemas import FriendList, FriendRequestCreate, FriendRequests, FriendState
 
@@ -25,23 +25,25 @@ async def list_friend_requests(actor: CurrentActor, service: FriendServiceDep) -
     return await service.requests(actor)
 
 
-@friends.post("/requests", response_model=FriendState)
+@friends.post("/requests", response_model=FriendState, dependencies=[per_account("friend_request")])
 async def send_friend_request(body: FriendRequestCreate, actor: CurrentActor, service: FriendServiceDep) -> FriendState:
     """Ask someone to be friends. Idempotent; if they already asked the caller, this accepts."""
     return await service.send(actor, body.user_id)
 
 
-@friends.post("/requests/{user_id}/accept", response_model=FriendState)
+@friends.post("/requests/{user_id}/accept", response_model=FriendState, dependencies=[per_account("write")])
 async def accept_friend_request(user_id: uuid.UUID, actor: CurrentActor, service: FriendServiceDep) -> FriendState:
     return await service.accept(actor, user_id)
 
 
-@friends.post("/requests/{user_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
+@friends.post(
+    "/requests/{user_id}/decline", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")]
+)
 async def decline_friend_request(user_id: uuid.UUID, actor: CurrentActor, service: FriendServiceDep) -> None:
     await service.decline(actor, user_id)
 
 
-@friends.delete("/requests/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@friends.delete("/requests/{user_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def cancel_friend_request(user_id: uuid.UUID, actor: CurrentActor, service: FriendServiceDep) -> None:
     """Take back a request the caller sent."""
     await service.cancel(actor, user_id)
@@ -53,6 +55,6 @@ async def get_friend_state(user_id: uuid.UUID, actor: CurrentActor, service: Fri
     return await service.state(actor, user_id)
 
 
-@friends.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@friends.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def remove_friend(user_id: uuid.UUID, actor: CurrentActor, service: FriendServiceDep) -> None:
     await service.unfriend(actor, user_id)

@@ -57,7 +57,7 @@ class GamesHub(Hub):
     def __init__(self, service: GameService, engine: GameEngine) -> None:
         self._service = service
         self._engine = engine
-        self.handlers = {"game.move": Command(GameMove, self._move)}
+        self.handlers = {"game.move": Command(GameMove, self._move, limit="game_move")}
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         room_id = ev.room_id_of(topic)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from sanctum.api.schemas import ERROR_RESPONSES
-from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.games.deps import GameRecordsDep, GameServiceDep
 from sanctum.domains.games.schemas import (
     GameList,
@@ -36,7 +36,12 @@ async def list_games(actor: CurrentActor, service: GameServiceDep) -> GameList:
     return service.games()
 
 
-@games.post("/rooms", status_code=status.HTTP_201_CREATED, response_model=GameRoomRead)
+@games.post(
+    "/rooms",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GameRoomRead,
+    dependencies=[per_account("game_room_create")],
+)
 async def create_game_room(body: GameRoomCreate, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """Open a room and take its first seat; with `vs_bot` a bot takes the second and play starts."""
     return await service.create_room(actor, body)
@@ -60,36 +65,36 @@ async def get_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameSe
     return await service.get_room(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/join", response_model=GameRoomRead)
+@games.post("/rooms/{room_id}/join", response_model=GameRoomRead, dependencies=[per_account("write")])
 async def join_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     return await service.join(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/leave", status_code=status.HTTP_204_NO_CONTENT)
+@games.post("/rooms/{room_id}/leave", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def leave_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> None:
     """Give up the seat: before the start it frees it; during the game it forfeits."""
     await service.leave(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/spectate", response_model=GameRoomRead)
+@games.post("/rooms/{room_id}/spectate", response_model=GameRoomRead, dependencies=[per_account("write")])
 async def spectate_game_room(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """The room as a spectator sees it; subscribe to its `topic` to watch live."""
     return await service.spectate(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/moves", response_model=GameRoomRead)
+@games.post("/rooms/{room_id}/moves", response_model=GameRoomRead, dependencies=[per_account("game_move")])
 async def play_move(room_id: uuid.UUID, body: MoveCreate, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """Play a move (also possible over the socket as `game.move`)."""
     return await service.move(actor, room_id, body.move)
 
 
-@games.post("/rooms/{room_id}/rematch", response_model=GameRoomRead)
+@games.post("/rooms/{room_id}/rematch", response_model=GameRoomRead, dependencies=[per_account("game_room_create")])
 async def rematch_game(room_id: uuid.UUID, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """After a game: open a rematch room (the other players are invited) or join the one already opened."""
     return await service.rematch(actor, room_id)
 
 
-@games.post("/rooms/{room_id}/invite", status_code=status.HTTP_204_NO_CONTENT)
+@games.post("/rooms/{room_id}/invite", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("invite")])
 async def invite_to_game(room_id: uuid.UUID, body: InviteCreate, actor: CurrentActor, service: GameServiceDep) -> None:
     """Invite someone to a waiting room: they get a `game.invite` event on their `user:{id}` topic."""
     await service.invite(actor, room_id, body.user_id)
@@ -101,7 +106,7 @@ async def replay_game(room_id: uuid.UUID, actor: CurrentActor, records: GameReco
     return await records.replay(room_id)
 
 
-@games.post("/play-now", response_model=GameRoomRead)
+@games.post("/play-now", response_model=GameRoomRead, dependencies=[per_account("game_room_create")])
 async def play_now(body: PlayNow, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """Pair with a waiting player of similar rating, or wait for one (a bot steps in after a while)."""
     return await service.play_now(actor, body.game)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from sanctum.api.schemas import ERROR_RESPONSES
-from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.notifications.deps import NotificationServiceDep
 from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, UnreadCount
 
@@ -33,13 +33,15 @@ async def count_unread_notifications(actor: CurrentActor, service: NotificationS
     return await service.unread(actor.id)
 
 
-@notifications.post("/read-all", response_model=UnreadCount)
+@notifications.post("/read-all", response_model=UnreadCount, dependencies=[per_account("read_marker")])
 async def mark_all_notifications_read(actor: CurrentActor, service: NotificationServiceDep) -> UnreadCount:
     """Mark every notification of the caller read."""
     return await service.mark_all_read(actor.id)
 
 
-@notifications.post("/{notification_id}/read", response_model=NotificationRead)
+@notifications.post(
+    "/{notification_id}/read", response_model=NotificationRead, dependencies=[per_account("read_marker")]
+)
 async def mark_notification_read(
     notification_id: NotificationId, actor: CurrentActor, service: NotificationServiceDep
 ) -> NotificationRead:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from sanctum.api.schemas import ERROR_RESPONSES
-from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.accounts.schemas import USERNAME_PATTERN
 from sanctum.domains.posts.deps import CommentServiceDep, FeedServiceDep, PostServiceDep
 from sanctum.domains.posts.schemas import (
@@ -34,7 +34,7 @@ Before = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Posts older t
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-@posts.post("", status_code=status.HTTP_201_CREATED, response_model=PostRead)
+@posts.post("", status_code=status.HTTP_201_CREATED, response_model=PostRead, dependencies=[per_account("post")])
 async def create_post(body: PostCreate, actor: CurrentActor, service: PostServiceDep) -> PostRead:
     """Post in a sanctum you are a member of, or on your profile (markdown)."""
     return await service.create(actor, body)
@@ -45,25 +45,25 @@ async def get_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep
     return await service.get(actor, post_id)
 
 
-@posts.patch("/{post_id}", response_model=PostRead)
+@posts.patch("/{post_id}", response_model=PostRead, dependencies=[per_account("edit")])
 async def edit_post(post_id: PostId, body: PostUpdate, actor: CurrentActor, service: PostServiceDep) -> PostRead:
     """Edit your own post."""
     return await service.edit(actor, post_id, body.body)
 
 
-@posts.delete("/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+@posts.delete("/{post_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def delete_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep) -> None:
     """Delete your post (or any, as a moderator of its sanctum), with its comments and likes."""
     await service.delete(actor, post_id)
 
 
-@posts.post("/{post_id}/like", response_model=LikeState)
+@posts.post("/{post_id}/like", response_model=LikeState, dependencies=[per_account("reaction")])
 async def like_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep) -> LikeState:
     """Like (idempotent)."""
     return await service.like(actor, post_id, add=True)
 
 
-@posts.delete("/{post_id}/like", response_model=LikeState)
+@posts.delete("/{post_id}/like", response_model=LikeState, dependencies=[per_account("reaction")])
 async def unlike_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep) -> LikeState:
     """Take a like back (idempotent)."""
     return await service.like(actor, post_id, add=False)
@@ -81,7 +81,12 @@ async def list_comments(
     return await service.list(actor, post_id, after, limit)
 
 
-@posts.post("/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentRead)
+@posts.post(
+    "/{post_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentRead,
+    dependencies=[per_account("comment")],
+)
 async def create_comment(
     post_id: PostId, body: CommentCreate, actor: CurrentActor, service: CommentServiceDep
 ) -> CommentRead:
@@ -89,25 +94,25 @@ async def create_comment(
     return await service.create(actor, post_id, body)
 
 
-@comments.patch("/{comment_id}", response_model=CommentRead)
+@comments.patch("/{comment_id}", response_model=CommentRead, dependencies=[per_account("edit")])
 async def edit_comment(
     comment_id: CommentId, body: CommentUpdate, actor: CurrentActor, service: CommentServiceDep
 ) -> CommentRead:
     return await service.edit(actor, comment_id, body.body)
 
 
-@comments.delete("/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@comments.delete("/{comment_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def delete_comment(comment_id: CommentId, actor: CurrentActor, service: CommentServiceDep) -> None:
     """Delete your comment (or any, as a moderator of the post's sanctum), with its replies."""
     await service.delete(actor, comment_id)
 
 
-@comments.post("/{comment_id}/like", response_model=LikeState)
+@comments.post("/{comment_id}/like", response_model=LikeState, dependencies=[per_account("reaction")])
 async def like_comment(comment_id: CommentId, actor: CurrentActor, service: CommentServiceDep) -> LikeState:
     return await service.like(actor, comment_id, add=True)
 
 
-@comments.delete("/{comment_id}/like", response_model=LikeState)
+@comments.delete("/{comment_id}/like", response_model=LikeState, dependencies=[per_account("reaction")])
 async def unlike_comment(comment_id: CommentId, actor: CurrentActor, service: CommentServiceDep) -> LikeState:
     return await service.like(actor, comment_id, add=False)
 

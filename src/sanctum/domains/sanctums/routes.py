@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from sanctum.api.schemas import ERROR_RESPONSES
-from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.sanctums.deps import SanctumServiceDep
 from sanctum.domains.sanctums.schemas import (
     SLUG_PATTERN,
@@ -27,7 +27,9 @@ me = APIRouter(prefix="/api/users/me", tags=["users"], responses=ERROR_RESPONSES
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=40)]
 
 
-@sanctums.post("", status_code=status.HTTP_201_CREATED, response_model=SanctumRead)
+@sanctums.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=SanctumRead, dependencies=[per_account("sanctum_create")]
+)
 async def create_sanctum(body: SanctumCreate, actor: CurrentActor, service: SanctumServiceDep) -> SanctumRead:
     """Found a sanctum (the caller owns it) and its main chat room."""
     return await service.create(actor, body)
@@ -50,7 +52,7 @@ async def get_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServi
     return await service.get(actor, slug)
 
 
-@sanctums.patch("/{slug}", response_model=SanctumRead)
+@sanctums.patch("/{slug}", response_model=SanctumRead, dependencies=[per_account("write")])
 async def update_sanctum(
     slug: SlugPath, body: SanctumUpdate, actor: CurrentActor, service: SanctumServiceDep
 ) -> SanctumRead:
@@ -58,13 +60,13 @@ async def update_sanctum(
     return await service.update(actor, slug, body)
 
 
-@sanctums.post("/{slug}/join", response_model=SanctumRead)
+@sanctums.post("/{slug}/join", response_model=SanctumRead, dependencies=[per_account("write")])
 async def join_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> SanctumRead:
     """Join a public sanctum and its room (joining again changes nothing)."""
     return await service.join(actor, slug)
 
 
-@sanctums.post("/{slug}/leave", status_code=status.HTTP_204_NO_CONTENT)
+@sanctums.post("/{slug}/leave", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def leave_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> None:
     """Leave the sanctum and its room; an owner's role passes to the longest-standing moderator or member."""
     await service.leave(actor, slug)
@@ -75,7 +77,7 @@ async def list_sanctum_members(slug: SlugPath, actor: CurrentActor, service: San
     return await service.members(actor, slug)
 
 
-@sanctums.post("/{slug}/members", response_model=SanctumMemberList)
+@sanctums.post("/{slug}/members", response_model=SanctumMemberList, dependencies=[per_account("invite")])
 async def add_sanctum_member(
     slug: SlugPath, body: MemberAdd, actor: CurrentActor, service: SanctumServiceDep
 ) -> SanctumMemberList:
@@ -83,7 +85,7 @@ async def add_sanctum_member(
     return await service.add_member(actor, slug, body.user_id)
 
 
-@sanctums.put("/{slug}/members/{user_id}/role", response_model=SanctumMemberList)
+@sanctums.put("/{slug}/members/{user_id}/role", response_model=SanctumMemberList, dependencies=[per_account("write")])
 async def set_sanctum_role(
     slug: SlugPath, user_id: uuid.UUID, body: RoleChange, actor: CurrentActor, service: SanctumServiceDep
 ) -> SanctumMemberList:
@@ -91,7 +93,9 @@ async def set_sanctum_role(
     return await service.set_role(actor, slug, user_id, body.role)
 
 
-@sanctums.delete("/{slug}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@sanctums.delete(
+    "/{slug}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")]
+)
 async def remove_sanctum_member(
     slug: SlugPath, user_id: uuid.UUID, actor: CurrentActor, service: SanctumServiceDep
 ) -> None:
