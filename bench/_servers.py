@@ -29,7 +29,7 @@ Rules kept here so each benchmark does not have to:
 - everything listens on 127.0.0.1 only, on ports picked free by the kernel;
 - the server gets a minimal environment (no variables or `.env` leak in from the caller's shell):
   APP_ENV=production, a random 48-character SECRET_KEY, LOG_LEVEL=warning, DATABASE_URL,
-  REDIS_URL, and, unless asked otherwise, rate limits on login and registration raised out of the
+  REDIS_URL, and, unless asked otherwise, rate limits (login, registration and every write) raised out of the
   way (`BENCH_RATE_LIMITS`) so the limiter never refuses the load;
 - PostgreSQL runs with fsync=off: a benchmark has no data worth keeping, and the numbers then
   measure Sanctum, not this machine's disk. Everything else is PostgreSQL's default;
@@ -73,6 +73,8 @@ BENCH_RATE_LIMITS = {
     "RATE_LIMITS__LOGIN_PER_IP": "1000000/minute",
     "RATE_LIMITS__LOGIN_PER_ACCOUNT": "1000000/minute",
     "RATE_LIMITS__REGISTER_PER_IP": "1000000/minute",
+    # Every write limit times 1000 (chat messages: 2,000/s per account).
+    "RATE_LIMITS__MULTIPLIER": "1000",
 }
 
 # The Debian package that provides each external program, for the error message when one is missing.

@@ -62,6 +62,7 @@ class Backend {
       RATE_LIMITS__REGISTER_PER_IP: '1000/minute',
       RATE_LIMITS__LOGIN_PER_IP: '1000/minute',
       RATE_LIMITS__LOGIN_PER_ACCOUNT: '1000/minute',
+      RATE_LIMITS__MULTIPLIER: '1000',
       AUTH__ARGON2_MEMORY_KIB: '1024',
       AUTH__ARGON2_TIME_COST: '1',
       WEB_DIST: path.join(frontend, 'dist'),

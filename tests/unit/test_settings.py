@@ -70,7 +70,7 @@ def test_a_sqlite_url_without_a_path_is_refused() -> None:
         ({"max_body_bytes": 10}, "MAX_BODY_BYTES: Input should be greater than or equal to 1024"),
         (
             {"rate_limits": {"login_per_ip": "lots"}},
-            "RATE_LIMITS__LOGIN_PER_IP: expected a rate such as '10/minute' (got 'lots')",
+            "RATE_LIMITS__LOGIN_PER_IP: expected a rate such as '10/minute' or '5/minute;30/hour' (got 'lots')",
         ),
         ({"auth": {"argon2_time_cost": 0}}, "AUTH__ARGON2_TIME_COST: Input should be greater than or equal to 1"),
     ],

@@ -141,7 +141,9 @@ async def test_several_rates_are_all_enforced_and_the_shortest_window_answers_fi
     assert refused.headers["RateLimit-Policy"] == "2;w=60"
 
 
-async def test_the_multiplier_raises_every_allowance(make_client: ClientFactory, make_settings: SettingsFactory) -> None:
+async def test_the_multiplier_raises_every_allowance(
+    make_client: ClientFactory, make_settings: SettingsFactory
+) -> None:
     limits = rate_limits(room_create="1/hour").model_copy(update={"multiplier": 3})
     http = await make_client(make_settings(rate_limits=limits))
     alice = await member(http)

@@ -22,7 +22,7 @@ def hub(name: str, *prefixes: str, handles: tuple[str, ...] = ()) -> Hub:
     made = Hub()
     made.name = name
     made.prefixes = prefixes
-    made.handlers = dict.fromkeys(handles, Command(TopicCommand, on_typing))
+    made.handlers = dict.fromkeys(handles, Command(TopicCommand, on_typing, limit=None))
     return made
 
 
