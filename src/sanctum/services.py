@@ -29,6 +29,7 @@ from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
+from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -183,7 +184,7 @@ def build_services(settings: Settings) -> Services:
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache)
     room_access = RoomAccess(db, chat_caches)
-    messages = MessageService(db, room_access, chat_caches, accounts, notifier)
+    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway)
     sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway)
     friends = FriendService(db, accounts, notifier)

@@ -69,7 +69,7 @@ class RateLimiter:
         """Spend one of `key`'s allowance of the named limit, or raise RateLimited."""
         await self.hit_rates(name, self._rates[name], key)
 
-    async def hit_rates(self, name: str, rates: Sequence[RateLimitItem], key: str) -> None:
+    async def hit_rates(self, name: str, rates: Sequence[RateLimitItem], key: str, message: str | None = None) -> None:
         """Spend one of `key`'s allowance at these rates (e.g. a room's slow mode), or raise RateLimited."""
         for item in rates:
             limiter = self._limiter()
@@ -84,7 +84,7 @@ class RateLimiter:
             if not allowed:
                 RATE_LIMITED.labels(name).inc()
                 retry_after = await self._retry_after(limiter, item, name, key)
-                raise RateLimited(retry_after, name, amount=item.amount, window=item.get_expiry())
+                raise RateLimited(retry_after, name, message, amount=item.amount, window=item.get_expiry())
 
     def _limiter(self) -> MovingWindowRateLimiter:
         if self._shared is None or time.monotonic() < self._redis_down_until:

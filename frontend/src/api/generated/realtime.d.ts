@@ -517,6 +517,7 @@ export interface RoomChanged {
   name: string;
   topic: string;
   description: string;
+  slow_mode_seconds: number;
 }
 /**
  * Someone started or stopped typing.

@@ -2474,6 +2474,12 @@ export interface components {
             receipts?: components["schemas"]["ReceiptState"][];
             /** Sanctum Id */
             sanctum_id: string | null;
+            /**
+             * Slow Mode Seconds
+             * @description Slow mode: members (not moderators) send one message per this many seconds; 0 is off.
+             * @default 0
+             */
+            slow_mode_seconds: number;
             /** Topic */
             topic: string;
         };
@@ -2510,6 +2516,11 @@ export interface components {
             description?: string | null;
             /** Name */
             name?: string | null;
+            /**
+             * Slow Mode Seconds
+             * @description Members may send one message per this many seconds; 0 turns it off.
+             */
+            slow_mode_seconds?: number | null;
             /** Topic */
             topic?: string | null;
         };

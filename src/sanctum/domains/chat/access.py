@@ -42,6 +42,7 @@ class RoomRecord(BaseModel):
     member_count: int
     created_at: datetime
     dm_user_ids: list[uuid.UUID] = []
+    slow_mode_seconds: int = 0
 
     @classmethod
     def of(cls, room: Room, dm_user_ids: list[uuid.UUID] | None = None) -> RoomRecord:
@@ -55,6 +56,7 @@ class RoomRecord(BaseModel):
             member_count=room.member_count,
             created_at=room.created_at,
             dm_user_ids=dm_user_ids or [],
+            slow_mode_seconds=room.slow_mode_seconds,
         )
 
 

@@ -52,6 +52,7 @@ class RoomChanged(EventData):
     name: str
     topic: str
     description: str
+    slow_mode_seconds: int
 
 
 class Typing(EventData):

@@ -38,6 +38,7 @@ from sanctum.domains.chat.schemas import (
     ReceiptState,
     Thread,
 )
+from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.notifications.notify import Notifier
 
 
@@ -55,7 +56,9 @@ class MessageService:
         caches: ChatCaches,
         accounts: AccountService,
         notifier: Notifier,
+        slow_mode: SlowMode,
     ) -> None:
+        self._slow_mode = slow_mode
         self._db = db
         self._access = access
         self._caches = caches
@@ -117,11 +120,12 @@ class MessageService:
         usernames = [u for u in mentioned_usernames(data.body) if u != actor.user.username]
         try:
             async with self._db.writer() as db:
-                record, _ = await self._access.as_member(db, actor.id, room_id)
+                record, member = await self._access.as_member(db, actor.id, room_id)
                 if data.client_id is not None:
                     existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
                     if existing is not None:
                         return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+                await self._slow_mode.spend(record, member, actor.id)
                 if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
                 candidates = await self._accounts.public_users_by_username(db, usernames) if usernames else {}

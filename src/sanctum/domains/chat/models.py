@@ -35,6 +35,8 @@ class Room(Base):
     )
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     member_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Slow mode: members (not moderators) may send one message per this many seconds; 0 is off.
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_message_id: Mapped[int | None] = mapped_column(MessageId, nullable=True)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -108,7 +108,13 @@ class SanctumRooms:
             return
         room.name = name
         room.updated_at = utcnow()
-        changed = ev.RoomChanged(id=room.id, name=room.name, topic=room.topic, description=room.description)
+        changed = ev.RoomChanged(
+            id=room.id,
+            name=room.name,
+            topic=room.topic,
+            description=room.description,
+            slow_mode_seconds=room.slow_mode_seconds,
+        )
         await db.emit(ev.room_topic(room.id), ev.ROOM_UPDATED, changed)
         await self._after_change(db, room.id, [])
 

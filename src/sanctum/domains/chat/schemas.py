@@ -73,6 +73,9 @@ class RoomUpdate(Strict):
     name: RoomName | None = None
     topic: Topic | None = None
     description: Description | None = None
+    slow_mode_seconds: int | None = Field(
+        None, ge=0, le=6 * 3600, description="Members may send one message per this many seconds; 0 turns it off."
+    )
 
 
 class DmCreate(Strict):
@@ -166,6 +169,9 @@ class RoomRead(BaseModel):
     last_activity_at: datetime
     dm_user: PublicUser | None = None
     my_role: Role | None = Field(None, description="Null when the caller is not a member.")
+    slow_mode_seconds: int = Field(
+        0, description="Slow mode: members (not moderators) send one message per this many seconds; 0 is off."
+    )
     last_read_message_id: int | None = None
     receipts: list[ReceiptState] = Field(default_factory=list, description="Other members' receipts (DMs only).")
 

@@ -135,6 +135,7 @@ class RoomService:
             last_activity_at=last_activity,
             dm_user=dm_user,
             my_role=member.role if member is not None else None,
+            slow_mode_seconds=record.slow_mode_seconds,
             last_read_message_id=member.last_read_message_id if member is not None else None,
             receipts=receipts or [],
         )
@@ -252,7 +253,13 @@ class RoomService:
             for name, value in changes.items():
                 setattr(room, name, value)
             room.updated_at = utcnow()
-            changed = ev.RoomChanged(id=room_id, name=room.name, topic=room.topic, description=room.description)
+            changed = ev.RoomChanged(
+                id=room_id,
+                name=room.name,
+                topic=room.topic,
+                description=room.description,
+                slow_mode_seconds=room.slow_mode_seconds,
+            )
             await db.emit(ev.room_topic(room_id), ev.ROOM_UPDATED, changed)
             db.after_commit(partial(self._caches.forget_room, room_id))
             if record.kind == "public":
