@@ -13,6 +13,8 @@ export class ApiError extends Error {
   readonly fields: Record<string, string>;
   readonly requestId: string | null;
   readonly retryAfterSeconds: number | null;
+  /** The refusing rate limit's name (`details.limit` of a 429), e.g. `chat_message` or `slow_mode`. */
+  readonly limit: string | null;
 
   constructor(init: {
     status: number;
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     fields?: Record<string, string> | null;
     requestId?: string | null;
     retryAfterSeconds?: number | null;
+    limit?: string | null;
   }) {
     super(init.message);
     this.name = 'ApiError';
@@ -29,6 +32,7 @@ export class ApiError extends Error {
     this.fields = init.fields ?? {};
     this.requestId = init.requestId ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.limit = init.limit ?? null;
   }
 
   /** The message a person should read, with the wait spelled out for rate limits. */
@@ -60,6 +64,12 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+function limitOf(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null || !('limit' in details)) return null;
+  const limit = (details as { limit: unknown }).limit;
+  return typeof limit === 'string' ? limit : null;
+}
+
 function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const body = (value as { error: unknown }).error;
@@ -84,6 +94,7 @@ export function toApiError(error: unknown, response: Response): ApiError {
       fields: error.error.fields ?? null,
       requestId: error.error.request_id,
       retryAfterSeconds,
+      limit: limitOf(error.error.details),
     });
   }
   return new ApiError({

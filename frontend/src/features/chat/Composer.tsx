@@ -1,6 +1,7 @@
-import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { Icon } from '../../components/ui';
+import { waitMessage, type SendRefusal } from './limits';
 import { renderPreview } from './markdown';
 import { sanitizeMessageHtml } from './sanitize';
 import type { TypingSender } from './typing';
@@ -11,7 +12,10 @@ interface ComposerProps {
   /** The accessible name of the text box, e.g. "Message #general". */
   label: string;
   placeholder: string;
-  onSend(body: string): void;
+  /** A refusal (a rate limit or slow mode) puts the text back and counts the wait down. */
+  onSend(body: string): void | Promise<SendRefusal | null>;
+  /** The room's slow mode for this sender (0 when off or exempt): after each send, wait this long. */
+  slowModeSeconds?: number;
   typing?: TypingSender;
   autoFocus?: boolean;
   /** Arrow up in an empty composer: edit my last message. Returns whether there was one. */
@@ -20,15 +24,25 @@ interface ComposerProps {
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line, with a markdown preview. */
-export function Composer({ label, placeholder, onSend, typing, autoFocus = false, onEditLast, variant = 'room' }: ComposerProps) {
+export function Composer({
+  label,
+  placeholder,
+  onSend,
+  slowModeSeconds = 0,
+  typing,
+  autoFocus = false,
+  onEditLast,
+  variant = 'room',
+}: ComposerProps) {
   const [draft, setDraft] = useState('');
+  const wait = useWait();
   const [preview, setPreview] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
   const previewId = useId();
   const trimmed = draft.trim();
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
-  const canSend = trimmed.length > 0 && !tooLong;
+  const canSend = trimmed.length > 0 && !tooLong && wait.seconds === 0;
   const previewHtml = useMemo(() => (preview ? sanitizeMessageHtml(renderPreview(draft)) : ''), [preview, draft]);
 
   // Grows with its content up to a limit, then scrolls.
@@ -41,7 +55,16 @@ export function Composer({ label, placeholder, onSend, typing, autoFocus = false
 
   function submit() {
     if (!canSend) return;
-    onSend(trimmed);
+    const body = trimmed;
+    void Promise.resolve(onSend(body)).then((refusal) => {
+      if (refusal) {
+        // Keep what was typed: in front of anything written since.
+        setDraft((current) => (current.trim() ? `${body}\n${current}` : body));
+        wait.start(refusal.limit, refusal.seconds);
+      } else if (slowModeSeconds > 0) {
+        wait.start('slow_mode', slowModeSeconds);
+      }
+    });
     typing?.stopped();
     setDraft('');
     setPreview(false);
@@ -76,6 +99,11 @@ export function Composer({ label, placeholder, onSend, typing, autoFocus = false
             <p className="muted">Nothing to preview yet.</p>
           )}
         </div>
+      )}
+      {wait.seconds > 0 && (
+        <p className="composer__wait" role="status">
+          {waitMessage(wait.limit, wait.seconds)}
+        </p>
       )}
       <div className="composer__box">
         <textarea
@@ -120,4 +148,29 @@ export function Composer({ label, placeholder, onSend, typing, autoFocus = false
       </div>
     </form>
   );
+}
+
+/** A countdown in whole seconds, for the wait a refusal or slow mode asks for. */
+function useWait() {
+  const [state, setState] = useState<{ limit: string; until: number } | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!state) return;
+    const timer = window.setInterval(() => {
+      const time = Date.now();
+      setNow(time);
+      if (time >= state.until) setState(null);
+    }, 250);
+    return () => window.clearInterval(timer);
+  }, [state]);
+  const seconds = state ? Math.max(0, Math.ceil((state.until - now) / 1000)) : 0;
+  return {
+    limit: state?.limit ?? '',
+    seconds,
+    start(limit: string, wait: number) {
+      const time = Date.now();
+      setNow(time);
+      setState({ limit, until: time + wait * 1000 });
+    },
+  };
 }

@@ -3,8 +3,9 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
 import { Avatar, Button, ButtonLink, Card, Icon, Line, Name, Spinner } from '../../components/ui';
-import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom } from './api';
+import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom, useUpdateRoom } from './api';
 import { useChat } from './ChatContext';
+import { SLOW_MODE_CHOICES, slowModeLabel } from './limits';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './Dialog';
 import { toggleMyReaction, useMarkRead, useRoomTimeline, useTypingSender, useTypists } from './hooks';
@@ -203,6 +204,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
           )}
         </div>
         <div className="room-header__actions">
+          {moderator && <SlowModeSetting roomId={roomId} seconds={data.slow_mode_seconds ?? 0} />}
           {data.kind !== 'dm' && (
             <button
               type="button"
@@ -271,6 +273,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
               label={composerLabel}
               placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
               onSend={timeline.send}
+              slowModeSeconds={moderator ? 0 : (data.slow_mode_seconds ?? 0)}
               typing={typing}
               autoFocus={!window.matchMedia?.('(hover: none)').matches}
               onEditLast={() => {
@@ -340,5 +343,29 @@ function RoomScreen({ roomId }: { roomId: string }) {
         />
       )}
     </section>
+  );
+}
+
+/** The room's slow mode, for its owner and moderators: members then send one message per interval. */
+function SlowModeSetting({ roomId, seconds }: { roomId: string; seconds: number }) {
+  const update = useUpdateRoom(roomId);
+  const choices = SLOW_MODE_CHOICES.includes(seconds) ? SLOW_MODE_CHOICES : [...SLOW_MODE_CHOICES, seconds].sort((a, b) => a - b);
+  return (
+    <label className="room-header__slow-mode" title="Members send one message per interval; moderators are exempt">
+      <Icon name="clock" size={16} />
+      <span>Slow mode</span>
+      <select
+        aria-label="Slow mode"
+        value={seconds}
+        disabled={update.isPending}
+        onChange={(event) => update.mutate({ slow_mode_seconds: Number(event.target.value) })}
+      >
+        {choices.map((value) => (
+          <option key={value} value={value}>
+            {slowModeLabel(value)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

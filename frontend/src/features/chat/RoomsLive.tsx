@@ -49,7 +49,15 @@ function RoomFeed({ entry, me, active }: { entry: MyRoom; me: string; active: { 
       switch (event.type) {
         case 'room.updated':
           queryClient.setQueryData<Room>(chatKeys.room(roomId), (room) =>
-            room ? { ...room, name: event.data.name, topic: event.data.topic, description: event.data.description } : room,
+            room
+              ? {
+                  ...room,
+                  name: event.data.name,
+                  topic: event.data.topic,
+                  description: event.data.description,
+                  slow_mode_seconds: event.data.slow_mode_seconds,
+                }
+              : room,
           );
           break;
         case 'member.joined':

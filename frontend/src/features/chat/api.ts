@@ -161,6 +161,16 @@ export function useJoinRoom() {
   });
 }
 
+/** Change a room's settings (owner and moderators): here, its slow mode. */
+export function useUpdateRoom(roomId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (changes: { slow_mode_seconds: number }) =>
+      unwrap(api.client.PATCH('/api/rooms/{room_id}', { params: { path: { room_id: roomId } }, body: changes })),
+    onSuccess: (room) => queryClient.setQueryData(chatKeys.room(roomId), room),
+  });
+}
+
 export function useLeaveRoom() {
   const queryClient = useQueryClient();
   return useMutation({

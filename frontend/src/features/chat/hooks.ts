@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 
 import { roomTopic, useRealtime, useTopic, type TopicEvent } from '../../lib/realtime';
 import { chatKeys, fetchMessages, fetchRoom, fetchThread, markRead, react, sendMessage, sendReply } from './api';
+import { refusalOf, type SendRefusal } from './limits';
 import { applyReadState } from './roomList';
 import {
   applyEventToMessage,
@@ -26,6 +27,29 @@ const MAX_DIVIDER_PAGES = 3;
 
 const ascending = (items: Message[]) => items.slice().sort((a, b) => a.id - b.id);
 
+/**
+ * The end of one send: the message, or a failure the timeline keeps for a retry. A fresh send refused
+ * by a rate limit leaves the timeline instead, and its text goes back to the composer with the wait.
+ */
+function settle(
+  sending: Promise<Message>,
+  clientId: string,
+  fresh: boolean,
+  dispatch: (action: TimelineAction) => void,
+): Promise<SendRefusal | null> {
+  return sending.then(
+    (message) => {
+      dispatch({ type: 'sent', clientId, message });
+      return null;
+    },
+    (error: unknown) => {
+      const refusal = fresh ? refusalOf(error) : null;
+      dispatch(refusal ? { type: 'discard', clientId } : { type: 'failed', clientId });
+      return refusal;
+    },
+  );
+}
+
 export interface RoomTimeline {
   timeline: Timeline;
   dispatch: (action: TimelineAction) => void;
@@ -35,7 +59,8 @@ export interface RoomTimeline {
   loadingOlder: boolean;
   /** Loads the previous page; `beforeApply` runs right before it is rendered (to keep the scroll). */
   loadOlder(beforeApply?: () => void): Promise<void>;
-  send(body: string): void;
+  /** Resolves to the refusal when a rate limit turned the message away (it is then no longer pending). */
+  send(body: string): Promise<SendRefusal | null>;
   retry(clientId: string): void;
 }
 
@@ -177,12 +202,7 @@ export function useRoomTimeline(roomId: string, me: string, live: boolean): Room
   );
 
   const deliver = useCallback(
-    (clientId: string, body: string) => {
-      sendMessage(roomId, body, clientId).then(
-        (message) => dispatch({ type: 'sent', clientId, message }),
-        () => dispatch({ type: 'failed', clientId }),
-      );
-    },
+    (clientId: string, body: string, fresh: boolean) => settle(sendMessage(roomId, body, clientId), clientId, fresh, dispatch),
     [roomId],
   );
 
@@ -190,7 +210,7 @@ export function useRoomTimeline(roomId: string, me: string, live: boolean): Room
     (body: string) => {
       const clientId = newClientId();
       dispatch({ type: 'send', pending: { clientId, body, createdAt: new Date().toISOString(), status: 'sending' } });
-      deliver(clientId, body);
+      return deliver(clientId, body, true);
     },
     [deliver],
   );
@@ -201,7 +221,7 @@ export function useRoomTimeline(roomId: string, me: string, live: boolean): Room
       if (!pending) return;
       dispatch({ type: 'retry', clientId });
       // The same client id: if the first attempt did reach the server, this returns that message.
-      deliver(clientId, pending.body);
+      void deliver(clientId, pending.body, false);
     },
     [deliver],
   );
@@ -215,7 +235,8 @@ export interface ThreadState {
   dispatch: (action: TimelineAction) => void;
   setParent: (update: (parent: Message) => Message) => void;
   error: unknown;
-  send(body: string): void;
+  /** Resolves to the refusal when a rate limit turned the message away (it is then no longer pending). */
+  send(body: string): Promise<SendRefusal | null>;
   retry(clientId: string): void;
 }
 
@@ -272,12 +293,8 @@ export function useThread(roomId: string, parentId: number, me: string, live: bo
   });
 
   const deliver = useCallback(
-    (clientId: string, body: string) => {
-      sendReply(roomId, parentId, body, clientId).then(
-        (message) => dispatch({ type: 'sent', clientId, message }),
-        () => dispatch({ type: 'failed', clientId }),
-      );
-    },
+    (clientId: string, body: string, fresh: boolean) =>
+      settle(sendReply(roomId, parentId, body, clientId), clientId, fresh, dispatch),
     [roomId, parentId],
   );
 
@@ -286,7 +303,7 @@ export function useThread(roomId: string, parentId: number, me: string, live: bo
     (body: string) => {
       const clientId = newClientId();
       dispatch({ type: 'send', pending: { clientId, body, createdAt: new Date().toISOString(), status: 'sending' } });
-      deliver(clientId, body);
+      return deliver(clientId, body, true);
     },
     [deliver],
   );
@@ -295,7 +312,7 @@ export function useThread(roomId: string, parentId: number, me: string, live: bo
       const pending = state.current.pending.find((p) => p.clientId === clientId);
       if (!pending) return;
       dispatch({ type: 'retry', clientId });
-      deliver(clientId, pending.body);
+      void deliver(clientId, pending.body, false);
     },
     [deliver],
   );

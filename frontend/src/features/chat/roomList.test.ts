@@ -19,6 +19,7 @@ function room(id: string, at: string, overrides: Partial<Room> = {}): Room {
     last_activity_at: at,
     dm_user: null,
     my_role: 'member',
+    slow_mode_seconds: 0,
     last_read_message_id: 0,
     receipts: [],
     ...overrides,
@@ -84,7 +85,7 @@ describe('the live room list', () => {
   });
 
   it('follows renames and member counts, and drops a room I left in another tab', () => {
-    const renamed = applyRoomListEvent(list, 'b', event('room.updated', { id: 'b', name: 'Bee', topic: 'buzz', description: '' }), ctx);
+    const renamed = applyRoomListEvent(list, 'b', event('room.updated', { id: 'b', name: 'Bee', topic: 'buzz', description: '', slow_mode_seconds: 0 }), ctx);
     expect(renamed[0]?.room).toMatchObject({ name: 'Bee', topic: 'buzz' });
     const joined = applyRoomListEvent(list, 'b', event('member.joined', { user_id: BOB.id }), ctx);
     expect(joined[0]?.room.member_count).toBe(3);
