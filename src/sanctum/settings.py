@@ -81,6 +81,19 @@ class RateLimitSettings(BaseModel):
         return tuple(name for name, value in self if isinstance(value, str))
 
 
+class QuotaSettings(BaseModel):
+    """What one account may hold at once (QUOTAS__...), refused with QUOTA_EXCEEDED; docs/rate-limits.md."""
+
+    # Public and private rooms the account owns (a sanctum's room counts with its sanctum).
+    rooms_per_account: int = Field(100, ge=1, le=1_000_000)
+    # Group conversations the account started and still owns.
+    groups_per_account: int = Field(100, ge=1, le=1_000_000)
+    # Sanctums the account owns.
+    sanctums_per_account: int = Field(10, ge=1, le=1_000_000)
+    # People in one group conversation, its owner included.
+    group_members: int = Field(20, ge=2, le=1_000)
+
+
 class RealtimeSettings(BaseModel):
     max_connections_per_user: int = Field(12, ge=1, le=1000)
     ticket_ttl_seconds: int = Field(30, ge=1, le=300)
@@ -193,6 +206,7 @@ class Settings(BaseSettings):
     web_dist: Path | None = None
     auth: AuthSettings = AuthSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
+    quotas: QuotaSettings = QuotaSettings()
     realtime: RealtimeSettings = RealtimeSettings()
     jobs: JobSettings = JobSettings()
     games: GamesSettings = GamesSettings()

@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     VALIDATION_FAILED = "VALIDATION_FAILED"
     RATE_LIMITED = "RATE_LIMITED"
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     ERROR = "ERROR"
@@ -93,6 +94,8 @@ class AppError(Exception):
     status_code: int = 400
     code: ErrorCode = ErrorCode.BAD_REQUEST
     message: str = "The request could not be processed."
+    # `details` are diagnostics shown only in development, unless a client needs them (a limit's name).
+    public_details: bool = False
 
     def __init__(
         self,
@@ -158,6 +161,7 @@ class RateLimited(AppError):
     status_code = 429
     code = ErrorCode.RATE_LIMITED
     message = "Too many requests; try again later."
+    public_details = True
 
     def __init__(
         self, retry_after: float, limit: str, message: str | None = None, *, amount: int = 0, window: int = 0
@@ -174,6 +178,19 @@ class RateLimited(AppError):
                 "RateLimit-Reset": str(self.retry_after),
             }
         super().__init__(message, details={"limit": limit, "retry_after": self.retry_after}, headers=headers)
+
+
+class QuotaExceeded(AppError):
+    """The account already holds as many of something as the instance allows (QUOTAS__...): 403, not a
+    429, since waiting does not help. `details` names the quota and its limit, publicly."""
+
+    status_code = 403
+    code = ErrorCode.QUOTA_EXCEEDED
+    public_details = True
+
+    def __init__(self, quota: str, limit: int, message: str) -> None:
+        self.quota = quota
+        super().__init__(message, details={"quota": quota, "limit": limit})
 
 
 class ServiceUnavailable(AppError):

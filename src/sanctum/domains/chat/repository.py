@@ -153,6 +153,17 @@ class ChatRepository:
     async def room(self, db: AsyncSession, room_id: uuid.UUID) -> Room | None:
         return await db.get(Room, room_id)
 
+    async def rooms_owned(self, db: AsyncSession, user_id: uuid.UUID, kinds: tuple[str, ...]) -> int:
+        """How many rooms of these kinds the user owns, sanctums' rooms aside (for the quotas)."""
+        query = (
+            select(func.count())
+            .select_from(RoomMember)
+            .join(Room, Room.id == RoomMember.room_id)
+            .where(RoomMember.user_id == user_id, RoomMember.role == "owner")
+            .where(Room.kind.in_(kinds), Room.sanctum_id.is_(None))
+        )
+        return int((await db.execute(query)).scalar_one())
+
     async def room_for_update(self, db: AsyncSession, room_id: uuid.UUID) -> Room | None:
         return (await db.execute(_ROOM_FOR_UPDATE, {"room_id": room_id})).scalar_one_or_none()
 

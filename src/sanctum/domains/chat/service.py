@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
+from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, QuotaExceeded, ValidationFailed
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
@@ -40,8 +40,7 @@ from sanctum.domains.chat.schemas import (
     RoomUpdate,
 )
 from sanctum.realtime.publisher import Publisher
-
-GROUP_LIMIT = 20
+from sanctum.settings import QuotaSettings
 
 
 def _not_a_sanctum_room(record: RoomRecord) -> None:
@@ -66,7 +65,9 @@ class RoomService:
         accounts: AccountService,
         messages: MessageService,
         publisher: Publisher,
+        quotas: QuotaSettings,
     ) -> None:
+        self._quotas = quotas
         self._db = db
         self._access = access
         self._caches = caches
@@ -204,8 +205,9 @@ class RoomService:
 
     async def create(self, actor: Actor, data: RoomCreate) -> RoomRead:
         invited = [u for u in dict.fromkeys(data.member_ids) if u != actor.id]
-        if data.kind == "group" and len(invited) + 1 > GROUP_LIMIT:
-            raise ValidationFailed(fields={"member_ids": f"a group has at most {GROUP_LIMIT} people"})
+        group_limit = self._quotas.group_members
+        if data.kind == "group" and len(invited) + 1 > group_limit:
+            raise ValidationFailed(fields={"member_ids": f"a group has at most {group_limit} people"})
         now = utcnow()
         room = Room(
             id=uuid.uuid4(),
@@ -220,6 +222,7 @@ class RoomService:
             updated_at=now,
         )
         async with self._db.writer() as db:
+            await self._within_quota(db, actor, data.kind)
             if invited:
                 found = await self._accounts.public_users(db, invited)
                 missing = [str(u) for u in invited if u not in found]
@@ -238,6 +241,16 @@ class RoomService:
             db.after_commit(partial(self._caches.forget_room_lists, [actor.id, *invited]))
             member = RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now, last_read_message_id=0)
             return await self._read(db, RoomRecord.of(room), room.last_activity_at, actor.id, member)
+
+    async def _within_quota(self, db: AsyncSession, actor: Actor, kind: str) -> None:
+        quota, limit, kinds = (
+            ("groups_per_account", self._quotas.groups_per_account, ("group",))
+            if kind == "group"
+            else ("rooms_per_account", self._quotas.rooms_per_account, ("public", "private"))
+        )
+        if await self._repo.rooms_owned(db, actor.id, kinds) >= limit:
+            what = "groups" if kind == "group" else "rooms"
+            raise QuotaExceeded(quota, limit, f"You already own {limit} {what}; delete or hand one over first.")
 
     async def update(self, actor: Actor, room_id: uuid.UUID, data: RoomUpdate) -> RoomRead:
         changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
@@ -308,8 +321,8 @@ class RoomService:
         if room is None:
             raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
         # Checked under the room's lock: concurrent invites cannot overfill a group.
-        if room.kind == "group" and room.member_count >= GROUP_LIMIT:
-            raise Conflict(f"A group has at most {GROUP_LIMIT} people.", code=ErrorCode.ROOM_FULL)
+        if room.kind == "group" and room.member_count >= self._quotas.group_members:
+            raise Conflict(f"A group has at most {self._quotas.group_members} people.", code=ErrorCode.ROOM_FULL)
         # History from before joining is not "unread" for the newcomer.
         watermark = room.last_message_id or 0
         db.add(

@@ -21,6 +21,11 @@ _SANCTUM_IDS_OF = select(SanctumMember.sanctum_id).where(SanctumMember.user_id =
 
 
 class SanctumRepository:
+    async def owned(self, db: AsyncSession, user_id: uuid.UUID) -> int:
+        """How many sanctums the user owns (for the quota)."""
+        query = select(func.count()).where(SanctumMember.user_id == user_id, SanctumMember.role == "owner")
+        return int((await db.execute(query)).scalar_one())
+
     async def by_slug(self, db: AsyncSession, slug: str) -> Sanctum | None:
         return (await db.execute(select(Sanctum).where(Sanctum.slug == slug))).scalar_one_or_none()
 

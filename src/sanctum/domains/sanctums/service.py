@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
+from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, QuotaExceeded, ValidationFailed
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
@@ -34,6 +34,7 @@ from sanctum.domains.sanctums.schemas import (
     SanctumUpdate,
 )
 from sanctum.realtime.publisher import Publisher
+from sanctum.settings import QuotaSettings
 
 MODERATOR_ROLES = frozenset({"owner", "moderator"})
 
@@ -55,7 +56,10 @@ class Access:
 
 
 class SanctumService:
-    def __init__(self, db: Database, accounts: AccountService, rooms: SanctumRooms, publisher: Publisher) -> None:
+    def __init__(
+        self, db: Database, accounts: AccountService, rooms: SanctumRooms, publisher: Publisher, quotas: QuotaSettings
+    ) -> None:
+        self._quotas = quotas
         self._db = db
         self._accounts = accounts
         self._rooms = rooms
@@ -164,6 +168,9 @@ class SanctumService:
             async with self._db.writer() as db:
                 if await self._repo.by_slug(db, data.slug) is not None:
                     raise _slug_taken()
+                limit = self._quotas.sanctums_per_account
+                if await self._repo.owned(db, actor.id) >= limit:
+                    raise QuotaExceeded("sanctums_per_account", limit, f"You already own {limit} sanctums.")
                 db.add(sanctum)
                 await db.flush()
                 db.add(SanctumMember(sanctum_id=sanctum.id, user_id=actor.id, role="owner", joined_at=now))
