@@ -211,7 +211,8 @@ async def measure(mode: str, env: dict[str, str], args: argparse.Namespace) -> l
                 with cProfile.Profile() as profile:
                     await cost(sanctum, p, 1, args.requests)
                 print(f"== {p.name}")
-                pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("TOP", "25")))
+                stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime"))
+                stats.print_stats(int(os.environ.get("TOP", "25")))
             return []
         if args.exact:
             for p in wanted:
@@ -223,7 +224,8 @@ async def measure(mode: str, env: dict[str, str], args: argparse.Namespace) -> l
             floor_call = Caller(floor, authorization)  # type: ignore[arg-type]
             rows = []
             for p in wanted:
-                row: dict[str, Any] = {"mode": mode, "path": p.name, "us": await cost(sanctum, p, args.rounds, args.requests)}
+                us = await cost(sanctum, p, args.rounds, args.requests)
+                row: dict[str, Any] = {"mode": mode, "path": p.name, "us": us}
                 if p.floor:
                     row["floor_us"] = await cost(floor_call, p, args.rounds, args.requests)
                 rows.append(row)
