@@ -33,6 +33,17 @@ def sanctum_scope(sanctum_id: uuid.UUID) -> str:
     return f"sanctum:{sanctum_id}"
 
 
+def room_changed(room: Room) -> ev.RoomChanged:
+    """The `room.updated` event of a room as it is now."""
+    return ev.RoomChanged(
+        id=room.id,
+        name=room.name,
+        topic=room.topic,
+        description=room.description,
+        slow_mode_seconds=room.slow_mode_seconds,
+    )
+
+
 class SanctumRooms:
     def __init__(self, caches: ChatCaches, messages: MessageService) -> None:
         self._caches = caches
@@ -108,14 +119,7 @@ class SanctumRooms:
             return
         room.name = name
         room.updated_at = utcnow()
-        changed = ev.RoomChanged(
-            id=room.id,
-            name=room.name,
-            topic=room.topic,
-            description=room.description,
-            slow_mode_seconds=room.slow_mode_seconds,
-        )
-        await db.emit(ev.room_topic(room.id), ev.ROOM_UPDATED, changed)
+        await db.emit(ev.room_topic(room.id), ev.ROOM_UPDATED, room_changed(room))
         await self._after_change(db, room.id, [])
 
     async def sanctum_room_ids(self, db: AsyncSession, sanctum_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:

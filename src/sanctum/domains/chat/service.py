@@ -27,6 +27,7 @@ from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess,
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
 from sanctum.domains.chat.repository import ChatRepository, Membership
+from sanctum.domains.chat.sanctum_rooms import room_changed
 from sanctum.domains.chat.schemas import (
     Member,
     MemberList,
@@ -266,14 +267,7 @@ class RoomService:
             for name, value in changes.items():
                 setattr(room, name, value)
             room.updated_at = utcnow()
-            changed = ev.RoomChanged(
-                id=room_id,
-                name=room.name,
-                topic=room.topic,
-                description=room.description,
-                slow_mode_seconds=room.slow_mode_seconds,
-            )
-            await db.emit(ev.room_topic(room_id), ev.ROOM_UPDATED, changed)
+            await db.emit(ev.room_topic(room_id), ev.ROOM_UPDATED, room_changed(room))
             db.after_commit(partial(self._caches.forget_room, room_id))
             if record.kind == "public":
                 db.after_commit(self._caches.bump_directory)
