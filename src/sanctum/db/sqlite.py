@@ -138,7 +138,11 @@ def inline_engine(path: str, timeout: float) -> Engine:
             path, timeout=timeout, isolation_level=None, check_same_thread=False, factory=_Connection
         )
 
-    return create_engine(f"sqlite:///{path}", creator=connect)
+    # Checkouts happen on the event loop's thread, so a pool that made one wait for a connection to come
+    # back would block the loop that the holders need to give theirs back: 16 sessions open at once
+    # (each yields once as it closes) stalled the process for the pool's 30 s timeout. So the pool
+    # keeps 5 connections and opens more on demand, never waiting.
+    return create_engine(f"sqlite:///{path}", creator=connect, pool_size=5, max_overflow=-1)
 
 
 def bound(session_class: type[Session], engine: Engine) -> type[Session]:

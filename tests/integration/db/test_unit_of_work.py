@@ -129,3 +129,23 @@ async def test_a_database_error_after_an_emit_publishes_nothing_and_leaves_no_ga
 
     assert [e.type for e in published.events] == ["kept", "after"]
     assert after.seq == 2  # the rolled-back seq was never used
+
+
+async def test_many_readers_open_at_once_each_get_a_connection_without_stalling(db: Database) -> None:
+    """More sessions than the pool keeps, all suspended while open (as each is when it closes): on SQLite
+    a checkout that waited for a connection would block the event loop the holders need."""
+    opened = asyncio.Event()
+    holding = 0
+
+    async def read() -> int:
+        nonlocal holding
+        async with db.reader() as session:
+            value = int((await session.execute(text("SELECT 1"))).scalar_one())
+            holding += 1
+            if holding == 40:
+                opened.set()
+            await opened.wait()
+            return value
+
+    async with asyncio.timeout(20):
+        assert await asyncio.gather(*(read() for _ in range(40))) == [1] * 40
