@@ -118,4 +118,3 @@ def test_an_outage_is_logged_when_it_starts_and_when_it_ends_once_each(capsys: p
     assert first.code == ErrorCode.DATABASE_UNAVAILABLE
     assert first.headers["Retry-After"] == str(first.retry_after)
     assert first.details == {"retry_after": first.retry_after}
-
