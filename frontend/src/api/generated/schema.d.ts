@@ -711,7 +711,8 @@ export interface paths {
         put?: never;
         /**
          * Create Post
-         * @description Post in a sanctum you are a member of, or on your profile (markdown).
+         * @description Post in a sanctum you are a member of, or on your profile (markdown). Retrying with the same
+         *     `client_id` returns the first post (200).
          */
         post: operations["posts-create_post"];
         delete?: never;
@@ -760,7 +761,8 @@ export interface paths {
         put?: never;
         /**
          * Create Comment
-         * @description Comment on a post, or reply to a top-level comment with `parent_id`.
+         * @description Comment on a post, or reply to a top-level comment with `parent_id`. Retrying with the same
+         *     `client_id` returns the first comment (200).
          */
         post: operations["posts-create_comment"];
         delete?: never;
@@ -1410,6 +1412,11 @@ export interface components {
              * @description The comment: 1-4000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              */
             body: string;
+            /**
+             * Client Id
+             * @description Makes a retried create idempotent: the same client_id returns what the first stored (200).
+             */
+            client_id?: string | null;
             /**
              * Parent Id
              * @description Reply to this top-level comment.
@@ -2118,6 +2125,11 @@ export interface components {
              * @description The post: 1-10000 characters. Any script, bidi characters included (clients isolate it when shown); refused when it shows nothing (only spaces, format or invisible characters) or holds a control character other than tab and newlines (docs/text.md).
              */
             body: string;
+            /**
+             * Client Id
+             * @description Makes a retried create idempotent: the same client_id returns what the first stored (200).
+             */
+            client_id?: string | null;
             /**
              * Sanctum Id
              * @description Post in this sanctum; omit to post on your profile.
@@ -6905,6 +6917,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -7429,6 +7450,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentRead"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
