@@ -102,13 +102,13 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
     return engine
 
 
-def _refusal(error: Exception) -> DatabaseUnavailable | None:
+def _refusal(error: Exception, side: str) -> DatabaseUnavailable | None:
     """The 503 for an error a session's block raised when the database could not be reached, or None
     (a bug, a constraint, or an AppError the block chose, even one raised while handling a driver error)."""
     if isinstance(error, AppError):
         return None
     found = classify(error)
-    return None if found is None else OUTAGE.refuse(*found)
+    return None if found is None else OUTAGE.refuse(*found, side)
 
 
 class _ReadSession(Session):
@@ -173,12 +173,12 @@ class Database:
             async with self._write_turn(), self._writer() as uow, uow.begin():
                 yield uow
         except Exception as exc:
-            refusal = _refusal(exc)
+            refusal = _refusal(exc, "write")
             if refusal is None:
                 raise
             raise refusal from exc
         if OUTAGE.down:
-            OUTAGE.served()
+            OUTAGE.served("write")
         await uow.committed(self._publish)
 
     @asynccontextmanager
@@ -189,12 +189,12 @@ class Database:
                 DB_TRANSACTIONS.labels("write").inc()
                 yield conn
         except Exception as exc:
-            refusal = _refusal(exc)
+            refusal = _refusal(exc, "write")
             if refusal is None:
                 raise
             raise refusal from exc
         if OUTAGE.down:
-            OUTAGE.served()
+            OUTAGE.served("write")
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
@@ -213,19 +213,19 @@ class Database:
             async with (self._fresh_reader if fresh else self._reader)() as session:
                 yield session
         except Exception as exc:
-            refusal = _refusal(exc)
+            refusal = _refusal(exc, "read")
             if refusal is None:
                 raise
             raise refusal from exc
         if OUTAGE.down:
-            OUTAGE.served()
+            OUTAGE.served("read")
 
     async def ping(self) -> None:
         """For /health/ready: raises the driver's own error (its name says what failed)."""
         async with self.reader_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         if OUTAGE.down:
-            OUTAGE.served()
+            OUTAGE.served("read")
 
     async def dispose(self) -> None:
         await self.writer_engine.dispose()

@@ -85,32 +85,37 @@ def classify(error: BaseException) -> tuple[str, BaseException] | None:
 
 
 class Outage:
-    """Whether this process is in a database outage: logs its start and end once each."""
+    """Whether this process is in a database outage, per side: reads may work while writes do not
+    (SQLite locked by another process, a replica up and the primary down). Logs the start and the
+    end of each side's outage once; `down` is one attribute read on the hot path."""
 
     def __init__(self) -> None:
         self.down = False
-        self._since = 0.0
-        self._refused = 0
+        self._since: dict[str, float] = {}
+        self._refused: dict[str, int] = {}
 
-    def refuse(self, cause: str, culprit: BaseException) -> DatabaseUnavailable:
+    def refuse(self, cause: str, culprit: BaseException, side: str = "unknown") -> DatabaseUnavailable:
         """The 503 to raise; the first of an outage is logged, without a traceback and without the
         error's text (SQLAlchemy's carries the statement's parameters)."""
         DB_UNAVAILABLE.labels(cause).inc()
-        self._refused += 1
-        if not self.down:
-            self.down, self._since, self._refused = True, time.monotonic(), 1
-            log.warning("database_unavailable", cause=cause, error=type(culprit).__name__)
+        self._refused[side] = self._refused.get(side, 0) + 1
+        if side not in self._since:
+            self._since[side], self._refused[side], self.down = time.monotonic(), 1, True
+            log.warning("database_unavailable", side=side, cause=cause, error=type(culprit).__name__)
         return DatabaseUnavailable()
 
-    def served(self) -> None:
-        """A session completed: if an outage was on, it is over."""
-        if self.down:
-            self.down = False
-            log.info(
-                "database_available_again",
-                outage_seconds=round(time.monotonic() - self._since, 2),
-                refused=self._refused,
-            )
+    def served(self, side: str) -> None:
+        """A session of this side completed: its outage (and one of unknown side) is over."""
+        for ended in (side, "unknown"):
+            since = self._since.pop(ended, None)
+            if since is not None:
+                log.info(
+                    "database_available_again",
+                    side=ended,
+                    outage_seconds=round(time.monotonic() - since, 2),
+                    refused=self._refused.pop(ended, 0),
+                )
+        self.down = bool(self._since)
 
 
 OUTAGE = Outage()

@@ -101,19 +101,24 @@ async def test_sqlite_locked_past_the_busy_timeout_and_a_file_that_cannot_be_ope
     assert found is not None and found[0] == "cannot_open"
 
 
-def test_an_outage_is_logged_when_it_starts_and_when_it_ends_once_each(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_outage_is_logged_when_it_starts_and_when_it_ends_once_each_per_side(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     outage = Outage()
 
-    first = outage.refuse("connect", ConnectionRefusedError())
-    outage.refuse("connect", ConnectionRefusedError())
-    outage.refuse("starting", ConnectionRefusedError())
-    outage.served()
-    outage.served()
+    first = outage.refuse("connect", ConnectionRefusedError(), "write")
+    outage.refuse("connect", ConnectionRefusedError(), "write")
+    outage.served("read")  # reads working says nothing about writes (a lock, a replica)
+    outage.refuse("starting", ConnectionRefusedError(), "write")
+    assert outage.down
+    outage.served("write")
+    outage.served("write")
 
     lines = capsys.readouterr().out.splitlines()
     assert sum("database_unavailable" in line for line in lines) == 1
     assert sum("database_available_again" in line for line in lines) == 1
     assert any("refused=3" in line for line in lines)
+    assert not outage.down
     assert first.status_code == 503
     assert first.code == ErrorCode.DATABASE_UNAVAILABLE
     assert first.headers["Retry-After"] == str(first.retry_after)
