@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -34,9 +34,7 @@ from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANS
 from sanctum.settings import Settings
 
 
-def _instrument(engine: AsyncEngine) -> None:
-    sync = engine.sync_engine
-
+def _instrument(sync: Engine) -> None:
     @event.listens_for(sync, "before_cursor_execute")
     def _start(conn: Connection, *_: Any) -> None:
         conn.info.setdefault("query_start", []).append(time.perf_counter())
@@ -54,9 +52,7 @@ def _instrument(engine: AsyncEngine) -> None:
             stack.pop()
 
 
-def _sqlite_tuning(engine: AsyncEngine, begin: str, busy_timeout_ms: int) -> None:
-    sync = engine.sync_engine
-
+def _sqlite_tuning(sync: Engine, begin: str, busy_timeout_ms: int) -> None:
     @event.listens_for(sync, "connect")
     def _connect(dbapi_conn: Any, _: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the lock).
@@ -87,7 +83,7 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
         # Calls run on the event loop's thread (see db/sqlite.py), not on aiosqlite's worker threads.
         timeout = settings.database_timeout_seconds
         engine = create_async_engine(url, async_creator=sqlite.async_creator(path, timeout=timeout))
-        _sqlite_tuning(engine, sqlite_begin, int(timeout * 1000))
+        _sqlite_tuning(engine.sync_engine, sqlite_begin, int(timeout * 1000))
     else:
         engine = create_async_engine(
             url,
@@ -98,6 +94,14 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
             pool_timeout=settings.database_timeout_seconds,
             connect_args={"timeout": settings.database_timeout_seconds},
         )
+    _instrument(engine.sync_engine)
+    return engine
+
+
+def make_session_engine(path: str, *, begin: str, timeout: float) -> Engine:
+    """The synchronous engine sessions use on the SQLite file `path` (db/sqlite.py says why)."""
+    engine = sqlite.inline_engine(path, timeout=timeout)
+    _sqlite_tuning(engine, begin, int(timeout * 1000))
     _instrument(engine)
     return engine
 
@@ -156,6 +160,25 @@ class Database:
         self._reader = async_sessionmaker(
             self.reader_engine, expire_on_commit=False, autoflush=False, sync_session_class=_ReadSession
         )
+        self._session_engines: list[Engine] = []
+        if self._sqlite_path not in (None, ":memory:") and not settings.database_read_url:
+            # Sessions on SQLite run SQLAlchemy's synchronous engine on the loop's thread (db/sqlite.py).
+            timeout = settings.database_timeout_seconds
+            write = make_session_engine(self._sqlite_path, begin="BEGIN IMMEDIATE", timeout=timeout)
+            read = make_session_engine(self._sqlite_path, begin="BEGIN", timeout=timeout)
+            self._session_engines = [write, read]
+            self._writer = async_sessionmaker(
+                class_=sqlite.InlineUnitOfWork,
+                expire_on_commit=False,
+                autoflush=False,
+                sync_session_class=sqlite.bound(_WriteSession, write),
+            )
+            self._reader = async_sessionmaker(
+                class_=sqlite.InlineSession,
+                expire_on_commit=False,
+                autoflush=False,
+                sync_session_class=sqlite.bound(_ReadSession, read),
+            )
         # Reads that must see the latest commit (replica lag is not acceptable) use the primary.
         self._fresh_reader = (
             self._reader
@@ -228,6 +251,8 @@ class Database:
             OUTAGE.served("read")
 
     async def dispose(self) -> None:
+        for engine in self._session_engines:
+            engine.dispose()
         await self.writer_engine.dispose()
         if self.reader_engine is not self.writer_engine:
             await self.reader_engine.dispose()
