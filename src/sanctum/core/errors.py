@@ -77,6 +77,7 @@ class ErrorCode(StrEnum):
     ALREADY_IN_ROOM = "ALREADY_IN_ROOM"
     BAD_OPTIONS = "BAD_OPTIONS"
     BUSY = "BUSY"
+    STALE_VERSION = "STALE_VERSION"
     # The socket.
     BAD_JSON = "BAD_JSON"
     BAD_MESSAGE = "BAD_MESSAGE"

@@ -116,7 +116,8 @@ async def test_postgresql_restarted_immediately_while_two_people_chat_and_play_r
     await eventually(lambda: len(sender.acked) >= 5, within=30.0)
     async with scaled_servers.postgresql_crashed():
         await eventually(lambda: len(sender.refused) >= 3 or sending.done(), within=30.0)
-        move_refused = await on_bob.request({"type": "game.move", "topic": game_topic, "move": {"column": 4}})
+        bobs_move = {"type": "game.move", "topic": game_topic, "move": {"column": 4}, "version": first["version"]}
+        move_refused = await on_bob.request(bobs_move)
         reads = [
             await bob.call("GET", f"/api/rooms/{room['id']}/messages"),
             await bob.call("GET", f"/api/games/rooms/{game_id}"),
@@ -138,8 +139,11 @@ async def test_postgresql_restarted_immediately_while_two_people_chat_and_play_r
     error = move_refused["error"]
     assert move_refused["type"] == "error"
     assert_database_unavailable(503, error, str(error.get("details", {}).get("retry_after")))
-    moved = await on_bob.request({"type": "game.move", "topic": game_topic, "move": {"column": 4}})
+    moved = await on_bob.request(bobs_move)
     assert moved["type"] == "game.move.ok", moved
+    # Its answer lost, the retry of an applied move is acknowledged again, not played twice.
+    again = await on_bob.request(bobs_move)
+    assert again == {**moved, "cid": again["cid"]}
 
     # Every acknowledged message stored once, in the order sent, and delivered once in that order.
     bodies = [f"message {n}" for n in range(1, MESSAGES + 1)]
