@@ -139,7 +139,11 @@ def inline_engine(path: str, timeout: float) -> Engine:
             path, timeout=timeout, isolation_level=None, check_same_thread=False, factory=_Connection
         )
 
-    return create_engine(f"sqlite:///{path}", creator=connect)
+    # Checkouts happen on the loop's thread, so a checkout that waited for a connection to come back
+    # would wait for itself: with a bounded pool, request 16 of 16 concurrent ones blocked the loop
+    # for the pool's 30 s timeout while the 15 holding connections could not run. A SQLite
+    # connection is a file handle: the pool keeps 5 and opens more rather than ever waiting.
+    return create_engine(f"sqlite:///{path}", creator=connect, pool_size=5, max_overflow=-1)
 
 
 def bound(session_class: type[Session], engine: Engine) -> type[Session]:
