@@ -162,6 +162,10 @@ def bound(session_class: type[Session], engine: Engine) -> type[Session]:
     return Bound
 
 
+def _buffered(options: Any) -> Any:
+    return _BUFFERED.union(options) if options else _BUFFERED
+
+
 class InlineSession(AsyncSession):
     """An AsyncSession whose hot methods call its synchronous session at once, with no greenlet."""
 
@@ -174,24 +178,15 @@ class InlineSession(AsyncSession):
         bind_arguments: Any = None,
         **kw: Any,
     ) -> Result[Any]:
-        options = _BUFFERED.union(execution_options) if execution_options else _BUFFERED
+        options = _buffered(execution_options)
         return self.sync_session.execute(
             statement, params, execution_options=options, bind_arguments=bind_arguments, **kw
         )
 
     async def scalar(
-        self,
-        statement: Any,
-        params: Any = None,
-        *,
-        execution_options: Any = util.EMPTY_DICT,
-        bind_arguments: Any = None,
-        **kw: Any,
+        self, statement: Any, params: Any = None, *, execution_options: Any = util.EMPTY_DICT, **kw: Any
     ) -> Any:
-        options = _BUFFERED.union(execution_options) if execution_options else _BUFFERED
-        return self.sync_session.scalar(
-            statement, params, execution_options=options, bind_arguments=bind_arguments, **kw
-        )
+        return self.sync_session.scalar(statement, params, execution_options=_buffered(execution_options), **kw)
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
         return self.sync_session.get(entity, ident, **kw)
