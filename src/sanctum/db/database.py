@@ -52,7 +52,7 @@ def _instrument(sync: Engine) -> None:
             stack.pop()
 
 
-def _sqlite_tuning(sync: Engine, begin: str, busy_timeout_ms: int) -> None:
+def _sqlite_tuning(sync: Engine, begin: str | None, busy_timeout_ms: int) -> None:
     @event.listens_for(sync, "connect")
     def _connect(dbapi_conn: Any, _: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the lock).
@@ -63,6 +63,9 @@ def _sqlite_tuning(sync: Engine, begin: str, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    if begin is None:
+        return
 
     @event.listens_for(sync, "begin")
     def _begin(conn: Connection) -> None:
@@ -100,8 +103,8 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
 
 def make_session_engine(path: str, *, begin: str, timeout: float) -> Engine:
     """The synchronous engine sessions use on the SQLite file `path` (db/sqlite.py says why)."""
-    engine = sqlite.inline_engine(path, timeout=timeout)
-    _sqlite_tuning(engine, begin, int(timeout * 1000))
+    engine = sqlite.inline_engine(path, timeout=timeout, begin=begin)
+    _sqlite_tuning(engine, None, int(timeout * 1000))  # the pragmas; the engine sends its own BEGIN
     _instrument(engine)
     return engine
 
