@@ -81,7 +81,7 @@ def install_error_handlers(app: FastAPI, *, development: bool) -> None:
             exc.message,
             request_id_of(request.scope),
             fields=exc.fields,
-            # A limit's name and wait are public; other details only in development.
+            # Details meant for the client (a retry_after) are public; others only in development.
             details=exc.details if development or exc.public_details else None,
             headers=exc.headers,
         )

@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
     ERROR = "ERROR"
     # Accounts.
     ACCOUNT_EXISTS = "ACCOUNT_EXISTS"
@@ -78,6 +79,7 @@ class ErrorCode(StrEnum):
     ALREADY_IN_ROOM = "ALREADY_IN_ROOM"
     BAD_OPTIONS = "BAD_OPTIONS"
     BUSY = "BUSY"
+    STALE_VERSION = "STALE_VERSION"
     # The socket.
     BAD_JSON = "BAD_JSON"
     BAD_MESSAGE = "BAD_MESSAGE"
@@ -94,7 +96,7 @@ class AppError(Exception):
     status_code: int = 400
     code: ErrorCode = ErrorCode.BAD_REQUEST
     message: str = "The request could not be processed."
-    # `details` are diagnostics shown only in development, unless a client needs them (a limit's name).
+    # Whether `details` may be shown outside development (they are meant for the client, e.g. retry_after).
     public_details: bool = False
 
     def __init__(
@@ -197,6 +199,23 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code = ErrorCode.SERVICE_UNAVAILABLE
     message = "A dependency is unavailable."
+
+
+class DatabaseUnavailable(AppError):
+    """The database could not be reached (refused, lost, timed out, locked, read-only during failover).
+
+    Nothing of the command was committed unless the connection dropped during its commit; so a client
+    retries after `retry_after` seconds, with the same `client_id` where the command takes one.
+    """
+
+    status_code = 503
+    code = ErrorCode.DATABASE_UNAVAILABLE
+    message = "The database is unavailable for a moment; try again shortly."
+    public_details = True
+
+    def __init__(self, retry_after: int = 2) -> None:
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(details={"retry_after": self.retry_after}, headers={"Retry-After": str(self.retry_after)})
 
 
 STATUS_CODES: dict[int, ErrorCode] = {

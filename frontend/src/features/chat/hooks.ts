@@ -5,18 +5,18 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 
 import { roomTopic, useRealtime, useTopic, type TopicEvent } from '../../lib/realtime';
 import { chatKeys, fetchMessages, fetchRoom, fetchThread, markRead, react, sendMessage, sendReply } from './api';
-import { refusalOf, type SendRefusal } from './limits';
+import type { SendRefusal } from './limits';
 import { applyReadState } from './roomList';
 import {
   applyEventToMessage,
   emptyTimeline,
-  newClientId,
   newestId,
   timelineReducer,
   toggleReaction,
   type Timeline,
   type TimelineAction,
 } from './timeline';
+import { useSending } from './sending';
 import { applyTyping, nextExpiry, pruneTypists, removeTypist, TypingSender, type Typist } from './typing';
 import { asRoomEvent, type Message, type MyRoom, type RoomEvent } from './types';
 import { firstUnreadId, needsOlderForDivider } from './unread';
@@ -26,29 +26,6 @@ const PAGE = 50;
 const MAX_DIVIDER_PAGES = 3;
 
 const ascending = (items: Message[]) => items.slice().sort((a, b) => a.id - b.id);
-
-/**
- * The end of one send: the message, or a failure the timeline keeps for a retry. A fresh send refused
- * by a rate limit leaves the timeline instead, and its text goes back to the composer with the wait.
- */
-function settle(
-  sending: Promise<Message>,
-  clientId: string,
-  fresh: boolean,
-  dispatch: (action: TimelineAction) => void,
-): Promise<SendRefusal | null> {
-  return sending.then(
-    (message) => {
-      dispatch({ type: 'sent', clientId, message });
-      return null;
-    },
-    (error: unknown) => {
-      const refusal = fresh ? refusalOf(error) : null;
-      dispatch(refusal ? { type: 'discard', clientId } : { type: 'failed', clientId });
-      return refusal;
-    },
-  );
-}
 
 export interface RoomTimeline {
   timeline: Timeline;
@@ -62,6 +39,7 @@ export interface RoomTimeline {
   /** Resolves to the refusal when a rate limit turned the message away (it is then no longer pending). */
   send(body: string): Promise<SendRefusal | null>;
   retry(clientId: string): void;
+  discard(clientId: string): void;
 }
 
 /**
@@ -201,32 +179,16 @@ export function useRoomTimeline(roomId: string, me: string, live: boolean): Room
     [roomId],
   );
 
-  const deliver = useCallback(
-    (clientId: string, body: string, fresh: boolean) => settle(sendMessage(roomId, body, clientId), clientId, fresh, dispatch),
-    [roomId],
-  );
+  const { send, retry, discard } = useSending({
+    me,
+    roomId,
+    parentId: null,
+    post: (body, clientId) => sendMessage(roomId, body, clientId),
+    state,
+    dispatch,
+  });
 
-  const send = useCallback(
-    (body: string) => {
-      const clientId = newClientId();
-      dispatch({ type: 'send', pending: { clientId, body, createdAt: new Date().toISOString(), status: 'sending' } });
-      return deliver(clientId, body, true);
-    },
-    [deliver],
-  );
-
-  const retry = useCallback(
-    (clientId: string) => {
-      const pending = state.current.pending.find((p) => p.clientId === clientId);
-      if (!pending) return;
-      dispatch({ type: 'retry', clientId });
-      // The same client id: if the first attempt did reach the server, this returns that message.
-      void deliver(clientId, pending.body, false);
-    },
-    [deliver],
-  );
-
-  return { timeline, dispatch, unreadId, error, loadingOlder, loadOlder, send, retry };
+  return { timeline, dispatch, unreadId, error, loadingOlder, loadOlder, send, retry, discard };
 }
 
 export interface ThreadState {
@@ -238,6 +200,7 @@ export interface ThreadState {
   /** Resolves to the refusal when a rate limit turned the message away (it is then no longer pending). */
   send(body: string): Promise<SendRefusal | null>;
   retry(clientId: string): void;
+  discard(clientId: string): void;
 }
 
 export function useThread(roomId: string, parentId: number, me: string, live: boolean): ThreadState {
@@ -292,32 +255,17 @@ export function useThread(roomId: string, parentId: number, me: string, live: bo
     catchUp: () => void catchUp(),
   });
 
-  const deliver = useCallback(
-    (clientId: string, body: string, fresh: boolean) =>
-      settle(sendReply(roomId, parentId, body, clientId), clientId, fresh, dispatch),
-    [roomId, parentId],
-  );
-
   const setParent = useCallback((update: (parent: Message) => Message) => setParentState((p) => (p ? update(p) : p)), []);
-  const send = useCallback(
-    (body: string) => {
-      const clientId = newClientId();
-      dispatch({ type: 'send', pending: { clientId, body, createdAt: new Date().toISOString(), status: 'sending' } });
-      return deliver(clientId, body, true);
-    },
-    [deliver],
-  );
-  const retry = useCallback(
-    (clientId: string) => {
-      const pending = state.current.pending.find((p) => p.clientId === clientId);
-      if (!pending) return;
-      dispatch({ type: 'retry', clientId });
-      void deliver(clientId, pending.body, false);
-    },
-    [deliver],
-  );
+  const { send, retry, discard } = useSending({
+    me,
+    roomId,
+    parentId,
+    post: (body, clientId) => sendReply(roomId, parentId, body, clientId),
+    state,
+    dispatch,
+  });
 
-  return { parent, timeline, dispatch, setParent, error, send, retry };
+  return { parent, timeline, dispatch, setParent, error, send, retry, discard };
 }
 
 /** Who is typing in a room (from ephemeral `typing` events), pruned 5 s after each one's last. */
