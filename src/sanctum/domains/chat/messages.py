@@ -62,12 +62,8 @@ class MessageService:
         notifier: Notifier,
         slow_mode: SlowMode,
     ) -> None:
-        self._slow_mode = slow_mode
-        self._db = db
-        self._access = access
-        self._caches = caches
-        self._accounts = accounts
-        self._notifier = notifier
+        self._db, self._access, self._caches, self._slow_mode = db, access, caches, slow_mode
+        self._accounts, self._notifier = accounts, notifier
         self._repo = ChatRepository()
 
     # -- serialization ------------------------------------------------------------------------
