@@ -31,8 +31,11 @@ class RateLimitSettings(BaseModel):
     login_per_ip: str = "30/minute"
     login_per_account: str = "10/minute"
     register_per_ip: str = "20/hour"
+    # Invite links: looking one up (preview) and using one, per address and per account.
+    invite_per_ip: str = "60/minute"
+    invite_redeem_per_user: str = "20/minute"
 
-    @field_validator("login_per_ip", "login_per_account", "register_per_ip")
+    @field_validator("login_per_ip", "login_per_account", "register_per_ip", "invite_per_ip", "invite_redeem_per_user")
     @classmethod
     def _parse(cls, value: str) -> str:
         from limits import parse

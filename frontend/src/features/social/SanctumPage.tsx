@@ -5,6 +5,7 @@ import { ApiError } from '../../api/errors';
 import { Alert, Badge, Button, ButtonLink, Card, Icon, Name, PageHeader, Spinner } from '../../components/ui';
 import { useMemberActions, useMembership, useSanctum, useSanctumMembers, useSanctumPosts, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
+import { InviteLinks } from '../invites/InviteLinks';
 import { PostComposer, PostList } from './PostList';
 
 export function SanctumPage() {
@@ -60,6 +61,7 @@ export function SanctumPage() {
           </ul>
         </Card>
       </div>
+      {(s.my_role === 'owner' || s.my_role === 'moderator') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
     </div>
   );
 }

@@ -78,6 +78,26 @@ class SanctumService:
             raise _not_found()
         return Access(sanctum, member.role if member is not None else None)
 
+    async def moderated(self, db: AsyncSession, user_id: uuid.UUID, slug: str) -> Access:
+        """The sanctum if the caller owns or moderates it (who makes its invite links and channels)."""
+        found = await self.access(db, user_id, slug)
+        if not found.moderates:
+            raise Forbidden("Only the owner or a moderator can do this.", code=ErrorCode.NOT_MODERATOR)
+        return found
+
+    async def read_by_id(self, db: AsyncSession, sanctum_id: uuid.UUID, viewer: uuid.UUID | None) -> SanctumRead | None:
+        """The sanctum with no visibility check: for whoever holds one of its invite links."""
+        sanctum = await db.get(Sanctum, sanctum_id)
+        return (await self._reads(db, [sanctum], viewer))[0] if sanctum is not None else None
+
+    async def role_of(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
+        member = await self._repo.member(db, sanctum_id, user_id)
+        return member.role if member is not None else None
+
+    async def admit(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """Let someone in, whatever the visibility (an invite link), in the caller's unit of work."""
+        await self._add(db, sanctum_id, user_id)
+
     async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
         return await self._repo.sanctum_ids_of(db, user_id)
 
@@ -89,10 +109,10 @@ class SanctumService:
 
     # -- reading ----------------------------------------------------------------------------------
 
-    async def _reads(self, db: AsyncSession, sanctums: list[Sanctum], viewer: uuid.UUID) -> list[SanctumRead]:
+    async def _reads(self, db: AsyncSession, sanctums: list[Sanctum], viewer: uuid.UUID | None) -> list[SanctumRead]:
         ids = [s.id for s in sanctums]
         counts = await self._repo.member_counts(db, ids)
-        roles = await self._repo.roles_of(db, viewer, ids)
+        roles = await self._repo.roles_of(db, viewer, ids) if viewer is not None else {}
         rooms = await self._rooms.sanctum_room_ids(db, ids)
         return [
             SanctumRead(
