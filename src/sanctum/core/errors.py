@@ -68,7 +68,6 @@ class ErrorCode(StrEnum):
     INVITE_REVOKED = "INVITE_REVOKED"
     INVITE_USED_UP = "INVITE_USED_UP"
     ROOM_NOT_PRIVATE = "ROOM_NOT_PRIVATE"
-    MAIN_ROOM = "MAIN_ROOM"
     TOO_MANY_CHANNELS = "TOO_MANY_CHANNELS"
     # Games (the plugin SDK's codes are among these).
     GAME_NOT_FOUND = "GAME_NOT_FOUND"

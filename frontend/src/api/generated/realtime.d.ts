@@ -104,7 +104,6 @@ export type ErrorCode =
   | "INVITE_REVOKED"
   | "INVITE_USED_UP"
   | "ROOM_NOT_PRIVATE"
-  | "MAIN_ROOM"
   | "TOO_MANY_CHANNELS"
   | "GAME_NOT_FOUND"
   | "GAME_ROOM_NOT_FOUND"

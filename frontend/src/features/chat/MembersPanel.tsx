@@ -72,7 +72,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
           {added && <p className="field__hint">Added @{added}.</p>}
         </form>
       )}
-      {room.kind === 'private' && moderator && !room.sanctum_id && (
+      {room.kind === 'private' && moderator && !room.sanctum_id && !room.channel_of && (
         <InviteLinks target={{ kind: 'room', roomId: room.id }} name={room.name} />
       )}
       {members.isPending ? (

@@ -6,6 +6,7 @@ import { Alert, Badge, Button, ButtonLink, Card, Icon, Name, PageHeader, Spinner
 import { useMemberActions, useMembership, useSanctum, useSanctumMembers, useSanctumPosts, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
 import { InviteLinks } from '../invites/InviteLinks';
+import { ChannelsCard } from './ChannelsCard';
 import { PostComposer, PostList } from './PostList';
 
 export function SanctumPage() {
@@ -61,6 +62,7 @@ export function SanctumPage() {
           </ul>
         </Card>
       </div>
+      {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={s.my_role === 'owner' || s.my_role === 'moderator'} />}
       {(s.my_role === 'owner' || s.my_role === 'moderator') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
     </div>
   );

@@ -130,6 +130,8 @@ class RoomService:
             topic=record.topic,
             description=record.description,
             sanctum_id=record.sanctum_id,
+            channel_of=record.channel_of,
+            position=record.position,
             member_count=record.member_count,
             created_at=record.created_at,
             last_activity_at=last_activity,

@@ -22,6 +22,7 @@ from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
+from sanctum.domains.chat.schemas import ChannelCreate, ChannelList, ChannelRead
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
 from sanctum.domains.sanctums.repository import SanctumRepository
 from sanctum.domains.sanctums.schemas import (
@@ -279,6 +280,27 @@ class SanctumService:
                 raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, None)
             db.after_commit(partial(self._publisher.access_changed, sanctum_scope(found.sanctum.id), user_id))
+
+    # -- channels ---------------------------------------------------------------------------------
+
+    async def channels(self, actor: Actor, slug: str) -> ChannelList:
+        """The sanctum's channels, for its members only (whoever else may see the sanctum gets 403)."""
+        async with self._db.reader() as db:
+            found = await self.access(db, actor.id, slug)
+            if found.role is None:
+                raise Forbidden("Join the sanctum to see its channels.", code=ErrorCode.NOT_A_MEMBER)
+            return ChannelList(items=await self._rooms.channels(db, found.sanctum.id))
+
+    async def create_channel(self, actor: Actor, slug: str, data: ChannelCreate) -> ChannelRead:
+        async with self._db.writer() as db:
+            found = await self.moderated(db, actor.id, slug)
+            return await self._rooms.create_channel(db, actor, found.sanctum.id, data)
+
+    async def order_channels(self, actor: Actor, slug: str, room_ids: list[uuid.UUID]) -> ChannelList:
+        async with self._db.writer() as db:
+            found = await self.moderated(db, actor.id, slug)
+            await self._rooms.order_channels(db, found.sanctum.id, room_ids)
+            return ChannelList(items=await self._rooms.channels(db, found.sanctum.id))
 
     async def _as_owner(self, db: AsyncSession, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
         found = await self.access(db, actor.id, slug)
