@@ -91,6 +91,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(notifications_routes.notifications)
     app.include_router(sanctums_routes.sanctums)
     app.include_router(sanctums_routes.me)
+    app.include_router(invites_routes.sanctum_invites)
+    app.include_router(invites_routes.room_invites)
     app.include_router(invites_routes.invites)
     app.include_router(posts_routes.posts)
     app.include_router(posts_routes.comments)
