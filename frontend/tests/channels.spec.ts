@@ -50,7 +50,7 @@ test('a channel the owner creates appears for members, under the sanctum, and ne
       expect(names[main + 1]).toContain(channelName);
       await pb.getByRole('textbox', { name: `Message #${channelName}` }).fill('hello channel');
       await pb.keyboard.press('Enter');
-      await expect(pb.getByText('hello channel')).toBeVisible();
+      await expect(pb.getByTestId('message').getByText('hello channel')).toBeVisible();
     });
 
     await test.step('an outsider sees no channel on the page, in the list, or at its address', async () => {

@@ -128,3 +128,19 @@ async def test_owners_and_moderators_create_and_order_channels_and_members_do_no
         bad = await alice.call("PUT", f"/api/sanctums/{slug}/channels/order", json={"room_ids": wrong})
         assert error_of(bad, 422, "VALIDATION_FAILED")["fields"].keys() == {"room_ids"}
     error_of(await alice.call("POST", f"/api/sanctums/{slug}/channels", json={"name": ""}), 422, "VALIDATION_FAILED")
+
+
+async def test_sanctum_moderators_rename_a_channel_and_members_cannot(client: httpx.AsyncClient) -> None:
+    alice, bob, carol = await members(client, 3)
+    sanctum = await alice.create_sanctum("Garden", "public")
+    for person in (bob, carol):
+        await person.join_sanctum(sanctum["slug"])
+    made = await channel(alice, sanctum, "Seeds")
+    await alice.set_role(sanctum["slug"], bob.id, "moderator")  # after: the channel follows the sanctum's roles
+
+    renamed = await bob.update_room(made["id"], name="Seedlings", topic="Sow in spring")
+
+    assert (renamed["name"], renamed["topic"]) == ("Seedlings", "Sow in spring")
+    assert await channel_names(carol, sanctum) == ["Seedlings"]
+    refused = await carol.call("PATCH", f"/api/rooms/{made['id']}", json={"name": "Mine"})
+    error_of(refused, 403, "NOT_MODERATOR")
