@@ -50,7 +50,7 @@ def _instrument(sync: Engine) -> None:
             stack.pop()
 
 
-def _sqlite_tuning(sync: Engine, begin: str) -> None:
+def _sqlite_tuning(sync: Engine, begin: str | None) -> None:
     @event.listens_for(sync, "connect")
     def _connect(dbapi_conn: Any, _: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the lock).
@@ -61,6 +61,9 @@ def _sqlite_tuning(sync: Engine, begin: str) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    if begin is None:
+        return
 
     @event.listens_for(sync, "begin")
     def _begin(conn: Connection) -> None:
@@ -95,8 +98,8 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
 
 def make_session_engine(path: str, *, begin: str) -> Engine:
     """The synchronous engine sessions use on the SQLite file `path` (db/sqlite.py says why)."""
-    engine = sqlite.inline_engine(path, timeout=10.0)
-    _sqlite_tuning(engine, begin)
+    engine = sqlite.inline_engine(path, timeout=10.0, begin=begin)
+    _sqlite_tuning(engine, None)  # the pragmas; the engine sends its own BEGIN
     _instrument(engine)
     return engine
 

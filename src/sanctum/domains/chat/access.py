@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.cache import Cache, CachedJson
+from sanctum.cache.local import InvalidationBus
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.db.database import Database
 from sanctum.domains.chat.models import Room
@@ -68,12 +69,13 @@ class RoomRecord(BaseModel):
 
 
 class ChatCaches:
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, bus: InvalidationBus | None = None) -> None:
         self.cache = cache
         self.room = CachedJson(cache, "room", RoomRecord, 600)
         self.directory = CachedJson(cache, "directory", RoomDirectory, 120)
         self.my_rooms = CachedJson(cache, "myrooms", MyRooms, 120)
-        self.history = CachedJson(cache, "history", MessagePage, 120)
+        # Keyed by the room's history version: a near copy is safe (cache/base.py).
+        self.history = CachedJson(cache, "history", MessagePage, 120, near=bus)
 
     async def history_version(self, room_id: uuid.UUID) -> int:
         return await self.cache.get_version(f"history:{room_id}")
