@@ -149,6 +149,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/sanctum.db"
     database_read_url: str | None = None
     database_pool_size: int = Field(10, ge=1, le=200)
+    # How long a request waits to connect (PostgreSQL), for a pooled connection, or for another
+    # process's SQLite write lock, before it is answered 503 DATABASE_UNAVAILABLE.
+    database_timeout_seconds: float = Field(10.0, gt=0, le=120)
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(8375, ge=1, le=65_535)

@@ -11,7 +11,8 @@ What makes that safe: a call can only block the loop while SQLite waits for a lo
 - writers in this process take `write_lock(path)` first, so at most one write transaction is open
   per database file and process, and BEGIN IMMEDIATE never waits on a sibling;
 - another process (`sanctum create-admin`, a second server on the same file) can make a write wait
-  for at most `busy_timeout` while it holds the lock: a pause, not an error.
+  for at most `busy_timeout` (`DATABASE_TIMEOUT_SECONDS`) while it holds the lock: a pause; past it,
+  the request answers 503 DATABASE_UNAVAILABLE (db/outage.py).
 
 Sessions go one step further (`inline_engine` + `InlineSession`): the app's readers and writers run
 SQLAlchemy's synchronous engine on the `sqlite3` module, and `InlineSession` answers the awaited

@@ -71,6 +71,7 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "INTERNAL_ERROR"
   | "SERVICE_UNAVAILABLE"
+  | "DATABASE_UNAVAILABLE"
   | "ERROR"
   | "ACCOUNT_EXISTS"
   | "INVALID_CREDENTIALS"
@@ -118,6 +119,7 @@ export type ErrorCode =
   | "ALREADY_IN_ROOM"
   | "BAD_OPTIONS"
   | "BUSY"
+  | "STALE_VERSION"
   | "BAD_JSON"
   | "BAD_MESSAGE"
   | "UNKNOWN_TYPE"
@@ -1008,4 +1010,8 @@ export interface GameMove {
   move: {
     [k: string]: unknown;
   };
+  /**
+   * The room's version this move was played at (turn-based games). Makes a retried move safe: if it was applied, the retry answers with the room; a move played at an older version is refused STALE_VERSION.
+   */
+  version?: number | null;
 }
