@@ -6,7 +6,7 @@
 - `rooms.channel_of`: the sanctum a channel belongs to (CASCADE, as its main room); `rooms.position`
   orders a sanctum's channels. The main room keeps `rooms.sanctum_id` and its unique index.
 
-Revision ID: 0012
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-03
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 from sanctum.db.types import UTCDateTime
 
-revision: str = "0012"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
