@@ -36,6 +36,7 @@ from sanctum.domains.games.hub import GamesHub
 from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
+from sanctum.domains.invites.service import InviteService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
 from sanctum.domains.notifications.notify import Notifier
@@ -74,6 +75,7 @@ class Services:
     messages: MessageService
     notifications: NotificationService
     sanctums: SanctumService
+    invites: InviteService
     friends: FriendService
     posts: PostService
     comments: CommentService
@@ -216,6 +218,7 @@ def build_services(settings: Settings) -> Services:
         messages=messages,
         notifications=notifications,
         sanctums=sanctums,
+        invites=InviteService(db, sanctums, rooms, accounts, limiter, settings.rate_limits),
         friends=friends,
         posts=posts,
         comments=comments,

@@ -61,6 +61,9 @@ class RateLimitSettings(BaseModel):
     ticket: str = "60/minute"
     # Every other write: joining, leaving, deleting, roles, profile, sessions.
     write: str = "60/minute"
+    # Invite links: looking one up (preview) and using one, per address and per account.
+    invite_per_ip: str = "60/minute"
+    invite_redeem_per_user: str = "20/minute"
     # Each allowance is multiplied by this: 1 in production; browser tests and load benchmarks raise it.
     multiplier: int = Field(1, ge=1, le=1_000_000)
 

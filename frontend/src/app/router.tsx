@@ -7,6 +7,7 @@ import { PublicOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { ChatHome, ChatLayout } from '../features/chat/ChatLayout';
 import { Directory } from '../features/chat/Directory';
 import { RoomView } from '../features/chat/RoomView';
+import { InvitePage } from '../features/invites/InvitePage';
 import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { GameRoomPage } from '../features/games/GameRoomPage';
 import { GamesLobby } from '../features/games/GamesLobby';
@@ -35,6 +36,8 @@ export const routes: RouteObject[] = [
     children: [
       { path: '/login', element: <PublicOnly><LoginPage /></PublicOnly> },
       { path: '/register', element: <PublicOnly><RegisterPage /></PublicOnly> },
+      // Open to everyone: the preview card shows before signing in; joining needs an account.
+      { path: '/invite', element: <InvitePage /> },
       {
         element: (
           <RequireAuth>

@@ -65,6 +65,13 @@ class ErrorCode(StrEnum):
     FRIEND_REQUEST_NOT_FOUND = "FRIEND_REQUEST_NOT_FOUND"
     NOT_FRIENDS = "NOT_FRIENDS"
     NOTIFICATION_NOT_FOUND = "NOTIFICATION_NOT_FOUND"
+    # Invite links and channels.
+    INVITE_NOT_FOUND = "INVITE_NOT_FOUND"
+    INVITE_EXPIRED = "INVITE_EXPIRED"
+    INVITE_REVOKED = "INVITE_REVOKED"
+    INVITE_USED_UP = "INVITE_USED_UP"
+    ROOM_NOT_PRIVATE = "ROOM_NOT_PRIVATE"
+    TOO_MANY_CHANNELS = "TOO_MANY_CHANNELS"
     # Games (the plugin SDK's codes are among these).
     GAME_NOT_FOUND = "GAME_NOT_FOUND"
     GAME_ROOM_NOT_FOUND = "GAME_ROOM_NOT_FOUND"
@@ -145,6 +152,14 @@ class Conflict(AppError):
     status_code = 409
     code = ErrorCode.CONFLICT
     message = "This conflicts with the current state."
+
+
+class Gone(AppError):
+    """It existed and no longer works (an expired, revoked or used-up invite link)."""
+
+    status_code = 410
+    code = ErrorCode.ERROR
+    message = "This is no longer available."
 
 
 class PayloadTooLarge(AppError):

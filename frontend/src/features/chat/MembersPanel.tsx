@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 
 import { ApiError } from '../../api/errors';
 import { Avatar, Badge, Icon, Name, Spinner } from '../../components/ui';
+import { InviteLinks } from '../invites/InviteLinks';
 import { useInvite, useMembers } from './api';
 import type { Room } from './types';
 
@@ -70,6 +71,9 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
           {error && <p className="field__error">{error}</p>}
           {added && <p className="field__hint">Added @{added}.</p>}
         </form>
+      )}
+      {room.kind === 'private' && moderator && !room.sanctum_id && !room.channel_of && (
+        <InviteLinks target={{ kind: 'room', roomId: room.id }} name={room.name} />
       )}
       {members.isPending ? (
         <div className="center-pad">

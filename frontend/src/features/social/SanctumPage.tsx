@@ -5,6 +5,8 @@ import { ApiError } from '../../api/errors';
 import { Alert, Badge, Button, ButtonLink, Card, Icon, Name, PageHeader, Spinner } from '../../components/ui';
 import { useMemberActions, useMembership, useSanctum, useSanctumMembers, useSanctumPosts, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
+import { InviteLinks } from '../invites/InviteLinks';
+import { ChannelsCard } from './ChannelsCard';
 import { PostComposer, PostList } from './PostList';
 
 export function SanctumPage() {
@@ -60,6 +62,8 @@ export function SanctumPage() {
           </ul>
         </Card>
       </div>
+      {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={s.my_role === 'owner' || s.my_role === 'moderator'} />}
+      {(s.my_role === 'owner' || s.my_role === 'moderator') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
     </div>
   );
 }

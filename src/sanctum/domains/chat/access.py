@@ -40,10 +40,17 @@ class RoomRecord(BaseModel):
     topic: str
     description: str
     sanctum_id: uuid.UUID | None
+    channel_of: uuid.UUID | None = None
+    position: int = 0
     member_count: int
     created_at: datetime
     dm_user_ids: list[uuid.UUID] = []
     slow_mode_seconds: int = 0
+
+    @property
+    def sanctum(self) -> uuid.UUID | None:
+        """The sanctum this room belongs to (its main room or one of its channels)."""
+        return self.sanctum_id or self.channel_of
 
     @classmethod
     def of(cls, room: Room, dm_user_ids: list[uuid.UUID] | None = None) -> RoomRecord:
@@ -54,6 +61,8 @@ class RoomRecord(BaseModel):
             topic=room.topic,
             description=room.description,
             sanctum_id=room.sanctum_id,
+            channel_of=room.channel_of,
+            position=room.position,
             member_count=room.member_count,
             created_at=room.created_at,
             dm_user_ids=dm_user_ids or [],
@@ -135,10 +144,10 @@ class RoomAccess:
         return record, member
 
     async def sanctum_of(self, room_id: uuid.UUID) -> uuid.UUID | None:
-        """The sanctum whose main room this is, if any (a use case of its own, for the hub)."""
+        """The sanctum whose main room or channel this is, if any (a use case of its own, for the hub)."""
         async with self._db.reader() as db:
             record = await self.record(db, room_id)
-        return record.sanctum_id if record is not None else None
+        return record.sanctum if record is not None else None
 
     async def is_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
         async with self._db.reader() as db:
