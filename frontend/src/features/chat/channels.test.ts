@@ -15,6 +15,7 @@ function entry(id: string, room: Partial<MyRoom['room']> = {}): MyRoom {
       channel_of: null,
       position: 0,
       member_count: 1,
+      slow_mode_seconds: 0,
       created_at: '2026-01-01T00:00:00Z',
       last_activity_at: '2026-01-01T00:00:00Z',
       receipts: [],
