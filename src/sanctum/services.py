@@ -22,6 +22,7 @@ from sanctum.cache.local import InvalidationBus
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
@@ -69,6 +70,7 @@ class Services:
     jobs: TaskiqJobQueue
     notifier: Notifier
     accounts: AccountService
+    people: PeopleSearch
     rooms: RoomService
     messages: MessageService
     notifications: NotificationService
@@ -213,6 +215,7 @@ def build_services(settings: Settings) -> Services:
         jobs=jobs,
         notifier=notifier,
         accounts=accounts,
+        people=PeopleSearch(db, limiter, settings.rate_limits),
         rooms=rooms,
         messages=messages,
         notifications=notifications,

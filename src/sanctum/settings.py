@@ -31,8 +31,10 @@ class RateLimitSettings(BaseModel):
     login_per_ip: str = "30/minute"
     login_per_account: str = "10/minute"
     register_per_ip: str = "20/hour"
+    # People search answers as someone types: generous for a person, a wall for a scraper.
+    user_search_per_user: str = "120/minute"
 
-    @field_validator("login_per_ip", "login_per_account", "register_per_ip")
+    @field_validator("login_per_ip", "login_per_account", "register_per_ip", "user_search_per_user")
     @classmethod
     def _parse(cls, value: str) -> str:
         from limits import parse

@@ -10,7 +10,10 @@ TEST_SECRET_KEY = "test-secret-key-long-enough-for-production-0123456789"
 FAST_AUTH = AuthSettings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
 
 GENEROUS_RATE_LIMITS = RateLimitSettings(
-    login_per_ip="100000/minute", login_per_account="100000/minute", register_per_ip="100000/minute"
+    login_per_ip="100000/minute",
+    login_per_account="100000/minute",
+    register_per_ip="100000/minute",
+    user_search_per_user="100000/minute",
 )
 
 

@@ -36,6 +36,7 @@ export type ServerMessage =
   | RoomUpdatedEvent
   | TypingEvent
   | RoomAddedEvent
+  | RoomRemovedEvent
   | PostUpdatedEvent
   | PostDeletedEvent
   | CommentCreatedEvent
@@ -552,6 +553,21 @@ export interface RoomAddedEvent {
 }
 export interface RoomAdded {
   room_id: string;
+}
+/**
+ * The user left a room (on another tab or device) or was removed from it.
+ */
+export interface RoomRemovedEvent {
+  type: "room.removed";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: RoomAdded;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
 }
 /**
  * The post was edited.

@@ -6,11 +6,11 @@ import uuid
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.domains.accounts.cookies import REFRESH_OPENAPI, RefreshCookieDep, SameOrigin
-from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor
+from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor, PeopleSearchDep
 from sanctum.domains.accounts.schemas import (
     USERNAME_PATTERN,
     DeleteAccountRequest,
@@ -23,6 +23,7 @@ from sanctum.domains.accounts.schemas import (
     RevokedCount,
     SessionList,
     TokenPair,
+    UserSearchPage,
     WsTicket,
 )
 from sanctum.domains.accounts.service import to_me
@@ -84,6 +85,18 @@ async def list_sessions(actor: CurrentActor, service: AccountServiceDep) -> Sess
 @auth.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke_session(session_id: uuid.UUID, actor: CurrentActor, service: AccountServiceDep) -> None:
     await service.revoke_session(actor, session_id)
+
+
+@users.get("", response_model=UserSearchPage)
+async def search_users(
+    actor: CurrentActor,
+    people: PeopleSearchDep,
+    q: Annotated[str, Query(min_length=1, max_length=64, description="The start of a username or display name.")],
+    cursor: Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> UserSearchPage:
+    """Find people by the start of their username, display name or a word of it; public fields only."""
+    return await people.search(actor, q, cursor, limit)
 
 
 @users.get("/me", response_model=Me)
