@@ -7,11 +7,12 @@ import { newName, signUp } from './people';
 // the real backend: what someone else does reaches you at once, wherever you are in the app.
 
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Chats' });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+const nav = (page: Page, area: string) => mainNav(page).getByRole('link', { name: area });
 
 /** Opens "New message" from the chat sidebar and picks each person by typing the start of their name. */
 async function startConversation(page: Page, usernames: string[]) {
-  await nav(page).getByRole('link', { name: 'Chat' }).click();
+  await nav(page, 'Chat').click();
   await sidebar(page).getByRole('button', { name: 'New message' }).click();
   const dialog = page.getByRole('dialog', { name: 'New message' });
   const to = dialog.getByRole('combobox', { name: 'To' });
@@ -50,11 +51,11 @@ test('a new DM reaches its recipient at once: sidebar row, Chat badge and the ta
     await expect(ann.page.getByRole('heading', { level: 1, name: b })).toBeVisible();
     await send(ann.page, 'Hello Bob, welcome!');
 
-    const badge = nav(bob.page).getByTestId('chat-unread');
+    const badge = mainNav(bob.page).getByTestId('chat-unread');
     await expect(badge).toHaveText('1', { timeout: 2_000 });
     await expect(bob.page).toHaveTitle(/^\(\d+\) Sanctum$/, { timeout: 2_000 });
 
-    await nav(bob.page).getByRole('link', { name: 'Chat' }).click();
+    await nav(bob.page, 'Chat').click();
     const row = sidebar(bob.page).getByRole('link', { name: new RegExp(a) });
     await expect(row).toBeVisible();
     await expect(row).toContainText('Hello Bob, welcome!');
@@ -74,11 +75,11 @@ test('"New message" with two people starts a group that both of them see live', 
   const c = newName('cat');
   const [ann, bob, cat] = await Promise.all([signUp(browser, a), signUp(browser, b), signUp(browser, c)]);
   try {
-    await nav(cat.page).getByRole('link', { name: 'Chat' }).click();
+    await nav(cat.page, 'Chat').click();
     await startConversation(ann.page, [b, c]);
     await send(ann.page, 'Group hello');
     for (const person of [bob, cat]) {
-      await expect(nav(person.page).getByTestId('chat-unread')).toHaveText(/^[12]$/, { timeout: 2_000 });
+      await expect(mainNav(person.page).getByTestId('chat-unread')).toHaveText(/^[12]$/, { timeout: 2_000 });
     }
     // Cat has the chat open: the group's row is in the sidebar without a reload.
     await expect(sidebar(cat.page).getByRole('link', { name: new RegExp(`${a}, ${b}, ${c}`) })).toBeVisible();
@@ -86,5 +87,62 @@ test('"New message" with two people starts a group that both of them see live', 
     await ann.context.close();
     await bob.context.close();
     await cat.context.close();
+  }
+});
+
+test('people are found by name: "Add friend" on the Friends page, presence dots, the sanctum member directory', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const a = newName('ann');
+  const b = newName('bob');
+  const [ann, bob] = await Promise.all([signUp(browser, a), signUp(browser, b)]);
+  const pa = ann.page;
+  const pb = bob.page;
+  try {
+    await test.step('A finds B by the start of their name and asks to be friends', async () => {
+      await nav(pa, 'Friends').click();
+      await pa.getByRole('searchbox', { name: 'Find people' }).fill(b.slice(0, -3));
+      const found = pa.getByTestId('found-person').filter({ hasText: `@${b}` });
+      await expect(found).toBeVisible();
+      // B is signed in in another browser: online.
+      await expect(found.getByTestId('presence')).toHaveAttribute('data-presence', 'online');
+      await found.getByRole('button', { name: 'Add friend' }).click();
+      await expect(found.getByRole('button', { name: 'Cancel request' })).toBeVisible();
+      await expect(pa.getByRole('list', { name: 'Outgoing requests' }).getByText(b).first()).toBeVisible();
+    });
+
+    await test.step('B, already on the Friends page, sees the request arrive and accepts', async () => {
+      await nav(pb, 'Friends').click();
+      const incoming = pb.getByRole('list', { name: 'Incoming requests' });
+      await expect(incoming.getByTestId('person-row').filter({ hasText: `@${a}` })).toBeVisible();
+      await incoming.getByRole('button', { name: 'Accept' }).click();
+      const friend = pb.getByRole('list', { name: 'Friends' }).getByTestId('person-row').filter({ hasText: `@${a}` });
+      await expect(friend.getByTestId('presence')).toHaveAttribute('data-presence', 'online');
+    });
+
+    await test.step('In a sanctum, the member directory searches by name and narrows by role', async () => {
+      const sanctumName = `Guild ${newName('g')}`;
+      await nav(pa, 'Sanctums').click();
+      await pa.getByLabel('Name').fill(sanctumName);
+      await pa.getByRole('button', { name: 'Create sanctum' }).click();
+      await expect(pa.getByRole('heading', { level: 1, name: sanctumName })).toBeVisible();
+      const slug = new URL(pa.url()).pathname.split('/').pop() ?? '';
+      await pb.goto(`/sanctums/${slug}`);
+      await pb.getByRole('button', { name: 'Join' }).click();
+      await expect(pb.getByTestId('member-count')).toHaveText('2');
+
+      const directory = pb.getByRole('list', { name: 'Members' });
+      await expect(directory.getByTestId('member-row')).toHaveCount(2);
+      await expect(directory.getByTestId('member-row').first()).toContainText('owner');
+      await pb.getByRole('searchbox', { name: 'Search members' }).fill(a.slice(0, 4));
+      await expect(directory.getByTestId('member-row')).toHaveCount(1);
+      await expect(directory.getByTestId('member-row')).toContainText(`@${a}`);
+      await pb.getByRole('searchbox', { name: 'Search members' }).fill('');
+      await pb.getByRole('button', { name: 'Members', exact: true }).click();
+      await expect(directory.getByTestId('member-row')).toHaveCount(1);
+      await expect(directory.getByTestId('member-row')).toContainText(`@${b}`);
+    });
+  } finally {
+    await ann.context.close();
+    await bob.context.close();
   }
 });

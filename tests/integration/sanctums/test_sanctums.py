@@ -164,3 +164,33 @@ async def test_whoever_joins_a_sanctum_everyone_left_becomes_its_owner(client: h
     assert joined["my_role"] == "owner"
     assert await carol.sanctum_roles(sanctum["slug"]) == {bob.id: "owner", carol.id: "member"}
     assert (await bob.room(sanctum["room_id"]))["my_role"] == "owner"
+
+
+async def test_the_member_directory_lists_the_owner_then_moderators_then_members_and_searches_by_name(
+    client: httpx.AsyncClient,
+) -> None:
+    alice, bob, carol, dave = await members(client, 4)
+    slug = (await alice.create_sanctum())["slug"]
+    for person in (bob, carol, dave):
+        await person.join_sanctum(slug)
+    await alice.ok("PUT", f"/api/sanctums/{slug}/members/{dave.id}/role", json={"role": "moderator"})
+    await carol.ok("PATCH", "/api/users/me", json={"display_name": "Zed Quill"})
+    path = f"/api/sanctums/{slug}/members"
+
+    listed = (await bob.ok("GET", path))["items"]
+    assert [(m["user"]["username"], m["role"]) for m in listed] == [
+        (alice.username, "owner"),
+        (dave.username, "moderator"),
+        (bob.username, "member"),
+        (carol.username, "member"),  # "Zed Quill" after bob's "member…": by display name
+    ]
+    assert "email" not in str(listed)
+    found = (await bob.ok("GET", path, params={"q": "qui"}))["items"]
+    assert [m["user"]["username"] for m in found] == [carol.username]
+    assert [m["user"]["username"] for m in (await bob.ok("GET", path, params={"q": f"@{bob.username}"}))["items"]] == [
+        bob.username
+    ]
+    moderators = (await bob.ok("GET", path, params={"role": "moderator"}))["items"]
+    assert [m["user"]["username"] for m in moderators] == [dave.username]
+    error_of(await bob.call("GET", path, params={"q": "a\x00"}), 422, "VALIDATION_FAILED")
+    error_of(await bob.call("GET", path, params={"role": "king"}), 422, "VALIDATION_FAILED")

@@ -1149,7 +1149,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Sanctum Members */
+        /**
+         * List Sanctum Members
+         * @description The member directory: owner first, then moderators, then members, each by name.
+         */
         get: operations["sanctums-list_sanctum_members"];
         put?: never;
         /**
@@ -9560,7 +9563,12 @@ export interface operations {
     };
     "sanctums-list_sanctum_members": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The start of a member's name or @username. */
+                q?: string | null;
+                /** @description Only members with this role. */
+                role?: ("owner" | "moderator" | "member") | null;
+            };
             header?: never;
             path: {
                 slug: string;

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Avatar, Badge, Icon, Name, Spinner } from '../../components/ui';
+import { Badge, Icon, Name, Spinner } from '../../components/ui';
+import { PersonAvatar } from '../people/PersonAvatar';
+import { LIVE_PRESENCE_ROWS } from '../people/PersonRow';
 import { useInvite, useMembers } from './api';
 import type { Room } from './types';
 
@@ -45,7 +47,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
             {room.member_count} {room.member_count === 1 ? 'person' : 'people'}
           </p>
         </div>
-        <button type="button" className="icon-button" aria-label="Close members" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close members" title="Close" onClick={onClose}>
           <Icon name="close" />
         </button>
       </header>
@@ -63,7 +65,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
               value={username}
               onChange={(e) => setUsername(e.target.value)}
             />
-            <button type="submit" className="btn btn--secondary btn--md" disabled={invite.isPending || !username.trim()} aria-label="Add to room">
+            <button type="submit" className="btn btn--secondary btn--md" disabled={invite.isPending || !username.trim()} aria-label="Add to room" title="Add to room">
               <Icon name="userPlus" size={18} />
             </button>
           </div>
@@ -79,9 +81,9 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
         <p className="side-panel__pad text-danger">The members could not be loaded.</p>
       ) : (
         <ul className="member-list">
-          {sorted.map((member) => (
+          {sorted.map((member, i) => (
             <li key={member.user.id} className="member">
-              <Avatar name={member.user.display_name || member.user.username} src={member.user.avatar_url} size="sm" />
+              <PersonAvatar user={member.user} live={i < LIVE_PRESENCE_ROWS} />
               <Link to={`/u/${member.user.username}`} className="member__name">
                 <span>
                   <Name>{member.user.display_name || member.user.username}</Name>

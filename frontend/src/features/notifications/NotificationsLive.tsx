@@ -22,6 +22,10 @@ export function NotificationsLive() {
         queryClient.setQueryData(notificationKeys.unread, data.unread);
         // The list reorders (an updated notification moves to the top): refetch it when it is shown.
         void queryClient.invalidateQueries({ queryKey: notificationKeys.list });
+        // What the notification is about changed too: a friend request to answer, a new friend.
+        if (data.notification.kind === 'friend_request' || data.notification.kind === 'friend_accepted') {
+          void queryClient.invalidateQueries({ queryKey: ['friends'] });
+        }
       } else if (event.type === 'notification.read') {
         const data = event.data as Read;
         applyRead(queryClient, data.all ? 'all' : (data.ids ?? []), data.unread);

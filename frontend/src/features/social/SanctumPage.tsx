@@ -1,9 +1,10 @@
-import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Badge, Button, ButtonLink, Card, Icon, Name, PageHeader, Spinner } from '../../components/ui';
-import { useMemberActions, useMembership, useSanctum, useSanctumMembers, useSanctumPosts, type SanctumMember } from './api';
+import { Alert, Badge, Button, ButtonLink, Card, Icon, Input, Name, PageHeader, Spinner } from '../../components/ui';
+import { LIVE_PRESENCE_ROWS, PersonRow } from '../people/PersonRow';
+import { useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
 import { PostComposer, PostList } from './PostList';
 
@@ -12,7 +13,6 @@ export function SanctumPage() {
   const sanctum = useSanctum(slug);
   const { join, leave } = useMembership(slug);
   const visible = sanctum.isSuccess;
-  const members = useSanctumMembers(slug, visible);
   const posts = useSanctumPosts(slug, visible);
 
   if (sanctum.isPending) return <Spinner label="Loading sanctum" />;
@@ -52,29 +52,74 @@ export function SanctumPage() {
       {s.my_role && <PostComposer sanctumId={s.id} label={`Post in ${s.name}`} />}
       <div className="sanctum-layout">
         <PostList pages={posts} empty="No posts yet." />
-        <Card title="Members">
-          <ul className="stack">
-            {(members.data ?? []).map((m) => (
-              <MemberRow key={m.user.id} slug={slug} member={m} manage={s.my_role === 'owner' && m.role !== 'owner'} />
-            ))}
-          </ul>
-        </Card>
+        <MemberDirectory slug={slug} count={s.member_count} manage={s.my_role === 'owner'} />
       </div>
     </div>
   );
 }
 
+const ROLE_FILTERS: { role: MemberRole | ''; label: string }[] = [
+  { role: '', label: 'Everyone' },
+  { role: 'moderator', label: 'Moderators' },
+  { role: 'member', label: 'Members' },
+];
+
+/** The sanctum's people: search by name, narrow by role; the owner first, then moderators, then members. */
+function MemberDirectory({ slug, count, manage }: { slug: string; count: number; manage: boolean }) {
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  const [role, setRole] = useState<MemberRole | ''>('');
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQuery(text.trim().replace(/^@$/, '')), 150);
+    return () => window.clearTimeout(timer);
+  }, [text]);
+  const members = useMemberDirectory(slug, query, role, true);
+  const list = members.data ?? [];
+  return (
+    <Card title="Members">
+      <div className="stack">
+        {count > 1 && (
+          <>
+            <Input type="search" aria-label="Search members" placeholder="Find a member" value={text} maxLength={64} onChange={(e) => setText(e.target.value)} />
+            <div className="segmented" role="group" aria-label="Show">
+              {ROLE_FILTERS.map((option) => (
+                <button
+                  key={option.role || 'all'}
+                  type="button"
+                  className={`segmented__option${role === option.role ? ' segmented__option--on' : ''}`}
+                  aria-pressed={role === option.role}
+                  onClick={() => setRole(option.role)}
+                >
+                  {option.label}
+                </button>
+              ))}
+            </div>
+          </>
+        )}
+        {members.isPending ? (
+          <Spinner label="Loading members" />
+        ) : list.length === 0 ? (
+          <p className="muted">{query ? `No member's name starts with “${query}”.` : 'Nobody here with that role.'}</p>
+        ) : (
+          <ul className="people-list" aria-label="Members">
+            {list.map((m, i) => (
+              <MemberRow key={m.user.id} slug={slug} member={m} manage={manage && m.role !== 'owner'} live={i < LIVE_PRESENCE_ROWS} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </Card>
+  );
+}
+
 /** One member; the owner also gets promote/demote and remove (the server decides who may). */
-function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMember; manage: boolean }) {
+function MemberRow({ slug, member, manage, live }: { slug: string; member: SanctumMember; manage: boolean; live: boolean }) {
   const { setRole, remove } = useMemberActions(slug);
   const [confirming, setConfirming] = useState(false);
   const name = member.user.display_name;
   const nextRole = member.role === 'moderator' ? 'member' : 'moderator';
   return (
-    <li data-testid="member-row">
-      <Link to={`/u/${member.user.username}`}>
-        <Name>{name}</Name>
-      </Link>{' '}
+    <PersonRow user={member.user} live={live} testId="member-row">
       {member.role !== 'member' && <Badge>{member.role}</Badge>}
       {manage && (
         <span className="member-actions">
@@ -112,6 +157,6 @@ function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMemb
           onClose={() => setConfirming(false)}
         />
       )}
-    </li>
+    </PersonRow>
   );
 }

@@ -22,7 +22,7 @@ from sanctum.core.errors import ValidationFailed
 from sanctum.core.pagination import RankCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.domains.accounts.repository import AccountRepository
-from sanctum.domains.accounts.schemas import UserSearchPage
+from sanctum.domains.accounts.schemas import PublicUser, UserSearchPage
 from sanctum.domains.accounts.service import Actor, to_public
 from sanctum.ratelimit import RateLimiter
 from sanctum.settings import RateLimitSettings
@@ -39,6 +39,12 @@ def normalize_query(q: str) -> str:
     if bad is not None:
         raise ValidationFailed(fields={"q": f"must not contain U+{ord(bad):04X}"})
     return text
+
+
+def matches(user: PublicUser, text: str) -> bool:
+    """The same rule as the search statement, for a list already in hand (`text` from `normalize_query`)."""
+    name = user.display_name.lower()
+    return user.username.startswith(text) or name.startswith(text) or f" {text}" in f" {name}"
 
 
 class PeopleSearch:

@@ -13,6 +13,7 @@ from sanctum.domains.sanctums.deps import SanctumServiceDep
 from sanctum.domains.sanctums.schemas import (
     SLUG_PATTERN,
     MemberAdd,
+    Role,
     RoleChange,
     SanctumCreate,
     SanctumMemberList,
@@ -71,8 +72,15 @@ async def leave_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumSer
 
 
 @sanctums.get("/{slug}/members", response_model=SanctumMemberList)
-async def list_sanctum_members(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> SanctumMemberList:
-    return await service.members(actor, slug)
+async def list_sanctum_members(
+    slug: SlugPath,
+    actor: CurrentActor,
+    service: SanctumServiceDep,
+    q: Annotated[str | None, Query(max_length=64, description="The start of a member's name or @username.")] = None,
+    role: Annotated[Role | None, Query(description="Only members with this role.")] = None,
+) -> SanctumMemberList:
+    """The member directory: owner first, then moderators, then members, each by name."""
+    return await service.members(actor, slug, q=q, role=role)
 
 
 @sanctums.post("/{slug}/members", response_model=SanctumMemberList)

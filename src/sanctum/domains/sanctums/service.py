@@ -20,6 +20,7 @@ from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, Valida
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.search import matches, normalize_query
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
@@ -36,6 +37,9 @@ from sanctum.domains.sanctums.schemas import (
 from sanctum.realtime.publisher import Publisher
 
 MODERATOR_ROLES = frozenset({"owner", "moderator"})
+
+
+ROLE_ORDER = {"owner": 0, "moderator": 1, "member": 2}
 
 
 def _not_found() -> NotFound:
@@ -133,18 +137,24 @@ class SanctumService:
             found = await self._repo.mine(db, actor.id)
             return SanctumPage(items=await self._reads(db, found, actor.id), next_cursor=None)
 
-    async def members(self, actor: Actor, slug: str, *, fresh: bool = False) -> SanctumMemberList:
+    async def members(
+        self, actor: Actor, slug: str, *, q: str | None = None, role: str | None = None, fresh: bool = False
+    ) -> SanctumMemberList:
+        """The directory: the owner, then moderators, then members, by name; `q` and `role` narrow it."""
+        text = normalize_query(q) if q is not None else None
         async with self._db.reader(fresh=fresh) as db:
             found = await self.access(db, actor.id, slug)
             rows = await self._repo.members(db, found.sanctum.id)
             people = await self._accounts.public_users(db, (m.user_id for m in rows))
-        return SanctumMemberList(
-            items=[
-                SanctumMemberRead(user=people[m.user_id], role=m.role, joined_at=m.joined_at)
-                for m in rows
-                if m.user_id in people
-            ]
-        )
+        items = [
+            SanctumMemberRead(user=people[m.user_id], role=m.role, joined_at=m.joined_at)
+            for m in rows
+            if m.user_id in people
+            and (role is None or m.role == role)
+            and (text is None or matches(people[m.user_id], text))
+        ]
+        items.sort(key=lambda m: (ROLE_ORDER.get(m.role, 3), m.user.display_name.lower(), m.user.username))
+        return SanctumMemberList(items=items)
 
     # -- changing ---------------------------------------------------------------------------------
 
