@@ -146,3 +146,86 @@ test('people are found by name: "Add friend" on the Friends page, presence dots,
     await bob.context.close();
   }
 });
+
+test('notifications that matter: a reaction and a thread reply notify the author, a DM notifies once, viewing reads them', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const a = newName('ann');
+  const b = newName('bob');
+  const c = newName('cat');
+  const room = newName('den');
+  const [ann, bob, cat] = await Promise.all([signUp(browser, a), signUp(browser, b), signUp(browser, c)]);
+  const [pa, pb, pc] = [ann.page, bob.page, cat.page];
+  const count = (page: Page) => page.getByTestId('notification-count');
+  const log = (page: Page) => page.getByRole('log', { name: `Messages in ${room}` });
+  const item = (page: Page, text: string) => log(page).getByTestId('message').filter({ hasText: text });
+  try {
+    await test.step('A posts in a room B and C are in', async () => {
+      await nav(pa, 'Chat').click();
+      await sidebar(pa).getByRole('button', { name: 'New room' }).click();
+      const dialog = pa.getByRole('dialog', { name: 'New room' });
+      await dialog.getByLabel('Name').fill(room);
+      await dialog.getByRole('button', { name: 'Create room' }).click();
+      await expect(pa.getByRole('heading', { level: 1, name: `#${room}`, exact: true })).toBeVisible();
+      const url = pa.url();
+      await Promise.all([pb.goto(url), pc.goto(url)]);
+      for (const page of [pb, pc]) await page.getByRole('button', { name: /^Join/ }).first().click();
+      await send(pa, 'Shipping today');
+      await expect(item(pb, 'Shipping today')).toBeVisible();
+      // A leaves for the feed: what happens next reaches them through the bell.
+      await nav(pa, 'Feed').click();
+    });
+
+    await test.step('B and C react: one notification, aggregated, live on A\'s bell and tab title', async () => {
+      for (const page of [pb, pc]) {
+        await item(page, 'Shipping today').hover();
+        await item(page, 'Shipping today').getByRole('button', { name: 'Add reaction' }).click();
+        await page.getByRole('dialog', { name: 'Pick a reaction' }).getByRole('button', { name: 'React with 🎉' }).click();
+        await expect(item(page, 'Shipping today').getByRole('button', { name: /🎉 \d, including you/ })).toBeVisible();
+      }
+      await expect(count(pa)).toHaveText('1');
+      await expect(pa).toHaveTitle('(1) Sanctum');
+    });
+
+    await test.step('C replies in the thread: A is told', async () => {
+      await item(pc, 'Shipping today').hover();
+      await item(pc, 'Shipping today').getByRole('button', { name: 'Reply in thread' }).click();
+      const reply = pc.getByRole('complementary', { name: 'Thread' }).getByRole('textbox', { name: 'Reply in thread' });
+      await reply.fill('Great work');
+      await reply.press('Enter');
+      await expect(count(pa)).toHaveText('2');
+    });
+
+    await test.step('A opens the notifications: both are there, the bell clears', async () => {
+      await pa.getByTestId('notification-bell').click();
+      const items = pa.getByTestId('notification');
+      await expect(items.filter({ hasText: /and 1 other reacted 🎉 to your message/ })).toBeVisible();
+      await expect(items.filter({ hasText: `${c} replied to your message` })).toBeVisible();
+      await expect(count(pa)).toHaveCount(0);
+      await items.filter({ hasText: 'replied to your message' }).getByRole('link').click();
+      await expect(pa.getByRole('complementary', { name: 'Thread' }).getByText('Great work')).toBeVisible();
+    });
+
+    await test.step('B sends A a DM twice while A is elsewhere: one notification; opening the DM reads it', async () => {
+      await nav(pa, 'Friends').click();
+      await startConversation(pb, [a]);
+      await send(pb, 'psst');
+      await expect(count(pa)).toHaveText('1');
+      await send(pb, 'are you there?');
+      await expect(mainNav(pa).getByTestId('chat-unread')).toHaveText('2');
+      await expect(count(pa)).toHaveText('1');
+      await nav(pa, 'Chat').click();
+      await sidebar(pa).getByRole('link', { name: new RegExp(b) }).click();
+      await expect(pa.getByRole('log', { name: /^Messages in / }).getByText('are you there?')).toBeVisible();
+      await expect(count(pa)).toHaveCount(0);
+      await expect(pa).toHaveTitle('Sanctum');
+    });
+
+    await test.step('while A reads the DM, a new message there does not stay on the bell', async () => {
+      await send(pb, 'one more');
+      await expect(pa.getByRole('log', { name: /^Messages in / }).getByText('one more')).toBeVisible();
+      await expect(count(pa)).toHaveCount(0);
+    });
+  } finally {
+    await Promise.all([ann.context.close(), bob.context.close(), cat.context.close()]);
+  }
+});

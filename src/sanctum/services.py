@@ -188,6 +188,7 @@ def build_services(settings: Settings) -> Services:
     chat_caches = ChatCaches(cache)
     room_access = RoomAccess(db, chat_caches)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier)
+    notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway)
     sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway)
     friends = FriendService(db, accounts, notifier)

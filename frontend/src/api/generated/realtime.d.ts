@@ -210,7 +210,17 @@ export interface NotificationChanged {
 }
 export interface NotificationRead {
   id: number;
-  kind: "friend_request" | "friend_accepted" | "mention" | "comment" | "reply" | "like" | "game_invite";
+  kind:
+    | "friend_request"
+    | "friend_accepted"
+    | "mention"
+    | "comment"
+    | "reply"
+    | "like"
+    | "game_invite"
+    | "reaction"
+    | "thread_reply"
+    | "message";
   /**
    * Who did it (the latest one of an aggregated like); null: deleted.
    */
@@ -224,7 +234,7 @@ export interface NotificationRead {
    */
   text: string;
   /**
-   * Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite).
+   * Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
    */
   data: {
     [k: string]: string;

@@ -7,6 +7,7 @@ import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom } from '
 import { useChat } from './ChatContext';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './Dialog';
+import { useViewedSubject } from '../notifications/api';
 import { toggleMyReaction, useMarkRead, useRoomTimeline, useTypingSender, useTypists } from './hooks';
 import { MembersPanel } from './MembersPanel';
 import type { MessageActions } from './MessageItem';
@@ -39,6 +40,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   const typists = useTypists(roomId, me.id, live);
   const typing = useTypingSender(roomId);
   const markVisible = useMarkRead(roomId, member, data?.last_read_message_id);
+  useViewedSubject(member ? `room:${roomId}` : null);
   const [searchParams, setSearchParams] = useSearchParams();
   const threadId = Number(searchParams.get('thread')) || null;
   const [membersOpen, setMembersOpen] = useState(false);

@@ -5,6 +5,7 @@ import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { Alert, Button, Card, Spinner, Textarea } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
+import { useViewedSubject } from '../notifications/api';
 import { useTopic } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
 import { applyPostPatch, socialKeys, useCommentActions, useComments, useDeletePost, usePost, type Comment } from './api';
@@ -24,6 +25,7 @@ export function PostPage() {
   const me = useMe();
   const remove = useDeletePost();
   const navigate = useNavigate();
+  useViewedSubject(post.isSuccess ? `post:${id}` : null);
 
   useTopic(post.isSuccess ? `post:${id}` : null, (event) => {
     const patch = postPatch(event, me.data?.id);

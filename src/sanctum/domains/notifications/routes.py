@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
 from sanctum.domains.notifications.deps import NotificationServiceDep
-from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, UnreadCount
+from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, SubjectViewed, UnreadCount
 
 notifications = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
 
@@ -37,6 +37,14 @@ async def count_unread_notifications(actor: CurrentActor, service: NotificationS
 async def mark_all_notifications_read(actor: CurrentActor, service: NotificationServiceDep) -> UnreadCount:
     """Mark every notification of the caller read."""
     return await service.mark_all_read(actor.id)
+
+
+@notifications.post("/read-subject", response_model=UnreadCount)
+async def mark_subject_notifications_read(
+    body: SubjectViewed, actor: CurrentActor, service: NotificationServiceDep
+) -> UnreadCount:
+    """The caller is viewing a conversation, a post or a game: mark every notification about it read."""
+    return await service.mark_subject_read(actor.id, body.subject)
 
 
 @notifications.post("/{notification_id}/read", response_model=NotificationRead)
