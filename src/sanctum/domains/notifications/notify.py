@@ -20,7 +20,7 @@ Ids of posts and comments may be UUIDs or integers; they travel as strings.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Literal, get_args
 
 from sanctum.jobs import JobQueue, Payload
 from sanctum.observability.logging import get_logger
@@ -39,18 +39,7 @@ Kind = Literal[
     "thread_reply",
     "message",
 ]
-KINDS: tuple[Kind, ...] = (
-    "friend_request",
-    "friend_accepted",
-    "mention",
-    "comment",
-    "reply",
-    "like",
-    "game_invite",
-    "reaction",
-    "thread_reply",
-    "message",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 LikeTarget = Literal["post", "comment"]
 Id = uuid.UUID | int | str
 

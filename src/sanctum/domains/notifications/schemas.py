@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.notifications.notify import Kind
 
-NotificationKind = Literal[
-    "friend_request",
-    "friend_accepted",
-    "mention",
-    "comment",
-    "reply",
-    "like",
-    "game_invite",
-    "reaction",
-    "thread_reply",
-    "message",
-]
+NotificationKind = Kind
 
 
 class NotificationRead(BaseModel):
