@@ -52,6 +52,7 @@ function Shell() {
           type="button"
           className="topbar__menu icon-button"
           aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+          title={navOpen ? 'Close navigation' : 'Open navigation'}
           aria-expanded={navOpen}
           aria-controls="side-nav"
           onClick={() => setNavOpen((o) => !o)}

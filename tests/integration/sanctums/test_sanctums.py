@@ -136,7 +136,7 @@ async def test_only_the_owner_changes_roles_and_removes_and_moderators_may_edit(
     error_of(await alice.call("DELETE", f"/api/sanctums/{slug}/members/{carol.id}"), 404, "MEMBER_NOT_FOUND")
 
 
-async def test_an_owner_who_leaves_hands_the_sanctum_to_the_longest_standing_moderator(
+async def test_an_owner_hands_the_sanctum_over_before_leaving_and_stays_a_moderator_until_then(
     client: httpx.AsyncClient,
 ) -> None:
     alice, bob, carol = await members(client, 3)
@@ -144,12 +144,22 @@ async def test_an_owner_who_leaves_hands_the_sanctum_to_the_longest_standing_mod
     slug = sanctum["slug"]
     await bob.join_sanctum(slug)
     await carol.join_sanctum(slug)
-    await alice.set_role(slug, carol.id, "moderator")
 
-    await alice.leave_sanctum(slug)
+    error_of(await alice.call("POST", f"/api/sanctums/{slug}/leave"), 409, "OWNER_MUST_TRANSFER")
+    error_of(await bob.call("POST", f"/api/sanctums/{slug}/transfer", json={"user_id": carol.id}), 403, "NOT_OWNER")
+    stranger = (await members(client, 1))[0]
+    error_of(
+        await alice.call("POST", f"/api/sanctums/{slug}/transfer", json={"user_id": stranger.id}),
+        404,
+        "MEMBER_NOT_FOUND",
+    )
+    await alice.ok("POST", f"/api/sanctums/{slug}/transfer", json={"user_id": carol.id})
 
-    assert await bob.sanctum_roles(slug) == {bob.id: "member", carol.id: "owner"}
+    assert await bob.sanctum_roles(slug) == {alice.id: "moderator", bob.id: "member", carol.id: "owner"}
     assert (await carol.room(sanctum["room_id"]))["my_role"] == "owner"
+    assert (await alice.room(sanctum["room_id"]))["my_role"] == "moderator"
+    await alice.leave_sanctum(slug)
+    assert await bob.sanctum_roles(slug) == {bob.id: "member", carol.id: "owner"}
     error_of(await alice.call("POST", f"/api/sanctums/{slug}/leave"), 403, "NOT_A_MEMBER")
 
 

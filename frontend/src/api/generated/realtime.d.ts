@@ -94,6 +94,7 @@ export type ErrorCode =
   | "SANCTUM_NOT_FOUND"
   | "SLUG_TAKEN"
   | "NOT_OWNER"
+  | "OWNER_MUST_TRANSFER"
   | "MEMBER_NOT_FOUND"
   | "POST_NOT_FOUND"
   | "COMMENT_NOT_FOUND"

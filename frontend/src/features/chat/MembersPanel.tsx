@@ -7,6 +7,7 @@ import { PersonAvatar } from '../people/PersonAvatar';
 import { LIVE_PRESENCE_ROWS } from '../people/PersonRow';
 import { useInvite, useMembers } from './api';
 import type { Room } from './types';
+import { counted, PEOPLE } from '../../lib/plural';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
 
@@ -44,7 +45,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
         <div>
           <h2 className="side-panel__title">Members</h2>
           <p className="side-panel__subtitle">
-            {room.member_count} {room.member_count === 1 ? 'person' : 'people'}
+            {counted(room.member_count, PEOPLE)}
           </p>
         </div>
         <button type="button" className="icon-button" aria-label="Close members" title="Close" onClick={onClose}>

@@ -30,11 +30,13 @@ export function RoomList({ rooms, loading, error }: { rooms: MyRoom[]; loading: 
       <div className="room-list__head">
         <h1 className="room-list__title">Chats</h1>
         <div className="room-list__tools">
-          <Link to="/chat/browse" className="icon-button" aria-label="Browse rooms" title="Browse rooms">
-            <Icon name="compass" />
+          <Link to="/chat/browse" className="btn btn--ghost btn--sm" aria-label="Browse rooms" title="Browse public rooms">
+            <Icon name="compass" size={16} />
+            Browse
           </Link>
-          <button type="button" className="icon-button" aria-label="New room" title="New room" onClick={openCreateRoom}>
-            <Icon name="plus" />
+          <button type="button" className="btn btn--ghost btn--sm" title="Create a room" onClick={openCreateRoom}>
+            <Icon name="plus" size={16} />
+            New room
           </button>
         </div>
       </div>

@@ -114,7 +114,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
     return (
       <section className="room" aria-busy="true">
         <header className="room-header">
-          <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
+          <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats" title="Back to chats">
             <Icon name="back" />
           </Link>
           <span className="skeleton skeleton--avatar" />
@@ -183,7 +183,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   return (
     <section className={`room${threadId || membersOpen ? ' room--panel' : ''}`} aria-label={name}>
       <header className="room-header">
-        <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
+        <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats" title="Back to chats">
           <Icon name="back" />
         </Link>
         <RoomAvatar room={data} />

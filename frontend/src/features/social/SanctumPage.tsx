@@ -7,6 +7,7 @@ import { LIVE_PRESENCE_ROWS, PersonRow } from '../people/PersonRow';
 import { useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
 import { PostComposer, PostList } from './PostList';
+import { MEMBERS, plural } from '../../lib/plural';
 
 export function SanctumPage() {
   const { slug = '' } = useParams();
@@ -34,9 +35,11 @@ export function SanctumPage() {
                   Chat room
                 </ButtonLink>
               )}
-              <Button onClick={() => leave.mutate()} loading={leave.isPending}>
-                Leave
-              </Button>
+              {s.my_role !== 'owner' && (
+                <Button onClick={() => leave.mutate()} loading={leave.isPending}>
+                  Leave
+                </Button>
+              )}
             </>
           ) : (
             <Button variant="primary" onClick={() => join.mutate()} loading={join.isPending}>
@@ -47,8 +50,12 @@ export function SanctumPage() {
       />
       <p>
         {s.visibility === 'private' ? <Badge>Private</Badge> : <Badge>Public</Badge>}{' '}
-        <span data-testid="member-count">{s.member_count}</span> members{s.my_role && <> · you are {s.my_role}</>}
+        <span data-testid="member-count">{s.member_count}</span> {plural(s.member_count, MEMBERS)}{s.my_role && <> · you are {s.my_role}</>}
       </p>
+      {s.my_role === 'owner' && s.member_count > 1 && (
+        <p className="muted">You own this sanctum: to leave it, first make another member its owner.</p>
+      )}
+      {leave.error && <Alert tone="error">{leave.error.message}</Alert>}
       {s.my_role && <PostComposer sanctumId={s.id} label={`Post in ${s.name}`} />}
       <div className="sanctum-layout">
         <PostList pages={posts} empty="No posts yet." />
@@ -114,8 +121,9 @@ function MemberDirectory({ slug, count, manage }: { slug: string; count: number;
 
 /** One member; the owner also gets promote/demote and remove (the server decides who may). */
 function MemberRow({ slug, member, manage, live }: { slug: string; member: SanctumMember; manage: boolean; live: boolean }) {
-  const { setRole, remove } = useMemberActions(slug);
+  const { setRole, remove, transfer } = useMemberActions(slug);
   const [confirming, setConfirming] = useState(false);
+  const [handing, setHanding] = useState(false);
   const name = member.user.display_name;
   const nextRole = member.role === 'moderator' ? 'member' : 'moderator';
   return (
@@ -131,6 +139,9 @@ function MemberRow({ slug, member, manage, live }: { slug: string; member: Sanct
           >
             Make {nextRole}
           </Button>
+          <Button size="sm" onClick={() => setHanding(true)} aria-label={`Make ${name} the owner`}>
+            Make owner
+          </Button>
           <Button
             size="sm"
             variant="danger"
@@ -142,6 +153,21 @@ function MemberRow({ slug, member, manage, live }: { slug: string; member: Sanct
         </span>
       )}
       {setRole.error && <Alert tone="error">{setRole.error.message}</Alert>}
+      {handing && (
+        <ConfirmDialog
+          title={
+            <>
+              Make <Name>{name}</Name> the owner?
+            </>
+          }
+          body="They get every power you have; you stay on as a moderator and can then leave."
+          confirmLabel="Make owner"
+          busy={transfer.isPending}
+          error={transfer.error?.message}
+          onConfirm={() => transfer.mutate(member.user.id, { onSuccess: () => setHanding(false) })}
+          onClose={() => setHanding(false)}
+        />
+      )}
       {confirming && (
         <ConfirmDialog
           title={

@@ -120,7 +120,12 @@ export function useMemberActions(slug: string) {
       unwrap(api.client.DELETE('/api/sanctums/{slug}/members/{user_id}', { params: { path: { slug, user_id: userId } } })),
     onSuccess: refresh,
   });
-  return { setRole, remove };
+  const transfer = useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(api.client.POST('/api/sanctums/{slug}/transfer', { params: { path: { slug } }, body: { user_id: userId } })),
+    onSuccess: refresh,
+  });
+  return { setRole, remove, transfer };
 }
 
 // ---- posts and feeds ---------------------------------------------------------------------------

@@ -67,7 +67,8 @@ async def join_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServ
 
 @sanctums.post("/{slug}/leave", status_code=status.HTTP_204_NO_CONTENT)
 async def leave_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> None:
-    """Leave the sanctum and its room; an owner's role passes to the longest-standing moderator or member."""
+    """Leave the sanctum and its room. The owner of a sanctum with other members hands it over first
+    (409 `OWNER_MUST_TRANSFER`)."""
     await service.leave(actor, slug)
 
 
@@ -97,6 +98,14 @@ async def set_sanctum_role(
 ) -> SanctumMemberList:
     """Promote to moderator or demote to member (owner only)."""
     return await service.set_role(actor, slug, user_id, body.role)
+
+
+@sanctums.post("/{slug}/transfer", response_model=SanctumMemberList)
+async def transfer_sanctum(
+    slug: SlugPath, body: MemberAdd, actor: CurrentActor, service: SanctumServiceDep
+) -> SanctumMemberList:
+    """Hand the sanctum to one of its members (owner only); the former owner stays as a moderator."""
+    return await service.transfer(actor, slug, body.user_id)
 
 
 @sanctums.delete("/{slug}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -243,11 +243,10 @@ class SanctumService:
             member = await self._repo.member(db, sanctum_id, actor.id)
             if member is None:
                 return
-            if member.role == "owner":
-                heir = await self._repo.successor(db, sanctum_id)
-                if heir is not None:
-                    heir.role = "owner"
-                    await self._rooms.sync_sanctum_member(db, sanctum_id, heir.user_id, "owner")
+            if member.role == "owner" and await self._repo.successor(db, sanctum_id) is not None:
+                raise Conflict(
+                    "Hand the sanctum to another member before you leave it.", code=ErrorCode.OWNER_MUST_TRANSFER
+                )
             await self._repo.remove_member(db, sanctum_id, actor.id)
             await self._rooms.sync_sanctum_member(db, sanctum_id, actor.id, None)
             db.after_commit(partial(self._publisher.access_changed, sanctum_scope(sanctum_id), actor.id))
@@ -260,6 +259,19 @@ class SanctumService:
                 raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
             member.role = role
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, role)
+        return await self.members(actor, slug, fresh=True)
+
+    async def transfer(self, actor: Actor, slug: str, user_id: uuid.UUID) -> SanctumMemberList:
+        """The owner hands the sanctum to a member, and stays on as a moderator."""
+        async with self._db.writer() as db:
+            found = await self._as_owner(db, actor, slug, user_id)
+            heir = await self._repo.member(db, found.sanctum.id, user_id)
+            me = await self._repo.member(db, found.sanctum.id, actor.id)
+            if heir is None or me is None:
+                raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
+            heir.role, me.role = "owner", "moderator"
+            await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, "owner")
+            await self._rooms.sync_sanctum_member(db, found.sanctum.id, actor.id, "moderator")
         return await self.members(actor, slug, fresh=True)
 
     async def remove_member(self, actor: Actor, slug: str, user_id: uuid.UUID) -> None:
