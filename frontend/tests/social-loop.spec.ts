@@ -229,3 +229,49 @@ test('notifications that matter: a reaction and a thread reply notify the author
     await Promise.all([ann.context.close(), bob.context.close(), cat.context.close()]);
   }
 });
+
+test('profiles show sanctum posts to those who may read them; an owner hands a sanctum over before leaving', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const a = newName('ann');
+  const b = newName('bob');
+  const [ann, bob] = await Promise.all([signUp(browser, a), signUp(browser, b)]);
+  const [pa, pb] = [ann.page, bob.page];
+  try {
+    const sanctumName = `Club ${newName('c')}`;
+    await nav(pa, 'Sanctums').click();
+    await pa.getByLabel('Name').fill(sanctumName);
+    await pa.getByRole('button', { name: 'Create sanctum' }).click();
+    await expect(pa.getByRole('heading', { level: 1, name: sanctumName })).toBeVisible();
+    await expect(pa.getByTestId('member-count').locator('xpath=..')).toContainText(/\b1 member · you are owner/);
+    // The owner is not offered "Leave".
+    await expect(pa.getByRole('button', { name: 'Leave' })).toHaveCount(0);
+    const slug = new URL(pa.url()).pathname.split('/').pop() ?? '';
+    await pa.getByLabel(`Post in ${sanctumName}`).fill('Welcome to the club');
+    await pa.getByRole('button', { name: 'Post', exact: true }).click();
+    await expect(pa.getByTestId('post').filter({ hasText: 'Welcome to the club' })).toBeVisible();
+
+    // Your own profile lists your sanctum post; so does it for someone else (a public sanctum).
+    await pa.goto(`/u/${a}`);
+    await expect(pa.getByTestId('post').filter({ hasText: 'Welcome to the club' })).toBeVisible();
+    await pb.goto(`/u/${a}`);
+    await expect(pb.getByTestId('post').filter({ hasText: 'Welcome to the club' })).toBeVisible();
+
+    // Joined, the sanctum is listed once on the Sanctums page.
+    await pb.goto(`/sanctums/${slug}`);
+    await pb.getByRole('button', { name: 'Join' }).click();
+    await expect(pb.getByTestId('member-count').locator('xpath=..')).toContainText(/\b2 members · you are member/);
+    await nav(pb, 'Sanctums').click();
+    await pb.getByLabel('Search sanctums').fill(sanctumName);
+    await expect(pb.getByTestId('sanctum-row').filter({ hasText: sanctumName })).toHaveCount(1);
+
+    await pa.goto(`/sanctums/${slug}`);
+    await expect(pa.getByText('first make another member its owner')).toBeVisible();
+    await pa.getByTestId('member-row').filter({ hasText: `@${b}` }).getByRole('button', { name: `Make ${b} the owner` }).click();
+    await pa.getByRole('dialog').getByRole('button', { name: 'Make owner' }).click();
+    await expect(pa.getByText('you are moderator')).toBeVisible();
+    await pa.getByRole('button', { name: 'Leave' }).click();
+    await expect(pa.getByRole('button', { name: 'Join' })).toBeVisible();
+  } finally {
+    await Promise.all([ann.context.close(), bob.context.close()]);
+  }
+});
