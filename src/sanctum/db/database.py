@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -32,9 +32,7 @@ from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANS
 from sanctum.settings import Settings
 
 
-def _instrument(engine: AsyncEngine) -> None:
-    sync = engine.sync_engine
-
+def _instrument(sync: Engine) -> None:
     @event.listens_for(sync, "before_cursor_execute")
     def _start(conn: Connection, *_: Any) -> None:
         conn.info.setdefault("query_start", []).append(time.perf_counter())
@@ -52,9 +50,7 @@ def _instrument(engine: AsyncEngine) -> None:
             stack.pop()
 
 
-def _sqlite_tuning(engine: AsyncEngine, begin: str) -> None:
-    sync = engine.sync_engine
-
+def _sqlite_tuning(sync: Engine, begin: str) -> None:
     @event.listens_for(sync, "connect")
     def _connect(dbapi_conn: Any, _: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the lock).
@@ -84,7 +80,7 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Calls run on the event loop's thread (see db/sqlite.py), not on aiosqlite's worker threads.
         engine = create_async_engine(url, async_creator=sqlite.async_creator(path, timeout=10.0))
-        _sqlite_tuning(engine, sqlite_begin)
+        _sqlite_tuning(engine.sync_engine, sqlite_begin)
     else:
         engine = create_async_engine(
             url,
@@ -93,6 +89,14 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
             pool_pre_ping=True,
             pool_recycle=1800,
         )
+    _instrument(engine.sync_engine)
+    return engine
+
+
+def make_session_engine(path: str, *, begin: str) -> Engine:
+    """The synchronous engine sessions use on the SQLite file `path` (db/sqlite.py says why)."""
+    engine = sqlite.inline_engine(path, timeout=10.0)
+    _sqlite_tuning(engine, begin)
     _instrument(engine)
     return engine
 
@@ -142,6 +146,24 @@ class Database:
         self._reader = async_sessionmaker(
             self.reader_engine, expire_on_commit=False, autoflush=False, sync_session_class=_ReadSession
         )
+        self._session_engines: list[Engine] = []
+        if self._sqlite_path not in (None, ":memory:") and not settings.database_read_url:
+            # Sessions on SQLite run SQLAlchemy's synchronous engine on the loop's thread (db/sqlite.py).
+            write = make_session_engine(self._sqlite_path, begin="BEGIN IMMEDIATE")
+            read = make_session_engine(self._sqlite_path, begin="BEGIN")
+            self._session_engines = [write, read]
+            self._writer = async_sessionmaker(
+                class_=sqlite.InlineUnitOfWork,
+                expire_on_commit=False,
+                autoflush=False,
+                sync_session_class=sqlite.bound(_WriteSession, write),
+            )
+            self._reader = async_sessionmaker(
+                class_=sqlite.InlineSession,
+                expire_on_commit=False,
+                autoflush=False,
+                sync_session_class=sqlite.bound(_ReadSession, read),
+            )
         # Reads that must see the latest commit (replica lag is not acceptable) use the primary.
         self._fresh_reader = (
             self._reader
@@ -187,6 +209,8 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        for engine in self._session_engines:
+            engine.dispose()
         await self.writer_engine.dispose()
         if self.reader_engine is not self.writer_engine:
             await self.reader_engine.dispose()

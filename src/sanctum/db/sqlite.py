@@ -12,6 +12,15 @@ What makes that safe: a call can only block the loop while SQLite waits for a lo
   per database file and process, and BEGIN IMMEDIATE never waits on a sibling;
 - another process (`sanctum create-admin`, a second server on the same file) can make a write wait
   for at most `busy_timeout` while it holds the lock: a pause, not an error.
+
+Sessions go one step further (`inline_engine` + `InlineSession`): the app's readers and writers run
+SQLAlchemy's synchronous engine on the `sqlite3` module, and `InlineSession` answers the awaited
+methods repositories call (`execute`, `scalar`, `scalars`, `get`, `flush`) by calling the sync session
+directly. The async engine's bridge (a greenlet switch per call, aiosqlite's futures, the loop's turns)
+cost more than the queries: a one-statement read transaction took ~610 µs of CPU through it and ~330 µs
+without, and each further statement ~190 µs against ~80 µs (docs/benchmarks.md, "SQLite sessions").
+Nothing changes in what blocks the loop: it is the same SQLite work on the same thread. The async
+engines stay for what is not a session (migrations, the schema check, backups, the CLI).
 """
 
 from __future__ import annotations
@@ -23,6 +32,15 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiosqlite
+from sqlalchemy import Engine, create_engine, util
+from sqlalchemy.engine import Result
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from sanctum.db.unit_of_work import UnitOfWork
+
+# AsyncSession buffers every result it returns (its cursor is closed before the call returns).
+_BUFFERED = util.immutabledict({"prebuffer_rows": True})
 
 
 class _RunNow:
@@ -100,3 +118,77 @@ def write_lock(path: str) -> WriteLock:
     if lock is None or lock.bound_elsewhere(loop):
         lock = _write_locks[key] = WriteLock()
     return lock
+
+
+class _Cursor(sqlite3.Cursor):
+    async def _async_soft_close(self) -> None:
+        """AsyncSession awaits this on the cursor of each result; a buffered sqlite3 cursor has nothing to do."""
+
+
+class _Connection(sqlite3.Connection):
+    def cursor(self, factory: Any = _Cursor) -> Any:
+        return super().cursor(factory)
+
+
+def inline_engine(path: str, timeout: float) -> Engine:
+    """A synchronous engine on the SQLite file `path`, for sessions (see the module docstring)."""
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            path, timeout=timeout, isolation_level=None, check_same_thread=False, factory=_Connection
+        )
+
+    return create_engine(f"sqlite:///{path}", creator=connect)
+
+
+def bound(session_class: type[Session], engine: Engine) -> type[Session]:
+    """`session_class` always bound to `engine` (AsyncSession would hand its sync session an async one)."""
+
+    class Bound(session_class):  # type: ignore[misc, valid-type]
+        def __init__(self, bind: Any = None, **kwargs: Any) -> None:
+            super().__init__(bind=engine, **kwargs)
+
+    Bound.__name__ = Bound.__qualname__ = session_class.__name__
+    return Bound
+
+
+class InlineSession(AsyncSession):
+    """An AsyncSession whose hot methods call its synchronous session at once, with no greenlet."""
+
+    async def execute(
+        self,
+        statement: Any,
+        params: Any = None,
+        *,
+        execution_options: Any = util.EMPTY_DICT,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Result[Any]:
+        options = _BUFFERED.union(execution_options) if execution_options else _BUFFERED
+        return self.sync_session.execute(
+            statement, params, execution_options=options, bind_arguments=bind_arguments, **kw
+        )
+
+    async def scalar(
+        self,
+        statement: Any,
+        params: Any = None,
+        *,
+        execution_options: Any = util.EMPTY_DICT,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Any:
+        options = _BUFFERED.union(execution_options) if execution_options else _BUFFERED
+        return self.sync_session.scalar(
+            statement, params, execution_options=options, bind_arguments=bind_arguments, **kw
+        )
+
+    async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
+        return self.sync_session.get(entity, ident, **kw)
+
+    async def flush(self, objects: Any = None) -> None:
+        self.sync_session.flush(objects)
+
+
+class InlineUnitOfWork(InlineSession, UnitOfWork):
+    """The unit of work over the synchronous SQLite engine."""

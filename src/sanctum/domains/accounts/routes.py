@@ -6,8 +6,9 @@ import uuid
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import Path, Query, Response, status
 
+from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.domains.accounts.cookies import REFRESH_OPENAPI, RefreshCookieDep, SameOrigin
 from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor, PeopleSearchDep
@@ -28,9 +29,9 @@ from sanctum.domains.accounts.schemas import (
 )
 from sanctum.domains.accounts.service import to_me
 
-auth = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
-users = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
-realtime = APIRouter(prefix="/api/ws", tags=["realtime"], responses=ERROR_RESPONSES)
+auth = DomainRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
+users = DomainRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
+realtime = DomainRouter(prefix="/api/ws", tags=["realtime"], responses=ERROR_RESPONSES)
 
 
 @auth.post("/register", status_code=status.HTTP_201_CREATED, response_model=Me)

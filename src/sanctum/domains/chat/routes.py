@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import Path, Query, Response, status
 
+from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
 from sanctum.domains.chat.deps import MessageServiceDep, RoomServiceDep
@@ -32,10 +33,10 @@ from sanctum.domains.chat.schemas import (
     Thread,
 )
 
-rooms = APIRouter(prefix="/api/rooms", tags=["rooms"], responses=ERROR_RESPONSES)
-messages = APIRouter(prefix="/api/rooms/{room_id}/messages", tags=["messages"], responses=ERROR_RESPONSES)
-dms = APIRouter(prefix="/api/dms", tags=["dms"], responses=ERROR_RESPONSES)
-me = APIRouter(prefix="/api/users/me", tags=["users"], responses=ERROR_RESPONSES)
+rooms = DomainRouter(prefix="/api/rooms", tags=["rooms"], responses=ERROR_RESPONSES)
+messages = DomainRouter(prefix="/api/rooms/{room_id}/messages", tags=["messages"], responses=ERROR_RESPONSES)
+dms = DomainRouter(prefix="/api/dms", tags=["dms"], responses=ERROR_RESPONSES)
+me = DomainRouter(prefix="/api/users/me", tags=["users"], responses=ERROR_RESPONSES)
 
 MessageId = Annotated[int, Path(ge=1, le=2**62)]
 Limit = Annotated[int, Query(ge=1, le=100)]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import status
 
+from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
 from sanctum.domains.friends.deps import FriendServiceDep
 from sanctum.domains.friends.schemas import FriendList, FriendRequestCreate, FriendRequests, FriendState
 
-friends = APIRouter(prefix="/api/friends", tags=["friends"], responses=ERROR_RESPONSES)
+friends = DomainRouter(prefix="/api/friends", tags=["friends"], responses=ERROR_RESPONSES)
 
 
 @friends.get("", response_model=FriendList)

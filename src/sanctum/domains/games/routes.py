@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path, Query, status
 
+from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
 from sanctum.domains.games.deps import GameRecordsDep, GameServiceDep
@@ -24,7 +25,7 @@ from sanctum.domains.games.schemas import (
     RoomPage,
 )
 
-games = APIRouter(prefix="/api/games", tags=["games"], responses=ERROR_RESPONSES)
+games = DomainRouter(prefix="/api/games", tags=["games"], responses=ERROR_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=512)]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Protocol, cast
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.base import table_of
 from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.notifications.models import Notification, NotificationActor
 
@@ -25,12 +27,41 @@ _UNREAD = select(func.count()).select_from(
     .limit(UNREAD_CAP)
     .subquery()
 )
+_notifications = table_of(Notification)
 _NEWEST = (
-    select(Notification)
-    .where(Notification.user_id == bindparam("user_id"))
-    .order_by(Notification.updated_at.desc(), Notification.id.desc())
+    select(_notifications)
+    .where(_notifications.c.user_id == bindparam("user_id"))
+    .order_by(_notifications.c.updated_at.desc(), _notifications.c.id.desc())
     .limit(bindparam("limit"))
 )
+_OLDER = _NEWEST.where(
+    or_(
+        _notifications.c.updated_at < bindparam("at"),
+        and_(_notifications.c.updated_at == bindparam("at"), _notifications.c.id < bindparam("last_id")),
+    )
+)
+
+
+class NotificationRow(Protocol):
+    """What a read needs of a notification: a `Notification`, or a row of its table (the same names).
+    Pages select rows: building ORM objects cost more than the query (docs/architecture.md)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def actor_id(self) -> uuid.UUID | None: ...
+    @property
+    def actor_count(self) -> int: ...
+    @property
+    def data(self) -> str | None: ...
+    @property
+    def read_at(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 class NotificationRepository:
@@ -96,17 +127,13 @@ class NotificationRepository:
 
     async def page(
         self, db: AsyncSession, user_id: uuid.UUID, before: tuple[datetime, int] | None, limit: int
-    ) -> list[Notification]:
+    ) -> list[NotificationRow]:
         if before is None:
-            return list((await db.execute(_NEWEST, {"user_id": user_id, "limit": limit})).scalars())
-        query = select(Notification).where(Notification.user_id == user_id)
-        if before is not None:
+            result = await db.execute(_NEWEST, {"user_id": user_id, "limit": limit})
+        else:
             at, last_id = before
-            query = query.where(
-                or_(Notification.updated_at < at, and_(Notification.updated_at == at, Notification.id < last_id))
-            )
-        query = query.order_by(Notification.updated_at.desc(), Notification.id.desc()).limit(limit)
-        return list((await db.execute(query)).scalars())
+            result = await db.execute(_OLDER, {"user_id": user_id, "limit": limit, "at": at, "last_id": last_id})
+        return cast(list[NotificationRow], result.all())
 
     async def unread_count(self, db: AsyncSession, user_id: uuid.UUID) -> int:
         """Capped at UNREAD_CAP: a badge shows "99+", and the count never scans a huge backlog."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
+from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
 from sanctum.domains.notifications.deps import NotificationServiceDep
 from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, SubjectViewed, UnreadCount
 
-notifications = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
+notifications = DomainRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
 
 NotificationId = Annotated[int, Path(ge=1, le=2**62)]
 

@@ -10,7 +10,7 @@ it after commit.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -24,9 +24,8 @@ from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.notifications import events as ev
 from sanctum.domains.notifications.hub import user_topic
-from sanctum.domains.notifications.models import Notification
 from sanctum.domains.notifications.notify import Kind
-from sanctum.domains.notifications.repository import NotificationRepository
+from sanctum.domains.notifications.repository import NotificationRepository, NotificationRow
 from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, UnreadCount
 from sanctum.jobs import PermanentJobError
 from sanctum.observability.logging import get_logger
@@ -149,7 +148,7 @@ class NotificationService:
     # -- serialization ------------------------------------------------------------------------
 
     @staticmethod
-    def _read(n: Notification, users: Mapping[uuid.UUID, PublicUser]) -> NotificationRead:
+    def _read(n: NotificationRow, users: Mapping[uuid.UUID, PublicUser]) -> NotificationRead:
         actor = users.get(n.actor_id) if n.actor_id is not None else None
         data = orjson.loads(n.data) if n.data else {}
         return NotificationRead(
@@ -164,7 +163,7 @@ class NotificationService:
             updated_at=n.updated_at,
         )
 
-    async def _serialize(self, db: AsyncSession, rows: list[Notification]) -> list[NotificationRead]:
+    async def _serialize(self, db: AsyncSession, rows: Sequence[NotificationRow]) -> list[NotificationRead]:
         users = await self._accounts.public_users(db, (n.actor_id for n in rows if n.actor_id is not None))
         return [self._read(n, users) for n in rows]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path, Query, status
 
+from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
 from sanctum.domains.accounts.schemas import USERNAME_PATTERN
@@ -24,9 +25,9 @@ from sanctum.domains.posts.schemas import (
 )
 from sanctum.domains.sanctums.schemas import SLUG_PATTERN
 
-posts = APIRouter(prefix="/api/posts", tags=["posts"], responses=ERROR_RESPONSES)
-comments = APIRouter(prefix="/api/comments", tags=["comments"], responses=ERROR_RESPONSES)
-feeds = APIRouter(prefix="/api", tags=["feed"], responses=ERROR_RESPONSES)
+posts = DomainRouter(prefix="/api/posts", tags=["posts"], responses=ERROR_RESPONSES)
+comments = DomainRouter(prefix="/api/comments", tags=["comments"], responses=ERROR_RESPONSES)
+feeds = DomainRouter(prefix="/api", tags=["feed"], responses=ERROR_RESPONSES)
 
 PostId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CommentId = Annotated[int, Path(ge=1, le=MAX_ID)]

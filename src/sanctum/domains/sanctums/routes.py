@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path, Query, status
 
+from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
 from sanctum.domains.sanctums.deps import SanctumServiceDep
@@ -22,8 +23,8 @@ from sanctum.domains.sanctums.schemas import (
     SanctumUpdate,
 )
 
-sanctums = APIRouter(prefix="/api/sanctums", tags=["sanctums"], responses=ERROR_RESPONSES)
-me = APIRouter(prefix="/api/users/me", tags=["users"], responses=ERROR_RESPONSES)
+sanctums = DomainRouter(prefix="/api/sanctums", tags=["sanctums"], responses=ERROR_RESPONSES)
+me = DomainRouter(prefix="/api/users/me", tags=["users"], responses=ERROR_RESPONSES)
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=40)]
 
