@@ -63,6 +63,7 @@ class Probe:
     query: str = ""
     body: bytes = b""
     floor: bool = False  # the baseline server serves it too
+    queries: tuple[str, ...] = ()  # when given, each request takes the next (a cache that misses)
 
 
 class Caller:
@@ -70,17 +71,20 @@ class Caller:
 
     def __init__(self, app: ASGIApp, authorization: str) -> None:
         self.app, self.authorization = app, authorization.encode()
+        self.calls = 0
 
     async def __call__(self, p: Probe) -> int:
         status = 0
         sent = False
+        self.calls += 1
+        query = p.queries[self.calls % len(p.queries)] if p.queries else p.query
         headers = [(b"host", b"127.0.0.1"), (b"authorization", self.authorization)]
         if p.body:
             headers += [(b"content-type", b"application/json"), (b"content-length", str(len(p.body)).encode())]
         scope = {
             "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
             "method": p.method, "scheme": "http", "path": p.path, "raw_path": p.path.encode(),
-            "query_string": p.query.encode(), "root_path": "", "headers": headers,
+            "query_string": query.encode(), "root_path": "", "headers": headers,
             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8375), "state": {},
         }  # fmt: skip
 
@@ -167,7 +171,13 @@ async def seed(app: ASGIApp) -> tuple[str, list[Probe]]:
         Probe("GET /api/users/me/rooms", "GET", "/api/users/me/rooms"),
         Probe("GET /api/notifications", "GET", "/api/notifications"),
         Probe("GET /api/feed (warm)", "GET", "/api/feed", "limit=20", floor=True),
-        Probe("GET /api/feed (cold)", "GET", "/api/feed", f"limit=20&before={posts[-2]}"),
+        Probe(
+            "GET /api/feed (cold)",
+            "GET",
+            "/api/feed",
+            # 25 cursors x 80 page sizes: nearly every request asks for a page not asked for before.
+            queries=tuple(f"limit={20 + n // 25}&before={posts[-1 - n % 25]}" for n in range(2000)),
+        ),
         Probe("history, newest page", "GET", f"/api/rooms/{room}/messages"),
         Probe("history, older page", "GET", f"/api/rooms/{room}/messages", f"before={older}"),
         Probe("chat send", "POST", f"/api/rooms/{room}/messages", body=send),

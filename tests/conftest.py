@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -34,6 +35,8 @@ import redis
 import structlog
 from fastapi import FastAPI
 from mirakuru import Executor
+from mirakuru.base import SimpleExecutor
+from mirakuru.exceptions import ProcessFinishedWithError
 from pytest_postgresql import factories as postgresql_factories
 from pytest_redis import factories as redis_factories
 
@@ -135,6 +138,25 @@ class ScaledServers:
             yield
         finally:
             await asyncio.to_thread(server.start)
+
+    @asynccontextmanager
+    async def postgresql_crashed(self) -> AsyncIterator[None]:
+        """PostgreSQL stopped as by a crash for the block (`pg_ctl stop -m immediate`: every connection
+        cut, no checkpoint), then started again, through crash recovery, whatever happens inside."""
+        server: Any = self.postgresql
+        immediate = [server.executable, "stop", "-D", server.datadir, "-m", "immediate"]
+        await asyncio.to_thread(subprocess.check_output, immediate, timeout=30)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(self._start_after_crash, server)
+
+    @staticmethod
+    def _start_after_crash(server: Any) -> None:
+        # The server is gone already; mirakuru's own stop forgets its process so start() runs again.
+        with contextlib.suppress(ProcessFinishedWithError):
+            SimpleExecutor.stop(server)
+        server.start()
 
 
 @pytest.fixture(scope="session")

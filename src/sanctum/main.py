@@ -22,6 +22,7 @@ from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
+from sanctum.domains.invites import routes as invites_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
@@ -90,6 +91,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(notifications_routes.notifications)
     app.include_router(sanctums_routes.sanctums)
     app.include_router(sanctums_routes.me)
+    app.include_router(invites_routes.sanctum_invites)
+    app.include_router(invites_routes.room_invites)
+    app.include_router(invites_routes.invites)
     app.include_router(posts_routes.posts)
     app.include_router(posts_routes.comments)
     app.include_router(posts_routes.feeds)

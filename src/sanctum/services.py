@@ -36,6 +36,7 @@ from sanctum.domains.games.hub import GamesHub
 from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
+from sanctum.domains.invites.service import InviteService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
 from sanctum.domains.notifications.notify import Notifier
@@ -75,6 +76,7 @@ class Services:
     messages: MessageService
     notifications: NotificationService
     sanctums: SanctumService
+    invites: InviteService
     friends: FriendService
     posts: PostService
     comments: CommentService
@@ -185,14 +187,14 @@ def build_services(settings: Settings) -> Services:
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
     notifications = NotificationService(db, accounts)
     register_notification_jobs(jobs, notifications)
-    chat_caches = ChatCaches(cache)
+    chat_caches = ChatCaches(cache, bus)
     room_access = RoomAccess(db, chat_caches)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier)
     notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway)
     sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway)
     friends = FriendService(db, accounts, notifier)
-    post_caches = PostCaches(cache)
+    post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
     comments = CommentService(db, posts, accounts, notifier)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
@@ -221,6 +223,7 @@ def build_services(settings: Settings) -> Services:
         messages=messages,
         notifications=notifications,
         sanctums=sanctums,
+        invites=InviteService(db, sanctums, rooms, accounts, limiter, settings.rate_limits),
         friends=friends,
         posts=posts,
         comments=comments,

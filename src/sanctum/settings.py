@@ -33,8 +33,18 @@ class RateLimitSettings(BaseModel):
     register_per_ip: str = "20/hour"
     # People search answers as someone types: generous for a person, a wall for a scraper.
     user_search_per_user: str = "120/minute"
+    # Invite links: looking one up (preview) and using one, per address and per account.
+    invite_per_ip: str = "60/minute"
+    invite_redeem_per_user: str = "20/minute"
 
-    @field_validator("login_per_ip", "login_per_account", "register_per_ip", "user_search_per_user")
+    @field_validator(
+        "login_per_ip",
+        "login_per_account",
+        "register_per_ip",
+        "user_search_per_user",
+        "invite_per_ip",
+        "invite_redeem_per_user",
+    )
     @classmethod
     def _parse(cls, value: str) -> str:
         from limits import parse
@@ -148,6 +158,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/sanctum.db"
     database_read_url: str | None = None
     database_pool_size: int = Field(10, ge=1, le=200)
+    # How long a request waits to connect (PostgreSQL), for a pooled connection, or for another
+    # process's SQLite write lock, before it is answered 503 DATABASE_UNAVAILABLE.
+    database_timeout_seconds: float = Field(10.0, gt=0, le=120)
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(8375, ge=1, le=65_535)

@@ -14,6 +14,8 @@ GENEROUS_RATE_LIMITS = RateLimitSettings(
     login_per_account="100000/minute",
     register_per_ip="100000/minute",
     user_search_per_user="100000/minute",
+    invite_per_ip="100000/minute",
+    invite_redeem_per_user="100000/minute",
 )
 
 

@@ -19,7 +19,12 @@ export type ApiClient = Client<paths>;
 export type RefreshOutcome = 'refreshed' | 'ended' | 'unavailable';
 
 /** Endpoints that never take an access token; their 401s mean "wrong password", not "expired". */
-const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh']);
+const PUBLIC_PATHS: ReadonlySet<string> = new Set([
+  '/api/auth/login',
+  '/api/auth/register',
+  '/api/auth/refresh',
+  '/api/invites/preview',
+]);
 
 type Lock = <T>(critical: () => Promise<T>) => Promise<T>;
 

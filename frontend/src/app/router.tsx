@@ -35,6 +35,8 @@ export const routes: RouteObject[] = [
     children: [
       { path: '/login', element: <PublicOnly><LoginPage /></PublicOnly> },
       { path: '/register', element: <PublicOnly><RegisterPage /></PublicOnly> },
+      // Open to everyone: the preview card shows before signing in; joining needs an account.
+      { path: '/invite', element: page(() => import('../features/invites/InvitePage'), (m) => m.InvitePage) },
       {
         element: (
           <RequireAuth>

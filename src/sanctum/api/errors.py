@@ -81,8 +81,8 @@ def install_error_handlers(app: FastAPI, *, development: bool) -> None:
             exc.message,
             request_id_of(request.scope),
             fields=exc.fields,
-            # A rate limit's retry_after is public; other details only in development.
-            details=exc.details if development or exc.status_code == 429 else None,
+            # Details meant for the client (a retry_after) are public; others only in development.
+            details=exc.details if development or exc.public_details else None,
             headers=exc.headers,
         )
 

@@ -3,7 +3,8 @@
 - gives every request an id and returns it as `X-Request-ID`;
 - refuses bodies over the limit with 413 before they are read whole;
 - writes one structured log line per request and the HTTP metrics, labelled by route template;
-- turns any unhandled exception into the 500 envelope (no stack trace outside development).
+- turns a failure to reach the database that escaped every session into the 503 envelope (db/outage.py),
+  and any other unhandled exception into the 500 envelope (no stack trace outside development).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sanctum.api.errors import error_response, internal_error_response
 from sanctum.core.errors import PayloadTooLarge
 from sanctum.core.ids import sane_request_id
+from sanctum.db.outage import as_unavailable
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import HTTP_DURATION, HTTP_REQUESTS
 
@@ -77,10 +79,23 @@ class RequestContextMiddleware:
             else:
                 await self.app(scope, self._limited(receive), send_wrapper)
         except Exception as exc:
-            log.error("unhandled_exception", request_id=request_id, exc_info=exc)
+            unavailable = as_unavailable(exc)
+            if unavailable is None:
+                log.error("unhandled_exception", request_id=request_id, exc_info=exc)
             if status_holder["started"]:
                 raise
-            await internal_error_response(exc, request_id, development=self.development)(scope, receive, send_wrapper)
+            if unavailable is not None:
+                response = error_response(
+                    unavailable.status_code,
+                    unavailable.code,
+                    unavailable.message,
+                    request_id,
+                    details=unavailable.details,
+                    headers=unavailable.headers,
+                )
+            else:
+                response = internal_error_response(exc, request_id, development=self.development)
+            await response(scope, receive, send_wrapper)
         finally:
             self._observe(scope, state, int(status_holder["status"]), started)
 

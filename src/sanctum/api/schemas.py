@@ -32,5 +32,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         413: "Body too large",
         422: "Invalid input",
         429: "Rate limited",
+        503: "The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds",
     }.items()
 }

@@ -14,9 +14,14 @@ from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from sanctum.cache.local import InvalidationBus, LocalCache
 from sanctum.observability.metrics import CACHE_REQUESTS
 
 M = TypeVar("M", bound=BaseModel)
+# Decoded pages kept per key family and instance (a page of 50 messages is ~100 KB of objects).
+NEAR_ENTRIES = 256
+# Decoded pages kept per key family and instance (a page of 50 messages is ~100 KB of objects).
+NEAR_ENTRIES = 256
 
 
 class Cache(Protocol):
@@ -36,20 +41,40 @@ class Cache(Protocol):
 
 
 class CachedJson(Generic[M]):
-    """Cache-aside for one pydantic model type under one key family."""
+    """Cache-aside for one pydantic model type under one key family.
 
-    def __init__(self, cache: Cache, name: str, model: type[M], ttl_seconds: float) -> None:
+    `near` keeps decoded values in this process too, for key families whose keys name the version of
+    what they hold (a room's history at version n): such an entry never goes stale, so a copy that no
+    change forgets is safe, and a hit skips the shared cache's round trip and the JSON decoding (for a
+    page of 50 messages, most of the request's CPU). A near hit returns the one shared object: callers
+    copy before they change it. Near entries live half the shared TTL, so what a page holds that its
+    key does not version (an author's name) is never older than 1.5 TTLs.
+    """
+
+    def __init__(
+        self, cache: Cache, name: str, model: type[M], ttl_seconds: float, *, near: InvalidationBus | None = None
+    ) -> None:
         self._cache = cache
         self.name = name
         self._model = model
         self.ttl_seconds = ttl_seconds
         self._hit = CACHE_REQUESTS.labels(name, "hit")
         self._miss = CACHE_REQUESTS.labels(name, "miss")
+        self._near: LocalCache[M] | None = (
+            LocalCache(near, f"{name}_near", ttl_seconds=ttl_seconds / 2, max_entries=NEAR_ENTRIES)
+            if near is not None
+            else None
+        )
 
     def key(self, *parts: object) -> str:
         return ":".join(["c", self.name, *(str(p) for p in parts)])
 
     async def get_or_load(self, key: str, load: Callable[[], Awaitable[M]]) -> M:
+        if self._near is not None:
+            return await self._near.get_or_load(key, lambda: self._shared(key, load))
+        return await self._shared(key, load)
+
+    async def _shared(self, key: str, load: Callable[[], Awaitable[M]]) -> M:
         raw = await self._cache.get(key)
         if raw is not None:
             try:

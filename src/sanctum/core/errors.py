@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
     ERROR = "ERROR"
     # Accounts.
     ACCOUNT_EXISTS = "ACCOUNT_EXISTS"
@@ -63,6 +64,13 @@ class ErrorCode(StrEnum):
     FRIEND_REQUEST_NOT_FOUND = "FRIEND_REQUEST_NOT_FOUND"
     NOT_FRIENDS = "NOT_FRIENDS"
     NOTIFICATION_NOT_FOUND = "NOTIFICATION_NOT_FOUND"
+    # Invite links and channels.
+    INVITE_NOT_FOUND = "INVITE_NOT_FOUND"
+    INVITE_EXPIRED = "INVITE_EXPIRED"
+    INVITE_REVOKED = "INVITE_REVOKED"
+    INVITE_USED_UP = "INVITE_USED_UP"
+    ROOM_NOT_PRIVATE = "ROOM_NOT_PRIVATE"
+    TOO_MANY_CHANNELS = "TOO_MANY_CHANNELS"
     # Games (the plugin SDK's codes are among these).
     GAME_NOT_FOUND = "GAME_NOT_FOUND"
     GAME_ROOM_NOT_FOUND = "GAME_ROOM_NOT_FOUND"
@@ -77,6 +85,7 @@ class ErrorCode(StrEnum):
     ALREADY_IN_ROOM = "ALREADY_IN_ROOM"
     BAD_OPTIONS = "BAD_OPTIONS"
     BUSY = "BUSY"
+    STALE_VERSION = "STALE_VERSION"
     # The socket.
     BAD_JSON = "BAD_JSON"
     BAD_MESSAGE = "BAD_MESSAGE"
@@ -93,6 +102,8 @@ class AppError(Exception):
     status_code: int = 400
     code: ErrorCode = ErrorCode.BAD_REQUEST
     message: str = "The request could not be processed."
+    # Whether `details` may be shown outside development (they are meant for the client, e.g. retry_after).
+    public_details: bool = False
 
     def __init__(
         self,
@@ -142,6 +153,14 @@ class Conflict(AppError):
     message = "This conflicts with the current state."
 
 
+class Gone(AppError):
+    """It existed and no longer works (an expired, revoked or used-up invite link)."""
+
+    status_code = 410
+    code = ErrorCode.ERROR
+    message = "This is no longer available."
+
+
 class PayloadTooLarge(AppError):
     status_code = 413
     code = ErrorCode.PAYLOAD_TOO_LARGE
@@ -152,6 +171,7 @@ class RateLimited(AppError):
     status_code = 429
     code = ErrorCode.RATE_LIMITED
     message = "Too many requests; try again later."
+    public_details = True
 
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         self.retry_after = max(1, int(retry_after))
@@ -164,6 +184,23 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code = ErrorCode.SERVICE_UNAVAILABLE
     message = "A dependency is unavailable."
+
+
+class DatabaseUnavailable(AppError):
+    """The database could not be reached (refused, lost, timed out, locked, read-only during failover).
+
+    Nothing of the command was committed unless the connection dropped during its commit; so a client
+    retries after `retry_after` seconds, with the same `client_id` where the command takes one.
+    """
+
+    status_code = 503
+    code = ErrorCode.DATABASE_UNAVAILABLE
+    message = "The database is unavailable for a moment; try again shortly."
+    public_details = True
+
+    def __init__(self, retry_after: int = 2) -> None:
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(details={"retry_after": self.retry_after}, headers={"Retry-After": str(self.retry_after)})
 
 
 STATUS_CODES: dict[int, ErrorCode] = {

@@ -26,7 +26,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, SessionTransaction
 
+from sanctum.core.errors import AppError, DatabaseUnavailable
 from sanctum.db import sqlite
+from sanctum.db.outage import OUTAGE, classify
 from sanctum.db.unit_of_work import Publish, UnitOfWork, refuse_to_publish
 from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANSACTIONS
 from sanctum.settings import Settings
@@ -50,7 +52,7 @@ def _instrument(sync: Engine) -> None:
             stack.pop()
 
 
-def _sqlite_tuning(sync: Engine, begin: str) -> None:
+def _sqlite_tuning(sync: Engine, begin: str | None, busy_timeout_ms: int) -> None:
     @event.listens_for(sync, "connect")
     def _connect(dbapi_conn: Any, _: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the lock).
@@ -58,9 +60,12 @@ def _sqlite_tuning(sync: Engine, begin: str) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    if begin is None:
+        return
 
     @event.listens_for(sync, "begin")
     def _begin(conn: Connection) -> None:
@@ -79,8 +84,9 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Calls run on the event loop's thread (see db/sqlite.py), not on aiosqlite's worker threads.
-        engine = create_async_engine(url, async_creator=sqlite.async_creator(path, timeout=10.0))
-        _sqlite_tuning(engine.sync_engine, sqlite_begin)
+        timeout = settings.database_timeout_seconds
+        engine = create_async_engine(url, async_creator=sqlite.async_creator(path, timeout=timeout))
+        _sqlite_tuning(engine.sync_engine, sqlite_begin, int(timeout * 1000))
     else:
         engine = create_async_engine(
             url,
@@ -88,17 +94,28 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
             max_overflow=settings.database_pool_size,
             pool_pre_ping=True,
             pool_recycle=1800,
+            pool_timeout=settings.database_timeout_seconds,
+            connect_args={"timeout": settings.database_timeout_seconds},
         )
     _instrument(engine.sync_engine)
     return engine
 
 
-def make_session_engine(path: str, *, begin: str) -> Engine:
+def make_session_engine(path: str, *, begin: str, timeout: float) -> Engine:
     """The synchronous engine sessions use on the SQLite file `path` (db/sqlite.py says why)."""
-    engine = sqlite.inline_engine(path, timeout=10.0)
-    _sqlite_tuning(engine, begin)
+    engine = sqlite.inline_engine(path, timeout=timeout, begin=begin)
+    _sqlite_tuning(engine, None, int(timeout * 1000))  # the pragmas; the engine sends its own BEGIN
     _instrument(engine)
     return engine
+
+
+def _refusal(error: Exception, side: str) -> DatabaseUnavailable | None:
+    """The 503 for an error a session's block raised when the database could not be reached, or None
+    (a bug, a constraint, or an AppError the block chose, even one raised while handling a driver error)."""
+    if isinstance(error, AppError):
+        return None
+    found = classify(error)
+    return None if found is None else OUTAGE.refuse(*found, side)
 
 
 class _ReadSession(Session):
@@ -149,8 +166,9 @@ class Database:
         self._session_engines: list[Engine] = []
         if self._sqlite_path not in (None, ":memory:") and not settings.database_read_url:
             # Sessions on SQLite run SQLAlchemy's synchronous engine on the loop's thread (db/sqlite.py).
-            write = make_session_engine(self._sqlite_path, begin="BEGIN IMMEDIATE")
-            read = make_session_engine(self._sqlite_path, begin="BEGIN")
+            timeout = settings.database_timeout_seconds
+            write = make_session_engine(self._sqlite_path, begin="BEGIN IMMEDIATE", timeout=timeout)
+            read = make_session_engine(self._sqlite_path, begin="BEGIN", timeout=timeout)
             self._session_engines = [write, read]
             self._writer = async_sessionmaker(
                 class_=sqlite.InlineUnitOfWork,
@@ -177,16 +195,32 @@ class Database:
     async def writer(self) -> AsyncIterator[UnitOfWork]:
         """One unit of work: committed when the block exits cleanly, rolled back otherwise; what it
         emitted is published, and its hooks run, only after the commit (and outside the write turn)."""
-        async with self._write_turn(), self._writer() as uow, uow.begin():
-            yield uow
+        try:
+            async with self._write_turn(), self._writer() as uow, uow.begin():
+                yield uow
+        except Exception as exc:
+            refusal = _refusal(exc, "write")
+            if refusal is None:
+                raise
+            raise refusal from exc
+        if OUTAGE.down:
+            OUTAGE.served("write")
         await uow.committed(self._publish)
 
     @asynccontextmanager
     async def write_connection(self) -> AsyncIterator[AsyncConnection]:
         """A Core-level unit of work on the primary (no ORM session): committed on a clean exit."""
-        async with self._write_turn(), self.writer_engine.begin() as conn:
-            DB_TRANSACTIONS.labels("write").inc()
-            yield conn
+        try:
+            async with self._write_turn(), self.writer_engine.begin() as conn:
+                DB_TRANSACTIONS.labels("write").inc()
+                yield conn
+        except Exception as exc:
+            refusal = _refusal(exc, "write")
+            if refusal is None:
+                raise
+            raise refusal from exc
+        if OUTAGE.down:
+            OUTAGE.served("write")
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
@@ -201,12 +235,23 @@ class Database:
     @asynccontextmanager
     async def reader(self, *, fresh: bool = False) -> AsyncIterator[AsyncSession]:
         """A read-only session; `fresh=True` when it must see the latest commit (not a lagging replica)."""
-        async with (self._fresh_reader if fresh else self._reader)() as session:
-            yield session
+        try:
+            async with (self._fresh_reader if fresh else self._reader)() as session:
+                yield session
+        except Exception as exc:
+            refusal = _refusal(exc, "read")
+            if refusal is None:
+                raise
+            raise refusal from exc
+        if OUTAGE.down:
+            OUTAGE.served("read")
 
     async def ping(self) -> None:
+        """For /health/ready: raises the driver's own error (its name says what failed)."""
         async with self.reader_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
+        if OUTAGE.down:
+            OUTAGE.served("read")
 
     async def dispose(self) -> None:
         for engine in self._session_engines:

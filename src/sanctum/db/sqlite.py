@@ -11,7 +11,8 @@ What makes that safe: a call can only block the loop while SQLite waits for a lo
 - writers in this process take `write_lock(path)` first, so at most one write transaction is open
   per database file and process, and BEGIN IMMEDIATE never waits on a sibling;
 - another process (`sanctum create-admin`, a second server on the same file) can make a write wait
-  for at most `busy_timeout` while it holds the lock: a pause, not an error.
+  for at most `busy_timeout` (`DATABASE_TIMEOUT_SECONDS`) while it holds the lock: a pause; past it,
+  the request answers 503 DATABASE_UNAVAILABLE (db/outage.py).
 
 Sessions go one step further (`inline_engine` + `InlineSession`): the app's readers and writers run
 SQLAlchemy's synchronous engine on the `sqlite3` module, and `InlineSession` answers the awaited
@@ -32,8 +33,8 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import Engine, create_engine, util
-from sqlalchemy.engine import Result
+from sqlalchemy import Engine, create_engine, event, util
+from sqlalchemy.engine import Connection, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -130,15 +131,25 @@ class _Connection(sqlite3.Connection):
         return super().cursor(factory)
 
 
-def inline_engine(path: str, timeout: float) -> Engine:
-    """A synchronous engine on the SQLite file `path`, for sessions (see the module docstring)."""
+def inline_engine(path: str, timeout: float, begin: str) -> Engine:
+    """A synchronous engine on the SQLite file `path`, for sessions (see the module docstring). Each
+    transaction starts with `begin` sent straight to sqlite3: through SQLAlchemy's execution path
+    (`exec_driver_sql`), the BEGIN alone cost as much as a session's query."""
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(
             path, timeout=timeout, isolation_level=None, check_same_thread=False, factory=_Connection
         )
 
-    return create_engine(f"sqlite:///{path}", creator=connect)
+    # A synchronous pool that ran out would block the loop's thread, and with it every session that
+    # could give a connection back: beyond the 20 kept, connections are opened (and closed) as needed.
+    engine = create_engine(f"sqlite:///{path}", creator=connect, pool_size=20, max_overflow=-1)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.connection.dbapi_connection.execute(begin)  # type: ignore[union-attr]
+
+    return engine
 
 
 def bound(session_class: type[Session], engine: Engine) -> type[Session]:
@@ -150,6 +161,10 @@ def bound(session_class: type[Session], engine: Engine) -> type[Session]:
 
     Bound.__name__ = Bound.__qualname__ = session_class.__name__
     return Bound
+
+
+def _buffered(options: Any) -> Any:
+    return _BUFFERED.union(options) if options else _BUFFERED
 
 
 class InlineSession(AsyncSession):
@@ -164,30 +179,29 @@ class InlineSession(AsyncSession):
         bind_arguments: Any = None,
         **kw: Any,
     ) -> Result[Any]:
-        options = _BUFFERED.union(execution_options) if execution_options else _BUFFERED
+        options = _buffered(execution_options)
         return self.sync_session.execute(
             statement, params, execution_options=options, bind_arguments=bind_arguments, **kw
         )
 
     async def scalar(
-        self,
-        statement: Any,
-        params: Any = None,
-        *,
-        execution_options: Any = util.EMPTY_DICT,
-        bind_arguments: Any = None,
-        **kw: Any,
+        self, statement: Any, params: Any = None, *, execution_options: Any = util.EMPTY_DICT, **kw: Any
     ) -> Any:
-        options = _BUFFERED.union(execution_options) if execution_options else _BUFFERED
-        return self.sync_session.scalar(
-            statement, params, execution_options=options, bind_arguments=bind_arguments, **kw
-        )
+        return self.sync_session.scalar(statement, params, execution_options=_buffered(execution_options), **kw)
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
         return self.sync_session.get(entity, ident, **kw)
 
     async def flush(self, objects: Any = None) -> None:
         self.sync_session.flush(objects)
+
+    async def close(self) -> None:
+        self.sync_session.close()
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        # AsyncSession shields its close in a task of its own so a cancellation cannot interrupt it;
+        # a synchronous close has no await to be interrupted at.
+        self.sync_session.close()
 
 
 class InlineUnitOfWork(InlineSession, UnitOfWork):

@@ -21,6 +21,11 @@ DB_QUERY_DURATION = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
 DB_ERRORS = Counter("db_errors_total", "Database statements that raised an error.")
+DB_UNAVAILABLE = Counter(
+    "db_unavailable_total",
+    "Requests and commands refused with 503 because the database could not be reached, by cause.",
+    ["cause"],
+)
 DB_TRANSACTIONS = Counter(
     "db_transactions_total",
     "Transactions begun on a database connection, by session kind (a reader that ran nothing is none).",

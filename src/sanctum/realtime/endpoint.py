@@ -19,8 +19,9 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.types import Receive, Scope, Send
 
-from sanctum.core.errors import ErrorCode
+from sanctum.core.errors import AppError, ErrorCode
 from sanctum.core.events import Event, dumps
+from sanctum.db.outage import as_unavailable
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import WS_ACTIVE, WS_CONNECTIONS, WS_RECEIVED
 from sanctum.realtime.connection import GATEWAY_HUB, Connection
@@ -213,8 +214,9 @@ class SocketEndpoint:
             if not self.stopping:
                 for hub in self.hubs.hubs:
                     await hub.on_disconnect(self.publisher, conn.user_id, remaining == 0)
-        except Exception:
-            log.exception("ws_cleanup_failed", user_id=str(conn.user_id), connection_id=conn.id)
+        except Exception as exc:
+            if as_unavailable(exc) is None:
+                log.exception("ws_cleanup_failed", user_id=str(conn.user_id), connection_id=conn.id)
         log.info(
             "ws_disconnected",
             user_id=str(conn.user_id),
@@ -276,12 +278,19 @@ class SocketEndpoint:
         except ProtocolError as exc:
             self._strike(conn)
             conn.enqueue(error_frame(exc.code, exc.message, cid, exc.details), persistent=False)
-        except Exception:
-            log.exception("ws_handler_failed", user_id=str(conn.user_id), connection_id=conn.id)
-            conn.enqueue(
-                error_frame(ErrorCode.INTERNAL_ERROR, "Something went wrong handling that message.", cid),
-                persistent=False,
-            )
+        except Exception as exc:
+            conn.enqueue(self._failure_frame(conn, exc, cid), persistent=False)
+
+    @staticmethod
+    def _failure_frame(conn: Connection, exc: Exception, cid: str | None) -> str:
+        """A refusal the client did not cause (no strike): an AppError a command raised (the database
+        unavailable: 503's code with retry_after, the socket stays open), else an internal error."""
+        refusal = exc if isinstance(exc, AppError) else as_unavailable(exc)
+        if refusal is not None:
+            details = refusal.details if refusal.public_details else None
+            return error_frame(refusal.code, refusal.message, cid, details)
+        log.error("ws_handler_failed", user_id=str(conn.user_id), connection_id=conn.id, exc_info=exc)
+        return error_frame(ErrorCode.INTERNAL_ERROR, "Something went wrong handling that message.", cid)
 
     async def _dispatch(self, conn: Connection, msg: ClientMessage) -> None:
         kind = msg.type

@@ -3,7 +3,7 @@ and a change is seen at once everywhere: on the instance that made it and on eve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -19,16 +19,31 @@ async def authors_of_an_older_page(client: httpx.AsyncClient, user: RegisteredUs
     return [m["author"] for m in response.json()["items"]]
 
 
-async def test_a_new_display_name_is_in_message_authors_on_every_instance_at_once(
-    make_client: ClientFactory, make_settings: SettingsFactory
-) -> None:
+class Scene(NamedTuple):
+    here: httpx.AsyncClient
+    there: httpx.AsyncClient  # a second instance on the same database
+    alice: RegisteredUser
+    bob: RegisteredUser
+    room: str
+    before: int  # a cursor below which the message `author` sent is the newest
+
+
+async def scene(make_client: ClientFactory, make_settings: SettingsFactory, author: str) -> Scene:
+    """Two instances; alice's room, which bob joins; one message by `author` ("alice" or "bob")."""
     settings = make_settings()
     here, there = await make_client(settings), await make_client(settings)
     alice, bob = await register_user(here), await register_user(here)
     room = (await here.post("/api/rooms", json={"name": "general"}, headers=alice.headers)).json()["id"]
     assert (await there.post(f"/api/rooms/{room}/join", headers=bob.headers)).status_code == 200
-    sent = await here.post(f"/api/rooms/{room}/messages", json={"body": "hello"}, headers=alice.headers)
-    before = sent.json()["id"] + 1
+    by = alice if author == "alice" else bob
+    sent = await here.post(f"/api/rooms/{room}/messages", json={"body": "hello"}, headers=by.headers)
+    return Scene(here, there, alice, bob, room, sent.json()["id"] + 1)
+
+
+async def test_a_new_display_name_is_in_message_authors_on_every_instance_at_once(
+    make_client: ClientFactory, make_settings: SettingsFactory
+) -> None:
+    here, there, alice, bob, room, before = await scene(make_client, make_settings, author="alice")
     for client in (here, there):  # both instances now hold alice's profile
         authors = await authors_of_an_older_page(client, bob, room, before)
         assert authors[0]["display_name"] == alice.username
@@ -47,13 +62,7 @@ async def test_a_new_display_name_is_in_message_authors_on_every_instance_at_onc
 async def test_a_deleted_account_leaves_message_authors_on_every_instance_at_once(
     make_client: ClientFactory, make_settings: SettingsFactory
 ) -> None:
-    settings = make_settings()
-    here, there = await make_client(settings), await make_client(settings)
-    alice, bob = await register_user(here), await register_user(here)
-    room = (await here.post("/api/rooms", json={"name": "general"}, headers=alice.headers)).json()["id"]
-    assert (await here.post(f"/api/rooms/{room}/join", headers=bob.headers)).status_code == 200
-    sent = await here.post(f"/api/rooms/{room}/messages", json={"body": "hello"}, headers=bob.headers)
-    before = sent.json()["id"] + 1
+    here, there, alice, bob, room, before = await scene(make_client, make_settings, author="bob")
     assert (await authors_of_an_older_page(there, alice, room, before))[0]["username"] == bob.username
 
     deleted = await here.request("DELETE", "/api/users/me", json={"password": bob.password}, headers=bob.headers)

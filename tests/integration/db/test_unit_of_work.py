@@ -129,3 +129,25 @@ async def test_a_database_error_after_an_emit_publishes_nothing_and_leaves_no_ga
 
     assert [e.type for e in published.events] == ["kept", "after"]
     assert after.seq == 2  # the rolled-back seq was never used
+
+
+async def test_sixty_use_cases_holding_sessions_at_once_all_finish(db: Database) -> None:
+    """More sessions than any pool keeps: none waits for a connection in a way that stops the loop."""
+    release = asyncio.Event()
+    done: list[int] = []
+
+    async def hold(i: int) -> None:
+        async with db.reader() as session:
+            assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+            await release.wait()
+        async with db.writer() as uow:
+            await uow.execute(text("SELECT 1"))
+        done.append(i)
+
+    tasks = [asyncio.create_task(hold(i)) for i in range(60)]
+    await asyncio.sleep(0.2)
+    assert done == [] and not any(t.done() for t in tasks)
+    release.set()
+    async with asyncio.timeout(20):
+        await asyncio.gather(*tasks)
+    assert sorted(done) == list(range(60))

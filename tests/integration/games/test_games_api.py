@@ -310,3 +310,28 @@ async def test_concurrent_moves_through_two_instances_make_one_consistent_game(
     assert moves == [alice.id, bob.id] * (len(moves) // 2) + [alice.id] * (len(moves) % 2)  # strictly alternating
     assert room["state"]["total"] == len(moves) == len(accepted)
     assert [e["data"]["version"] for e in events] == list(range(1, room["version"] + 1))  # one event per version
+
+
+async def test_a_move_retried_with_its_version_is_played_once_and_a_move_on_an_old_version_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    alice, bob = await two_gamers(client)
+    room_id = (await alice.open_room("connect_four"))["id"]
+    seen = (await bob.sit(room_id))["version"]
+    path = f"/api/games/rooms/{room_id}/moves"
+
+    first = await alice.call("POST", path, json={"move": {"column": 3}, "version": seen})
+    retried = await alice.call("POST", path, json={"move": {"column": 3}, "version": seen})
+    answered = await bob.call("POST", path, json={"move": {"column": 4}, "version": seen + 1})
+    retried_later = await alice.call("POST", path, json={"move": {"column": 3}, "version": seen})
+    on_an_old_view = await alice.call("POST", path, json={"move": {"column": 5}, "version": seen})
+    not_the_same_move = await bob.call("POST", path, json={"move": {"column": 6}, "version": seen + 1})
+
+    assert first.status_code == retried.status_code == answered.status_code == 200, first.text
+    assert retried.json()["version"] == first.json()["version"] == seen + 1
+    assert retried_later.status_code == 200 and retried_later.json()["version"] == seen + 2
+    error_of(on_an_old_view, 409, "STALE_VERSION")
+    error_of(not_the_same_move, 409, "STALE_VERSION")
+    room = await alice.game_room(room_id)
+    assert room["version"] == seen + 2
+    assert room["state"]["moves"] == [3, 4]

@@ -162,3 +162,35 @@ async def test_a_sanctum_moderator_deletes_any_comment_and_comment_likes_can_be_
     assert unliked == {"target": "comment", "id": kept["id"], "like_count": 0, "liked_by_me": False}
     assert [c["id"] for c in (await carol.comments(post["id"]))["items"]] == [kept["id"]]
     error_of(no_moderator, 403, "NOT_AUTHOR")
+
+
+async def test_a_post_or_comment_retried_with_its_client_id_is_stored_once_even_when_the_retries_race(
+    client: httpx.AsyncClient,
+) -> None:
+    alice, bob = await members(client, 2)
+
+    posts = [await alice.call("POST", "/api/posts", json={"body": "once", "client_id": "p-1"}) for _ in range(2)]
+    raced = await asyncio.gather(
+        *(alice.call("POST", "/api/posts", json={"body": "raced", "client_id": "p-2"}) for _ in range(6))
+    )
+    other_author = await bob.call("POST", "/api/posts", json={"body": "mine", "client_id": "p-1"})
+    post_id = posts[0].json()["id"]
+    path = f"/api/posts/{post_id}/comments"
+    comments = [await bob.call("POST", path, json={"body": "hi", "client_id": "c-1"}) for _ in range(2)]
+    raced_comments = await asyncio.gather(
+        *(bob.call("POST", path, json={"body": "raced", "client_id": "c-2"}) for _ in range(6))
+    )
+
+    assert [r.status_code for r in posts] == [201, 200]
+    assert posts[1].json() == posts[0].json()
+    assert sorted(r.status_code for r in raced) == [200] * 5 + [201]
+    assert len({r.json()["id"] for r in raced}) == 1
+    assert other_author.status_code == 201 and other_author.json()["id"] != post_id
+    assert [r.status_code for r in comments] == [201, 200]
+    assert comments[1].json()["id"] == comments[0].json()["id"]
+    assert sorted(r.status_code for r in raced_comments) == [200] * 5 + [201]
+    assert len({r.json()["id"] for r in raced_comments}) == 1
+    profile = await alice.profile_posts(alice.username)
+    assert [p["body"] for p in profile["items"]] == ["raced", "once"]
+    assert [c["body"] for c in (await alice.comments(post_id))["items"]] == ["hi", "raced"]
+    assert (await alice.get_post(post_id))["comment_count"] == 2

@@ -72,6 +72,7 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "INTERNAL_ERROR"
   | "SERVICE_UNAVAILABLE"
+  | "DATABASE_UNAVAILABLE"
   | "ERROR"
   | "ACCOUNT_EXISTS"
   | "INVALID_CREDENTIALS"
@@ -101,6 +102,12 @@ export type ErrorCode =
   | "FRIEND_REQUEST_NOT_FOUND"
   | "NOT_FRIENDS"
   | "NOTIFICATION_NOT_FOUND"
+  | "INVITE_NOT_FOUND"
+  | "INVITE_EXPIRED"
+  | "INVITE_REVOKED"
+  | "INVITE_USED_UP"
+  | "ROOM_NOT_PRIVATE"
+  | "TOO_MANY_CHANNELS"
   | "GAME_NOT_FOUND"
   | "GAME_ROOM_NOT_FOUND"
   | "GAME_STARTED"
@@ -114,6 +121,7 @@ export type ErrorCode =
   | "ALREADY_IN_ROOM"
   | "BAD_OPTIONS"
   | "BUSY"
+  | "STALE_VERSION"
   | "BAD_JSON"
   | "BAD_MESSAGE"
   | "UNKNOWN_TYPE"
@@ -1029,4 +1037,8 @@ export interface GameMove {
   move: {
     [k: string]: unknown;
   };
+  /**
+   * The room's version this move was played at (turn-based games). Makes a retried move safe: if it was applied, the retry answers with the room; a move played at an older version is refused STALE_VERSION.
+   */
+  version?: number | null;
 }

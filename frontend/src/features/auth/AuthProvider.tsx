@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { api } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { SESSION_HINT_KEY } from '../../api/tokens';
+import { clearOutboxes } from '../../lib/outbox';
 import * as auth from './api';
 import { AuthContext, type AuthContextValue, type AuthStatus, type SignedOutNotice } from './AuthContext';
 
@@ -107,11 +108,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // The session may already be over; locally it ends either way.
     }
+    clearOutboxes();
     forget('signed-out');
   }, [forget]);
 
   const signOutEverywhere = useCallback(async () => {
     const { revoked } = await auth.logoutEverywhere();
+    clearOutboxes();
     forget('everywhere');
     return revoked;
   }, [forget]);

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 
 import { ApiError } from '../../api/errors';
 import { Badge, Icon, Name, Spinner } from '../../components/ui';
+import { InviteLinks } from '../invites/InviteLinks';
 import { PersonAvatar } from '../people/PersonAvatar';
 import { LIVE_PRESENCE_ROWS } from '../people/PersonRow';
 import { useInvite, useMembers } from './api';
@@ -73,6 +74,9 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
           {error && <p className="field__error">{error}</p>}
           {added && <p className="field__hint">Added @{added}.</p>}
         </form>
+      )}
+      {room.kind === 'private' && moderator && !room.sanctum_id && !room.channel_of && (
+        <InviteLinks target={{ kind: 'room', roomId: room.id }} name={room.name} />
       )}
       {members.isPending ? (
         <div className="center-pad">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, NavLink } from 'react-router';
 
 import { Alert, Icon, Line, Name, Spinner } from '../../components/ui';
+import { groupChannels } from './channels';
 import { useChat } from './ChatContext';
 import { previewText } from './roomList';
 import { RoomAvatar } from './RoomAvatar';
@@ -78,8 +79,8 @@ export function RoomList({ rooms, loading, error }: { rooms: MyRoom[]; loading: 
       ) : (
         <nav aria-label="Your chats">
           <ul className="room-list__items">
-            {shown.map((entry) => (
-              <li key={entry.room.id}>
+            {groupChannels(shown).map(({ entry, nested }) => (
+              <li key={entry.room.id} className={nested ? 'room-list__channel' : undefined}>
                 <RoomListItem entry={entry} me={me.id} />
               </li>
             ))}

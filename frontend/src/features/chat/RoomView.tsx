@@ -250,7 +250,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
             loadOlder={timeline.loadOlder}
             loadingOlder={timeline.loadingOlder}
             onRetry={timeline.retry}
-            onDiscard={(clientId) => dispatch({ type: 'discard', clientId })}
+            onDiscard={timeline.discard}
             onVisibleNewest={markVisible}
             receipt={receipt}
             intro={intro}

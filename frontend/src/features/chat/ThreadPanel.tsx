@@ -93,7 +93,7 @@ export function ThreadPanel({ roomId, roomName, parentId, me, live, interactive,
             editingId={editingId}
             setEditingId={setEditingId}
             onRetry={thread.retry}
-            onDiscard={(clientId) => dispatch({ type: 'discard', clientId })}
+            onDiscard={thread.discard}
             inThread
             intro={
               <div className="thread-parent">

@@ -9,13 +9,13 @@ import { applyReadState } from './roomList';
 import {
   applyEventToMessage,
   emptyTimeline,
-  newClientId,
   newestId,
   timelineReducer,
   toggleReaction,
   type Timeline,
   type TimelineAction,
 } from './timeline';
+import { useSending } from './sending';
 import { applyTyping, nextExpiry, pruneTypists, removeTypist, TypingSender, type Typist } from './typing';
 import { asRoomEvent, type Message, type MyRoom, type RoomEvent } from './types';
 import { firstUnreadId, needsOlderForDivider } from './unread';
@@ -37,6 +37,7 @@ export interface RoomTimeline {
   loadOlder(beforeApply?: () => void): Promise<void>;
   send(body: string): void;
   retry(clientId: string): void;
+  discard(clientId: string): void;
 }
 
 /**
@@ -176,37 +177,16 @@ export function useRoomTimeline(roomId: string, me: string, live: boolean): Room
     [roomId],
   );
 
-  const deliver = useCallback(
-    (clientId: string, body: string) => {
-      sendMessage(roomId, body, clientId).then(
-        (message) => dispatch({ type: 'sent', clientId, message }),
-        () => dispatch({ type: 'failed', clientId }),
-      );
-    },
-    [roomId],
-  );
+  const { send, retry, discard } = useSending({
+    me,
+    roomId,
+    parentId: null,
+    post: (body, clientId) => sendMessage(roomId, body, clientId),
+    state,
+    dispatch,
+  });
 
-  const send = useCallback(
-    (body: string) => {
-      const clientId = newClientId();
-      dispatch({ type: 'send', pending: { clientId, body, createdAt: new Date().toISOString(), status: 'sending' } });
-      deliver(clientId, body);
-    },
-    [deliver],
-  );
-
-  const retry = useCallback(
-    (clientId: string) => {
-      const pending = state.current.pending.find((p) => p.clientId === clientId);
-      if (!pending) return;
-      dispatch({ type: 'retry', clientId });
-      // The same client id: if the first attempt did reach the server, this returns that message.
-      deliver(clientId, pending.body);
-    },
-    [deliver],
-  );
-
-  return { timeline, dispatch, unreadId, error, loadingOlder, loadOlder, send, retry };
+  return { timeline, dispatch, unreadId, error, loadingOlder, loadOlder, send, retry, discard };
 }
 
 export interface ThreadState {
@@ -217,6 +197,7 @@ export interface ThreadState {
   error: unknown;
   send(body: string): void;
   retry(clientId: string): void;
+  discard(clientId: string): void;
 }
 
 export function useThread(roomId: string, parentId: number, me: string, live: boolean): ThreadState {
@@ -271,36 +252,17 @@ export function useThread(roomId: string, parentId: number, me: string, live: bo
     catchUp: () => void catchUp(),
   });
 
-  const deliver = useCallback(
-    (clientId: string, body: string) => {
-      sendReply(roomId, parentId, body, clientId).then(
-        (message) => dispatch({ type: 'sent', clientId, message }),
-        () => dispatch({ type: 'failed', clientId }),
-      );
-    },
-    [roomId, parentId],
-  );
-
   const setParent = useCallback((update: (parent: Message) => Message) => setParentState((p) => (p ? update(p) : p)), []);
-  const send = useCallback(
-    (body: string) => {
-      const clientId = newClientId();
-      dispatch({ type: 'send', pending: { clientId, body, createdAt: new Date().toISOString(), status: 'sending' } });
-      deliver(clientId, body);
-    },
-    [deliver],
-  );
-  const retry = useCallback(
-    (clientId: string) => {
-      const pending = state.current.pending.find((p) => p.clientId === clientId);
-      if (!pending) return;
-      dispatch({ type: 'retry', clientId });
-      deliver(clientId, pending.body);
-    },
-    [deliver],
-  );
+  const { send, retry, discard } = useSending({
+    me,
+    roomId,
+    parentId,
+    post: (body, clientId) => sendReply(roomId, parentId, body, clientId),
+    state,
+    dispatch,
+  });
 
-  return { parent, timeline, dispatch, setParent, error, send, retry };
+  return { parent, timeline, dispatch, setParent, error, send, retry, discard };
 }
 
 /** Who is typing in a room (from ephemeral `typing` events), pruned 5 s after each one's last. */

@@ -14,6 +14,7 @@ function room(id: string, at: string, overrides: Partial<Room> = {}): Room {
     topic: '',
     description: '',
     sanctum_id: null,
+    position: 0,
     member_count: 2,
     created_at: '2026-01-01T00:00:00Z',
     last_activity_at: at,

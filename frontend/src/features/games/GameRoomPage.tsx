@@ -60,7 +60,7 @@ function Room({ room, live }: { room: GameRoom; live: ReturnType<typeof useLiveR
   const onMove = (m: Record<string, unknown>) => {
     setError(null);
     if (realtime && sendOverSocket(m)) return; // steering wants the socket's latency; errors are rare
-    move.mutate(m, { onError: (e) => setError(e.message) });
+    move.mutate({ move: m, version: realtime ? undefined : room.version }, { onError: (e) => setError(e.message) });
   };
 
   const status = isView(view)

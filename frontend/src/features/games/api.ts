@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '../../api/client';
+import { withRetry } from '../../api/retry';
 import type { GameList, GameRoom, HistoryPage, Leaderboard, Replay, RoomPage } from './types';
 
 export const gameKeys = {
@@ -91,9 +92,15 @@ export function useRematch() {
   );
 }
 
+/**
+ * Plays a turn-based move at the room's version the player saw, retried after a 503 or a network
+ * error (api/retry.ts): a retry of a move that was applied answers with the room, never a second move.
+ */
 export function useMove(roomId: string) {
-  return useRoomMutation((move: Record<string, unknown>) =>
-    unwrap(api.client.POST('/api/games/rooms/{room_id}/moves', { params: { path: { room_id: roomId } }, body: { move } })),
+  return useRoomMutation(({ move, version }: { move: Record<string, unknown>; version?: number }) =>
+    withRetry(() =>
+      unwrap(api.client.POST('/api/games/rooms/{room_id}/moves', { params: { path: { room_id: roomId } }, body: { move, version } })),
+    ),
   );
 }
 

@@ -6,6 +6,8 @@ import { Alert, Badge, Button, ButtonLink, Card, Icon, Input, Name, PageHeader, 
 import { LIVE_PRESENCE_ROWS, PersonRow } from '../people/PersonRow';
 import { useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
+import { InviteLinks } from '../invites/InviteLinks';
+import { ChannelsCard } from './ChannelsCard';
 import { PostComposer, PostList } from './PostList';
 import { MEMBERS, plural } from '../../lib/plural';
 
@@ -61,6 +63,8 @@ export function SanctumPage() {
         <PostList pages={posts} empty="No posts yet." />
         <MemberDirectory slug={slug} count={s.member_count} manage={s.my_role === 'owner'} />
       </div>
+      {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={s.my_role === 'owner' || s.my_role === 'moderator'} />}
+      {(s.my_role === 'owner' || s.my_role === 'moderator') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
     </div>
   );
 }

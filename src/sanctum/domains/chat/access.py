@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.cache import Cache, CachedJson
+from sanctum.cache.local import InvalidationBus
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
@@ -42,9 +43,16 @@ class RoomRecord(BaseModel):
     topic: str
     description: str
     sanctum_id: uuid.UUID | None
+    channel_of: uuid.UUID | None = None
+    position: int = 0
     member_count: int
     created_at: datetime
     dm_user_ids: list[uuid.UUID] = []
+
+    @property
+    def sanctum(self) -> uuid.UUID | None:
+        """The sanctum this room belongs to (its main room or one of its channels)."""
+        return self.sanctum_id or self.channel_of
 
     @classmethod
     def of(cls, room: Room, dm_user_ids: list[uuid.UUID] | None = None) -> RoomRecord:
@@ -55,6 +63,8 @@ class RoomRecord(BaseModel):
             topic=room.topic,
             description=room.description,
             sanctum_id=room.sanctum_id,
+            channel_of=room.channel_of,
+            position=room.position,
             member_count=room.member_count,
             created_at=room.created_at,
             dm_user_ids=dm_user_ids or [],
@@ -62,12 +72,13 @@ class RoomRecord(BaseModel):
 
 
 class ChatCaches:
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, bus: InvalidationBus | None = None) -> None:
         self.cache = cache
         self.room = CachedJson(cache, "room", RoomRecord, 600)
         self.directory = CachedJson(cache, "directory", RoomDirectory, 120)
         self.my_rooms = CachedJson(cache, "myrooms", MyRooms, 120)
-        self.history = CachedJson(cache, "history", MessagePage, 120)
+        # Keyed by the room's history version: a near copy is safe (cache/base.py).
+        self.history = CachedJson(cache, "history", MessagePage, 120, near=bus)
 
     async def history_version(self, room_id: uuid.UUID) -> int:
         return await self.cache.get_version(f"history:{room_id}")
@@ -143,10 +154,10 @@ class RoomAccess:
         return record, member
 
     async def sanctum_of(self, room_id: uuid.UUID) -> uuid.UUID | None:
-        """The sanctum whose main room this is, if any (a use case of its own, for the hub)."""
+        """The sanctum whose main room or channel this is, if any (a use case of its own, for the hub)."""
         async with self._db.reader() as db:
             record = await self.record(db, room_id)
-        return record.sanctum_id if record is not None else None
+        return record.sanctum if record is not None else None
 
     async def is_member(self, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
         async with self._db.reader() as db:

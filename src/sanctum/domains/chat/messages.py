@@ -48,6 +48,10 @@ class Sent:
     created: bool
 
 
+def _mine(reaction: ReactionCount, me: bool) -> ReactionCount:
+    return reaction if reaction.me is me else reaction.model_copy(update={"me": me})
+
+
 class MessageService:
     def __init__(
         self,
@@ -282,10 +286,16 @@ class MessageService:
         if not ids:
             return page
         mine = await self._repo.my_reactions(db, ids, viewer)
-        for message in page.items:
-            for reaction in message.reactions:
-                reaction.me = (message.id, reaction.emoji) in mine
-        return page
+        # The page may be the near cache's one copy, shared by every reader: change copies only.
+        items = [
+            m.model_copy(
+                update={"reactions": [r.model_copy(update={"me": (m.id, r.emoji) in mine}) for r in m.reactions]}
+            )
+            if m.reactions
+            else m
+            for m in page.items
+        ]
+        return page.model_copy(update={"items": items})
 
     async def thread(self, actor: Actor, room_id: uuid.UUID, message_id: int, after: int | None, limit: int) -> Thread:
         async with self._db.reader() as db:

@@ -20,6 +20,7 @@ class Room(Base):
     __table_args__ = (
         Index("ix_rooms_kind_name", "kind", "name"),
         Index("uq_rooms_sanctum_id", "sanctum_id", unique=True),
+        Index("ix_rooms_channel_of_position", "channel_of", "position"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -33,6 +34,11 @@ class Room(Base):
     sanctum_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), nullable=True
     )
+    # The sanctum this is a channel of (one of its rooms besides the main one), in `position` order.
+    channel_of: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), nullable=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     last_message_id: Mapped[int | None] = mapped_column(MessageId, nullable=True)

@@ -1,29 +1,40 @@
-"""A sanctum's main chat room, driven by the sanctums service.
+"""A sanctum's rooms, its main room and its channels, driven by the sanctums service.
 
 The sanctums service creates the room and changes its members inside its own unit of work (so the
 sanctum and its room commit or roll back together); each change here emits the room's events and
 registers, on that unit of work, what must follow its commit: the room's caches and its members' room
 lists forgotten (the sanctums service tells the gateway the sanctum's access changed, which covers
-its room: a sanctum room's topic declares the sanctum as an access scope). The room is
+its rooms: a sanctum room's topic declares the sanctum as an access scope). Every room of a sanctum is
 private and holds exactly the sanctum's members with their sanctum roles; the chat API refuses to
-join, leave or invite into it (`SANCTUM_ROOM`).
+join, leave or invite into one (`SANCTUM_ROOM`).
+
+Channels are the sanctum's rooms besides its main room (`rooms.channel_of`; the main room stays the one
+`rooms.sanctum_id` names, unique). Owners and moderators create and order them; a new channel starts
+with every member of the main room, and every membership change applies to the main room and every
+channel in the same unit of work, so losing the sanctum loses every channel at once, live events
+included (the sanctum's access scope covers their topics).
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from functools import partial
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
+from sanctum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import Actor
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, emit_room_added
+from sanctum.domains.chat.channel_repository import ChannelRepository
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
 from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.schemas import MAX_CHANNELS, ChannelCreate, ChannelRead
 
 
 def sanctum_scope(sanctum_id: uuid.UUID) -> str:
@@ -38,6 +49,7 @@ class SanctumRooms:
         self._caches = caches
         self._messages = messages
         self._repo = ChatRepository()
+        self._channels = ChannelRepository()
 
     async def create_sanctum_room(
         self, db: UnitOfWork, actor: Actor, sanctum_id: uuid.UUID, name: str, description: str
@@ -45,18 +57,7 @@ class SanctumRooms:
         """The sanctum's main room, owned by its founder, in the caller's transaction. It is private:
         only the sanctum's members are in it, kept in step by `sync_sanctum_member`."""
         now = utcnow()
-        room = Room(
-            id=uuid.uuid4(),
-            kind="private",
-            name=name,
-            description=description,
-            sanctum_id=sanctum_id,
-            created_by=actor.id,
-            member_count=1,
-            last_activity_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        room = _private_room(actor, now, name=name, description=description, sanctum_id=sanctum_id, member_count=1)
         db.add(room)
         await db.flush()
         db.add(RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now))
@@ -68,10 +69,11 @@ class SanctumRooms:
     async def sync_sanctum_member(
         self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID, role: str | None
     ) -> None:
-        """Make the sanctum room's membership of `user_id` match: `role`, or out of the room when None."""
-        room = await self._repo.sanctum_room_for_update(db, sanctum_id)
-        if room is None:
-            return
+        """Make every room of the sanctum match for `user_id`: `role`, or out of them when None."""
+        for room in await self._channels.rooms_for_update(db, sanctum_id):
+            await self._sync_room(db, room, user_id, role)
+
+    async def _sync_room(self, db: UnitOfWork, room: Room, user_id: uuid.UUID, role: str | None) -> None:
         member = await self._repo.member(db, room.id, user_id)
         topic = ev.room_topic(room.id)
         if role is None:
@@ -103,6 +105,46 @@ class SanctumRooms:
         await emit_room_added(db, self._caches, user_id, room.id)
         await self._after_change(db, room.id, [user_id])
 
+    # -- channels ---------------------------------------------------------------------------------
+
+    async def channels(self, db: AsyncSession, sanctum_id: uuid.UUID) -> list[ChannelRead]:
+        return [_channel(r, sanctum_id) for r in await self._channels.channels(db, sanctum_id)]
+
+    async def create_channel(
+        self, db: UnitOfWork, actor: Actor, sanctum_id: uuid.UUID, data: ChannelCreate
+    ) -> ChannelRead:
+        """A new room of the sanctum, last in order, holding every member of the sanctum."""
+        rooms = await self._channels.rooms_for_update(db, sanctum_id)
+        main = rooms[0] if rooms and rooms[0].sanctum_id is not None else None
+        if main is None:
+            raise NotFound("No such sanctum.", code=ErrorCode.SANCTUM_NOT_FOUND)
+        if len(rooms) - 1 >= MAX_CHANNELS:
+            raise Conflict(f"A sanctum has at most {MAX_CHANNELS} channels.", code=ErrorCode.TOO_MANY_CHANNELS)
+        now = utcnow()
+        position = await self._channels.next_position(db, sanctum_id)
+        room = _private_room(actor, now, name=data.name, topic=data.topic, channel_of=sanctum_id, position=position)
+        db.add(room)
+        await db.flush()
+        members = await self._channels.copy_members(db, main.id, room.id, now)
+        room.member_count = len(members)
+        await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the channel")
+        for user_id in members:
+            if user_id != actor.id:
+                await db.emit(f"user:{user_id}", ev.ROOM_ADDED, ev.RoomAdded(room_id=room.id))
+        db.after_commit(partial(self._caches.forget_room_lists, members))
+        return _channel(room, sanctum_id)
+
+    async def order_channels(self, db: UnitOfWork, sanctum_id: uuid.UUID, room_ids: list[uuid.UUID]) -> None:
+        """Put the sanctum's channels in this order (every one of them, once)."""
+        rooms = [r for r in await self._channels.rooms_for_update(db, sanctum_id) if r.channel_of == sanctum_id]
+        if len(set(room_ids)) != len(room_ids) or set(room_ids) != {r.id for r in rooms}:
+            raise ValidationFailed(fields={"room_ids": "must list every channel of the sanctum once"})
+        await self._channels.set_positions(db, sanctum_id, room_ids)
+        members = await self._repo.member_ids(db, rooms[0].id) if rooms else []
+        for room in rooms:
+            db.after_commit(partial(self._caches.forget_room, room.id))
+        db.after_commit(partial(self._caches.forget_room_lists, members))
+
     async def rename_sanctum_room(self, db: UnitOfWork, sanctum_id: uuid.UUID, name: str) -> None:
         room = await self._repo.sanctum_room_for_update(db, sanctum_id)
         if room is None or room.name == name:
@@ -121,3 +163,29 @@ class SanctumRooms:
         members = await self._repo.member_ids(db, room_id)
         db.after_commit(partial(self._caches.forget_room, room_id))
         db.after_commit(partial(self._caches.forget_room_lists, [*members, *changed]))
+
+
+def _private_room(actor: Actor, now: datetime, **fields: Any) -> Room:
+    """A new room of a sanctum: private (only the sanctum's members are in it), made by `actor`."""
+    values: dict[str, Any] = {"description": "", "member_count": 0, **fields}
+    return Room(
+        id=uuid.uuid4(),
+        kind="private",
+        created_by=actor.id,
+        last_activity_at=now,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+
+
+def _channel(room: Room, sanctum_id: uuid.UUID) -> ChannelRead:
+    return ChannelRead(
+        id=room.id,
+        sanctum_id=sanctum_id,
+        name=room.name,
+        topic=room.topic,
+        position=room.position,
+        member_count=room.member_count,
+        created_at=room.created_at,
+    )

@@ -160,7 +160,9 @@ class RoomRead(BaseModel):
     name: str = Field(description="For a DM, the other person's display name.")
     topic: str
     description: str
-    sanctum_id: uuid.UUID | None
+    sanctum_id: uuid.UUID | None = Field(description="The sanctum this is the main room of.")
+    channel_of: uuid.UUID | None = Field(None, description="The sanctum this is a channel of.")
+    position: int = Field(0, description="A channel's place among its sanctum's channels.")
     member_count: int
     created_at: datetime
     last_activity_at: datetime
@@ -221,3 +223,31 @@ class ReadState(BaseModel):
     room_id: uuid.UUID
     last_read_message_id: int
     unread_count: int
+
+
+MAX_CHANNELS = 50
+
+
+class ChannelCreate(Strict):
+    name: RoomName
+    topic: Topic = ""
+
+
+class ChannelRead(BaseModel):
+    """A room of a sanctum besides its main room: its members are the sanctum's."""
+
+    id: uuid.UUID
+    sanctum_id: uuid.UUID
+    name: str
+    topic: str
+    position: int
+    member_count: int
+    created_at: datetime
+
+
+class ChannelList(BaseModel):
+    items: list[ChannelRead] = Field(description="In the order owners and moderators set.")
+
+
+class ChannelOrder(Strict):
+    room_ids: list[uuid.UUID] = Field(max_length=MAX_CHANNELS, description="Every channel of the sanctum, once.")

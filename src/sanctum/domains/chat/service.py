@@ -45,8 +45,8 @@ GROUP_LIMIT = 20
 
 
 def _not_a_sanctum_room(record: RoomRecord) -> None:
-    """A sanctum's room has exactly the sanctum's members: people join, leave and are added there."""
-    if record.sanctum_id is not None:
+    """A sanctum's rooms have exactly the sanctum's members: people join, leave and are added there."""
+    if record.sanctum is not None:
         raise Conflict(
             "This is a sanctum's room: join, leave or add people through the sanctum.", code=ErrorCode.SANCTUM_ROOM
         )
@@ -130,6 +130,8 @@ class RoomService:
             topic=record.topic,
             description=record.description,
             sanctum_id=record.sanctum_id,
+            channel_of=record.channel_of,
+            position=record.position,
             member_count=record.member_count,
             created_at=record.created_at,
             last_activity_at=last_activity,
@@ -198,6 +200,28 @@ class RoomService:
                 Member(user=people[m.user_id], role=m.role, joined_at=m.joined_at) for m in rows if m.user_id in people
             ]
         )
+
+    # -- for the invites domain, in the caller's session ----------------------------------------
+
+    async def invitable(self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID) -> RoomRecord:
+        """A private room the caller owns or moderates: the rooms an invite link may lead into."""
+        record, member = await self._access.as_member(db, user_id, room_id)
+        _not_a_sanctum_room(record)
+        if record.kind != "private":
+            raise Conflict("Only a private room takes invite links.", code=ErrorCode.ROOM_NOT_PRIVATE)
+        if member.role not in MODERATOR_ROLES:
+            raise Forbidden("Only the owner or a moderator can do this.", code=ErrorCode.NOT_MODERATOR)
+        return record
+
+    async def record(self, db: AsyncSession, room_id: uuid.UUID) -> RoomRecord | None:
+        return await self._access.record(db, room_id)
+
+    async def is_member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        return await self._access.member(db, room_id, user_id) is not None
+
+    async def admit(self, db: UnitOfWork, actor: Actor, room_id: uuid.UUID) -> None:
+        """The caller joins through an invite link, in the caller's unit of work."""
+        await self._add_member(db, actor, room_id, actor.id, f"{actor.user.display_name} joined with an invite link")
 
     # -- changing -----------------------------------------------------------------------------
 

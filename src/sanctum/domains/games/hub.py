@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from sanctum.core.errors import AppError, ErrorCode
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.engine import GameEngine
+from sanctum.domains.games.schemas import MOVE_VERSION
 from sanctum.domains.games.service import GameService
 from sanctum.observability.logging import get_logger
 from sanctum.realtime.hub import Command, Hub, Sender
@@ -37,6 +38,7 @@ class GameMove(TopicCommand):
 
     type: Literal["game.move"]
     move: Any = Field(description="The move, as the game defines it (a JSON object).")
+    version: int | None = Field(None, ge=0, le=2**31, description=MOVE_VERSION)
 
 
 class GameMoveOk(BaseModel):
@@ -87,7 +89,7 @@ class GamesHub(Hub):
         if room_id is None:
             raise ProtocolError(ErrorCode.BAD_MESSAGE, "`topic` must be a game:{id} topic.")
         try:
-            version = await self._service.move_by_user(sender.user_id, room_id, command.move)
+            version = await self._service.move_by_user(sender.user_id, room_id, command.move, command.version)
         except AppError as exc:
             # A refused move is part of playing, not abuse: answered without a strike against the socket.
             frame = error_frame(exc.code, exc.message, sender.cid, exc.details)

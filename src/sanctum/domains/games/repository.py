@@ -174,6 +174,9 @@ class GamesRepository:
     async def add_move(self, db: AsyncSession, **values: Any) -> None:
         await db.execute(insert(GameMove).values(**values))
 
+    async def move_at(self, db: AsyncSession, room_id: uuid.UUID, version: int) -> GameMove | None:
+        return await db.get(GameMove, (room_id, version))
+
     async def moves(self, db: AsyncSession, room_id: uuid.UUID) -> list[GameMove]:
         rows = await db.execute(select(GameMove).where(GameMove.room_id == room_id).order_by(GameMove.version))
         return list(rows.scalars())

@@ -81,7 +81,7 @@ async def spectate_game_room(room_id: uuid.UUID, actor: CurrentActor, service: G
 @games.post("/rooms/{room_id}/moves", response_model=GameRoomRead)
 async def play_move(room_id: uuid.UUID, body: MoveCreate, actor: CurrentActor, service: GameServiceDep) -> GameRoomRead:
     """Play a move (also possible over the socket as `game.move`)."""
-    return await service.move(actor, room_id, body.move)
+    return await service.move(actor, room_id, body.move, body.version)
 
 
 @games.post("/rooms/{room_id}/rematch", response_model=GameRoomRead)

@@ -69,8 +69,15 @@ class PlayNow(Strict):
     game: GameName
 
 
+MOVE_VERSION = (
+    "The room's version this move was played at (turn-based games). Makes a retried move safe: if it "
+    "was applied, the retry answers with the room; a move played at an older version is refused STALE_VERSION."
+)
+
+
 class MoveCreate(Strict):
     move: dict[str, Any] = Field(description='The game\'s move, e.g. `{"column": 3}` in Connect Four.')
+    version: int | None = Field(None, ge=0, le=2**31, description=MOVE_VERSION)
 
     @field_validator("move", mode="before")
     @classmethod

@@ -224,12 +224,16 @@ class GameService:
     async def leave(self, actor: Actor, room_id: uuid.UUID) -> None:
         await self._engine.leave(room_id, player_of(actor), actor.id)
 
-    async def move(self, actor: Actor, room_id: uuid.UUID, move: dict[str, Any]) -> GameRoomRead:
-        await self.move_by_user(actor.id, room_id, move)
+    async def move(
+        self, actor: Actor, room_id: uuid.UUID, move: dict[str, Any], version: int | None = None
+    ) -> GameRoomRead:
+        await self.move_by_user(actor.id, room_id, move, version)
         return await self.get_room(actor, room_id)
 
-    async def move_by_user(self, user_id: uuid.UUID, room_id: uuid.UUID, move: Any) -> int:
-        """Play a move (from HTTP or the socket); returns the room's version after it."""
+    async def move_by_user(self, user_id: uuid.UUID, room_id: uuid.UUID, move: Any, version: int | None = None) -> int:
+        """Play a move (from HTTP or the socket); returns the room's version after it. With `version`
+        (the room's version the player saw), a retry of an applied move returns the room's version
+        instead of being refused, and a move chosen on an outdated view is refused STALE_VERSION."""
         if not isinstance(move, dict):
             raise refuse(ErrorCode.INVALID_MOVE, "`move` must be an object.")
         # A game may ignore keys it does not know, but every accepted move is stored and sent to
@@ -241,7 +245,7 @@ class GameService:
         if len(encoded) > MAX_MOVE_BYTES:
             raise refuse(ErrorCode.INVALID_MOVE, f"A move is at most {MAX_MOVE_BYTES} bytes of JSON.")
         # The engine plays the move as the seat's player; a user's player id is their user id.
-        done = await self._engine.move(room_id, Player(str(user_id), ""), user_id, move)
+        done = await self._engine.move(room_id, Player(str(user_id), ""), user_id, move, version)
         return done.version
 
     async def play_now(self, actor: Actor, game: str) -> GameRoomRead:

@@ -19,6 +19,7 @@ import hashlib
 import uuid
 
 from sanctum.cache import Cache, CachedJson
+from sanctum.cache.local import InvalidationBus
 from sanctum.domains.posts.schemas import PostPage
 
 LIST_TTL = 120.0
@@ -30,11 +31,12 @@ def sanctum_version_name(sanctum_id: uuid.UUID) -> str:
 
 
 class PostCaches:
-    def __init__(self, cache: Cache, ttl: float = LIST_TTL) -> None:
+    def __init__(self, cache: Cache, bus: InvalidationBus | None = None, ttl: float = LIST_TTL) -> None:
         self.cache = cache
-        self.sanctum_posts = CachedJson(cache, "sanctum_posts", PostPage, ttl)
-        self.profile_posts = CachedJson(cache, "profile_posts", PostPage, ttl)
-        self.feed = CachedJson(cache, "feed", PostPage, ttl)
+        # Every key names its versions, so each instance may keep decoded pages too (cache/base.py).
+        self.sanctum_posts = CachedJson(cache, "sanctum_posts", PostPage, ttl, near=bus)
+        self.profile_posts = CachedJson(cache, "profile_posts", PostPage, ttl, near=bus)
+        self.feed = CachedJson(cache, "feed", PostPage, ttl, near=bus)
 
     async def sanctum_version(self, sanctum_id: uuid.UUID) -> int:
         return await self.cache.get_version(sanctum_version_name(sanctum_id))

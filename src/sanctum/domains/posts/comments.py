@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from functools import partial
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
@@ -24,7 +25,7 @@ from sanctum.domains.posts import events as ev
 from sanctum.domains.posts.models import Comment
 from sanctum.domains.posts.repository import PostRepository
 from sanctum.domains.posts.schemas import CommentCreate, CommentPage, CommentRead, LikeState
-from sanctum.domains.posts.service import PostService, post_not_found
+from sanctum.domains.posts.service import Created, PostService, post_not_found
 
 # Replies shown under each top-level comment of a page; `reply_count` says how many there are.
 REPLIES_SHOWN = 100
@@ -112,12 +113,28 @@ class CommentService:
 
     # -- commands ---------------------------------------------------------------------------------
 
-    async def create(self, actor: Actor, post_id: int, data: CommentCreate) -> CommentRead:
+    async def create(self, actor: Actor, post_id: int, data: CommentCreate) -> Created[CommentRead]:
+        """A retry with the same `client_id` gets the first comment back (created False), never a second."""
+        try:
+            return await self._create(actor, post_id, data)
+        except IntegrityError:
+            # A retry raced the first attempt with the same client_id: answer with what that one stored.
+            async with self._db.reader() as db:
+                found = await self._repo.comment_by_client_id(db, post_id, actor.id, data.client_id or "")
+                if found is None:
+                    raise
+                return Created(await self._one(db, found, actor.id), False)
+
+    async def _create(self, actor: Actor, post_id: int, data: CommentCreate) -> Created[CommentRead]:
         async with self._db.writer() as db:
             await self._posts.visible(db, actor.id, post_id)
             post = await self._repo.post_for_update(db, post_id)
             if post is None:
                 raise post_not_found()
+            if data.client_id is not None:
+                existing = await self._repo.comment_by_client_id(db, post_id, actor.id, data.client_id)
+                if existing is not None:
+                    return Created(await self._one(db, existing, actor.id), False)
             parent_author: uuid.UUID | None = None
             if data.parent_id is not None:
                 parent = await self._repo.comment(db, data.parent_id)
@@ -135,6 +152,7 @@ class CommentService:
                 body=data.body,
                 html=render(data.body),
                 created_at=utcnow(),
+                client_id=data.client_id,
             )
             db.add(comment)
             await db.flush()
@@ -163,7 +181,7 @@ class CommentService:
                         comment_id=comment.id,
                     )
                 )
-        return read
+        return Created(read, True)
 
     async def edit(self, actor: Actor, comment_id: int, body: str) -> CommentRead:
         async with self._db.writer() as db:

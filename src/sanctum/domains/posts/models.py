@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, Text, Uuid
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.db.base import Base
@@ -25,6 +25,7 @@ class Post(Base):
     __table_args__ = (
         Index("ix_posts_sanctum_id_id", "sanctum_id", "id"),
         Index("ix_posts_author_id_id", "author_id", "id"),
+        UniqueConstraint("author_id", "client_id", name="uq_posts_author_id_client_id"),
     )
 
     id: Mapped[int] = mapped_column(PostId, primary_key=True, autoincrement=True)
@@ -40,6 +41,8 @@ class Post(Base):
     html: Mapped[str] = mapped_column(Text)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A retried create with the same key finds this post instead of making another (core/ids.py).
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Comment(Base):
@@ -47,6 +50,7 @@ class Comment(Base):
     __table_args__ = (
         Index("ix_comments_post_id_id", "post_id", "id"),
         Index("ix_comments_parent_id_id", "parent_id", "id"),
+        UniqueConstraint("post_id", "author_id", "client_id", name="uq_comments_post_id_author_id_client_id"),
     )
 
     id: Mapped[int] = mapped_column(PostId, primary_key=True, autoincrement=True)
@@ -60,6 +64,7 @@ class Comment(Base):
     html: Mapped[str] = mapped_column(Text)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class PostLike(Base):

@@ -193,7 +193,19 @@ class PostRepository:
         result = await db.execute(delete(PostLike).where(PostLike.post_id == post_id, PostLike.user_id == user_id))
         return bool(affected(result))
 
+    async def post_by_client_id(self, db: AsyncSession, author_id: uuid.UUID, client_id: str) -> Post | None:
+        query = select(Post).where(Post.author_id == author_id, Post.client_id == client_id)
+        return (await db.execute(query)).scalar_one_or_none()
+
     # -- comments -----------------------------------------------------------------------------
+
+    async def comment_by_client_id(
+        self, db: AsyncSession, post_id: int, author_id: uuid.UUID, client_id: str
+    ) -> Comment | None:
+        query = select(Comment).where(
+            Comment.post_id == post_id, Comment.author_id == author_id, Comment.client_id == client_id
+        )
+        return (await db.execute(query)).scalar_one_or_none()
 
     async def comment(self, db: AsyncSession, comment_id: int) -> Comment | None:
         return await db.get(Comment, comment_id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Path, Query, status
+from fastapi import Path, Query, Response, status
 
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
@@ -23,11 +23,13 @@ from sanctum.domains.posts.schemas import (
     PostRead,
     PostUpdate,
 )
+from sanctum.domains.posts.service import Created
 from sanctum.domains.sanctums.schemas import SLUG_PATTERN
 
 posts = DomainRouter(prefix="/api/posts", tags=["posts"], responses=ERROR_RESPONSES)
 comments = DomainRouter(prefix="/api/comments", tags=["comments"], responses=ERROR_RESPONSES)
 feeds = DomainRouter(prefix="/api", tags=["feed"], responses=ERROR_RESPONSES)
+T = TypeVar("T")
 
 PostId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CommentId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -35,10 +37,18 @@ Before = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Posts older t
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-@posts.post("", status_code=status.HTTP_201_CREATED, response_model=PostRead)
-async def create_post(body: PostCreate, actor: CurrentActor, service: PostServiceDep) -> PostRead:
-    """Post in a sanctum you are a member of, or on your profile (markdown)."""
-    return await service.create(actor, body)
+def replayed_as_200(result: Created[T], response: Response) -> T:
+    """A create a retry's client_id found already made answers 200 instead of 201."""
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return result.item
+
+
+@posts.post("", status_code=status.HTTP_201_CREATED, response_model=PostRead, responses={200: {"model": PostRead}})
+async def create_post(body: PostCreate, actor: CurrentActor, service: PostServiceDep, response: Response) -> PostRead:
+    """Post in a sanctum you are a member of, or on your profile (markdown). Retrying with the same
+    `client_id` returns the first post (200)."""
+    return replayed_as_200(await service.create(actor, body), response)
 
 
 @posts.get("/{post_id}", response_model=PostRead)
@@ -82,12 +92,18 @@ async def list_comments(
     return await service.list(actor, post_id, after, limit)
 
 
-@posts.post("/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentRead)
+@posts.post(
+    "/{post_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentRead,
+    responses={200: {"model": CommentRead}},
+)
 async def create_comment(
-    post_id: PostId, body: CommentCreate, actor: CurrentActor, service: CommentServiceDep
+    post_id: PostId, body: CommentCreate, actor: CurrentActor, service: CommentServiceDep, response: Response
 ) -> CommentRead:
-    """Comment on a post, or reply to a top-level comment with `parent_id`."""
-    return await service.create(actor, post_id, body)
+    """Comment on a post, or reply to a top-level comment with `parent_id`. Retrying with the same
+    `client_id` returns the first comment (200)."""
+    return replayed_as_200(await service.create(actor, post_id, body), response)
 
 
 @comments.patch("/{comment_id}", response_model=CommentRead)

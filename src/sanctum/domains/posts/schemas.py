@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from sanctum.core.ids import ClientId
 from sanctum.core.text import Body
 from sanctum.domains.accounts.schemas import PublicUser, Strict
 from sanctum.domains.sanctums.schemas import SanctumRef
@@ -24,6 +25,7 @@ CommentBody = Annotated[str, Body("comment", max_length=MAX_COMMENT)]
 class PostCreate(Strict):
     body: PostBody
     sanctum_id: uuid.UUID | None = Field(None, description="Post in this sanctum; omit to post on your profile.")
+    client_id: ClientId = None
 
 
 class PostUpdate(Strict):
@@ -33,6 +35,7 @@ class PostUpdate(Strict):
 class CommentCreate(Strict):
     body: CommentBody
     parent_id: int | None = Field(None, ge=1, le=MAX_ID, description="Reply to this top-level comment.")
+    client_id: ClientId = None
 
 
 class CommentUpdate(Strict):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from functools import partial
+from typing import Generic, NamedTuple, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
@@ -30,6 +32,14 @@ from sanctum.domains.posts.schemas import LikeState, PostCreate, PostRead
 from sanctum.domains.sanctums.service import Access, SanctumService
 
 NO_COUNTS = PostCounts(0, 0, False)
+T = TypeVar("T")
+
+
+class Created(NamedTuple, Generic[T]):
+    """What a create returns: the thing, and False when a retry's client_id found the first one."""
+
+    item: T
+    created: bool
 
 
 def post_not_found() -> NotFound:
@@ -126,23 +136,37 @@ class PostService:
             post, _ = await self.visible(db, actor.id, post_id)
             return (await self.read(db, [post], actor.id))[0]
 
-    async def create(self, actor: Actor, data: PostCreate) -> PostRead:
+    async def create(self, actor: Actor, data: PostCreate) -> Created[PostRead]:
+        """A retry with the same `client_id` gets the first post back (created False), never a second."""
         post = Post(
             sanctum_id=data.sanctum_id,
             author_id=actor.id,
             body=data.body,
             html=render(data.body),
             created_at=utcnow(),
+            client_id=data.client_id,
         )
-        async with self._db.writer() as db:
-            if data.sanctum_id is not None:
-                access = await self._sanctums.access_by_id(db, actor.id, data.sanctum_id)
-                if access.role is None:
-                    raise Forbidden("Join the sanctum to post in it.", code=ErrorCode.NOT_A_MEMBER)
-            db.add(post)
-            await db.flush()
-            db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
-            return (await self.read(db, [post], actor.id))[0]
+        try:
+            async with self._db.writer() as db:
+                if data.sanctum_id is not None:
+                    access = await self._sanctums.access_by_id(db, actor.id, data.sanctum_id)
+                    if access.role is None:
+                        raise Forbidden("Join the sanctum to post in it.", code=ErrorCode.NOT_A_MEMBER)
+                if data.client_id is not None:
+                    existing = await self._repo.post_by_client_id(db, actor.id, data.client_id)
+                    if existing is not None:
+                        return Created((await self.read(db, [existing], actor.id))[0], False)
+                db.add(post)
+                await db.flush()
+                db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
+                return Created((await self.read(db, [post], actor.id))[0], True)
+        except IntegrityError:
+            # A retry raced the first attempt with the same client_id: answer with what that one stored.
+            async with self._db.reader() as db:
+                found = await self._repo.post_by_client_id(db, actor.id, data.client_id or "")
+                if found is None:
+                    raise
+                return Created((await self.read(db, [found], actor.id))[0], False)
 
     async def edit(self, actor: Actor, post_id: int, body: str) -> PostRead:
         async with self._db.writer() as db:

@@ -10,6 +10,7 @@ from fastapi import Path, Query, status
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor
+from sanctum.domains.chat.schemas import ChannelCreate, ChannelList, ChannelOrder, ChannelRead
 from sanctum.domains.sanctums.deps import SanctumServiceDep
 from sanctum.domains.sanctums.schemas import (
     SLUG_PATTERN,
@@ -115,6 +116,28 @@ async def remove_sanctum_member(
 ) -> None:
     """Remove a member from the sanctum and its room (owner only)."""
     await service.remove_member(actor, slug, user_id)
+
+
+@sanctums.get("/{slug}/channels", response_model=ChannelList)
+async def list_sanctum_channels(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> ChannelList:
+    """The sanctum's rooms besides its main room, in order (members only)."""
+    return await service.channels(actor, slug)
+
+
+@sanctums.post("/{slug}/channels", status_code=status.HTTP_201_CREATED, response_model=ChannelRead)
+async def create_sanctum_channel(
+    slug: SlugPath, body: ChannelCreate, actor: CurrentActor, service: SanctumServiceDep
+) -> ChannelRead:
+    """Add a channel (owner and moderators); every member of the sanctum is in it."""
+    return await service.create_channel(actor, slug, body)
+
+
+@sanctums.put("/{slug}/channels/order", response_model=ChannelList)
+async def order_sanctum_channels(
+    slug: SlugPath, body: ChannelOrder, actor: CurrentActor, service: SanctumServiceDep
+) -> ChannelList:
+    """Reorder the channels (owner and moderators): every channel's id, once, in the new order."""
+    return await service.order_channels(actor, slug, body.room_ids)
 
 
 @me.get("/sanctums", response_model=SanctumPage)

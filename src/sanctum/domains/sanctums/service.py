@@ -23,6 +23,7 @@ from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.search import matches, normalize_query
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
+from sanctum.domains.chat.schemas import ChannelCreate, ChannelList, ChannelRead
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
 from sanctum.domains.sanctums.repository import SanctumRepository
 from sanctum.domains.sanctums.schemas import (
@@ -82,6 +83,26 @@ class SanctumService:
             raise _not_found()
         return Access(sanctum, member.role if member is not None else None)
 
+    async def moderated(self, db: AsyncSession, user_id: uuid.UUID, slug: str) -> Access:
+        """The sanctum if the caller owns or moderates it (who makes its invite links and channels)."""
+        found = await self.access(db, user_id, slug)
+        if not found.moderates:
+            raise Forbidden("Only the owner or a moderator can do this.", code=ErrorCode.NOT_MODERATOR)
+        return found
+
+    async def read_by_id(self, db: AsyncSession, sanctum_id: uuid.UUID, viewer: uuid.UUID | None) -> SanctumRead | None:
+        """The sanctum with no visibility check: for whoever holds one of its invite links."""
+        sanctum = await db.get(Sanctum, sanctum_id)
+        return (await self._reads(db, [sanctum], viewer))[0] if sanctum is not None else None
+
+    async def role_of(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
+        member = await self._repo.member(db, sanctum_id, user_id)
+        return member.role if member is not None else None
+
+    async def admit(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """Let someone in, whatever the visibility (an invite link), in the caller's unit of work."""
+        await self._add(db, sanctum_id, user_id)
+
     async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
         return await self._repo.sanctum_ids_of(db, user_id)
 
@@ -93,10 +114,10 @@ class SanctumService:
 
     # -- reading ----------------------------------------------------------------------------------
 
-    async def _reads(self, db: AsyncSession, sanctums: list[Sanctum], viewer: uuid.UUID) -> list[SanctumRead]:
+    async def _reads(self, db: AsyncSession, sanctums: list[Sanctum], viewer: uuid.UUID | None) -> list[SanctumRead]:
         ids = [s.id for s in sanctums]
         counts = await self._repo.member_counts(db, ids)
-        roles = await self._repo.roles_of(db, viewer, ids)
+        roles = await self._repo.roles_of(db, viewer, ids) if viewer is not None else {}
         rooms = await self._rooms.sanctum_room_ids(db, ids)
         return [
             SanctumRead(
@@ -281,6 +302,27 @@ class SanctumService:
                 raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, None)
             db.after_commit(partial(self._publisher.access_changed, sanctum_scope(found.sanctum.id), user_id))
+
+    # -- channels ---------------------------------------------------------------------------------
+
+    async def channels(self, actor: Actor, slug: str) -> ChannelList:
+        """The sanctum's channels, for its members only (whoever else may see the sanctum gets 403)."""
+        async with self._db.reader() as db:
+            found = await self.access(db, actor.id, slug)
+            if found.role is None:
+                raise Forbidden("Join the sanctum to see its channels.", code=ErrorCode.NOT_A_MEMBER)
+            return ChannelList(items=await self._rooms.channels(db, found.sanctum.id))
+
+    async def create_channel(self, actor: Actor, slug: str, data: ChannelCreate) -> ChannelRead:
+        async with self._db.writer() as db:
+            found = await self.moderated(db, actor.id, slug)
+            return await self._rooms.create_channel(db, actor, found.sanctum.id, data)
+
+    async def order_channels(self, actor: Actor, slug: str, room_ids: list[uuid.UUID]) -> ChannelList:
+        async with self._db.writer() as db:
+            found = await self.moderated(db, actor.id, slug)
+            await self._rooms.order_channels(db, found.sanctum.id, room_ids)
+            return ChannelList(items=await self._rooms.channels(db, found.sanctum.id))
 
     async def _as_owner(self, db: AsyncSession, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
         found = await self.access(db, actor.id, slug)

@@ -3,7 +3,7 @@ and notifications name their subject (`room:{id}`, `post:{id}`, `game:{id}`), so
 a post marks what it is about read in one statement on (user_id, subject). Older rows keep a null subject.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -297,6 +297,8 @@ class RoomActor:
         if cmd.kind == "join":
             change = apply_join(snap, self.plugin, cmd)
         elif cmd.kind == "move":
+            if cmd.version is not None and cmd.version != snap.version:
+                return await self.replayed(snap, cmd)
             change = apply_move(snap, self.plugin, cmd)
         else:
             if cmd.kind == "forfeit":
@@ -309,6 +311,23 @@ class RoomActor:
             return snap
         await self.commit(snap, change)
         return change.new
+
+    async def replayed(self, snap: Snapshot, cmd: Command) -> Snapshot:
+        """A move played at another version than the room's: the retry of one that was applied (this
+        user's same move, stored at the next version) answers with the room as it is now; any other
+        is refused, since it was chosen on an outdated view of the board."""
+        assert cmd.version is not None
+        if cmd.version < snap.version:
+            async with self.ctx.db.reader(fresh=True) as db:
+                played = await self.ctx.repo.move_at(db, self.room_id, cmd.version + 1)
+            if (
+                played is not None
+                and played.kind == "move"
+                and played.user_id == cmd.user_id
+                and played.data == dict(cmd.move or {})
+            ):
+                return snap
+        raise refuse(ErrorCode.STALE_VERSION, "The room has moved on since that version.", version=snap.version)
 
     async def play_bots(self) -> None:
         """Let bots move while it is their turn (turn-based rooms; real-time bots move on ticks)."""

@@ -136,9 +136,14 @@ class GameEngine:
         return await self.submit(room_id, Command("leave", player, user_id))
 
     async def move(
-        self, room_id: uuid.UUID, player: Player, user_id: uuid.UUID | None, move: Mapping[str, Any]
+        self,
+        room_id: uuid.UUID,
+        player: Player,
+        user_id: uuid.UUID | None,
+        move: Mapping[str, Any],
+        version: int | None = None,
     ) -> Snapshot:
-        return await self.submit(room_id, Command("move", player, user_id, None, move))
+        return await self.submit(room_id, Command("move", player, user_id, None, move, version=version))
 
     async def current(self, room_id: uuid.UUID) -> Snapshot:
         """The room as its actor holds it (restoring it from the database if it was not live here)."""

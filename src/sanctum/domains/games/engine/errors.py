@@ -18,6 +18,7 @@ _STATUS = {
     ErrorCode.NOT_STARTED: 409,
     ErrorCode.ALREADY_IN_ROOM: 409,
     ErrorCode.BAD_OPTIONS: 422,
+    ErrorCode.STALE_VERSION: 409,
 }
 
 

@@ -84,6 +84,9 @@ class Command:
     move: Mapping[str, Any] | None = None
     seat: int | None = None
     forwarded: bool = False
+    # The room's version the player saw when playing (turn-based moves): a retry of a move that was
+    # applied is recognised instead of refused, and a move played on an outdated view is refused.
+    version: int | None = None
     reply: asyncio.Future[Snapshot] | None = field(default=None, repr=False)
 
 
