@@ -135,10 +135,6 @@ class MessageService:
                 message = await self._insert(
                     db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
                 )
-                for user in mentioned:  # a background job makes each notification, after the commit
-                    db.after_commit(
-                        partial(self._notifier.mention, to=user.id, by=actor.id, room_id=room_id, message_id=message.id)
-                    )
                 await self.notices.sent(db, record, actor.id, message, {u.id for u in mentioned})
                 # A reply too: it is activity in the room, which orders the room lists.
                 await self._after_message_change(db, room_id)

@@ -1,5 +1,5 @@
-"""What chat tells people through the notifier: reactions to their messages, replies in their threads,
-and messages in their DMs and groups.
+"""What chat tells people through the notifier: mentions of them, reactions to their messages, replies in
+their threads, and messages in their DMs and groups.
 
 Each is registered on the sending unit of work as an after-commit hook, so a rolled-back send tells
 nobody; the notifier only queues a job. A mention already notifies its person, so they get no second
@@ -32,6 +32,11 @@ class ChatNotices:
     async def sent(
         self, db: UnitOfWork, record: RoomRecord, by: uuid.UUID, message: MessageRead, mentioned: set[uuid.UUID]
     ) -> None:
+        """After a send: each mentioned person (who can see the room), then the thread or conversation."""
+        for user_id in mentioned:
+            db.after_commit(
+                partial(self._notifier.mention, to=user_id, by=by, room_id=record.id, message_id=message.id)
+            )
         if message.parent_message_id is not None:
             await self._thread_reply(db, record, by, message, mentioned)
             return
