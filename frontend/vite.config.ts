@@ -19,6 +19,15 @@ export default defineConfig({
     outDir: 'dist',
     assetsDir: 'assets',
     sourcemap: true,
+    // No script over 300 kB: the libraries every screen needs load as chunks of their own.
+    rollupOptions: {
+      output: {
+        manualChunks(id: string) {
+          if (id.includes('node_modules/react-dom') || id.includes('node_modules/scheduler')) return 'react-dom';
+          return undefined;
+        },
+      },
+    },
   },
   test: {
     environment: 'jsdom',

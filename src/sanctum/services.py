@@ -22,6 +22,7 @@ from sanctum.cache.local import InvalidationBus
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
@@ -71,6 +72,7 @@ class Services:
     jobs: TaskiqJobQueue
     notifier: Notifier
     accounts: AccountService
+    people: PeopleSearch
     rooms: RoomService
     messages: MessageService
     notifications: NotificationService
@@ -187,6 +189,7 @@ def build_services(settings: Settings) -> Services:
     chat_caches = ChatCaches(cache, bus)
     room_access = RoomAccess(db, chat_caches)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
+    notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas)
     friends = FriendService(db, accounts, notifier)
@@ -214,6 +217,7 @@ def build_services(settings: Settings) -> Services:
         jobs=jobs,
         notifier=notifier,
         accounts=accounts,
+        people=PeopleSearch(db),
         rooms=rooms,
         messages=messages,
         notifications=notifications,

@@ -61,6 +61,8 @@ class RateLimitSettings(BaseModel):
     ticket: str = "60/minute"
     # Every other write: joining, leaving, deleting, roles, profile, sessions.
     write: str = "60/minute"
+    # People search answers as someone types: generous for a person, a wall for a scraper.
+    user_search_per_user: str = "120/minute"
     # Invite links: looking one up (preview) and using one, per address and per account.
     invite_per_ip: str = "60/minute"
     invite_redeem_per_user: str = "20/minute"

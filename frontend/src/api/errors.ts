@@ -1,4 +1,5 @@
 import type { components } from './generated/schema';
+import { counted } from '../lib/plural';
 
 export type ErrorBody = components['schemas']['ErrorBody'];
 
@@ -49,9 +50,9 @@ export class ApiError extends Error {
 }
 
 function formatWait(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  if (seconds < 60) return counted(seconds, { one: 'second', other: 'seconds' });
   const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return counted(minutes, { one: 'minute', other: 'minutes' });
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */

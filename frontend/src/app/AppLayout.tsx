@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 
 import { Badge, Icon } from '../components/ui';
-import { ChatLive, ChatUnreadBadge } from '../features/chat/ChatLive';
+import { ChatLive, ChatUnreadBadge, UnreadTitle } from '../features/chat/ChatLive';
 import { GameInvites } from '../features/games/GameInvites';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
@@ -19,6 +19,7 @@ export function AppLayout() {
     <RealtimeProvider>
       <NotificationsLive />
       <ChatLive />
+      <UnreadTitle />
       <GameInvites />
       <Shell />
     </RealtimeProvider>
@@ -51,6 +52,7 @@ function Shell() {
           type="button"
           className="topbar__menu icon-button"
           aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+          title={navOpen ? 'Close navigation' : 'Open navigation'}
           aria-expanded={navOpen}
           aria-controls="side-nav"
           onClick={() => setNavOpen((o) => !o)}

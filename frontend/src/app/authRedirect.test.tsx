@@ -75,7 +75,8 @@ describe('when the session ends while the app is open', () => {
 
     const { router, visited } = renderApp('/settings/sessions');
 
-    expect(await screen.findByText('Your session has ended. Log in again to continue.')).toBeTruthy();
+    // The signed-in areas load as chunks of their own first (route-level code splitting).
+    expect(await screen.findByText('Your session has ended. Log in again to continue.', {}, { timeout: 5_000 })).toBeTruthy();
     expect(router.state.location.pathname).toBe('/login');
     expect(router.state.location.state).toEqual({ from: { pathname: '/settings/sessions', search: '', hash: '' } });
     expect(visited.filter((path) => path === '/login')).toHaveLength(1);

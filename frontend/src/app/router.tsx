@@ -1,29 +1,28 @@
+import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
 
+import { Spinner } from '../components/ui';
 import { AuthProvider } from '../features/auth/AuthProvider';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { PublicOnly, RequireAuth } from '../features/auth/RequireAuth';
-import { ChatHome, ChatLayout } from '../features/chat/ChatLayout';
-import { Directory } from '../features/chat/Directory';
-import { RoomView } from '../features/chat/RoomView';
-import { InvitePage } from '../features/invites/InvitePage';
-import { NotificationsPage } from '../features/notifications/NotificationsPage';
-import { GameRoomPage } from '../features/games/GameRoomPage';
-import { GamesLobby } from '../features/games/GamesLobby';
-import { HistoryPage } from '../features/games/HistoryPage';
-import { LeaderboardPage } from '../features/games/LeaderboardPage';
-import { ReplayPage } from '../features/games/ReplayPage';
-import { EditProfilePage } from '../features/profile/EditProfilePage';
-import { ProfilePage } from '../features/profile/ProfilePage';
-import { SessionsPage } from '../features/sessions/SessionsPage';
-import { FeedPage } from '../features/social/FeedPage';
-import { FriendsPage } from '../features/social/FriendsPage';
-import { PostPage } from '../features/social/PostPage';
-import { SanctumPage } from '../features/social/SanctumPage';
-import { SanctumsPage } from '../features/social/SanctumsPage';
-import { AppLayout } from './AppLayout';
-import { HomePage, NotFoundPage } from './pages';
+
+// Route-level code splitting: the login and register pages load only what they need; the signed-in
+// app (its frame, realtime and every area) comes in chunks of its own, each area when first opened.
+const AppLayout = lazy(() => import('./AppLayout').then((m) => ({ default: m.AppLayout })));
+
+/** A page loaded when first shown; the frame around it stays while it loads. */
+function page<M>(load: () => Promise<M>, pick: (m: M) => ComponentType) {
+  const Page = lazy(() => load().then((m) => ({ default: pick(m) })));
+  return (
+    <Suspense fallback={<Spinner label="Loading" />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+const home = page(() => import('./pages'), (m) => m.HomePage);
+const notFound = page(() => import('./pages'), (m) => m.NotFoundPage);
 
 export const routes: RouteObject[] = [
   {
@@ -37,40 +36,42 @@ export const routes: RouteObject[] = [
       { path: '/login', element: <PublicOnly><LoginPage /></PublicOnly> },
       { path: '/register', element: <PublicOnly><RegisterPage /></PublicOnly> },
       // Open to everyone: the preview card shows before signing in; joining needs an account.
-      { path: '/invite', element: <InvitePage /> },
+      { path: '/invite', element: page(() => import('../features/invites/InvitePage'), (m) => m.InvitePage) },
       {
         element: (
           <RequireAuth>
-            <AppLayout />
+            <Suspense fallback={<Spinner label="Loading Sanctum" />}>
+              <AppLayout />
+            </Suspense>
           </RequireAuth>
         ),
         children: [
-          { index: true, element: <HomePage /> },
-          { path: '/u/:username', element: <ProfilePage /> },
-          { path: '/settings/profile', element: <EditProfilePage /> },
-          { path: '/settings/sessions', element: <SessionsPage /> },
-          { path: '/notifications', element: <NotificationsPage /> },
+          { index: true, element: home },
+          { path: '/u/:username', element: page(() => import('../features/profile/ProfilePage'), (m) => m.ProfilePage) },
+          { path: '/settings/profile', element: page(() => import('../features/profile/EditProfilePage'), (m) => m.EditProfilePage) },
+          { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
+          { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {
             path: '/chat',
-            element: <ChatLayout />,
+            element: page(() => import('../features/chat/ChatLayout'), (m) => m.ChatLayout),
             children: [
-              { index: true, element: <ChatHome /> },
-              { path: 'browse', element: <Directory /> },
-              { path: ':roomId', element: <RoomView /> },
-              { path: '*', element: <NotFoundPage /> },
+              { index: true, element: page(() => import('../features/chat/ChatLayout'), (m) => m.ChatHome) },
+              { path: 'browse', element: page(() => import('../features/chat/Directory'), (m) => m.Directory) },
+              { path: ':roomId', element: page(() => import('../features/chat/RoomView'), (m) => m.RoomView) },
+              { path: '*', element: notFound },
             ],
           },
-          { path: '/feed', element: <FeedPage /> },
-          { path: '/posts/:postId', element: <PostPage /> },
-          { path: '/sanctums', element: <SanctumsPage /> },
-          { path: '/sanctums/:slug', element: <SanctumPage /> },
-          { path: '/friends', element: <FriendsPage /> },
-          { path: '/games', element: <GamesLobby /> },
-          { path: '/games/rooms/:roomId', element: <GameRoomPage /> },
-          { path: '/games/leaderboard', element: <LeaderboardPage /> },
-          { path: '/games/history', element: <HistoryPage /> },
-          { path: '/games/replay/:roomId', element: <ReplayPage /> },
-          { path: '*', element: <NotFoundPage /> },
+          { path: '/feed', element: page(() => import('../features/social/FeedPage'), (m) => m.FeedPage) },
+          { path: '/posts/:postId', element: page(() => import('../features/social/PostPage'), (m) => m.PostPage) },
+          { path: '/sanctums', element: page(() => import('../features/social/SanctumsPage'), (m) => m.SanctumsPage) },
+          { path: '/sanctums/:slug', element: page(() => import('../features/social/SanctumPage'), (m) => m.SanctumPage) },
+          { path: '/friends', element: page(() => import('../features/social/FriendsPage'), (m) => m.FriendsPage) },
+          { path: '/games', element: page(() => import('../features/games/GamesLobby'), (m) => m.GamesLobby) },
+          { path: '/games/rooms/:roomId', element: page(() => import('../features/games/GameRoomPage'), (m) => m.GameRoomPage) },
+          { path: '/games/leaderboard', element: page(() => import('../features/games/LeaderboardPage'), (m) => m.LeaderboardPage) },
+          { path: '/games/history', element: page(() => import('../features/games/HistoryPage'), (m) => m.HistoryPage) },
+          { path: '/games/replay/:roomId', element: page(() => import('../features/games/ReplayPage'), (m) => m.ReplayPage) },
+          { path: '*', element: notFound },
         ],
       },
     ],

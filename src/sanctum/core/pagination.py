@@ -35,6 +35,13 @@ class NameCursor(Cursor):
     i: uuid.UUID
 
 
+class RankCursor(Cursor):
+    """After the row of rank `r` with this name (search results: best rank first, then by name)."""
+
+    r: Annotated[int, Field(ge=0, le=100)]
+    n: Annotated[str, AfterValidator(_no_nul), Field(max_length=200)]
+
+
 class TimeCursor(Cursor):
     """After the row with this timestamp and id (lists ordered by time, newest first)."""
 

@@ -272,6 +272,33 @@ async def test_the_user_topic_tells_about_mentions_and_rooms_someone_else_added_
     assert await logged(server, f"user:{carol.id}") == []  # carol cannot see the room: no mention
 
 
+async def test_a_room_added_event_finds_the_room_already_in_a_fresh_list(server: LiveServer) -> None:
+    alice, bob = await people(server.http, 2)
+    assert await bob.my_rooms() == []  # cached, empty: what the event must not leave behind
+    ws = await server.connect(bob.user)
+    ack = await ws.subscribe(f"user:{bob.id}")
+
+    dm = await alice.dm(bob)
+    [event] = await receive_seqs(ws, f"user:{bob.id}", ack["seq"] + 1)
+
+    assert (event["type"], event["data"]) == ("room.added", {"room_id": dm["id"]})
+    assert [entry["room"]["id"] for entry in await bob.my_rooms()] == [dm["id"]]
+
+
+async def test_leaving_a_room_tells_the_leavers_other_sockets_on_their_own_topic(server: LiveServer) -> None:
+    alice, bob = await people(server.http, 2)
+    room = await alice.create_room("Drop-in")
+    await bob.join(room["id"])
+    ws = await server.connect(bob.user)
+    ack = await ws.subscribe(f"user:{bob.id}")
+
+    await bob.leave(room["id"])
+    [event] = await receive_seqs(ws, f"user:{bob.id}", ack["seq"] + 1)
+
+    assert (event["type"], event["data"]) == ("room.removed", {"room_id": room["id"]})
+    assert [e["type"] for e in await logged(server, f"user:{alice.id}")] == []
+
+
 async def test_a_retried_send_publishes_no_second_event(server: LiveServer) -> None:
     alice, bob = await people(server.http, 2)
     room = await alice.create_room("Retries")

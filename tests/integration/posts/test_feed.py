@@ -98,17 +98,33 @@ async def test_joining_befriending_and_profile_posts_change_the_feed_at_once(cli
     sanctum = await bob.create_sanctum()
     in_sanctum = await bob.post("in the sanctum", sanctum)
     assert post_ids(await alice.feed()) == []
-    assert post_ids(await alice.profile_posts(bob.username)) == []
+    assert post_ids(await alice.profile_posts(bob.username)) == [in_sanctum["id"]]  # a public sanctum
 
     await alice.join_sanctum(sanctum["slug"])
     assert post_ids(await alice.feed()) == [in_sanctum["id"]]
     await make_friends(alice, bob)
     on_profile = await bob.post("on my profile")
     assert post_ids(await alice.feed()) == [on_profile["id"], in_sanctum["id"]]
-    assert post_ids(await alice.profile_posts(bob.username)) == [on_profile["id"]]
+    assert post_ids(await alice.profile_posts(bob.username)) == [on_profile["id"], in_sanctum["id"]]
     await alice.unfriend(bob)
     await alice.leave_sanctum(sanctum["slug"])
     assert post_ids(await alice.feed()) == []
+
+
+async def test_a_profile_lists_the_posts_the_viewer_may_read_private_sanctums_only_for_their_members(
+    client: httpx.AsyncClient,
+) -> None:
+    alice, bob, carol = await members(client, 3)
+    secret = await bob.create_sanctum(visibility="private")
+    await bob.add_to_sanctum(secret["slug"], carol.id)
+    hidden = await bob.post("members only", secret)
+    mine = await bob.post("on my profile")
+
+    assert post_ids(await bob.profile_posts(bob.username)) == [mine["id"], hidden["id"]]  # your own profile
+    assert post_ids(await carol.profile_posts(bob.username)) == [mine["id"], hidden["id"]]
+    assert post_ids(await alice.profile_posts(bob.username)) == [mine["id"]]
+    await bob.remove_from_sanctum(secret["slug"], carol.id)
+    assert post_ids(await carol.profile_posts(bob.username)) == [mine["id"]]  # access lost: at once
 
 
 async def test_counts_in_a_cached_page_are_always_current(client: httpx.AsyncClient) -> None:

@@ -136,7 +136,7 @@ async def test_only_the_owner_changes_roles_and_removes_and_moderators_may_edit(
     error_of(await alice.call("DELETE", f"/api/sanctums/{slug}/members/{carol.id}"), 404, "MEMBER_NOT_FOUND")
 
 
-async def test_an_owner_who_leaves_hands_the_sanctum_to_the_longest_standing_moderator(
+async def test_an_owner_hands_the_sanctum_over_before_leaving_and_stays_a_moderator_until_then(
     client: httpx.AsyncClient,
 ) -> None:
     alice, bob, carol = await members(client, 3)
@@ -144,12 +144,22 @@ async def test_an_owner_who_leaves_hands_the_sanctum_to_the_longest_standing_mod
     slug = sanctum["slug"]
     await bob.join_sanctum(slug)
     await carol.join_sanctum(slug)
-    await alice.set_role(slug, carol.id, "moderator")
 
-    await alice.leave_sanctum(slug)
+    error_of(await alice.call("POST", f"/api/sanctums/{slug}/leave"), 409, "OWNER_MUST_TRANSFER")
+    error_of(await bob.call("POST", f"/api/sanctums/{slug}/transfer", json={"user_id": carol.id}), 403, "NOT_OWNER")
+    stranger = (await members(client, 1))[0]
+    error_of(
+        await alice.call("POST", f"/api/sanctums/{slug}/transfer", json={"user_id": stranger.id}),
+        404,
+        "MEMBER_NOT_FOUND",
+    )
+    await alice.ok("POST", f"/api/sanctums/{slug}/transfer", json={"user_id": carol.id})
 
-    assert await bob.sanctum_roles(slug) == {bob.id: "member", carol.id: "owner"}
+    assert await bob.sanctum_roles(slug) == {alice.id: "moderator", bob.id: "member", carol.id: "owner"}
     assert (await carol.room(sanctum["room_id"]))["my_role"] == "owner"
+    assert (await alice.room(sanctum["room_id"]))["my_role"] == "moderator"
+    await alice.leave_sanctum(slug)
+    assert await bob.sanctum_roles(slug) == {bob.id: "member", carol.id: "owner"}
     error_of(await alice.call("POST", f"/api/sanctums/{slug}/leave"), 403, "NOT_A_MEMBER")
 
 
@@ -164,3 +174,33 @@ async def test_whoever_joins_a_sanctum_everyone_left_becomes_its_owner(client: h
     assert joined["my_role"] == "owner"
     assert await carol.sanctum_roles(sanctum["slug"]) == {bob.id: "owner", carol.id: "member"}
     assert (await bob.room(sanctum["room_id"]))["my_role"] == "owner"
+
+
+async def test_the_member_directory_lists_the_owner_then_moderators_then_members_and_searches_by_name(
+    client: httpx.AsyncClient,
+) -> None:
+    alice, bob, carol, dave = await members(client, 4)
+    slug = (await alice.create_sanctum())["slug"]
+    for person in (bob, carol, dave):
+        await person.join_sanctum(slug)
+    await alice.ok("PUT", f"/api/sanctums/{slug}/members/{dave.id}/role", json={"role": "moderator"})
+    await carol.ok("PATCH", "/api/users/me", json={"display_name": "Zed Quill"})
+    path = f"/api/sanctums/{slug}/members"
+
+    listed = (await bob.ok("GET", path))["items"]
+    assert [(m["user"]["username"], m["role"]) for m in listed] == [
+        (alice.username, "owner"),
+        (dave.username, "moderator"),
+        (bob.username, "member"),
+        (carol.username, "member"),  # "Zed Quill" after bob's "member…": by display name
+    ]
+    assert "email" not in str(listed)
+    found = (await bob.ok("GET", path, params={"q": "qui"}))["items"]
+    assert [m["user"]["username"] for m in found] == [carol.username]
+    assert [m["user"]["username"] for m in (await bob.ok("GET", path, params={"q": f"@{bob.username}"}))["items"]] == [
+        bob.username
+    ]
+    moderators = (await bob.ok("GET", path, params={"role": "moderator"}))["items"]
+    assert [m["user"]["username"] for m in moderators] == [dave.username]
+    error_of(await bob.call("GET", path, params={"q": "a\x00"}), 422, "VALIDATION_FAILED")
+    error_of(await bob.call("GET", path, params={"role": "king"}), 422, "VALIDATION_FAILED")

@@ -36,6 +36,7 @@ export type ServerMessage =
   | RoomUpdatedEvent
   | TypingEvent
   | RoomAddedEvent
+  | RoomRemovedEvent
   | PostUpdatedEvent
   | PostDeletedEvent
   | CommentCreatedEvent
@@ -95,6 +96,7 @@ export type ErrorCode =
   | "SANCTUM_NOT_FOUND"
   | "SLUG_TAKEN"
   | "NOT_OWNER"
+  | "OWNER_MUST_TRANSFER"
   | "MEMBER_NOT_FOUND"
   | "POST_NOT_FOUND"
   | "COMMENT_NOT_FOUND"
@@ -218,7 +220,17 @@ export interface NotificationChanged {
 }
 export interface NotificationRead {
   id: number;
-  kind: "friend_request" | "friend_accepted" | "mention" | "comment" | "reply" | "like" | "game_invite";
+  kind:
+    | "friend_request"
+    | "friend_accepted"
+    | "mention"
+    | "comment"
+    | "reply"
+    | "like"
+    | "game_invite"
+    | "reaction"
+    | "thread_reply"
+    | "message";
   /**
    * Who did it (the latest one of an aggregated like); null: deleted.
    */
@@ -232,7 +244,7 @@ export interface NotificationRead {
    */
   text: string;
   /**
-   * Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite).
+   * Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
    */
   data: {
     [k: string]: string;
@@ -562,6 +574,21 @@ export interface RoomAddedEvent {
 }
 export interface RoomAdded {
   room_id: string;
+}
+/**
+ * The user left a room (on another tab or device) or was removed from it.
+ */
+export interface RoomRemovedEvent {
+  type: "room.removed";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: RoomAdded;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
 }
 /**
  * The post was edited.

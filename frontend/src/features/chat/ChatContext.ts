@@ -7,6 +7,7 @@ export interface ChatContextValue {
   /** The room on screen, if any. */
   activeRoomId: string | null;
   openCreateRoom(): void;
+  openNewMessage(): void;
 }
 
 export const ChatContext = createContext<ChatContextValue | null>(null);

@@ -6,6 +6,7 @@ import { useMe } from '../auth/useMe';
 import { useMyRooms } from './api';
 import { ChatContext, useChat, type ChatContextValue } from './ChatContext';
 import { CreateRoomDialog } from './CreateRoomDialog';
+import { NewMessageDialog } from './NewMessageDialog';
 import { RoomList } from './RoomList';
 
 /**
@@ -16,12 +17,16 @@ export function ChatLayout() {
   const me = useMe();
   const rooms = useMyRooms(Boolean(me.data), true);
   const [creating, setCreating] = useState(false);
+  const [messaging, setMessaging] = useState(false);
   const roomMatch = useMatch('/chat/:roomId');
   const roomId = roomMatch?.params.roomId;
   const activeRoomId = roomId && roomId !== 'browse' ? roomId : null;
 
   const value = useMemo<ChatContextValue | null>(
-    () => (me.data ? { me: me.data, activeRoomId, openCreateRoom: () => setCreating(true) } : null),
+    () =>
+      me.data
+        ? { me: me.data, activeRoomId, openCreateRoom: () => setCreating(true), openNewMessage: () => setMessaging(true) }
+        : null,
     [me.data, activeRoomId],
   );
 
@@ -44,6 +49,7 @@ export function ChatLayout() {
           <Outlet />
         </div>
         {creating && <CreateRoomDialog onClose={() => setCreating(false)} />}
+        {messaging && <NewMessageDialog onClose={() => setMessaging(false)} />}
       </div>
     </ChatContext.Provider>
   );
@@ -51,20 +57,23 @@ export function ChatLayout() {
 
 /** /chat on a wide screen: nothing open yet. */
 export function ChatHome() {
-  const { openCreateRoom } = useChat();
+  const { openCreateRoom, openNewMessage } = useChat();
   return (
     <div className="chat-empty">
       <div className="chat-empty__art" aria-hidden="true">
         <Icon name="chat" size={36} />
       </div>
       <h2 className="chat-empty__title">Pick a conversation</h2>
-      <p className="chat-empty__text">Choose a chat on the left, browse public rooms, or start a new one.</p>
+      <p className="chat-empty__text">Choose a chat on the left, message someone, browse public rooms, or start a new one.</p>
       <div className="chat-empty__actions">
         <ButtonLink to="/chat/browse" variant="secondary" icon={<Icon name="compass" size={18} />}>
           Browse rooms
         </ButtonLink>
-        <Button variant="primary" icon={<Icon name="plus" size={18} />} onClick={openCreateRoom}>
+        <Button variant="secondary" icon={<Icon name="plus" size={18} />} onClick={openCreateRoom}>
           New room
+        </Button>
+        <Button variant="primary" icon={<Icon name="send" size={18} />} onClick={openNewMessage}>
+          New message
         </Button>
       </div>
     </div>

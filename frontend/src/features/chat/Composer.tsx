@@ -140,6 +140,7 @@ export function Composer({
             onClick={() => setPreview((p) => !p)}
           >
             <Icon name="eye" size={18} />
+            <span className="composer__tool-label">{preview ? 'Hide preview' : 'Preview'}</span>
           </button>
           <button type="submit" className="composer__send" aria-label="Send" disabled={!canSend}>
             <Icon name="send" size={18} />

@@ -56,7 +56,7 @@ export function Dialog({ title, description, onClose, children, size = 'md' }: D
             </h2>
             {description && <p className="dialog__description">{description}</p>}
           </div>
-          <button type="button" className="icon-button" aria-label="Close" onClick={() => onCloseRef.current()}>
+          <button type="button" className="icon-button" aria-label="Close" title="Close" onClick={() => onCloseRef.current()}>
             <Icon name="close" />
           </button>
         </header>

@@ -5,6 +5,7 @@ import { Alert, Button, Icon, Name, Spinner } from '../../components/ui';
 import { useDirectory, useJoinRoom, useMyRooms } from './api';
 import { useChat } from './ChatContext';
 import { RoomAvatar } from './RoomAvatar';
+import { counted, MEMBERS } from '../../lib/plural';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -41,7 +42,7 @@ export function Directory() {
   return (
     <section className="directory" aria-labelledby="directory-title">
       <header className="directory__header">
-        <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
+        <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats" title="Back to chats">
           <Icon name="back" />
         </Link>
         <div className="directory__heading">
@@ -99,7 +100,7 @@ export function Directory() {
                     </span>
                   )}
                   <span className="directory-room__meta">
-                    <Icon name="users" size={14} /> {room.member_count} {room.member_count === 1 ? 'member' : 'members'}
+                    <Icon name="users" size={14} /> {counted(room.member_count, MEMBERS)}
                   </span>
                 </Link>
                 {isMember ? (

@@ -2,10 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Avatar, Badge, Icon, Name, Spinner } from '../../components/ui';
+import { Badge, Icon, Name, Spinner } from '../../components/ui';
 import { InviteLinks } from '../invites/InviteLinks';
+import { PersonAvatar } from '../people/PersonAvatar';
+import { LIVE_PRESENCE_ROWS } from '../people/PersonRow';
 import { useInvite, useMembers } from './api';
 import type { Room } from './types';
+import { counted, PEOPLE } from '../../lib/plural';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
 
@@ -43,10 +46,10 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
         <div>
           <h2 className="side-panel__title">Members</h2>
           <p className="side-panel__subtitle">
-            {room.member_count} {room.member_count === 1 ? 'person' : 'people'}
+            {counted(room.member_count, PEOPLE)}
           </p>
         </div>
-        <button type="button" className="icon-button" aria-label="Close members" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close members" title="Close" onClick={onClose}>
           <Icon name="close" />
         </button>
       </header>
@@ -64,7 +67,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
               value={username}
               onChange={(e) => setUsername(e.target.value)}
             />
-            <button type="submit" className="btn btn--secondary btn--md" disabled={invite.isPending || !username.trim()} aria-label="Add to room">
+            <button type="submit" className="btn btn--secondary btn--md" disabled={invite.isPending || !username.trim()} aria-label="Add to room" title="Add to room">
               <Icon name="userPlus" size={18} />
             </button>
           </div>
@@ -83,9 +86,9 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
         <p className="side-panel__pad text-danger">The members could not be loaded.</p>
       ) : (
         <ul className="member-list">
-          {sorted.map((member) => (
+          {sorted.map((member, i) => (
             <li key={member.user.id} className="member">
-              <Avatar name={member.user.display_name || member.user.username} src={member.user.avatar_url} size="sm" />
+              <PersonAvatar user={member.user} live={i < LIVE_PRESENCE_ROWS} />
               <Link to={`/u/${member.user.username}`} className="member__name">
                 <span>
                   <Name>{member.user.display_name || member.user.username}</Name>

@@ -10,6 +10,7 @@ import type { ReceiptStatus } from './receipts';
 import { sanitizeMessageHtml } from './sanitize';
 import type { PendingMessage } from './timeline';
 import type { Message } from './types';
+import { counted, REPLIES } from '../../lib/plural';
 
 export interface MessageActions {
   react(message: Message, emoji: string): void;
@@ -162,7 +163,7 @@ export const MessageItem = memo(function MessageItem({
           <button type="button" className="msg__thread" onClick={() => actions.openThread?.(message)}>
             <Icon name="thread" size={16} />
             <span className="msg__thread-count">
-              {message.reply_count} {message.reply_count === 1 ? 'reply' : 'replies'}
+              {counted(message.reply_count, REPLIES)}
             </span>
             {message.last_reply_at && <span className="msg__thread-last">Last reply {formatRelative(message.last_reply_at)}</span>}
           </button>

@@ -14,6 +14,7 @@ import {
   type ScrollMetrics,
 } from './scroll';
 import { newestId, type Timeline } from './timeline';
+import { plural } from '../../lib/plural';
 
 interface MessageListProps {
   timeline: Timeline;
@@ -265,7 +266,7 @@ export function MessageList({
       {away && (
         <button type="button" className={`jump-latest${unseen ? ' jump-latest--new' : ''}`} onClick={jumpToLatest}>
           <Icon name="down" size={16} />
-          {unseen ? `${unseen} new ${unseen === 1 ? 'message' : 'messages'}` : 'Jump to latest'}
+          {unseen ? `${unseen} new ${plural(unseen, { one: 'message', other: 'messages' })}` : 'Jump to latest'}
         </button>
       )}
     </div>

@@ -21,7 +21,7 @@ export function shortTime(iso: string, now: Date = new Date()): string {
 }
 
 export function RoomList({ rooms, loading, error }: { rooms: MyRoom[]; loading: boolean; error: boolean }) {
-  const { me, openCreateRoom } = useChat();
+  const { me, openCreateRoom, openNewMessage } = useChat();
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
   const shown = needle ? rooms.filter((r) => r.room.name.toLowerCase().includes(needle) || r.room.dm_user?.username.toLowerCase().includes(needle)) : rooms;
@@ -31,13 +31,21 @@ export function RoomList({ rooms, loading, error }: { rooms: MyRoom[]; loading: 
       <div className="room-list__head">
         <h1 className="room-list__title">Chats</h1>
         <div className="room-list__tools">
-          <Link to="/chat/browse" className="icon-button" aria-label="Browse rooms" title="Browse rooms">
-            <Icon name="compass" />
+          <Link to="/chat/browse" className="btn btn--ghost btn--sm" aria-label="Browse rooms" title="Browse public rooms">
+            <Icon name="compass" size={16} />
+            Browse
           </Link>
-          <button type="button" className="icon-button icon-button--accent" aria-label="New room" title="New room" onClick={openCreateRoom}>
-            <Icon name="plus" />
+          <button type="button" className="btn btn--ghost btn--sm" title="Create a room" onClick={openCreateRoom}>
+            <Icon name="plus" size={16} />
+            New room
           </button>
         </div>
+      </div>
+      <div className="room-list__new">
+        <button type="button" className="btn btn--primary btn--sm btn--block" onClick={openNewMessage}>
+          <Icon name="send" size={16} />
+          New message
+        </button>
       </div>
       {rooms.length > 6 && (
         <div className="room-list__filter">
@@ -63,7 +71,7 @@ export function RoomList({ rooms, loading, error }: { rooms: MyRoom[]; loading: 
       ) : rooms.length === 0 ? (
         <div className="room-list__empty">
           <p>No chats yet.</p>
-          <p className="muted">Join a room from the directory, start one, or message someone from their profile.</p>
+          <p className="muted">Message someone, join a room from the directory, or start one.</p>
           <Link to="/chat/browse" className="btn btn--secondary btn--sm">
             Browse rooms
           </Link>

@@ -8,6 +8,7 @@ import { useChat } from './ChatContext';
 import { SLOW_MODE_CHOICES, slowModeLabel } from './limits';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './Dialog';
+import { useViewedSubject } from '../notifications/api';
 import { toggleMyReaction, useMarkRead, useRoomTimeline, useTypingSender, useTypists } from './hooks';
 import { MembersPanel } from './MembersPanel';
 import type { MessageActions } from './MessageItem';
@@ -40,6 +41,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   const typists = useTypists(roomId, me.id, live);
   const typing = useTypingSender(roomId);
   const markVisible = useMarkRead(roomId, member, data?.last_read_message_id);
+  useViewedSubject(member ? `room:${roomId}` : null);
   const [searchParams, setSearchParams] = useSearchParams();
   const threadId = Number(searchParams.get('thread')) || null;
   const [membersOpen, setMembersOpen] = useState(false);
@@ -113,7 +115,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
     return (
       <section className="room" aria-busy="true">
         <header className="room-header">
-          <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
+          <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats" title="Back to chats">
             <Icon name="back" />
           </Link>
           <span className="skeleton skeleton--avatar" />
@@ -182,7 +184,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   return (
     <section className={`room${threadId || membersOpen ? ' room--panel' : ''}`} aria-label={name}>
       <header className="room-header">
-        <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats">
+        <Link to="/chat" className="icon-button room-header__back" aria-label="Back to chats" title="Back to chats">
           <Icon name="back" />
         </Link>
         <RoomAvatar room={data} />

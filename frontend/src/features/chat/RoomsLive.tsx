@@ -12,19 +12,30 @@ import { asRoomEvent, type MyRoom, type Room } from './types';
  * (order, previews, unread counts) and each room's cached details stay live, and DMs report
  * delivery of incoming messages.
  */
-export function RoomsLive({ rooms, me, activeRoomId }: { rooms: MyRoom[]; me: string; activeRoomId: string | null }) {
+export function RoomsLive({
+  rooms,
+  me,
+  activeRoomId,
+  added,
+}: {
+  rooms: MyRoom[];
+  me: string;
+  activeRoomId: string | null;
+  /** Rooms announced by `room.added` whose topic is not held yet. */
+  added: Set<string>;
+}) {
   const active = useRef(activeRoomId);
   active.current = activeRoomId;
   return (
     <>
       {rooms.slice(0, LIVE_ROOM_LIMIT).map((entry) => (
-        <RoomFeed key={entry.room.id} entry={entry} me={me} active={active} />
+        <RoomFeed key={entry.room.id} entry={entry} me={me} active={active} added={added} />
       ))}
     </>
   );
 }
 
-function RoomFeed({ entry, me, active }: { entry: MyRoom; me: string; active: { current: string | null } }) {
+function RoomFeed({ entry, me, active, added }: { entry: MyRoom; me: string; active: { current: string | null }; added: Set<string> }) {
   const queryClient = useQueryClient();
   const conn = useRealtime();
   const roomId = entry.room.id;
@@ -85,6 +96,8 @@ function RoomFeed({ entry, me, active }: { entry: MyRoom; me: string; active: { 
     },
     {
       onSubscribed: () => {
+        // A room just added: what was sent before its topic was held is in a fresh list.
+        if (added.delete(roomId)) void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
         // Whatever arrived while this client was away has now reached it.
         const last = latest.current.last_message;
         if (latest.current.room.kind === 'dm' && last && last.author?.id !== me && last.kind === 'user') {

@@ -68,7 +68,7 @@ export function ThreadPanel({ roomId, roomName, parentId, me, live, interactive,
             <Name>{roomName}</Name>
           </p>
         </div>
-        <button type="button" className="icon-button" aria-label="Close thread" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close thread" title="Close thread" onClick={onClose}>
           <Icon name="close" />
         </button>
       </header>

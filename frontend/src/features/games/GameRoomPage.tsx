@@ -1,6 +1,7 @@
 // One room: the board, the players, whose turn it is, the reconnection countdown, the result,
 // rematch, invite and leave. Players and spectators share the screen; only players get controls.
 import { useState } from 'react';
+import { useViewedSubject } from '../notifications/api';
 import { Link, useNavigate, useParams } from 'react-router';
 
 import { api, unwrap } from '../../api/client';
@@ -22,6 +23,7 @@ const STATUS_TONE = { waiting: 'warning', active: 'success', finished: 'neutral'
 function RoomScreen({ roomId }: { roomId: string }) {
   const query = useGameRoom(roomId);
   const room = query.data;
+  useViewedSubject(room ? `game:${roomId}` : null);
   const live = useLiveRoom(roomId, room);
 
   if (query.isPending) return <div className="center-pad"><Spinner label="Loading game" /></div>;

@@ -1,5 +1,6 @@
-// The lobby: the games on offer (play now, play a bot at a level, open a room), the open rooms
-// to join or watch, and links to the leaderboard and one's history.
+// The lobby: the games on offer (one primary action, "Play now", explained in a line; opening a room
+// for a friend and playing the bot at a level, which defaults to the server's level, beside it), the
+// open rooms to join or watch, and links to the leaderboard and one's history.
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
@@ -39,7 +40,7 @@ function GameCard({ game, onError }: { game: GameType; onError: (message: string
   const create = useCreateRoom();
   const playNow = usePlayNow();
   const levels = game.bot_levels;
-  const [level, setLevel] = useState(levels[Math.floor((levels.length - 1) / 2)] ?? '');
+  const [level, setLevel] = useState(game.default_bot_level ?? levels[0] ?? '');
   const [options, setOptions] = useState(() => defaultOptions(game.options_schema));
   const go = (room: GameRoom) => navigate(`/games/rooms/${room.id}`);
   const fail = (e: Error) => onError(e.message);
@@ -55,17 +56,33 @@ function GameCard({ game, onError }: { game: GameType; onError: (message: string
         <Button variant="primary" loading={playNow.isPending} onClick={() => playNow.mutate(game.name, { onSuccess: go, onError: fail })}>
           Play now
         </Button>
+        <p className="game-card__hint">
+          {levels.length > 0
+            ? 'Matches you with someone waiting for a game; if nobody comes, a bot takes the other seat.'
+            : 'Matches you with someone waiting for a game.'}
+        </p>
+      </div>
+      <div className="game-card__more">
         <Button
+          size="sm"
+          variant="ghost"
           loading={create.isPending && !create.variables?.vs_bot}
           onClick={() => create.mutate({ game: game.name, options }, { onSuccess: go, onError: fail })}
         >
           Open a room
         </Button>
-      </div>
-      {levels.length > 0 && (
-        <div className="game-card__bot">
-          <label className="game-card__label">
-            Bot
+        {levels.length > 0 && (
+          <span className="game-card__bot">
+            <Button
+              size="sm"
+              variant="ghost"
+              loading={create.isPending && Boolean(create.variables?.vs_bot)}
+              onClick={() =>
+                create.mutate({ game: game.name, options, vs_bot: true, bot_level: level }, { onSuccess: go, onError: fail })
+              }
+            >
+              Play the bot
+            </Button>
             <select className="games-select" value={level} onChange={(e) => setLevel(e.target.value)} aria-label={`${game.title} bot level`}>
               {levels.map((l) => (
                 <option key={l} value={l}>
@@ -73,17 +90,9 @@ function GameCard({ game, onError }: { game: GameType; onError: (message: string
                 </option>
               ))}
             </select>
-          </label>
-          <Button
-            loading={create.isPending && Boolean(create.variables?.vs_bot)}
-            onClick={() =>
-              create.mutate({ game: game.name, options, vs_bot: true, bot_level: level }, { onSuccess: go, onError: fail })
-            }
-          >
-            Play the bot
-          </Button>
-        </div>
-      )}
+          </span>
+        )}
+      </div>
     </Card>
   );
 }

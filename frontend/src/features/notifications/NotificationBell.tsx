@@ -15,6 +15,7 @@ export function NotificationBell() {
       to="/notifications"
       className="icon-button bell"
       aria-label={label ? `Notifications, ${label} unread` : 'Notifications'}
+      title="Notifications"
       data-testid="notification-bell"
     >
       <Icon name="bell" />

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 
 import { useMe } from '../auth/useMe';
 import { userTopic, useTopic, type TopicEvent } from '../../lib/realtime';
-import { applyRead, notificationKeys, type Notification } from './api';
+import { applyRead, markSubjectRead, notificationKeys, notificationSubject, viewing, type Notification } from './api';
 
 type Changed = { notification: Notification; unread: number };
 type Read = { ids?: number[]; all?: boolean; unread: number };
@@ -20,8 +20,17 @@ export function NotificationsLive() {
       if (event.type === 'notification.created' || event.type === 'notification.updated') {
         const data = event.data as Changed;
         queryClient.setQueryData(notificationKeys.unread, data.unread);
+        // About what is on screen (a message in the open conversation): read already.
+        const subject = notificationSubject(data.notification);
+        if (subject && subject === viewing.subject && document.visibilityState === 'visible' && !data.notification.read) {
+          void markSubjectRead(queryClient, subject).catch(() => undefined);
+        }
         // The list reorders (an updated notification moves to the top): refetch it when it is shown.
         void queryClient.invalidateQueries({ queryKey: notificationKeys.list });
+        // What the notification is about changed too: a friend request to answer, a new friend.
+        if (data.notification.kind === 'friend_request' || data.notification.kind === 'friend_accepted') {
+          void queryClient.invalidateQueries({ queryKey: ['friends'] });
+        }
       } else if (event.type === 'notification.read') {
         const data = event.data as Read;
         applyRead(queryClient, data.all ? 'all' : (data.ids ?? []), data.unread);

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 
 import { Avatar, Button, Card, Icon, Line, PageHeader, Spinner } from '../../components/ui';
@@ -10,6 +11,15 @@ export function NotificationsPage() {
   const unread = useUnreadNotifications();
   const markAll = useMarkAllRead();
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  // Opening the list is seeing it: the bell clears, while what was new keeps its mark for this visit.
+  const [fresh, setFresh] = useState<ReadonlySet<number> | null>(null);
+  const { mutate: clearAll } = markAll;
+  useEffect(() => {
+    if (fresh !== null || !list.isSuccess) return;
+    const news = new Set(items.filter((n) => !n.read).map((n) => n.id));
+    setFresh(news);
+    if (news.size > 0) clearAll();
+  }, [fresh, list.isSuccess, items, clearAll]);
 
   return (
     <div className="stack">
@@ -37,7 +47,7 @@ export function NotificationsPage() {
       ) : (
         <ul className="notifications" aria-label="Notifications">
           {items.map((n) => (
-            <NotificationItem key={n.id} notification={n} />
+            <NotificationItem key={n.id} notification={n} isNew={!n.read || (fresh?.has(n.id) ?? false)} />
           ))}
         </ul>
       )}
@@ -50,11 +60,11 @@ export function NotificationsPage() {
   );
 }
 
-function NotificationItem({ notification: n }: { notification: Notification }) {
+function NotificationItem({ notification: n, isNew }: { notification: Notification; isNew: boolean }) {
   const markRead = useMarkRead();
   const name = n.actor?.display_name || n.actor?.username || '?';
   return (
-    <li className={n.read ? 'notification' : 'notification notification--unread'} data-testid="notification">
+    <li className={isNew ? 'notification notification--unread' : 'notification'} data-testid="notification" data-read={n.read}>
       <Avatar name={name} src={n.actor?.avatar_url} size="sm" />
       <Link
         to={notificationLink(n)}

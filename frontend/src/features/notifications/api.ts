@@ -1,10 +1,11 @@
 // The notifications API: query keys, calls and the hooks the bell and the page use.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 
 import { api, unwrap } from '../../api/client';
 import { markRead, type NotificationPage, type PagedNotifications } from './model';
 
-export { notificationLink, type Notification } from './model';
+export { notificationLink, notificationSubject, type Notification } from './model';
 
 export const notificationKeys = {
   all: ['notifications'] as const,
@@ -59,4 +60,37 @@ export function useMarkAllRead() {
     mutationFn: () => unwrap(api.client.POST('/api/notifications/read-all')),
     onSuccess: (result) => applyRead(queryClient, 'all', result.unread),
   });
+}
+
+/** What the person is looking at right now (`room:{id}`, `post:{id}`, `game:{id}`), or null. */
+export const viewing: { subject: string | null } = { subject: null };
+
+export function markSubjectRead(queryClient: QueryClient, subject: string) {
+  return unwrap(api.client.POST('/api/notifications/read-subject', { body: { subject } })).then((r) => {
+    queryClient.setQueryData(notificationKeys.unread, r.unread);
+    return r;
+  });
+}
+
+/**
+ * The screen shows `subject`: whatever notifies about it is read, now (if anything is unread) and
+ * whenever the tab comes back into view; a notification about it that arrives meanwhile is read at once
+ * (NotificationsLive).
+ */
+export function useViewedSubject(subject: string | null) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!subject) return undefined;
+    viewing.subject = subject;
+    const read = () => {
+      if (document.visibilityState !== 'visible') return;
+      if ((queryClient.getQueryData<number>(notificationKeys.unread) ?? 1) > 0) void markSubjectRead(queryClient, subject).catch(() => undefined);
+    };
+    read();
+    document.addEventListener('visibilitychange', read);
+    return () => {
+      document.removeEventListener('visibilitychange', read);
+      if (viewing.subject === subject) viewing.subject = null;
+    };
+  }, [queryClient, subject]);
 }

@@ -25,7 +25,11 @@ export function notificationLink(n: Notification): string {
   const d = n.data;
   switch (n.kind) {
     case 'mention':
+    case 'reaction':
+    case 'message':
       return d.room_id ? `/chat/${d.room_id}` : '/chat';
+    case 'thread_reply':
+      return d.room_id ? `/chat/${d.room_id}${d.parent_id ? `?thread=${d.parent_id}` : ''}` : '/chat';
     case 'comment':
     case 'reply':
     case 'like':
@@ -35,6 +39,15 @@ export function notificationLink(n: Notification): string {
     default:
       return n.actor ? `/u/${n.actor.username}` : '/friends';
   }
+}
+
+/** What a notification is about, as the server names it: viewing that marks the notification read. */
+export function notificationSubject(n: Notification): string | null {
+  const d = n.data;
+  if (d.room_id) return `room:${d.room_id}`;
+  if (d.post_id) return `post:${d.post_id}`;
+  if (d.game_id) return `game:${d.game_id}`;
+  return null;
 }
 
 /**

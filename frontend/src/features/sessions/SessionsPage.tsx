@@ -6,6 +6,7 @@ import { formatDateTime, formatRelative } from '../../lib/format';
 import { useAuth } from '../auth/AuthContext';
 import { useRevokeSession, useSessions, type Session } from './api';
 import { describeUserAgent, deviceLabel } from './userAgent';
+import { counted } from '../../lib/plural';
 
 export function SessionsPage() {
   const sessions = useSessions();
@@ -18,7 +19,7 @@ export function SessionsPage() {
       />
       <Card
         title="Active sessions"
-        description={sessions.data ? `${count} active session${count === 1 ? '' : 's'}` : undefined}
+        description={sessions.data ? counted(count, { one: 'active session', other: 'active sessions' }) : undefined}
       >
         {sessions.isPending && (
           <div className="center-pad">

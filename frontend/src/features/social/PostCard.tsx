@@ -4,6 +4,7 @@ import { Avatar, Button, Icon, Name } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
 import { MessageBody } from '../chat/MessageItem';
 import { useLikePost, type Post } from './api';
+import { COMMENTS, plural } from '../../lib/plural';
 
 /** Post HTML: rendered and sanitized by the server, sanitized again and isolated here, as a chat message is. */
 export function PostBody({ html }: { html: string }) {
@@ -55,7 +56,7 @@ export function PostCard({ post }: { post: Post }) {
       <footer className="post__actions">
         <LikeButton post={post} />
         <Link to={`/posts/${post.id}`} className="btn btn--ghost btn--sm">
-          <Icon name="chat" size={16} /> <span data-testid="comment-count">{post.comment_count}</span> comments
+          <Icon name="chat" size={16} /> <span data-testid="comment-count">{post.comment_count}</span> {plural(post.comment_count, COMMENTS)}
         </Link>
       </footer>
     </article>

@@ -5,11 +5,13 @@ import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { Alert, Button, Card, Spinner, Textarea } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
+import { useViewedSubject } from '../notifications/api';
 import { useTopic } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
 import { applyPostPatch, socialKeys, useCommentActions, useComments, useDeletePost, usePost, type Comment } from './api';
 import { changesComments, postPatch } from './live';
 import { Author, LikeButton, PostBody } from './PostCard';
+import { COMMENTS, plural } from '../../lib/plural';
 
 /**
  * One post with its comments. It watches `post:{id}`: likes, comments and edits by anyone show up
@@ -24,6 +26,7 @@ export function PostPage() {
   const me = useMe();
   const remove = useDeletePost();
   const navigate = useNavigate();
+  useViewedSubject(post.isSuccess ? `post:${id}` : null);
 
   useTopic(post.isSuccess ? `post:${id}` : null, (event) => {
     const patch = postPatch(event, me.data?.id);
@@ -50,7 +53,7 @@ export function PostPage() {
         <footer className="post__actions">
           <LikeButton post={p} />
           <span className="muted">
-            <span data-testid="comment-count">{p.comment_count}</span> comments
+            <span data-testid="comment-count">{p.comment_count}</span> {plural(p.comment_count, COMMENTS)}
           </span>
           {mine && (
             <Button size="sm" variant="danger" onClick={() => remove.mutate(p.id, { onSuccess: () => void navigate('/feed') })}>

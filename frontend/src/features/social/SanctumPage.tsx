@@ -1,20 +1,21 @@
-import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Badge, Button, ButtonLink, Card, Icon, Name, PageHeader, Spinner } from '../../components/ui';
-import { useMemberActions, useMembership, useSanctum, useSanctumMembers, useSanctumPosts, type SanctumMember } from './api';
+import { Alert, Badge, Button, ButtonLink, Card, Icon, Input, Name, PageHeader, Spinner } from '../../components/ui';
+import { LIVE_PRESENCE_ROWS, PersonRow } from '../people/PersonRow';
+import { useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
 import { ConfirmDialog } from '../chat/Dialog';
 import { InviteLinks } from '../invites/InviteLinks';
 import { ChannelsCard } from './ChannelsCard';
 import { PostComposer, PostList } from './PostList';
+import { MEMBERS, plural } from '../../lib/plural';
 
 export function SanctumPage() {
   const { slug = '' } = useParams();
   const sanctum = useSanctum(slug);
   const { join, leave } = useMembership(slug);
   const visible = sanctum.isSuccess;
-  const members = useSanctumMembers(slug, visible);
   const posts = useSanctumPosts(slug, visible);
 
   if (sanctum.isPending) return <Spinner label="Loading sanctum" />;
@@ -36,9 +37,11 @@ export function SanctumPage() {
                   Chat room
                 </ButtonLink>
               )}
-              <Button onClick={() => leave.mutate()} loading={leave.isPending}>
-                Leave
-              </Button>
+              {s.my_role !== 'owner' && (
+                <Button onClick={() => leave.mutate()} loading={leave.isPending}>
+                  Leave
+                </Button>
+              )}
             </>
           ) : (
             <Button variant="primary" onClick={() => join.mutate()} loading={join.isPending}>
@@ -49,18 +52,16 @@ export function SanctumPage() {
       />
       <p>
         {s.visibility === 'private' ? <Badge>Private</Badge> : <Badge>Public</Badge>}{' '}
-        <span data-testid="member-count">{s.member_count}</span> members{s.my_role && <> · you are {s.my_role}</>}
+        <span data-testid="member-count">{s.member_count}</span> {plural(s.member_count, MEMBERS)}{s.my_role && <> · you are {s.my_role}</>}
       </p>
+      {s.my_role === 'owner' && s.member_count > 1 && (
+        <p className="muted">You own this sanctum: to leave it, first make another member its owner.</p>
+      )}
+      {leave.error && <Alert tone="error">{leave.error.message}</Alert>}
       {s.my_role && <PostComposer sanctumId={s.id} label={`Post in ${s.name}`} />}
       <div className="sanctum-layout">
         <PostList pages={posts} empty="No posts yet." />
-        <Card title="Members">
-          <ul className="stack">
-            {(members.data ?? []).map((m) => (
-              <MemberRow key={m.user.id} slug={slug} member={m} manage={s.my_role === 'owner' && m.role !== 'owner'} />
-            ))}
-          </ul>
-        </Card>
+        <MemberDirectory slug={slug} count={s.member_count} manage={s.my_role === 'owner'} />
       </div>
       {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={s.my_role === 'owner' || s.my_role === 'moderator'} />}
       {(s.my_role === 'owner' || s.my_role === 'moderator') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
@@ -68,17 +69,69 @@ export function SanctumPage() {
   );
 }
 
+const ROLE_FILTERS: { role: MemberRole | ''; label: string }[] = [
+  { role: '', label: 'Everyone' },
+  { role: 'moderator', label: 'Moderators' },
+  { role: 'member', label: 'Members' },
+];
+
+/** The sanctum's people: search by name, narrow by role; the owner first, then moderators, then members. */
+function MemberDirectory({ slug, count, manage }: { slug: string; count: number; manage: boolean }) {
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  const [role, setRole] = useState<MemberRole | ''>('');
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQuery(text.trim().replace(/^@$/, '')), 150);
+    return () => window.clearTimeout(timer);
+  }, [text]);
+  const members = useMemberDirectory(slug, query, role, true);
+  const list = members.data ?? [];
+  return (
+    <Card title="Members">
+      <div className="stack">
+        {count > 1 && (
+          <>
+            <Input type="search" aria-label="Search members" placeholder="Find a member" value={text} maxLength={64} onChange={(e) => setText(e.target.value)} />
+            <div className="segmented" role="group" aria-label="Show">
+              {ROLE_FILTERS.map((option) => (
+                <button
+                  key={option.role || 'all'}
+                  type="button"
+                  className={`segmented__option${role === option.role ? ' segmented__option--on' : ''}`}
+                  aria-pressed={role === option.role}
+                  onClick={() => setRole(option.role)}
+                >
+                  {option.label}
+                </button>
+              ))}
+            </div>
+          </>
+        )}
+        {members.isPending ? (
+          <Spinner label="Loading members" />
+        ) : list.length === 0 ? (
+          <p className="muted">{query ? `No member's name starts with “${query}”.` : 'Nobody here with that role.'}</p>
+        ) : (
+          <ul className="people-list" aria-label="Members">
+            {list.map((m, i) => (
+              <MemberRow key={m.user.id} slug={slug} member={m} manage={manage && m.role !== 'owner'} live={i < LIVE_PRESENCE_ROWS} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </Card>
+  );
+}
+
 /** One member; the owner also gets promote/demote and remove (the server decides who may). */
-function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMember; manage: boolean }) {
-  const { setRole, remove } = useMemberActions(slug);
+function MemberRow({ slug, member, manage, live }: { slug: string; member: SanctumMember; manage: boolean; live: boolean }) {
+  const { setRole, remove, transfer } = useMemberActions(slug);
   const [confirming, setConfirming] = useState(false);
+  const [handing, setHanding] = useState(false);
   const name = member.user.display_name;
   const nextRole = member.role === 'moderator' ? 'member' : 'moderator';
   return (
-    <li data-testid="member-row">
-      <Link to={`/u/${member.user.username}`}>
-        <Name>{name}</Name>
-      </Link>{' '}
+    <PersonRow user={member.user} live={live} testId="member-row">
       {member.role !== 'member' && <Badge>{member.role}</Badge>}
       {manage && (
         <span className="member-actions">
@@ -89,6 +142,9 @@ function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMemb
             aria-label={`Make ${name} a ${nextRole}`}
           >
             Make {nextRole}
+          </Button>
+          <Button size="sm" onClick={() => setHanding(true)} aria-label={`Make ${name} the owner`}>
+            Make owner
           </Button>
           <Button
             size="sm"
@@ -101,6 +157,21 @@ function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMemb
         </span>
       )}
       {setRole.error && <Alert tone="error">{setRole.error.message}</Alert>}
+      {handing && (
+        <ConfirmDialog
+          title={
+            <>
+              Make <Name>{name}</Name> the owner?
+            </>
+          }
+          body="They get every power you have; you stay on as a moderator and can then leave."
+          confirmLabel="Make owner"
+          busy={transfer.isPending}
+          error={transfer.error?.message}
+          onConfirm={() => transfer.mutate(member.user.id, { onSuccess: () => setHanding(false) })}
+          onClose={() => setHanding(false)}
+        />
+      )}
       {confirming && (
         <ConfirmDialog
           title={
@@ -116,6 +187,6 @@ function MemberRow({ slug, member, manage }: { slug: string; member: SanctumMemb
           onClose={() => setConfirming(false)}
         />
       )}
-    </li>
+    </PersonRow>
   );
 }

@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { Alert, Badge, Button, Card, Field, Input, Name, PageHeader, Spinner } from '../../components/ui';
 import { useCreateSanctum, useDiscover, useMySanctums, type Sanctum } from './api';
+import { counted, MEMBERS } from '../../lib/plural';
 
 function slugify(name: string): string {
   return name
@@ -22,7 +23,7 @@ function SanctumRow({ sanctum }: { sanctum: Sanctum }) {
         </strong>
       </Link>{' '}
       <span className="muted">
-        {sanctum.member_count} member{sanctum.member_count === 1 ? '' : 's'}
+        {counted(sanctum.member_count, MEMBERS)}
       </span>{' '}
       {sanctum.visibility === 'private' && <Badge>Private</Badge>}
       {sanctum.my_role && <Badge tone="accent">{sanctum.my_role}</Badge>}
@@ -46,7 +47,7 @@ export function SanctumsPage() {
       <Card title="Discover">
         <Input type="search" aria-label="Search sanctums" placeholder="Search by name" value={q} maxLength={80} onChange={(e) => setQ(e.target.value)} />
         {discover.isPending ? <Spinner label="Loading" /> : (
-          <ul className="stack">{(discover.data?.items ?? []).map((s) => <SanctumRow key={s.id} sanctum={s} />)}</ul>
+          <ul className="stack">{(discover.data?.items ?? []).filter((s) => !s.my_role).map((s) => <SanctumRow key={s.id} sanctum={s} />)}</ul>
         )}
       </Card>
     </div>

@@ -19,6 +19,7 @@ export const socialKeys = {
   mine: ['sanctums', 'mine'] as const,
   sanctum: (slug: string) => ['sanctums', 'one', slug] as const,
   members: (slug: string) => ['sanctums', 'members', slug] as const,
+  memberSearch: (slug: string, q: string, role: string) => ['sanctums', 'members', slug, q, role] as const,
   posts: ['posts'] as const,
   feed: ['posts', 'feed'] as const,
   sanctumPosts: (slug: string) => ['posts', 'sanctum', slug] as const,
@@ -54,11 +55,21 @@ export function useSanctum(slug: string) {
   });
 }
 
-export function useSanctumMembers(slug: string, enabled: boolean) {
+export type MemberRole = SanctumMember['role'];
+
+/** The member directory, narrowed by the start of a name and a role (the server filters and orders). */
+export function useMemberDirectory(slug: string, q: string, role: MemberRole | '', enabled: boolean) {
+  const term = q.trim();
   return useQuery({
-    queryKey: socialKeys.members(slug),
-    queryFn: () => unwrap(api.client.GET('/api/sanctums/{slug}/members', { params: { path: { slug } } })).then((r) => r.items),
+    queryKey: socialKeys.memberSearch(slug, term, role),
+    queryFn: () =>
+      unwrap(
+        api.client.GET('/api/sanctums/{slug}/members', {
+          params: { path: { slug }, query: { q: term || undefined, role: role || undefined } },
+        }),
+      ).then((r) => r.items),
     enabled,
+    placeholderData: (previous) => previous,
   });
 }
 
@@ -102,17 +113,19 @@ export function useMemberActions(slug: string) {
           body: { role },
         }),
       ),
-    onSuccess: (list) => {
-      queryClient.setQueryData(socialKeys.members(slug), list.items);
-      refresh();
-    },
+    onSuccess: refresh,
   });
   const remove = useMutation({
     mutationFn: (userId: string) =>
       unwrap(api.client.DELETE('/api/sanctums/{slug}/members/{user_id}', { params: { path: { slug, user_id: userId } } })),
     onSuccess: refresh,
   });
-  return { setRole, remove };
+  const transfer = useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(api.client.POST('/api/sanctums/{slug}/transfer', { params: { path: { slug } }, body: { user_id: userId } })),
+    onSuccess: refresh,
+  });
+  return { setRole, remove, transfer };
 }
 
 // ---- posts and feeds ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 
 import type { RealtimeStatus } from './connection';
 import { useRealtimeStatus } from './react';
+import { counted } from '../plural';
 
 /** What the indicator shows: `data-state` is one of these three. */
 export type ConnectionView = 'online' | 'connecting' | 'offline';
@@ -30,7 +31,7 @@ export function describeStatus(status: RealtimeStatus, now: number) {
             view: 'offline' as const,
             label: 'Offline',
             detail: `retry in ${seconds}s`,
-            aria: `Connection: offline, reconnecting in ${seconds} second${seconds === 1 ? '' : 's'}`,
+            aria: `Connection: offline, reconnecting in ${counted(seconds, { one: 'second', other: 'seconds' })}`,
           }
         : { view: 'offline' as const, label: 'Offline', detail: 'retrying…', aria: 'Connection: offline, reconnecting now' };
     }

@@ -80,6 +80,20 @@ export function useTopic<T extends string>(
 
 export type PresenceView = PresenceStatus | 'unknown';
 
+type Seen = { userId: string; connectionId: string; status: PresenceStatus };
+
+/**
+ * The last presence each connection was told, per person: the server sends its snapshot once per
+ * topic, so a second list showing the same person (the topic already held) starts from here.
+ */
+const lastSeen = new WeakMap<object, Map<string, Seen>>();
+
+function seenBy(conn: object): Map<string, Seen> {
+  let map = lastSeen.get(conn);
+  if (!map) lastSeen.set(conn, (map = new Map()));
+  return map;
+}
+
 /**
  * Whether `userId` is online, from `presence:{userId}` (a snapshot arrives right after
  * subscribing). `unknown` until then, and whenever this tab itself is not connected.
@@ -87,7 +101,7 @@ export type PresenceView = PresenceStatus | 'unknown';
 export function usePresence(userId: string | null | undefined): PresenceView {
   const conn = useRealtime();
   const status = useRealtimeStatus();
-  const [seen, setSeen] = useState<{ userId: string; connectionId: string; status: PresenceStatus } | null>(null);
+  const [seen, setSeen] = useState<Seen | null>(null);
   const connectionId = status.state === 'online' ? status.connectionId : null;
   useTopic(userId ? presenceTopic(userId) : null, (event) => {
     const data = event.data as { user_id?: unknown; status?: unknown } | null;
@@ -95,10 +109,13 @@ export function usePresence(userId: string | null | undefined): PresenceView {
     const current = conn.getStatus();
     if (event.type !== 'presence' || !userId || current.state !== 'online' || data?.user_id !== userId) return;
     if (data.status === 'online' || data.status === 'offline') {
-      setSeen({ userId, connectionId: current.connectionId, status: data.status });
+      const next: Seen = { userId, connectionId: current.connectionId, status: data.status as PresenceStatus };
+      seenBy(conn).set(userId, next);
+      setSeen(next);
     }
   });
   // Only what this very connection was told counts: after a reconnect, wait for the new snapshot.
-  if (!seen || seen.userId !== userId || seen.connectionId !== connectionId) return 'unknown';
-  return seen.status;
+  const known = seen && seen.userId === userId ? seen : userId ? (seenBy(conn).get(userId) ?? null) : null;
+  if (!known || known.connectionId !== connectionId) return 'unknown';
+  return known.status;
 }

@@ -10,12 +10,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sanctum.api.deps import provide
 from sanctum.api.rate_limits import LimiterDep, limit_name, mark
 from sanctum.core.errors import Unauthorized
+from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService, Actor, ClientInfo
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/auth/login.")
 
 
 AccountServiceDep = Annotated[AccountService, Depends(provide(AccountService))]
+PeopleSearchDep = Annotated[PeopleSearch, Depends(provide(PeopleSearch))]
 
 
 async def get_current_actor(

@@ -5,14 +5,48 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
 from sanctum.db.dialect import affected
 from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
 
 # Built once: on hot paths building a statement costs more than running it.
 _USERS_BY_IDS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
+
+# People search: the LIKE patterns come escaped from `search_patterns` ("\\" escapes % and _).
+_PREFIX: BindParameter[str] = bindparam("prefix")
+_WORD: BindParameter[str] = bindparam("word")
+_NAME = func.lower(User.display_name)
+SEARCH_RANK = case(
+    (User.username == bindparam("exact"), 0),
+    (User.username.like(_PREFIX, escape="\\"), 1),
+    (_NAME.like(_PREFIX, escape="\\"), 2),
+    else_=3,
+)
+_SEARCH = (
+    select(User, SEARCH_RANK.label("rank"))
+    .where(
+        or_(
+            User.username.like(_PREFIX, escape="\\"),
+            _NAME.like(_PREFIX, escape="\\"),
+            _NAME.like(_WORD, escape="\\"),
+        ),
+        or_(
+            bindparam("after_rank") < SEARCH_RANK,
+            and_(bindparam("after_rank") == SEARCH_RANK, User.username > bindparam("after_username")),
+        ),
+    )
+    .order_by(SEARCH_RANK, User.username)
+    .limit(bindparam("limit"))
+)
+
+
+def search_patterns(q: str) -> dict[str, str]:
+    """The bind values of a search for `q` (already lowercased): LIKE wildcards in it match themselves."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return {"exact": q, "prefix": f"{escaped}%", "word": f"% {escaped}%"}
 
 
 class AccountRepository:
@@ -23,6 +57,15 @@ class AccountRepository:
         if not user_ids:
             return []
         return list((await db.execute(_USERS_BY_IDS, {"ids": user_ids})).scalars())
+
+    async def search(
+        self, db: AsyncSession, q: str, after: tuple[int, str] | None, limit: int
+    ) -> list[tuple[User, int]]:
+        """People whose username or display name (or a word of it) starts with `q`: exact username first,
+        then username prefixes, then display names; by username within a rank. Deleted accounts have no row."""
+        rank, username = after if after is not None else (-1, "")
+        params = {**search_patterns(q), "after_rank": rank, "after_username": username, "limit": limit}
+        return [(row[0], int(row[1])) for row in (await db.execute(_SEARCH, params)).all()]
 
     async def users_by_usernames(self, db: AsyncSession, usernames: list[str]) -> list[User]:
         if not usernames:

@@ -6,13 +6,13 @@ import uuid
 from functools import partial
 from typing import Annotated
 
-from fastapi import Path, Response, status
+from fastapi import Path, Query, Response, status
 
 from sanctum.api.rate_limits import per_ip
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.domains.accounts.cookies import REFRESH_OPENAPI, RefreshCookieDep, SameOrigin
-from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor, per_account
+from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor, PeopleSearchDep, per_account
 from sanctum.domains.accounts.schemas import (
     USERNAME_PATTERN,
     DeleteAccountRequest,
@@ -25,6 +25,7 @@ from sanctum.domains.accounts.schemas import (
     RevokedCount,
     SessionList,
     TokenPair,
+    UserSearchPage,
     WsTicket,
 )
 from sanctum.domains.accounts.service import to_me
@@ -93,6 +94,18 @@ async def list_sessions(actor: CurrentActor, service: AccountServiceDep) -> Sess
 @auth.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def revoke_session(session_id: uuid.UUID, actor: CurrentActor, service: AccountServiceDep) -> None:
     await service.revoke_session(actor, session_id)
+
+
+@users.get("", response_model=UserSearchPage, dependencies=[per_account("user_search_per_user")])
+async def search_users(
+    actor: CurrentActor,
+    people: PeopleSearchDep,
+    q: Annotated[str, Query(min_length=1, max_length=64, description="The start of a username or display name.")],
+    cursor: Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> UserSearchPage:
+    """Find people by the start of their username, display name or a word of it; public fields only."""
+    return await people.search(actor, q, cursor, limit)
 
 
 @users.get("/me", response_model=Me)

@@ -141,6 +141,11 @@ class PublicUser(BaseModel):
     created_at: datetime
 
 
+class UserSearchPage(BaseModel):
+    items: list[PublicUser] = Field(description="Best match first: exact username, username prefixes, display names.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
 class Me(PublicUser):
     email: str
     is_admin: bool

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import partial
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,8 @@ from sanctum.cache import Cache, CachedJson
 from sanctum.cache.local import InvalidationBus
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.models import Room
 from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.schemas import MessagePage, MyRooms, RoomDirectory
@@ -96,6 +99,15 @@ class ChatCaches:
 
     async def forget_room_lists(self, user_ids: list[uuid.UUID]) -> None:
         await self.my_rooms.invalidate(*(self.my_rooms.key(u) for u in user_ids))
+
+
+async def emit_room_added(db: UnitOfWork, caches: ChatCaches, user_id: uuid.UUID, room_id: uuid.UUID) -> None:
+    """Tell someone, on their own topic, that they are now in a room they did not join themselves.
+
+    Their cached room list is forgotten first (hooks and events run in the order they were added): the
+    client refetches its list as soon as the event arrives, and must not get the list from before."""
+    db.after_commit(partial(caches.forget_room_lists, [user_id]))
+    await db.emit(f"user:{user_id}", ev.ROOM_ADDED, ev.RoomAdded(room_id=room_id))
 
 
 class RoomAccess:

@@ -1,4 +1,5 @@
-"""Realtime events of the chat domain: on `room:{id}` (members only), and `room.added` on `user:{id}`.
+"""Realtime events of the chat domain: on `room:{id}` (members only), and `room.added`/`room.removed` on
+`user:{id}`.
 
 Persistent ones are logged with a seq and replayed on resume; `typing` is ephemeral. A message event's
 logged frames are rewritten to the message's current content when it is edited or deleted.
@@ -89,6 +90,9 @@ TYPING: EventKind[Typing] = EventKind("typing", Typing, ROOM, "Someone started o
 ROOM_ADDED: EventKind[RoomAdded] = EventKind(
     "room.added", RoomAdded, "user:{id}", "Someone else added the user to a room, or opened a DM with them."
 )
+ROOM_REMOVED: EventKind[RoomAdded] = EventKind(
+    "room.removed", RoomAdded, "user:{id}", "The user left a room (on another tab or device) or was removed from it."
+)
 EVENTS = (
     MESSAGE_CREATED,
     MESSAGE_UPDATED,
@@ -101,6 +105,7 @@ EVENTS = (
     ROOM_UPDATED,
     TYPING,
     ROOM_ADDED,
+    ROOM_REMOVED,
 )
 
 

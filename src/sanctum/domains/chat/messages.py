@@ -26,6 +26,7 @@ from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
 from sanctum.domains.chat.mentions import mentioned_usernames
 from sanctum.domains.chat.models import Message, Room
+from sanctum.domains.chat.notices import ChatNotices
 from sanctum.domains.chat.repository import ChatRepository, MessageRow
 from sanctum.domains.chat.schemas import (
     MentionPage,
@@ -64,6 +65,7 @@ class MessageService:
     ) -> None:
         self._db, self._access, self._caches, self._slow_mode = db, access, caches, slow_mode
         self._accounts, self._notifier = accounts, notifier
+        self.notices = ChatNotices(notifier)
         self._repo = ChatRepository()
 
     # -- serialization ------------------------------------------------------------------------
@@ -133,10 +135,7 @@ class MessageService:
                 message = await self._insert(
                     db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
                 )
-                for user in mentioned:  # a background job makes each notification, after the commit
-                    db.after_commit(
-                        partial(self._notifier.mention, to=user.id, by=actor.id, room_id=room_id, message_id=message.id)
-                    )
+                await self.notices.sent(db, record, actor.id, message, {u.id for u in mentioned})
                 # A reply too: it is activity in the room, which orders the room lists.
                 await self._after_message_change(db, room_id)
         except IntegrityError:
@@ -375,6 +374,8 @@ class MessageService:
                 count = await self._repo.reaction_count(db, message_id, emoji)
                 changed_to = ev.ReactionChanged(message_id=message_id, emoji=emoji, user_id=actor.id, count=count)
                 await db.emit(ev.room_topic(room_id), ev.REACTION_ADDED if add else ev.REACTION_REMOVED, changed_to)
+                if add:
+                    self.notices.reacted(db, message.author_id, actor.id, room_id, message_id, emoji)
                 room = await self._repo.room(db, room_id)
                 # The room lists show the last message with its reactions.
                 await self._after_message_change(

@@ -305,6 +305,19 @@ class ChatRepository:
         found = await db.get(Message, message_id)
         return found if found is not None and found.room_id == room_id else None
 
+    async def thread_people(
+        self, db: AsyncSession, parent_id: int, limit: int = 50
+    ) -> tuple[uuid.UUID | None, set[uuid.UUID]]:
+        """Who wrote the thread's first message, and who has replied in it (at most `limit` of them)."""
+        parent = (await db.execute(select(Message.author_id).where(Message.id == parent_id))).scalar_one_or_none()
+        query = (
+            select(Message.author_id)
+            .where(Message.parent_id == parent_id, Message.author_id.is_not(None))
+            .distinct()
+            .limit(limit)
+        )
+        return parent, {u for u in (await db.execute(query)).scalars() if u is not None}
+
     async def message_by_client_id(
         self, db: AsyncSession, room_id: uuid.UUID, author_id: uuid.UUID, client_id: str
     ) -> Message | None:

@@ -29,7 +29,7 @@ from sanctum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import Actor
 from sanctum.domains.chat import events as ev
-from sanctum.domains.chat.access import ChatCaches
+from sanctum.domains.chat.access import ChatCaches, emit_room_added
 from sanctum.domains.chat.channel_repository import ChannelRepository
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
@@ -92,6 +92,7 @@ class SanctumRooms:
                 return
             room.member_count = max(0, room.member_count - 1)
             await db.emit(topic, ev.MEMBER_LEFT, ev.MemberChanged(user_id=user_id))
+            await db.emit(f"user:{user_id}", ev.ROOM_REMOVED, ev.RoomAdded(room_id=room.id))
             await self._after_change(db, room.id, [user_id])
             return
         if member is not None:
@@ -112,7 +113,7 @@ class SanctumRooms:
         room.member_count += 1
         await db.flush()
         await db.emit(topic, ev.MEMBER_JOINED, ev.MemberChanged(user_id=user_id))
-        await db.emit(f"user:{user_id}", ev.ROOM_ADDED, ev.RoomAdded(room_id=room.id))
+        await emit_room_added(db, self._caches, user_id, room.id)
         await self._after_change(db, room.id, [user_id])
 
     # -- channels ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat import events as ev
-from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
+from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord, emit_room_added
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
 from sanctum.domains.chat.repository import ChatRepository, Membership
@@ -260,7 +260,7 @@ class RoomService:
             await db.flush()
             await self._messages.post_system(db, room, actor, f"{actor.user.display_name} created the room")
             for user_id in invited:
-                await _emit_room_added(db, user_id, room.id)
+                await emit_room_added(db, self._caches, user_id, room.id)
             if room.kind == "public":
                 db.after_commit(self._caches.bump_directory)
             db.after_commit(partial(self._caches.forget_room_lists, [actor.id, *invited]))
@@ -358,7 +358,7 @@ class RoomService:
         await db.emit(ev.room_topic(room_id), ev.MEMBER_JOINED, ev.MemberChanged(user_id=user_id))
         await self._messages.post_system(db, room, actor, text)
         if user_id != actor.id:
-            await _emit_room_added(db, user_id, room_id)
+            await emit_room_added(db, self._caches, user_id, room_id)
         await self._after_membership(db, room_id, room.kind, [user_id])
 
     async def leave(self, actor: Actor, room_id: uuid.UUID) -> None:
@@ -376,6 +376,7 @@ class RoomService:
                 if heir is not None:
                     heir.role = "owner"
             await db.emit(ev.room_topic(room_id), ev.MEMBER_LEFT, ev.MemberChanged(user_id=actor.id))
+            await db.emit(f"user:{actor.id}", ev.ROOM_REMOVED, ev.RoomAdded(room_id=room_id))
             await self._messages.post_system(db, room, actor, f"{actor.user.display_name} left the room")
             await self._after_membership(db, room_id, record.kind, [actor.id])
             # After the caches that authorize subscriptions forgot the membership: the user's open
@@ -424,7 +425,7 @@ class RoomService:
                 db.add(mine)
                 db.add(RoomMember(room_id=room.id, user_id=other_id, role="member", joined_at=now))
                 await db.flush()
-                await _emit_room_added(db, other_id, room.id)
+                await emit_room_added(db, self._caches, other_id, room.id)
                 db.after_commit(partial(self._caches.forget_room_lists, [actor.id, other_id]))
                 record = RoomRecord.of(room, [actor.id, other_id])
                 receipts = await self._receipts(db, record, actor.id)
@@ -441,8 +442,3 @@ def _dm_members(room: Room) -> list[uuid.UUID]:
     if room.dm_key is None:
         return []
     return [uuid.UUID(part) for part in room.dm_key.split(":")]
-
-
-async def _emit_room_added(db: UnitOfWork, user_id: uuid.UUID, room_id: uuid.UUID) -> None:
-    """Tell someone, on their own topic, that they are now in a room they did not join themselves."""
-    await db.emit(f"user:{user_id}", ev.ROOM_ADDED, ev.RoomAdded(room_id=room_id))

@@ -25,6 +25,9 @@ class GameType(BaseModel):
     max_players: int
     tick_rate: int = Field(description="Ticks per second of a real-time game; 0 for turn-based.")
     bot_levels: list[str]
+    default_bot_level: str | None = Field(
+        description="The level a bot plays at when none is asked for (also the one that fills a play-now room)."
+    )
     options_schema: dict[str, Any] = Field(description="JSON Schema of the options `POST /rooms` accepts.")
 
 

@@ -8,6 +8,7 @@ the engine (`engine/`), which serializes them per room and commits them with the
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -58,6 +59,11 @@ def player_of(actor: Actor) -> Player:
     return Player(id=str(user.id), name=(user.display_name or user.username)[:80])
 
 
+def default_bot_level(levels: Sequence[str]) -> str | None:
+    """The middle level (as the engine's play-now fallback picks it): one default everywhere."""
+    return levels[len(levels) // 2] if levels else None
+
+
 class GameService:
     def __init__(self, db: Database, registry: GameRegistry, engine: GameEngine, accounts: AccountService) -> None:
         self._db = db
@@ -78,6 +84,7 @@ class GameService:
                     max_players=p.max_players,
                     tick_rate=p.tick_rate,
                     bot_levels=list(p.bot_levels),
+                    default_bot_level=default_bot_level(p.bot_levels),
                     options_schema=p.options_model.model_json_schema(),
                 )
                 for p in self._registry
@@ -104,7 +111,7 @@ class GameService:
         if body.vs_bot:
             if not plugin.bot_levels:
                 raise ValidationFailed("This game has no bots.", fields={"vs_bot": "this game has no bots"})
-            level = body.bot_level or plugin.bot_levels[len(plugin.bot_levels) // 2]
+            level = body.bot_level or default_bot_level(plugin.bot_levels)
             if level not in plugin.bot_levels:
                 raise ValidationFailed(fields={"bot_level": f"must be one of {', '.join(plugin.bot_levels)}"})
         if plugin.max_players < 2 and body.vs_bot:

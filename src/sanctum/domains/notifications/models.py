@@ -28,6 +28,13 @@ class Notification(Base):
             postgresql_where=text("read_at IS NULL"),
             sqlite_where=text("read_at IS NULL"),
         ),
+        Index(
+            "ix_notifications_user_id_subject_unread",
+            "user_id",
+            "subject",
+            postgresql_where=text("read_at IS NULL"),
+            sqlite_where=text("read_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(NotificationId, primary_key=True, autoincrement=True)
@@ -39,6 +46,8 @@ class Notification(Base):
     actor_count: Mapped[int] = mapped_column(Integer, default=1)
     # The subject's ids (room_id, message_id, post_id, ...) as a JSON object of strings.
     data: Mapped[str] = mapped_column(Text, default="{}")
+    # What it is about (`room:{id}`, `post:{id}`, `game:{id}`): viewing that marks it read.
+    subject: Mapped[str | None] = mapped_column(String(80), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -20,15 +20,26 @@ Ids of posts and comments may be UUIDs or integers; they travel as strings.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Literal, get_args
 
 from sanctum.jobs import JobQueue, Payload
 from sanctum.observability.logging import get_logger
 
 log = get_logger("sanctum.notifications")
 
-Kind = Literal["friend_request", "friend_accepted", "mention", "comment", "reply", "like", "game_invite"]
-KINDS: tuple[Kind, ...] = ("friend_request", "friend_accepted", "mention", "comment", "reply", "like", "game_invite")
+Kind = Literal[
+    "friend_request",
+    "friend_accepted",
+    "mention",
+    "comment",
+    "reply",
+    "like",
+    "game_invite",
+    "reaction",
+    "thread_reply",
+    "message",
+]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 LikeTarget = Literal["post", "comment"]
 Id = uuid.UUID | int | str
 
@@ -83,6 +94,29 @@ class Notifier:
         liked your post"), updated and unread again on each new liker; the same liker twice counts once.
         `post_id` is the post itself or the post the comment belongs to (for the link)."""
         await self._enqueue("like", owner, by, target=target, target_id=target_id, post_id=post_id)
+
+    async def reaction(
+        self, *, owner: uuid.UUID | None, by: uuid.UUID, room_id: uuid.UUID, message_id: int, emoji: str
+    ) -> None:
+        """`by` reacted with `emoji` to `owner`'s chat message. Aggregated per message, like a like ("Bob and 2
+        others reacted 🎉 to your message"); the latest emoji is the one told."""
+        await self._enqueue("reaction", owner, by, room_id=room_id, message_id=message_id, emoji=emoji)
+
+    async def thread_reply(
+        self, *, to: uuid.UUID, by: uuid.UUID, room_id: uuid.UUID, parent_id: int, reply_id: int, started: bool
+    ) -> None:
+        """`by` replied (`reply_id`) in the thread of message `parent_id`: `to` wrote that message (`started`)
+        or replied in its thread before. Aggregated per thread; unread again on each new reply."""
+        role = "author" if started else "participant"
+        await self._enqueue("thread_reply", to, by, room_id=room_id, parent_id=parent_id, reply_id=reply_id, role=role)
+
+    async def message(
+        self, *, to: uuid.UUID, by: uuid.UUID, room_id: uuid.UUID, message_id: int, room_kind: str
+    ) -> None:
+        """`by` wrote message `message_id` in DM or group `room_id` of `to`. One notification per conversation
+        until it is read: while it is unread, more messages only update it. The job drops it when `to` has
+        already read the message (they were reading the conversation)."""
+        await self._enqueue("message", to, by, room_id=room_id, message_id=message_id, room_kind=room_kind)
 
     async def game_invite(self, *, to: uuid.UUID, by: uuid.UUID, game_id: Id, game: str) -> None:
         """`by` invited `to` to game room `game_id` of game `game` (plugin name)."""

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Protocol, cast
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.base import table_of
@@ -73,6 +73,7 @@ class NotificationRepository:
         dedupe_key: str,
         actor_id: uuid.UUID,
         data: str,
+        subject: str | None,
         now: datetime,
     ) -> int | None:
         """Insert unless (user, dedupe key) exists; the new id, or None when it was already there."""
@@ -85,6 +86,7 @@ class NotificationRepository:
                 actor_id=actor_id,
                 actor_count=1,
                 data=data,
+                subject=subject,
                 created_at=now,
                 updated_at=now,
             )
@@ -112,6 +114,9 @@ class NotificationRepository:
         )
         return (await db.execute(stmt)).scalar_one_or_none() is not None
 
+    async def clear_actors(self, db: AsyncSession, notification_id: int) -> None:
+        await db.execute(delete(NotificationActor).where(NotificationActor.notification_id == notification_id))
+
     async def actor_count(self, db: AsyncSession, notification_id: int) -> int:
         query = select(func.count()).where(NotificationActor.notification_id == notification_id)
         return int((await db.execute(query)).scalar_one())
@@ -133,6 +138,14 @@ class NotificationRepository:
     async def unread_count(self, db: AsyncSession, user_id: uuid.UUID) -> int:
         """Capped at UNREAD_CAP: a badge shows "99+", and the count never scans a huge backlog."""
         return int((await db.execute(_UNREAD, {"user_id": user_id})).scalar_one())
+
+    async def mark_subject_read(self, db: AsyncSession, user_id: uuid.UUID, subject: str, now: datetime) -> list[int]:
+        """Mark the user's unread notifications about `subject` read; their ids."""
+        unread = (Notification.user_id == user_id, Notification.subject == subject, Notification.read_at.is_(None))
+        ids = [int(i) for i in (await db.execute(select(Notification.id).where(*unread))).scalars()]
+        if ids:
+            await db.execute(update(Notification).where(Notification.id.in_(ids)).values(read_at=now))
+        return ids
 
     async def mark_all_read(self, db: AsyncSession, user_id: uuid.UUID, now: datetime) -> int:
         stmt = (

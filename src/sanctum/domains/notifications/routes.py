@@ -10,7 +10,7 @@ from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.notifications.deps import NotificationServiceDep
-from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, UnreadCount
+from sanctum.domains.notifications.schemas import NotificationPage, NotificationRead, SubjectViewed, UnreadCount
 
 notifications = DomainRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
 
@@ -38,6 +38,14 @@ async def count_unread_notifications(actor: CurrentActor, service: NotificationS
 async def mark_all_notifications_read(actor: CurrentActor, service: NotificationServiceDep) -> UnreadCount:
     """Mark every notification of the caller read."""
     return await service.mark_all_read(actor.id)
+
+
+@notifications.post("/read-subject", response_model=UnreadCount, dependencies=[per_account("read_marker")])
+async def mark_subject_notifications_read(
+    body: SubjectViewed, actor: CurrentActor, service: NotificationServiceDep
+) -> UnreadCount:
+    """The caller is viewing a conversation, a post or a game: mark every notification about it read."""
+    return await service.mark_subject_read(actor.id, body.subject)
 
 
 @notifications.post(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.notifications.notify import Kind
 
-NotificationKind = Literal["friend_request", "friend_accepted", "mention", "comment", "reply", "like", "game_invite"]
+NotificationKind = Kind
 
 
 class NotificationRead(BaseModel):
@@ -20,7 +20,9 @@ class NotificationRead(BaseModel):
     text: str = Field(description="A plain-text sentence for the notification (never HTML).")
     data: dict[str, str] = Field(
         description="Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id "
-        "(comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite)."
+        "(comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, "
+        "message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); "
+        "room_id, message_id, room_kind (dm|group) (message)."
     )
     read: bool
     created_at: datetime
@@ -30,6 +32,19 @@ class NotificationRead(BaseModel):
 class NotificationPage(BaseModel):
     items: list[NotificationRead]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next (older) page; null at the end.")
+
+
+SUBJECT_PATTERN = r"^(room|post|game):[A-Za-z0-9-]{1,64}$"
+
+
+class SubjectViewed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(
+        pattern=SUBJECT_PATTERN,
+        max_length=80,
+        description="What the caller is looking at: `room:{id}`, `post:{id}` or `game:{id}`.",
+    )
 
 
 class UnreadCount(BaseModel):

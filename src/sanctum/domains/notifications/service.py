@@ -10,7 +10,7 @@ it after commit.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -41,7 +41,16 @@ SUBJECT: dict[Kind, tuple[str, ...]] = {
     "reply": ("post_id", "comment_id", "reply_id"),
     "like": ("target", "target_id", "post_id"),
     "game_invite": ("game_id", "game"),
+    "reaction": ("room_id", "message_id", "emoji"),
+    "thread_reply": ("room_id", "parent_id", "reply_id", "role"),
+    "message": ("room_id", "message_id", "room_kind"),
 }
+# One row per subject gathering every actor: "Alice and 3 others ...", unread again on each new one.
+AGGREGATED: frozenset[Kind] = frozenset({"like", "reaction", "thread_reply", "message"})
+CHOICES = {"target": ("post", "comment"), "role": ("author", "participant"), "room_kind": ("dm", "group")}
+
+ReadCheck = Callable[[AsyncSession, uuid.UUID, uuid.UUID, int], Awaitable[bool]]
+"""Has user `to` read message `message_id` of room `room_id`? (Chat answers; the composition root wires it.)"""
 MAX_ID_LENGTH = 64
 
 
@@ -64,6 +73,23 @@ def dedupe_key(kind: Kind, by: uuid.UUID, data: Mapping[str, str]) -> str:
             return f"like:{data['target']}:{data['target_id']}"
         case "game_invite":
             return f"game_invite:{data['game_id']}:{by}"
+        case "reaction":
+            return f"reaction:{data['message_id']}"
+        case "thread_reply":
+            return f"thread:{data['parent_id']}"
+        case "message":
+            return f"message:{data['room_id']}"
+
+
+def subject_of(kind: str, data: Mapping[str, str]) -> str | None:
+    """What a notification is about, so viewing it marks the notification read."""
+    if "room_id" in data:
+        return f"room:{data['room_id']}"
+    if "post_id" in data:
+        return f"post:{data['post_id']}"
+    if "game_id" in data:
+        return f"game:{data['game_id']}"
+    return None
 
 
 def sentence(kind: str, actor: PublicUser | None, count: int, data: Mapping[str, str]) -> str:
@@ -83,6 +109,13 @@ def sentence(kind: str, actor: PublicUser | None, count: int, data: Mapping[str,
             return f"{who} replied to your comment"
         case "like":
             return f"{who} liked your {'comment' if data.get('target') == 'comment' else 'post'}"
+        case "reaction":
+            return f"{who} reacted {data.get('emoji', '')} to your message".replace("  ", " ")
+        case "thread_reply":
+            where = "to your message" if data.get("role") == "author" else "in a thread you replied in"
+            return f"{who} replied {where}"
+        case "message":
+            return f"{who} sent you a message" if data.get("room_kind") == "dm" else f"{who} wrote in a group"
         case _:
             return f"{who} invited you to play {data.get('game', 'a game')}"
 
@@ -95,8 +128,9 @@ def parse_payload(kind: Kind, payload: Mapping[str, Any]) -> tuple[uuid.UUID, uu
         raise BadJobPayload(f"bad {kind} payload: {exc!r}") from exc
     if any(not value or len(value) > MAX_ID_LENGTH for value in data.values()):
         raise BadJobPayload(f"bad {kind} payload: an id is empty or too long")
-    if kind == "like" and data["target"] not in ("post", "comment"):
-        raise BadJobPayload("bad like payload: target is neither post nor comment")
+    for name, allowed in CHOICES.items():
+        if name in data and data[name] not in allowed:
+            raise BadJobPayload(f"bad {kind} payload: {name} is none of {', '.join(allowed)}")
     return to, by, data
 
 
@@ -105,6 +139,11 @@ class NotificationService:
         self._db = db
         self._accounts = accounts
         self._repo = NotificationRepository()
+        self._has_read: ReadCheck | None = None
+
+    def use_read_check(self, check: ReadCheck) -> None:
+        """How to tell that a message notification is moot (its reader got there first)."""
+        self._has_read = check
 
     # -- serialization ------------------------------------------------------------------------
 
@@ -164,24 +203,40 @@ class NotificationService:
 
     # -- the job ------------------------------------------------------------------------------
 
+    async def mark_subject_read(self, user_id: uuid.UUID, subject: str) -> UnreadCount:
+        """The caller is looking at `subject` (a conversation, a post, a game): what is about it is read."""
+        async with self._db.writer() as db:
+            ids = await self._repo.mark_subject_read(db, user_id, subject, utcnow())
+            unread = await self._repo.unread_count(db, user_id)
+            if ids:
+                await db.emit(user_topic(user_id), ev.NOTIFICATION_READ, ev.SomeRead(ids=ids, unread=unread))
+        return UnreadCount(unread=unread)
+
+    # -- the job ------------------------------------------------------------------------------
+
     async def deliver(self, kind: Kind, payload: Mapping[str, Any]) -> None:
-        """Create (or, for a like, update) the notification a job carries; a second run changes nothing."""
+        """Create (or, aggregated, update) the notification a job carries; a second run changes nothing."""
         to, by, data = parse_payload(kind, payload)
         now = utcnow()
         key = dedupe_key(kind, by, data)
+        encoded = orjson.dumps(data).decode()
         async with self._db.writer() as db:
             people = await self._accounts.public_users(db, [to, by])
             if to not in people or by not in people:
                 log.info("notification_dropped", kind=kind, reason="a user was deleted")
                 return
-            new_id = await self._repo.insert_new(db, to, kind, key, by, orjson.dumps(data).decode(), now)
+            if kind == "message" and await self._already_read(db, to, data):
+                return  # they were reading the conversation
+            new_id = await self._repo.insert_new(db, to, kind, key, by, encoded, subject_of(kind, data), now)
             row = await self._repo.by_key_for_update(db, to, key)
             assert row is not None
-            if kind == "like":
+            if kind in AGGREGATED:
+                if kind == "message" and new_id is None and row.read_at is not None:
+                    await self._repo.clear_actors(db, row.id)  # read since: a new round, from one sender
                 if not await self._repo.add_actor(db, row.id, by, now):
-                    return  # this liker is already counted: a repeated job
+                    return  # this actor is already counted: a repeated job, or more of the same
                 if new_id is None:
-                    row.actor_id, row.updated_at, row.read_at = by, now, None
+                    row.actor_id, row.updated_at, row.read_at, row.data = by, now, None, encoded
                     row.actor_count = await self._repo.actor_count(db, row.id)
                     await db.flush()
             elif new_id is None:
@@ -190,3 +245,12 @@ class NotificationService:
             what = ev.NOTIFICATION_CREATED if new_id is not None else ev.NOTIFICATION_UPDATED
             changed = ev.NotificationChanged(notification=self._read(row, people), unread=unread)
             await db.emit(user_topic(to), what, changed)
+
+    async def _already_read(self, db: AsyncSession, to: uuid.UUID, data: Mapping[str, str]) -> bool:
+        if self._has_read is None:
+            return False
+        try:
+            room_id, message_id = uuid.UUID(data["room_id"]), int(data["message_id"])
+        except ValueError as exc:
+            raise BadJobPayload(f"bad message payload: {exc!r}") from exc
+        return await self._has_read(db, to, room_id, message_id)

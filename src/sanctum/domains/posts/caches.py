@@ -2,8 +2,9 @@
 
 - a sanctum's posts: `sanctum_posts:{sanctum}:v{n}:{before}:{limit}`, 2 min; the sanctum's version is
   bumped on post create, edit and delete in it;
-- a profile's posts: `profile_posts:{user}:g{n}:{before}:{limit}`, 2 min; the global version is bumped
-  on profile post create, edit and delete;
+- a profile's posts: `profile_posts:{user}:{digest}:{before}:{limit}`, 2 min; the digest covers the
+  global version (bumped on profile post create, edit and delete) and the version of each sanctum the
+  viewer may read the author's posts in;
 - a home feed: `feed:{user}:{digest}:{before}:{limit}`, 2 min; the digest covers the global version,
   the version of each of the user's sanctums (one MGET) and the user's sanctum and friend ids.
 

@@ -74,13 +74,20 @@ class FeedService:
             return await self._fresh(db, await self._caches.sanctum_posts.get_or_load(key, load), actor)
 
     async def profile(self, actor: Actor, username: str, before: int | None, limit: int) -> PostPage:
+        """The author's profile posts and their posts in the sanctums the caller may read (public ones,
+        and private ones the caller is in)."""
         async with self._db.reader() as db:
             author = await self._accounts.public_profile(db, username)
-            version = await self._caches.global_version()
-            key = self._caches.profile_posts.key(author.id, f"g{version}", before or "", limit)
+            posted_in = await self._repo.author_sanctum_ids(db, author.id)
+            refs = await self._sanctums.refs(db, posted_in)
+            mine = set(await self._sanctums.sanctum_ids_of(db, actor.id)) if refs else set()
+            visible = sorted(s for s, ref in refs.items() if ref.visibility == "public" or s in mine)
+            # Viewers who may read the same sanctums share the cached page.
+            digest = await self._caches.feed_digest(visible, [])
+            key = self._caches.profile_posts.key(author.id, digest, before or "", limit)
 
             async def load() -> PostPage:
-                found = await self._repo.profile_posts(db, author.id, before, limit + 1)
+                found = await self._repo.profile_posts(db, author.id, visible, before, limit + 1)
                 return await self._page(db, found, limit)
 
             return await self._fresh(db, await self._caches.profile_posts.get_or_load(key, load), actor)

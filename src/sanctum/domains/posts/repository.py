@@ -132,9 +132,20 @@ class PostRepository:
             (await db.execute(_page(select(Post).where(Post.sanctum_id == sanctum_id), before, limit))).scalars()
         )
 
-    async def profile_posts(self, db: AsyncSession, author_id: uuid.UUID, before: int | None, limit: int) -> list[Post]:
-        query = select(Post).where(Post.author_id == author_id, Post.sanctum_id.is_(None))
+    async def profile_posts(
+        self, db: AsyncSession, author_id: uuid.UUID, sanctum_ids: list[uuid.UUID], before: int | None, limit: int
+    ) -> list[Post]:
+        """The author's profile posts, and their posts in these sanctums."""
+        where: ColumnElement[bool] = Post.sanctum_id.is_(None)
+        if sanctum_ids:
+            where = or_(where, Post.sanctum_id.in_(sanctum_ids))
+        query = select(Post).where(Post.author_id == author_id, where)
         return list((await db.execute(_page(query, before, limit))).scalars())
+
+    async def author_sanctum_ids(self, db: AsyncSession, author_id: uuid.UUID, limit: int = 500) -> list[uuid.UUID]:
+        """The sanctums the author has posted in."""
+        query = select(Post.sanctum_id).where(Post.author_id == author_id, Post.sanctum_id.is_not(None)).distinct()
+        return [s for s in (await db.execute(query.limit(limit))).scalars() if s is not None]
 
     async def feed(
         self,

@@ -15,6 +15,7 @@ from sanctum.domains.sanctums.deps import SanctumServiceDep
 from sanctum.domains.sanctums.schemas import (
     SLUG_PATTERN,
     MemberAdd,
+    Role,
     RoleChange,
     SanctumCreate,
     SanctumMemberList,
@@ -70,13 +71,21 @@ async def join_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServ
 
 @sanctums.post("/{slug}/leave", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def leave_sanctum(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> None:
-    """Leave the sanctum and its room; an owner's role passes to the longest-standing moderator or member."""
+    """Leave the sanctum and its room. The owner of a sanctum with other members hands it over first
+    (409 `OWNER_MUST_TRANSFER`)."""
     await service.leave(actor, slug)
 
 
 @sanctums.get("/{slug}/members", response_model=SanctumMemberList)
-async def list_sanctum_members(slug: SlugPath, actor: CurrentActor, service: SanctumServiceDep) -> SanctumMemberList:
-    return await service.members(actor, slug)
+async def list_sanctum_members(
+    slug: SlugPath,
+    actor: CurrentActor,
+    service: SanctumServiceDep,
+    q: Annotated[str | None, Query(max_length=64, description="The start of a member's name or @username.")] = None,
+    role: Annotated[Role | None, Query(description="Only members with this role.")] = None,
+) -> SanctumMemberList:
+    """The member directory: owner first, then moderators, then members, each by name."""
+    return await service.members(actor, slug, q=q, role=role)
 
 
 @sanctums.post("/{slug}/members", response_model=SanctumMemberList, dependencies=[per_account("invite")])
@@ -93,6 +102,14 @@ async def set_sanctum_role(
 ) -> SanctumMemberList:
     """Promote to moderator or demote to member (owner only)."""
     return await service.set_role(actor, slug, user_id, body.role)
+
+
+@sanctums.post("/{slug}/transfer", response_model=SanctumMemberList, dependencies=[per_account("write")])
+async def transfer_sanctum(
+    slug: SlugPath, body: MemberAdd, actor: CurrentActor, service: SanctumServiceDep
+) -> SanctumMemberList:
+    """Hand the sanctum to one of its members (owner only); the former owner stays as a moderator."""
+    return await service.transfer(actor, slug, body.user_id)
 
 
 @sanctums.delete(

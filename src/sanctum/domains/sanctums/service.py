@@ -20,6 +20,7 @@ from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, QuotaE
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.search import matches, normalize_query
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
 from sanctum.domains.chat.schemas import ChannelCreate, ChannelList, ChannelRead
@@ -38,6 +39,9 @@ from sanctum.realtime.publisher import Publisher
 from sanctum.settings import QuotaSettings
 
 MODERATOR_ROLES = frozenset({"owner", "moderator"})
+
+
+ROLE_ORDER = {"owner": 0, "moderator": 1, "member": 2}
 
 
 def _not_found() -> NotFound:
@@ -158,18 +162,24 @@ class SanctumService:
             found = await self._repo.mine(db, actor.id)
             return SanctumPage(items=await self._reads(db, found, actor.id), next_cursor=None)
 
-    async def members(self, actor: Actor, slug: str, *, fresh: bool = False) -> SanctumMemberList:
+    async def members(
+        self, actor: Actor, slug: str, *, q: str | None = None, role: str | None = None, fresh: bool = False
+    ) -> SanctumMemberList:
+        """The directory: the owner, then moderators, then members, by name; `q` and `role` narrow it."""
+        text = normalize_query(q) if q is not None else None
         async with self._db.reader(fresh=fresh) as db:
             found = await self.access(db, actor.id, slug)
             rows = await self._repo.members(db, found.sanctum.id)
             people = await self._accounts.public_users(db, (m.user_id for m in rows))
-        return SanctumMemberList(
-            items=[
-                SanctumMemberRead(user=people[m.user_id], role=m.role, joined_at=m.joined_at)
-                for m in rows
-                if m.user_id in people
-            ]
-        )
+        items = [
+            SanctumMemberRead(user=people[m.user_id], role=m.role, joined_at=m.joined_at)
+            for m in rows
+            if m.user_id in people
+            and (role is None or m.role == role)
+            and (text is None or matches(people[m.user_id], text))
+        ]
+        items.sort(key=lambda m: (ROLE_ORDER.get(m.role, 3), m.user.display_name.lower(), m.user.username))
+        return SanctumMemberList(items=items)
 
     # -- changing ---------------------------------------------------------------------------------
 
@@ -261,11 +271,10 @@ class SanctumService:
             member = await self._repo.member(db, sanctum_id, actor.id)
             if member is None:
                 return
-            if member.role == "owner":
-                heir = await self._repo.successor(db, sanctum_id)
-                if heir is not None:
-                    heir.role = "owner"
-                    await self._rooms.sync_sanctum_member(db, sanctum_id, heir.user_id, "owner")
+            if member.role == "owner" and await self._repo.successor(db, sanctum_id) is not None:
+                raise Conflict(
+                    "Hand the sanctum to another member before you leave it.", code=ErrorCode.OWNER_MUST_TRANSFER
+                )
             await self._repo.remove_member(db, sanctum_id, actor.id)
             await self._rooms.sync_sanctum_member(db, sanctum_id, actor.id, None)
             db.after_commit(partial(self._publisher.access_changed, sanctum_scope(sanctum_id), actor.id))
@@ -278,6 +287,19 @@ class SanctumService:
                 raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
             member.role = role
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, role)
+        return await self.members(actor, slug, fresh=True)
+
+    async def transfer(self, actor: Actor, slug: str, user_id: uuid.UUID) -> SanctumMemberList:
+        """The owner hands the sanctum to a member, and stays on as a moderator."""
+        async with self._db.writer() as db:
+            found = await self._as_owner(db, actor, slug, user_id)
+            heir = await self._repo.member(db, found.sanctum.id, user_id)
+            me = await self._repo.member(db, found.sanctum.id, actor.id)
+            if heir is None or me is None:
+                raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
+            heir.role, me.role = "owner", "moderator"
+            await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, "owner")
+            await self._rooms.sync_sanctum_member(db, found.sanctum.id, actor.id, "moderator")
         return await self.members(actor, slug, fresh=True)
 
     async def remove_member(self, actor: Actor, slug: str, user_id: uuid.UUID) -> None:
