@@ -6,7 +6,7 @@ The mode comes from `SANCTUM_TEST_MODE`:
 - `scaled`: the suite starts PostgreSQL and Redis once per session (free ports, 127.0.0.1 only); each
   test gets its own database created from a migrated template, and Redis is flushed before it.
 
-Tests marked `scaled_only` are deselected, not skipped, in embedded mode.
+Tests marked `scaled_only` are deselected, not skipped, in embedded mode; `embedded_only` ones in scaled mode.
 
 Tests build the app with `make_client(settings)` (or the `client` fixture) and `Settings` objects from
 `make_settings(**overrides)`; nothing here reads or changes `os.environ` beyond the mode.
@@ -112,12 +112,11 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if SCALED:
-        return
-    deselected = [item for item in items if item.get_closest_marker("scaled_only")]
+    other_mode = "embedded_only" if SCALED else "scaled_only"
+    deselected = [item for item in items if item.get_closest_marker(other_mode)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("scaled_only")]
+        items[:] = [item for item in items if not item.get_closest_marker(other_mode)]
 
 
 # -- servers and databases -----------------------------------------------------------------------

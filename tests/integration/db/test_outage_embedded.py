@@ -22,6 +22,8 @@ from tests.support.metrics import sample_value
 # Another process that takes the write lock of the file and holds it until its stdin closes.
 HOLD_WRITE_LOCK = """
 import sqlite3, sys
+
+pytestmark = pytest.mark.embedded_only  # the SQLite file itself
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
@@ -75,8 +77,7 @@ async def bodies(alice: Person, room_id: str) -> list[str]:
 
 @pytest.fixture
 def sqlite_only(database_url: str) -> str:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("about the SQLite file of embedded mode")
+    assert database_url.startswith("sqlite"), "mark the test embedded_only"
     return sqlite_path(database_url)
 
 
