@@ -19,11 +19,11 @@ from tests.conftest import ClientFactory, LogReader, SettingsFactory
 from tests.integration.chat.chat_api import Person, person
 from tests.support.metrics import sample_value
 
+pytestmark = pytest.mark.embedded_only  # about the SQLite file itself
+
 # Another process that takes the write lock of the file and holds it until its stdin closes.
 HOLD_WRITE_LOCK = """
 import sqlite3, sys
-
-pytestmark = pytest.mark.embedded_only  # the SQLite file itself
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
