@@ -222,7 +222,7 @@ def build_services(settings: Settings) -> Services:
         messages=messages,
         notifications=notifications,
         sanctums=sanctums,
-        invites=InviteService(db, sanctums, rooms, accounts, limiter, settings.rate_limits),
+        invites=InviteService(db, sanctums, rooms, accounts),
         friends=friends,
         posts=posts,
         comments=comments,

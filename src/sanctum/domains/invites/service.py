@@ -37,8 +37,6 @@ from sanctum.domains.invites.schemas import (
     InviteState,
 )
 from sanctum.domains.sanctums.service import SanctumService
-from sanctum.ratelimit import RateLimiter
-from sanctum.settings import RateLimitSettings
 
 
 def _hash(token: str) -> str:
@@ -96,15 +94,11 @@ class InviteService:
         sanctums: SanctumService,
         rooms: RoomService,
         accounts: AccountService,
-        limiter: RateLimiter,
-        limits: RateLimitSettings,
     ) -> None:
         self._db = db
         self._sanctums = sanctums
         self._rooms = rooms
         self._accounts = accounts
-        self._limiter = limiter
-        self._limits = limits
         self._repo = InviteRepository()
 
     # -- owners and moderators ------------------------------------------------------------------
