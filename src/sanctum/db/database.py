@@ -10,15 +10,14 @@ With `DATABASE_READ_URL` set, `reader()` goes to the replica: a configuration ch
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -138,6 +137,21 @@ _count_transactions(_ReadSession, "read")
 _count_transactions(_WriteSession, "write")
 
 
+@contextmanager
+def _answering_outages(side: str) -> Iterator[None]:
+    """A session's block: a failure to reach the database becomes the 503; a clean exit while an
+    outage is recorded ends it for `side`."""
+    try:
+        yield
+    except Exception as exc:
+        refusal = _refusal(exc, side)
+        if refusal is None:
+            raise
+        raise refusal from exc
+    if OUTAGE.down:
+        OUTAGE.served(side)
+
+
 class Database:
     """`publish` is where committed events go (the broker); a Database built without one refuses to emit."""
 
@@ -195,32 +209,10 @@ class Database:
     async def writer(self) -> AsyncIterator[UnitOfWork]:
         """One unit of work: committed when the block exits cleanly, rolled back otherwise; what it
         emitted is published, and its hooks run, only after the commit (and outside the write turn)."""
-        try:
+        with _answering_outages("write"):
             async with self._write_turn(), self._writer() as uow, uow.begin():
                 yield uow
-        except Exception as exc:
-            refusal = _refusal(exc, "write")
-            if refusal is None:
-                raise
-            raise refusal from exc
-        if OUTAGE.down:
-            OUTAGE.served("write")
         await uow.committed(self._publish)
-
-    @asynccontextmanager
-    async def write_connection(self) -> AsyncIterator[AsyncConnection]:
-        """A Core-level unit of work on the primary (no ORM session): committed on a clean exit."""
-        try:
-            async with self._write_turn(), self.writer_engine.begin() as conn:
-                DB_TRANSACTIONS.labels("write").inc()
-                yield conn
-        except Exception as exc:
-            refusal = _refusal(exc, "write")
-            if refusal is None:
-                raise
-            raise refusal from exc
-        if OUTAGE.down:
-            OUTAGE.served("write")
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
@@ -235,16 +227,9 @@ class Database:
     @asynccontextmanager
     async def reader(self, *, fresh: bool = False) -> AsyncIterator[AsyncSession]:
         """A read-only session; `fresh=True` when it must see the latest commit (not a lagging replica)."""
-        try:
+        with _answering_outages("read"):
             async with (self._fresh_reader if fresh else self._reader)() as session:
                 yield session
-        except Exception as exc:
-            refusal = _refusal(exc, "read")
-            if refusal is None:
-                raise
-            raise refusal from exc
-        if OUTAGE.down:
-            OUTAGE.served("read")
 
     async def ping(self) -> None:
         """For /health/ready: raises the driver's own error (its name says what failed)."""
