@@ -20,8 +20,6 @@ from sanctum.observability.metrics import CACHE_REQUESTS
 M = TypeVar("M", bound=BaseModel)
 # Decoded pages kept per key family and instance (a page of 50 messages is ~100 KB of objects).
 NEAR_ENTRIES = 256
-# Decoded pages kept per key family and instance (a page of 50 messages is ~100 KB of objects).
-NEAR_ENTRIES = 256
 
 
 class Cache(Protocol):

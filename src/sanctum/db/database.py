@@ -51,7 +51,7 @@ def _instrument(sync: Engine) -> None:
             stack.pop()
 
 
-def _sqlite_tuning(sync: Engine, begin: str | None, busy_timeout_ms: int) -> None:
+def _sqlite_pragmas(sync: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(sync, "connect")
     def _connect(dbapi_conn: Any, _: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the lock).
@@ -62,13 +62,6 @@ def _sqlite_tuning(sync: Engine, begin: str | None, busy_timeout_ms: int) -> Non
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-    if begin is None:
-        return
-
-    @event.listens_for(sync, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql(begin)
 
 
 def sqlite_path(url: str) -> str:
@@ -85,7 +78,11 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
         # Calls run on the event loop's thread (see db/sqlite.py), not on aiosqlite's worker threads.
         timeout = settings.database_timeout_seconds
         engine = create_async_engine(url, async_creator=sqlite.async_creator(path, timeout=timeout))
-        _sqlite_tuning(engine.sync_engine, sqlite_begin, int(timeout * 1000))
+        _sqlite_pragmas(engine.sync_engine, int(timeout * 1000))
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql(sqlite_begin)  # aiosqlite's connection is only reached awaiting
     else:
         engine = create_async_engine(
             url,
@@ -103,7 +100,7 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
 def make_session_engine(path: str, *, begin: str, timeout: float) -> Engine:
     """The synchronous engine sessions use on the SQLite file `path` (db/sqlite.py says why)."""
     engine = sqlite.inline_engine(path, timeout=timeout, begin=begin)
-    _sqlite_tuning(engine, None, int(timeout * 1000))  # the pragmas; the engine sends its own BEGIN
+    _sqlite_pragmas(engine, int(timeout * 1000))  # the engine sends its own BEGIN
     _instrument(engine)
     return engine
 

@@ -18,8 +18,9 @@ Sessions go one step further (`inline_engine` + `InlineSession`): the app's read
 SQLAlchemy's synchronous engine on the `sqlite3` module, and `InlineSession` answers the awaited
 methods repositories call (`execute`, `scalar`, `scalars`, `get`, `flush`) by calling the sync session
 directly. The async engine's bridge (a greenlet switch per call, aiosqlite's futures, the loop's turns)
-cost more than the queries: a one-statement read transaction took ~610 µs of CPU through it and ~330 µs
-without, and each further statement ~190 µs against ~80 µs (docs/benchmarks.md, "SQLite sessions").
+cost more than the queries: a one-statement read transaction took ~620-740 µs of CPU through it and
+~270-310 µs without, and each further statement ~200 µs against ~70 µs (docs/benchmarks.md, "SQLite
+sessions").
 Nothing changes in what blocks the loop: it is the same SQLite work on the same thread. The async
 engines stay for what is not a session (migrations, the schema check, backups, the CLI).
 """
