@@ -67,6 +67,7 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_room_id_id", "room_id", "id"),
         Index("ix_messages_parent_id_id", "parent_id", "id"),
+        Index("ix_messages_author_id_id", "author_id", "id"),
         UniqueConstraint("room_id", "author_id", "client_id", name="uq_messages_room_id_author_id_client_id"),
     )
 

@@ -70,6 +70,7 @@ class Membership(NamedTuple):
 
 
 _rooms, _messages, _members = table_of(Room), table_of(Message), table_of(RoomMember)
+_WROTE = select(Message.id).where(Message.author_id == bindparam("user_id"), Message.kind == "user").limit(1)
 _MEMBER_IDS = select(RoomMember.user_id).where(RoomMember.room_id == bindparam("room_id"))
 _MEMBERSHIP = select(_members.c.role, _members.c.last_read_message_id).where(
     _members.c.room_id == bindparam("room_id"), _members.c.user_id == bindparam("user_id")
@@ -209,6 +210,10 @@ class ChatRepository:
 
     async def member_ids(self, db: AsyncSession, room_id: uuid.UUID) -> list[uuid.UUID]:
         return list((await db.execute(_MEMBER_IDS, {"room_id": room_id})).scalars())
+
+    async def has_written(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        """One row of ix_messages_author_id_id (migration 0013), or none."""
+        return (await db.execute(_WROTE, {"user_id": user_id})).first() is not None
 
     async def member_ids_upto(self, db: AsyncSession, room_id: uuid.UUID, limit: int) -> list[uuid.UUID]:
         """Up to `limit` members, the earliest joined first (who `@room` tells)."""

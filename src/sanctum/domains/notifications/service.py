@@ -172,6 +172,12 @@ class NotificationService:
         users = await self._accounts.public_users(db, (n.actor_id for n in rows if n.actor_id is not None))
         return [self._read(n, users) for n in rows]
 
+    async def unread_mentions(self, db: AsyncSession, user_id: uuid.UUID, limit: int) -> list[NotificationRead]:
+        """For Home, in the caller's session: unread mentions (chat, posts, comments), newest first."""
+        return await self._serialize(
+            db, await self._repo.unread_of_kinds(db, user_id, ("mention", "post_mention"), limit)
+        )
+
     # -- requests -----------------------------------------------------------------------------
 
     async def page(self, user_id: uuid.UUID, cursor: str | None, limit: int) -> NotificationPage:

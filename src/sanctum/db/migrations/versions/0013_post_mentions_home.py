@@ -1,4 +1,5 @@
-"""A new kind of notification: a mention in a post or a comment (`post_mention`).
+"""A new kind of notification: a mention in a post or a comment (`post_mention`); messages by author,
+so Home's first-run checklist asks "has this person ever written?" with one index probe.
 
 Revision ID: 0013
 Revises: 0012
@@ -24,12 +25,14 @@ CHECK = "ck_notifications_ck_notifications_kind"  # as the naming convention spe
 
 
 def upgrade() -> None:
+    op.create_index("ix_messages_author_id_id", "messages", ["author_id", "id"])
     with op.batch_alter_table("notifications") as batch:
         batch.drop_constraint(op.f(CHECK), type_="check")
         batch.create_check_constraint(op.f(CHECK), f"kind IN ({KINDS})")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_author_id_id", table_name="messages")
     notifications = sa.table("notifications", sa.column("kind", sa.String))
     op.execute(notifications.delete().where(notifications.c.kind == "post_mention"))
     with op.batch_alter_table("notifications") as batch:
