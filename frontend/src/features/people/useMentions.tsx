@@ -24,7 +24,7 @@ export interface Mentions {
   /** Spread on the text box. */
   inputProps: {
     'aria-autocomplete': 'list';
-    'aria-controls': string;
+    'aria-controls': string | undefined;
     'aria-activedescendant': string | undefined;
     onSelect(): void;
     onBlur(): void;
@@ -133,7 +133,7 @@ export function useMentions({ value, setValue, area, roomId }: Options): Mention
     onKeyDown,
     inputProps: {
       'aria-autocomplete': 'list',
-      'aria-controls': listId,
+      'aria-controls': open ? listId : undefined,
       'aria-activedescendant': open ? `${listId}-${current}` : undefined,
       onSelect: sync,
       onBlur: () => setClosedAt(at?.start ?? null),
