@@ -22,6 +22,7 @@ from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
+from sanctum.domains.home import routes as home_routes
 from sanctum.domains.invites import routes as invites_routes
 from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
@@ -99,6 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(posts_routes.comments)
     app.include_router(posts_routes.feeds)
     app.include_router(friends_routes.friends)
+    app.include_router(home_routes.home)
     app.include_router(games_routes.games)
     app.include_router(moderation_routes.sanctum_roles)
     app.include_router(moderation_routes.roles)
