@@ -22,6 +22,7 @@ from sanctum.cache.local import InvalidationBus
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.announcements.hub import SystemHub
@@ -72,6 +73,7 @@ class Services:
     jobs: TaskiqJobQueue
     notifier: Notifier
     accounts: AccountService
+    blocks: BlockService
     people: PeopleSearch
     rooms: RoomService
     messages: MessageService
@@ -184,22 +186,23 @@ def build_services(settings: Settings) -> Services:
     notifier = Notifier(jobs)
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
-    notifications = NotificationService(db, accounts)
+    blocks = BlockService(db, accounts, bus)
+    notifications = NotificationService(db, accounts, blocks)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
     room_access = RoomAccess(db, chat_caches)
-    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
+    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas)
-    friends = FriendService(db, accounts, notifier)
+    friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
     comments = CommentService(db, posts, accounts, notifier)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
-    games = GameService(db, game_registry, game_engine, accounts)
+    games = GameService(db, game_registry, game_engine, accounts, blocks)
 
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
@@ -217,7 +220,8 @@ def build_services(settings: Settings) -> Services:
         jobs=jobs,
         notifier=notifier,
         accounts=accounts,
-        people=PeopleSearch(db),
+        blocks=blocks,
+        people=PeopleSearch(db, blocks),
         rooms=rooms,
         messages=messages,
         notifications=notifications,

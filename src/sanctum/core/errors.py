@@ -44,6 +44,8 @@ class ErrorCode(StrEnum):
     SESSION_REVOKED = "SESSION_REVOKED"
     SESSION_NOT_FOUND = "SESSION_NOT_FOUND"
     USER_NOT_FOUND = "USER_NOT_FOUND"
+    # Refused between two people who are kept apart (a block, either way); it never says which.
+    CANNOT_CONTACT_USER = "CANNOT_CONTACT_USER"
     CSRF_HEADER_REQUIRED = "CSRF_HEADER_REQUIRED"
     CROSS_ORIGIN = "CROSS_ORIGIN"
     # Chat.

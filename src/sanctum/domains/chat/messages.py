@@ -20,6 +20,7 @@ from sanctum.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from sanctum.core.markdown import render, render_plain
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
@@ -62,9 +63,10 @@ class MessageService:
         accounts: AccountService,
         notifier: Notifier,
         slow_mode: SlowMode,
+        blocks: BlockService,
     ) -> None:
         self._db, self._access, self._caches, self._slow_mode = db, access, caches, slow_mode
-        self._accounts, self._notifier = accounts, notifier
+        self._accounts, self._notifier, self.blocks = accounts, notifier, blocks
         self.notices = ChatNotices(notifier)
         self._repo = ChatRepository()
 
@@ -127,6 +129,8 @@ class MessageService:
                     existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
                     if existing is not None:
                         return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+                if record.kind == "dm":  # two people of whom one blocked the other talk no more
+                    await self.blocks.refuse_between(db, *record.dm_user_ids)
                 await self._slow_mode.spend(record, member, actor.id)
                 if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
