@@ -6,6 +6,7 @@ import { Avatar, Button, ButtonLink, Card, Icon, Line, Name, Spinner } from '../
 import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom, useUpdateRoom } from './api';
 import { useChat } from './ChatContext';
 import { SLOW_MODE_CHOICES, slowModeLabel } from './limits';
+import { useBlockedIds, useSetBlocked } from '../blocks/api';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './Dialog';
 import { useViewedSubject } from '../notifications/api';
@@ -36,6 +37,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
   const data = room.data;
   const member = Boolean(data?.my_role);
+  const blocked = useBlockedIds();
   const live = member;
   const timeline = useRoomTimeline(roomId, me.id, live);
   const typists = useTypists(roomId, me.id, live);
@@ -269,7 +271,9 @@ function RoomScreen({ roomId }: { roomId: string }) {
               </>
             )}
           </div>
-          {member ? (
+          {member && data.kind === 'dm' && data.dm_user && blocked.has(data.dm_user.id) ? (
+            <BlockedBar userId={data.dm_user.id} />
+          ) : member ? (
             <Composer
               key={roomId}
               label={composerLabel}
@@ -369,5 +373,18 @@ function SlowModeSetting({ roomId, seconds }: { roomId: string; seconds: number 
         ))}
       </select>
     </label>
+  );
+}
+
+/** In place of the composer of a DM with someone I blocked: no sending until I unblock them. */
+function BlockedBar({ userId }: { userId: string }) {
+  const unblock = useSetBlocked();
+  return (
+    <div className="join-bar" data-testid="blocked-composer">
+      <textarea className="composer__input" aria-label="Message" disabled rows={1} placeholder="You blocked this user." />
+      <Button variant="secondary" loading={unblock.isPending} onClick={() => unblock.mutate({ userId, blocked: false })}>
+        Unblock
+      </Button>
+    </div>
   );
 }

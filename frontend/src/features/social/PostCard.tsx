@@ -2,6 +2,8 @@ import { Link } from 'react-router';
 
 import { Avatar, Button, Icon, Name } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
+import { useBlockedIds } from '../blocks/api';
+import { Collapsed } from '../blocks/Blocked';
 import { MessageBody } from '../chat/MessageItem';
 import { useLikePost, type Post } from './api';
 import { COMMENTS, plural } from '../../lib/plural';
@@ -38,6 +40,18 @@ export function LikeButton({ post }: { post: Post }) {
 }
 
 export function PostCard({ post }: { post: Post }) {
+  const blocked = useBlockedIds();
+  if (post.author && blocked.has(post.author.id)) {
+    return (
+      <Collapsed what="post">
+        <PostCardBody post={post} />
+      </Collapsed>
+    );
+  }
+  return <PostCardBody post={post} />;
+}
+
+function PostCardBody({ post }: { post: Post }) {
   return (
     <article className="card post" data-testid="post" aria-label={`Post ${post.id}`}>
       <header className="post__head">
