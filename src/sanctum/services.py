@@ -32,6 +32,7 @@ from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
+from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -194,7 +195,10 @@ def build_services(settings: Settings) -> Services:
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
-    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas)
+    welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
+    jobs.register(WELCOME_JOB, welcome.greet)
+    sanctum_rooms = SanctumRooms(chat_caches, messages, welcome.joined)
+    sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas)
     friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)

@@ -3027,6 +3027,12 @@ export interface components {
              * @default 0
              */
             slow_mode_seconds: number;
+            /**
+             * System Messages Unread
+             * @description Whether system lines count as unread (off: they do not).
+             * @default false
+             */
+            system_messages_unread: boolean;
             /** Topic */
             topic: string;
         };
@@ -3068,6 +3074,11 @@ export interface components {
              * @description Members may send one message per this many seconds; 0 turns it off.
              */
             slow_mode_seconds?: number | null;
+            /**
+             * System Messages Unread
+             * @description Whether system lines (joins, leaves, pins, mutes, bans) count as unread.
+             */
+            system_messages_unread?: boolean | null;
             /** Topic */
             topic?: string | null;
         };

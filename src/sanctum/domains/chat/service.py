@@ -141,6 +141,7 @@ class RoomService:
             dm_user=dm_user,
             my_role=member.role if member is not None else None,
             slow_mode_seconds=record.slow_mode_seconds,
+            system_messages_unread=record.system_messages_unread,
             last_read_message_id=member.last_read_message_id if member is not None else None,
             receipts=receipts or [],
         )
