@@ -29,6 +29,7 @@ from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
@@ -49,6 +50,7 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
+from sanctum.domains.reports.service import ReportService, SanctumRoleReview
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.ratelimit import RateLimiter
@@ -86,6 +88,7 @@ class Services:
     comments: CommentService
     feed: FeedService
     games: GameService
+    reports: ReportService
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
@@ -236,6 +239,9 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
+        reports=ReportService(
+            db, accounts, ChatContent(room_access), messages, posts, comments, SanctumRoleReview(sanctums)
+        ),
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),

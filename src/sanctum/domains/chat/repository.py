@@ -306,6 +306,9 @@ class ChatRepository:
 
     # -- messages -----------------------------------------------------------------------------
 
+    async def message_by_id(self, db: AsyncSession, message_id: int) -> Message | None:
+        return await db.get(Message, message_id)
+
     async def message(self, db: AsyncSession, room_id: uuid.UUID, message_id: int) -> Message | None:
         found = await db.get(Message, message_id)
         return found if found is not None and found.room_id == room_id else None

@@ -68,6 +68,10 @@ class CommentService:
         replies = await self._repo.reply_counts(db, [comment.id])
         return self._read(comment, people, likes, mine, replies.get(comment.id, 0))
 
+    async def visible(self, db: AsyncSession, user_id: uuid.UUID, comment_id: int) -> Comment:
+        """For other domains (a report), in the caller's session: the comment if the caller may see it."""
+        return (await self._visible(db, user_id, comment_id))[0]
+
     async def _visible(self, db: AsyncSession, user_id: uuid.UUID, comment_id: int) -> tuple[Comment, bool]:
         """The comment and whether the caller moderates its post's sanctum; 404 if they cannot see it."""
         comment = await self._repo.comment(db, comment_id)

@@ -107,6 +107,11 @@ class SanctumService:
         """Let someone in, whatever the visibility (an invite link), in the caller's unit of work."""
         await self._add(db, sanctum_id, user_id)
 
+    async def moderated_ids(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+        """The sanctums `user_id` owns or moderates (whose reports they review)."""
+        roles = await self._repo.roles_of(db, user_id, await self._repo.sanctum_ids_of(db, user_id))
+        return [sanctum_id for sanctum_id, role in roles.items() if role in MODERATOR_ROLES]
+
     async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
         return await self._repo.sanctum_ids_of(db, user_id)
 
