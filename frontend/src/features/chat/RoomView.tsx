@@ -7,6 +7,7 @@ import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom, useUpda
 import { useChat } from './ChatContext';
 import { SLOW_MODE_CHOICES, slowModeLabel } from './limits';
 import { useBlockedIds, useSetBlocked } from '../blocks/api';
+import { ReportDialog } from '../moderation/reports/ReportDialog';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './Dialog';
 import { useViewedSubject } from '../notifications/api';
@@ -65,6 +66,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   );
   const closeThread = useCallback(() => setSearchParams({}), [setSearchParams]);
 
+  const [reporting, setReporting] = useState<number | null>(null);
   const askDelete = useCallback((message: Message, done: () => void) => {
     setDeleteError(null);
     setDeleting({ message, done });
@@ -80,6 +82,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
       },
       askDelete: (message) => askDelete(message, () => dispatch({ type: 'patch', id: message.id, patch: asDeleted })),
       openThread,
+      report: (message) => setReporting(message.id),
     }),
     [roomId, dispatch, askDelete, openThread],
   );
@@ -321,6 +324,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
         )}
         {membersOpen && threadId === null && <MembersPanel room={data} me={me.id} onClose={() => setMembersOpen(false)} />}
       </div>
+      {reporting !== null && <ReportDialog targetType="message" targetId={String(reporting)} onClose={() => setReporting(null)} />}
       {deleting && (
         <ConfirmDialog
           title="Delete message?"

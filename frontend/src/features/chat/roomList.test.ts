@@ -21,6 +21,7 @@ function room(id: string, at: string, overrides: Partial<Room> = {}): Room {
     dm_user: null,
     my_role: 'member',
     slow_mode_seconds: 0,
+    system_messages_unread: false,
     last_read_message_id: 0,
     receipts: [],
     ...overrides,

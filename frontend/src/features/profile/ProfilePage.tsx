@@ -6,6 +6,7 @@ import { formatDate } from '../../lib/format';
 import { usePresence, type PresenceView } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
 import { BlockButton } from '../blocks/Blocked';
+import { ReportButton } from '../moderation/reports/ReportButton';
 import { useOpenDm } from '../chat/api';
 import { useUserPosts } from '../social/api';
 import { FriendButton } from '../social/FriendsPage';
@@ -70,6 +71,7 @@ function Profile({ username }: { username: string }) {
             <FriendButton userId={profile.id} />
             <MessageButton userId={profile.id} />
             <BlockButton userId={profile.id} />
+            <ReportButton targetType="user" targetId={profile.id} />
           </div>
         )}
       </div>

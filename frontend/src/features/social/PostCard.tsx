@@ -4,6 +4,7 @@ import { Avatar, Button, Icon, Name } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
 import { useBlockedIds } from '../blocks/api';
 import { Collapsed } from '../blocks/Blocked';
+import { ReportButton } from '../moderation/reports/ReportButton';
 import { MessageBody } from '../chat/MessageItem';
 import { useLikePost, type Post } from './api';
 import { COMMENTS, plural } from '../../lib/plural';
@@ -69,6 +70,7 @@ function PostCardBody({ post }: { post: Post }) {
       <PostBody html={post.html} />
       <footer className="post__actions">
         <LikeButton post={post} />
+        <ReportButton targetType="post" targetId={String(post.id)} size="sm" />
         <Link to={`/posts/${post.id}`} className="btn btn--ghost btn--sm">
           <Icon name="chat" size={16} /> <span data-testid="comment-count">{post.comment_count}</span> {plural(post.comment_count, COMMENTS)}
         </Link>
