@@ -4,6 +4,7 @@ import { Icon } from '../../components/ui';
 import { waitMessage, type SendRefusal } from './limits';
 import { renderPreview } from './markdown';
 import { sanitizeMessageHtml } from './sanitize';
+import { parseSlash, suggestCommands, type SlashResult } from './slash';
 import type { TypingSender } from './typing';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -21,6 +22,9 @@ interface ComposerProps {
   /** Arrow up in an empty composer: edit my last message. Returns whether there was one. */
   onEditLast?(): boolean;
   variant?: 'room' | 'thread';
+  /** Slash commands: my display name (for /me), and what runs an action; it answers with a notice. */
+  myName?: string;
+  onCommand?(command: Exclude<SlashResult, { kind: 'text' | 'send' | 'hint' }>): Promise<string | null>;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line, with a markdown preview. */
@@ -33,8 +37,13 @@ export function Composer({
   autoFocus = false,
   onEditLast,
   variant = 'room',
+  myName = '',
+  onCommand,
 }: ComposerProps) {
   const [draft, setDraft] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [picked, setPicked] = useState(0);
+  const suggestions = onCommand ? suggestCommands(draft) : [];
   const wait = useWait();
   const [preview, setPreview] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -55,7 +64,21 @@ export function Composer({
 
   function submit() {
     if (!canSend) return;
-    const body = trimmed;
+    let body = trimmed;
+    setNotice(null);
+    if (onCommand) {
+      const parsed = parseSlash(body, myName);
+      if (parsed.kind === 'hint') {
+        setNotice(parsed.message);
+        return;
+      }
+      if (parsed.kind === 'send') body = parsed.body;
+      else if (parsed.kind !== 'text') {
+        void onCommand(parsed).then(setNotice, (e: unknown) => setNotice(e instanceof Error ? e.message : 'That did not work.'));
+        setDraft('');
+        return;
+      } else if (body.startsWith('//')) body = body.slice(1);
+    }
     void Promise.resolve(onSend(body)).then((refusal) => {
       if (refusal) {
         // Keep what was typed: in front of anything written since.
@@ -72,6 +95,19 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestions.length > 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setPicked((p) => (p + step + suggestions.length) % suggestions.length);
+      return;
+    }
+    if (suggestions.length > 0 && (event.key === 'Tab' || (event.key === 'Enter' && !event.shiftKey))) {
+      event.preventDefault();
+      const chosen = suggestions[Math.min(picked, suggestions.length - 1)];
+      if (chosen) setDraft(`/${chosen.name} `);
+      setPicked(0);
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -99,6 +135,32 @@ export function Composer({
             <p className="muted">Nothing to preview yet.</p>
           )}
         </div>
+      )}
+      {suggestions.length > 0 && (
+        <ul className="composer__hints" role="listbox" aria-label="Commands">
+          {suggestions.map((c, i) => (
+            <li
+              key={c.name}
+              role="option"
+              aria-selected={i === Math.min(picked, suggestions.length - 1)}
+              className="composer__hint"
+              onMouseDown={(event) => {
+                event.preventDefault();
+                setDraft(`/${c.name} `);
+                area.current?.focus();
+              }}
+            >
+              <strong>/{c.name}</strong>
+              <span className="composer__hint-usage">{c.usage}</span>
+              <span className="muted">{c.description}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {notice && (
+        <p className="composer__notice" role="status" data-testid="composer-notice">
+          {notice}
+        </p>
       )}
       {wait.seconds > 0 && (
         <p className="composer__wait" role="status">

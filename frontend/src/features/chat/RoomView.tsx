@@ -9,6 +9,7 @@ import { SLOW_MODE_CHOICES, slowModeLabel } from './limits';
 import { useBlockedIds, useSetBlocked } from '../blocks/api';
 import { ReportDialog } from '../moderation/reports/ReportDialog';
 import { Composer } from './Composer';
+import { runCommand } from './commands';
 import { ConfirmDialog } from './Dialog';
 import { useViewedSubject } from '../notifications/api';
 import { toggleMyReaction, useMarkRead, useRoomTimeline, useTypingSender, useTypists } from './hooks';
@@ -183,6 +184,28 @@ function RoomScreen({ roomId }: { roomId: string }) {
         <p className="room-intro__text" dir="auto">
           {data.topic || `This is the start of the ${kindLabel(data.kind).toLowerCase()}.`}
         </p>
+        {!timeline.timeline.messages.some((m) => m.kind === 'user') && (
+          <div className="room-intro__empty" data-testid="room-empty">
+            <p className="room-intro__hello">Be the first to say hello!</p>
+            {data.description && (
+              <p className="room-intro__text" dir="auto">
+                {data.description}
+              </p>
+            )}
+            {data.kind === 'private' && !data.sanctum_id && !data.channel_of && member && (
+              <Button
+                variant="secondary"
+                icon={<Icon name="users" size={16} />}
+                onClick={() => {
+                  closeThread();
+                  setMembersOpen(true);
+                }}
+              >
+                Invite friends
+              </Button>
+            )}
+          </div>
+        )}
       </div>
     );
 
@@ -282,6 +305,8 @@ function RoomScreen({ roomId }: { roomId: string }) {
               label={composerLabel}
               placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
               onSend={timeline.send}
+              myName={me.display_name || me.username}
+              onCommand={(command) => runCommand(roomId, command, timeline.timeline.messages)}
               slowModeSeconds={moderator ? 0 : (data.slow_mode_seconds ?? 0)}
               typing={typing}
               autoFocus={!window.matchMedia?.('(hover: none)').matches}
