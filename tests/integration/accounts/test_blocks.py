@@ -23,7 +23,7 @@ async def block(who: Person, other: Person) -> dict[str, Any]:
 async def test_a_block_refuses_dms_group_and_room_adds_friend_requests_and_game_invites_both_ways(
     server: LiveServer,
 ) -> None:
-    alice, bob, carol = await people(server.http, 3)
+    alice, bob, carol, dan = await people(server.http, 4)
     old_dm = await alice.dm(bob)
     private = await bob.create_room("Bob's den", "private")
     game = await bob.ok("POST", "/api/games/rooms", 201, json={"game": "connect_four"})
@@ -35,12 +35,15 @@ async def test_a_block_refuses_dms_group_and_room_adds_friend_requests_and_game_
 
     assert [item["user"]["id"] for item in listed["items"]] == listed["ids"] == [bob.id]
     assert again["ids"] == [bob.id]
+    await block(dan, carol)
     for first, second in ((bob, alice), (alice, bob)):  # the blocked side and the blocker alike
-        error_of(await first.call("POST", "/api/dms", json={"user_id": second.id}), *REFUSED)
+        assert (await first.dm(second, 200))["id"] == old_dm["id"]  # an old conversation opens, to read
         error_of(await first.call("POST", "/api/friends/requests", json={"user_id": second.id}), *REFUSED)
         group = {"name": "G", "kind": "group", "member_ids": [second.id, carol.id]}
         error_of(await first.call("POST", "/api/rooms", json=group), *REFUSED)
         error_of(await first.call("POST", f"/api/rooms/{old_dm['id']}/messages", json={"body": "hi"}), *REFUSED)
+    for first, second in ((carol, dan), (dan, carol)):  # no new conversation, either way
+        error_of(await first.call("POST", "/api/dms", json={"user_id": second.id}), *REFUSED)
     error_of(await bob.call("POST", f"/api/rooms/{private['id']}/invite", json={"user_id": alice.id}), *REFUSED)
     invite = {"user_id": alice.id}
     error_of(await bob.call("POST", f"/api/games/rooms/{game['id']}/invite", json=invite), *REFUSED)

@@ -407,8 +407,9 @@ class RoomService:
         async with self._db.reader() as db:
             if other_id not in await self._accounts.public_users(db, [other_id]):
                 raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
-            await self._messages.blocks.refuse_between(db, actor.id, other_id)
             existing = await self._repo.dm_room(db, key)
+            if existing is None:  # an old conversation still opens (to read it); sending is refused
+                await self._messages.blocks.refuse_between(db, actor.id, other_id)
         if existing is not None:
             return await self.get(actor, existing.id), False
         now = utcnow()
