@@ -70,6 +70,14 @@ describe('the live room list', () => {
     expect(open[0]).toMatchObject({ unread_count: 0, last_message: { id: 10 } });
   });
 
+  it('system lines are not unread unless the room counts them', () => {
+    const line = message(13, { author: BOB, kind: 'system', body: 'Bob joined the room', created_at: '2026-01-01T12:00:00Z' });
+    const quiet = applyRoomListEvent(list, 'a', event('message.created', line), ctx);
+    expect(quiet[0]).toMatchObject({ unread_count: 0, last_message: { id: 13 } });
+    const counting = list.map((e) => (e.room.id === 'a' ? { ...e, room: { ...e.room, system_messages_unread: true } } : e));
+    expect(applyRoomListEvent(counting, 'a', event('message.created', line), ctx)[0]).toMatchObject({ unread_count: 1 });
+  });
+
   it('counts stop at 100 (shown as 99+)', () => {
     const full = [entry('a', '2026-01-01T10:00:00Z', 100)];
     const next = applyRoomListEvent(full, 'a', event('message.created', message(11, { author: BOB })), ctx);
