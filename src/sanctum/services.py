@@ -25,10 +25,13 @@ from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
+from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.announcements.hub import SystemHub
+from sanctum.domains.audit.service import AuditLog
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.moderation import ChatModeration
 from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
@@ -41,6 +44,7 @@ from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
 from sanctum.domains.notifications.notify import Notifier
@@ -50,7 +54,8 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
-from sanctum.domains.reports.service import ReportService, SanctumRoleReview
+from sanctum.domains.reports.service import RbacReview, ReportService
+from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.ratelimit import RateLimiter
@@ -92,6 +97,8 @@ class Services:
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
+    moderation: ModerationService
+    chat_moderation: ChatModeration
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -194,14 +201,15 @@ def build_services(settings: Settings) -> Services:
     notifications = NotificationService(db, accounts, blocks)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
-    room_access = RoomAccess(db, chat_caches)
+    authz = Authorizer(bus)
+    room_access = RoomAccess(db, chat_caches, authz)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
     jobs.register(WELCOME_JOB, welcome.greet)
     sanctum_rooms = SanctumRooms(chat_caches, messages, welcome.joined)
-    sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas)
+    sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas, authz)
     friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
@@ -216,6 +224,7 @@ def build_services(settings: Settings) -> Services:
     hubs.register(ChatHub(room_access, messages, accounts))
     hubs.register(PostsHub(posts))
     hubs.register(GamesHub(games, game_engine))
+    chat_moderation = ChatModeration(db, room_access, messages, AuditLog())
     return Services(
         settings=settings,
         db=db,
@@ -239,10 +248,19 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
-        reports=ReportService(
-            db, accounts, ChatContent(room_access), messages, posts, comments, SanctumRoleReview(sanctums)
-        ),
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
+        chat_moderation=chat_moderation,
+        reports=ReportService(
+            db,
+            accounts,
+            ChatContent(room_access),
+            chat_moderation,
+            posts,
+            comments,
+            RbacReview(authz, sanctums),
+            AuditLog(),
+        ),
+        moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
     )

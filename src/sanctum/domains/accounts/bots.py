@@ -46,7 +46,6 @@ async def ensure_bot(db: AsyncSession, name: str, display_name: str) -> PublicUs
                 display_name=display_name,
                 bio="I am a bot: I greet newcomers.",
                 avatar_url=None,
-                is_admin=False,
                 is_bot=True,
                 created_at=now,
                 updated_at=now,

@@ -5,12 +5,11 @@ Rules:
   reason and free text. One open report per reporter and target: a second is 409 REPORT_EXISTS
   (ON CONFLICT on the open key, whatever the timing). The content is copied into the report as it is
   now (`snapshot`), so an edit or deletion afterwards does not change what moderators see.
-- Who reviews (the queue, a report, its resolution) is decided by a `ReviewPolicy`: sanctum moderators
-  review their sanctum's reports, site moderators all. The default policy reads sanctum roles and
-  the site admin flag; the RBAC policy (`report.review` through the authorizer) replaces it.
+- Who reviews (the queue, a report, its resolution) is the `report.review` permission, asked of the
+  authorizer (`RbacReview`): at the site scope it shows every report, in a sanctum that sanctum's.
 - Resolving acts first (dismiss; delete the content through its own service, which checks the
-  moderator's right to; mute, ban or suspend through an `Enforcer`), then closes every open report on
-  the same target in one unit of work that also records it (`ResolutionAudit`, the audit log).
+  moderator's right to and audits it; mute, ban or suspend through an `Enforcer`), then closes every
+  open report on the same target in one unit of work that also writes its audit row (report.resolve).
 """
 
 from __future__ import annotations
@@ -26,16 +25,18 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
 from sanctum.core.pagination import TimeCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
-from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
-from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.audit.service import AuditAction, AuditLog
+from sanctum.domains.chat.moderation import ChatModeration
 from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.service import PostService
 from sanctum.domains.reports.models import Report
 from sanctum.domains.reports.repository import ReportRepository
 from sanctum.domains.reports.schemas import ReportCreate, ReportPage, ReportRead, ReportResolve, TargetHistory
+from sanctum.domains.roles.permissions import Permission
+from sanctum.domains.roles.service import SITE, Authorizer, in_sanctum
 from sanctum.domains.sanctums.service import SanctumService
 
 
@@ -51,22 +52,22 @@ class Enforcer(Protocol):
         ...
 
 
-class ResolutionAudit(Protocol):
-    async def resolved(self, db: UnitOfWork, actor: Actor, report: Report, action: str, closed: int) -> None:
-        """Record the resolution in the audit log, in the resolving unit of work."""
-        ...
+class RbacReview:
+    """`report.review` at the site scope: every report; else the sanctums where the caller's role has it."""
 
-
-class SanctumRoleReview:
-    """Until RBAC: site admins review everything, sanctum owners and moderators their sanctum."""
-
-    def __init__(self, sanctums: SanctumService) -> None:
+    def __init__(self, authz: Authorizer, sanctums: SanctumService) -> None:
+        self._authz = authz
         self._sanctums = sanctums
 
     async def reviewable(self, db: AsyncSession, actor: Actor) -> list[uuid.UUID] | None:
-        if actor.user.is_admin:
+        if await self._authz.allows(db, actor, Permission.REPORT_REVIEW, SITE):
             return None
-        return await self._sanctums.moderated_ids(db, actor.id)
+        roles = await self._sanctums.roles_of(db, actor.id)
+        return [
+            sanctum_id
+            for sanctum_id, role in roles.items()
+            if await self._authz.allows(db, actor, Permission.REPORT_REVIEW, in_sanctum(sanctum_id, role))
+        ]
 
 
 class NoEnforcer:
@@ -86,30 +87,22 @@ class ReportService:
         db: Database,
         accounts: AccountService,
         chat: ChatContent,
-        messages: MessageService,
+        chat_moderation: ChatModeration,
         posts: PostService,
         comments: CommentService,
         review: ReviewPolicy,
+        audit: AuditLog,
         enforcer: Enforcer | None = None,
-        audit: ResolutionAudit | None = None,
     ) -> None:
-        self._db, self._accounts, self._chat, self._messages = db, accounts, chat, messages
+        self._db, self._accounts, self._chat, self._chat_moderation = db, accounts, chat, chat_moderation
         self._posts, self._comments, self._review = posts, comments, review
         self._enforcer: Enforcer = enforcer or NoEnforcer()
         self._audit = audit
         self._repo = ReportRepository()
 
-    def use(
-        self,
-        *,
-        review: ReviewPolicy | None = None,
-        enforcer: Enforcer | None = None,
-        audit: ResolutionAudit | None = None,
-    ) -> None:
-        """Swap in the RBAC policy, the moderation actions and the audit log once they are built."""
-        self._review = review or self._review
-        self._enforcer = enforcer or self._enforcer
-        self._audit = audit or self._audit
+    def use(self, enforcer: Enforcer) -> None:
+        """Swap in the mute, ban and suspend actions once they are built."""
+        self._enforcer = enforcer
 
     # -- reporting ------------------------------------------------------------------------------
 
@@ -160,7 +153,7 @@ class ReportService:
             post, _ = await self._posts.visible(db, actor.id, number)
             author, body, at, sanctum_id, room_id = post.author_id, post.body, post.created_at, post.sanctum_id, None
         else:
-            comment = await self._comments.visible(db, actor.id, number)
+            comment = await self._comments.visible(db, actor, number)
             post, _ = await self._posts.visible(db, actor.id, comment.post_id)
             author, body, at, sanctum_id, room_id = (
                 comment.author_id,
@@ -205,8 +198,20 @@ class ReportService:
             closed = await self._repo.resolve_target(
                 db, report.target_type, report.target_id, actor.id, data.action, data.note, utcnow()
             )
-            if self._audit is not None and closed:
-                await self._audit.resolved(db, actor, report, data.action, closed)
+            if closed:
+                await self._audit.record(
+                    db,
+                    actor,
+                    AuditAction.REPORT_RESOLVE,
+                    "report",
+                    report.id,
+                    sanctum_id=report.sanctum_id,
+                    metadata={
+                        "action": data.action,
+                        "target": f"{report.target_type}:{report.target_id}",
+                        "closed": closed,
+                    },
+                )
             fresh = await self._repo.get(db, report_id)
             assert fresh is not None
             return (await self._reads(db, [fresh]))[0]
@@ -218,7 +223,7 @@ class ReportService:
         number = int(report.target_id)
         try:
             if report.target_type == "message" and report.room_id is not None:
-                await self._messages.delete(actor, report.room_id, number)
+                await self._chat_moderation.delete(actor, report.room_id, number)
             elif report.target_type == "post":
                 await self._posts.delete(actor, number)
             elif report.target_type == "comment":
