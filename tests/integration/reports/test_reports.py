@@ -104,6 +104,10 @@ async def test_deleting_from_a_report_removes_the_content_and_closes_every_repor
     error_of(closed, 409, "REPORT_CLOSED")
     assert await queue(owner) == [] and len(await queue(owner, "resolved")) == 2
     assert next(m for m in history if m["id"] == message["id"])["deleted"] is True
+    audit = await owner.ok("GET", "/api/audit", params={"sanctum": sanctum["slug"]})
+    actions = [(e["action"], e["target_type"]) for e in audit["items"]]
+    assert actions[:2] == [("report.resolve", "report"), ("message.delete", "message")]
+    assert audit["items"][0]["metadata"]["action"] == "delete" and audit["items"][0]["metadata"]["closed"] == 2
     # Once closed, the same person may report the same target again.
     await report(alice, "user", troll.id)
     await report(alice, "user", troll.id, 409)
