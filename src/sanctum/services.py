@@ -48,7 +48,12 @@ from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
 from sanctum.domains.sanctums.service import SanctumService
+from sanctum.domains.security.email_flows import EmailFlows
+from sanctum.domains.security.login import LoginSteps
+from sanctum.domains.security.passkeys import Passkeys
+from sanctum.domains.security.totp import TwoFactor
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
+from sanctum.mail import build_mailer
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -86,6 +91,10 @@ class Services:
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
+    email_flows: EmailFlows
+    two_factor: TwoFactor
+    passkeys: Passkeys
+    login_steps: LoginSteps
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -150,6 +159,21 @@ def _account_service(
     return AccountService(db, passwords, tokens, limiter, refresh_ttl, tickets, cache, bus, publisher)
 
 
+def _security(
+    settings: Settings, db: Database, accounts: AccountService, jobs: TaskiqJobQueue, limiter: RateLimiter
+) -> tuple[EmailFlows, TwoFactor, Passkeys, LoginSteps]:
+    """Account security, hooked into registration (the verification email) and login (the second factor)."""
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    flows = EmailFlows(db, accounts, jobs, build_mailer(settings), limiter, settings.email, base_url)
+    flows.register_jobs()
+    accounts.on_registered(flows.after_registered)
+    two_factor = TwoFactor(db, accounts, settings.secret_key.get_secret_value())
+    passkeys = Passkeys(db)
+    steps = LoginSteps(db, accounts, two_factor, passkeys)
+    accounts.use_login_gate(steps.gate)
+    return flows, two_factor, passkeys, steps
+
+
 def build_services(settings: Settings) -> Services:
     """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
     rt = settings.realtime
@@ -184,6 +208,7 @@ def build_services(settings: Settings) -> Services:
     notifier = Notifier(jobs)
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
+    email_flows, two_factor, passkeys, login_steps = _security(settings, db, accounts, jobs, limiter)
     notifications = NotificationService(db, accounts)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
@@ -231,4 +256,8 @@ def build_services(settings: Settings) -> Services:
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
+        email_flows=email_flows,
+        two_factor=two_factor,
+        passkeys=passkeys,
+        login_steps=login_steps,
     )

@@ -148,7 +148,17 @@ class UserSearchPage(BaseModel):
 
 class Me(PublicUser):
     email: str
+    email_verified_at: datetime | None = Field(description="When the address was verified; null until then.")
     is_admin: bool
+
+
+class SecondFactorRequired(BaseModel):
+    """The answer to a right password when the account has a second factor: no tokens yet."""
+
+    second_factor_required: Literal[True] = True
+    challenge_token: str = Field(description="Send to /api/auth/login/second-factor with a code or a passkey.")
+    methods: list[Literal["totp", "recovery_code", "passkey"]]
+    expires_in: int = Field(description="Seconds the challenge token stays valid.")
 
 
 def _http_url(value: str | None) -> str | None:

@@ -25,6 +25,7 @@ from sanctum.core.errors import Conflict, ErrorCode, NotFound, ServiceUnavailabl
 from sanctum.core.ids import new_token
 from sanctum.core.security import AccessTokens, InvalidToken, PasswordHashing, token_digest
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
 from sanctum.domains.accounts.repository import AccountRepository
 from sanctum.domains.accounts.schemas import (
@@ -32,6 +33,7 @@ from sanctum.domains.accounts.schemas import (
     ProfileUpdate,
     PublicUser,
     RegisterRequest,
+    SecondFactorRequired,
     SessionRead,
     TokenPair,
     WsTicket,
@@ -87,6 +89,11 @@ class ClientInfo:
     user_agent: str
 
 
+# Asked after a right password: a challenge when the account has a second factor, else None.
+LoginGate = Callable[[AsyncSession, User], Awaitable[SecondFactorRequired | None]]
+RegisteredHook = Callable[[User], Awaitable[None]]
+
+
 def to_public(user: User) -> PublicUser:
     return PublicUser.model_validate(user, from_attributes=True)
 
@@ -123,6 +130,16 @@ class AccountService:
         self._limiter = limiter
         self._refresh_ttl = refresh_ttl
         self._repo = AccountRepository()
+        self._login_gate: LoginGate | None = None
+        self._registered_hooks: list[RegisteredHook] = []
+
+    def use_login_gate(self, gate: LoginGate) -> None:
+        """Account security decides whether a right password is enough (two-factor, docs/security.md)."""
+        self._login_gate = gate
+
+    def on_registered(self, hook: RegisteredHook) -> None:
+        """Run `hook(user)` after each registration has committed (the verification email)."""
+        self._registered_hooks.append(hook)
 
     # -- registration and login -------------------------------------------------------------
 
@@ -154,6 +171,8 @@ class AccountService:
                 username_taken, email_taken = await self._repo.taken(db, username, email)
             self._raise_if_taken(username_taken, email_taken or not username_taken)
         log.info("user_registered", user_id=str(user.id))
+        for hook in self._registered_hooks:
+            await hook(user)
         return user
 
     @staticmethod
@@ -166,7 +185,7 @@ class AccountService:
         if fields:
             raise Conflict("That username or email is already in use.", code=ErrorCode.ACCOUNT_EXISTS, fields=fields)
 
-    async def login(self, login: str, password: str, client: ClientInfo) -> TokenPair:
+    async def login(self, login: str, password: str, client: ClientInfo) -> TokenPair | SecondFactorRequired:
         key = login.strip().lower()
         # Per account named in the body, which only this reads (the per-IP limit is on the route).
         await self._limiter.hit("login_per_account", key)
@@ -176,13 +195,18 @@ class AccountService:
         if user is None or not ok:
             log.info("login_failed", user_id=str(user.id) if user else None)
             raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.INVALID_CREDENTIALS)
-        return await self._start_session(user, client)
+        async with self._db.writer() as db:
+            if self._login_gate is not None and (challenge := await self._login_gate(db, user)) is not None:
+                log.info("login_second_factor_required", user_id=str(user.id))
+                return challenge
+            return await self.start_session(db, user.id, client)
 
-    async def _start_session(self, user: User, client: ClientInfo) -> TokenPair:
+    async def start_session(self, db: AsyncSession, user_id: uuid.UUID, client: ClientInfo) -> TokenPair:
+        """A new session of `user_id` in the caller's unit of work (login, its second step, a passkey)."""
         now = utcnow()
         session = AuthSession(
             id=uuid.uuid4(),
-            user_id=user.id,
+            user_id=user_id,
             created_at=now,
             last_used_at=now,
             expires_at=now + self._refresh_ttl,
@@ -190,12 +214,11 @@ class AccountService:
             ip=client.ip[:64],
         )
         refresh = new_token()
-        async with self._db.writer() as db:
-            db.add(session)
-            await db.flush()
-            db.add(self._refresh_row(session.id, refresh, now))
-        log.info("session_started", user_id=str(user.id), session_id=str(session.id))
-        return self._pair(user.id, session.id, refresh)
+        db.add(session)
+        await db.flush()
+        db.add(self._refresh_row(session.id, refresh, now))
+        log.info("session_started", user_id=str(user_id), session_id=str(session.id))
+        return self._pair(user_id, session.id, refresh)
 
     def _refresh_row(self, session_id: uuid.UUID, token: str, now: datetime) -> RefreshToken:
         return RefreshToken(
@@ -315,6 +338,52 @@ class AccountService:
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
             db.after_commit(self._forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, [session_id]))
+
+    # -- what account security changes (domains/security), in its unit of work ---------------
+
+    async def user_for_security(self, db: AsyncSession, user_id: uuid.UUID) -> User | None:
+        return await self._repo.user_by_id(db, user_id)
+
+    async def user_by_email(self, db: AsyncSession, email: str) -> User | None:
+        return await self._repo.user_by_login(db, email.strip().lower())
+
+    async def email_taken(self, db: AsyncSession, email: str) -> bool:
+        return (await self._repo.taken(db, "", email.lower()))[1]
+
+    async def check_password(self, user: User, password: str) -> bool:
+        return await asyncio.to_thread(self._passwords.verify, user.password_hash, password)
+
+    async def hash_password(self, password: str) -> str:
+        return await asyncio.to_thread(self._passwords.hash, password)
+
+    async def set_password(
+        self, db: UnitOfWork, user: User, password_hash: str, *, keep_session: uuid.UUID | None, reason: str
+    ) -> int:
+        """Change the password and end every session of the user but `keep_session`; returns how many."""
+        user.password_hash = password_hash
+        user.updated_at = utcnow()
+        return await self.end_other_sessions(db, user.id, keep_session=keep_session, reason=reason)
+
+    async def end_other_sessions(
+        self, db: UnitOfWork, user_id: uuid.UUID, *, keep_session: uuid.UUID | None, reason: str
+    ) -> int:
+        now = utcnow()
+        ended = [s.id for s in await self._repo.active_sessions(db, user_id, now) if s.id != keep_session]
+        for session_id in ended:
+            await self._repo.revoke_session(db, session_id, now, reason)
+        db.after_commit(self._forget_sessions_of(user_id))
+        if ended:
+            db.after_commit(partial(self._publisher.end_sessions, user_id, ended))
+        return len(ended)
+
+    async def set_email(self, db: UnitOfWork, user: User, email: str, *, verified: bool) -> None:
+        """`email` becomes the account's address (verified: a link sent to it was followed)."""
+        now = utcnow()
+        user.email = email.lower()
+        user.email_verified_at = now if verified else None
+        user.updated_at = now
+        await db.flush()
+        db.after_commit(self._forget_sessions_of(user.id))
 
     async def is_admin(self, user_id: uuid.UUID) -> bool:
         async with self._db.reader() as db:
