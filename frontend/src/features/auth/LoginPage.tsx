@@ -3,8 +3,12 @@ import { Link, useLocation } from 'react-router';
 
 import { formErrors, type FormErrors } from '../../api/errors';
 import { Alert, Button, Field, Input } from '../../components/ui';
+import { passkeyLogin } from '../security/api';
+import { passkeyProblem, passkeysSupported } from '../security/webauthn';
+import type { SecondFactorRequired } from './api';
 import { useAuth, type SignedOutNotice } from './AuthContext';
 import { AuthShell } from './AuthShell';
+import { SecondFactorStep } from './SecondFactorStep';
 
 const INPUTS = ['login', 'password'] as const;
 type Input = (typeof INPUTS)[number];
@@ -17,7 +21,8 @@ const NOTICES: Record<SignedOutNotice, string> = {
 };
 
 export function LoginPage() {
-  const { state, signIn } = useAuth();
+  const { state, signIn, finishSignIn } = useAuth();
+  const [challenge, setChallenge] = useState<SecondFactorRequired | null>(null);
   const location = useLocation();
   const [values, setValues] = useState({ login: '', password: '' });
   const [errors, setErrors] = useState<FormErrors<Input>>({ fields: {}, message: null });
@@ -37,11 +42,34 @@ export function LoginPage() {
     setErrors({ fields: {}, message: null });
     try {
       // <PublicOnly> sends the now signed-in person on to where they were going.
-      await signIn(values.login.trim(), values.password);
+      const result = await signIn(values.login.trim(), values.password);
+      if ('second_factor_required' in result) {
+        setChallenge(result);
+        setSubmitting(false);
+      }
     } catch (error) {
       setErrors(formErrors(error, INPUTS));
       setSubmitting(false);
     }
+  }
+
+  async function withPasskey() {
+    setSubmitting(true);
+    setErrors({ fields: {}, message: null });
+    try {
+      await finishSignIn(await passkeyLogin());
+    } catch (error) {
+      setErrors(error instanceof DOMException ? { fields: {}, message: passkeyProblem(error) } : formErrors(error, INPUTS));
+      setSubmitting(false);
+    }
+  }
+
+  if (challenge) {
+    return (
+      <AuthShell title="One more step" subtitle="Confirm it is you." footer={<Link to="/forgot-password">Locked out?</Link>}>
+        <SecondFactorStep challenge={challenge} onRestart={() => setChallenge(null)} />
+      </AuthShell>
+    );
   }
 
   return (
@@ -86,6 +114,14 @@ export function LoginPage() {
         <Button type="submit" variant="primary" block loading={submitting}>
           Log in
         </Button>
+        {passkeysSupported() && (
+          <Button type="button" block disabled={submitting} onClick={() => void withPasskey()}>
+            Log in with a passkey
+          </Button>
+        )}
+        <p className="muted">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
       </form>
     </AuthShell>
   );
