@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 
 import { formErrors, type FormErrors } from '../../api/errors';
-import { Alert, Button, Field, Input } from '../../components/ui';
-import { passkeyLogin } from '../security/api';
+import { Alert, Button, Field, Input, Spinner } from '../../components/ui';
 import { passkeyProblem, passkeysSupported } from '../security/webauthn';
 import type { SecondFactorRequired } from './api';
 import { useAuth, type SignedOutNotice } from './AuthContext';
 import { AuthShell } from './AuthShell';
-import { SecondFactorStep } from './SecondFactorStep';
+
+// Loaded only when needed: most logins have neither a second step nor a passkey (the login page's budget).
+const SecondFactorStep = lazy(() => import('./SecondFactorStep').then((m) => ({ default: m.SecondFactorStep })));
 
 const INPUTS = ['login', 'password'] as const;
 type Input = (typeof INPUTS)[number];
@@ -57,6 +58,7 @@ export function LoginPage() {
     setSubmitting(true);
     setErrors({ fields: {}, message: null });
     try {
+      const { passkeyLogin } = await import('../security/api');
       await finishSignIn(await passkeyLogin());
     } catch (error) {
       setErrors(error instanceof DOMException ? { fields: {}, message: passkeyProblem(error) } : formErrors(error, INPUTS));
@@ -67,7 +69,9 @@ export function LoginPage() {
   if (challenge) {
     return (
       <AuthShell title="One more step" subtitle="Confirm it is you." footer={<Link to="/forgot-password">Locked out?</Link>}>
-        <SecondFactorStep challenge={challenge} onRestart={() => setChallenge(null)} />
+        <Suspense fallback={<Spinner label="Loading" />}>
+          <SecondFactorStep challenge={challenge} onRestart={() => setChallenge(null)} />
+        </Suspense>
       </AuthShell>
     );
   }
@@ -116,7 +120,7 @@ export function LoginPage() {
         </Button>
         {passkeysSupported() && (
           <Button type="button" block disabled={submitting} onClick={() => void withPasskey()}>
-            Log in with a passkey
+            Use a passkey
           </Button>
         )}
         <p className="muted">
