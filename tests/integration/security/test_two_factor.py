@@ -7,7 +7,10 @@ import time
 import httpx
 import pyotp
 
+from sanctum.main import create_app
+from tests.conftest import ClientFactory, SettingsFactory
 from tests.factories import register_user
+from tests.integration.moderation.moderation_api import Site
 from tests.integration.security.security_api import bearer, enable_totp, ok, password_login, second_factor
 from tests.support.http import error_of
 
@@ -78,3 +81,26 @@ async def test_a_login_challenge_is_spent_after_five_wrong_codes(client: httpx.A
     late = await second_factor(client, step["challenge_token"], "totp", code=totp.at(time.time() + 30))
 
     error_of(late, 401, "CHALLENGE_INVALID")
+
+
+async def test_security_changes_are_in_the_audit_log(
+    make_client: ClientFactory, make_settings: SettingsFactory
+) -> None:
+    app = create_app(make_settings())
+    site = Site(app, await make_client(app=app))
+    client = site.http
+    user = await register_user(client)
+    await enable_totp(client, user)
+    body = {"current_password": user.password, "new_password": "another-horse-77"}
+    await ok(client, "POST", "/api/auth/password/change", headers=user.headers, json=body)
+    await ok(client, "POST", "/api/auth/totp/disable", 204, headers=user.headers, json={"password": "another-horse-77"})
+
+    admin = await site.admin()
+    entries = await admin.audit(actor_id=user.id)
+
+    assert [e["action"] for e in entries] == [
+        "account.totp_disable",
+        "account.password_change",
+        "account.totp_enable",
+    ]
+    assert {e["target_id"] for e in entries} == {user.id}

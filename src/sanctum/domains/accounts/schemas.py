@@ -150,6 +150,9 @@ class Me(PublicUser):
     email: str
     email_verified_at: datetime | None = Field(description="When the address was verified; null until then.")
     is_admin: bool
+    site_role: Literal["admin", "moderator"] | None = Field(
+        None, description="The caller's site-wide role, if any (docs/moderation.md)."
+    )
 
 
 class SecondFactorRequired(BaseModel):

@@ -21,11 +21,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.cache import Cache, CachedJson
 from sanctum.cache.local import InvalidationBus, LocalCache
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, ErrorCode, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
+from sanctum.core.errors import (
+    Conflict,
+    ErrorCode,
+    NotFound,
+    ServiceUnavailable,
+    Unauthorized,
+    ValidationFailed,
+)
 from sanctum.core.ids import new_token
 from sanctum.core.security import AccessTokens, InvalidToken, PasswordHashing, token_digest
 from sanctum.db.database import Database
-from sanctum.domains.accounts.credentials import CredentialChanges
+from sanctum.domains.accounts.credentials import (
+    ClientInfo as ClientInfo,  # re-exported: routes and other domains build it
+)
+from sanctum.domains.accounts.credentials import (
+    CredentialChanges,
+    LoginGate,
+    RegisteredHook,
+    refuse_if_suspended,
+)
 from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
 from sanctum.domains.accounts.repository import AccountRepository
 from sanctum.domains.accounts.schemas import (
@@ -38,6 +53,7 @@ from sanctum.domains.accounts.schemas import (
     TokenPair,
     WsTicket,
 )
+from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.publisher import Publisher
@@ -63,6 +79,8 @@ class Actor:
 
     user: User
     session_id: uuid.UUID
+    # The client's address, for the audit log (empty when not known, e.g. on the socket).
+    ip: str = ""
 
     @property
     def id(self) -> uuid.UUID:
@@ -81,17 +99,6 @@ class _CheckedSession:
 
 def _user_tag(user_id: uuid.UUID) -> str:
     return f"user:{user_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class ClientInfo:
-    ip: str
-    user_agent: str
-
-
-# Asked after a right password: a challenge when the account has a second factor, else None.
-LoginGate = Callable[[AsyncSession, User], Awaitable[SecondFactorRequired | None]]
-RegisteredHook = Callable[[User], Awaitable[None]]
 
 
 def to_public(user: User) -> PublicUser:
@@ -132,14 +139,7 @@ class AccountService(CredentialChanges):
         self._repo = AccountRepository()
         self._login_gate: LoginGate | None = None
         self._registered_hooks: list[RegisteredHook] = []
-
-    def use_login_gate(self, gate: LoginGate) -> None:
-        """Account security decides whether a right password is enough (two-factor, docs/security.md)."""
-        self._login_gate = gate
-
-    def on_registered(self, hook: RegisteredHook) -> None:
-        """Run `hook(user)` after each registration has committed (the verification email)."""
-        self._registered_hooks.append(hook)
+        self._audit = AuditLog()
 
     # -- registration and login -------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class AccountService(CredentialChanges):
             display_name=data.username,
             bio="",
             avatar_url=None,
-            is_admin=is_admin,
+            site_role="admin" if is_admin else None,
             created_at=now,
             updated_at=now,
         )
@@ -195,6 +195,7 @@ class AccountService(CredentialChanges):
         if user is None or not ok:
             log.info("login_failed", user_id=str(user.id) if user else None)
             raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.INVALID_CREDENTIALS)
+        refuse_if_suspended(user)
         async with self._db.writer() as db:
             if self._login_gate is not None and (challenge := await self._login_gate(db, user)) is not None:
                 log.info("login_second_factor_required", user_id=str(user.id))
@@ -255,9 +256,10 @@ class AccountService(CredentialChanges):
             session, user = found
             if session.revoked_at is not None or session.expires_at <= now or row.expires_at <= now:
                 raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
+            refuse_if_suspended(user)
             if row.used_at is not None or not await self._repo.mark_refresh_used(db, row.id, now):
                 await self._repo.revoke_session(db, session.id, now, "refresh_reuse")
-                db.after_commit(self._forget_sessions_of(user.id))
+                db.after_commit(self.forget_sessions_of(user.id))
                 db.after_commit(partial(self._publisher.end_sessions, user.id, [session.id]))
                 reused_session = session.id
             else:
@@ -275,7 +277,7 @@ class AccountService(CredentialChanges):
             )
         return self._pair(user.id, session.id, token)
 
-    async def authenticate(self, access_token: str) -> Actor:
+    async def authenticate(self, access_token: str, ip: str = "") -> Actor:
         try:
             claims = self._tokens.decode(access_token)
         except InvalidToken as exc:
@@ -283,9 +285,12 @@ class AccountService(CredentialChanges):
         checked = await self._sessions.get_or_load(
             str(claims.session_id), lambda: self._check_session(claims.session_id), lambda s: [_user_tag(s.user.id)]
         )
-        if checked.user.id != claims.user_id or checked.revoked or checked.expires_at <= utcnow():
+        now = utcnow()
+        if checked.user.id != claims.user_id or checked.revoked or checked.expires_at <= now:
             raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
-        return Actor(user=checked.user, session_id=checked.session_id)
+        if checked.user.suspended(now):
+            raise Unauthorized("This account is suspended.", code=ErrorCode.ACCOUNT_SUSPENDED)
+        return Actor(user=checked.user, session_id=checked.session_id, ip=ip)
 
     async def _check_session(self, session_id: uuid.UUID) -> _CheckedSession:
         async with self._db.reader() as db:
@@ -295,21 +300,22 @@ class AccountService(CredentialChanges):
         session, user = found
         return _CheckedSession(session.id, user, session.revoked_at is not None, session.expires_at)
 
-    def _forget_sessions_of(self, user_id: uuid.UUID) -> Callable[[], Awaitable[None]]:
+    def forget_sessions_of(self, user_id: uuid.UUID) -> Callable[[], Awaitable[None]]:
         """An after-commit hook: every instance forgets the checked sessions of `user_id`."""
         return lambda: self._sessions.forget(tags=[_user_tag(user_id)])
 
     async def logout(self, actor: Actor) -> None:
         async with self._db.writer() as db:
             await self._repo.revoke_session(db, actor.session_id, utcnow(), "logout")
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, [actor.session_id]))
         log.info("session_revoked", user_id=str(actor.id), session_id=str(actor.session_id), reason="logout")
 
     async def logout_all(self, actor: Actor) -> int:
         async with self._db.writer() as db:
             count = await self._repo.revoke_user_sessions(db, actor.id, utcnow(), "logout_all")
-            db.after_commit(self._forget_sessions_of(actor.id))
+            await self._audit.record(db, actor, AuditAction.LOGOUT_ALL, "user", actor.id, metadata={"sessions": count})
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, None))
         log.info("sessions_revoked", user_id=str(actor.id), count=count, reason="logout_all")
         return count
@@ -336,7 +342,7 @@ class AccountService(CredentialChanges):
             if session is None or session.revoked_at is not None:
                 raise NotFound("No such session.", code=ErrorCode.SESSION_NOT_FOUND)
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, [session_id]))
 
     async def is_admin(self, user_id: uuid.UUID) -> bool:
@@ -405,7 +411,7 @@ class AccountService(CredentialChanges):
                 setattr(user, name, value)
             user.updated_at = utcnow()
             db.after_commit(lambda: self._forget_profile(user.id, user.username))
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
         return to_me(user)
 
     async def delete_account(self, actor: Actor, password: str) -> None:
@@ -414,7 +420,10 @@ class AccountService(CredentialChanges):
             raise ValidationFailed("The password is not correct.", fields={"password": "is not correct"})
         async with self._db.writer() as db:
             await self._repo.delete_user(db, actor.id)
+            await self._audit.record(
+                db, actor, AuditAction.ACCOUNT_DELETE, "user", actor.id, metadata={"username": actor.user.username}
+            )
             db.after_commit(lambda: self._forget_profile(actor.id, actor.user.username))
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, None))
         log.info("user_deleted", user_id=str(actor.id))

@@ -15,6 +15,7 @@ Rules:
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
@@ -24,6 +25,7 @@ from sanctum.core.ids import new_token
 from sanctum.core.security import token_digest
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.security import emails
 from sanctum.domains.security.models import EmailToken
 from sanctum.domains.security.repository import SecurityRepository
@@ -46,6 +48,14 @@ class Registered(Protocol):
     id: uuid.UUID
 
 
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who did it, for the audit log, when no session says so: the holder of an emailed link."""
+
+    id: uuid.UUID
+    ip: str = ""
+
+
 class EmailFlows:
     def __init__(
         self,
@@ -60,6 +70,7 @@ class EmailFlows:
         self._db, self._accounts, self._jobs, self._mailer = db, accounts, jobs, mailer
         self._limiter, self._settings, self._base_url = limiter, settings, base_url
         self._repo = SecurityRepository()
+        self._audit = AuditLog()
 
     def register_jobs(self) -> None:
         self._jobs.register(SEND_VERIFICATION, self._send_verification)
@@ -91,7 +102,7 @@ class EmailFlows:
 
     # -- following a link ------------------------------------------------------------------
 
-    async def verify_email(self, token: str) -> None:
+    async def verify_email(self, token: str, ip: str = "") -> None:
         """A verification link (the current address) or a change link (the new one becomes the account's)."""
         now = utcnow()
         async with self._db.writer() as db:
@@ -103,14 +114,16 @@ class EmailFlows:
             if row.purpose == VERIFY:
                 if user.email != row.email:  # the address changed since: this link verifies nothing
                     raise Unauthorized(INVALID_LINK, code=ErrorCode.EMAIL_TOKEN_INVALID)
-                await self._accounts.set_email(db, user, row.email, verified=True)
+                action = AuditAction.EMAIL_VERIFY
             else:
                 if await self._accounts.email_taken(db, row.email):
                     raise Conflict("Another account uses that address now.", code=ErrorCode.ACCOUNT_EXISTS)
-                await self._accounts.set_email(db, user, row.email, verified=True)
+                action = AuditAction.EMAIL_CHANGE
+            await self._accounts.set_email(db, user, row.email, verified=True)
+            await self._audit.record(db, Holder(user.id, ip), action, "user", user.id)
         log.info("email_verified", user_id=str(row.user_id), purpose=row.purpose)
 
-    async def reset_password(self, token: str, new_password: str) -> int:
+    async def reset_password(self, token: str, new_password: str, ip: str = "") -> int:
         password_hash = await self._accounts.hash_password(new_password)
         async with self._db.writer() as db:
             row = await self._repo.take_email_token(db, token_digest(token), RESET, utcnow())
@@ -123,6 +136,10 @@ class EmailFlows:
             if user.email_verified_at is None and user.email == row.email:
                 # Following a link sent to the address proves it as well as a verification link does.
                 await self._accounts.set_email(db, user, row.email, verified=True)
+            meta = {"sessions_ended": ended}
+            await self._audit.record(
+                db, Holder(user.id, ip), AuditAction.PASSWORD_RESET, "user", user.id, metadata=meta
+            )
         log.info("password_reset", user_id=str(row.user_id), sessions_ended=ended)
         return ended
 
@@ -139,6 +156,8 @@ class EmailFlows:
             ended = await self._accounts.set_password(
                 db, user, password_hash, keep_session=actor.session_id, reason="password_changed"
             )
+            meta = {"sessions_ended": ended}
+            await self._audit.record(db, actor, AuditAction.PASSWORD_CHANGE, "user", actor.id, metadata=meta)
         log.info("password_changed", user_id=str(actor.id), sessions_ended=ended)
         return ended
 

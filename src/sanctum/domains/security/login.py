@@ -69,7 +69,7 @@ class LoginSteps:
             elif await self._challenges.take(db, body.challenge_token, LOGIN) is None:
                 raise Unauthorized(EXPIRED, code=ErrorCode.CHALLENGE_INVALID)
             else:
-                pair = await self._accounts.start_session(db, user_id, client)
+                pair = await self._accounts.start_checked_session(db, user_id, client)
         if wrong:
             log.info("second_factor_refused", user_id=str(user_id), method=body.method)
             raise Unauthorized(WRONG, code=ErrorCode.SECOND_FACTOR_INVALID)
@@ -80,7 +80,7 @@ class LoginSteps:
         async with self._db.writer() as db:
             user_id = await self._passkeys.check_assertion(db, body.ceremony_token, body.credential, rp, None)
             if user_id is not None:
-                pair = await self._accounts.start_session(db, user_id, client)
+                pair = await self._accounts.start_checked_session(db, user_id, client)
         if user_id is None:
             raise Unauthorized("That passkey was not accepted.", code=ErrorCode.PASSKEY_INVALID)
         log.info("passkey_login", user_id=str(user_id))

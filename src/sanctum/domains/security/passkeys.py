@@ -33,6 +33,7 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, NotFound, ValidationFailed
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import Actor
+from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.security.challenges import LOGIN, PASSKEY_LOGIN, PASSKEY_REGISTER, Challenges
 from sanctum.domains.security.models import Passkey
 from sanctum.domains.security.repository import SecurityRepository
@@ -65,6 +66,7 @@ class Passkeys:
         self._db = db
         self._challenges = Challenges()
         self._repo = SecurityRepository()
+        self._audit = AuditLog()
 
     async def list(self, db: AsyncSession, user_id: uuid.UUID) -> list[PasskeyRead]:
         return [to_read(p) for p in await self._repo.passkeys(db, user_id)]
@@ -122,6 +124,8 @@ class Passkeys:
                     last_used_at=None,
                 )
                 db.add(passkey)
+                meta = {"name": body.name}
+                await self._audit.record(db, actor, AuditAction.PASSKEY_ADD, "user", actor.id, metadata=meta)
         if failed:
             raise ValidationFailed(NOT_ACCEPTED, code=ErrorCode.PASSKEY_INVALID)
         log.info("passkey_registered", user_id=str(actor.id))
@@ -131,6 +135,9 @@ class Passkeys:
         async with self._db.writer() as db:
             if not await self._repo.delete_passkey(db, actor.id, passkey_id):
                 raise NotFound("No such passkey.", code=ErrorCode.PASSKEY_NOT_FOUND)
+            await self._audit.record(
+                db, actor, AuditAction.PASSKEY_REMOVE, "user", actor.id, metadata={"id": passkey_id}
+            )
         log.info("passkey_removed", user_id=str(actor.id))
 
     async def login_options(self, challenge_token: str | None, rp: RelyingParty) -> WebAuthnOptions:

@@ -48,9 +48,9 @@ async def get_security(actor: CurrentActor, steps: LoginStepsDep) -> SecuritySta
 
 
 @security.post("/email/verify", status_code=204, dependencies=[per_ip("token_per_ip")])
-async def verify_email(body: EmailTokenBody, flows: EmailFlowsDep) -> None:
+async def verify_email(body: EmailTokenBody, flows: EmailFlowsDep, client: Client) -> None:
     """Follow a verification or change-of-address link (its `#token=`). Single-use."""
-    await flows.verify_email(body.token)
+    await flows.verify_email(body.token, client.ip)
 
 
 @security.post(
@@ -88,9 +88,9 @@ async def forgot_password(body: EmailAddress, flows: EmailFlowsDep) -> Accepted:
 
 
 @security.post("/password/reset", response_model=PasswordChanged, dependencies=[per_ip("token_per_ip")])
-async def reset_password(body: ResetPassword, flows: EmailFlowsDep) -> PasswordChanged:
+async def reset_password(body: ResetPassword, flows: EmailFlowsDep, client: Client) -> PasswordChanged:
     """Set a new password with a reset link's token; every session of the account ends."""
-    return PasswordChanged(sessions_ended=await flows.reset_password(body.token, body.new_password))
+    return PasswordChanged(sessions_ended=await flows.reset_password(body.token, body.new_password, client.ip))
 
 
 @security.post("/password/change", response_model=PasswordChanged, dependencies=[per_account("security")])

@@ -31,6 +31,7 @@ from sanctum.core.errors import Conflict, ErrorCode, ValidationFailed
 from sanctum.core.security import token_digest
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.security.models import TotpSecret
 from sanctum.domains.security.repository import SecurityRepository
 from sanctum.domains.security.schemas import RecoveryCodes, TotpEnrolment
@@ -66,6 +67,7 @@ class TwoFactor:
         key = hashlib.sha256(b"sanctum:totp-secrets:" + secret_key.encode()).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
         self._repo = SecurityRepository()
+        self._audit = AuditLog()
 
     def _secret(self, row: TotpSecret) -> str:
         return self._fernet.decrypt(row.secret_encrypted.encode()).decode()
@@ -99,6 +101,7 @@ class TwoFactor:
                 )
             row.enabled_at = utcnow()
             codes = await self._new_recovery_codes(db, actor.id)
+            await self._audit.record(db, actor, AuditAction.TOTP_ENABLE, "user", actor.id)
         log.info("totp_enabled", user_id=str(actor.id))
         return codes
 
@@ -110,6 +113,7 @@ class TwoFactor:
                     WRONG_CODE, code=ErrorCode.SECOND_FACTOR_INVALID, fields={"code": "is not right"}
                 )
             codes = await self._new_recovery_codes(db, actor.id)
+            await self._audit.record(db, actor, AuditAction.RECOVERY_CODES_REGENERATE, "user", actor.id)
         log.info("recovery_codes_regenerated", user_id=str(actor.id))
         return codes
 
@@ -125,6 +129,8 @@ class TwoFactor:
                     WRONG_CODE, code=ErrorCode.SECOND_FACTOR_INVALID, fields={"code": "is not right"}
                 )
             await self._repo.drop_totp(db, actor.id)
+            how = {"with": "code" if code is not None else "password"}
+            await self._audit.record(db, actor, AuditAction.TOTP_DISABLE, "user", actor.id, metadata=how)
         log.info("totp_disabled", user_id=str(actor.id))
 
     async def _enabled_row(self, db: AsyncSession, user_id: uuid.UUID) -> TotpSecret:
