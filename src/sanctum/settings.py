@@ -354,7 +354,8 @@ def _describe(error: dict[str, object]) -> str:
     name = "__".join(str(part) for part in loc if not isinstance(part, int)).upper() or "CONFIGURATION"
     msg = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
     value = error.get("input")
-    shown = "" if name == "SECRET_KEY" or isinstance(value, dict) else f" (got {value!r})"
+    secret = name == "SECRET_KEY" or name.endswith("PASSWORD")
+    shown = "" if secret or isinstance(value, dict) else f" (got {value!r})"
     return f"{name}: {msg}{shown}"
 
 
