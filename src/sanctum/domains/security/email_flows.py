@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, ErrorCode, Unauthorized, ValidationFailed
+from sanctum.core.errors import Conflict, ErrorCode, ServiceUnavailable, Unauthorized, ValidationFailed
 from sanctum.core.ids import new_token
 from sanctum.core.security import token_digest
 from sanctum.db.database import Database
@@ -80,12 +80,16 @@ class EmailFlows:
     # -- requests: spend the limits, enqueue, answer the same ------------------------------
 
     async def after_registered(self, user: Registered) -> None:
-        await self._jobs.enqueue(SEND_VERIFICATION, {"user_id": str(user.id)})
+        # The account exists already: a queue failure must not fail the registration (resend exists).
+        try:
+            await self._jobs.enqueue(SEND_VERIFICATION, {"user_id": str(user.id)})
+        except Exception as exc:
+            log.warning("verification_not_enqueued", user_id=str(user.id), error=str(exc)[:200])
 
     async def resend_verification(self, actor: Actor) -> None:
         await self._limiter.hit("email_per_address", actor.user.email)
         if actor.user.email_verified_at is None:
-            await self._jobs.enqueue(SEND_VERIFICATION, {"user_id": str(actor.id)})
+            await self._enqueue(SEND_VERIFICATION, {"user_id": str(actor.id)})
 
     async def request_email_change(self, actor: Actor, new_email: str, password: str) -> None:
         if not await self._accounts.check_password(actor.user, password):
@@ -93,12 +97,19 @@ class EmailFlows:
         new_email = new_email.lower()
         await self._limiter.hit("email_per_address", new_email)
         if new_email != actor.user.email:
-            await self._jobs.enqueue(SEND_EMAIL_CHANGE, {"user_id": str(actor.id), "email": new_email})
+            await self._enqueue(SEND_EMAIL_CHANGE, {"user_id": str(actor.id), "email": new_email})
 
     async def request_password_reset(self, email: str) -> None:
         email = email.lower()
         await self._limiter.hit("email_per_address", email)
-        await self._jobs.enqueue(SEND_PASSWORD_RESET, {"email": email})
+        await self._enqueue(SEND_PASSWORD_RESET, {"email": email})
+
+    async def _enqueue(self, job: str, payload: Payload) -> None:
+        try:
+            await self._jobs.enqueue(job, payload)
+        except Exception as exc:
+            log.warning("email_not_enqueued", job=job, error=str(exc)[:200])
+            raise ServiceUnavailable("Email cannot be sent right now; try again shortly.") from exc
 
     # -- following a link ------------------------------------------------------------------
 
