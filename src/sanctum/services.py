@@ -58,7 +58,12 @@ from sanctum.domains.posts.service import PostService
 from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
+from sanctum.domains.security.email_flows import EmailFlows
+from sanctum.domains.security.login import LoginSteps
+from sanctum.domains.security.passkeys import Passkeys
+from sanctum.domains.security.totp import TwoFactor
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
+from sanctum.mail import build_mailer
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -99,6 +104,10 @@ class Services:
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
+    email_flows: EmailFlows
+    two_factor: TwoFactor
+    passkeys: Passkeys
+    login_steps: LoginSteps
     moderation: ModerationService
     chat_moderation: ChatModeration
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
@@ -165,6 +174,21 @@ def _account_service(
     return AccountService(db, passwords, tokens, limiter, refresh_ttl, tickets, cache, bus, publisher)
 
 
+def _security(
+    settings: Settings, db: Database, accounts: AccountService, jobs: TaskiqJobQueue, limiter: RateLimiter
+) -> tuple[EmailFlows, TwoFactor, Passkeys, LoginSteps]:
+    """Account security, hooked into registration (the verification email) and login (the second factor)."""
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    flows = EmailFlows(db, accounts, jobs, build_mailer(settings), limiter, settings.email, base_url)
+    flows.register_jobs()
+    accounts.on_registered(flows.after_registered)
+    two_factor = TwoFactor(db, accounts, settings.secret_key.get_secret_value())
+    passkeys = Passkeys(db)
+    steps = LoginSteps(db, accounts, two_factor, passkeys)
+    accounts.use_login_gate(steps.gate)
+    return flows, two_factor, passkeys, steps
+
+
 def build_services(settings: Settings) -> Services:
     """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
     rt = settings.realtime
@@ -200,6 +224,7 @@ def build_services(settings: Settings) -> Services:
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
     blocks = BlockService(db, accounts, bus)
+    email_flows, two_factor, passkeys, login_steps = _security(settings, db, accounts, jobs, limiter)
     notifications = NotificationService(db, accounts, blocks)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
@@ -265,5 +290,9 @@ def build_services(settings: Settings) -> Services:
             RbacReview(authz, sanctums),
             AuditLog(),
         ),
+        email_flows=email_flows,
+        two_factor=two_factor,
+        passkeys=passkeys,
+        login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
     )
