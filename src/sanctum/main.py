@@ -25,6 +25,8 @@ from sanctum.domains.games import routes as games_routes
 from sanctum.domains.invites import routes as invites_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
+from sanctum.domains.preferences import routes as preferences_routes
+from sanctum.domains.push import routes as push_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
 from sanctum.observability.logging import get_logger
 from sanctum.realtime.gateway import GatewayMiddleware
@@ -99,6 +101,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(posts_routes.feeds)
     app.include_router(friends_routes.friends)
     app.include_router(games_routes.games)
+    app.include_router(preferences_routes.preferences)
+    app.include_router(push_routes.push)
     mount_web(app, settings.web_dist)
     return app
 

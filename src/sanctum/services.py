@@ -9,11 +9,13 @@ constructor. Embedded or scaled is decided here alone (in-process parts, or Redi
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.backup import BackupScheduler
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
@@ -47,6 +49,9 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
+from sanctum.domains.preferences.service import PreferenceService
+from sanctum.domains.push.service import PushService
+from sanctum.domains.push.service import register_jobs as register_push_jobs
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.ratelimit import RateLimiter
@@ -86,6 +91,8 @@ class Services:
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
+    preferences: PreferenceService
+    push: PushService
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -190,6 +197,15 @@ def build_services(settings: Settings) -> Services:
     room_access = RoomAccess(db, chat_caches)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
     notifications.use_read_check(messages.notices.has_read)
+
+    async def sanctum_of(db: AsyncSession, room_id: uuid.UUID) -> uuid.UUID | None:
+        record = await room_access.record(db, room_id)
+        return record.sanctum if record is not None else None
+
+    preferences = PreferenceService(db, cache, sanctum_of)
+    push = PushService(db, settings.push, jobs, gateway.is_online)
+    register_push_jobs(jobs, push)
+    notifications.use_preferences(preferences.gate, push.queue)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas)
     friends = FriendService(db, accounts, notifier)
@@ -231,4 +247,6 @@ def build_services(settings: Settings) -> Services:
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
+        preferences=preferences,
+        push=push,
     )
