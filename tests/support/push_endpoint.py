@@ -3,7 +3,6 @@ browser's subscription keys (P-256 + auth secret) to decrypt what it received (h
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from collections.abc import Iterator
@@ -36,11 +35,6 @@ class PushEndpoint:
 
     def to(self, path: str) -> list[Received]:
         return [r for r in self.received if r.path == path]
-
-    async def wait_for(self, count: int, timeout: float = 20.0) -> None:
-        async with asyncio.timeout(timeout):
-            while len(self.received) < count:
-                await asyncio.sleep(0.02)
 
 
 class BrowserKeys:
@@ -94,7 +88,7 @@ def run_push_endpoint() -> Iterator[PushEndpoint]:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     endpoint.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield endpoint
