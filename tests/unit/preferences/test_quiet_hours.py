@@ -20,6 +20,7 @@ def test_an_overnight_window_is_read_in_the_users_time_zone() -> None:
 
 def test_a_daytime_window_equal_ends_and_a_disabled_schedule() -> None:
     day = DoNotDisturb(enabled=True, start="09:00", end="17:00", time_zone="UTC")
-    assert is_quiet(day, datetime(2026, 12, 4, 9, 0, tzinfo=UTC)) and not is_quiet(day, datetime(2026, 12, 4, 17, 0, tzinfo=UTC))
+    assert is_quiet(day, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    assert not is_quiet(day, datetime(2026, 12, 4, 17, 0, tzinfo=UTC))
     assert is_quiet(DoNotDisturb(enabled=True, start="05:00", end="05:00"), datetime(2026, 12, 4, 18, 0, tzinfo=UTC))
     assert not is_quiet(DoNotDisturb(enabled=False, start="00:00", end="00:00"), datetime(2026, 12, 4, tzinfo=UTC))
