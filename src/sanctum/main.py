@@ -20,6 +20,7 @@ from sanctum.api.middleware import RequestContextMiddleware
 from sanctum.api.security_headers import SecurityHeadersMiddleware
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.chat import routes as chat_routes
+from sanctum.domains.export import routes as export_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
 from sanctum.domains.invites import routes as invites_routes
@@ -103,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(games_routes.games)
     app.include_router(preferences_routes.preferences)
     app.include_router(push_routes.push)
+    app.include_router(export_routes.exports)
     mount_web(app, settings.web_dist)
     return app
 

@@ -33,6 +33,8 @@ from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
+from sanctum.domains.export.service import ExportService
+from sanctum.domains.export.service import register_jobs as register_export_jobs
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -93,6 +95,7 @@ class Services:
     backups: BackupScheduler
     preferences: PreferenceService
     push: PushService
+    exports: ExportService
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -216,6 +219,9 @@ def build_services(settings: Settings) -> Services:
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
     games = GameService(db, game_registry, game_engine, accounts)
+    game_records = GameRecords(db, game_registry, accounts)
+    exports = ExportService(db, settings.exports, jobs, accounts, friends, game_records)
+    register_export_jobs(jobs, exports)
 
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
@@ -244,9 +250,10 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
-        game_records=GameRecords(db, game_registry, accounts),
+        game_records=game_records,
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
         preferences=preferences,
         push=push,
+        exports=exports,
     )

@@ -41,7 +41,7 @@ _OF_USER = (
 
 class PushRepository:
     async def of_user(self, db: AsyncSession, user_id: uuid.UUID) -> Sequence[PushSubscriptionRow]:
-        return list((await db.execute(_OF_USER, {"user_id": user_id})).all())  # type: ignore[arg-type]
+        return list((await db.execute(_OF_USER, {"user_id": user_id})).all())
 
     async def count(self, db: AsyncSession, user_id: uuid.UUID) -> int:
         stmt = select(func.count()).select_from(_SUBS).where(_SUBS.c.user_id == user_id)
@@ -59,7 +59,7 @@ class PushRepository:
 
     async def by_endpoint(self, db: AsyncSession, user_id: uuid.UUID, endpoint: str) -> PushSubscriptionRow | None:
         stmt = _OF_USER.where(_SUBS.c.endpoint == endpoint)
-        return (await db.execute(stmt, {"user_id": user_id})).first()  # type: ignore[return-value]
+        return (await db.execute(stmt, {"user_id": user_id})).first()
 
     async def remove(self, db: AsyncSession, user_id: uuid.UUID, endpoint: str) -> bool:
         stmt = delete(_SUBS).where(_SUBS.c.user_id == user_id, _SUBS.c.endpoint == endpoint)

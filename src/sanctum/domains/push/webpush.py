@@ -35,7 +35,7 @@ def b64url_decode(text: str) -> bytes:
 def generate_vapid_pem() -> str:
     vapid = Vapid02()
     vapid.generate_keys()
-    return vapid.private_pem().decode()
+    return str(vapid.private_pem().decode())
 
 
 class VapidSigner:
