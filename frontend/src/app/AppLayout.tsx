@@ -6,6 +6,7 @@ import { ChatLive, ChatUnreadBadge, UnreadTitle } from '../features/chat/ChatLiv
 import { GameInvites } from '../features/games/GameInvites';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
+import { PushNavigation } from '../features/push/navigation';
 import { ConnectionStatus, RealtimeProvider } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
@@ -21,6 +22,7 @@ export function AppLayout() {
       <ChatLive />
       <UnreadTitle />
       <GameInvites />
+      <PushNavigation />
       <Shell />
     </RealtimeProvider>
   );
@@ -101,6 +103,18 @@ function Shell() {
             <NavLink to="/settings/sessions" className="sidenav__item" title={flush ? "Sessions" : undefined}>
               <Icon name="devices" />
               <span>Sessions</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/notifications" className="sidenav__item" title={flush ? "Notification settings" : undefined}>
+              <Icon name="bell" />
+              <span>Notification settings</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/data" className="sidenav__item" title={flush ? "Your data" : undefined}>
+              <Icon name="down" />
+              <span>Your data</span>
             </NavLink>
           </li>
         </ul>

@@ -50,6 +50,8 @@ export const routes: RouteObject[] = [
           { path: '/u/:username', element: page(() => import('../features/profile/ProfilePage'), (m) => m.ProfilePage) },
           { path: '/settings/profile', element: page(() => import('../features/profile/EditProfilePage'), (m) => m.EditProfilePage) },
           { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
+          { path: '/settings/notifications', element: page(() => import('../features/preferences/NotificationSettingsPage'), (m) => m.NotificationSettingsPage) },
+          { path: '/settings/data', element: page(() => import('../features/export/ExportPage'), (m) => m.ExportPage) },
           { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {
             path: '/chat',
