@@ -17,7 +17,7 @@ export function NotificationSettingsPage() {
         </div>
       )}
       {prefs.isError && <Alert tone="error">{messageOf(prefs.error)}</Alert>}
-      {prefs.data && <PreferencesForm key={JSON.stringify(prefs.data)} saved={prefs.data} />}
+      {prefs.data && <PreferencesForm saved={prefs.data} />}
     </div>
   );
 }
