@@ -15,6 +15,7 @@ test('notification settings are saved, the service worker runs at /, an export d
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     expect(scope).toBe(new URL('/', page.url()).href);
     await expect(page.getByRole('button', { name: 'Turn on push notifications' })).toBeVisible();
+    await expect(page.getByLabel('Room or sanctum to mute')).toBeVisible();
   });
 
   await test.step('preferences and quiet hours are saved and shown again after a reload', async () => {

@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { messageOf } from '../../api/errors';
 import { Alert, Button, Card, Field, Input, PageHeader, Spinner } from '../../components/ui';
 import { currentPushState, registerServiceWorker, subscribePush, unsubscribePush, type PushState } from '../push/push';
+import { MutesCard } from './MutesCard';
 import { KIND_LABELS, PUSH_KINDS, usePreferences, useUpdatePreferences, type Preferences } from './api';
 
 export function NotificationSettingsPage() {
@@ -18,6 +19,7 @@ export function NotificationSettingsPage() {
       )}
       {prefs.isError && <Alert tone="error">{messageOf(prefs.error)}</Alert>}
       {prefs.data && <PreferencesForm saved={prefs.data} />}
+      <MutesCard />
     </div>
   );
 }

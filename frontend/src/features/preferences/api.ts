@@ -39,3 +39,25 @@ export const KIND_LABELS: Record<string, string> = {
   reaction: 'Reactions to your messages',
   thread_reply: 'Thread replies',
 };
+
+export type Mutes = components['schemas']['Mutes'];
+export const mutesKey = ['notification-mutes'] as const;
+
+export function useMutes() {
+  return useQuery({ queryKey: mutesKey, queryFn: () => unwrap(api.client.GET('/api/preferences/mutes')) });
+}
+
+export function useSetMute() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ scope, id, muted }: { scope: 'rooms' | 'sanctums'; id: string; muted: boolean }) => {
+      const params = { path: { scope, target_id: id } };
+      return unwrap(
+        muted
+          ? api.client.PUT('/api/preferences/mutes/{scope}/{target_id}', { params })
+          : api.client.DELETE('/api/preferences/mutes/{scope}/{target_id}', { params }),
+      );
+    },
+    onSuccess: (mutes) => queryClient.setQueryData(mutesKey, mutes),
+  });
+}
