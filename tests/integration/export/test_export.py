@@ -40,7 +40,16 @@ async def test_the_archive_holds_the_users_data_and_not_others_and_downloads_onc
     export = await ready_export(instance, alice)
     path = f"/api/exports/{export['id']}/download"
     assert (await bob.call("GET", path)).status_code == 404  # not his, and it says nothing more
-    response = await alice.call("GET", path)
+    assert (await bob.call("POST", f"/api/exports/{export['id']}/download-cookie")).status_code == 404
+    assert (await instance.http.get(path)).status_code == 404  # no token, no cookie
+    set_cookie = (await alice.call("POST", f"/api/exports/{export['id']}/download-cookie")).headers["set-cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=strict" in set_cookie and f"Path={path}" in set_cookie
+    secret = set_cookie.split(";", 1)[0].split("=", 1)[1]
+    instance.http.cookies.clear()
+    forged = await instance.http.get(path, headers={"Cookie": f"sanctum_export={secret[:-2]}xx"})
+    assert forged.status_code == 404
+    # A browser following a plain link: the cookie alone, no token, nothing in the URL.
+    response = await instance.http.get(path, headers={"Cookie": f"sanctum_export={secret}"})
 
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     assert "attachment" in response.headers["content-disposition"]

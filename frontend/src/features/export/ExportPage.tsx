@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { resolveApiBase } from '../../api/base';
 import { api, unwrap } from '../../api/client';
 import { messageOf } from '../../api/errors';
 import type { components } from '../../api/generated/schema';
@@ -52,25 +53,19 @@ const STATUS: Record<Export['status'], string> = {
 
 function ExportRow({ item }: { item: Export }) {
   const queryClient = useQueryClient();
-  // The request carries the session like every other call (no token in a link); the bytes become a
-  // file through an object URL.
+  // The browser downloads the archive itself (streamed to disk): an authenticated request first sets
+  // a one-minute HttpOnly cookie for this export's download path, then a plain navigation fetches it.
+  // No token is ever in the URL.
   const download = useMutation({
     mutationFn: async () => {
-      const { data, error, response } = await api.client.GET('/api/exports/{export_id}/download', {
-        params: { path: { export_id: item.id } },
-        parseAs: 'blob',
-      });
-      if (error || !data) throw new Error(response.status === 410 ? 'This archive is gone.' : 'The download failed.');
-      const url = URL.createObjectURL(data as Blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `sanctum-export-${item.requested_at.slice(0, 10)}.zip`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await unwrap(
+        api.client.POST('/api/exports/{export_id}/download-cookie', { params: { path: { export_id: item.id } } }),
+      );
+      window.location.assign(`${resolveApiBase()}/api/exports/${encodeURIComponent(item.id)}/download`);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: exportsKey }),
+    onSuccess: () => {
+      for (const delay of [1000, 3000]) setTimeout(() => void queryClient.invalidateQueries({ queryKey: exportsKey }), delay);
+    },
   });
   return (
     <div className="export-row" aria-label="Latest export">
@@ -79,7 +74,7 @@ function ExportRow({ item }: { item: Export }) {
         Requested {formatDateTime(item.requested_at)}
         {item.status === 'ready' && item.expires_at && <> · available until {formatDateTime(item.expires_at)}</>}
       </p>
-      {download.isError && <Alert tone="error">{download.error.message}</Alert>}
+      {download.isError && <Alert tone="error">{messageOf(download.error)}</Alert>}
       {item.status === 'ready' && (
         <Button loading={download.isPending} onClick={() => download.mutate()}>
           Download archive

@@ -30,6 +30,9 @@ class DataExport(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The download cookie (docs/security.md, "Data export"): its digest, valid until `download_until`.
+    download_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    download_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class DataExportChunk(Base):

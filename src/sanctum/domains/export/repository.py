@@ -52,7 +52,7 @@ class ExportRepository:
                 _EXPORTS.c.status == "ready",
                 _EXPORTS.c.expires_at > now,
             )
-            .values(status="downloaded", downloaded_at=now)
+            .values(status="downloaded", downloaded_at=now, download_digest=None, download_until=None)
         )
         return affected(await db.execute(stmt)) == 1
 

@@ -3,15 +3,17 @@ download it once.
 
 Rules: one export at a time per user (asking while one is being built returns that one); the archive
 holds the user's profile, messages, posts, comments, friends and game history, and nobody else's
-writing (friends appear as their public names only). It can be downloaded once, by its owner (the
-request's own authentication; no token in a URL), within `EXPORTS__TTL_SECONDS` (24 h) of being built;
-then its bytes are deleted: right after the download (a `exports.purge` job), or by the sweep that
-every request and build runs when it expired. The builder reads one page of rows at a time and the
-download streams one chunk at a time, so neither holds a whole history in memory.
+writing (friends appear as their public names only). It can be downloaded once, by its owner (an
+access token, or from a browser the export's own one-minute HttpOnly cookie; never a token in a URL),
+within `EXPORTS__TTL_SECONDS` (24 h) of being built; then its bytes are deleted: right after the
+download (an `exports.purge` job), or by the sweep that every request and build runs when it expired.
+The builder reads one page of rows at a time and the download streams one chunk at a time, so
+neither holds a whole history in memory.
 """
 
 from __future__ import annotations
 
+import hmac
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -22,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, ErrorCode, Gone, NotFound
+from sanctum.core.ids import new_token
+from sanctum.core.security import token_digest
 from sanctum.db.database import Database
 from sanctum.domains.accounts.archive import profile_of
 from sanctum.domains.accounts.service import AccountService
@@ -41,6 +45,7 @@ log = get_logger("sanctum.export")
 
 BUILD_JOB = "exports.build"
 PURGE_JOB = "exports.purge"
+COOKIE_TTL = timedelta(seconds=60)
 STALE_PENDING = timedelta(hours=1)  # a build that never finished stops blocking a new request
 Page = Callable[[AsyncSession, uuid.UUID, int, int], Awaitable[list[dict[str, Any]]]]
 
@@ -99,13 +104,38 @@ class ExportService:
         async with self._db.reader() as db:
             return ExportList(items=[_read(row, now) for row in await self._repo.latest(db, user_id, 5)])
 
-    async def download(self, user_id: uuid.UUID, export_id: uuid.UUID) -> tuple[ExportRead, AsyncIterator[bytes]]:
+    async def download_cookie(self, user_id: uuid.UUID, export_id: uuid.UUID) -> str:
+        """A secret for the download cookie (valid COOKIE_SECONDS, for this export only), so the
+        browser can download the archive itself, streamed to disk, with no token in the URL."""
+        now = self.clock()
+        secret = new_token()
+        async with self._db.writer() as db:
+            row = await self._available(db, user_id, export_id, now)
+            row.download_digest, row.download_until = token_digest(secret), now + COOKIE_TTL
+        return secret
+
+    async def _available(self, db: AsyncSession, user_id: uuid.UUID, export_id: uuid.UUID, now: datetime) -> DataExport:
+        row = await self._repo.get(db, export_id)
+        if row is None or row.user_id != user_id:
+            raise NotFound("No such export.", code=ErrorCode.EXPORT_NOT_FOUND)
+        if row.status == "pending":
+            raise Conflict("The archive is still being built.", code=ErrorCode.EXPORT_NOT_READY)
+        if row.status != "ready" or row.expires_at is None or row.expires_at <= now:
+            raise Gone("This archive was already downloaded or has expired.", code=ErrorCode.EXPORT_GONE)
+        return row
+
+    async def download(
+        self, user_id: uuid.UUID | None, export_id: uuid.UUID, cookie: str | None = None
+    ) -> tuple[ExportRead, AsyncIterator[bytes]]:
         """Claim the one download (refused with 404, 409 not ready, or 410 used or expired), and the
-        archive's bytes as a stream; once it has been streamed its bytes are deleted."""
+        archive's bytes as a stream; once it has been streamed its bytes are deleted. The caller is
+        `user_id` (an access token) or, without one, whoever holds the export's download cookie."""
         now = self.clock()
         async with self._db.writer() as db:
             row = await self._repo.get(db, export_id)
-            if row is None or row.user_id != user_id:
+            if user_id is None and row is not None and self._cookie_matches(row, cookie, now):
+                user_id = row.user_id
+            if row is None or user_id is None or row.user_id != user_id:
                 raise NotFound("No such export.", code=ErrorCode.EXPORT_NOT_FOUND)
             if row.status == "pending":
                 raise Conflict("The archive is still being built.", code=ErrorCode.EXPORT_NOT_READY)
@@ -116,6 +146,12 @@ class ExportService:
         if not claimed:
             raise Gone("This archive was already downloaded or has expired.", code=ErrorCode.EXPORT_GONE)
         return read, self._stream(export_id)
+
+    @staticmethod
+    def _cookie_matches(row: DataExport, cookie: str | None, now: datetime) -> bool:
+        if not cookie or row.download_digest is None or row.download_until is None or row.download_until <= now:
+            return False
+        return hmac.compare_digest(row.download_digest, token_digest(cookie))
 
     async def _stream(self, export_id: uuid.UUID) -> AsyncIterator[bytes]:
         try:

@@ -30,6 +30,9 @@ def upgrade() -> None:
         sa.Column("expires_at", UTCDateTime(), nullable=True),
         sa.Column("downloaded_at", UTCDateTime(), nullable=True),
         sa.Column("size_bytes", sa.BigInteger(), nullable=False, server_default="0"),
+        # The one-minute download cookie (its SHA-256 digest only), set by an authenticated request.
+        sa.Column("download_digest", sa.String(64), nullable=True),
+        sa.Column("download_until", UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_data_exports"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_data_exports_user_id_users", ondelete="CASCADE"),
         sa.CheckConstraint(
