@@ -24,6 +24,7 @@ from sanctum.domains.export import routes as export_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
 from sanctum.domains.invites import routes as invites_routes
+from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
 from sanctum.domains.preferences import routes as preferences_routes
@@ -105,6 +106,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(preferences_routes.preferences)
     app.include_router(push_routes.push)
     app.include_router(export_routes.exports)
+    app.include_router(moderation_routes.sanctum_roles)
+    app.include_router(moderation_routes.roles)
+    app.include_router(moderation_routes.admin)
+    app.include_router(moderation_routes.audit)
     mount_web(app, settings.web_dist)
     return app
 

@@ -26,10 +26,13 @@ from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
+from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.announcements.hub import SystemHub
+from sanctum.domains.audit.service import AuditLog
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.moderation import ChatModeration
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
@@ -42,6 +45,7 @@ from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
 from sanctum.domains.notifications.notify import Notifier
@@ -54,6 +58,7 @@ from sanctum.domains.posts.service import PostService
 from sanctum.domains.preferences.service import PreferenceService
 from sanctum.domains.push.service import PushService
 from sanctum.domains.push.service import register_jobs as register_push_jobs
+from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.ratelimit import RateLimiter
@@ -96,6 +101,8 @@ class Services:
     preferences: PreferenceService
     push: PushService
     exports: ExportService
+    moderation: ModerationService
+    chat_moderation: ChatModeration
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -197,7 +204,8 @@ def build_services(settings: Settings) -> Services:
     notifications = NotificationService(db, accounts)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
-    room_access = RoomAccess(db, chat_caches)
+    authz = Authorizer(bus)
+    room_access = RoomAccess(db, chat_caches, authz)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
     notifications.use_read_check(messages.notices.has_read)
 
@@ -210,7 +218,7 @@ def build_services(settings: Settings) -> Services:
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
-    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas)
+    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas, authz)
     friends = FriendService(db, accounts, notifier)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
@@ -256,4 +264,6 @@ def build_services(settings: Settings) -> Services:
         preferences=preferences,
         push=push,
         exports=exports,
+        chat_moderation=ChatModeration(db, room_access, messages, AuditLog()),
+        moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
     )
