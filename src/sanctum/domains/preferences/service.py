@@ -147,7 +147,9 @@ class PreferenceService:
         nothing and changes nothing but your own notifications."""
         async with self._db.writer() as db:
             if await self._repo.mute_count(db, user_id) >= MAX_MUTES:
-                raise QuotaExceeded("mutes", MAX_MUTES, f"At most {MAX_MUTES} rooms and sanctums can be muted.")
+                raise QuotaExceeded(
+                    "notification_mutes", MAX_MUTES, f"At most {MAX_MUTES} rooms and sanctums can be muted."
+                )
             if await self._repo.mute(db, user_id, scope, target, utcnow()):
                 db.after_commit(partial(self._forget, user_id))
         return await self.mutes(user_id)
