@@ -23,6 +23,7 @@ from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.export import routes as export_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
+from sanctum.domains.home import routes as home_routes
 from sanctum.domains.invites import routes as invites_routes
 from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
@@ -102,6 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(posts_routes.comments)
     app.include_router(posts_routes.feeds)
     app.include_router(friends_routes.friends)
+    app.include_router(home_routes.home)
     app.include_router(games_routes.games)
     app.include_router(preferences_routes.preferences)
     app.include_router(push_routes.push)

@@ -44,6 +44,7 @@ from sanctum.domains.games.hub import GamesHub
 from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
+from sanctum.domains.home.service import HomeService
 from sanctum.domains.invites.service import InviteService
 from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
@@ -95,6 +96,7 @@ class Services:
     comments: CommentService
     feed: FeedService
     games: GameService
+    home: HomeService
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
@@ -258,6 +260,7 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
+        home=HomeService(db, rooms, friends, games, feed, notifications, sanctums),
         game_records=game_records,
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),

@@ -21,7 +21,7 @@ function page<M>(load: () => Promise<M>, pick: (m: M) => ComponentType) {
   );
 }
 
-const home = page(() => import('./pages'), (m) => m.HomePage);
+const home = page(() => import('../features/home/HomePage'), (m) => m.HomePage);
 const notFound = page(() => import('./pages'), (m) => m.NotFoundPage);
 
 export const routes: RouteObject[] = [

@@ -236,6 +236,7 @@ export interface NotificationRead {
     | "friend_request"
     | "friend_accepted"
     | "mention"
+    | "post_mention"
     | "comment"
     | "reply"
     | "like"
@@ -256,7 +257,7 @@ export interface NotificationRead {
    */
   text: string;
   /**
-   * Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
+   * Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
    */
   data: {
     [k: string]: string;

@@ -727,6 +727,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Home
+         * @description What needs the caller first (unread rooms and DMs, games on their turn, friend requests, mentions,
+         *     new posts in their sanctums) and the first-run checklist, in one read.
+         */
+        get: operations["home-get_home"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invites/preview": {
         parameters: {
             query?: never;
@@ -2037,6 +2058,37 @@ export interface components {
             /** Topic */
             topic: string;
         };
+        /**
+         * Checklist
+         * @description The first-run checklist: each step is done once the person has done it at least once.
+         */
+        Checklist: {
+            /**
+             * Done
+             * @description Every step is done: the checklist is not shown any more.
+             */
+            done: boolean;
+            /**
+             * Has Friend
+             * @description Has a friend.
+             */
+            has_friend: boolean;
+            /**
+             * In Sanctum
+             * @description Joined or created a sanctum.
+             */
+            in_sanctum: boolean;
+            /**
+             * Played Game
+             * @description Took a seat in a game.
+             */
+            played_game: boolean;
+            /**
+             * Said Hello
+             * @description Sent a message in a room.
+             */
+            said_hello: boolean;
+        };
         /** CommentCreate */
         CommentCreate: {
             /**
@@ -2471,6 +2523,40 @@ export interface components {
             games: components["schemas"]["HistoryEntry"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** HomeRead */
+        HomeRead: {
+            checklist: components["schemas"]["Checklist"];
+            /**
+             * First Sanctum
+             * @description The instance has no sanctum yet: offer to create the first one.
+             */
+            first_sanctum: boolean;
+            /**
+             * Friend Requests
+             * @description Requests waiting for the caller's answer.
+             */
+            friend_requests: components["schemas"]["FriendRequestRead"][];
+            /**
+             * Mentions
+             * @description Unread mentions of the caller (chat, posts, comments).
+             */
+            mentions: components["schemas"]["NotificationRead"][];
+            /**
+             * New Posts
+             * @description The newest posts others made in the caller's sanctums.
+             */
+            new_posts: components["schemas"]["PostRead"][];
+            /**
+             * Unread Rooms
+             * @description Rooms and DMs with unread messages, latest activity first.
+             */
+            unread_rooms: components["schemas"]["MyRoom"][];
+            /**
+             * Your Turn
+             * @description Turn-based games waiting for the caller's move.
+             */
+            your_turn: components["schemas"]["GameRoomRead"][];
         };
         /** Invite */
         Invite: {
@@ -2964,7 +3050,7 @@ export interface components {
             created_at: string;
             /**
              * Data
-             * @description Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
+             * @description Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
              */
             data: {
                 [key: string]: string;
@@ -2975,7 +3061,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "friend_request" | "friend_accepted" | "mention" | "comment" | "reply" | "like" | "game_invite" | "reaction" | "thread_reply" | "message";
+            kind: "friend_request" | "friend_accepted" | "mention" | "post_mention" | "comment" | "reply" | "like" | "game_invite" | "reaction" | "thread_reply" | "message";
             /** Read */
             read: boolean;
             /**
@@ -8123,6 +8209,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "home-get_home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HomeRead"];
                 };
             };
             /** @description Bad request */

@@ -1,6 +1,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { Icon } from '../../components/ui';
+import { useMentions } from '../people/useMentions';
 import { waitMessage, type SendRefusal } from './limits';
 import { renderPreview } from './markdown';
 import { sanitizeMessageHtml } from './sanitize';
@@ -21,6 +22,8 @@ interface ComposerProps {
   /** Arrow up in an empty composer: edit my last message. Returns whether there was one. */
   onEditLast?(): boolean;
   variant?: 'room' | 'thread';
+  /** Its members are offered first by the `@` autocomplete. */
+  roomId?: string;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line, with a markdown preview. */
@@ -33,6 +36,7 @@ export function Composer({
   autoFocus = false,
   onEditLast,
   variant = 'room',
+  roomId,
 }: ComposerProps) {
   const [draft, setDraft] = useState('');
   const wait = useWait();
@@ -43,6 +47,7 @@ export function Composer({
   const trimmed = draft.trim();
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
   const canSend = trimmed.length > 0 && !tooLong && wait.seconds === 0;
+  const mentions = useMentions({ value: draft, setValue: setDraft, area, roomId });
   const previewHtml = useMemo(() => (preview ? sanitizeMessageHtml(renderPreview(draft)) : ''), [preview, draft]);
 
   // Grows with its content up to a limit, then scrolls.
@@ -72,6 +77,7 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -105,7 +111,8 @@ export function Composer({
           {waitMessage(wait.limit, wait.seconds)}
         </p>
       )}
-      <div className="composer__box">
+      <div className="composer__box mention-anchor">
+        {mentions.list}
         <textarea
           ref={area}
           className="composer__input"
@@ -121,8 +128,12 @@ export function Composer({
             if (event.target.value.trim()) typing?.typed();
             else typing?.stopped();
           }}
+          {...mentions.inputProps}
           onKeyDown={onKeyDown}
-          onBlur={() => typing?.stopped()}
+          onBlur={() => {
+            mentions.inputProps.onBlur();
+            typing?.stopped();
+          }}
         />
         <div className="composer__actions">
           {remaining < 500 && (

@@ -272,6 +272,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
           {member ? (
             <Composer
               key={roomId}
+              roomId={roomId}
               label={composerLabel}
               placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
               onSend={timeline.send}

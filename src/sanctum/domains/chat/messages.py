@@ -24,10 +24,10 @@ from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord
-from sanctum.domains.chat.mentions import mentioned_usernames
+from sanctum.domains.chat.links import Resolved, TextLinks
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.notices import ChatNotices
-from sanctum.domains.chat.repository import ChatRepository, MessageRow
+from sanctum.domains.chat.repository import ChatRepository, Membership, MessageRow
 from sanctum.domains.chat.schemas import (
     MentionPage,
     MentionRead,
@@ -42,6 +42,10 @@ from sanctum.domains.chat.schemas import (
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.roles.permissions import Permission
+
+# `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
+# moderators use an announcement.
+EVERYONE_LIMIT = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,7 @@ class MessageService:
         self._db, self._access, self._caches, self._slow_mode = db, access, caches, slow_mode
         self._accounts, self._notifier = accounts, notifier
         self.notices = ChatNotices(notifier)
+        self.links = TextLinks(accounts)
         self._repo = ChatRepository()
 
     # -- serialization ------------------------------------------------------------------------
@@ -119,8 +124,6 @@ class MessageService:
     # -- sending ------------------------------------------------------------------------------
 
     async def send(self, actor: Actor, room_id: uuid.UUID, data: MessageCreate) -> Sent:
-        html = render(data.body)
-        usernames = [u for u in mentioned_usernames(data.body) if u != actor.user.username]
         try:
             async with self._db.writer() as db:
                 record, member = await self._access.as_member(db, actor.id, room_id)
@@ -134,12 +137,17 @@ class MessageService:
                     await self._slow_mode.spend(record, actor.id)
                 if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
-                candidates = await self._accounts.public_users_by_username(db, usernames) if usernames else {}
-                mentioned = await self._visible_to(db, record, list(candidates.values()))
+                resolved = await self._resolve(db, record, member, actor, data.body)
+                mentioned = await self._visible_to(db, record, resolved.people)
+                html = render(data.body, resolved.links)
                 message = await self._insert(
                     db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
                 )
-                await self.notices.sent(db, record, actor.id, message, {u.id for u in mentioned})
+                told = {u.id for u in mentioned}
+                if resolved.everyone:
+                    everyone = await self._repo.member_ids_upto(db, room_id, EVERYONE_LIMIT)
+                    told.update(u for u in everyone if u != actor.id)
+                await self.notices.sent(db, record, actor.id, message, told)
                 # A reply too: it is activity in the room, which orders the room lists.
                 await self.after_message_change(db, room_id)
         except IntegrityError:
@@ -150,6 +158,17 @@ class MessageService:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
         return Sent(message, True)
+
+    async def _resolve(
+        self, db: AsyncSession, record: RoomRecord, member: Membership, writer: Actor, body: str
+    ) -> Resolved:
+        """Pills and links of a message: `#room` to public rooms and the rooms of the room's own sanctum
+        (whose members alone read it); `@here`/`@room` from those who manage the room only (asked only
+        when the body names one, so a plain message costs no permission check)."""
+        everyone = ("@here" in body or "@room" in body) and await self._access.allows(
+            db, writer, Permission.ROOM_MANAGE, record, member
+        )
+        return await self.links.resolve(db, body, writer.id, sanctum_id=record.sanctum, may_call_everyone=everyone)
 
     async def _visible_to(self, db: AsyncSession, record: RoomRecord, users: list[PublicUser]) -> list[PublicUser]:
         """Mentions resolve only to people who can see the room."""
@@ -314,9 +333,10 @@ class MessageService:
     # -- changing -----------------------------------------------------------------------------
 
     async def edit(self, actor: Actor, room_id: uuid.UUID, message_id: int, body: str) -> MessageRead:
-        html = render(body)
+        """An edit renders the pills and links again, but notifies nobody (the send did)."""
         async with self._db.writer() as db:
-            await self._access.as_member(db, actor.id, room_id)
+            record, member = await self._access.as_member(db, actor.id, room_id)
+            html = render(body, (await self._resolve(db, record, member, actor, body)).links)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
                 raise NotFound("No such message.", code=ErrorCode.MESSAGE_NOT_FOUND)

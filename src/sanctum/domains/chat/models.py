@@ -67,6 +67,7 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_room_id_id", "room_id", "id"),
         Index("ix_messages_parent_id_id", "parent_id", "id"),
+        Index("ix_messages_author_id_id", "author_id", "id"),
         UniqueConstraint("room_id", "author_id", "client_id", name="uq_messages_room_id_author_id_client_id"),
     )
 
@@ -118,3 +119,14 @@ class Mention(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     room_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("rooms.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def dm_key(a: uuid.UUID, b: uuid.UUID) -> str:
+    low, high = sorted((str(a), str(b)))
+    return f"{low}:{high}"
+
+
+def dm_members(room: Room) -> list[uuid.UUID]:
+    if room.dm_key is None:
+        return []
+    return [uuid.UUID(part) for part in room.dm_key.split(":")]

@@ -53,6 +53,17 @@ class FriendService:
         """For other domains, in the caller's session."""
         return await self._repo.friend_ids(db, user_id)
 
+    async def incoming(self, db: AsyncSession, user_id: uuid.UUID) -> list[FriendRequestRead]:
+        """For Home, in the caller's session: requests waiting for this user's answer, newest first."""
+        rows = [r for r in await self._repo.rows_of(db, user_id, "pending") if r.requested_by != user_id]
+        people = await self._accounts.public_users(db, (_other(r, user_id) for r in rows))
+        rows.sort(key=lambda r: r.created_at, reverse=True)
+        return [
+            FriendRequestRead(user=people[_other(r, user_id)], created_at=r.created_at)
+            for r in rows
+            if _other(r, user_id) in people
+        ]
+
     async def state(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
         async with self._db.reader() as db:
             row = await self._repo.get(db, actor.id, user_id)

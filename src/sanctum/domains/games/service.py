@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.api.errors import validation_fields
 from sanctum.core.clock import utcnow
@@ -177,6 +178,25 @@ class GameService:
             started_at=room.started_at,
             finished_at=room.finished_at,
         )
+
+    async def your_turn(self, db: AsyncSession, user_id: uuid.UUID, limit: int = 10) -> list[GameRoomRead]:
+        """For Home, in the caller's session: turn-based games waiting for this player's move (the room's
+        saved state says whose turn it is, as the plugin's view names it)."""
+        rooms = await self._repo.active_rooms_of(db, user_id, 50)
+        out = []
+        for room in rooms:
+            plugin = self.plugin(room.game)
+            if plugin.tick_rate != 0:
+                continue
+            if plugin.view(plugin.decode(room.state), None).get("turn") == str(user_id):
+                out.append(self._read(room, await self._repo.seats(db, room.id), user_id))
+                if len(out) >= limit:
+                    break
+        return out
+
+    async def has_played(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        """Has the user ever taken a seat in a game (for Home's first-run checklist)?"""
+        return await self._repo.has_played(db, user_id)
 
     async def get_room(self, actor: Actor, room_id: uuid.UUID) -> GameRoomRead:
         room, seats = await self._load(room_id)

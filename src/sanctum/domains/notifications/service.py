@@ -39,6 +39,7 @@ SUBJECT: dict[Kind, tuple[str, ...]] = {
     "friend_request": (),
     "friend_accepted": (),
     "mention": ("room_id", "message_id"),
+    "post_mention": ("post_id", "target", "target_id"),
     "comment": ("post_id", "comment_id"),
     "reply": ("post_id", "comment_id", "reply_id"),
     "like": ("target", "target_id", "post_id"),
@@ -81,6 +82,8 @@ def dedupe_key(kind: Kind, by: uuid.UUID, data: Mapping[str, str]) -> str:
             return f"{kind}:{by}"
         case "mention":
             return f"mention:{data['message_id']}"
+        case "post_mention":
+            return f"post_mention:{data['target']}:{data['target_id']}"
         case "comment":
             return f"comment:{data['comment_id']}"
         case "reply":
@@ -119,6 +122,8 @@ def sentence(kind: str, actor: PublicUser | None, count: int, data: Mapping[str,
             return f"{who} accepted your friend request"
         case "mention":
             return f"{who} mentioned you in a message"
+        case "post_mention":
+            return f"{who} mentioned you in a {'comment' if data.get('target') == 'comment' else 'post'}"
         case "comment":
             return f"{who} commented on your post"
         case "reply":
@@ -188,6 +193,12 @@ class NotificationService:
     async def _serialize(self, db: AsyncSession, rows: Sequence[NotificationRow]) -> list[NotificationRead]:
         users = await self._accounts.public_users(db, (n.actor_id for n in rows if n.actor_id is not None))
         return [self._read(n, users) for n in rows]
+
+    async def unread_mentions(self, db: AsyncSession, user_id: uuid.UUID, limit: int) -> list[NotificationRead]:
+        """For Home, in the caller's session: unread mentions (chat, posts, comments), newest first."""
+        return await self._serialize(
+            db, await self._repo.unread_of_kinds(db, user_id, ("mention", "post_mention"), limit)
+        )
 
     # -- requests -----------------------------------------------------------------------------
 

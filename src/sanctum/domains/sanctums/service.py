@@ -126,6 +126,10 @@ class SanctumService:
     async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
         return await self._repo.sanctum_ids_of(db, user_id)
 
+    async def any_sanctum(self, db: AsyncSession) -> bool:
+        """Does this instance hold a sanctum yet? (Home offers the first user to create one.)"""
+        return await self._repo.any_sanctum(db)
+
     async def refs(self, db: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, SanctumRef]:
         if not ids:
             return {}
