@@ -30,6 +30,7 @@ from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
 from sanctum.domains.preferences import routes as preferences_routes
 from sanctum.domains.push import routes as push_routes
+from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
 from sanctum.observability.logging import get_logger
 from sanctum.realtime.gateway import GatewayMiddleware
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.roles)
     app.include_router(moderation_routes.admin)
     app.include_router(moderation_routes.audit)
+    app.include_router(reports_routes.reports)
     mount_web(app, settings.web_dist)
     return app
 

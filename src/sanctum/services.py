@@ -24,6 +24,7 @@ from sanctum.cache.local import InvalidationBus
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.accounts.staff import AccountStaff
@@ -33,11 +34,13 @@ from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.moderation import ChatModeration
+from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.export.service import ExportService
 from sanctum.domains.export.service import register_jobs as register_export_jobs
+from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -59,6 +62,7 @@ from sanctum.domains.posts.service import PostService
 from sanctum.domains.preferences.service import PreferenceService
 from sanctum.domains.push.service import PushService
 from sanctum.domains.push.service import register_jobs as register_push_jobs
+from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
@@ -85,6 +89,7 @@ class Services:
     jobs: TaskiqJobQueue
     notifier: Notifier
     accounts: AccountService
+    blocks: BlockService
     people: PeopleSearch
     rooms: RoomService
     messages: MessageService
@@ -97,6 +102,7 @@ class Services:
     feed: FeedService
     games: GameService
     home: HomeService
+    reports: ReportService
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
@@ -203,12 +209,13 @@ def build_services(settings: Settings) -> Services:
     notifier = Notifier(jobs)
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
-    notifications = NotificationService(db, accounts)
+    blocks = BlockService(db, accounts, bus)
+    notifications = NotificationService(db, accounts, blocks)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
     authz = Authorizer(bus)
     room_access = RoomAccess(db, chat_caches, authz)
-    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
+    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
 
     async def sanctum_of(db: AsyncSession, room_id: uuid.UUID) -> uuid.UUID | None:
@@ -220,15 +227,18 @@ def build_services(settings: Settings) -> Services:
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
-    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas, authz)
-    friends = FriendService(db, accounts, notifier)
+    welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
+    jobs.register(WELCOME_JOB, welcome.greet)
+    sanctum_rooms = SanctumRooms(chat_caches, messages, welcome.joined)
+    sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas, authz)
+    friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
     comments = CommentService(db, posts, accounts, notifier)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
-    games = GameService(db, game_registry, game_engine, accounts)
+    games = GameService(db, game_registry, game_engine, accounts, blocks)
     game_records = GameRecords(db, game_registry, accounts)
     exports = ExportService(db, settings.exports, jobs, accounts, friends, game_records)
     register_export_jobs(jobs, exports)
@@ -238,6 +248,7 @@ def build_services(settings: Settings) -> Services:
     hubs.register(ChatHub(room_access, messages, accounts))
     hubs.register(PostsHub(posts))
     hubs.register(GamesHub(games, game_engine))
+    chat_moderation = ChatModeration(db, room_access, messages, AuditLog())
     return Services(
         settings=settings,
         db=db,
@@ -249,7 +260,8 @@ def build_services(settings: Settings) -> Services:
         jobs=jobs,
         notifier=notifier,
         accounts=accounts,
-        people=PeopleSearch(db),
+        blocks=blocks,
+        people=PeopleSearch(db, blocks),
         rooms=rooms,
         messages=messages,
         notifications=notifications,
@@ -267,6 +279,16 @@ def build_services(settings: Settings) -> Services:
         preferences=preferences,
         push=push,
         exports=exports,
-        chat_moderation=ChatModeration(db, room_access, messages, AuditLog()),
+        chat_moderation=chat_moderation,
+        reports=ReportService(
+            db,
+            accounts,
+            ChatContent(room_access),
+            chat_moderation,
+            posts,
+            comments,
+            RbacReview(authz, sanctums),
+            AuditLog(),
+        ),
         moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
     )

@@ -52,6 +52,7 @@ export const routes: RouteObject[] = [
           { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
           { path: '/settings/notifications', element: page(() => import('../features/preferences/NotificationSettingsPage'), (m) => m.NotificationSettingsPage) },
           { path: '/settings/data', element: page(() => import('../features/export/ExportPage'), (m) => m.ExportPage) },
+          { path: '/moderation/reports', element: page(() => import('../features/moderation/ReportsPage'), (m) => m.ReportsPage) },
           { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {
             path: '/chat',

@@ -83,6 +83,7 @@ export type ErrorCode =
   | "SESSION_REVOKED"
   | "SESSION_NOT_FOUND"
   | "USER_NOT_FOUND"
+  | "CANNOT_CONTACT_USER"
   | "CSRF_HEADER_REQUIRED"
   | "CROSS_ORIGIN"
   | "ROOM_NOT_FOUND"
@@ -103,6 +104,10 @@ export type ErrorCode =
   | "FRIEND_REQUEST_NOT_FOUND"
   | "NOT_FRIENDS"
   | "NOTIFICATION_NOT_FOUND"
+  | "REPORT_NOT_FOUND"
+  | "REPORT_EXISTS"
+  | "REPORT_CLOSED"
+  | "REPORT_ACTION_UNAVAILABLE"
   | "INVITE_NOT_FOUND"
   | "INVITE_EXPIRED"
   | "INVITE_REVOKED"
@@ -276,6 +281,10 @@ export interface PublicUser {
   bio: string;
   avatar_url: string | null;
   created_at: string;
+  /**
+   * A system account (the welcome bot), not a person.
+   */
+  is_bot: boolean;
 }
 /**
  * An aggregated notification changed (a new liker): unread again, and first in the list.

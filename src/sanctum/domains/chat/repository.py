@@ -82,6 +82,7 @@ _MY_REACTIONS = select(Reaction.message_id, Reaction.emoji).where(
 _MENTIONED = select(Mention.message_id, Mention.user_id).where(Mention.message_id.in_(bindparam("ids", expanding=True)))
 _ROOM_FOR_UPDATE = select(Room).where(Room.id == bindparam("room_id")).with_for_update()
 # Top-level messages of a room above a watermark, by someone else: the unread ones, counted up to a cap.
+# System lines count only in a room that asks for it (`rooms.system_messages_unread`).
 _UNREAD = select(func.count()).select_from(
     select(literal(1))
     .where(
@@ -90,6 +91,7 @@ _UNREAD = select(func.count()).select_from(
         Message.parent_id.is_(None),
         Message.deleted_at.is_(None),
         or_(Message.author_id.is_(None), Message.author_id != bindparam("user_id")),
+        or_(Message.kind != "system", bindparam("count_system")),
     )
     .limit(UNREAD_CAP)
     .subquery()
@@ -230,9 +232,10 @@ class ChatRepository:
                 Message.parent_id.is_(None),
                 Message.deleted_at.is_(None),
                 or_(Message.author_id.is_(None), Message.author_id != user_id),
+                or_(Message.kind != "system", Room.system_messages_unread),
             )
             .limit(UNREAD_CAP)
-            .correlate(RoomMember)
+            .correlate(RoomMember, Room)
             .subquery()
         )
         unread = select(func.count()).select_from(unread_rows).scalar_subquery()
@@ -247,8 +250,10 @@ class ChatRepository:
         )
         return [(row[0], row[1], row[2], int(row[3])) for row in (await db.execute(query)).all()]
 
-    async def unread_count(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, after: int) -> int:
-        params = {"room_id": room_id, "after": after, "user_id": user_id}
+    async def unread_count(
+        self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, after: int, count_system: bool = False
+    ) -> int:
+        params = {"room_id": room_id, "after": after, "user_id": user_id, "count_system": count_system}
         return int((await db.execute(_UNREAD, params)).scalar_one())
 
     async def advance_read(
@@ -283,6 +288,9 @@ class ChatRepository:
         return bool(affected(result))
 
     # -- messages -----------------------------------------------------------------------------
+
+    async def message_by_id(self, db: AsyncSession, message_id: int) -> Message | None:
+        return await db.get(Message, message_id)
 
     async def message(self, db: AsyncSession, room_id: uuid.UUID, message_id: int) -> Message | None:
         found = await db.get(Message, message_id)

@@ -20,6 +20,7 @@ from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, QuotaE
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.blocks import cannot_contact
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat import events as ev
@@ -121,6 +122,7 @@ class RoomService:
             dm_user=dm_user,
             my_role=member.role if member is not None else None,
             slow_mode_seconds=record.slow_mode_seconds,
+            system_messages_unread=record.system_messages_unread,
             last_read_message_id=member.last_read_message_id if member is not None else None,
             receipts=receipts or [],
         )
@@ -246,6 +248,8 @@ class RoomService:
                 missing = [str(u) for u in invited if u not in found]
                 if missing:
                     raise ValidationFailed(fields={"member_ids": f"unknown users: {', '.join(missing)}"})
+                if await self._messages.blocks.apart_from_any(db, actor.id, invited):
+                    raise cannot_contact()
             db.add(room)
             db.add(RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now))
             for user_id in invited:
@@ -329,6 +333,7 @@ class RoomService:
                 invitee = (await self._accounts.public_users(db, [user_id])).get(user_id)
                 if invitee is None:
                     raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
+                await self._messages.blocks.refuse_between(db, actor.id, user_id)
                 if await self._access.member(db, room_id, user_id) is None:
                     text = f"{actor.user.display_name} added {invitee.display_name}"
                     await self._add_member(db, actor, room_id, user_id, text)
@@ -407,6 +412,8 @@ class RoomService:
             if other_id not in await self._accounts.public_users(db, [other_id]):
                 raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             existing = await self._repo.dm_room(db, key)
+            if existing is None:  # an old conversation still opens (to read it); sending is refused
+                await self._messages.blocks.refuse_between(db, actor.id, other_id)
         if existing is not None:
             return await self.get(actor, existing.id), False
         now = utcnow()

@@ -2,7 +2,7 @@
 server's own keys (the VAPID key pair, generated once and kept here so every instance signs alike).
 
 Revision ID: 0020
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sanctum.db.types import UTCDateTime
 
 revision: str = "0020"
-down_revision: str | None = "0014"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
