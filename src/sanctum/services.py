@@ -38,9 +38,9 @@ from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
+from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
 from sanctum.domains.export.service import ExportService
 from sanctum.domains.export.service import register_jobs as register_export_jobs
-from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
