@@ -80,11 +80,22 @@ class SmtpMailer:
 def build_mailer(settings: Settings) -> Mailer:
     if settings.email.configured:
         return SmtpMailer(settings.email)
-    show = settings.app_env in ("development", "test")
-    log.warning(
-        "email_not_configured", detail="EMAIL__SMTP_HOST is unset: emails are logged, not sent", links_logged=show
-    )
-    return LogMailer(show_body=show)
+    return LogMailer(show_body=_links_logged(settings))
 
 
-__all__ = ["Email", "LogMailer", "Mailer", "SmtpMailer", "build_mailer"]
+def _links_logged(settings: Settings) -> bool:
+    return settings.app_env in ("development", "test")
+
+
+def announce(settings: Settings) -> None:
+    """One start-up line when nothing will be sent (serve and worker call it; other commands do not,
+    their output stays theirs)."""
+    if not settings.email.configured:
+        log.warning(
+            "email_not_configured",
+            detail="EMAIL__SMTP_HOST is unset: emails are logged, not sent",
+            links_logged=_links_logged(settings),
+        )
+
+
+__all__ = ["Email", "LogMailer", "Mailer", "SmtpMailer", "announce", "build_mailer"]
