@@ -99,6 +99,12 @@ function Shell() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/moderation/reports" className="sidenav__item" title={flush ? "Moderation" : undefined}>
+              <Icon name="shield" />
+              <span>Moderation</span>
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/settings/security" className="sidenav__item" title={flush ? "Security" : undefined}>
               <Icon name="lock" />
               <span>Security</span>

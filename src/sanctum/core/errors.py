@@ -44,6 +44,8 @@ class ErrorCode(StrEnum):
     SESSION_REVOKED = "SESSION_REVOKED"
     SESSION_NOT_FOUND = "SESSION_NOT_FOUND"
     USER_NOT_FOUND = "USER_NOT_FOUND"
+    # Refused between two people who are kept apart (a block, either way); it never says which.
+    CANNOT_CONTACT_USER = "CANNOT_CONTACT_USER"
     CSRF_HEADER_REQUIRED = "CSRF_HEADER_REQUIRED"
     CROSS_ORIGIN = "CROSS_ORIGIN"
     # Account security: emailed links, two-factor, passkeys.
@@ -74,6 +76,11 @@ class ErrorCode(StrEnum):
     FRIEND_REQUEST_NOT_FOUND = "FRIEND_REQUEST_NOT_FOUND"
     NOT_FRIENDS = "NOT_FRIENDS"
     NOTIFICATION_NOT_FOUND = "NOTIFICATION_NOT_FOUND"
+    # Reports.
+    REPORT_NOT_FOUND = "REPORT_NOT_FOUND"
+    REPORT_EXISTS = "REPORT_EXISTS"
+    REPORT_CLOSED = "REPORT_CLOSED"
+    REPORT_ACTION_UNAVAILABLE = "REPORT_ACTION_UNAVAILABLE"
     # Invite links and channels.
     INVITE_NOT_FOUND = "INVITE_NOT_FOUND"
     INVITE_EXPIRED = "INVITE_EXPIRED"

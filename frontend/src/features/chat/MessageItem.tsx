@@ -1,5 +1,5 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Link } from 'react-router';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
 
 import { Avatar, Icon, Name } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
@@ -18,6 +18,8 @@ export interface MessageActions {
   edit(message: Message, body: string): Promise<void>;
   askDelete(message: Message): void;
   openThread?(message: Message): void;
+  /** Report someone else's message to the moderators. */
+  report?(message: Message): void;
 }
 
 interface MessageItemProps {
@@ -44,7 +46,16 @@ interface MessageItemProps {
  */
 export function MessageBody({ html, className = 'msg__body md' }: { html: string; className?: string }) {
   const safe = useMemo(() => sanitizeMessageHtml(html), [html]);
-  return <div className={className} dir="auto" dangerouslySetInnerHTML={{ __html: safe }} />;
+  const navigate = useNavigate();
+  // Mention pills and `#room` links stay in the app (the sanitizer let only those relative links through).
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const link = (event.target as Element).closest?.('a.mention, a.room-link');
+    const href = link?.getAttribute('href');
+    if (!href || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    void navigate(href);
+  };
+  return <div className={className} dir="auto" onClick={onClick} dangerouslySetInnerHTML={{ __html: safe }} />;
 }
 
 function authorName(message: Message): string {
@@ -209,6 +220,11 @@ export const MessageItem = memo(function MessageItem({
           {canEdit && (
             <button type="button" className="msg__action" aria-label="Edit message" title="Edit" onClick={() => setEditing(message.id)}>
               <Icon name="edit" size={18} />
+            </button>
+          )}
+          {!mine && message.kind === 'user' && actions.report && (
+            <button type="button" className="msg__action" aria-label="Report message" title="Report" onClick={() => actions.report?.(message)}>
+              <Icon name="alert" size={18} />
             </button>
           )}
           {canDelete && (
