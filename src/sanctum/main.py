@@ -24,6 +24,7 @@ from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
 from sanctum.domains.home import routes as home_routes
 from sanctum.domains.invites import routes as invites_routes
+from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
@@ -101,6 +102,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(friends_routes.friends)
     app.include_router(home_routes.home)
     app.include_router(games_routes.games)
+    app.include_router(moderation_routes.sanctum_roles)
+    app.include_router(moderation_routes.roles)
+    app.include_router(moderation_routes.admin)
+    app.include_router(moderation_routes.audit)
     mount_web(app, settings.web_dist)
     return app
 

@@ -24,10 +24,13 @@ from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
+from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.announcements.hub import SystemHub
+from sanctum.domains.audit.service import AuditLog
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.chat.moderation import ChatModeration
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
@@ -39,6 +42,7 @@ from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.home.service import HomeService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
 from sanctum.domains.notifications.notify import Notifier
@@ -48,6 +52,7 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
+from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.ratelimit import RateLimiter
@@ -88,6 +93,8 @@ class Services:
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
+    moderation: ModerationService
+    chat_moderation: ChatModeration
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -189,11 +196,12 @@ def build_services(settings: Settings) -> Services:
     notifications = NotificationService(db, accounts)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
-    room_access = RoomAccess(db, chat_caches)
+    authz = Authorizer(bus)
+    room_access = RoomAccess(db, chat_caches, authz)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
     notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
-    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas)
+    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas, authz)
     friends = FriendService(db, accounts, notifier)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
@@ -234,4 +242,6 @@ def build_services(settings: Settings) -> Services:
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
+        chat_moderation=ChatModeration(db, room_access, messages, AuditLog()),
+        moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
     )

@@ -59,6 +59,8 @@ class RateLimitSettings(BaseModel):
     # Read positions: a room's, a notification's, a DM's delivered receipt.
     read_marker: str = "60/10seconds"
     ticket: str = "60/minute"
+    # Moderation: roles, pins, mutes, bans, suspensions (docs/moderation.md).
+    moderation: str = "60/minute"
     # Every other write: joining, leaving, deleting, roles, profile, sessions.
     write: str = "60/minute"
     # People search answers as someone types: generous for a person, a wall for a scraper.

@@ -96,6 +96,15 @@ class ErrorCode(StrEnum):
     TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
     NOT_SUBSCRIBED = "NOT_SUBSCRIBED"
     RESYNC_REQUIRED = "RESYNC_REQUIRED"
+    # Moderation: roles and permissions, pins, mutes, bans, suspensions.
+    MISSING_PERMISSION = "MISSING_PERMISSION"
+    ROLE_NOT_FOUND = "ROLE_NOT_FOUND"
+    ROLE_EXISTS = "ROLE_EXISTS"
+    ROLE_IN_USE = "ROLE_IN_USE"
+    PIN_LIMIT = "PIN_LIMIT"
+    MUTED = "MUTED"
+    BANNED = "BANNED"
+    ACCOUNT_SUSPENDED = "ACCOUNT_SUSPENDED"
 
 
 class AppError(Exception):
@@ -141,6 +150,22 @@ class Forbidden(AppError):
     status_code = 403
     code = ErrorCode.FORBIDDEN
     message = "You are not allowed to do this."
+
+
+class Muted(Forbidden):
+    """The sender is muted here until `details.until` (public: the composer shows it)."""
+
+    code = ErrorCode.MUTED
+    message = "You are muted here."
+    public_details = True
+
+
+class Suspended(Forbidden):
+    """The account is suspended; `details` (`until`, `reason`) are public so the sign-in page can say why."""
+
+    code = ErrorCode.ACCOUNT_SUSPENDED
+    message = "This account is suspended."
+    public_details = True
 
 
 class NotFound(AppError):

@@ -56,6 +56,12 @@ class UpdatedCursor(Cursor):
     i: Annotated[int, Field(gt=0, lt=2**62)]
 
 
+class IdCursor(Cursor):
+    """After the row with this integer id (lists ordered by id, newest first)."""
+
+    i: Annotated[int, Field(gt=0, lt=2**62)]
+
+
 def encode_cursor(value: Cursor | dict[str, Any]) -> str:
     values = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
     raw = json.dumps(values, separators=(",", ":"), default=str).encode()

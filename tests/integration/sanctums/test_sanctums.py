@@ -203,4 +203,4 @@ async def test_the_member_directory_lists_the_owner_then_moderators_then_members
     moderators = (await bob.ok("GET", path, params={"role": "moderator"}))["items"]
     assert [m["user"]["username"] for m in moderators] == [dave.username]
     error_of(await bob.call("GET", path, params={"q": "a\x00"}), 422, "VALIDATION_FAILED")
-    error_of(await bob.call("GET", path, params={"role": "king"}), 422, "VALIDATION_FAILED")
+    error_of(await bob.call("GET", path, params={"role": "King!"}), 422, "VALIDATION_FAILED")

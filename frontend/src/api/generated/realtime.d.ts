@@ -129,7 +129,15 @@ export type ErrorCode =
   | "FRAME_TOO_LARGE"
   | "TOO_MANY_SUBSCRIPTIONS"
   | "NOT_SUBSCRIBED"
-  | "RESYNC_REQUIRED";
+  | "RESYNC_REQUIRED"
+  | "MISSING_PERMISSION"
+  | "ROLE_NOT_FOUND"
+  | "ROLE_EXISTS"
+  | "ROLE_IN_USE"
+  | "PIN_LIMIT"
+  | "MUTED"
+  | "BANNED"
+  | "ACCOUNT_SUSPENDED";
 /**
  * A frame a client sends.
  */

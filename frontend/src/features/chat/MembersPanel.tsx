@@ -10,7 +10,7 @@ import { useInvite, useMembers } from './api';
 import type { Room } from './types';
 import { counted, PEOPLE } from '../../lib/plural';
 
-const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
+const ROLE_ORDER: Record<string, number> = { owner: 0, admin: 1, moderator: 2, member: 4 };
 
 export function MembersPanel({ room, me, onClose }: { room: Room; me: string; onClose(): void }) {
   const members = useMembers(room.id, true);
@@ -37,7 +37,7 @@ export function MembersPanel({ room, me, onClose }: { room: Room; me: string; on
   }
 
   const sorted = (members.data ?? []).slice().sort(
-    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user.display_name.localeCompare(b.user.display_name),
+    (a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3) || a.user.display_name.localeCompare(b.user.display_name),
   );
 
   return (

@@ -19,6 +19,7 @@ function entry(id: string, room: Partial<MyRoom['room']> = {}): MyRoom {
       created_at: '2026-01-01T00:00:00Z',
       last_activity_at: '2026-01-01T00:00:00Z',
       receipts: [],
+      my_permissions: [],
       ...room,
     },
     unread_count: 0,

@@ -20,6 +20,7 @@ function room(id: string, at: string, overrides: Partial<Room> = {}): Room {
     last_activity_at: at,
     dm_user: null,
     my_role: 'member',
+    my_permissions: [],
     slow_mode_seconds: 0,
     last_read_message_id: 0,
     receipts: [],

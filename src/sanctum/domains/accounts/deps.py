@@ -27,7 +27,7 @@ async def get_current_actor(
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send an access token as `Authorization: Bearer <token>`.")
-    actor = await service.authenticate(credentials.credentials)
+    actor = await service.authenticate(credentials.credentials, request.client.host if request.client else "")
     request.state.user_id = str(actor.id)
     return actor
 

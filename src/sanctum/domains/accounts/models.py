@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Uuid
+from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.db.base import Base
@@ -22,9 +22,21 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(64))
     bio: Mapped[str] = mapped_column(String(500), default="")
     avatar_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The site-wide role (roles/permissions.py: "admin", "moderator"), None for everyone else.
+    site_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # A suspension: from `suspended_at` until `suspended_until` (None: until lifted).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def is_admin(self) -> bool:
+        return self.site_role == "admin"
+
+    def suspended(self, now: datetime) -> bool:
+        return self.suspended_at is not None and (self.suspended_until is None or self.suspended_until > now)
 
 
 class AuthSession(Base):

@@ -9,6 +9,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
+from sanctum.core.clock import utcnow
 from sanctum.db.dialect import affected
 from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
 
@@ -37,6 +38,8 @@ _SEARCH = (
             bindparam("after_rank") < SEARCH_RANK,
             and_(bindparam("after_rank") == SEARCH_RANK, User.username > bindparam("after_username")),
         ),
+        # A suspended account cannot be found while its suspension lasts.
+        or_(User.suspended_at.is_(None), User.suspended_until <= bindparam("now")),
     )
     .order_by(SEARCH_RANK, User.username)
     .limit(bindparam("limit"))
@@ -64,7 +67,13 @@ class AccountRepository:
         """People whose username or display name (or a word of it) starts with `q`: exact username first,
         then username prefixes, then display names; by username within a rank. Deleted accounts have no row."""
         rank, username = after if after is not None else (-1, "")
-        params = {**search_patterns(q), "after_rank": rank, "after_username": username, "limit": limit}
+        params = {
+            **search_patterns(q),
+            "after_rank": rank,
+            "after_username": username,
+            "limit": limit,
+            "now": utcnow(),
+        }
         return [(row[0], int(row[1])) for row in (await db.execute(_SEARCH, params)).all()]
 
     async def users_by_usernames(self, db: AsyncSession, usernames: list[str]) -> list[User]:

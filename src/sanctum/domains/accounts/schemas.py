@@ -149,6 +149,9 @@ class UserSearchPage(BaseModel):
 class Me(PublicUser):
     email: str
     is_admin: bool
+    site_role: Literal["admin", "moderator"] | None = Field(
+        None, description="The caller's site-wide role, if any (docs/moderation.md)."
+    )
 
 
 def _http_url(value: str | None) -> str | None:

@@ -21,7 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.cache import Cache, CachedJson
 from sanctum.cache.local import InvalidationBus, LocalCache
 from sanctum.core.clock import utcnow
-from sanctum.core.errors import Conflict, ErrorCode, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
+from sanctum.core.errors import (
+    Conflict,
+    ErrorCode,
+    NotFound,
+    ServiceUnavailable,
+    Suspended,
+    Unauthorized,
+    ValidationFailed,
+)
 from sanctum.core.ids import new_token
 from sanctum.core.security import AccessTokens, InvalidToken, PasswordHashing, token_digest
 from sanctum.db.database import Database
@@ -36,6 +44,7 @@ from sanctum.domains.accounts.schemas import (
     TokenPair,
     WsTicket,
 )
+from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.publisher import Publisher
@@ -61,6 +70,8 @@ class Actor:
 
     user: User
     session_id: uuid.UUID
+    # The client's address, for the audit log (empty when not known, e.g. on the socket).
+    ip: str = ""
 
     @property
     def id(self) -> uuid.UUID:
@@ -85,6 +96,12 @@ def _user_tag(user_id: uuid.UUID) -> str:
 class ClientInfo:
     ip: str
     user_agent: str
+
+
+def _refuse_if_suspended(user: User) -> None:
+    if user.suspended(utcnow()):
+        until = user.suspended_until.isoformat() if user.suspended_until is not None else None
+        raise Suspended("This account is suspended.", details={"until": until, "reason": user.suspension_reason})
 
 
 def to_public(user: User) -> PublicUser:
@@ -123,6 +140,7 @@ class AccountService:
         self._limiter = limiter
         self._refresh_ttl = refresh_ttl
         self._repo = AccountRepository()
+        self._audit = AuditLog()
 
     # -- registration and login -------------------------------------------------------------
 
@@ -141,7 +159,7 @@ class AccountService:
             display_name=data.username,
             bio="",
             avatar_url=None,
-            is_admin=is_admin,
+            site_role="admin" if is_admin else None,
             created_at=now,
             updated_at=now,
         )
@@ -176,6 +194,7 @@ class AccountService:
         if user is None or not ok:
             log.info("login_failed", user_id=str(user.id) if user else None)
             raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.INVALID_CREDENTIALS)
+        _refuse_if_suspended(user)
         return await self._start_session(user, client)
 
     async def _start_session(self, user: User, client: ClientInfo) -> TokenPair:
@@ -232,9 +251,10 @@ class AccountService:
             session, user = found
             if session.revoked_at is not None or session.expires_at <= now or row.expires_at <= now:
                 raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
+            _refuse_if_suspended(user)
             if row.used_at is not None or not await self._repo.mark_refresh_used(db, row.id, now):
                 await self._repo.revoke_session(db, session.id, now, "refresh_reuse")
-                db.after_commit(self._forget_sessions_of(user.id))
+                db.after_commit(self.forget_sessions_of(user.id))
                 db.after_commit(partial(self._publisher.end_sessions, user.id, [session.id]))
                 reused_session = session.id
             else:
@@ -252,7 +272,7 @@ class AccountService:
             )
         return self._pair(user.id, session.id, token)
 
-    async def authenticate(self, access_token: str) -> Actor:
+    async def authenticate(self, access_token: str, ip: str = "") -> Actor:
         try:
             claims = self._tokens.decode(access_token)
         except InvalidToken as exc:
@@ -260,9 +280,12 @@ class AccountService:
         checked = await self._sessions.get_or_load(
             str(claims.session_id), lambda: self._check_session(claims.session_id), lambda s: [_user_tag(s.user.id)]
         )
-        if checked.user.id != claims.user_id or checked.revoked or checked.expires_at <= utcnow():
+        now = utcnow()
+        if checked.user.id != claims.user_id or checked.revoked or checked.expires_at <= now:
             raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
-        return Actor(user=checked.user, session_id=checked.session_id)
+        if checked.user.suspended(now):
+            raise Unauthorized("This account is suspended.", code=ErrorCode.ACCOUNT_SUSPENDED)
+        return Actor(user=checked.user, session_id=checked.session_id, ip=ip)
 
     async def _check_session(self, session_id: uuid.UUID) -> _CheckedSession:
         async with self._db.reader() as db:
@@ -272,21 +295,22 @@ class AccountService:
         session, user = found
         return _CheckedSession(session.id, user, session.revoked_at is not None, session.expires_at)
 
-    def _forget_sessions_of(self, user_id: uuid.UUID) -> Callable[[], Awaitable[None]]:
+    def forget_sessions_of(self, user_id: uuid.UUID) -> Callable[[], Awaitable[None]]:
         """An after-commit hook: every instance forgets the checked sessions of `user_id`."""
         return lambda: self._sessions.forget(tags=[_user_tag(user_id)])
 
     async def logout(self, actor: Actor) -> None:
         async with self._db.writer() as db:
             await self._repo.revoke_session(db, actor.session_id, utcnow(), "logout")
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, [actor.session_id]))
         log.info("session_revoked", user_id=str(actor.id), session_id=str(actor.session_id), reason="logout")
 
     async def logout_all(self, actor: Actor) -> int:
         async with self._db.writer() as db:
             count = await self._repo.revoke_user_sessions(db, actor.id, utcnow(), "logout_all")
-            db.after_commit(self._forget_sessions_of(actor.id))
+            await self._audit.record(db, actor, AuditAction.LOGOUT_ALL, "user", actor.id, metadata={"sessions": count})
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, None))
         log.info("sessions_revoked", user_id=str(actor.id), count=count, reason="logout_all")
         return count
@@ -313,7 +337,7 @@ class AccountService:
             if session is None or session.revoked_at is not None:
                 raise NotFound("No such session.", code=ErrorCode.SESSION_NOT_FOUND)
             await self._repo.revoke_session(db, session_id, utcnow(), "revoked_by_user")
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, [session_id]))
 
     async def is_admin(self, user_id: uuid.UUID) -> bool:
@@ -382,7 +406,7 @@ class AccountService:
                 setattr(user, name, value)
             user.updated_at = utcnow()
             db.after_commit(lambda: self._forget_profile(user.id, user.username))
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
         return to_me(user)
 
     async def delete_account(self, actor: Actor, password: str) -> None:
@@ -391,7 +415,10 @@ class AccountService:
             raise ValidationFailed("The password is not correct.", fields={"password": "is not correct"})
         async with self._db.writer() as db:
             await self._repo.delete_user(db, actor.id)
+            await self._audit.record(
+                db, actor, AuditAction.ACCOUNT_DELETE, "user", actor.id, metadata={"username": actor.user.username}
+            )
             db.after_commit(lambda: self._forget_profile(actor.id, actor.user.username))
-            db.after_commit(self._forget_sessions_of(actor.id))
+            db.after_commit(self.forget_sessions_of(actor.id))
             db.after_commit(partial(self._publisher.end_sessions, actor.id, None))
         log.info("user_deleted", user_id=str(actor.id))

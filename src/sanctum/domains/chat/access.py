@@ -26,12 +26,13 @@ from sanctum.cache.local import InvalidationBus
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.service import Actor
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.models import Room
 from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.schemas import MessagePage, MyRooms, RoomDirectory
-
-MODERATOR_ROLES = frozenset({"owner", "moderator"})
+from sanctum.domains.roles.permissions import Permission
+from sanctum.domains.roles.service import Authorizer, Scope, in_room
 
 
 class RoomRecord(BaseModel):
@@ -112,12 +113,46 @@ async def emit_room_added(db: UnitOfWork, caches: ChatCaches, user_id: uuid.UUID
 
 class RoomAccess:
     """`access_room(actor, id)`: load a room and decide what the caller may do with it, in the caller's
-    session (`is_member` alone, asked by the hub on subscribe, is a use case of its own)."""
+    session (`is_member` alone, asked by the hub on subscribe, is a use case of its own).
 
-    def __init__(self, db: Database, caches: ChatCaches) -> None:
+    What a member may do is asked of the one authorization function (`Authorizer`, domains/roles) with
+    the role the membership read already returned: a sanctum's room is in the sanctum's scope."""
+
+    def __init__(self, db: Database, caches: ChatCaches, authz: Authorizer) -> None:
         self._db = db
         self._caches = caches
+        self._authz = authz
         self._repo = ChatRepository()
+
+    @staticmethod
+    def scope(record: RoomRecord, member: Membership | None) -> Scope:
+        return in_room(record.id, record.sanctum, member.role if member is not None else None)
+
+    async def allows(
+        self, db: AsyncSession, actor: Actor, permission: Permission, record: RoomRecord, member: Membership | None
+    ) -> bool:
+        return await self._authz.allows(db, actor, permission, self.scope(record, member))
+
+    async def require(
+        self,
+        db: AsyncSession,
+        actor: Actor,
+        permission: Permission,
+        record: RoomRecord,
+        member: Membership | None,
+        *,
+        code: ErrorCode = ErrorCode.NOT_MODERATOR,
+        message: str | None = None,
+    ) -> None:
+        await self._authz.require(db, actor, permission, self.scope(record, member), code=code, message=message)
+
+    async def permissions(
+        self, db: AsyncSession, actor: Actor, record: RoomRecord, member: Membership | None
+    ) -> list[str]:
+        """What the caller may do here, for the web app to show only the controls the API allows."""
+        if record.kind == "dm":
+            return []
+        return sorted(p.value for p in await self._authz.permissions(db, actor, self.scope(record, member)))
 
     async def record(self, db: AsyncSession, room_id: uuid.UUID) -> RoomRecord | None:
         async def load() -> RoomRecord:

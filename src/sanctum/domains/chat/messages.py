@@ -23,11 +23,11 @@ from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
-from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord
+from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord
 from sanctum.domains.chat.links import Resolved, TextLinks
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.notices import ChatNotices
-from sanctum.domains.chat.repository import ChatRepository, MessageRow
+from sanctum.domains.chat.repository import ChatRepository, Membership, MessageRow
 from sanctum.domains.chat.schemas import (
     MentionPage,
     MentionRead,
@@ -41,6 +41,7 @@ from sanctum.domains.chat.schemas import (
 )
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.roles.permissions import Permission
 
 # `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
 # moderators use an announcement.
@@ -130,10 +131,13 @@ class MessageService:
                     existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
                     if existing is not None:
                         return Sent((await self.serialize(db, [existing], actor.id))[0], False)
-                await self._slow_mode.spend(record, member, actor.id)
+                if record.slow_mode_seconds and not await self._access.allows(
+                    db, actor, Permission.ROOM_MANAGE, record, member
+                ):
+                    await self._slow_mode.spend(record, actor.id)
                 if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
-                resolved = await self._resolve(db, record, member.role, actor.id, data.body)
+                resolved = await self._resolve(db, record, member, actor, data.body)
                 mentioned = await self._visible_to(db, record, resolved.people)
                 html = render(data.body, resolved.links)
                 message = await self._insert(
@@ -145,7 +149,7 @@ class MessageService:
                     told.update(u for u in everyone if u != actor.id)
                 await self.notices.sent(db, record, actor.id, message, told)
                 # A reply too: it is activity in the room, which orders the room lists.
-                await self._after_message_change(db, room_id)
+                await self.after_message_change(db, room_id)
         except IntegrityError:
             # A retry with the same client_id raced the first attempt: return what that one stored.
             async with self._db.reader() as db:
@@ -155,12 +159,13 @@ class MessageService:
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
         return Sent(message, True)
 
-    async def _resolve(self, db: AsyncSession, record: RoomRecord, role: str, writer: uuid.UUID, body: str) -> Resolved:
+    async def _resolve(
+        self, db: AsyncSession, record: RoomRecord, member: Membership, writer: Actor, body: str
+    ) -> Resolved:
         """Pills and links of a message: `#room` to public rooms and the rooms of the room's own sanctum
-        (whose members alone read it); `@here`/`@room` from the room's owner and moderators only."""
-        return await self.links.resolve(
-            db, body, writer, sanctum_id=record.sanctum, may_call_everyone=role in MODERATOR_ROLES
-        )
+        (whose members alone read it); `@here`/`@room` from those who manage the room only."""
+        everyone = await self._access.allows(db, writer, Permission.ROOM_MANAGE, record, member)
+        return await self.links.resolve(db, body, writer.id, sanctum_id=record.sanctum, may_call_everyone=everyone)
 
     async def _visible_to(self, db: AsyncSession, record: RoomRecord, users: list[PublicUser]) -> list[PublicUser]:
         """Mentions resolve only to people who can see the room."""
@@ -249,7 +254,7 @@ class MessageService:
         read = self._read(message, {actor.id: to_public(actor.user)}, [], [])
         await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, read, ref=ev.message_ref(message.id))
 
-    async def _after_message_change(self, db: UnitOfWork, room_id: uuid.UUID, lists_too: bool = True) -> None:
+    async def after_message_change(self, db: UnitOfWork, room_id: uuid.UUID, lists_too: bool = True) -> None:
         """After commit: the room's newest history page, and (`lists_too`) its members' room lists."""
         db.after_commit(partial(self._caches.bump_history, room_id))
         if lists_too:
@@ -328,7 +333,7 @@ class MessageService:
         """An edit renders the pills and links again, but notifies nobody (the send did)."""
         async with self._db.writer() as db:
             record, member = await self._access.as_member(db, actor.id, room_id)
-            html = render(body, (await self._resolve(db, record, member.role, actor.id, body)).links)
+            html = render(body, (await self._resolve(db, record, member, actor, body)).links)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
                 raise NotFound("No such message.", code=ErrorCode.MESSAGE_NOT_FOUND)
@@ -344,37 +349,10 @@ class MessageService:
             await db.rewrite(ev.room_topic(room_id), ev.message_ref(message.id), read)
             await db.emit(ev.room_topic(room_id), ev.MESSAGE_UPDATED, read, ref=ev.message_ref(message.id))
             mine = await self._repo.my_reactions(db, [message.id], actor.id)
-            await self._after_message_change(db, room_id, lists_too=message.parent_id is None)
+            await self.after_message_change(db, room_id, lists_too=message.parent_id is None)
         for reaction in read.reactions:
             reaction.me = (message.id, reaction.emoji) in mine
         return read
-
-    async def delete(self, actor: Actor, room_id: uuid.UUID, message_id: int) -> None:
-        async with self._db.writer() as db:
-            record, member = await self._access.as_member(db, actor.id, room_id)
-            message = await self._repo.message(db, room_id, message_id)
-            if message is None or message.deleted_at is not None:
-                raise NotFound("No such message.", code=ErrorCode.MESSAGE_NOT_FOUND)
-            moderator = member.role in MODERATOR_ROLES and record.kind != "dm"
-            if message.author_id != actor.id and not moderator:
-                raise Forbidden("Only the author or a moderator can delete a message.", code=ErrorCode.NOT_AUTHOR)
-            message.deleted_at = utcnow()
-            topic = ev.room_topic(room_id)
-            # Its content is no longer served: not by history, and not by a resume replaying the log.
-            redacted = (await self.serialize(db, [message], None))[0]
-            await db.rewrite(topic, ev.message_ref(message.id), redacted)
-            gone = ev.MessageDeleted(id=message.id, room_id=room_id, parent_message_id=message.parent_id)
-            await db.emit(topic, ev.MESSAGE_DELETED, gone)
-            if message.parent_id is not None:
-                # The parent's "N replies" counts only replies that are still there.
-                parent = await self._repo.message(db, room_id, message.parent_id)
-                if parent is not None:
-                    parent.reply_count = max(0, parent.reply_count - 1)
-                    counts = ev.ReplyCounts(
-                        id=parent.id, reply_count=parent.reply_count, last_reply_at=parent.last_reply_at
-                    )
-                    await db.emit(topic, ev.MESSAGE_UPDATED, counts)
-            await self._after_message_change(db, room_id, lists_too=message.parent_id is None)
 
     async def react(self, actor: Actor, room_id: uuid.UUID, message_id: int, emoji: str, add: bool) -> MessageRead:
         async with self._db.writer() as db:
@@ -394,7 +372,7 @@ class MessageService:
                     self.notices.reacted(db, message.author_id, actor.id, room_id, message_id, emoji)
                 room = await self._repo.room(db, room_id)
                 # The room lists show the last message with its reactions.
-                await self._after_message_change(
+                await self.after_message_change(
                     db, room_id, lists_too=room is not None and room.last_message_id == message_id
                 )
             read = (await self.serialize(db, [message], actor.id))[0]

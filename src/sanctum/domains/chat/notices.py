@@ -18,10 +18,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.chat.access import RoomRecord
 from sanctum.domains.chat.repository import ChatRepository
-from sanctum.domains.chat.schemas import MessageRead
+from sanctum.domains.chat.schemas import MessageRead, ReceiptState
 from sanctum.domains.notifications.notify import Notifier
 
 CONVERSATIONS = frozenset({"dm", "group"})
+_repo = ChatRepository()
+
+
+async def dm_receipts(db: AsyncSession, record: RoomRecord, viewer: uuid.UUID) -> list[ReceiptState]:
+    """In a DM, how far the other person has received and read (none elsewhere)."""
+    if record.kind != "dm":
+        return []
+    out = []
+    for user_id in record.dm_user_ids:
+        if user_id == viewer:
+            continue
+        other = await _repo.member(db, record.id, user_id)
+        if other is not None:
+            out.append(
+                ReceiptState(
+                    user_id=user_id,
+                    last_delivered_message_id=other.last_delivered_message_id,
+                    last_read_message_id=other.last_read_message_id,
+                )
+            )
+    return out
 
 
 class ChatNotices:

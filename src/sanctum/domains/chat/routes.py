@@ -10,7 +10,7 @@ from fastapi import Path, Query, Response, status
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor, per_account
-from sanctum.domains.chat.deps import MessageServiceDep, RoomServiceDep
+from sanctum.domains.chat.deps import ChatModerationDep, MessageServiceDep, RoomServiceDep
 from sanctum.domains.chat.schemas import (
     DmCreate,
     Emoji,
@@ -199,9 +199,10 @@ async def edit_message(
 
 @messages.delete("/{message_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])
 async def delete_message(
-    room_id: uuid.UUID, message_id: MessageId, actor: CurrentActor, service: MessageServiceDep
+    room_id: uuid.UUID, message_id: MessageId, actor: CurrentActor, service: ChatModerationDep
 ) -> None:
-    """Delete your message (or any, as a room moderator); it shows as deleted."""
+    """Delete your message (or any, with `message.delete`); it shows as deleted, or as removed by a
+    moderator."""
     await service.delete(actor, room_id, message_id)
 
 

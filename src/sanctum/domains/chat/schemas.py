@@ -16,7 +16,8 @@ from sanctum.domains.accounts.schemas import PublicUser
 MAX_BODY = 4_000
 RoomKind = Literal["public", "private", "dm", "group"]
 CreatableKind = Literal["public", "private", "group"]
-Role = Literal["owner", "moderator", "member"]
+# A room role (owner, moderator, member) or, in a sanctum's rooms, the member's sanctum role.
+Role = str
 
 _EMOJI_SHORTCODE = re.compile(r"^:[a-z0-9_+-]{1,30}:$")
 
@@ -171,6 +172,9 @@ class RoomRead(BaseModel):
     last_activity_at: datetime
     dm_user: PublicUser | None = None
     my_role: Role | None = Field(None, description="Null when the caller is not a member.")
+    my_permissions: list[str] = Field(
+        [], description="What the caller may do here (the room's detail only; docs/moderation.md)."
+    )
     slow_mode_seconds: int = Field(
         0, description="Slow mode: members (not moderators) send one message per this many seconds; 0 is off."
     )

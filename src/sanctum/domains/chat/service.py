@@ -23,9 +23,10 @@ from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat import events as ev
-from sanctum.domains.chat.access import MODERATOR_ROLES, ChatCaches, RoomAccess, RoomRecord, emit_room_added
+from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord, emit_room_added
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Message, Room, RoomMember
+from sanctum.domains.chat.notices import dm_receipts
 from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.sanctum_rooms import room_changed
 from sanctum.domains.chat.schemas import (
@@ -40,6 +41,7 @@ from sanctum.domains.chat.schemas import (
     RoomSummary,
     RoomUpdate,
 )
+from sanctum.domains.roles.permissions import Permission
 from sanctum.realtime.publisher import Publisher
 from sanctum.settings import QuotaSettings
 
@@ -86,26 +88,10 @@ class RoomService:
             room = await self._repo.room(db, room_id)
             if room is None:
                 raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
-            receipts = await self._receipts(db, record, actor.id)
-            return await self._read(db, record, room.last_activity_at, actor.id, member, receipts)
-
-    async def _receipts(self, db: AsyncSession, record: RoomRecord, viewer: uuid.UUID) -> list[ReceiptState]:
-        if record.kind != "dm":
-            return []
-        out = []
-        for user_id in record.dm_user_ids:
-            if user_id == viewer:
-                continue
-            other = await self._repo.member(db, record.id, user_id)
-            if other is not None:
-                out.append(
-                    ReceiptState(
-                        user_id=user_id,
-                        last_delivered_message_id=other.last_delivered_message_id,
-                        last_read_message_id=other.last_read_message_id,
-                    )
-                )
-        return out
+            receipts = await dm_receipts(db, record, actor.id)
+            read = await self._read(db, record, room.last_activity_at, actor.id, member, receipts)
+            read.my_permissions = await self._access.permissions(db, actor, record, member)
+            return read
 
     async def _read(
         self,
@@ -219,14 +205,13 @@ class RoomService:
 
     # -- for the invites domain, in the caller's session ----------------------------------------
 
-    async def invitable(self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID) -> RoomRecord:
-        """A private room the caller owns or moderates: the rooms an invite link may lead into."""
-        record, member = await self._access.as_member(db, user_id, room_id)
+    async def invitable(self, db: AsyncSession, actor: Actor, room_id: uuid.UUID) -> RoomRecord:
+        """A private room the caller may manage (`room.manage`): the rooms an invite link may lead into."""
+        record, member = await self._access.as_member(db, actor.id, room_id)
         _not_a_sanctum_room(record)
         if record.kind != "private":
             raise Conflict("Only a private room takes invite links.", code=ErrorCode.ROOM_NOT_PRIVATE)
-        if member.role not in MODERATOR_ROLES:
-            raise Forbidden("Only the owner or a moderator can do this.", code=ErrorCode.NOT_MODERATOR)
+        await self._access.require(db, actor, Permission.ROOM_MANAGE, record, member)
         return record
 
     async def record(self, db: AsyncSession, room_id: uuid.UUID) -> RoomRecord | None:
@@ -296,8 +281,14 @@ class RoomService:
             record, member = await self._access.as_member(db, actor.id, room_id)
             if record.kind == "dm":
                 raise Forbidden("A direct message has no name or topic to change.", code=ErrorCode.ROOM_IS_DM)
-            if member.role not in MODERATOR_ROLES:
-                raise Forbidden("Only the owner or a moderator can change the room.", code=ErrorCode.NOT_MODERATOR)
+            await self._access.require(
+                db,
+                actor,
+                Permission.ROOM_MANAGE,
+                record,
+                member,
+                message="Only the owner or a moderator can change the room.",
+            )
             room = await self._repo.room_for_update(db, room_id)
             if room is None:
                 raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
@@ -331,9 +322,14 @@ class RoomService:
                 if record.kind == "dm":
                     raise Forbidden("Start a group to talk with more people.", code=ErrorCode.ROOM_IS_DM)
                 _not_a_sanctum_room(record)
-                if record.kind == "private" and member.role not in MODERATOR_ROLES:
-                    raise Forbidden(
-                        "Only the owner or a moderator can invite to a private room.", code=ErrorCode.NOT_MODERATOR
+                if record.kind == "private":
+                    await self._access.require(
+                        db,
+                        actor,
+                        Permission.ROOM_MANAGE,
+                        record,
+                        member,
+                        message="Only the owner or a moderator can invite to a private room.",
                     )
                 invitee = (await self._accounts.public_users(db, [user_id])).get(user_id)
                 if invitee is None:
@@ -441,7 +437,7 @@ class RoomService:
                 await emit_room_added(db, self._caches, other_id, room.id)
                 db.after_commit(partial(self._caches.forget_room_lists, [actor.id, other_id]))
                 record = RoomRecord.of(room, [actor.id, other_id])
-                receipts = await self._receipts(db, record, actor.id)
+                receipts = await dm_receipts(db, record, actor.id)
                 return await self._read(db, record, now, actor.id, mine, receipts), True
         except IntegrityError:
             async with self._db.reader(fresh=True) as db:

@@ -1,6 +1,7 @@
 """Slow mode: a room's owner or moderators let each member send one message per N seconds.
 
-Moderators and the owner are exempt. The spacing is kept by the rate limiter (one per N seconds per
+Whoever may manage the room (`room.manage`: its owner and moderators) is exempt; the caller decides.
+The spacing is kept by the rate limiter (one per N seconds per
 member of the room; in Redis scaled, so every instance agrees), and a message inside the window is
 refused like any rate limit: 429 RATE_LIMITED, `details.limit` = "slow_mode", the seconds left in
 `Retry-After` and `details.retry_after`, which the web client's composer counts down.
@@ -12,8 +13,7 @@ import uuid
 
 from limits import RateLimitItemPerSecond
 
-from sanctum.domains.chat.access import MODERATOR_ROLES, RoomRecord
-from sanctum.domains.chat.repository import Membership
+from sanctum.domains.chat.access import RoomRecord
 from sanctum.ratelimit import RateLimiter
 
 SLOW_MODE_LIMIT = "slow_mode"
@@ -24,10 +24,10 @@ class SlowMode:
     def __init__(self, limiter: RateLimiter) -> None:
         self._limiter = limiter
 
-    async def spend(self, record: RoomRecord, member: Membership, user_id: uuid.UUID) -> None:
+    async def spend(self, record: RoomRecord, user_id: uuid.UUID) -> None:
         """Raise RateLimited if this member sent a message here less than the room's interval ago."""
         seconds = record.slow_mode_seconds
-        if not seconds or member.role in MODERATOR_ROLES:
+        if not seconds:
             return
         rate = RateLimitItemPerSecond(1, seconds)
         message = f"Slow mode is on: one message every {seconds} s."

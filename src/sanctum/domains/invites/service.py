@@ -105,12 +105,12 @@ class InviteService:
 
     async def create_for_sanctum(self, actor: Actor, slug: str, data: InviteLinkCreate) -> InviteCreated:
         async with self._db.writer() as db:
-            found = await self._sanctums.moderated(db, actor.id, slug)
+            found = await self._sanctums.moderated(db, actor, slug)
             return await self._create(db, actor, data, sanctum_id=found.sanctum.id)
 
     async def create_for_room(self, actor: Actor, room_id: uuid.UUID, data: InviteLinkCreate) -> InviteCreated:
         async with self._db.writer() as db:
-            await self._rooms.invitable(db, actor.id, room_id)
+            await self._rooms.invitable(db, actor, room_id)
             return await self._create(db, actor, data, room_id=room_id)
 
     async def _create(
@@ -143,14 +143,14 @@ class InviteService:
 
     async def list_for_sanctum(self, actor: Actor, slug: str) -> InviteList:
         async with self._db.reader() as db:
-            found = await self._sanctums.moderated(db, actor.id, slug)
+            found = await self._sanctums.moderated(db, actor, slug)
             return InviteList(
                 items=[_read(i) for i in await self._repo.of_target(db, sanctum_id=found.sanctum.id, room_id=None)]
             )
 
     async def list_for_room(self, actor: Actor, room_id: uuid.UUID) -> InviteList:
         async with self._db.reader() as db:
-            await self._rooms.invitable(db, actor.id, room_id)
+            await self._rooms.invitable(db, actor, room_id)
             return InviteList(
                 items=[_read(i) for i in await self._repo.of_target(db, sanctum_id=None, room_id=room_id)]
             )
@@ -169,12 +169,12 @@ class InviteService:
 
     async def _authorize(self, db: AsyncSession, actor: Actor, invite: Invite) -> None:
         if invite.room_id is not None:
-            await self._rooms.invitable(db, actor.id, invite.room_id)
+            await self._rooms.invitable(db, actor, invite.room_id)
             return
         sanctum = await self._sanctums.refs(db, [invite.sanctum_id] if invite.sanctum_id else [])
         if not sanctum:
             raise _not_found()
-        await self._sanctums.moderated(db, actor.id, next(iter(sanctum.values())).slug)
+        await self._sanctums.moderated(db, actor, next(iter(sanctum.values())).slug)
 
     # -- whoever holds a link -------------------------------------------------------------------
 

@@ -19,12 +19,14 @@ from sanctum.core.events import Redacted
 from sanctum.db.database import Database
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
+from sanctum.domains.audit.service import AuditAction
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.posts import events as ev
 from sanctum.domains.posts.models import Comment
 from sanctum.domains.posts.repository import PostRepository
 from sanctum.domains.posts.schemas import CommentCreate, CommentPage, CommentRead, LikeState
 from sanctum.domains.posts.service import Created, PostService, post_not_found
+from sanctum.domains.roles.permissions import Permission
 
 # Replies shown under each top-level comment of a page; `reply_count` says how many there are.
 REPLIES_SHOWN = 100
@@ -67,20 +69,21 @@ class CommentService:
         replies = await self._repo.reply_counts(db, [comment.id])
         return self._read(comment, people, likes, mine, replies.get(comment.id, 0))
 
-    async def _visible(self, db: AsyncSession, user_id: uuid.UUID, comment_id: int) -> tuple[Comment, bool]:
-        """The comment and whether the caller moderates its post's sanctum; 404 if they cannot see it."""
+    async def _visible(self, db: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, bool]:
+        """The comment and whether the caller may delete others' comments there (`post.delete`);
+        404 if they cannot see it."""
         comment = await self._repo.comment(db, comment_id)
         if comment is None:
             raise comment_not_found()
         try:
-            _, access = await self._posts.visible(db, user_id, comment.post_id)
+            _, access = await self._posts.visible(db, actor.id, comment.post_id)
         except NotFound as exc:
             raise comment_not_found() from exc
-        return comment, access is not None and access.moderates
+        return comment, await self._posts.may(db, actor, Permission.POST_DELETE, access)
 
     async def _locked(self, db: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, bool]:
         """In a writer: the visible comment, read again under its post's row lock."""
-        found, moderates = await self._visible(db, actor.id, comment_id)
+        found, moderates = await self._visible(db, actor, comment_id)
         if await self._repo.post_for_update(db, found.post_id) is None:
             raise comment_not_found()
         comment = await self._repo.comment(db, comment_id)
@@ -210,6 +213,15 @@ class CommentService:
                     "Only the author or a sanctum moderator can delete a comment.", code=ErrorCode.NOT_AUTHOR
                 )
             post_id = comment.post_id
+            if comment.author_id != actor.id:
+                await self._posts.record(
+                    db,
+                    actor,
+                    AuditAction.COMMENT_DELETE,
+                    "comment",
+                    comment_id,
+                    metadata={"post_id": post_id, "author_id": comment.author_id, "body": comment.body[:200]},
+                )
             topic = ev.post_topic(post_id)
             gone = [
                 comment_id,

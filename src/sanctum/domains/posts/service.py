@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from functools import partial
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,7 @@ from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.chat.links import TextLinks
 from sanctum.domains.notifications.notify import LikeTarget, Notifier
 from sanctum.domains.posts import events as ev
@@ -31,6 +32,7 @@ from sanctum.domains.posts.caches import PostCaches
 from sanctum.domains.posts.models import Post
 from sanctum.domains.posts.repository import PostCounts, PostRepository
 from sanctum.domains.posts.schemas import LikeState, PostCreate, PostRead
+from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.sanctums.service import Access, SanctumService
 
 NO_COUNTS = PostCounts(0, 0, False)
@@ -64,8 +66,17 @@ class PostService:
         self._notifier = notifier
         self._repo = PostRepository()
         self._links = TextLinks(accounts)
+        self._audit = AuditLog()
 
     # -- access, in the caller's session ----------------------------------------------------------
+
+    async def may(self, db: AsyncSession, actor: Actor, permission: Permission, access: Access | None) -> bool:
+        """Whether the caller holds `permission` where a post is (its sanctum, or the site)."""
+        return await self._sanctums.may(db, actor, permission, access)
+
+    async def record(self, db: AsyncSession, *entry: Any, **fields: Any) -> None:
+        """Append to the audit log in the caller's unit of work (comments' moderator deletions)."""
+        await self._audit.record(db, *entry, **fields)
 
     async def visible(self, db: AsyncSession, user_id: uuid.UUID, post_id: int) -> tuple[Post, Access | None]:
         """The post and (in a sanctum) the caller's standing there; 404 if the caller may not see it."""
@@ -222,8 +233,19 @@ class PostService:
             post = await self._repo.post_for_update(db, post_id)
             if post is None:
                 raise post_not_found()
-            if post.author_id != actor.id and not (access is not None and access.moderates):
+            by_moderator = post.author_id != actor.id
+            if by_moderator and not await self._sanctums.may(db, actor, Permission.POST_DELETE, access):
                 raise Forbidden("Only the author or a sanctum moderator can delete a post.", code=ErrorCode.NOT_AUTHOR)
+            if by_moderator:
+                await self._audit.record(
+                    db,
+                    actor,
+                    AuditAction.POST_DELETE,
+                    "post",
+                    post_id,
+                    sanctum_id=post.sanctum_id,
+                    metadata={"author_id": post.author_id, "body": post.body[:200]},
+                )
             topic = ev.post_topic(post_id)
             # A resume must not replay the removed text.
             await db.rewrite(topic, ev.post_ref(post_id), Redacted(id=post_id, deleted=True))

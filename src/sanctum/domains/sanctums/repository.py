@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.dialect import affected
@@ -56,6 +56,17 @@ class SanctumRepository:
             delete(SanctumMember).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.user_id == user_id)
         )
         return bool(affected(result))
+
+    async def holders(self, db: AsyncSession, sanctum_id: uuid.UUID, role: str) -> list[uuid.UUID]:
+        query = select(SanctumMember.user_id).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.role == role)
+        return list((await db.execute(query)).scalars())
+
+    async def set_role(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID, role: str) -> None:
+        await db.execute(
+            update(SanctumMember)
+            .where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.user_id == user_id)
+            .values(role=role)
+        )
 
     async def successor(self, db: AsyncSession, sanctum_id: uuid.UUID) -> SanctumMember | None:
         """Who inherits a sanctum its owner leaves: the longest-standing moderator, else member."""

@@ -100,8 +100,18 @@ async def add_sanctum_member(
 async def set_sanctum_role(
     slug: SlugPath, user_id: uuid.UUID, body: RoleChange, actor: CurrentActor, service: SanctumServiceDep
 ) -> SanctumMemberList:
-    """Promote to moderator or demote to member (owner only)."""
+    """Give a member a role, built-in or custom (`role.manage`; not owner: see /transfer)."""
     return await service.set_role(actor, slug, user_id, body.role)
+
+
+@sanctums.delete(
+    "/{slug}/members/{user_id}/role", response_model=SanctumMemberList, dependencies=[per_account("write")]
+)
+async def remove_sanctum_role(
+    slug: SlugPath, user_id: uuid.UUID, actor: CurrentActor, service: SanctumServiceDep
+) -> SanctumMemberList:
+    """Take a member's role away: they are a plain member again (`role.manage`)."""
+    return await service.set_role(actor, slug, user_id, "member")
 
 
 @sanctums.post("/{slug}/transfer", response_model=SanctumMemberList, dependencies=[per_account("write")])
@@ -118,7 +128,7 @@ async def transfer_sanctum(
 async def remove_sanctum_member(
     slug: SlugPath, user_id: uuid.UUID, actor: CurrentActor, service: SanctumServiceDep
 ) -> None:
-    """Remove a member from the sanctum and its room (owner only)."""
+    """Remove a member from the sanctum and its rooms (`role.manage`; never the owner)."""
     await service.remove_member(actor, slug, user_id)
 
 

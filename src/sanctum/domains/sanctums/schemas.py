@@ -13,8 +13,8 @@ from sanctum.domains.accounts.schemas import PublicUser, Strict
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$"
 Visibility = Literal["public", "private"]
-Role = Literal["owner", "moderator", "member"]
-AssignableRole = Literal["moderator", "member"]
+# A built-in role (owner, admin, moderator, member) or one of the sanctum's custom roles.
+Role = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,31}$", min_length=2, max_length=32)]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=3, max_length=40)]
 SanctumName = Annotated[str, Name("sanctum name", max_length=80)]
@@ -35,7 +35,7 @@ class SanctumUpdate(Strict):
 
 
 class RoleChange(Strict):
-    role: AssignableRole
+    role: Role = Field(description="Any role but owner (hand the sanctum over with /transfer).")
 
 
 class MemberAdd(Strict):
@@ -51,7 +51,10 @@ class SanctumRead(BaseModel):
     member_count: int
     created_at: datetime
     room_id: uuid.UUID | None = Field(description="The sanctum's main chat room.")
-    my_role: Role | None = Field(None, description="Null when the caller is not a member.")
+    my_role: str | None = Field(None, description="Null when the caller is not a member.")
+    my_permissions: list[str] = Field(
+        [], description="What the caller may do here (the sanctum's detail only; docs/moderation.md)."
+    )
 
 
 class SanctumPage(BaseModel):
@@ -61,7 +64,7 @@ class SanctumPage(BaseModel):
 
 class SanctumMemberRead(BaseModel):
     user: PublicUser
-    role: Role
+    role: str
     joined_at: datetime
 
 

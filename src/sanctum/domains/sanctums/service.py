@@ -1,7 +1,9 @@
 """Sanctums: create, discover, read, update, join, leave, members and their roles.
 
-Authorization lives here: a private sanctum is invisible (404) to non-members; owner and moderators
-change the sanctum and add people; only the owner promotes, demotes and removes. Every membership
+Authorization lives here, decided by `Authorizer.require` (domains/roles) on the caller's role: a
+private sanctum is invisible (404) to non-members; `sanctum.manage` changes the sanctum and adds
+people, `room.manage` its channels, `role.manage` assigns roles and removes members; only the owner
+hands the sanctum over, and nobody changes the owner's role. Every membership
 change also changes the sanctum's main chat room in the same unit of work. Reads other domains make
 (`access_by_id`, `sanctum_ids_of`, `refs`) take the caller's session.
 """
@@ -22,8 +24,11 @@ from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.search import matches, normalize_query
 from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
 from sanctum.domains.chat.schemas import ChannelCreate, ChannelList, ChannelRead
+from sanctum.domains.roles.permissions import Permission
+from sanctum.domains.roles.service import SITE, Authorizer, Scope, in_sanctum
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
 from sanctum.domains.sanctums.repository import SanctumRepository
 from sanctum.domains.sanctums.schemas import (
@@ -38,10 +43,7 @@ from sanctum.domains.sanctums.schemas import (
 from sanctum.realtime.publisher import Publisher
 from sanctum.settings import QuotaSettings
 
-MODERATOR_ROLES = frozenset({"owner", "moderator"})
-
-
-ROLE_ORDER = {"owner": 0, "moderator": 1, "member": 2}
+ROLE_ORDER = {"owner": 0, "admin": 1, "moderator": 2, "member": 4}
 
 
 def _not_found() -> NotFound:
@@ -56,15 +58,23 @@ class Access:
     role: str | None
 
     @property
-    def moderates(self) -> bool:
-        return self.role in MODERATOR_ROLES
+    def scope(self) -> Scope:
+        return in_sanctum(self.sanctum.id, self.role)
 
 
 class SanctumService:
     def __init__(
-        self, db: Database, accounts: AccountService, rooms: SanctumRooms, publisher: Publisher, quotas: QuotaSettings
+        self,
+        db: Database,
+        accounts: AccountService,
+        rooms: SanctumRooms,
+        publisher: Publisher,
+        quotas: QuotaSettings,
+        authz: Authorizer,
     ) -> None:
         self._quotas = quotas
+        self._authz = authz
+        self._audit = AuditLog()
         self._db = db
         self._accounts = accounts
         self._rooms = rooms
@@ -87,12 +97,18 @@ class SanctumService:
             raise _not_found()
         return Access(sanctum, member.role if member is not None else None)
 
-    async def moderated(self, db: AsyncSession, user_id: uuid.UUID, slug: str) -> Access:
-        """The sanctum if the caller owns or moderates it (who makes its invite links and channels)."""
-        found = await self.access(db, user_id, slug)
-        if not found.moderates:
-            raise Forbidden("Only the owner or a moderator can do this.", code=ErrorCode.NOT_MODERATOR)
+    async def moderated(
+        self, db: AsyncSession, actor: Actor, slug: str, permission: Permission = Permission.SANCTUM_MANAGE
+    ) -> Access:
+        """The sanctum if the caller holds `permission` there (invite links: sanctum.manage)."""
+        found = await self.access(db, actor.id, slug)
+        await self._authz.require(db, actor, permission, found.scope, code=ErrorCode.NOT_MODERATOR)
         return found
+
+    async def may(self, db: AsyncSession, actor: Actor, permission: Permission, found: Access | None) -> bool:
+        """Whether the caller holds `permission` in the sanctum they reached (`found`), or site-wide
+        when there is none (a post outside any sanctum)."""
+        return await self._authz.allows(db, actor, permission, found.scope if found is not None else SITE)
 
     async def read_by_id(self, db: AsyncSession, sanctum_id: uuid.UUID, viewer: uuid.UUID | None) -> SanctumRead | None:
         """The sanctum with no visibility check: for whoever holds one of its invite links."""
@@ -145,7 +161,9 @@ class SanctumService:
     async def get(self, actor: Actor, slug: str, *, fresh: bool = False) -> SanctumRead:
         async with self._db.reader(fresh=fresh) as db:
             found = await self.access(db, actor.id, slug)
-            return (await self._reads(db, [found.sanctum], actor.id))[0]
+            read = (await self._reads(db, [found.sanctum], actor.id))[0]
+            read.my_permissions = sorted(p.value for p in await self._authz.permissions(db, actor, found.scope))
+            return read
 
     async def discover(self, actor: Actor, q: str | None, cursor: str | None, limit: int) -> SanctumPage:
         if q is not None and "\x00" in q:
@@ -217,9 +235,7 @@ class SanctumService:
     async def update(self, actor: Actor, slug: str, data: SanctumUpdate) -> SanctumRead:
         changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
         async with self._db.writer() as db:
-            found = await self.access(db, actor.id, slug)
-            if not found.moderates:
-                raise Forbidden("Only the owner or a moderator can change the sanctum.", code=ErrorCode.NOT_MODERATOR)
+            await self.moderated(db, actor, slug)
             sanctum = await self._repo.by_slug_for_update(db, slug)
             if sanctum is None:
                 raise _not_found()
@@ -247,9 +263,7 @@ class SanctumService:
     async def add_member(self, actor: Actor, slug: str, user_id: uuid.UUID) -> SanctumMemberList:
         try:
             async with self._db.writer() as db:
-                found = await self.access(db, actor.id, slug)
-                if not found.moderates:
-                    raise Forbidden("Only the owner or a moderator can add people.", code=ErrorCode.NOT_MODERATOR)
+                found = await self.moderated(db, actor, slug)
                 if user_id not in await self._accounts.public_users(db, [user_id]):
                     raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
                 await self._add(db, found.sanctum.id, user_id)
@@ -284,14 +298,44 @@ class SanctumService:
             db.after_commit(partial(self._publisher.access_changed, sanctum_scope(sanctum_id), actor.id))
 
     async def set_role(self, actor: Actor, slug: str, user_id: uuid.UUID, role: str) -> SanctumMemberList:
+        """Give a member a role (built-in or custom): `role.manage`, and only roles whose every
+        permission the caller holds; the owner's role is the owner's to hand over (/transfer)."""
+        if role == "owner":
+            raise ValidationFailed(fields={"role": "hand the sanctum over with /transfer instead"})
         async with self._db.writer() as db:
-            found = await self._as_owner(db, actor, slug, user_id)
+            found = await self._managing_roles(db, actor, slug, user_id)
+            if not await self._authz.role_exists(db, found.sanctum.id, role):
+                raise NotFound("No such role.", code=ErrorCode.ROLE_NOT_FOUND)
+            granted = await self._authz.permissions(db, actor, in_sanctum(found.sanctum.id, role))
+            mine = await self._authz.permissions(db, actor, found.scope)
+            if not granted <= mine:
+                raise Forbidden("You cannot give a role more than you hold.", code=ErrorCode.MISSING_PERMISSION)
             member = await self._repo.member(db, found.sanctum.id, user_id)
             if member is None:
                 raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
-            member.role = role
+            if member.role == "owner":
+                raise Forbidden("The owner's role is theirs to hand over.", code=ErrorCode.NOT_OWNER)
+            before, member.role = member.role, role
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, role)
+            await self._audit.record(
+                db,
+                actor,
+                AuditAction.ROLE_ASSIGN,
+                "user",
+                user_id,
+                sanctum_id=found.sanctum.id,
+                metadata={"from": before, "to": role},
+            )
         return await self.members(actor, slug, fresh=True)
+
+    async def rename_role(self, db: UnitOfWork, sanctum_id: uuid.UUID, old: str, new: str) -> None:
+        """Carry a custom role's new name to the members who hold it, in the caller's unit of work."""
+        for user_id in await self._repo.holders(db, sanctum_id, old):
+            await self._repo.set_role(db, sanctum_id, user_id, new)
+            await self._rooms.sync_sanctum_member(db, sanctum_id, user_id, new)
+
+    async def role_holders(self, db: AsyncSession, sanctum_id: uuid.UUID, role: str) -> list[uuid.UUID]:
+        return await self._repo.holders(db, sanctum_id, role)
 
     async def transfer(self, actor: Actor, slug: str, user_id: uuid.UUID) -> SanctumMemberList:
         """The owner hands the sanctum to a member, and stays on as a moderator."""
@@ -304,15 +348,28 @@ class SanctumService:
             heir.role, me.role = "owner", "moderator"
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, "owner")
             await self._rooms.sync_sanctum_member(db, found.sanctum.id, actor.id, "moderator")
+            await self._audit.record(
+                db, actor, AuditAction.SANCTUM_TRANSFER, "user", user_id, sanctum_id=found.sanctum.id
+            )
         return await self.members(actor, slug, fresh=True)
 
     async def remove_member(self, actor: Actor, slug: str, user_id: uuid.UUID) -> None:
         async with self._db.writer() as db:
-            found = await self._as_owner(db, actor, slug, user_id)
-            if not await self._repo.remove_member(db, found.sanctum.id, user_id):
-                raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
-            await self._rooms.sync_sanctum_member(db, found.sanctum.id, user_id, None)
-            db.after_commit(partial(self._publisher.access_changed, sanctum_scope(found.sanctum.id), user_id))
+            found = await self._managing_roles(db, actor, slug, user_id)
+            await self.expel(db, found.sanctum.id, user_id)
+            await self._audit.record(db, actor, AuditAction.MEMBER_REMOVE, "user", user_id, sanctum_id=found.sanctum.id)
+
+    async def expel(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """Take someone out of the sanctum and all its rooms; their live events stop on every instance
+        once committed. The owner cannot be expelled (404 for one who is not a member)."""
+        member = await self._repo.member(db, sanctum_id, user_id)
+        if member is None:
+            raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
+        if member.role == "owner":
+            raise Forbidden("The owner cannot be removed.", code=ErrorCode.NOT_OWNER)
+        await self._repo.remove_member(db, sanctum_id, user_id)
+        await self._rooms.sync_sanctum_member(db, sanctum_id, user_id, None)
+        db.after_commit(partial(self._publisher.access_changed, sanctum_scope(sanctum_id), user_id))
 
     # -- channels ---------------------------------------------------------------------------------
 
@@ -326,19 +383,26 @@ class SanctumService:
 
     async def create_channel(self, actor: Actor, slug: str, data: ChannelCreate) -> ChannelRead:
         async with self._db.writer() as db:
-            found = await self.moderated(db, actor.id, slug)
+            found = await self.moderated(db, actor, slug, Permission.ROOM_MANAGE)
             return await self._rooms.create_channel(db, actor, found.sanctum.id, data)
 
     async def order_channels(self, actor: Actor, slug: str, room_ids: list[uuid.UUID]) -> ChannelList:
         async with self._db.writer() as db:
-            found = await self.moderated(db, actor.id, slug)
+            found = await self.moderated(db, actor, slug, Permission.ROOM_MANAGE)
             await self._rooms.order_channels(db, found.sanctum.id, room_ids)
             return ChannelList(items=await self._rooms.channels(db, found.sanctum.id))
+
+    async def _managing_roles(self, db: AsyncSession, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
+        found = await self.access(db, actor.id, slug)
+        await self._authz.require(db, actor, Permission.ROLE_MANAGE, found.scope, code=ErrorCode.NOT_OWNER)
+        if user_id == actor.id:
+            raise ValidationFailed(fields={"user_id": "must be someone else"})
+        return found
 
     async def _as_owner(self, db: AsyncSession, actor: Actor, slug: str, user_id: uuid.UUID) -> Access:
         found = await self.access(db, actor.id, slug)
         if found.role != "owner":
-            raise Forbidden("Only the owner can change roles or remove members.", code=ErrorCode.NOT_OWNER)
+            raise Forbidden("Only the owner can hand the sanctum over.", code=ErrorCode.NOT_OWNER)
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "must be someone else"})
         return found
