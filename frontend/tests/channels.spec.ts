@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Three people in browser contexts of their own: an owner adds a channel to a sanctum; a member sees
@@ -63,6 +63,17 @@ test('a channel the owner creates appears for members, under the sanctum, and ne
       await pc.goto(channelUrl);
       await expect(pc.getByRole('heading', { name: 'Room not found' })).toBeVisible();
       await expect(pc.getByText('hello channel')).toHaveCount(0);
+    });
+
+    await test.step("the owner deletes the channel: it leaves the member's chat list at once", async () => {
+      const list = pb.getByRole('navigation', { name: 'Your chats' });
+      await expect(list.getByTestId('room-item').filter({ hasText: channelName })).toBeVisible();
+      const row = pa.getByTestId('channel-row').filter({ hasText: channelName });
+      await row.getByRole('button', { name: `Delete ${channelName}` }).click();
+      await expectAccessible(pa, 'a sanctum page confirming a channel deletion');
+      await row.getByRole('button', { name: `Delete #${channelName} and its messages` }).click();
+      await expect(pa.getByTestId('channel-row')).toHaveCount(0);
+      await expect(list.getByTestId('room-item').filter({ hasText: channelName })).toHaveCount(0);
     });
   } finally {
     await Promise.all([ann.context.close(), bob.context.close(), cid.context.close()]);

@@ -156,6 +156,21 @@ class SanctumRooms:
             db.after_commit(partial(self._caches.forget_room, room.id))
         db.after_commit(partial(self._caches.forget_room_lists, members))
 
+    async def delete_channel(self, db: UnitOfWork, sanctum_id: uuid.UUID, room_id: uuid.UUID) -> None:
+        """Delete one of the sanctum's channels with its messages (never the main room): every member gets
+        `room.removed` on their own topic, in this unit of work, so their sidebars drop it at once."""
+        rooms = await self._channels.rooms_for_update(db, sanctum_id)
+        room = next((r for r in rooms if r.id == room_id and r.channel_of == sanctum_id), None)
+        if room is None:
+            raise NotFound("No such channel.", code=ErrorCode.ROOM_NOT_FOUND)
+        members = await self._repo.member_ids(db, room.id)
+        for user_id in members:
+            await db.emit(f"user:{user_id}", ev.ROOM_REMOVED, ev.RoomAdded(room_id=room.id))
+        await db.delete(room)
+        await db.flush()
+        db.after_commit(partial(self._caches.forget_room, room.id))
+        db.after_commit(partial(self._caches.forget_room_lists, members))
+
     async def rename_sanctum_room(self, db: UnitOfWork, sanctum_id: uuid.UUID, name: str) -> None:
         room = await self._repo.sanctum_room_for_update(db, sanctum_id)
         if room is None or room.name == name:
