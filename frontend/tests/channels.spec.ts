@@ -65,6 +65,26 @@ test('a channel the owner creates appears for members, under the sanctum, and ne
       await expect(pc.getByText('hello channel')).toHaveCount(0);
     });
 
+    await test.step("the owner adds a second channel and moves it up: the member's chat list follows live", async () => {
+      const second = `roots-${newName('c')}`;
+      await pa.getByLabel('New channel').fill(second);
+      await pa.getByRole('button', { name: 'Add channel' }).click();
+      const items = pb.getByRole('navigation', { name: 'Your chats' }).getByTestId('room-item');
+      await expect(items.filter({ hasText: second })).toBeVisible();
+      await pa.getByRole('button', { name: `Move ${second} up` }).click();
+      await expect(pa.getByTestId('channel-row').first()).toContainText(second);
+      await expect
+        .poll(async () => {
+          const names = await items.allInnerTexts();
+          return names.findIndex((n) => n.includes(second)) < names.findIndex((n) => n.includes(channelName));
+        })
+        .toBe(true);
+      const row = pa.getByTestId('channel-row').filter({ hasText: second });
+      await row.getByRole('button', { name: `Delete ${second}` }).click();
+      await row.getByRole('button', { name: `Delete #${second} and its messages` }).click();
+      await expect(items.filter({ hasText: second })).toHaveCount(0);
+    });
+
     await test.step("the owner deletes the channel: it leaves the member's chat list at once", async () => {
       const list = pb.getByRole('navigation', { name: 'Your chats' });
       await expect(list.getByTestId('room-item').filter({ hasText: channelName })).toBeVisible();

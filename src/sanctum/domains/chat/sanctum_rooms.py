@@ -152,6 +152,9 @@ class SanctumRooms:
             raise ValidationFailed(fields={"room_ids": "must list every channel of the sanctum once"})
         await self._channels.set_positions(db, sanctum_id, room_ids)
         members = await self._repo.member_ids(db, rooms[0].id) if rooms else []
+        ordered = ev.ChannelsOrdered(sanctum_id=sanctum_id, room_ids=room_ids)
+        for user_id in members:  # every member's chat list reorders at once (a rare change)
+            await db.emit(f"user:{user_id}", ev.CHANNELS_ORDERED, ordered)
         for room in rooms:
             db.after_commit(partial(self._caches.forget_room, room.id))
         db.after_commit(partial(self._caches.forget_room_lists, members))
