@@ -27,7 +27,9 @@ from sanctum.domains.invites import routes as invites_routes
 from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
+from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
+from sanctum.domains.security import routes as security_routes
 from sanctum.observability.logging import get_logger
 from sanctum.realtime.gateway import GatewayMiddleware
 from sanctum.services import Services, build_services
@@ -86,6 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)
     app.include_router(accounts_routes.realtime)
+    app.include_router(security_routes.security)
     app.include_router(chat_routes.me)
     app.include_router(chat_routes.rooms)
     app.include_router(chat_routes.messages)
@@ -106,6 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.roles)
     app.include_router(moderation_routes.admin)
     app.include_router(moderation_routes.audit)
+    app.include_router(reports_routes.reports)
     mount_web(app, settings.web_dist)
     return app
 

@@ -22,6 +22,7 @@ from sanctum.cache.local import InvalidationBus
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.accounts.staff import AccountStaff
@@ -31,9 +32,11 @@ from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.moderation import ChatModeration
+from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
+from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -52,9 +55,15 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
+from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
+from sanctum.domains.security.email_flows import EmailFlows
+from sanctum.domains.security.login import LoginSteps
+from sanctum.domains.security.passkeys import Passkeys
+from sanctum.domains.security.totp import TwoFactor
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
+from sanctum.mail import build_mailer
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -78,6 +87,7 @@ class Services:
     jobs: TaskiqJobQueue
     notifier: Notifier
     accounts: AccountService
+    blocks: BlockService
     people: PeopleSearch
     rooms: RoomService
     messages: MessageService
@@ -90,9 +100,14 @@ class Services:
     feed: FeedService
     games: GameService
     home: HomeService
+    reports: ReportService
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
+    email_flows: EmailFlows
+    two_factor: TwoFactor
+    passkeys: Passkeys
+    login_steps: LoginSteps
     moderation: ModerationService
     chat_moderation: ChatModeration
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
@@ -159,6 +174,21 @@ def _account_service(
     return AccountService(db, passwords, tokens, limiter, refresh_ttl, tickets, cache, bus, publisher)
 
 
+def _security(
+    settings: Settings, db: Database, accounts: AccountService, jobs: TaskiqJobQueue, limiter: RateLimiter
+) -> tuple[EmailFlows, TwoFactor, Passkeys, LoginSteps]:
+    """Account security, hooked into registration (the verification email) and login (the second factor)."""
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    flows = EmailFlows(db, accounts, jobs, build_mailer(settings), limiter, settings.email, base_url)
+    flows.register_jobs()
+    accounts.on_registered(flows.after_registered)
+    two_factor = TwoFactor(db, accounts, settings.secret_key.get_secret_value())
+    passkeys = Passkeys(db)
+    steps = LoginSteps(db, accounts, two_factor, passkeys)
+    accounts.use_login_gate(steps.gate)
+    return flows, two_factor, passkeys, steps
+
+
 def build_services(settings: Settings) -> Services:
     """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
     rt = settings.realtime
@@ -193,29 +223,35 @@ def build_services(settings: Settings) -> Services:
     notifier = Notifier(jobs)
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
-    notifications = NotificationService(db, accounts)
+    blocks = BlockService(db, accounts, bus)
+    email_flows, two_factor, passkeys, login_steps = _security(settings, db, accounts, jobs, limiter)
+    notifications = NotificationService(db, accounts, blocks)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
     authz = Authorizer(bus)
     room_access = RoomAccess(db, chat_caches, authz)
-    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
+    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
-    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas, authz)
-    friends = FriendService(db, accounts, notifier)
+    welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
+    jobs.register(WELCOME_JOB, welcome.greet)
+    sanctum_rooms = SanctumRooms(chat_caches, messages, welcome.joined)
+    sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas, authz)
+    friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
     comments = CommentService(db, posts, accounts, notifier)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
-    games = GameService(db, game_registry, game_engine, accounts)
+    games = GameService(db, game_registry, game_engine, accounts, blocks)
 
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
     hubs.register(ChatHub(room_access, messages, accounts))
     hubs.register(PostsHub(posts))
     hubs.register(GamesHub(games, game_engine))
+    chat_moderation = ChatModeration(db, room_access, messages, AuditLog())
     return Services(
         settings=settings,
         db=db,
@@ -227,7 +263,8 @@ def build_services(settings: Settings) -> Services:
         jobs=jobs,
         notifier=notifier,
         accounts=accounts,
-        people=PeopleSearch(db),
+        blocks=blocks,
+        people=PeopleSearch(db, blocks),
         rooms=rooms,
         messages=messages,
         notifications=notifications,
@@ -242,6 +279,20 @@ def build_services(settings: Settings) -> Services:
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
-        chat_moderation=ChatModeration(db, room_access, messages, AuditLog()),
+        chat_moderation=chat_moderation,
+        reports=ReportService(
+            db,
+            accounts,
+            ChatContent(room_access),
+            chat_moderation,
+            posts,
+            comments,
+            RbacReview(authz, sanctums),
+            AuditLog(),
+        ),
+        email_flows=email_flows,
+        two_factor=two_factor,
+        passkeys=passkeys,
+        login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
     )

@@ -6,6 +6,7 @@ import { ChatLive, ChatUnreadBadge, UnreadTitle } from '../features/chat/ChatLiv
 import { GameInvites } from '../features/games/GameInvites';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
+import { VerifyBanner } from '../features/security/VerifyBanner';
 import { ConnectionStatus, RealtimeProvider } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
@@ -98,6 +99,18 @@ function Shell() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/moderation/reports" className="sidenav__item" title={flush ? "Moderation" : undefined}>
+              <Icon name="shield" />
+              <span>Moderation</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/security" className="sidenav__item" title={flush ? "Security" : undefined}>
+              <Icon name="lock" />
+              <span>Security</span>
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/settings/sessions" className="sidenav__item" title={flush ? "Sessions" : undefined}>
               <Icon name="devices" />
               <span>Sessions</span>
@@ -107,6 +120,7 @@ function Shell() {
       </nav>
       <div className="scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main id="main" className={flush ? 'main main--flush' : 'main'} tabIndex={-1}>
+        <VerifyBanner />
         {flush ? (
           <Outlet />
         ) : (

@@ -25,6 +25,7 @@ export function UserMenu() {
   const items: Item[] = [
     { label: 'Your profile', icon: 'user', to: me.data ? `/u/${me.data.username}` : '/' },
     { label: 'Edit profile', icon: 'edit', to: '/settings/profile' },
+    { label: 'Security', icon: 'lock', to: '/settings/security' },
     { label: 'Sessions & devices', icon: 'devices', to: '/settings/sessions' },
     { label: 'Log out', icon: 'logout', onSelect: () => void signOut() },
   ];

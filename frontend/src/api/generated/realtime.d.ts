@@ -84,8 +84,16 @@ export type ErrorCode =
   | "SESSION_REVOKED"
   | "SESSION_NOT_FOUND"
   | "USER_NOT_FOUND"
+  | "CANNOT_CONTACT_USER"
   | "CSRF_HEADER_REQUIRED"
   | "CROSS_ORIGIN"
+  | "EMAIL_TOKEN_INVALID"
+  | "CHALLENGE_INVALID"
+  | "SECOND_FACTOR_INVALID"
+  | "TOTP_ALREADY_ENABLED"
+  | "TOTP_NOT_ENABLED"
+  | "PASSKEY_INVALID"
+  | "PASSKEY_NOT_FOUND"
   | "ROOM_NOT_FOUND"
   | "ROOM_IS_DM"
   | "ROOM_FULL"
@@ -104,6 +112,10 @@ export type ErrorCode =
   | "FRIEND_REQUEST_NOT_FOUND"
   | "NOT_FRIENDS"
   | "NOTIFICATION_NOT_FOUND"
+  | "REPORT_NOT_FOUND"
+  | "REPORT_EXISTS"
+  | "REPORT_CLOSED"
+  | "REPORT_ACTION_UNAVAILABLE"
   | "INVITE_NOT_FOUND"
   | "INVITE_EXPIRED"
   | "INVITE_REVOKED"
@@ -273,6 +285,10 @@ export interface PublicUser {
   bio: string;
   avatar_url: string | null;
   created_at: string;
+  /**
+   * A system account (the welcome bot), not a person.
+   */
+  is_bot: boolean;
 }
 /**
  * An aggregated notification changed (a new liker): unread again, and first in the list.

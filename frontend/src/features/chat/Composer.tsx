@@ -5,6 +5,7 @@ import { useMentions } from '../people/useMentions';
 import { waitMessage, type SendRefusal } from './limits';
 import { renderPreview } from './markdown';
 import { sanitizeMessageHtml } from './sanitize';
+import { parseSlash, suggestCommands, type SlashResult } from './slash';
 import type { TypingSender } from './typing';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -24,6 +25,9 @@ interface ComposerProps {
   variant?: 'room' | 'thread';
   /** Its members are offered first by the `@` autocomplete. */
   roomId?: string;
+  /** Slash commands: my display name (for /me), and what runs an action; it answers with a notice. */
+  myName?: string;
+  onCommand?(command: Exclude<SlashResult, { kind: 'text' | 'send' | 'hint' }>): Promise<string | null>;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line, with a markdown preview. */
@@ -37,8 +41,13 @@ export function Composer({
   onEditLast,
   variant = 'room',
   roomId,
+  myName = '',
+  onCommand,
 }: ComposerProps) {
   const [draft, setDraft] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [picked, setPicked] = useState(0);
+  const suggestions = onCommand ? suggestCommands(draft) : [];
   const wait = useWait();
   const [preview, setPreview] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -60,7 +69,21 @@ export function Composer({
 
   function submit() {
     if (!canSend) return;
-    const body = trimmed;
+    let body = trimmed;
+    setNotice(null);
+    if (onCommand) {
+      const parsed = parseSlash(body, myName);
+      if (parsed.kind === 'hint') {
+        setNotice(parsed.message);
+        return;
+      }
+      if (parsed.kind === 'send') body = parsed.body;
+      else if (parsed.kind !== 'text') {
+        void onCommand(parsed).then(setNotice, (e: unknown) => setNotice(e instanceof Error ? e.message : 'That did not work.'));
+        setDraft('');
+        return;
+      } else if (body.startsWith('//')) body = body.slice(1);
+    }
     void Promise.resolve(onSend(body)).then((refusal) => {
       if (refusal) {
         // Keep what was typed: in front of anything written since.
@@ -78,6 +101,19 @@ export function Composer({
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (mentions.onKeyDown(event)) return;
+    if (suggestions.length > 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setPicked((p) => (p + step + suggestions.length) % suggestions.length);
+      return;
+    }
+    if (suggestions.length > 0 && (event.key === 'Tab' || (event.key === 'Enter' && !event.shiftKey))) {
+      event.preventDefault();
+      const chosen = suggestions[Math.min(picked, suggestions.length - 1)];
+      if (chosen) setDraft(`/${chosen.name} `);
+      setPicked(0);
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -105,6 +141,32 @@ export function Composer({
             <p className="muted">Nothing to preview yet.</p>
           )}
         </div>
+      )}
+      {suggestions.length > 0 && (
+        <ul className="composer__hints" role="listbox" aria-label="Commands">
+          {suggestions.map((c, i) => (
+            <li
+              key={c.name}
+              role="option"
+              aria-selected={i === Math.min(picked, suggestions.length - 1)}
+              className="composer__hint"
+              onMouseDown={(event) => {
+                event.preventDefault();
+                setDraft(`/${c.name} `);
+                area.current?.focus();
+              }}
+            >
+              <strong>/{c.name}</strong>
+              <span className="composer__hint-usage">{c.usage}</span>
+              <span className="muted">{c.description}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {notice && (
+        <p className="composer__notice" role="status" data-testid="composer-notice">
+          {notice}
+        </p>
       )}
       {wait.seconds > 0 && (
         <p className="composer__wait" role="status">

@@ -18,6 +18,8 @@ export interface MessageActions {
   edit(message: Message, body: string): Promise<void>;
   askDelete(message: Message): void;
   openThread?(message: Message): void;
+  /** Report someone else's message to the moderators. */
+  report?(message: Message): void;
 }
 
 interface MessageItemProps {
@@ -218,6 +220,11 @@ export const MessageItem = memo(function MessageItem({
           {canEdit && (
             <button type="button" className="msg__action" aria-label="Edit message" title="Edit" onClick={() => setEditing(message.id)}>
               <Icon name="edit" size={18} />
+            </button>
+          )}
+          {!mine && message.kind === 'user' && actions.report && (
+            <button type="button" className="msg__action" aria-label="Report message" title="Report" onClick={() => actions.report?.(message)}>
+              <Icon name="alert" size={18} />
             </button>
           )}
           {canDelete && (

@@ -12,9 +12,17 @@ from sanctum.api.rate_limits import per_ip
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.domains.accounts.cookies import REFRESH_OPENAPI, RefreshCookieDep, SameOrigin
-from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor, PeopleSearchDep, per_account
+from sanctum.domains.accounts.deps import (
+    AccountServiceDep,
+    BlockServiceDep,
+    Client,
+    CurrentActor,
+    PeopleSearchDep,
+    per_account,
+)
 from sanctum.domains.accounts.schemas import (
     USERNAME_PATTERN,
+    BlockList,
     DeleteAccountRequest,
     LoginRequest,
     Me,
@@ -23,6 +31,7 @@ from sanctum.domains.accounts.schemas import (
     RefreshRequest,
     RegisterRequest,
     RevokedCount,
+    SecondFactorRequired,
     SessionList,
     TokenPair,
     UserSearchPage,
@@ -43,16 +52,20 @@ async def register(body: RegisterRequest, service: AccountServiceDep, client: Cl
     return to_me(await service.register(body, client))
 
 
-@auth.post("/login", response_model=TokenPair, dependencies=[SameOrigin, per_ip("login_per_ip")])
+@auth.post("/login", response_model=TokenPair | SecondFactorRequired, dependencies=[SameOrigin, per_ip("login_per_ip")])
 async def login(
     body: LoginRequest, service: AccountServiceDep, client: Client, cookie: RefreshCookieDep, response: Response
-) -> TokenPair:
+) -> TokenPair | SecondFactorRequired:
     """Exchange a username or email and password for a token pair.
 
     Browsers get the refresh token as an HttpOnly cookie (the default); other clients ask for it in
-    the body with `refresh_token_delivery: "body"`. A request from another site's page (`Origin`) is refused."""
-    pair = await service.login(body.login, body.password, client)
-    return cookie.deliver(pair, body.refresh_token_delivery, response)
+    the body with `refresh_token_delivery: "body"`. A request from another site's page (`Origin`) is refused.
+    An account with two-factor answers `second_factor_required` and a challenge token instead, for
+    /api/auth/login/second-factor."""
+    result = await service.login(body.login, body.password, client)
+    if isinstance(result, SecondFactorRequired):
+        return result
+    return cookie.deliver(result, body.refresh_token_delivery, response)
 
 
 @auth.post(
@@ -130,6 +143,24 @@ async def delete_me(
     """Delete the caller's account; the password is required."""
     await service.delete_account(actor, body.password)
     cookie.clear(response)
+
+
+@users.get("/me/blocks", response_model=BlockList)
+async def list_blocks(actor: CurrentActor, service: BlockServiceDep) -> BlockList:
+    """Whom the caller blocked (the web app collapses their messages and posts)."""
+    return await service.list(actor)
+
+
+@users.post("/{user_id}/block", response_model=BlockList, dependencies=[per_account("block")])
+async def block_user(user_id: uuid.UUID, actor: CurrentActor, service: BlockServiceDep) -> BlockList:
+    """Keep someone away: no DMs, invites, friend requests or notifications between the two. Idempotent;
+    the blocked user is not told."""
+    return await service.block(actor, user_id)
+
+
+@users.delete("/{user_id}/block", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("block")])
+async def unblock_user(user_id: uuid.UUID, actor: CurrentActor, service: BlockServiceDep) -> None:
+    await service.unblock(actor, user_id)
 
 
 @users.get("/{username}", response_model=PublicUser)

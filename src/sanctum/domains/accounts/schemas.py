@@ -139,6 +139,7 @@ class PublicUser(BaseModel):
     bio: str
     avatar_url: str | None
     created_at: datetime
+    is_bot: bool = Field(default=False, description="A system account (the welcome bot), not a person.")
 
 
 class UserSearchPage(BaseModel):
@@ -148,10 +149,20 @@ class UserSearchPage(BaseModel):
 
 class Me(PublicUser):
     email: str
+    email_verified_at: datetime | None = Field(description="When the address was verified; null until then.")
     is_admin: bool
     site_role: Literal["admin", "moderator"] | None = Field(
         None, description="The caller's site-wide role, if any (docs/moderation.md)."
     )
+
+
+class SecondFactorRequired(BaseModel):
+    """The answer to a right password when the account has a second factor: no tokens yet."""
+
+    second_factor_required: Literal[True] = True
+    challenge_token: str = Field(description="Send to /api/auth/login/second-factor with a code or a passkey.")
+    methods: list[Literal["totp", "recovery_code", "passkey"]]
+    expires_in: int = Field(description="Seconds the challenge token stays valid.")
 
 
 def _http_url(value: str | None) -> str | None:
@@ -175,3 +186,13 @@ class DeleteAccountRequest(Strict):
 class WsTicket(BaseModel):
     ticket: str = Field(description="Single-use; pass as `/api/ws?ticket=...` within `expires_in` seconds.")
     expires_in: int
+
+
+class BlockedUser(BaseModel):
+    user: PublicUser
+    since: datetime
+
+
+class BlockList(BaseModel):
+    items: list[BlockedUser] = Field(description="The people the caller blocked, newest first.")
+    ids: list[uuid.UUID] = Field(description="Their ids, for the client to collapse their messages and posts.")

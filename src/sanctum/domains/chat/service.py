@@ -20,12 +20,13 @@ from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, QuotaE
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.blocks import cannot_contact
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord, emit_room_added
 from sanctum.domains.chat.messages import MessageService
-from sanctum.domains.chat.models import Message, Room, RoomMember
+from sanctum.domains.chat.models import Message, Room, RoomMember, dm_key, dm_members
 from sanctum.domains.chat.notices import dm_receipts
 from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.sanctum_rooms import room_changed
@@ -52,11 +53,6 @@ def _not_a_sanctum_room(record: RoomRecord) -> None:
         raise Conflict(
             "This is a sanctum's room: join, leave or add people through the sanctum.", code=ErrorCode.SANCTUM_ROOM
         )
-
-
-def dm_key(a: uuid.UUID, b: uuid.UUID) -> str:
-    low, high = sorted((str(a), str(b)))
-    return f"{low}:{high}"
 
 
 class RoomService:
@@ -126,6 +122,7 @@ class RoomService:
             dm_user=dm_user,
             my_role=member.role if member is not None else None,
             slow_mode_seconds=record.slow_mode_seconds,
+            system_messages_unread=record.system_messages_unread,
             last_read_message_id=member.last_read_message_id if member is not None else None,
             receipts=receipts or [],
         )
@@ -178,11 +175,11 @@ class RoomService:
         lasts = [last for _, _, last, _ in rows if last is not None]
         # The list is cached per user, so it can say which reactions are the caller's.
         serialized = {m.id: m for m in await self._messages.serialize(db, lasts, user_id)}
-        dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in _dm_members(room)}
+        dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in dm_members(room)}
         people = await self._accounts.public_users(db, dm_people)
         items = []
         for room, member, last, unread in rows:
-            record = RoomRecord.of(room, _dm_members(room) if room.kind == "dm" else None)
+            record = RoomRecord.of(room, dm_members(room) if room.kind == "dm" else None)
             read = await self._read(db, record, room.last_activity_at, user_id, member, people=people)
             last_message = serialized.get(last.id) if last is not None else None
             items.append(MyRoom(room=read, unread_count=unread, last_message=last_message))
@@ -247,6 +244,8 @@ class RoomService:
                 missing = [str(u) for u in invited if u not in found]
                 if missing:
                     raise ValidationFailed(fields={"member_ids": f"unknown users: {', '.join(missing)}"})
+                if await self._messages.blocks.apart_from_any(db, actor.id, invited):
+                    raise cannot_contact()
             db.add(room)
             db.add(RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now))
             for user_id in invited:
@@ -330,6 +329,7 @@ class RoomService:
                 invitee = (await self._accounts.public_users(db, [user_id])).get(user_id)
                 if invitee is None:
                     raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
+                await self._messages.blocks.refuse_between(db, actor.id, user_id)
                 if await self._access.member(db, room_id, user_id) is None:
                     text = f"{actor.user.display_name} added {invitee.display_name}"
                     await self._add_member(db, actor, room_id, user_id, text)
@@ -408,6 +408,8 @@ class RoomService:
             if other_id not in await self._accounts.public_users(db, [other_id]):
                 raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             existing = await self._repo.dm_room(db, key)
+            if existing is None:  # an old conversation still opens (to read it); sending is refused
+                await self._messages.blocks.refuse_between(db, actor.id, other_id)
         if existing is not None:
             return await self.get(actor, existing.id), False
         now = utcnow()
@@ -441,9 +443,3 @@ class RoomService:
             if existing is None:
                 raise
             return await self.get(actor, existing.id, fresh=True), False
-
-
-def _dm_members(room: Room) -> list[uuid.UUID]:
-    if room.dm_key is None:
-        return []
-    return [uuid.UUID(part) for part in room.dm_key.split(":")]

@@ -20,6 +20,7 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, NotFound
 from sanctum.core.pagination import UpdatedCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.notifications import events as ev
@@ -140,8 +141,9 @@ def parse_payload(kind: Kind, payload: Mapping[str, Any]) -> tuple[uuid.UUID, uu
 
 
 class NotificationService:
-    def __init__(self, db: Database, accounts: AccountService) -> None:
+    def __init__(self, db: Database, accounts: AccountService, blocks: BlockService) -> None:
         self._db = db
+        self._blocks = blocks
         self._accounts = accounts
         self._repo = NotificationRepository()
         self._has_read: ReadCheck | None = None
@@ -236,6 +238,8 @@ class NotificationService:
             if to not in people or by not in people:
                 log.info("notification_dropped", kind=kind, reason="a user was deleted")
                 return
+            if await self._blocks.apart(db, to, by):
+                return  # one blocked the other: no mention, reply, reaction or invite between them
             if kind == "message" and await self._already_read(db, to, data):
                 return  # they were reading the conversation
             new_id = await self._repo.insert_new(db, to, kind, key, by, encoded, subject_of(kind, data), now)

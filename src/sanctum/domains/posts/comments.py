@@ -69,6 +69,10 @@ class CommentService:
         replies = await self._repo.reply_counts(db, [comment.id])
         return self._read(comment, people, likes, mine, replies.get(comment.id, 0))
 
+    async def visible(self, db: AsyncSession, actor: Actor, comment_id: int) -> Comment:
+        """For other domains (a report), in the caller's session: the comment if the caller may see it."""
+        return (await self._visible(db, actor, comment_id))[0]
+
     async def _visible(self, db: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, bool]:
         """The comment and whether the caller may delete others' comments there (`post.delete`);
         404 if they cannot see it."""

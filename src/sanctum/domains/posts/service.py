@@ -65,8 +65,8 @@ class PostService:
         self._caches = caches
         self._notifier = notifier
         self._repo = PostRepository()
-        self._links = TextLinks(accounts)
         self._audit = AuditLog()
+        self._links = TextLinks(accounts)
 
     # -- access, in the caller's session ----------------------------------------------------------
 

@@ -123,6 +123,10 @@ class SanctumService:
         """Let someone in, whatever the visibility (an invite link), in the caller's unit of work."""
         await self._add(db, sanctum_id, user_id)
 
+    async def roles_of(self, db: AsyncSession, user_id: uuid.UUID) -> dict[uuid.UUID, str]:
+        """`user_id`'s role in each sanctum they belong to (for other domains, in the caller's session)."""
+        return await self._repo.roles_of(db, user_id, await self._repo.sanctum_ids_of(db, user_id))
+
     async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
         return await self._repo.sanctum_ids_of(db, user_id)
 
