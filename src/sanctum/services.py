@@ -9,11 +9,13 @@ constructor. Embedded or scaled is decided here alone (in-process parts, or Redi
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.backup import BackupScheduler
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
@@ -37,6 +39,8 @@ from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
+from sanctum.domains.export.service import ExportService
+from sanctum.domains.export.service import register_jobs as register_export_jobs
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -55,6 +59,9 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
+from sanctum.domains.preferences.service import PreferenceService
+from sanctum.domains.push.service import PushService
+from sanctum.domains.push.service import register_jobs as register_push_jobs
 from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
@@ -63,7 +70,7 @@ from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
-from sanctum.mail import build_mailer
+from sanctum.mail import announce_mailer, build_mailer
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -108,6 +115,9 @@ class Services:
     two_factor: TwoFactor
     passkeys: Passkeys
     login_steps: LoginSteps
+    preferences: PreferenceService
+    push: PushService
+    exports: ExportService
     moderation: ModerationService
     chat_moderation: ChatModeration
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
@@ -125,6 +135,7 @@ class Services:
     async def start_serving(self) -> None:
         """Everything `sanctum serve` runs: sockets, jobs in-process (embedded) or enqueue-only, games."""
         await verify_schema(self.db.writer_engine, self.settings.database_url)
+        announce_mailer(self.settings)
         await self.bus.start()
         await self.gateway.start()
         await self.jobs.start()
@@ -144,6 +155,7 @@ class Services:
         """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
         await self.jobs.start(work=work)
         if work:
+            announce_mailer(self.settings)
             await self.backups.start()
 
     async def stop_working(self) -> None:
@@ -232,6 +244,15 @@ def build_services(settings: Settings) -> Services:
     room_access = RoomAccess(db, chat_caches, authz)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
+
+    async def sanctum_of(db: AsyncSession, room_id: uuid.UUID) -> uuid.UUID | None:
+        record = await room_access.record(db, room_id)
+        return record.sanctum if record is not None else None
+
+    preferences = PreferenceService(db, cache, sanctum_of)
+    push = PushService(db, settings.push, jobs, gateway.is_online)
+    register_push_jobs(jobs, push)
+    notifications.use_preferences(preferences.gate, push.queue)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
     jobs.register(WELCOME_JOB, welcome.greet)
@@ -245,6 +266,9 @@ def build_services(settings: Settings) -> Services:
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
     games = GameService(db, game_registry, game_engine, accounts, blocks)
+    game_records = GameRecords(db, game_registry, accounts)
+    exports = ExportService(db, settings.exports, jobs, accounts, friends, game_records)
+    register_export_jobs(jobs, exports)
 
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
@@ -276,9 +300,12 @@ def build_services(settings: Settings) -> Services:
         feed=feed,
         games=games,
         home=HomeService(db, rooms, messages, friends, games, feed, notifications, sanctums),
-        game_records=GameRecords(db, game_registry, accounts),
+        game_records=game_records,
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
+        preferences=preferences,
+        push=push,
+        exports=exports,
         chat_moderation=chat_moderation,
         reports=ReportService(
             db,

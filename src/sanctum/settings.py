@@ -81,6 +81,12 @@ class RateLimitSettings(BaseModel):
     second_factor_per_ip: str = "20/minute"
     # Changing a password, an address, two-factor settings or passkeys.
     security: str = "20/hour"
+    # Notification preferences and mutes.
+    preferences: str = "60/minute"
+    # Web Push subscriptions: subscribing and unsubscribing a browser.
+    push_subscription: str = "20/hour"
+    # Data exports: each request builds a whole archive in the background.
+    export: str = "3/day"
     # Each allowance is multiplied by this: 1 in production; browser tests and load benchmarks raise it.
     multiplier: int = Field(1, ge=1, le=1_000_000)
 
@@ -191,6 +197,37 @@ class BackupSettings(BaseModel):
     pg_bin_dir: Path | None = None
 
 
+class PushSettings(BaseModel):
+    """Web Push (PUSH__...); see docs/notifications.md, "Web Push"."""
+
+    # The VAPID `sub` claim: how a push service reaches the operator (mailto: or https:).
+    subject: str = Field("mailto:admin@localhost", pattern=r"^(mailto:|https://)\S{3,200}$")
+    # Hosts a subscription's endpoint may name, as suffixes: the browsers' own push services. Anything
+    # else is refused, so the server never posts to an address a user picked (SSRF).
+    allowed_hosts: list[str] = [
+        ".googleapis.com",
+        ".push.services.mozilla.com",
+        ".notify.windows.com",
+        ".push.apple.com",
+    ]
+    # Plain-http endpoints (tests and development against a local push endpoint only).
+    allow_http: bool = False
+    # How long a push service keeps a notification for an offline browser.
+    ttl_seconds: int = Field(86_400, ge=0, le=2_419_200)
+    timeout_seconds: float = Field(10.0, gt=0, le=60)
+    max_subscriptions_per_user: int = Field(20, ge=1, le=1000)
+
+
+class ExportSettings(BaseModel):
+    """Data exports (EXPORTS__...); see docs/security.md, "Data export"."""
+
+    # How long a built archive waits for its one download before it is deleted.
+    ttl_seconds: int = Field(86_400, ge=60, le=604_800)
+    # Rows read per query while building (bounds the job's memory with the chunk size).
+    batch_rows: int = Field(500, ge=10, le=10_000)
+    chunk_bytes: int = Field(1_048_576, ge=4_096, le=16_777_216)
+
+
 class SecuritySettings(BaseModel):
     """Browser-facing security headers (SECURITY__...); see docs/security.md."""
 
@@ -288,6 +325,8 @@ class Settings(BaseSettings):
     backup: BackupSettings = BackupSettings()
     security: SecuritySettings = SecuritySettings()
     email: EmailSettings = EmailSettings()
+    push: PushSettings = PushSettings()
+    exports: ExportSettings = ExportSettings()
 
     @field_validator("secret_key")
     @classmethod

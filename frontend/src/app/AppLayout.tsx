@@ -7,6 +7,7 @@ import { GameInvites } from '../features/games/GameInvites';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
 import { VerifyBanner } from '../features/security/VerifyBanner';
+import { PushNavigation } from '../features/push/navigation';
 import { ConnectionStatus, RealtimeProvider } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
@@ -22,6 +23,7 @@ export function AppLayout() {
       <ChatLive />
       <UnreadTitle />
       <GameInvites />
+      <PushNavigation />
       <Shell />
     </RealtimeProvider>
   );
@@ -114,6 +116,18 @@ function Shell() {
             <NavLink to="/settings/sessions" className="sidenav__item" title={flush ? "Sessions" : undefined}>
               <Icon name="devices" />
               <span>Sessions</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/notifications" className="sidenav__item" title={flush ? "Notification settings" : undefined}>
+              <Icon name="bell" />
+              <span>Notification settings</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/data" className="sidenav__item" title={flush ? "Your data" : undefined}>
+              <Icon name="down" />
+              <span>Your data</span>
             </NavLink>
           </li>
         </ul>

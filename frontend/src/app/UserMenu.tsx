@@ -27,6 +27,8 @@ export function UserMenu() {
     { label: 'Edit profile', icon: 'edit', to: '/settings/profile' },
     { label: 'Security', icon: 'lock', to: '/settings/security' },
     { label: 'Sessions & devices', icon: 'devices', to: '/settings/sessions' },
+    { label: 'Notification settings', icon: 'bell', to: '/settings/notifications' },
+    { label: 'Your data', icon: 'down', to: '/settings/data' },
     { label: 'Log out', icon: 'logout', onSelect: () => void signOut() },
   ];
 

@@ -55,6 +55,8 @@ export const routes: RouteObject[] = [
           { path: '/settings/profile', element: page(() => import('../features/profile/EditProfilePage'), (m) => m.EditProfilePage) },
           { path: '/settings/security', element: page(() => import('../features/security/SecurityPage'), (m) => m.SecurityPage) },
           { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
+          { path: '/settings/notifications', element: page(() => import('../features/preferences/NotificationSettingsPage'), (m) => m.NotificationSettingsPage) },
+          { path: '/settings/data', element: page(() => import('../features/export/ExportPage'), (m) => m.ExportPage) },
           { path: '/moderation/reports', element: page(() => import('../features/moderation/ReportsPage'), (m) => m.ReportsPage) },
           { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {

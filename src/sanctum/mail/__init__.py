@@ -77,14 +77,24 @@ class SmtpMailer:
         log.info("email_sent", subject=email.subject)
 
 
+def _links_logged(settings: Settings) -> bool:
+    return settings.app_env in ("development", "test")
+
+
 def build_mailer(settings: Settings) -> Mailer:
     if settings.email.configured:
         return SmtpMailer(settings.email)
-    show = settings.app_env in ("development", "test")
-    log.warning(
-        "email_not_configured", detail="EMAIL__SMTP_HOST is unset: emails are logged, not sent", links_logged=show
-    )
-    return LogMailer(show_body=show)
+    return LogMailer(show_body=_links_logged(settings))
 
 
-__all__ = ["Email", "LogMailer", "Mailer", "SmtpMailer", "build_mailer"]
+def announce_mailer(settings: Settings) -> None:
+    """Said once when a server or worker starts (not by every CLI command, whose stdout is data)."""
+    if not settings.email.configured:
+        log.warning(
+            "email_not_configured",
+            detail="EMAIL__SMTP_HOST is unset: emails are logged, not sent",
+            links_logged=_links_logged(settings),
+        )
+
+
+__all__ = ["Email", "LogMailer", "Mailer", "SmtpMailer", "announce_mailer", "build_mailer"]

@@ -8,7 +8,7 @@
 - `audit_log`: the append-only record of sensitive actions, with no foreign keys (it outlives what it names).
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0012
 Create Date: 2026-12-04
 """
 
