@@ -299,7 +299,7 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
-        home=HomeService(db, rooms, friends, games, feed, notifications, sanctums),
+        home=HomeService(db, rooms, messages, friends, games, feed, notifications, sanctums),
         game_records=game_records,
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
