@@ -41,6 +41,7 @@ from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.sanctions import Sanctions
 from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
@@ -93,6 +94,7 @@ class Services:
     backups: BackupScheduler
     moderation: ModerationService
     chat_moderation: ChatModeration
+    sanctions: Sanctions
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -209,6 +211,10 @@ def build_services(settings: Settings) -> Services:
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
     games = GameService(db, game_registry, game_engine, accounts)
 
+    audit = AuditLog()
+    staff = AccountStaff(accounts, gateway)
+    chat_moderation = ChatModeration(db, room_access, messages, audit)
+
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
     hubs.register(ChatHub(room_access, messages, accounts))
@@ -239,6 +245,7 @@ def build_services(settings: Settings) -> Services:
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
-        chat_moderation=ChatModeration(db, room_access, messages, AuditLog()),
-        moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
+        chat_moderation=chat_moderation,
+        moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
+        sanctions=Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit),
     )

@@ -65,6 +65,7 @@ export const routes: RouteObject[] = [
           { path: '/posts/:postId', element: page(() => import('../features/social/PostPage'), (m) => m.PostPage) },
           { path: '/sanctums', element: page(() => import('../features/social/SanctumsPage'), (m) => m.SanctumsPage) },
           { path: '/sanctums/:slug', element: page(() => import('../features/social/SanctumPage'), (m) => m.SanctumPage) },
+          { path: '/moderation', element: page(() => import('../features/moderation/ModerationPage'), (m) => m.ModerationPage) },
           { path: '/friends', element: page(() => import('../features/social/FriendsPage'), (m) => m.FriendsPage) },
           { path: '/games', element: page(() => import('../features/games/GamesLobby'), (m) => m.GamesLobby) },
           { path: '/games/rooms/:roomId', element: page(() => import('../features/games/GameRoomPage'), (m) => m.GameRoomPage) },

@@ -31,6 +31,8 @@ export function ChatLive() {
     if (event.type === 'room.added') {
       added.current.add((event.data as { room_id: string }).room_id);
       void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+    } else if (event.type === 'mute.updated') {
+      void queryClient.invalidateQueries({ queryKey: chatKeys.room((event.data as { room_id: string }).room_id) });
     } else if (event.type === 'room.removed') {
       const gone = (event.data as { room_id: string }).room_id;
       queryClient.setQueryData<MyRoom[]>(chatKeys.myRooms, (list) => list?.filter((entry) => entry.room.id !== gone));

@@ -15,7 +15,7 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sanctum.core.clock import utcnow
+from sanctum.core.clock import as_utc, utcnow
 from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, QuotaExceeded, ValidationFailed
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
@@ -26,6 +26,7 @@ from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord, emit_room_added
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
+from sanctum.domains.chat.moderation_repository import ModerationRepository
 from sanctum.domains.chat.notices import dm_receipts
 from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.sanctum_rooms import room_changed
@@ -78,6 +79,7 @@ class RoomService:
         self._messages = messages
         self._publisher = publisher
         self._repo = ChatRepository()
+        self._pins = ModerationRepository()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -91,6 +93,9 @@ class RoomService:
             receipts = await dm_receipts(db, record, actor.id)
             read = await self._read(db, record, room.last_activity_at, actor.id, member, receipts)
             read.my_permissions = await self._access.permissions(db, actor, record, member)
+            read.pinned_message_ids = [row[0] for row in await self._pins.pins(db, room_id)]
+            muted = member.muted_until if member is not None else None
+            read.my_muted_until = as_utc(muted) if muted is not None and as_utc(muted) > utcnow() else None
             return read
 
     async def _read(

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.dialect import affected
-from sanctum.domains.sanctums.models import Sanctum, SanctumMember
+from sanctum.domains.sanctums.models import Sanctum, SanctumBan, SanctumMember
 
 # Built once: on hot paths building a statement costs more than running it.
 _BY_IDS = select(Sanctum).where(Sanctum.id.in_(bindparam("ids", expanding=True)))
@@ -56,6 +56,17 @@ class SanctumRepository:
             delete(SanctumMember).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.user_id == user_id)
         )
         return bool(affected(result))
+
+    async def banned(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        return await db.get(SanctumBan, (sanctum_id, user_id)) is not None
+
+    async def bans(self, db: AsyncSession, sanctum_id: uuid.UUID) -> list[SanctumBan]:
+        query = select(SanctumBan).where(SanctumBan.sanctum_id == sanctum_id).order_by(SanctumBan.created_at.desc())
+        return list((await db.execute(query.limit(1000))).scalars())
+
+    async def unban(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        query = delete(SanctumBan).where(SanctumBan.sanctum_id == sanctum_id, SanctumBan.user_id == user_id)
+        return bool(affected(await db.execute(query)))
 
     async def holders(self, db: AsyncSession, sanctum_id: uuid.UUID, role: str) -> list[uuid.UUID]:
         query = select(SanctumMember.user_id).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.role == role)
