@@ -93,12 +93,13 @@ class SanctumService:
         return await self._access(db, await db.get(Sanctum, sanctum_id), user_id)
 
     async def _access(self, db: AsyncSession, sanctum: Sanctum | None, user_id: uuid.UUID) -> Access:
-        member = await self._repo.member(db, sanctum.id, user_id) if sanctum is not None else None
-        if sanctum is None or (member is None and sanctum.visibility != "public"):
+        if sanctum is None:
             raise _not_found()
-        if member is None and await self._repo.banned(db, sanctum.id, user_id):
-            raise _not_found()  # banned: the sanctum, its rooms and posts are invisible (members skip this read)
-        return Access(sanctum, member.role if member is not None else None)
+        # One statement: the role, and a ban (the sanctum, its rooms and posts are invisible to the banned).
+        role, banned = await self._repo.standing(db, sanctum.id, user_id)
+        if (role is None and sanctum.visibility != "public") or banned:
+            raise _not_found()
+        return Access(sanctum, role)
 
     async def moderated(
         self, db: AsyncSession, actor: Actor, slug: str, permission: Permission = Permission.SANCTUM_MANAGE
