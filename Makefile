@@ -85,7 +85,11 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-test-py: test-embedded test-scaled
+# The two modes are independent processes (their own temporary roots and server ports), so they run
+# side by side: each mode's pytest is one core's work, and a CI machine has two. `-O` keeps each
+# suite's output together, printed as it finishes.
+test-py: install test-deps
+	$(MAKE) --no-print-directory -j2 -O test-embedded test-scaled
 
 test-embedded: install
 	SANCTUM_TEST_MODE=embedded $(VENV)/bin/pytest -q

@@ -1,4 +1,5 @@
-import { test as base, expect, type Browser, type BrowserContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 // Every browser test runs under the policy the backend enforces (Content-Security-Policy, see
 // docs/security.md) and fails if any page in any of its browser contexts reports a violation: so every
@@ -66,3 +67,15 @@ export const test = base.extend<CspFixtures>({
 });
 
 export { expect };
+
+/**
+ * axe-core on the screen as it is now: no serious or critical violation of WCAG 2.1 A/AA. Call it once
+ * per screen a spec visits (one run takes a few hundred milliseconds).
+ */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).join(' | ')}`);
+  expect(bad, `serious or critical accessibility violations on ${screen}`).toEqual([]);
+}

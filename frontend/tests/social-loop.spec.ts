@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // The day-one social loop (issue 20), two and three people in browser contexts of their own against
@@ -273,5 +273,45 @@ test('profiles show sanctum posts to those who may read them; an owner hands a s
     await expect(pa.getByRole('button', { name: 'Join' })).toBeVisible();
   } finally {
     await Promise.all([ann.context.close(), bob.context.close()]);
+  }
+});
+
+test('Home shows the first-run checklist, then an @ mention picked from the autocomplete, which notifies', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const a = newName('ann');
+  const b = newName('bob');
+  const [ann, bob] = await Promise.all([signUp(browser, a), signUp(browser, b)]);
+  try {
+    // Bob is new: Home offers the checklist, nothing needs him yet.
+    const checklist = bob.page.getByRole('heading', { name: /^Get started \(\d of 4\)$/ });
+    await expect(checklist).toBeVisible();
+    await expect(bob.page.getByRole('link', { name: 'Add a friend' }).or(bob.page.getByRole('link', { name: 'Find people' }))).toBeVisible();
+    await expectAccessible(bob.page, 'Home');
+
+    await startConversation(ann.page, [b]);
+    const box = ann.page.getByRole('textbox', { name: /^Message / });
+    await box.fill('hi @' + b.slice(0, 4));
+    const list = ann.page.getByRole('listbox', { name: 'People to mention' });
+    await expect(list.getByRole('option', { selected: true })).toContainText(`@${b}`);
+    await expectAccessible(ann.page, 'the @ autocomplete');
+    await box.press('Tab');
+    await expect(box).toHaveValue(`hi @${b} `);
+    await expect(list).toBeHidden();
+    await box.pressSequentially('look at this');
+    await box.press('Enter');
+    const log = ann.page.getByRole('log', { name: /^Messages in / });
+    await expect(log.getByTestId('message').getByRole('link', { name: `@${b}` })).toHaveAttribute('href', `/u/${b}`);
+    await expectAccessible(ann.page, 'a DM with a mention pill');
+
+    // Bob's Home (live, no reload): the mention and the unread conversation, under the checklist.
+    const mentions = bob.page.getByRole('region', { name: 'Mentions' });
+    await expect(mentions.getByRole('link', { name: `${a} mentioned you in a message` })).toBeVisible({ timeout: 5_000 });
+    await expect(bob.page.getByRole('region', { name: 'Unread' }).getByRole('link', { name: new RegExp(a) })).toBeVisible();
+    await expect(checklist).toBeVisible();
+    await mentions.getByRole('link', { name: `${a} mentioned you in a message` }).click();
+    await expect(bob.page.getByRole('log', { name: /^Messages in / }).getByTestId('message').getByRole('link', { name: `@${b}` })).toBeVisible();
+  } finally {
+    await ann.context.close();
+    await bob.context.close();
   }
 });

@@ -22,10 +22,12 @@ from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
+from sanctum.domains.home import routes as home_routes
 from sanctum.domains.invites import routes as invites_routes
 from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
+from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
 from sanctum.observability.logging import get_logger
 from sanctum.realtime.gateway import GatewayMiddleware
@@ -99,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(posts_routes.comments)
     app.include_router(posts_routes.feeds)
     app.include_router(friends_routes.friends)
+    app.include_router(home_routes.home)
     app.include_router(games_routes.games)
     app.include_router(moderation_routes.sanctum_roles)
     app.include_router(moderation_routes.roles)
@@ -106,6 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.audit)
     app.include_router(moderation_routes.room_moderation)
     app.include_router(moderation_routes.sanctum_moderation)
+    app.include_router(reports_routes.reports)
     mount_web(app, settings.web_dist)
     return app
 

@@ -22,6 +22,7 @@ from sanctum.cache.local import InvalidationBus
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.accounts.staff import AccountStaff
@@ -31,15 +32,18 @@ from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.moderation import ChatModeration
+from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
+from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
 from sanctum.domains.games.records import GameRecords
 from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
+from sanctum.domains.home.service import HomeService
 from sanctum.domains.invites.service import InviteService
 from sanctum.domains.moderation.sanctions import Sanctions
 from sanctum.domains.moderation.service import ModerationService
@@ -52,6 +56,7 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
+from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
@@ -78,6 +83,7 @@ class Services:
     jobs: TaskiqJobQueue
     notifier: Notifier
     accounts: AccountService
+    blocks: BlockService
     people: PeopleSearch
     rooms: RoomService
     messages: MessageService
@@ -89,6 +95,8 @@ class Services:
     comments: CommentService
     feed: FeedService
     games: GameService
+    home: HomeService
+    reports: ReportService
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
@@ -193,23 +201,27 @@ def build_services(settings: Settings) -> Services:
     notifier = Notifier(jobs)
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
-    notifications = NotificationService(db, accounts)
+    blocks = BlockService(db, accounts, bus)
+    notifications = NotificationService(db, accounts, blocks)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
     authz = Authorizer(bus)
     room_access = RoomAccess(db, chat_caches, authz)
-    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter))
+    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
-    sanctums = SanctumService(db, accounts, SanctumRooms(chat_caches, messages), gateway, settings.quotas, authz)
-    friends = FriendService(db, accounts, notifier)
+    welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
+    jobs.register(WELCOME_JOB, welcome.greet)
+    sanctum_rooms = SanctumRooms(chat_caches, messages, welcome.joined)
+    sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas, authz)
+    friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
     comments = CommentService(db, posts, accounts, notifier)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
-    games = GameService(db, game_registry, game_engine, accounts)
+    games = GameService(db, game_registry, game_engine, accounts, blocks)
 
     audit = AuditLog()
     staff = AccountStaff(accounts, gateway)
@@ -231,7 +243,8 @@ def build_services(settings: Settings) -> Services:
         jobs=jobs,
         notifier=notifier,
         accounts=accounts,
-        people=PeopleSearch(db),
+        blocks=blocks,
+        people=PeopleSearch(db, blocks),
         rooms=rooms,
         messages=messages,
         notifications=notifications,
@@ -242,10 +255,21 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
+        home=HomeService(db, rooms, friends, games, feed, notifications, sanctums),
         game_records=GameRecords(db, game_registry, accounts),
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
         chat_moderation=chat_moderation,
+        reports=ReportService(
+            db,
+            accounts,
+            ChatContent(room_access),
+            chat_moderation,
+            posts,
+            comments,
+            RbacReview(authz, sanctums),
+            audit,
+        ),
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
         sanctions=Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit),
     )

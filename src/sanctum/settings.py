@@ -51,6 +51,10 @@ class RateLimitSettings(BaseModel):
     dm_open: str = "30/hour;100/day"
     sanctum_create: str = "3/hour;10/day"
     friend_request: str = "20/hour"
+    # Blocking and unblocking someone.
+    block: str = "30/hour"
+    # Reporting a message, post, comment or person; resolving reports spends `write`.
+    report: str = "10/hour;50/day"
     # Adding someone to a room, a sanctum or a game.
     invite: str = "30/hour"
     game_room_create: str = "30/hour"

@@ -98,6 +98,12 @@ function Shell() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/moderation/reports" className="sidenav__item" title={flush ? "Moderation" : undefined}>
+              <Icon name="shield" />
+              <span>Moderation</span>
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/settings/sessions" className="sidenav__item" title={flush ? "Sessions" : undefined}>
               <Icon name="devices" />
               <span>Sessions</span>

@@ -21,7 +21,7 @@ function page<M>(load: () => Promise<M>, pick: (m: M) => ComponentType) {
   );
 }
 
-const home = page(() => import('./pages'), (m) => m.HomePage);
+const home = page(() => import('../features/home/HomePage'), (m) => m.HomePage);
 const notFound = page(() => import('./pages'), (m) => m.NotFoundPage);
 
 export const routes: RouteObject[] = [
@@ -50,6 +50,7 @@ export const routes: RouteObject[] = [
           { path: '/u/:username', element: page(() => import('../features/profile/ProfilePage'), (m) => m.ProfilePage) },
           { path: '/settings/profile', element: page(() => import('../features/profile/EditProfilePage'), (m) => m.EditProfilePage) },
           { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
+          { path: '/moderation/reports', element: page(() => import('../features/moderation/ReportsPage'), (m) => m.ReportsPage) },
           { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {
             path: '/chat',

@@ -58,7 +58,7 @@ async def test_search_results_carry_public_fields_only(client: httpx.AsyncClient
     page = await search(client, found, q=t)
 
     [item] = page["items"]  # type: ignore[misc]
-    assert set(item) == {"id", "username", "display_name", "bio", "avatar_url", "created_at"}
+    assert set(item) == {"id", "username", "display_name", "bio", "avatar_url", "created_at", "is_bot"}
     assert found.email not in str(page)
 
 

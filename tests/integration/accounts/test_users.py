@@ -134,7 +134,7 @@ async def test_get_user_returns_the_public_profile_without_private_fields(client
     assert response.status_code == 200
     profile = response.json()
     assert profile["id"] == user.id
-    assert set(profile) == {"id", "username", "display_name", "bio", "avatar_url", "created_at"}
+    assert set(profile) == {"id", "username", "display_name", "bio", "avatar_url", "created_at", "is_bot"}
 
 
 async def test_get_user_for_an_unknown_username_returns_the_404_envelope(client: httpx.AsyncClient) -> None:

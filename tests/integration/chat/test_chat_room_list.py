@@ -40,8 +40,8 @@ async def test_each_room_carries_its_last_message_and_unread_count(client: httpx
     assert entry["last_message"]["id"] == last["id"]
     assert entry["last_message"]["body"] == "**two**" and entry["last_message"]["html"] == "<p><strong>two</strong></p>"
     assert entry["room"]["name"] == "News" and entry["room"]["my_role"] == "member"
-    # For Alice only Bob's join line is unread: her own messages never are.
-    assert (await alice.my_room(room["id"]))["unread_count"] == 1
+    # Nothing is unread for Alice: her own messages never are, and Bob's join line is no noise.
+    assert (await alice.my_room(room["id"]))["unread_count"] == 0
 
 
 async def test_unread_excludes_own_messages_thread_replies_and_deleted_messages(client: httpx.AsyncClient) -> None:

@@ -13,7 +13,11 @@ from tests.support.live import LiveServer
 
 
 def bodies(frames: list[dict[str, Any]], topic: str) -> list[str]:
-    return [f["data"]["body"] for f in frames if f.get("topic") == topic and f["type"] == "message.created"]
+    return [
+        f["data"]["body"]
+        for f in frames
+        if f.get("topic") == topic and f["type"] == "message.created" and f["data"]["kind"] == "user"
+    ]
 
 
 async def test_a_ban_stops_the_sanctums_events_on_every_instance_and_refuses_every_way_back(

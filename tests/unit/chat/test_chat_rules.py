@@ -9,8 +9,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from sanctum.domains.chat.events import room_id_of, room_topic
 from sanctum.domains.chat.mentions import MAX_MENTIONS, mentioned_usernames
+from sanctum.domains.chat.models import dm_key
 from sanctum.domains.chat.schemas import Emoji, MessageCreate, ReactionCreate
-from sanctum.domains.chat.service import dm_key
 
 # -- mentions ----------------------------------------------------------------------------------
 

@@ -85,6 +85,7 @@ export type ErrorCode =
   | "SESSION_REVOKED"
   | "SESSION_NOT_FOUND"
   | "USER_NOT_FOUND"
+  | "CANNOT_CONTACT_USER"
   | "CSRF_HEADER_REQUIRED"
   | "CROSS_ORIGIN"
   | "ROOM_NOT_FOUND"
@@ -105,6 +106,10 @@ export type ErrorCode =
   | "FRIEND_REQUEST_NOT_FOUND"
   | "NOT_FRIENDS"
   | "NOTIFICATION_NOT_FOUND"
+  | "REPORT_NOT_FOUND"
+  | "REPORT_EXISTS"
+  | "REPORT_CLOSED"
+  | "REPORT_ACTION_UNAVAILABLE"
   | "INVITE_NOT_FOUND"
   | "INVITE_EXPIRED"
   | "INVITE_REVOKED"
@@ -234,6 +239,7 @@ export interface NotificationRead {
     | "friend_request"
     | "friend_accepted"
     | "mention"
+    | "post_mention"
     | "comment"
     | "reply"
     | "like"
@@ -254,7 +260,7 @@ export interface NotificationRead {
    */
   text: string;
   /**
-   * Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
+   * Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
    */
   data: {
     [k: string]: string;
@@ -273,6 +279,10 @@ export interface PublicUser {
   bio: string;
   avatar_url: string | null;
   created_at: string;
+  /**
+   * A system account (the welcome bot), not a person.
+   */
+  is_bot: boolean;
 }
 /**
  * An aggregated notification changed (a new liker): unread again, and first in the list.

@@ -1,9 +1,11 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { Icon } from '../../components/ui';
+import { useMentions } from '../people/useMentions';
 import { waitMessage, type SendRefusal } from './limits';
 import { renderPreview } from './markdown';
 import { sanitizeMessageHtml } from './sanitize';
+import { parseSlash, suggestCommands, type SlashResult } from './slash';
 import type { TypingSender } from './typing';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -21,6 +23,11 @@ interface ComposerProps {
   /** Arrow up in an empty composer: edit my last message. Returns whether there was one. */
   onEditLast?(): boolean;
   variant?: 'room' | 'thread';
+  /** Its members are offered first by the `@` autocomplete. */
+  roomId?: string;
+  /** Slash commands: my display name (for /me), and what runs an action; it answers with a notice. */
+  myName?: string;
+  onCommand?(command: Exclude<SlashResult, { kind: 'text' | 'send' | 'hint' }>): Promise<string | null>;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line, with a markdown preview. */
@@ -33,8 +40,14 @@ export function Composer({
   autoFocus = false,
   onEditLast,
   variant = 'room',
+  roomId,
+  myName = '',
+  onCommand,
 }: ComposerProps) {
   const [draft, setDraft] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [picked, setPicked] = useState(0);
+  const suggestions = onCommand ? suggestCommands(draft) : [];
   const wait = useWait();
   const [preview, setPreview] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -43,6 +56,7 @@ export function Composer({
   const trimmed = draft.trim();
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
   const canSend = trimmed.length > 0 && !tooLong && wait.seconds === 0;
+  const mentions = useMentions({ value: draft, setValue: setDraft, area, roomId });
   const previewHtml = useMemo(() => (preview ? sanitizeMessageHtml(renderPreview(draft)) : ''), [preview, draft]);
 
   // Grows with its content up to a limit, then scrolls.
@@ -55,7 +69,21 @@ export function Composer({
 
   function submit() {
     if (!canSend) return;
-    const body = trimmed;
+    let body = trimmed;
+    setNotice(null);
+    if (onCommand) {
+      const parsed = parseSlash(body, myName);
+      if (parsed.kind === 'hint') {
+        setNotice(parsed.message);
+        return;
+      }
+      if (parsed.kind === 'send') body = parsed.body;
+      else if (parsed.kind !== 'text') {
+        void onCommand(parsed).then(setNotice, (e: unknown) => setNotice(e instanceof Error ? e.message : 'That did not work.'));
+        setDraft('');
+        return;
+      } else if (body.startsWith('//')) body = body.slice(1);
+    }
     void Promise.resolve(onSend(body)).then((refusal) => {
       if (refusal) {
         // Keep what was typed: in front of anything written since.
@@ -72,6 +100,20 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(event)) return;
+    if (suggestions.length > 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setPicked((p) => (p + step + suggestions.length) % suggestions.length);
+      return;
+    }
+    if (suggestions.length > 0 && (event.key === 'Tab' || (event.key === 'Enter' && !event.shiftKey))) {
+      event.preventDefault();
+      const chosen = suggestions[Math.min(picked, suggestions.length - 1)];
+      if (chosen) setDraft(`/${chosen.name} `);
+      setPicked(0);
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -100,12 +142,39 @@ export function Composer({
           )}
         </div>
       )}
+      {suggestions.length > 0 && (
+        <ul className="composer__hints" role="listbox" aria-label="Commands">
+          {suggestions.map((c, i) => (
+            <li
+              key={c.name}
+              role="option"
+              aria-selected={i === Math.min(picked, suggestions.length - 1)}
+              className="composer__hint"
+              onMouseDown={(event) => {
+                event.preventDefault();
+                setDraft(`/${c.name} `);
+                area.current?.focus();
+              }}
+            >
+              <strong>/{c.name}</strong>
+              <span className="composer__hint-usage">{c.usage}</span>
+              <span className="muted">{c.description}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {notice && (
+        <p className="composer__notice" role="status" data-testid="composer-notice">
+          {notice}
+        </p>
+      )}
       {wait.seconds > 0 && (
         <p className="composer__wait" role="status">
           {waitMessage(wait.limit, wait.seconds)}
         </p>
       )}
-      <div className="composer__box">
+      <div className="composer__box mention-anchor">
+        {mentions.list}
         <textarea
           ref={area}
           className="composer__input"
@@ -121,8 +190,12 @@ export function Composer({
             if (event.target.value.trim()) typing?.typed();
             else typing?.stopped();
           }}
+          {...mentions.inputProps}
           onKeyDown={onKeyDown}
-          onBlur={() => typing?.stopped()}
+          onBlur={() => {
+            mentions.inputProps.onBlur();
+            typing?.stopped();
+          }}
         />
         <div className="composer__actions">
           {remaining < 500 && (

@@ -1,5 +1,5 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Link } from 'react-router';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
 
 import { Avatar, Icon, Name } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
@@ -23,6 +23,8 @@ export interface MessageActions {
   pinned?: ReadonlySet<number>;
   /** Given only to whoever may mute here (`user.mute`): mutes the author for 10 minutes. */
   mute?(message: Message): void;
+  /** Report someone else's message to the moderators. */
+  report?(message: Message): void;
 }
 
 interface MessageItemProps {
@@ -49,7 +51,16 @@ interface MessageItemProps {
  */
 export function MessageBody({ html, className = 'msg__body md' }: { html: string; className?: string }) {
   const safe = useMemo(() => sanitizeMessageHtml(html), [html]);
-  return <div className={className} dir="auto" dangerouslySetInnerHTML={{ __html: safe }} />;
+  const navigate = useNavigate();
+  // Mention pills and `#room` links stay in the app (the sanitizer let only those relative links through).
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const link = (event.target as Element).closest?.('a.mention, a.room-link');
+    const href = link?.getAttribute('href');
+    if (!href || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    void navigate(href);
+  };
+  return <div className={className} dir="auto" onClick={onClick} dangerouslySetInnerHTML={{ __html: safe }} />;
 }
 
 function authorName(message: Message): string {
@@ -236,6 +247,11 @@ export const MessageItem = memo(function MessageItem({
               onClick={() => actions.mute?.(message)}
             >
               <Icon name="lock" size={18} />
+            </button>
+          )}
+          {!mine && message.kind === 'user' && actions.report && (
+            <button type="button" className="msg__action" aria-label="Report message" title="Report" onClick={() => actions.report?.(message)}>
+              <Icon name="alert" size={18} />
             </button>
           )}
           {canDelete && (

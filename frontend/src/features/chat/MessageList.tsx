@@ -2,6 +2,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 
 import { Icon, Spinner } from '../../components/ui';
 import { buildItems } from './items';
+import { useBlockedIds } from '../blocks/api';
+import { Collapsed } from '../blocks/Blocked';
 import { MessageItem, PendingItem, SystemLine, type MessageActions } from './MessageItem';
 import type { ReceiptStatus } from './receipts';
 import {
@@ -64,6 +66,7 @@ export function MessageList({
   inThread = false,
   label,
 }: MessageListProps) {
+  const blocked = useBlockedIds();
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
@@ -229,8 +232,8 @@ export function MessageList({
                     );
                   case 'system':
                     return <SystemLine key={item.key} message={item.message} />;
-                  case 'message':
-                    return (
+                  case 'message': {
+                    const element = (
                       <MessageItem
                         key={item.key}
                         message={item.message}
@@ -246,6 +249,15 @@ export function MessageList({
                         receipt={receipt && receipt.messageId === item.message.id ? receipt.status : null}
                       />
                     );
+                    const author = item.message.author?.id;
+                    return author && blocked.has(author) ? (
+                      <Collapsed key={item.key} what="message">
+                        {element}
+                      </Collapsed>
+                    ) : (
+                      element
+                    );
+                  }
                   case 'pending':
                     return (
                       <PendingItem

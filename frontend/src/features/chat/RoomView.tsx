@@ -6,7 +6,10 @@ import { Avatar, Button, ButtonLink, Card, Icon, Line, Name, Spinner } from '../
 import { deleteMessage, editMessage, useJoinRoom, useLeaveRoom, useRoom, useUpdateRoom } from './api';
 import { useChat } from './ChatContext';
 import { SLOW_MODE_CHOICES, slowModeLabel } from './limits';
+import { useBlockedIds, useSetBlocked } from '../blocks/api';
+import { ReportDialog } from '../moderation/reports/ReportDialog';
 import { Composer } from './Composer';
+import { runCommand } from './commands';
 import { ConfirmDialog } from './Dialog';
 import { useViewedSubject } from '../notifications/api';
 import { toggleMyReaction, useMarkRead, useRoomTimeline, useTypingSender, useTypists } from './hooks';
@@ -38,6 +41,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
   const data = room.data;
   const member = Boolean(data?.my_role);
+  const blocked = useBlockedIds();
   const live = member;
   const timeline = useRoomTimeline(roomId, me.id, live);
   const typists = useTypists(roomId, me.id, live);
@@ -65,6 +69,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   );
   const closeThread = useCallback(() => setSearchParams({}), [setSearchParams]);
 
+  const [reporting, setReporting] = useState<number | null>(null);
   const askDelete = useCallback((message: Message, done: () => void) => {
     setDeleteError(null);
     setDeleting({ message, done });
@@ -80,6 +85,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
       },
       askDelete: (message) => askDelete(message, () => dispatch({ type: 'patch', id: message.id, patch: (m: Message) => asDeleted(m, m.author?.id !== me.id) })),
       openThread,
+      report: (message) => setReporting(message.id),
     }),
     [roomId, dispatch, askDelete, openThread, me.id],
   );
@@ -203,6 +209,28 @@ function RoomScreen({ roomId }: { roomId: string }) {
         <p className="room-intro__text" dir="auto">
           {data.topic || `This is the start of the ${kindLabel(data.kind).toLowerCase()}.`}
         </p>
+        {!timeline.timeline.messages.some((m) => m.kind === 'user') && (
+          <div className="room-intro__empty" data-testid="room-empty">
+            <p className="room-intro__hello">Be the first to say hello!</p>
+            {data.description && (
+              <p className="room-intro__text" dir="auto">
+                {data.description}
+              </p>
+            )}
+            {data.kind === 'private' && !data.sanctum_id && !data.channel_of && member && (
+              <Button
+                variant="secondary"
+                icon={<Icon name="users" size={16} />}
+                onClick={() => {
+                  closeThread();
+                  setMembersOpen(true);
+                }}
+              >
+                Invite friends
+              </Button>
+            )}
+          </div>
+        )}
       </div>
     );
 
@@ -300,11 +328,14 @@ function RoomScreen({ roomId }: { roomId: string }) {
               </>
             )}
           </div>
-          {member && muted ? (
+          {member && data.kind === 'dm' && data.dm_user && blocked.has(data.dm_user.id) ? (
+            <BlockedBar userId={data.dm_user.id} />
+          ) : member && muted ? (
             <MuteBanner until={data.my_muted_until as string} />
           ) : member ? (
             <Composer
               key={roomId}
+              roomId={roomId}
               label={composerLabel}
               placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
               onSend={async (body) => {
@@ -312,6 +343,8 @@ function RoomScreen({ roomId }: { roomId: string }) {
                 if (refusal?.limit === 'muted') void room.refetch();
                 return refusal;
               }}
+              myName={me.display_name || me.username}
+              onCommand={(command) => runCommand(roomId, command, timeline.timeline.messages)}
               slowModeSeconds={moderator ? 0 : (data.slow_mode_seconds ?? 0)}
               typing={typing}
               autoFocus={!window.matchMedia?.('(hover: none)').matches}
@@ -354,6 +387,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
         )}
         {membersOpen && threadId === null && <MembersPanel room={data} me={me.id} onClose={() => setMembersOpen(false)} />}
       </div>
+      {reporting !== null && <ReportDialog targetType="message" targetId={String(reporting)} onClose={() => setReporting(null)} />}
       {deleting && (
         <ConfirmDialog
           title="Delete message?"
@@ -406,5 +440,18 @@ function SlowModeSetting({ roomId, seconds }: { roomId: string; seconds: number 
         ))}
       </select>
     </label>
+  );
+}
+
+/** In place of the composer of a DM with someone I blocked: no sending until I unblock them. */
+function BlockedBar({ userId }: { userId: string }) {
+  const unblock = useSetBlocked();
+  return (
+    <div className="join-bar" data-testid="blocked-composer">
+      <textarea className="composer__input" aria-label="Message" disabled rows={1} placeholder="You blocked this user." />
+      <Button variant="secondary" loading={unblock.isPending} onClick={() => unblock.mutate({ userId, blocked: false })}>
+        Unblock
+      </Button>
+    </div>
   );
 }

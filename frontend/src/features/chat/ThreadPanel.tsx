@@ -116,7 +116,7 @@ export function ThreadPanel({ roomId, roomName, parentId, me, live, interactive,
             }
           />
           {interactive && !parent.deleted && (
-            <Composer label="Reply in thread" placeholder="Reply…" onSend={thread.send} typing={typing} variant="thread" autoFocus />
+            <Composer roomId={roomId} label="Reply in thread" placeholder="Reply…" onSend={thread.send} typing={typing} variant="thread" autoFocus />
           )}
         </>
       )}

@@ -16,6 +16,7 @@ function entry(id: string, room: Partial<MyRoom['room']> = {}): MyRoom {
       position: 0,
       member_count: 1,
       slow_mode_seconds: 0,
+      system_messages_unread: false,
       created_at: '2026-01-01T00:00:00Z',
       last_activity_at: '2026-01-01T00:00:00Z',
       receipts: [],

@@ -24,6 +24,7 @@ function room(id: string, at: string, overrides: Partial<Room> = {}): Room {
     my_muted_until: null,
     pinned_message_ids: [],
     slow_mode_seconds: 0,
+    system_messages_unread: false,
     last_read_message_id: 0,
     receipts: [],
     ...overrides,
@@ -70,6 +71,14 @@ describe('the live room list', () => {
       activeRoomId: 'a',
     });
     expect(open[0]).toMatchObject({ unread_count: 0, last_message: { id: 10 } });
+  });
+
+  it('system lines are not unread unless the room counts them', () => {
+    const line = message(13, { author: BOB, kind: 'system', body: 'Bob joined the room', created_at: '2026-01-01T12:00:00Z' });
+    const quiet = applyRoomListEvent(list, 'a', event('message.created', line), ctx);
+    expect(quiet[0]).toMatchObject({ unread_count: 0, last_message: { id: 13 } });
+    const counting = list.map((e) => (e.room.id === 'a' ? { ...e, room: { ...e.room, system_messages_unread: true } } : e));
+    expect(applyRoomListEvent(counting, 'a', event('message.created', line), ctx)[0]).toMatchObject({ unread_count: 1 });
   });
 
   it('counts stop at 100 (shown as 99+)', () => {

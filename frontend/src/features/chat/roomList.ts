@@ -34,7 +34,9 @@ export function applyRoomListEvent(list: MyRoom[], roomId: string, event: RoomEv
       if (message.parent_message_id !== null && message.parent_message_id !== undefined) return list;
       if (entry.last_message && entry.last_message.id >= message.id) return list; // already counted
       const fromMe = message.author?.id === ctx.me;
-      const unread = fromMe || ctx.activeRoomId === roomId ? entry.unread_count : Math.min(100, entry.unread_count + 1);
+      // System lines ("Alice joined the room") are not unread noise unless the room asks for it.
+      const quiet = message.kind === 'system' && !entry.room.system_messages_unread;
+      const unread = fromMe || quiet || ctx.activeRoomId === roomId ? entry.unread_count : Math.min(100, entry.unread_count + 1);
       next = {
         ...entry,
         last_message: message,

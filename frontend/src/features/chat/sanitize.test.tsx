@@ -1,4 +1,5 @@
 import { render } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
 import { renderPreview } from './markdown';
@@ -65,7 +66,7 @@ function assertSafe(html: string) {
       expect(['style', 'srcdoc', 'formaction', 'xlink:href', 'action', 'src']).not.toContain(attribute.name);
     }
     const href = element.getAttribute('href');
-    if (href !== null) expect(href).toMatch(/^(https?:|mailto:)/i);
+    if (href !== null) expect(href).toMatch(/^(https?:|mailto:|\/u\/\w+$|\/chat\/[0-9a-f-]{36}$)/i);
   }
   // (Text such as "onerror=" may remain as escaped, inert text; no markup may.)
   expect(html).not.toMatch(/<script/i);
@@ -108,8 +109,32 @@ describe('sanitizeMessageHtml', () => {
     expect(host.textContent).toBe('relproto-relc');
   });
 
+  it('keeps the mention pills and room links the server renders, and no look-alike', () => {
+    const room = '0b6c3f0e-8f7a-4c1e-9d2a-1a2b3c4d5e6f';
+    const host = document.createElement('div');
+    host.innerHTML = sanitizeMessageHtml(
+      `<p><a href="/u/bob" class="mention" rel="noopener">@bob</a> <span class="mention">@here</span> ` +
+        `<a href="/chat/${room}" class="room-link">#general</a> <a href="/settings" class="mention">x</a> ` +
+        `<a href="/u/bob" class="room-link">y</a> <a href="/u/bob">z</a> <span class="evil">w</span> ` +
+        `<a href="javascript:alert(1)" class="mention">j</a></p>`,
+    );
+    const kept = Array.from(host.querySelectorAll('[class]')).map((e) => [e.tagName, e.className, e.getAttribute('href')]);
+    expect(kept).toEqual([
+      ['A', 'mention', '/u/bob'],
+      ['SPAN', 'mention', null],
+      ['A', 'room-link', `/chat/${room}`],
+    ]);
+    expect(host.querySelector('a.mention')?.getAttribute('target')).toBeNull();
+    expect(host.querySelectorAll('a[href]')).toHaveLength(2);
+    expect(host.textContent).toBe('@bob @here #general x y z w j');
+  });
+
   it('is what the message component renders: no script element, no handler reaches the page', () => {
-    const { container } = render(<MessageBody html={CORPUS.join('')} />);
+    const { container } = render(
+      <MemoryRouter>
+        <MessageBody html={CORPUS.join('')} />
+      </MemoryRouter>,
+    );
     assertSafe(container.innerHTML);
     expect(container.querySelector('.msg__body')).not.toBeNull();
   });

@@ -4,10 +4,17 @@
 // compromised server) still cannot run script in the reader's tab.
 import DOMPurify, { type Config } from 'dompurify';
 
-const ALLOWED_TAGS = ['p', 'br', 'strong', 'em', 'del', 's', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'blockquote'];
+const ALLOWED_TAGS = ['p', 'br', 'strong', 'em', 'del', 's', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'blockquote', 'span'];
 const ALLOWED_ATTR = ['href', 'title', 'start', 'class'];
-/** http(s) and mailto links only; relative links, javascript:, data:, vbscript: ... are dropped. */
+/** http(s) and mailto links only; javascript:, data:, vbscript: ... are dropped. */
 const SAFE_URL = /^(?:https?:|mailto:)/i;
+/** The only relative links: a mention pill to a profile, a `#room` link to a room (each with its class). */
+const PILL_LINKS: Record<string, RegExp> = {
+  mention: /^\/u\/[A-Za-z0-9_]{3,32}$/,
+  'room-link': /^\/chat\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+};
+/** What DOMPurify lets through before the hook decides: the safe schemes and the two pill paths. */
+const URL_GATE = /^(?:https?:|mailto:|\/u\/|\/chat\/)/i;
 /** Only the language class markdown puts on code blocks. */
 const CODE_CLASS = /^language-[\w+-]{1,32}$/;
 
@@ -15,7 +22,7 @@ const CONFIG: Config = {
   ALLOWED_TAGS,
   ALLOWED_ATTR,
   // Every attribute value is held to this pattern, except the "URI-safe" attributes (class, title).
-  ALLOWED_URI_REGEXP: SAFE_URL,
+  ALLOWED_URI_REGEXP: URL_GATE,
   ADD_URI_SAFE_ATTR: ['start'],
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
@@ -32,16 +39,23 @@ function instance(): ReturnType<typeof DOMPurify> {
   const purify = DOMPurify(window);
   purify.addHook('afterSanitizeAttributes', (node) => {
     const element = node as Element;
+    const cls = element.getAttribute?.('class') ?? '';
+    let pill = false;
     if (element.tagName === 'A') {
-      const href = element.getAttribute('href');
-      if (href !== null && !SAFE_URL.test(href.trim())) element.removeAttribute('href');
-      if (element.hasAttribute('href')) {
+      const href = (element.getAttribute('href') ?? '').trim();
+      pill = cls in PILL_LINKS && (PILL_LINKS[cls] as RegExp).test(href);
+      if (element.hasAttribute('href') && !pill && !SAFE_URL.test(href)) element.removeAttribute('href');
+      if (pill) {
+        element.removeAttribute('target');
+        element.removeAttribute('rel');
+      } else if (element.hasAttribute('href')) {
         element.setAttribute('target', '_blank');
         element.setAttribute('rel', 'noopener noreferrer nofollow');
       }
     }
+    if (element.tagName === 'SPAN') pill = cls === 'mention';
     if (element.hasAttribute?.('class')) {
-      const keep = element.tagName === 'CODE' && CODE_CLASS.test(element.getAttribute('class') ?? '');
+      const keep = pill || (element.tagName === 'CODE' && CODE_CLASS.test(cls));
       if (!keep) element.removeAttribute('class');
     }
     if (element.tagName === 'OL' && element.hasAttribute('start') && !/^\d{1,9}$/.test(element.getAttribute('start') ?? '')) {

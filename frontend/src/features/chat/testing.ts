@@ -1,8 +1,8 @@
 // Test helpers: messages and events as the server sends them.
 import type { Message, RoomEvent } from './types';
 
-export const ALICE = { id: 'a0000000-0000-4000-8000-000000000001', username: 'alice', display_name: 'Alice', bio: '', avatar_url: null, created_at: '2025-01-01T00:00:00Z' };
-export const BOB = { id: 'b0000000-0000-4000-8000-000000000002', username: 'bob', display_name: 'Bob', bio: '', avatar_url: null, created_at: '2025-01-01T00:00:00Z' };
+export const ALICE = { id: 'a0000000-0000-4000-8000-000000000001', username: 'alice', display_name: 'Alice', bio: '', avatar_url: null, created_at: '2025-01-01T00:00:00Z', is_bot: false };
+export const BOB = { id: 'b0000000-0000-4000-8000-000000000002', username: 'bob', display_name: 'Bob', bio: '', avatar_url: null, created_at: '2025-01-01T00:00:00Z', is_bot: false };
 export const ROOM = 'r0000000-0000-4000-8000-000000000001';
 
 export function message(id: number, overrides: Partial<Message> = {}): Message {

@@ -126,7 +126,7 @@ function OpenRooms({
       }
     >
       {rooms.isPending && <Spinner label="Loading rooms" />}
-      {rooms.data && rooms.data.rooms.length === 0 && <p className="muted">No open rooms. Open one, or play now.</p>}
+      {rooms.data && rooms.data.rooms.length === 0 && <p className="muted">No open rooms right now. Press Play now to be matched with someone (or a bot), or open a room and invite a friend.</p>}
       <ul className="room-rows" data-testid="open-rooms">
         {rooms.data?.rooms.map((room: RoomSummary) => (
           <li key={room.id} className="room-row">

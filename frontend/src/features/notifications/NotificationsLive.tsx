@@ -27,6 +27,7 @@ export function NotificationsLive() {
         }
         // The list reorders (an updated notification moves to the top): refetch it when it is shown.
         void queryClient.invalidateQueries({ queryKey: notificationKeys.list });
+        void queryClient.invalidateQueries({ queryKey: ['home'] });
         // What the notification is about changed too: a friend request to answer, a new friend.
         if (data.notification.kind === 'friend_request' || data.notification.kind === 'friend_accepted') {
           void queryClient.invalidateQueries({ queryKey: ['friends'] });

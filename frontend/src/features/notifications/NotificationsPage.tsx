@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 
-import { Avatar, Button, Card, Icon, Line, PageHeader, Spinner } from '../../components/ui';
+import { Avatar, Button, ButtonLink, Card, Icon, Line, PageHeader, Spinner } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
 import { notificationLine } from './model';
 import { notificationLink, useMarkAllRead, useMarkRead, useNotifications, useUnreadNotifications, type Notification } from './api';
@@ -42,7 +42,12 @@ export function NotificationsPage() {
         <Card className="empty">
           <Icon name="bell" size={32} />
           <h2 className="empty__title">Nothing yet</h2>
-          <p className="empty__text">Friend requests, mentions, comments and likes show up here.</p>
+          <p className="empty__text">
+            Friend requests, mentions, comments and likes show up here. Join a sanctum or add friends to get the conversation going.
+          </p>
+          <ButtonLink to="/sanctums" variant="secondary">
+            Find a sanctum
+          </ButtonLink>
         </Card>
       ) : (
         <ul className="notifications" aria-label="Notifications">

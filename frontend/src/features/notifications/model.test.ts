@@ -6,7 +6,7 @@ function item(id: number, overrides: Partial<Notification> = {}): Notification {
   return {
     id,
     kind: 'friend_request',
-    actor: { id: 'u1', username: 'alice', display_name: 'Alice', bio: '', avatar_url: null, created_at: '2026-01-01T00:00:00Z' },
+    actor: { id: 'u1', username: 'alice', display_name: 'Alice', bio: '', avatar_url: null, created_at: '2026-01-01T00:00:00Z', is_bot: false },
     actor_count: 1,
     text: 'Alice sent you a friend request',
     data: {},

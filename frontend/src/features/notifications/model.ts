@@ -30,6 +30,7 @@ export function notificationLink(n: Notification): string {
       return d.room_id ? `/chat/${d.room_id}` : '/chat';
     case 'thread_reply':
       return d.room_id ? `/chat/${d.room_id}${d.parent_id ? `?thread=${d.parent_id}` : ''}` : '/chat';
+    case 'post_mention':
     case 'comment':
     case 'reply':
     case 'like':

@@ -5,6 +5,8 @@ import { Alert, Avatar, Badge, Button, ButtonLink, Card, Icon, Name, Spinner } f
 import { formatDate } from '../../lib/format';
 import { usePresence, type PresenceView } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
+import { BlockButton } from '../blocks/Blocked';
+import { ReportButton } from '../moderation/reports/ReportButton';
 import { useOpenDm } from '../chat/api';
 import { useUserPosts } from '../social/api';
 import { FriendButton } from '../social/FriendsPage';
@@ -68,6 +70,8 @@ function Profile({ username }: { username: string }) {
           <div className="profile__edit profile__buttons">
             <FriendButton userId={profile.id} />
             <MessageButton userId={profile.id} />
+            <BlockButton userId={profile.id} />
+            <ReportButton targetType="user" targetId={profile.id} />
           </div>
         )}
       </div>
@@ -76,7 +80,8 @@ function Profile({ username }: { username: string }) {
           <Name>{profile.display_name}</Name>
         </h1>
         <p className="profile__username">
-          @{profile.username} {isMe && <Badge tone="accent">You</Badge>} <Presence status={presence} />
+          @{profile.username} {isMe && <Badge tone="accent">You</Badge>} {profile.is_bot && <Badge tone="accent">Bot</Badge>}{' '}
+          <Presence status={presence} />
         </p>
       </div>
       <Card title="About">

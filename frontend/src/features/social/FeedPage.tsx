@@ -8,7 +8,7 @@ export function FeedPage() {
     <div className="stack">
       <PageHeader title="Feed" description="Posts from your sanctums and your friends, newest first." />
       <PostComposer label="Share something on your profile" />
-      <PostList pages={feed} empty="Nothing here yet: join a sanctum or add friends." />
+      <PostList pages={feed} empty="Your feed is empty. Join a sanctum (Sanctums, in the menu) or add friends, and their posts show up here; or write the first post above." />
     </div>
   );
 }

@@ -2,6 +2,9 @@ import { Link } from 'react-router';
 
 import { Avatar, Button, Icon, Name } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
+import { useBlockedIds } from '../blocks/api';
+import { Collapsed } from '../blocks/Blocked';
+import { ReportButton } from '../moderation/reports/ReportButton';
 import { MessageBody } from '../chat/MessageItem';
 import { useLikePost, type Post } from './api';
 import { COMMENTS, plural } from '../../lib/plural';
@@ -38,6 +41,18 @@ export function LikeButton({ post }: { post: Post }) {
 }
 
 export function PostCard({ post }: { post: Post }) {
+  const blocked = useBlockedIds();
+  if (post.author && blocked.has(post.author.id)) {
+    return (
+      <Collapsed what="post">
+        <PostCardBody post={post} />
+      </Collapsed>
+    );
+  }
+  return <PostCardBody post={post} />;
+}
+
+function PostCardBody({ post }: { post: Post }) {
   return (
     <article className="card post" data-testid="post" aria-label={`Post ${post.id}`}>
       <header className="post__head">
@@ -55,6 +70,7 @@ export function PostCard({ post }: { post: Post }) {
       <PostBody html={post.html} />
       <footer className="post__actions">
         <LikeButton post={post} />
+        <ReportButton targetType="post" targetId={String(post.id)} size="sm" />
         <Link to={`/posts/${post.id}`} className="btn btn--ghost btn--sm">
           <Icon name="chat" size={16} /> <span data-testid="comment-count">{post.comment_count}</span> {plural(post.comment_count, COMMENTS)}
         </Link>

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Button, Card, Spinner, Textarea } from '../../components/ui';
+import { Alert, Button, Card, Spinner } from '../../components/ui';
+import { MentionTextarea } from '../people/MentionTextarea';
 import { useCreatePost, type PostPage } from './api';
 import { PostCard } from './PostCard';
 
@@ -47,7 +48,7 @@ export function PostComposer({ sanctumId, label }: { sanctumId?: string; label: 
   return (
     <Card>
       <form onSubmit={submit} className="stack">
-        <Textarea aria-label={label} placeholder={label} value={body} maxLength={10000} rows={3} onChange={(e) => setBody(e.target.value)} />
+        <MentionTextarea aria-label={label} placeholder={label} value={body} maxLength={10000} rows={3} onValueChange={setBody} />
         {create.error && <Alert tone="error">{create.error instanceof ApiError ? create.error.message : 'Could not post.'}</Alert>}
         <div>
           <Button type="submit" variant="primary" loading={create.isPending} disabled={!body.trim()}>

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
-import { Alert, Button, Card, Spinner, Textarea } from '../../components/ui';
+import { Alert, Button, Card, Spinner } from '../../components/ui';
+import { MentionTextarea } from '../people/MentionTextarea';
 import { formatRelative } from '../../lib/format';
 import { useViewedSubject } from '../notifications/api';
 import { useTopic } from '../../lib/realtime';
@@ -88,7 +89,7 @@ function CommentForm({ postId, parentId, label, onDone }: { postId: number; pare
   };
   return (
     <form onSubmit={submit} className="stack">
-      <Textarea aria-label={label} placeholder={label} rows={2} maxLength={4000} value={body} onChange={(e) => setBody(e.target.value)} />
+      <MentionTextarea aria-label={label} placeholder={label} rows={2} maxLength={4000} value={body} onValueChange={setBody} />
       <div>
         <Button type="submit" size="sm" variant="primary" loading={create.isPending} disabled={!body.trim()}>
           {parentId ? 'Reply' : 'Comment'}

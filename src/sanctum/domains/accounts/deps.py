@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sanctum.api.deps import provide
 from sanctum.api.rate_limits import LimiterDep, limit_name, mark
 from sanctum.core.errors import Unauthorized
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.search import PeopleSearch
 from sanctum.domains.accounts.service import AccountService, Actor, ClientInfo
 
@@ -18,6 +19,7 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from /api/au
 
 AccountServiceDep = Annotated[AccountService, Depends(provide(AccountService))]
 PeopleSearchDep = Annotated[PeopleSearch, Depends(provide(PeopleSearch))]
+BlockServiceDep = Annotated[BlockService, Depends(provide(BlockService))]
 
 
 async def get_current_actor(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.db.base import Base
@@ -28,6 +28,8 @@ class User(Base):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     suspension_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # A system account (the welcome bot): shown as a bot, never logs in.
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -64,3 +66,14 @@ class RefreshToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class UserBlock(Base):
+    """`blocker_id` blocked `blocked_id`: one row per direction; either row keeps the two apart."""
+
+    __tablename__ = "user_blocks"
+    __table_args__ = (Index("ix_user_blocks_blocked_id_blocker_id", "blocked_id", "blocker_id"),)
+
+    blocker_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    blocked_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,9 +12,17 @@ from sanctum.api.rate_limits import per_ip
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES, ErrorEnvelope
 from sanctum.domains.accounts.cookies import REFRESH_OPENAPI, RefreshCookieDep, SameOrigin
-from sanctum.domains.accounts.deps import AccountServiceDep, Client, CurrentActor, PeopleSearchDep, per_account
+from sanctum.domains.accounts.deps import (
+    AccountServiceDep,
+    BlockServiceDep,
+    Client,
+    CurrentActor,
+    PeopleSearchDep,
+    per_account,
+)
 from sanctum.domains.accounts.schemas import (
     USERNAME_PATTERN,
+    BlockList,
     DeleteAccountRequest,
     LoginRequest,
     Me,
@@ -130,6 +138,24 @@ async def delete_me(
     """Delete the caller's account; the password is required."""
     await service.delete_account(actor, body.password)
     cookie.clear(response)
+
+
+@users.get("/me/blocks", response_model=BlockList)
+async def list_blocks(actor: CurrentActor, service: BlockServiceDep) -> BlockList:
+    """Whom the caller blocked (the web app collapses their messages and posts)."""
+    return await service.list(actor)
+
+
+@users.post("/{user_id}/block", response_model=BlockList, dependencies=[per_account("block")])
+async def block_user(user_id: uuid.UUID, actor: CurrentActor, service: BlockServiceDep) -> BlockList:
+    """Keep someone away: no DMs, invites, friend requests or notifications between the two. Idempotent;
+    the blocked user is not told."""
+    return await service.block(actor, user_id)
+
+
+@users.delete("/{user_id}/block", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("block")])
+async def unblock_user(user_id: uuid.UUID, actor: CurrentActor, service: BlockServiceDep) -> None:
+    await service.unblock(actor, user_id)
 
 
 @users.get("/{username}", response_model=PublicUser)

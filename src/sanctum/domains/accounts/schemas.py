@@ -139,6 +139,7 @@ class PublicUser(BaseModel):
     bio: str
     avatar_url: str | None
     created_at: datetime
+    is_bot: bool = Field(default=False, description="A system account (the welcome bot), not a person.")
 
 
 class UserSearchPage(BaseModel):
@@ -175,3 +176,13 @@ class DeleteAccountRequest(Strict):
 class WsTicket(BaseModel):
     ticket: str = Field(description="Single-use; pass as `/api/ws?ticket=...` within `expires_in` seconds.")
     expires_in: int
+
+
+class BlockedUser(BaseModel):
+    user: PublicUser
+    since: datetime
+
+
+class BlockList(BaseModel):
+    items: list[BlockedUser] = Field(description="The people the caller blocked, newest first.")
+    ids: list[uuid.UUID] = Field(description="Their ids, for the client to collapse their messages and posts.")

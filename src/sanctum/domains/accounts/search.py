@@ -8,7 +8,9 @@ display name or of a word in it, ranks the exact username first, then username p
 names, and pages by (rank, username) with a cursor. Only `PublicUser` fields leave this module (never
 the email); a deleted account has no row, so it cannot be found. LIKE wildcards in the query match
 themselves. A control or format character, or a query that is blank, is a 422: such a query is a probe,
-never a name. Each caller has a per-user rate (`rate_limits.user_search_per_user`, declared on the route).
+never a name. Someone who blocked the caller is left out of the caller's results (the page may then
+hold fewer than `limit`; the cursor still moves past them). Each caller has a per-user rate
+(`rate_limits.user_search_per_user`, declared on the route).
 
 Price: a prefix scan over the users table per keystroke (the UI waits for a pause in typing); the rate
 keeps one account from walking the whole directory.
@@ -21,6 +23,7 @@ import unicodedata
 from sanctum.core.errors import ValidationFailed
 from sanctum.core.pagination import RankCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.repository import AccountRepository
 from sanctum.domains.accounts.schemas import PublicUser, UserSearchPage
 from sanctum.domains.accounts.service import Actor, to_public
@@ -46,8 +49,9 @@ def matches(user: PublicUser, text: str) -> bool:
 
 
 class PeopleSearch:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, blocks: BlockService) -> None:
         self._db = db
+        self._blocks = blocks
         self._repo = AccountRepository()
 
     async def search(self, actor: Actor, q: str, cursor: str | None, limit: int) -> UserSearchPage:
@@ -55,8 +59,10 @@ class PeopleSearch:
         after = decode_cursor(cursor, RankCursor) if cursor else None
         async with self._db.reader() as db:
             rows = await self._repo.search(db, text, (after.r, after.n) if after else None, limit + 1)
+            hidden = await self._blocks.blocked_by(db, actor.id)
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if more else None
         next_cursor = encode_cursor(RankCursor(r=last[1], n=last[0].username)) if last is not None else None
-        return UserSearchPage(items=[to_public(user) for user, _ in rows], next_cursor=next_cursor)
+        items = [to_public(user) for user, _ in rows if user.id not in hidden]
+        return UserSearchPage(items=items, next_cursor=next_cursor)

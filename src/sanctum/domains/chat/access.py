@@ -50,6 +50,7 @@ class RoomRecord(BaseModel):
     created_at: datetime
     dm_user_ids: list[uuid.UUID] = []
     slow_mode_seconds: int = 0
+    system_messages_unread: bool = False
 
     @property
     def sanctum(self) -> uuid.UUID | None:
@@ -71,6 +72,7 @@ class RoomRecord(BaseModel):
             created_at=room.created_at,
             dm_user_ids=dm_user_ids or [],
             slow_mode_seconds=room.slow_mode_seconds,
+            system_messages_unread=room.system_messages_unread,
         )
 
 

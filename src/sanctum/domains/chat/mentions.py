@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
+from sanctum.core.markdown import MENTION
 
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,32})\b")
 MAX_MENTIONS = 20
 
 

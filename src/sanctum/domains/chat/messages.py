@@ -18,17 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.core import clock
 from sanctum.core.clock import as_utc, utcnow
 from sanctum.core.errors import ErrorCode, Forbidden, Muted, NotFound, ValidationFailed
-from sanctum.core.markdown import render, render_plain
+from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord
-from sanctum.domains.chat.mentions import mentioned_usernames
+from sanctum.domains.chat.links import Resolved, TextLinks
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.notices import ChatNotices
-from sanctum.domains.chat.repository import ChatRepository, MessageRow
+from sanctum.domains.chat.repository import ChatRepository, Membership, MessageRow
 from sanctum.domains.chat.schemas import (
     MentionPage,
     MentionRead,
@@ -41,8 +42,13 @@ from sanctum.domains.chat.schemas import (
     Thread,
 )
 from sanctum.domains.chat.slow_mode import SlowMode
+from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.roles.permissions import Permission
+
+# `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
+# moderators use an announcement.
+EVERYONE_LIMIT = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,40 +70,16 @@ class MessageService:
         accounts: AccountService,
         notifier: Notifier,
         slow_mode: SlowMode,
+        blocks: BlockService,
     ) -> None:
         self._db, self._access, self._caches, self._slow_mode = db, access, caches, slow_mode
-        self._accounts, self._notifier = accounts, notifier
+        self._accounts, self._notifier, self.blocks = accounts, notifier, blocks
         self.notices = ChatNotices(notifier)
+        self.links = TextLinks(accounts)
+        self.lines = SystemLines(caches)
         self._repo = ChatRepository()
 
     # -- serialization ------------------------------------------------------------------------
-
-    def _read(
-        self,
-        m: MessageRow,
-        authors: dict[uuid.UUID, PublicUser],
-        reactions: list[tuple[str, int, bool]],
-        mentions: list[str],
-    ) -> MessageRead:
-        deleted = m.deleted_at is not None
-        return MessageRead(
-            id=m.id,
-            room_id=m.room_id,
-            kind="system" if m.kind == "system" else "user",
-            author=authors.get(m.author_id) if m.author_id is not None else None,
-            body="" if deleted else m.body,
-            html="" if deleted else m.html,
-            parent_message_id=m.parent_id,
-            reply_count=m.reply_count,
-            last_reply_at=m.last_reply_at,
-            reactions=[] if deleted else [ReactionCount(emoji=e, count=c, me=me) for e, c, me in reactions],
-            mentions=[] if deleted else mentions,
-            client_id=m.client_id,
-            created_at=m.created_at,
-            edited_at=m.edited_at,
-            deleted=deleted,
-            removed_by_moderator=deleted and m.removed_by_moderator,
-        )
 
     async def serialize(
         self, db: AsyncSession, messages: Sequence[MessageRow], viewer: uuid.UUID | None
@@ -109,7 +91,7 @@ class MessageService:
         people.update(u for users in mentioned.values() for u in users)
         users = await self._accounts.public_users(db, people)
         return [
-            self._read(
+            message_read(
                 m,
                 users,
                 reactions.get(m.id, []),
@@ -121,8 +103,6 @@ class MessageService:
     # -- sending ------------------------------------------------------------------------------
 
     async def send(self, actor: Actor, room_id: uuid.UUID, data: MessageCreate) -> Sent:
-        html = render(data.body)
-        usernames = [u for u in mentioned_usernames(data.body) if u != actor.user.username]
         try:
             async with self._db.writer() as db:
                 record, member = await self._access.as_member(db, actor.id, room_id)
@@ -133,18 +113,25 @@ class MessageService:
                     existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
                     if existing is not None:
                         return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+                if record.kind == "dm":  # two people of whom one blocked the other talk no more
+                    await self.blocks.refuse_between(db, *record.dm_user_ids)
                 if record.slow_mode_seconds and not await self._access.allows(
                     db, actor, Permission.ROOM_MANAGE, record, member
                 ):
                     await self._slow_mode.spend(record, actor.id)
                 if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
-                candidates = await self._accounts.public_users_by_username(db, usernames) if usernames else {}
-                mentioned = await self._visible_to(db, record, list(candidates.values()))
+                resolved = await self._resolve(db, record, member, actor, data.body)
+                mentioned = await self._visible_to(db, record, resolved.people)
+                html = render(data.body, resolved.links)
                 message = await self._insert(
                     db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
                 )
-                await self.notices.sent(db, record, actor.id, message, {u.id for u in mentioned})
+                told = {u.id for u in mentioned}
+                if resolved.everyone:
+                    everyone = await self._repo.member_ids_upto(db, room_id, EVERYONE_LIMIT)
+                    told.update(u for u in everyone if u != actor.id)
+                await self.notices.sent(db, record, actor.id, message, told)
                 # A reply too: it is activity in the room, which orders the room lists.
                 await self.after_message_change(db, room_id)
         except IntegrityError:
@@ -155,6 +142,17 @@ class MessageService:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
         return Sent(message, True)
+
+    async def _resolve(
+        self, db: AsyncSession, record: RoomRecord, member: Membership, writer: Actor, body: str
+    ) -> Resolved:
+        """Pills and links of a message: `#room` to public rooms and the rooms of the room's own sanctum
+        (whose members alone read it); `@here`/`@room` from those who manage the room only (asked only
+        when the body names one, so a plain message costs no permission check)."""
+        everyone = ("@here" in body or "@room" in body) and await self._access.allows(
+            db, writer, Permission.ROOM_MANAGE, record, member
+        )
+        return await self.links.resolve(db, body, writer.id, sanctum_id=record.sanctum, may_call_everyone=everyone)
 
     async def _visible_to(self, db: AsyncSession, record: RoomRecord, users: list[PublicUser]) -> list[PublicUser]:
         """Mentions resolve only to people who can see the room."""
@@ -226,22 +224,25 @@ class MessageService:
 
     async def post_system(self, db: UnitOfWork, room: Room, actor: Actor, text: str) -> None:
         """A system line ("Alice joined the room") inside the caller's unit of work."""
-        now = utcnow()
-        message = Message(
-            room_id=room.id,
-            author_id=actor.id,
-            kind="system",
-            body=text,
-            html=render_plain(text),
-            reply_count=0,
-            created_at=now,
-        )
-        db.add(message)
-        await db.flush()
-        room.last_activity_at = now
-        room.last_message_id = message.id
-        read = self._read(message, {actor.id: to_public(actor.user)}, [], [])
-        await db.emit(ev.room_topic(room.id), ev.MESSAGE_CREATED, read, ref=ev.message_ref(message.id))
+        await self.lines.post(db, room, to_public(actor.user), text)
+
+    async def system_message(
+        self,
+        db: UnitOfWork,
+        room_id: uuid.UUID,
+        kind: SystemKind,
+        actor: uuid.UUID,
+        target: uuid.UUID | None = None,
+        detail: str = "",
+    ) -> None:
+        """A moderation line ("Alice pinned a message", "Bob muted Carol for 10m") in the caller's unit
+        of work, for the pin, mute and ban services; nothing if the room or the actor is gone."""
+        room = await self._repo.room_for_update(db, room_id)
+        people = await self._accounts.public_users(db, [actor, *([target] if target else [])])
+        if room is not None and actor in people:
+            text = line_text(kind, people[actor], people.get(target) if target else None, detail)
+            await self.lines.post(db, room, people[actor], text)
+            await self.after_message_change(db, room_id)
 
     async def after_message_change(self, db: UnitOfWork, room_id: uuid.UUID, lists_too: bool = True) -> None:
         """After commit: the room's newest history page, and (`lists_too`) its members' room lists."""
@@ -319,9 +320,10 @@ class MessageService:
     # -- changing -----------------------------------------------------------------------------
 
     async def edit(self, actor: Actor, room_id: uuid.UUID, message_id: int, body: str) -> MessageRead:
-        html = render(body)
+        """An edit renders the pills and links again, but notifies nobody (the send did)."""
         async with self._db.writer() as db:
-            await self._access.as_member(db, actor.id, room_id)
+            record, member = await self._access.as_member(db, actor.id, room_id)
+            html = render(body, (await self._resolve(db, record, member, actor, body)).links)
             message = await self._repo.message(db, room_id, message_id)
             if message is None or message.deleted_at is not None:
                 raise NotFound("No such message.", code=ErrorCode.MESSAGE_NOT_FOUND)
@@ -385,7 +387,8 @@ class MessageService:
                 if record.kind == "dm":
                     await self._emit_receipt(db, room_id, current.user_id)
                 db.after_commit(partial(self._caches.forget_room_lists, [actor.id]))
-            unread = await self._repo.unread_count(db, room_id, actor.id, current.last_read_message_id)
+            system = room is not None and room.system_messages_unread
+            unread = await self._repo.unread_count(db, room_id, actor.id, current.last_read_message_id, system)
         return ReadState(room_id=room_id, last_read_message_id=current.last_read_message_id, unread_count=unread)
 
     async def mark_delivered(self, user_id: uuid.UUID, room_id: uuid.UUID, message_id: int) -> bool:

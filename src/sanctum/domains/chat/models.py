@@ -43,6 +43,8 @@ class Room(Base):
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     # Slow mode: members (not moderators) may send one message per this many seconds; 0 is off.
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Whether system lines ("Alice joined the room") count as unread; off: they are not noise.
+    system_messages_unread: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     last_message_id: Mapped[int | None] = mapped_column(MessageId, nullable=True)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -69,6 +71,7 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_room_id_id", "room_id", "id"),
         Index("ix_messages_parent_id_id", "parent_id", "id"),
+        Index("ix_messages_author_id_id", "author_id", "id"),
         UniqueConstraint("room_id", "author_id", "client_id", name="uq_messages_room_id_author_id_client_id"),
     )
 
@@ -131,4 +134,25 @@ class Mention(Base):
     message_id: Mapped[int] = mapped_column(MessageId, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     room_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("rooms.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def dm_key(a: uuid.UUID, b: uuid.UUID) -> str:
+    low, high = sorted((str(a), str(b)))
+    return f"{low}:{high}"
+
+
+def dm_members(room: Room) -> list[uuid.UUID]:
+    if room.dm_key is None:
+        return []
+    return [uuid.UUID(part) for part in room.dm_key.split(":")]
+
+
+class SanctumWelcome(Base):
+    """The welcome bot greeted this user in this sanctum: once, on their first join, whatever follows."""
+
+    __tablename__ = "sanctum_welcomes"
+
+    sanctum_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

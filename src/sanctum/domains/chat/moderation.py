@@ -14,20 +14,41 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core import clock
-from sanctum.core.clock import utcnow
+from sanctum.core.clock import as_utc, utcnow
 from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import Actor
 from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.chat import events as ev
-from sanctum.domains.chat.access import RoomAccess
+from sanctum.domains.chat.access import RoomAccess, RoomRecord
 from sanctum.domains.chat.channel_repository import ChannelRepository
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.moderation_repository import ModerationRepository
 from sanctum.domains.chat.repository import ChatRepository
-from sanctum.domains.chat.schemas import MAX_PINS, MuteRead, PinList, PinRead
+from sanctum.domains.chat.rows import Membership
+from sanctum.domains.chat.schemas import MAX_PINS, MuteRead, PinList, PinRead, RoomRead
+from sanctum.domains.chat.system_lines import SystemKind
 from sanctum.domains.roles.permissions import Permission
+
+
+def _duration(seconds: int) -> str:
+    """How long a mute lasts, as its system line says it ("10 minutes", "2 hours", "1 day")."""
+    for unit, size in (("day", 86400), ("hour", 3600)):
+        if seconds % size == 0:
+            return f"{seconds // size} {unit}{'' if seconds == size else 's'}"
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+async def with_moderation(
+    db: AsyncSession, access: RoomAccess, actor: Actor, record: RoomRecord, member: Membership | None, read: RoomRead
+) -> None:
+    """Add to a room's detail what the caller may do there, until when they are muted, and its pins."""
+    read.my_permissions = await access.permissions(db, actor, record, member)
+    read.pinned_message_ids = [row[0] for row in await ModerationRepository().pins(db, record.id)]
+    muted = as_utc(member.muted_until) if member is not None and member.muted_until is not None else None
+    read.my_muted_until = muted if muted is not None and muted > clock.utcnow() else None
 
 
 class ChatModeration:
@@ -82,6 +103,7 @@ class ChatModeration:
                 changed = await self._mod.unpin(db, room_id, message_id)
             if changed:
                 await self._emit_pins(db, room_id, message_id, pinned, actor.id)
+                await self._messages.system_message(db, room_id, "pinned" if pinned else "unpinned", actor.id)
                 action = AuditAction.MESSAGE_PIN if pinned else AuditAction.MESSAGE_UNPIN
                 await self._audit.record(
                     db, actor, action, "message", message_id, sanctum_id=record.sanctum, metadata={"room_id": room_id}
@@ -120,10 +142,22 @@ class ChatModeration:
                 raise Forbidden("The owner cannot be muted.", code=ErrorCode.NOT_OWNER)
             await self._mod.set_mute(db, [room_id], user_id, until)
             await db.emit(f"user:{user_id}", ev.MUTE_UPDATED, ev.MuteChanged(room_id=room_id, muted_until=until))
+            detail = f"for {_duration(seconds)}" if seconds is not None else ""
+            await self._messages.system_message(
+                db, room_id, "muted" if until is not None else "unmuted", actor.id, user_id, detail
+            )
             action = AuditAction.USER_MUTE if until is not None else AuditAction.USER_UNMUTE
             details = {"room_id": room_id, "until": until, "reason": reason} if until else {"room_id": room_id}
             await self._audit.record(db, actor, action, "user", user_id, sanctum_id=record.sanctum, metadata=details)
         return MuteRead(user_id=user_id, until=until)
+
+    async def announce_in_sanctum(
+        self, db: UnitOfWork, sanctum_id: uuid.UUID, kind: SystemKind, actor: uuid.UUID, target: uuid.UUID
+    ) -> None:
+        """A moderation line (a ban, a sanctum-wide mute) in the sanctum's main room."""
+        room_id = (await self._repo.sanctum_room_ids(db, [sanctum_id])).get(sanctum_id)
+        if room_id is not None:
+            await self._messages.system_message(db, room_id, kind, actor, target)
 
     async def mute_in_sanctum(
         self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID, until: datetime | None

@@ -16,7 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Result
@@ -26,53 +26,14 @@ from sqlalchemy.orm import aliased
 from sanctum.db.base import table_of
 from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.chat.models import Mention, Message, MessageEdit, Reaction, Room, RoomMember
+from sanctum.domains.chat.rows import Membership as Membership  # re-exported: callers import the rows from here
+from sanctum.domains.chat.rows import MessageRow as MessageRow
 
 UNREAD_CAP = 100
 
 
-class MessageRow(Protocol):
-    """What a read needs of a message: a `Message`, or a row of the messages table (the same names).
-    Reads select rows: building ORM objects cost more than the query (docs/architecture.md)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def room_id(self) -> uuid.UUID: ...
-    @property
-    def author_id(self) -> uuid.UUID | None: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def body(self) -> str: ...
-    @property
-    def html(self) -> str: ...
-    @property
-    def parent_id(self) -> int | None: ...
-    @property
-    def client_id(self) -> str | None: ...
-    @property
-    def reply_count(self) -> int: ...
-    @property
-    def last_reply_at(self) -> datetime | None: ...
-    @property
-    def edited_at(self) -> datetime | None: ...
-    @property
-    def deleted_at(self) -> datetime | None: ...
-    @property
-    def removed_by_moderator(self) -> bool: ...
-    @property
-    def created_at(self) -> datetime: ...
-
-
-class Membership(NamedTuple):
-    """What an access check needs of a member's row."""
-
-    role: str
-    last_read_message_id: int
-    muted_until: datetime | None = None
-
-
 _rooms, _messages, _members = table_of(Room), table_of(Message), table_of(RoomMember)
+_WROTE = select(Message.id).where(Message.author_id == bindparam("user_id"), Message.kind == "user").limit(1)
 _MEMBER_IDS = select(RoomMember.user_id).where(RoomMember.room_id == bindparam("room_id"))
 _MEMBERSHIP = select(_members.c.role, _members.c.last_read_message_id, _members.c.muted_until).where(
     _members.c.room_id == bindparam("room_id"), _members.c.user_id == bindparam("user_id")
@@ -121,6 +82,7 @@ _MY_REACTIONS = select(Reaction.message_id, Reaction.emoji).where(
 _MENTIONED = select(Mention.message_id, Mention.user_id).where(Mention.message_id.in_(bindparam("ids", expanding=True)))
 _ROOM_FOR_UPDATE = select(Room).where(Room.id == bindparam("room_id")).with_for_update()
 # Top-level messages of a room above a watermark, by someone else: the unread ones, counted up to a cap.
+# System lines count only in a room that asks for it (`rooms.system_messages_unread`).
 _UNREAD = select(func.count()).select_from(
     select(literal(1))
     .where(
@@ -129,6 +91,7 @@ _UNREAD = select(func.count()).select_from(
         Message.parent_id.is_(None),
         Message.deleted_at.is_(None),
         or_(Message.author_id.is_(None), Message.author_id != bindparam("user_id")),
+        or_(Message.kind != "system", bindparam("count_system")),
     )
     .limit(UNREAD_CAP)
     .subquery()
@@ -213,6 +176,25 @@ class ChatRepository:
     async def member_ids(self, db: AsyncSession, room_id: uuid.UUID) -> list[uuid.UUID]:
         return list((await db.execute(_MEMBER_IDS, {"room_id": room_id})).scalars())
 
+    async def has_written(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        """One row of ix_messages_author_id_id (migration 0013), or none."""
+        return (await db.execute(_WROTE, {"user_id": user_id})).first() is not None
+
+    async def member_ids_upto(self, db: AsyncSession, room_id: uuid.UUID, limit: int) -> list[uuid.UUID]:
+        """Up to `limit` members, the earliest joined first (who `@room` tells)."""
+        query = select(RoomMember.user_id).where(RoomMember.room_id == room_id)
+        return list((await db.execute(query.order_by(RoomMember.joined_at).limit(limit))).scalars())
+
+    async def rooms_named(
+        self, db: AsyncSession, names: Sequence[str], sanctum_id: uuid.UUID | None
+    ) -> list[tuple[uuid.UUID, str]]:
+        """(id, name) of public rooms, and of the rooms of `sanctum_id`, whose lower-cased name is in `names`."""
+        where = Room.kind == "public"
+        if sanctum_id is not None:
+            where = or_(where, Room.sanctum_id == sanctum_id, Room.channel_of == sanctum_id)
+        query = select(Room.id, Room.name).where(func.lower(Room.name).in_(list(names)), where)
+        return [(r[0], r[1]) for r in (await db.execute(query.order_by(Room.created_at, Room.id)))]
+
     async def remove_member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         result = await db.execute(
             delete(RoomMember).where(RoomMember.room_id == room_id, RoomMember.user_id == user_id)
@@ -250,9 +232,10 @@ class ChatRepository:
                 Message.parent_id.is_(None),
                 Message.deleted_at.is_(None),
                 or_(Message.author_id.is_(None), Message.author_id != user_id),
+                or_(Message.kind != "system", Room.system_messages_unread),
             )
             .limit(UNREAD_CAP)
-            .correlate(RoomMember)
+            .correlate(RoomMember, Room)
             .subquery()
         )
         unread = select(func.count()).select_from(unread_rows).scalar_subquery()
@@ -267,8 +250,10 @@ class ChatRepository:
         )
         return [(row[0], row[1], row[2], int(row[3])) for row in (await db.execute(query)).all()]
 
-    async def unread_count(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, after: int) -> int:
-        params = {"room_id": room_id, "after": after, "user_id": user_id}
+    async def unread_count(
+        self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID, after: int, count_system: bool = False
+    ) -> int:
+        params = {"room_id": room_id, "after": after, "user_id": user_id, "count_system": count_system}
         return int((await db.execute(_UNREAD, params)).scalar_one())
 
     async def advance_read(
@@ -303,6 +288,9 @@ class ChatRepository:
         return bool(affected(result))
 
     # -- messages -----------------------------------------------------------------------------
+
+    async def message_by_id(self, db: AsyncSession, message_id: int) -> Message | None:
+        return await db.get(Message, message_id)
 
     async def message(self, db: AsyncSession, room_id: uuid.UUID, message_id: int) -> Message | None:
         found = await db.get(Message, message_id)

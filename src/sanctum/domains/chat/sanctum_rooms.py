@@ -18,6 +18,7 @@ included (the sanctum's access scope covers their topics).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -56,7 +57,13 @@ def room_changed(room: Room) -> ev.RoomChanged:
 
 
 class SanctumRooms:
-    def __init__(self, caches: ChatCaches, messages: MessageService) -> None:
+    def __init__(
+        self,
+        caches: ChatCaches,
+        messages: MessageService,
+        on_join: Callable[[uuid.UUID, uuid.UUID], Awaitable[None]] | None = None,
+    ) -> None:
+        self._on_join = on_join
         self._caches = caches
         self._messages = messages
         self._repo = ChatRepository()
@@ -93,6 +100,8 @@ class SanctumRooms:
             room.member_count = max(0, room.member_count - 1)
             await db.emit(topic, ev.MEMBER_LEFT, ev.MemberChanged(user_id=user_id))
             await db.emit(f"user:{user_id}", ev.ROOM_REMOVED, ev.RoomAdded(room_id=room.id))
+            if room.sanctum_id is not None:  # the main room says who came and went; channels stay quiet
+                await self._messages.system_message(db, room.id, "left", user_id)
             await self._after_change(db, room.id, [user_id])
             return
         if member is not None:
@@ -114,6 +123,10 @@ class SanctumRooms:
         await db.flush()
         await db.emit(topic, ev.MEMBER_JOINED, ev.MemberChanged(user_id=user_id))
         await emit_room_added(db, self._caches, user_id, room.id)
+        if room.sanctum_id is not None:
+            await self._messages.system_message(db, room.id, "joined", user_id)
+            if self._on_join is not None:
+                db.after_commit(partial(self._on_join, room.sanctum_id, user_id))
         await self._after_change(db, room.id, [user_id])
 
     # -- channels ---------------------------------------------------------------------------------

@@ -77,6 +77,9 @@ class RoomUpdate(Strict):
     slow_mode_seconds: int | None = Field(
         None, ge=0, le=6 * 3600, description="Members may send one message per this many seconds; 0 turns it off."
     )
+    system_messages_unread: bool | None = Field(
+        None, description="Whether system lines (joins, leaves, pins, mutes, bans) count as unread."
+    )
 
 
 class DmCreate(Strict):
@@ -181,6 +184,7 @@ class RoomRead(BaseModel):
     slow_mode_seconds: int = Field(
         0, description="Slow mode: members (not moderators) send one message per this many seconds; 0 is off."
     )
+    system_messages_unread: bool = Field(False, description="Whether system lines count as unread (off: they do not).")
     last_read_message_id: int | None = None
     receipts: list[ReceiptState] = Field(default_factory=list, description="Other members' receipts (DMs only).")
 

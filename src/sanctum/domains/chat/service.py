@@ -15,18 +15,19 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sanctum.core.clock import as_utc, utcnow
+from sanctum.core.clock import utcnow
 from sanctum.core.errors import Conflict, ErrorCode, Forbidden, NotFound, QuotaExceeded, ValidationFailed
 from sanctum.core.pagination import NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.blocks import cannot_contact
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord, emit_room_added
 from sanctum.domains.chat.messages import MessageService
-from sanctum.domains.chat.models import Room, RoomMember
-from sanctum.domains.chat.moderation_repository import ModerationRepository
+from sanctum.domains.chat.models import Message, Room, RoomMember, dm_key, dm_members
+from sanctum.domains.chat.moderation import with_moderation
 from sanctum.domains.chat.notices import dm_receipts
 from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.sanctum_rooms import room_changed
@@ -55,11 +56,6 @@ def _not_a_sanctum_room(record: RoomRecord) -> None:
         )
 
 
-def dm_key(a: uuid.UUID, b: uuid.UUID) -> str:
-    low, high = sorted((str(a), str(b)))
-    return f"{low}:{high}"
-
-
 class RoomService:
     def __init__(
         self,
@@ -79,7 +75,6 @@ class RoomService:
         self._messages = messages
         self._publisher = publisher
         self._repo = ChatRepository()
-        self._pins = ModerationRepository()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -92,10 +87,7 @@ class RoomService:
                 raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
             receipts = await dm_receipts(db, record, actor.id)
             read = await self._read(db, record, room.last_activity_at, actor.id, member, receipts)
-            read.my_permissions = await self._access.permissions(db, actor, record, member)
-            read.pinned_message_ids = [row[0] for row in await self._pins.pins(db, room_id)]
-            muted = member.muted_until if member is not None else None
-            read.my_muted_until = as_utc(muted) if muted is not None and as_utc(muted) > utcnow() else None
+            await with_moderation(db, self._access, actor, record, member, read)
             return read
 
     async def _read(
@@ -131,6 +123,7 @@ class RoomService:
             dm_user=dm_user,
             my_role=member.role if member is not None else None,
             slow_mode_seconds=record.slow_mode_seconds,
+            system_messages_unread=record.system_messages_unread,
             last_read_message_id=member.last_read_message_id if member is not None else None,
             receipts=receipts or [],
         )
@@ -168,21 +161,34 @@ class RoomService:
     async def my_rooms(self, actor: Actor) -> MyRooms:
         async def load() -> MyRooms:
             async with self._db.reader() as db:
-                rows = await self._repo.my_rooms(db, actor.id)
-                lasts = [last for _, _, last, _ in rows if last is not None]
-                # The list is cached per user, so it can say which reactions are the caller's.
-                serialized = {m.id: m for m in await self._messages.serialize(db, lasts, actor.id)}
-                dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in _dm_members(room)}
-                people = await self._accounts.public_users(db, dm_people)
-                items = []
-                for room, member, last, unread in rows:
-                    record = RoomRecord.of(room, _dm_members(room) if room.kind == "dm" else None)
-                    read = await self._read(db, record, room.last_activity_at, actor.id, member, people=people)
-                    last_message = serialized.get(last.id) if last is not None else None
-                    items.append(MyRoom(room=read, unread_count=unread, last_message=last_message))
-            return MyRooms(items=items)
+                return MyRooms(items=await self._my_rooms(db, actor.id, await self._repo.my_rooms(db, actor.id)))
 
         return await self._caches.my_rooms.get_or_load(self._caches.my_rooms.key(actor.id), load)
+
+    async def unread_rooms(self, db: AsyncSession, user_id: uuid.UUID, limit: int) -> list[MyRoom]:
+        """For Home, in the caller's session: the rooms and DMs with unread messages, latest activity first."""
+        rows = [row for row in await self._repo.my_rooms(db, user_id) if row[3] > 0][:limit]
+        return await self._my_rooms(db, user_id, rows)
+
+    async def has_written(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        """Has the user ever sent a message (for Home's first-run checklist)?"""
+        return await self._repo.has_written(db, user_id)
+
+    async def _my_rooms(
+        self, db: AsyncSession, user_id: uuid.UUID, rows: list[tuple[Room, RoomMember, Message | None, int]]
+    ) -> list[MyRoom]:
+        lasts = [last for _, _, last, _ in rows if last is not None]
+        # The list is cached per user, so it can say which reactions are the caller's.
+        serialized = {m.id: m for m in await self._messages.serialize(db, lasts, user_id)}
+        dm_people = {u for room, _, _, _ in rows if room.kind == "dm" for u in dm_members(room)}
+        people = await self._accounts.public_users(db, dm_people)
+        items = []
+        for room, member, last, unread in rows:
+            record = RoomRecord.of(room, dm_members(room) if room.kind == "dm" else None)
+            read = await self._read(db, record, room.last_activity_at, user_id, member, people=people)
+            last_message = serialized.get(last.id) if last is not None else None
+            items.append(MyRoom(room=read, unread_count=unread, last_message=last_message))
+        return items
 
     async def members(self, actor: Actor, room_id: uuid.UUID, *, fresh: bool = False) -> MemberList:
         async with self._db.reader(fresh=fresh) as db:
@@ -243,6 +249,8 @@ class RoomService:
                 missing = [str(u) for u in invited if u not in found]
                 if missing:
                     raise ValidationFailed(fields={"member_ids": f"unknown users: {', '.join(missing)}"})
+                if await self._messages.blocks.apart_from_any(db, actor.id, invited):
+                    raise cannot_contact()
             db.add(room)
             db.add(RoomMember(room_id=room.id, user_id=actor.id, role="owner", joined_at=now))
             for user_id in invited:
@@ -326,6 +334,7 @@ class RoomService:
                 invitee = (await self._accounts.public_users(db, [user_id])).get(user_id)
                 if invitee is None:
                     raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
+                await self._messages.blocks.refuse_between(db, actor.id, user_id)
                 if await self._access.member(db, room_id, user_id) is None:
                     text = f"{actor.user.display_name} added {invitee.display_name}"
                     await self._add_member(db, actor, room_id, user_id, text)
@@ -404,6 +413,8 @@ class RoomService:
             if other_id not in await self._accounts.public_users(db, [other_id]):
                 raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             existing = await self._repo.dm_room(db, key)
+            if existing is None:  # an old conversation still opens (to read it); sending is refused
+                await self._messages.blocks.refuse_between(db, actor.id, other_id)
         if existing is not None:
             return await self.get(actor, existing.id), False
         now = utcnow()
@@ -437,9 +448,3 @@ class RoomService:
             if existing is None:
                 raise
             return await self.get(actor, existing.id, fresh=True), False
-
-
-def _dm_members(room: Room) -> list[uuid.UUID]:
-    if room.dm_key is None:
-        return []
-    return [uuid.UUID(part) for part in room.dm_key.split(":")]

@@ -2,7 +2,8 @@
 
 A pair of people has at most one row (canonical pair key), so a request and its reverse cannot both
 exist, whatever the timing: sending inserts with ON CONFLICT DO NOTHING and then reads what is there.
-Sending to someone who already asked you accepts their request. Notifications are enqueued after
+Sending to someone who already asked you accepts their request. Two people of whom one blocked the
+other cannot ask (CANNOT_CONTACT_USER, whichever side asks). Notifications are enqueued after
 commit (the notifier never raises).
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, NotFound, ValidationFailed
 from sanctum.db.database import Database
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.friends.models import Friendship
 from sanctum.domains.friends.repository import FriendRepository
@@ -43,8 +45,9 @@ def _status(row: Friendship | None, me: uuid.UUID) -> FriendStatus:
 
 
 class FriendService:
-    def __init__(self, db: Database, accounts: AccountService, notifier: Notifier) -> None:
+    def __init__(self, db: Database, accounts: AccountService, notifier: Notifier, blocks: BlockService) -> None:
         self._db = db
+        self._blocks = blocks
         self._accounts = accounts
         self._notifier = notifier
         self._repo = FriendRepository()
@@ -52,6 +55,17 @@ class FriendService:
     async def friend_ids(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
         """For other domains, in the caller's session."""
         return await self._repo.friend_ids(db, user_id)
+
+    async def incoming(self, db: AsyncSession, user_id: uuid.UUID) -> list[FriendRequestRead]:
+        """For Home, in the caller's session: requests waiting for this user's answer, newest first."""
+        rows = [r for r in await self._repo.rows_of(db, user_id, "pending") if r.requested_by != user_id]
+        people = await self._accounts.public_users(db, (_other(r, user_id) for r in rows))
+        rows.sort(key=lambda r: r.created_at, reverse=True)
+        return [
+            FriendRequestRead(user=people[_other(r, user_id)], created_at=r.created_at)
+            for r in rows
+            if _other(r, user_id) in people
+        ]
 
     async def state(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
         async with self._db.reader() as db:
@@ -89,6 +103,7 @@ class FriendService:
         async with self._db.writer() as db:
             if user_id not in await self._accounts.public_users(db, [user_id]):
                 raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
+            await self._blocks.refuse_between(db, actor.id, user_id)
             inserted = await self._repo.request(db, actor.id, user_id, now)
             row = await self._repo.get(db, actor.id, user_id)
             if inserted:

@@ -248,3 +248,18 @@ class GamesRepository:
             .limit(1)
         )
         return found if isinstance(found, uuid.UUID) else None
+
+    async def active_rooms_of(self, db: AsyncSession, user_id: uuid.UUID, limit: int) -> list[GameRoom]:
+        """Active games the user sits in (not left), latest change first."""
+        query = (
+            select(GameRoom)
+            .join(GameSeat, GameSeat.room_id == GameRoom.id)
+            .where(GameSeat.user_id == user_id, GameSeat.left_at.is_(None), GameRoom.status == "active")
+            .order_by(GameRoom.updated_at.desc())
+            .limit(limit)
+        )
+        return list((await db.execute(query)).scalars())
+
+    async def has_played(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        query = select(GameSeat.room_id).where(GameSeat.user_id == user_id).limit(1)
+        return (await db.execute(query)).first() is not None

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.api.errors import validation_fields
 from sanctum.core.clock import utcnow
@@ -20,6 +21,7 @@ from sanctum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from sanctum.core.pagination import encode_cursor
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.games import events as ev
 from sanctum.domains.games.engine.engine import GameEngine
@@ -65,8 +67,11 @@ def default_bot_level(levels: Sequence[str]) -> str | None:
 
 
 class GameService:
-    def __init__(self, db: Database, registry: GameRegistry, engine: GameEngine, accounts: AccountService) -> None:
+    def __init__(
+        self, db: Database, registry: GameRegistry, engine: GameEngine, accounts: AccountService, blocks: BlockService
+    ) -> None:
         self._db = db
+        self._blocks = blocks
         self._registry = registry
         self._engine = engine
         self._accounts = accounts
@@ -178,6 +183,25 @@ class GameService:
             finished_at=room.finished_at,
         )
 
+    async def your_turn(self, db: AsyncSession, user_id: uuid.UUID, limit: int = 10) -> list[GameRoomRead]:
+        """For Home, in the caller's session: turn-based games waiting for this player's move (the room's
+        saved state says whose turn it is, as the plugin's view names it)."""
+        rooms = await self._repo.active_rooms_of(db, user_id, 50)
+        out = []
+        for room in rooms:
+            plugin = self.plugin(room.game)
+            if plugin.tick_rate != 0:
+                continue
+            if plugin.view(plugin.decode(room.state), None).get("turn") == str(user_id):
+                out.append(self._read(room, await self._repo.seats(db, room.id), user_id))
+                if len(out) >= limit:
+                    break
+        return out
+
+    async def has_played(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        """Has the user ever taken a seat in a game (for Home's first-run checklist)?"""
+        return await self._repo.has_played(db, user_id)
+
     async def get_room(self, actor: Actor, room_id: uuid.UUID) -> GameRoomRead:
         room, seats = await self._load(room_id)
         return self._read(room, seats, actor.id)
@@ -255,6 +279,9 @@ class GameService:
             mine = await self._repo.my_waiting_match(db, plugin.name, actor.id)
             rating = await self._repo.rating_of(db, plugin.name, actor.id) or START
             candidates = await self._repo.waiting_matches(db, plugin.name, actor.id)
+            # Two people of whom one blocked the other are never paired.
+            apart = await self._blocks.apart_from_any(db, actor.id, {r.creator_id for r in candidates if r.creator_id})
+            candidates = [r for r in candidates if r.creator_id not in apart]
         if mine is not None:
             return await self.get_room(actor, mine.id)
         now = utcnow()
@@ -304,6 +331,8 @@ class GameService:
             await db.emit(ev.game_topic(room_id), ev.REMATCH, ev.Rematch(room_id=new.id, from_=player_of(actor).id))
             for seat in seats:
                 if seat.user_id is not None and seat.user_id != actor.id:
+                    if await self._blocks.apart(db, actor.id, seat.user_id):
+                        continue
                     await self._emit_invite(db, actor, new.id, room.game, seat.user_id)
         return new
 
@@ -318,6 +347,7 @@ class GameService:
         async with self._db.writer() as db:
             if not await self._accounts.public_users(db, [user_id]):
                 raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
+            await self._blocks.refuse_between(db, actor.id, user_id)
             await self._emit_invite(db, actor, room_id, room.game, user_id)
 
     async def _emit_invite(

@@ -60,10 +60,12 @@ class Sanctions:
                 raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
             sanctum_id = found.sanctum.id
             if banned:
-                changed = await self._sanctums.ban(db, sanctum_id, user_id, actor.id, reason)
+                changed = await self._sanctums.bans.ban(db, sanctum_id, user_id, actor.id, reason)
             else:
-                changed = await self._sanctums.unban(db, sanctum_id, user_id)
+                changed = await self._sanctums.bans.unban(db, sanctum_id, user_id)
             if changed:
+                if banned:
+                    await self._chat.announce_in_sanctum(db, sanctum_id, "banned", actor.id, user_id)
                 action = AuditAction.USER_BAN if banned else AuditAction.USER_UNBAN
                 details = {"reason": reason} if banned else {}
                 await self._audit.record(db, actor, action, "user", user_id, sanctum_id=sanctum_id, metadata=details)
@@ -72,7 +74,7 @@ class Sanctions:
         async with self._db.reader() as db:
             found = await self._sanctums.access(db, actor.id, slug)
             await self._authz.require(db, actor, Permission.USER_BAN, found.scope)
-            rows = await self._sanctums.bans(db, found.sanctum.id)
+            rows = await self._sanctums.bans.of(db, found.sanctum.id)
             people = await self._accounts.public_users(db, [b.user_id for b in rows])
         return BanList(
             items=[
@@ -95,8 +97,9 @@ class Sanctions:
             found = await self._sanctums.access(db, actor.id, slug)
             await self._authz.require(db, actor, Permission.USER_MUTE, found.scope)
             sanctum_id = found.sanctum.id
-            await self._sanctums.set_member_mute(db, sanctum_id, user_id, until)
+            await self._sanctums.bans.set_member_mute(db, sanctum_id, user_id, until)
             await self._chat.mute_in_sanctum(db, sanctum_id, user_id, until)
+            await self._chat.announce_in_sanctum(db, sanctum_id, "muted" if until else "unmuted", actor.id, user_id)
             action = AuditAction.USER_MUTE if until is not None else AuditAction.USER_UNMUTE
             details = {"until": until, "reason": reason, "sanctum_wide": True} if until else {"sanctum_wide": True}
             await self._audit.record(db, actor, action, "user", user_id, sanctum_id=sanctum_id, metadata=details)

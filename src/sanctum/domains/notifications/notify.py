@@ -31,6 +31,7 @@ Kind = Literal[
     "friend_request",
     "friend_accepted",
     "mention",
+    "post_mention",
     "comment",
     "reply",
     "like",
@@ -76,6 +77,14 @@ class Notifier:
 
         Whether `to` may see the room is the caller's check."""
         await self._enqueue("mention", to, by, room_id=room_id, message_id=message_id)
+
+    async def post_mention(
+        self, *, to: uuid.UUID, by: uuid.UUID, post_id: Id, target: LikeTarget, target_id: Id
+    ) -> None:
+        """`by` mentioned `to` in post `post_id` (`target` "post") or in one of its comments (`target_id`).
+
+        Whether `to` may see the post is the caller's check."""
+        await self._enqueue("post_mention", to, by, post_id=post_id, target=target, target_id=target_id)
 
     async def comment(self, *, post_author: uuid.UUID | None, by: uuid.UUID, post_id: Id, comment_id: Id) -> None:
         """`by` commented (`comment_id`) on a post of `post_author` (None: a deleted user, nobody to tell)."""

@@ -7,6 +7,7 @@ badge, a capped count on the partial index (user_id) WHERE read_at IS NULL.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, cast
 
@@ -154,3 +155,19 @@ class NotificationRepository:
             .values(read_at=now)
         )
         return affected(await db.execute(stmt))
+
+    async def unread_of_kinds(
+        self, db: AsyncSession, user_id: uuid.UUID, kinds: Sequence[str], limit: int
+    ) -> list[NotificationRow]:
+        """Unread notifications of these kinds, newest change first (the partial unread index)."""
+        query = (
+            select(_notifications)
+            .where(
+                _notifications.c.user_id == user_id,
+                _notifications.c.read_at.is_(None),
+                _notifications.c.kind.in_(list(kinds)),
+            )
+            .order_by(_notifications.c.updated_at.desc(), _notifications.c.id.desc())
+            .limit(limit)
+        )
+        return cast(list[NotificationRow], (await db.execute(query)).all())

@@ -19,7 +19,8 @@ class NotificationRead(BaseModel):
     actor_count: int = Field(description="How many people are behind it: 4 in 'Alice and 3 others liked your post'.")
     text: str = Field(description="A plain-text sentence for the notification (never HTML).")
     data: dict[str, str] = Field(
-        description="Ids of the subject, by kind: room_id and message_id (mention); post_id, comment_id, reply_id "
+        description="Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), "
+        "target_id (post_mention); post_id, comment_id, reply_id "
         "(comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, "
         "message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); "
         "room_id, message_id, room_kind (dm|group) (message)."

@@ -20,6 +20,7 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, NotFound
 from sanctum.core.pagination import UpdatedCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
+from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.notifications import events as ev
@@ -37,6 +38,7 @@ SUBJECT: dict[Kind, tuple[str, ...]] = {
     "friend_request": (),
     "friend_accepted": (),
     "mention": ("room_id", "message_id"),
+    "post_mention": ("post_id", "target", "target_id"),
     "comment": ("post_id", "comment_id"),
     "reply": ("post_id", "comment_id", "reply_id"),
     "like": ("target", "target_id", "post_id"),
@@ -65,6 +67,8 @@ def dedupe_key(kind: Kind, by: uuid.UUID, data: Mapping[str, str]) -> str:
             return f"{kind}:{by}"
         case "mention":
             return f"mention:{data['message_id']}"
+        case "post_mention":
+            return f"post_mention:{data['target']}:{data['target_id']}"
         case "comment":
             return f"comment:{data['comment_id']}"
         case "reply":
@@ -103,6 +107,8 @@ def sentence(kind: str, actor: PublicUser | None, count: int, data: Mapping[str,
             return f"{who} accepted your friend request"
         case "mention":
             return f"{who} mentioned you in a message"
+        case "post_mention":
+            return f"{who} mentioned you in a {'comment' if data.get('target') == 'comment' else 'post'}"
         case "comment":
             return f"{who} commented on your post"
         case "reply":
@@ -135,8 +141,9 @@ def parse_payload(kind: Kind, payload: Mapping[str, Any]) -> tuple[uuid.UUID, uu
 
 
 class NotificationService:
-    def __init__(self, db: Database, accounts: AccountService) -> None:
+    def __init__(self, db: Database, accounts: AccountService, blocks: BlockService) -> None:
         self._db = db
+        self._blocks = blocks
         self._accounts = accounts
         self._repo = NotificationRepository()
         self._has_read: ReadCheck | None = None
@@ -166,6 +173,12 @@ class NotificationService:
     async def _serialize(self, db: AsyncSession, rows: Sequence[NotificationRow]) -> list[NotificationRead]:
         users = await self._accounts.public_users(db, (n.actor_id for n in rows if n.actor_id is not None))
         return [self._read(n, users) for n in rows]
+
+    async def unread_mentions(self, db: AsyncSession, user_id: uuid.UUID, limit: int) -> list[NotificationRead]:
+        """For Home, in the caller's session: unread mentions (chat, posts, comments), newest first."""
+        return await self._serialize(
+            db, await self._repo.unread_of_kinds(db, user_id, ("mention", "post_mention"), limit)
+        )
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -225,6 +238,8 @@ class NotificationService:
             if to not in people or by not in people:
                 log.info("notification_dropped", kind=kind, reason="a user was deleted")
                 return
+            if await self._blocks.apart(db, to, by):
+                return  # one blocked the other: no mention, reply, reaction or invite between them
             if kind == "message" and await self._already_read(db, to, data):
                 return  # they were reading the conversation
             new_id = await self._repo.insert_new(db, to, kind, key, by, encoded, subject_of(kind, data), now)

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from sanctum.core.events import Redacted
-from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
@@ -69,6 +68,10 @@ class CommentService:
         mine = await self._repo.liked_comments(db, [comment.id], viewer)
         replies = await self._repo.reply_counts(db, [comment.id])
         return self._read(comment, people, likes, mine, replies.get(comment.id, 0))
+
+    async def visible(self, db: AsyncSession, actor: Actor, comment_id: int) -> Comment:
+        """For other domains (a report), in the caller's session: the comment if the caller may see it."""
+        return (await self._visible(db, actor, comment_id))[0]
 
     async def _visible(self, db: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, bool]:
         """The comment and whether the caller may delete others' comments there (`post.delete`);
@@ -148,12 +151,13 @@ class CommentService:
                         fields={"parent_id": "replies go one level deep: reply to a top-level comment"}
                     )
                 parent_author = parent.author_id
+            html, told = await self._posts.render(db, data.body, actor.id, post.sanctum_id)
             comment = Comment(
                 post_id=post_id,
                 parent_id=data.parent_id,
                 author_id=actor.id,
                 body=data.body,
-                html=render(data.body),
+                html=html,
                 created_at=utcnow(),
                 client_id=data.client_id,
             )
@@ -163,6 +167,7 @@ class CommentService:
             read = self._read(comment, {actor.id: to_public(actor.user)}, {}, set())
             created = ev.CommentCreated(comment=read, comment_count=count)
             await db.emit(ev.post_topic(post_id), ev.COMMENT_CREATED, created, ref=ev.comment_ref(comment.id))
+            self._posts.notify_mentions(db, told, actor.id, post_id, "comment", comment.id)
             if data.parent_id is not None:
                 db.after_commit(
                     partial(
@@ -191,7 +196,9 @@ class CommentService:
             comment, _ = await self._locked(db, actor, comment_id)
             if comment.author_id != actor.id:
                 raise Forbidden("Only the author can edit a comment.", code=ErrorCode.NOT_AUTHOR)
-            comment.body, comment.html, comment.edited_at = body, render(body), utcnow()
+            post = await self._repo.post(db, comment.post_id)
+            html, _ = await self._posts.render(db, body, actor.id, post.sanctum_id if post is not None else None)
+            comment.body, comment.html, comment.edited_at = body, html, utcnow()
             data = ev.CommentChanged(
                 id=comment.id,
                 parent_id=comment.parent_id,

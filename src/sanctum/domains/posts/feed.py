@@ -7,6 +7,8 @@ me" are laid over the cached page fresh on every read. Each read is one reader s
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.database import Database
@@ -15,7 +17,7 @@ from sanctum.domains.friends.service import FriendService
 from sanctum.domains.posts.caches import PostCaches
 from sanctum.domains.posts.models import Post
 from sanctum.domains.posts.repository import PostRepository
-from sanctum.domains.posts.schemas import PostPage
+from sanctum.domains.posts.schemas import PostPage, PostRead
 from sanctum.domains.posts.service import PostService
 from sanctum.domains.sanctums.service import SanctumService
 
@@ -45,6 +47,13 @@ class FeedService:
 
     async def _fresh(self, db: AsyncSession, page: PostPage, actor: Actor) -> PostPage:
         return PostPage(items=await self._posts.with_counts(db, page.items, actor.id), next_before=page.next_before)
+
+    async def from_my_sanctums(self, db: AsyncSession, user_id: uuid.UUID, limit: int) -> list[PostRead]:
+        """For Home, in the caller's session: the newest posts others made in the caller's sanctums."""
+        sanctum_ids = await self._sanctums.sanctum_ids_of(db, user_id)
+        found = await self._repo.feed(db, sanctum_ids, [], None, limit * 3)
+        others = [p for p in found if p.author_id != user_id][:limit]
+        return await self._posts.with_counts(db, await self._posts.content(db, others), user_id)
 
     async def home(self, actor: Actor, before: int | None, limit: int) -> PostPage:
         """Posts in the caller's sanctums, and profile posts of the caller and their friends."""

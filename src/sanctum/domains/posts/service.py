@@ -22,9 +22,11 @@ from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.core.events import Redacted
 from sanctum.core.markdown import render
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.audit.service import AuditAction, AuditLog
-from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.chat.links import TextLinks
+from sanctum.domains.notifications.notify import LikeTarget, Notifier
 from sanctum.domains.posts import events as ev
 from sanctum.domains.posts.caches import PostCaches
 from sanctum.domains.posts.models import Post
@@ -64,6 +66,7 @@ class PostService:
         self._notifier = notifier
         self._repo = PostRepository()
         self._audit = AuditLog()
+        self._links = TextLinks(accounts)
 
     # -- access, in the caller's session ----------------------------------------------------------
 
@@ -101,6 +104,33 @@ class PostService:
             except NotFound:
                 return False
         return True
+
+    async def render(
+        self, db: AsyncSession, body: str, writer: uuid.UUID, sanctum_id: uuid.UUID | None
+    ) -> tuple[str, list[uuid.UUID]]:
+        """The HTML of a post or comment (pills, `#room` links to rooms all its readers see) and who of
+        the people it names may see it (they are notified; the writer never is)."""
+        resolved = await self._links.resolve(db, body, writer, sanctum_id=sanctum_id)
+        told = []
+        for person in resolved.people:
+            if sanctum_id is not None:
+                try:
+                    await self._sanctums.access_by_id(db, person.id, sanctum_id)
+                except NotFound:
+                    continue  # a private sanctum they are not in: no pill of theirs tells them anything
+            told.append(person.id)
+        return render(body, resolved.links), told
+
+    def notify_mentions(
+        self, db: UnitOfWork, told: list[uuid.UUID], by: uuid.UUID, post_id: int, target: LikeTarget, target_id: int
+    ) -> None:
+        """After commit, each person named (and allowed to see it) hears of the post or comment."""
+        for person in told:
+            db.after_commit(
+                partial(
+                    self._notifier.post_mention, to=person, by=by, post_id=post_id, target=target, target_id=target_id
+                )
+            )
 
     # -- serializing, in the caller's session -----------------------------------------------------
 
@@ -149,14 +179,6 @@ class PostService:
 
     async def create(self, actor: Actor, data: PostCreate) -> Created[PostRead]:
         """A retry with the same `client_id` gets the first post back (created False), never a second."""
-        post = Post(
-            sanctum_id=data.sanctum_id,
-            author_id=actor.id,
-            body=data.body,
-            html=render(data.body),
-            created_at=utcnow(),
-            client_id=data.client_id,
-        )
         try:
             async with self._db.writer() as db:
                 if data.sanctum_id is not None:
@@ -167,9 +189,19 @@ class PostService:
                     existing = await self._repo.post_by_client_id(db, actor.id, data.client_id)
                     if existing is not None:
                         return Created((await self.read(db, [existing], actor.id))[0], False)
+                html, told = await self.render(db, data.body, actor.id, data.sanctum_id)
+                post = Post(
+                    sanctum_id=data.sanctum_id,
+                    author_id=actor.id,
+                    body=data.body,
+                    html=html,
+                    created_at=utcnow(),
+                    client_id=data.client_id,
+                )
                 db.add(post)
                 await db.flush()
                 db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
+                self.notify_mentions(db, told, actor.id, post.id, "post", post.id)
                 return Created((await self.read(db, [post], actor.id))[0], True)
         except IntegrityError:
             # A retry raced the first attempt with the same client_id: answer with what that one stored.
@@ -180,6 +212,7 @@ class PostService:
                 return Created((await self.read(db, [found], actor.id))[0], False)
 
     async def edit(self, actor: Actor, post_id: int, body: str) -> PostRead:
+        """An edit renders pills and links again and notifies nobody (the post did)."""
         async with self._db.writer() as db:
             await self.visible(db, actor.id, post_id)
             post = await self._repo.post_for_update(db, post_id)
@@ -187,7 +220,8 @@ class PostService:
                 raise post_not_found()
             if post.author_id != actor.id:
                 raise Forbidden("Only the author can edit a post.", code=ErrorCode.NOT_AUTHOR)
-            post.body, post.html, post.edited_at = body, render(body), utcnow()
+            html, _ = await self.render(db, body, actor.id, post.sanctum_id)
+            post.body, post.html, post.edited_at = body, html, utcnow()
             changed = ev.PostChanged(id=post.id, body=post.body, html=post.html, edited_at=post.edited_at)
             await db.emit(ev.post_topic(post_id), ev.POST_UPDATED, changed, ref=ev.post_ref(post_id))
             db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))

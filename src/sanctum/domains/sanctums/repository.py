@@ -144,3 +144,6 @@ class SanctumRepository:
             name, sanctum_id = after
             query = query.where(or_(Sanctum.name > name, (Sanctum.name == name) & (Sanctum.id > sanctum_id)))
         return list((await db.execute(query.order_by(Sanctum.name, Sanctum.id).limit(limit))).scalars())
+
+    async def any_sanctum(self, db: AsyncSession) -> bool:
+        return (await db.execute(select(Sanctum.id).limit(1))).first() is not None

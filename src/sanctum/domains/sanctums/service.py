@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +29,8 @@ from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
 from sanctum.domains.chat.schemas import ChannelCreate, ChannelList, ChannelRead
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.roles.service import SITE, Authorizer, Scope, in_sanctum
-from sanctum.domains.sanctums.models import Sanctum, SanctumBan, SanctumMember
+from sanctum.domains.sanctums.bans import SanctumBans
+from sanctum.domains.sanctums.models import Sanctum, SanctumMember
 from sanctum.domains.sanctums.repository import SanctumRepository
 from sanctum.domains.sanctums.schemas import (
     SanctumCreate,
@@ -81,6 +81,7 @@ class SanctumService:
         self._rooms = rooms
         self._publisher = publisher
         self._repo = SanctumRepository()
+        self.bans = SanctumBans(self._repo, self.expel)
 
     # -- for other domains, in the caller's session -----------------------------------------------
 
@@ -126,45 +127,19 @@ class SanctumService:
     async def admit(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
         """Let someone in, whatever the visibility (an invite link), in the caller's unit of work;
         never someone banned from it."""
-        await self._refuse_banned(db, sanctum_id, user_id)
+        await self.bans.refuse(db, sanctum_id, user_id)
         await self._add(db, sanctum_id, user_id)
 
-    async def _refuse_banned(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        if await self._repo.banned(db, sanctum_id, user_id):
-            raise Forbidden("Banned from this sanctum.", code=ErrorCode.BANNED)
-
-    # -- bans and sanctum-wide mutes, in the moderation service's unit of work --------------------
-
-    async def ban(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID, by: uuid.UUID, reason: str) -> bool:
-        """Ban and expel (if a member); False if already banned. The owner cannot be banned."""
-        member = await self._repo.member(db, sanctum_id, user_id)
-        if member is not None and member.role == "owner":
-            raise Forbidden("The owner cannot be banned.", code=ErrorCode.NOT_OWNER)
-        if await self._repo.banned(db, sanctum_id, user_id):
-            return False
-        db.add(SanctumBan(sanctum_id=sanctum_id, user_id=user_id, banned_by=by, reason=reason, created_at=utcnow()))
-        if member is not None:
-            await self.expel(db, sanctum_id, user_id)
-        return True
-
-    async def unban(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        return await self._repo.unban(db, sanctum_id, user_id)
-
-    async def bans(self, db: AsyncSession, sanctum_id: uuid.UUID) -> list[SanctumBan]:
-        return await self._repo.bans(db, sanctum_id)
-
-    async def set_member_mute(
-        self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID, until: datetime | None
-    ) -> None:
-        member = await self._repo.member(db, sanctum_id, user_id)
-        if member is None:
-            raise NotFound("That person is not a member.", code=ErrorCode.MEMBER_NOT_FOUND)
-        if member.role == "owner":
-            raise Forbidden("The owner cannot be muted.", code=ErrorCode.NOT_OWNER)
-        member.muted_until = until
+    async def roles_of(self, db: AsyncSession, user_id: uuid.UUID) -> dict[uuid.UUID, str]:
+        """`user_id`'s role in each sanctum they belong to (for other domains, in the caller's session)."""
+        return await self._repo.roles_of(db, user_id, await self._repo.sanctum_ids_of(db, user_id))
 
     async def sanctum_ids_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
         return await self._repo.sanctum_ids_of(db, user_id)
+
+    async def any_sanctum(self, db: AsyncSession) -> bool:
+        """Does this instance hold a sanctum yet? (Home offers the first user to create one.)"""
+        return await self._repo.any_sanctum(db)
 
     async def refs(self, db: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, SanctumRef]:
         if not ids:
@@ -302,7 +277,7 @@ class SanctumService:
                 found = await self.moderated(db, actor, slug)
                 if user_id not in await self._accounts.public_users(db, [user_id]):
                     raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
-                await self._refuse_banned(db, found.sanctum.id, user_id)
+                await self.bans.refuse(db, found.sanctum.id, user_id)
                 await self._add(db, found.sanctum.id, user_id)
         except IntegrityError:
             pass  # added concurrently: already a member, which is what was asked
