@@ -62,7 +62,8 @@ test('a moderator pins three messages, the fourth is refused, mutes a member who
 
     await test.step('the audit log shows the pins and the mute', async () => {
       await pa.goto(sanctumUrl);
-      await pa.getByRole('link', { name: 'Moderation' }).click();
+      await pa.getByRole('main').getByRole('link', { name: 'Moderation' }).click();
+      await expect(pa.getByRole('tab', { name: 'Audit log' })).toHaveAttribute('aria-selected', 'true');
       const rows = pa.getByTestId('audit-row');
       await expect(rows.filter({ has: pa.locator('code', { hasText: 'user.mute' }) })).toHaveCount(1);
       await expect(rows.filter({ has: pa.locator('code', { hasText: /^message\.pin$/ }) })).toHaveCount(3);

@@ -26,8 +26,6 @@ export function UserMenu() {
     { label: 'Your profile', icon: 'user', to: me.data ? `/u/${me.data.username}` : '/' },
     { label: 'Edit profile', icon: 'edit', to: '/settings/profile' },
     { label: 'Sessions & devices', icon: 'devices', to: '/settings/sessions' },
-    // Site staff read the whole audit log; a sanctum's moderators reach theirs from the sanctum.
-    ...(me.data?.site_role ? [{ label: 'Moderation', icon: 'shield' as const, to: '/moderation' }] : []),
     { label: 'Log out', icon: 'logout', onSelect: () => void signOut() },
   ];
 

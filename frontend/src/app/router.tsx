@@ -50,7 +50,7 @@ export const routes: RouteObject[] = [
           { path: '/u/:username', element: page(() => import('../features/profile/ProfilePage'), (m) => m.ProfilePage) },
           { path: '/settings/profile', element: page(() => import('../features/profile/EditProfilePage'), (m) => m.EditProfilePage) },
           { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
-          { path: '/moderation/reports', element: page(() => import('../features/moderation/ReportsPage'), (m) => m.ReportsPage) },
+          { path: '/moderation/reports', element: page(() => import('../features/moderation/ModerationPage'), (m) => m.ModerationPage) },
           { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {
             path: '/chat',

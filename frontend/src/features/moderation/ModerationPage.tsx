@@ -1,11 +1,12 @@
-// The moderation dashboard: one screen with a tab per tool. The audit log is here; the report queue
-// joins it as another tab (TABS). `?sanctum=slug` narrows it to one sanctum, which is all a sanctum's
-// moderators may read; site staff see everything.
+// The moderation dashboard: one screen with a tab per tool (TABS): the report queue and the audit log.
+// `?sanctum=slug` narrows the audit log to one sanctum, which is all a sanctum's moderators may read;
+// site staff see everything. `/moderation/reports` opens the queue, `?tab=audit` the log.
 import { useSearchParams } from 'react-router';
 
 import { Alert, Button, Card, PageHeader, Spinner } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
 import { useAudit, type AuditEntry } from './api';
+import { ReportsTab } from './reports/ReportsTab';
 
 export interface DashboardTab {
   id: string;
@@ -14,12 +15,17 @@ export interface DashboardTab {
 }
 
 /** The dashboard's tools, in order; each is a tab. */
-export const TABS: DashboardTab[] = [{ id: 'audit', label: 'Audit log', render: (sanctum) => <AuditLog sanctum={sanctum} /> }];
+export const TABS: DashboardTab[] = [
+  { id: 'reports', label: 'Reports', render: () => <ReportsTab /> },
+  { id: 'audit', label: 'Audit log', render: (sanctum) => <AuditLog sanctum={sanctum} /> },
+];
 
 export function ModerationPage() {
   const [params, setParams] = useSearchParams();
   const sanctum = params.get('sanctum');
-  const current = TABS.find((t) => t.id === params.get('tab')) ?? TABS[0];
+  // A sanctum's link opens its audit log; otherwise the queue comes first.
+  const wanted = params.get('tab') ?? (sanctum ? 'audit' : 'reports');
+  const current = TABS.find((t) => t.id === wanted) ?? TABS[0];
   return (
     <div className="stack">
       <PageHeader title="Moderation" description={sanctum ? `The sanctum ${sanctum}` : 'Every sanctum (site staff)'} />

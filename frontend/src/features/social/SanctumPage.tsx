@@ -6,7 +6,7 @@ import { ApiError } from '../../api/errors';
 import { Alert, Badge, Button, ButtonLink, Card, Icon, Input, Name, PageHeader, Spinner } from '../../components/ui';
 import { LIVE_PRESENCE_ROWS, PersonRow } from '../people/PersonRow';
 import { socialKeys, useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
-import { banFromSanctum, can } from '../moderation/api';
+import { banFromSanctum, can, useRoles } from '../moderation/api';
 import { RolesCard } from '../moderation/RolesCard';
 import { ConfirmDialog } from '../chat/Dialog';
 import { InviteLinks } from '../invites/InviteLinks';
@@ -173,6 +173,7 @@ function MemberRow({
   const [handing, setHanding] = useState(false);
   const name = member.user.display_name;
   const nextRole = member.role === 'moderator' ? 'member' : 'moderator';
+  const roles = useRoles(slug, manage);
   return (
     <PersonRow user={member.user} live={live} testId="member-row">
       {member.role !== 'member' && <Badge>{member.role}</Badge>}
@@ -186,6 +187,23 @@ function MemberRow({
           >
             Make {nextRole}
           </Button>
+          {/* Custom roles are given here; moderator and member with the button beside it. */}
+          {roles.data?.items.some((role) => !role.builtin) && (
+            <select
+              aria-label={`Role of ${name}`}
+              value={member.role}
+              disabled={setRole.isPending}
+              onChange={(event) => setRole.mutate({ userId: member.user.id, role: event.target.value })}
+            >
+              {roles.data.items
+                .filter((role) => role.name !== 'owner')
+                .map((role) => (
+                  <option key={role.name} value={role.name}>
+                    {role.name}
+                  </option>
+                ))}
+            </select>
+          )}
           <Button size="sm" onClick={() => setHanding(true)} aria-label={`Make ${name} the owner`}>
             Make owner
           </Button>
