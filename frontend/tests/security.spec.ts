@@ -20,6 +20,8 @@ const SCREENS = [
   '/notifications',
   '/settings/profile',
   '/settings/sessions',
+  '/settings/notifications',
+  '/settings/data',
   '/no-such-page',
 ];
 

@@ -232,6 +232,24 @@ def create_admin(
     typer.echo(f"administrator {name} created")
 
 
+@app.command("vapid-keys")
+def vapid_keys() -> None:
+    """Make the Web Push (VAPID) key pair if there is none yet, and print its public key."""
+    from sanctum.services import build_services
+
+    settings = _settings()
+    _preflight(settings)
+
+    async def run() -> str:
+        services = build_services(settings)
+        try:
+            return (await services.push.public_key()).public_key
+        finally:
+            await services.stop_working()
+
+    typer.echo(f"VAPID public key: {asyncio.run(run())}")
+
+
 @app.command()
 def worker(
     metrics_port: Annotated[

@@ -20,6 +20,7 @@ from sanctum.api.middleware import RequestContextMiddleware
 from sanctum.api.security_headers import SecurityHeadersMiddleware
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.chat import routes as chat_routes
+from sanctum.domains.export import routes as export_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
 from sanctum.domains.home import routes as home_routes
@@ -27,8 +28,11 @@ from sanctum.domains.invites import routes as invites_routes
 from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
+from sanctum.domains.preferences import routes as preferences_routes
+from sanctum.domains.push import routes as push_routes
 from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
+from sanctum.domains.security import routes as security_routes
 from sanctum.observability.logging import get_logger
 from sanctum.realtime.gateway import GatewayMiddleware
 from sanctum.services import Services, build_services
@@ -87,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)
     app.include_router(accounts_routes.realtime)
+    app.include_router(security_routes.security)
     app.include_router(chat_routes.me)
     app.include_router(chat_routes.rooms)
     app.include_router(chat_routes.messages)
@@ -103,6 +108,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(friends_routes.friends)
     app.include_router(home_routes.home)
     app.include_router(games_routes.games)
+    app.include_router(preferences_routes.preferences)
+    app.include_router(push_routes.push)
+    app.include_router(export_routes.exports)
     app.include_router(moderation_routes.sanctum_roles)
     app.include_router(moderation_routes.roles)
     app.include_router(moderation_routes.admin)

@@ -9,11 +9,13 @@ constructor. Embedded or scaled is decided here alone (in-process parts, or Redi
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.backup import BackupScheduler
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
@@ -37,6 +39,8 @@ from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
+from sanctum.domains.export.service import ExportService
+from sanctum.domains.export.service import register_jobs as register_export_jobs
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -56,10 +60,18 @@ from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
 from sanctum.domains.posts.service import PostService
+from sanctum.domains.preferences.service import PreferenceService
+from sanctum.domains.push.service import PushService
+from sanctum.domains.push.service import register_jobs as register_push_jobs
 from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
+from sanctum.domains.security.email_flows import EmailFlows
+from sanctum.domains.security.login import LoginSteps
+from sanctum.domains.security.passkeys import Passkeys
+from sanctum.domains.security.totp import TwoFactor
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
+from sanctum.mail import announce, build_mailer
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -100,6 +112,13 @@ class Services:
     game_records: GameRecords
     game_engine: GameEngine
     backups: BackupScheduler
+    email_flows: EmailFlows
+    two_factor: TwoFactor
+    passkeys: Passkeys
+    login_steps: LoginSteps
+    preferences: PreferenceService
+    push: PushService
+    exports: ExportService
     moderation: ModerationService
     chat_moderation: ChatModeration
     sanctions: Sanctions
@@ -118,6 +137,7 @@ class Services:
     async def start_serving(self) -> None:
         """Everything `sanctum serve` runs: sockets, jobs in-process (embedded) or enqueue-only, games."""
         await verify_schema(self.db.writer_engine, self.settings.database_url)
+        announce(self.settings)
         await self.bus.start()
         await self.gateway.start()
         await self.jobs.start()
@@ -137,6 +157,7 @@ class Services:
         """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
         await self.jobs.start(work=work)
         if work:
+            announce(self.settings)
             await self.backups.start()
 
     async def stop_working(self) -> None:
@@ -165,6 +186,21 @@ def _account_service(
     tokens = AccessTokens(settings.secret_key.get_secret_value(), timedelta(seconds=auth.access_token_ttl_seconds))
     refresh_ttl = timedelta(days=auth.refresh_token_ttl_days)
     return AccountService(db, passwords, tokens, limiter, refresh_ttl, tickets, cache, bus, publisher)
+
+
+def _security(
+    settings: Settings, db: Database, accounts: AccountService, jobs: TaskiqJobQueue, limiter: RateLimiter
+) -> tuple[EmailFlows, TwoFactor, Passkeys, LoginSteps]:
+    """Account security, hooked into registration (the verification email) and login (the second factor)."""
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    flows = EmailFlows(db, accounts, jobs, build_mailer(settings), limiter, settings.email, base_url)
+    flows.register_jobs()
+    accounts.on_registered(flows.after_registered)
+    two_factor = TwoFactor(db, accounts, settings.secret_key.get_secret_value())
+    passkeys = Passkeys(db)
+    steps = LoginSteps(db, accounts, two_factor, passkeys)
+    accounts.use_login_gate(steps.gate)
+    return flows, two_factor, passkeys, steps
 
 
 def build_services(settings: Settings) -> Services:
@@ -202,6 +238,7 @@ def build_services(settings: Settings) -> Services:
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
     blocks = BlockService(db, accounts, bus)
+    email_flows, two_factor, passkeys, login_steps = _security(settings, db, accounts, jobs, limiter)
     notifications = NotificationService(db, accounts, blocks)
     register_notification_jobs(jobs, notifications)
     chat_caches = ChatCaches(cache, bus)
@@ -209,6 +246,15 @@ def build_services(settings: Settings) -> Services:
     room_access = RoomAccess(db, chat_caches, authz)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
     notifications.use_read_check(messages.notices.has_read)
+
+    async def sanctum_of(db: AsyncSession, room_id: uuid.UUID) -> uuid.UUID | None:
+        record = await room_access.record(db, room_id)
+        return record.sanctum if record is not None else None
+
+    preferences = PreferenceService(db, cache, sanctum_of)
+    push = PushService(db, settings.push, jobs, gateway.is_online)
+    register_push_jobs(jobs, push)
+    notifications.use_preferences(preferences.gate, push.queue)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
     jobs.register(WELCOME_JOB, welcome.greet)
@@ -222,6 +268,9 @@ def build_services(settings: Settings) -> Services:
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
     games = GameService(db, game_registry, game_engine, accounts, blocks)
+    game_records = GameRecords(db, game_registry, accounts)
+    exports = ExportService(db, settings.exports, jobs, accounts, friends, game_records)
+    register_export_jobs(jobs, exports)
 
     audit = AuditLog()
     staff = AccountStaff(accounts, gateway)
@@ -255,10 +304,13 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
-        home=HomeService(db, rooms, friends, games, feed, notifications, sanctums),
-        game_records=GameRecords(db, game_registry, accounts),
+        home=HomeService(db, rooms, messages, friends, games, feed, notifications, sanctums),
+        game_records=game_records,
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),
+        preferences=preferences,
+        push=push,
+        exports=exports,
         chat_moderation=chat_moderation,
         reports=ReportService(
             db,
@@ -270,6 +322,10 @@ def build_services(settings: Settings) -> Services:
             RbacReview(authz, sanctums),
             audit,
         ),
+        email_flows=email_flows,
+        two_factor=two_factor,
+        passkeys=passkeys,
+        login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
         sanctions=Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit),
     )

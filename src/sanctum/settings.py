@@ -72,6 +72,21 @@ class RateLimitSettings(BaseModel):
     # Invite links: looking one up (preview) and using one, per address and per account.
     invite_per_ip: str = "60/minute"
     invite_redeem_per_user: str = "20/minute"
+    # Routes that send an email (verification, reset, change of address): per client address, and per
+    # address the email goes to (counted whether or not it has an account, so the answer tells nothing).
+    email_per_ip: str = "10/hour"
+    email_per_address: str = "3/hour;10/day"
+    # Redeeming an emailed link, and the second step of a login (a TOTP code, a recovery code, a passkey).
+    token_per_ip: str = "30/minute"
+    second_factor_per_ip: str = "20/minute"
+    # Changing a password, an address, two-factor settings or passkeys.
+    security: str = "20/hour"
+    # Notification preferences and mutes.
+    preferences: str = "60/minute"
+    # Web Push subscriptions: subscribing and unsubscribing a browser.
+    push_subscription: str = "20/hour"
+    # Data exports: each request builds a whole archive in the background.
+    export: str = "3/day"
     # Each allowance is multiplied by this: 1 in production; browser tests and load benchmarks raise it.
     multiplier: int = Field(1, ge=1, le=1_000_000)
 
@@ -182,6 +197,37 @@ class BackupSettings(BaseModel):
     pg_bin_dir: Path | None = None
 
 
+class PushSettings(BaseModel):
+    """Web Push (PUSH__...); see docs/notifications.md, "Web Push"."""
+
+    # The VAPID `sub` claim: how a push service reaches the operator (mailto: or https:).
+    subject: str = Field("mailto:admin@localhost", pattern=r"^(mailto:|https://)\S{3,200}$")
+    # Hosts a subscription's endpoint may name, as suffixes: the browsers' own push services. Anything
+    # else is refused, so the server never posts to an address a user picked (SSRF).
+    allowed_hosts: list[str] = [
+        ".googleapis.com",
+        ".push.services.mozilla.com",
+        ".notify.windows.com",
+        ".push.apple.com",
+    ]
+    # Plain-http endpoints (tests and development against a local push endpoint only).
+    allow_http: bool = False
+    # How long a push service keeps a notification for an offline browser.
+    ttl_seconds: int = Field(86_400, ge=0, le=2_419_200)
+    timeout_seconds: float = Field(10.0, gt=0, le=60)
+    max_subscriptions_per_user: int = Field(20, ge=1, le=1000)
+
+
+class ExportSettings(BaseModel):
+    """Data exports (EXPORTS__...); see docs/security.md, "Data export"."""
+
+    # How long a built archive waits for its one download before it is deleted.
+    ttl_seconds: int = Field(86_400, ge=60, le=604_800)
+    # Rows read per query while building (bounds the job's memory with the chunk size).
+    batch_rows: int = Field(500, ge=10, le=10_000)
+    chunk_bytes: int = Field(1_048_576, ge=4_096, le=16_777_216)
+
+
 class SecuritySettings(BaseModel):
     """Browser-facing security headers (SECURITY__...); see docs/security.md."""
 
@@ -192,6 +238,55 @@ class SecuritySettings(BaseModel):
     # Report violations of the Content-Security-Policy without blocking them: for trying a change
     # of the policy on a live instance, never as the normal state.
     csp_report_only: bool = False
+
+
+TlsMode = Literal["starttls", "tls", "none"]
+
+
+class EmailSettings(BaseModel):
+    """Outgoing email (EMAIL__...); see docs/security.md, "Email".
+
+    Without `smtp_host` nothing is sent: each message is logged instead (`email_not_sent`), with its
+    link in development and test (where the link is the point) and without it anywhere else.
+    """
+
+    smtp_host: str | None = Field(None, max_length=253)
+    smtp_port: int = Field(587, ge=1, le=65_535)
+    # starttls: plain connection upgraded with STARTTLS (port 587); tls: TLS from the start (465);
+    # none: no encryption (a relay on localhost only).
+    smtp_tls: TlsMode = "starttls"
+    smtp_username: str | None = Field(None, max_length=254)
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(15.0, gt=0, le=300)
+    sender: str = Field("Sanctum <no-reply@localhost>", min_length=3, max_length=254)
+    # How long the links in emails work.
+    verify_ttl_hours: int = Field(48, ge=1, le=24 * 30)
+    reset_ttl_seconds: int = Field(3_600, ge=60, le=86_400)
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("smtp_password")
+    @classmethod
+    def _password_needs_user(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and value.get_secret_value() and not info.data.get("smtp_username"):
+            raise ValueError("EMAIL__SMTP_USERNAME is needed with a password")
+        return value
+
+    @field_validator("sender")
+    @classmethod
+    def _sender_is_an_address(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("expected an address such as 'Sanctum <no-reply@example.org>'")
+        return value
+
+    @property
+    def configured(self) -> bool:
+        return self.smtp_host is not None
 
 
 class Settings(BaseSettings):
@@ -218,6 +313,9 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     health_timeout_seconds: float = Field(2.0, gt=0, le=30)
     web_dist: Path | None = None
+    # The address people reach this instance at (https://chat.example.org): links in emails and the
+    # origin passkeys are bound to. Unset, each request's own Host is used (development; set it behind a proxy).
+    public_url: str | None = Field(None, max_length=200)
     auth: AuthSettings = AuthSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
     quotas: QuotaSettings = QuotaSettings()
@@ -226,6 +324,9 @@ class Settings(BaseSettings):
     games: GamesSettings = GamesSettings()
     backup: BackupSettings = BackupSettings()
     security: SecuritySettings = SecuritySettings()
+    email: EmailSettings = EmailSettings()
+    push: PushSettings = PushSettings()
+    exports: ExportSettings = ExportSettings()
 
     @field_validator("secret_key")
     @classmethod
@@ -244,6 +345,18 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite:///", "postgresql+asyncpg://")):
             raise ValueError("expected sqlite+aiosqlite:///path/to.db or postgresql+asyncpg://user:pass@host/db")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+            raise ValueError("expected the site's origin, such as https://chat.example.org")
+        return value.rstrip("/")
 
     @field_validator("redis_url")
     @classmethod
@@ -284,7 +397,8 @@ def _describe(error: dict[str, object]) -> str:
     name = "__".join(str(part) for part in loc if not isinstance(part, int)).upper() or "CONFIGURATION"
     msg = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
     value = error.get("input")
-    shown = "" if name == "SECRET_KEY" or isinstance(value, dict) else f" (got {value!r})"
+    secret = name == "SECRET_KEY" or name.endswith("PASSWORD")
+    shown = "" if secret or isinstance(value, dict) else f" (got {value!r})"
     return f"{name}: {msg}{shown}"
 
 

@@ -24,6 +24,12 @@ const PUBLIC_PATHS: ReadonlySet<string> = new Set([
   '/api/auth/register',
   '/api/auth/refresh',
   '/api/invites/preview',
+  '/api/auth/login/second-factor',
+  '/api/auth/passkeys/login/options',
+  '/api/auth/passkeys/login',
+  '/api/auth/password/forgot',
+  '/api/auth/password/reset',
+  '/api/auth/email/verify',
 ]);
 
 type Lock = <T>(critical: () => Promise<T>) => Promise<T>;

@@ -6,6 +6,8 @@ import { ChatLive, ChatUnreadBadge, UnreadTitle } from '../features/chat/ChatLiv
 import { GameInvites } from '../features/games/GameInvites';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
+import { VerifyBanner } from '../features/security/VerifyBanner';
+import { PushNavigation } from '../features/push/navigation';
 import { ConnectionStatus, RealtimeProvider } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
@@ -21,6 +23,7 @@ export function AppLayout() {
       <ChatLive />
       <UnreadTitle />
       <GameInvites />
+      <PushNavigation />
       <Shell />
     </RealtimeProvider>
   );
@@ -104,15 +107,34 @@ function Shell() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/settings/security" className="sidenav__item" title={flush ? "Security" : undefined}>
+              <Icon name="lock" />
+              <span>Security</span>
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/settings/sessions" className="sidenav__item" title={flush ? "Sessions" : undefined}>
               <Icon name="devices" />
               <span>Sessions</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/notifications" className="sidenav__item" title={flush ? "Notification settings" : undefined}>
+              <Icon name="bell" />
+              <span>Notification settings</span>
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/data" className="sidenav__item" title={flush ? "Your data" : undefined}>
+              <Icon name="down" />
+              <span>Your data</span>
             </NavLink>
           </li>
         </ul>
       </nav>
       <div className="scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main id="main" className={flush ? 'main main--flush' : 'main'} tabIndex={-1}>
+        <VerifyBanner />
         {flush ? (
           <Outlet />
         ) : (

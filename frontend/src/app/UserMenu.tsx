@@ -25,7 +25,10 @@ export function UserMenu() {
   const items: Item[] = [
     { label: 'Your profile', icon: 'user', to: me.data ? `/u/${me.data.username}` : '/' },
     { label: 'Edit profile', icon: 'edit', to: '/settings/profile' },
+    { label: 'Security', icon: 'lock', to: '/settings/security' },
     { label: 'Sessions & devices', icon: 'devices', to: '/settings/sessions' },
+    { label: 'Notification settings', icon: 'bell', to: '/settings/notifications' },
+    { label: 'Your data', icon: 'down', to: '/settings/data' },
     { label: 'Log out', icon: 'logout', onSelect: () => void signOut() },
   ];
 

@@ -37,6 +37,10 @@ export const routes: RouteObject[] = [
       { path: '/register', element: <PublicOnly><RegisterPage /></PublicOnly> },
       // Open to everyone: the preview card shows before signing in; joining needs an account.
       { path: '/invite', element: page(() => import('../features/invites/InvitePage'), (m) => m.InvitePage) },
+      // Emailed links: open signed in or not (the token in the fragment is the credential).
+      { path: '/verify-email', element: page(() => import('../features/security/PublicPages'), (m) => m.VerifyEmailPage) },
+      { path: '/reset-password', element: page(() => import('../features/security/PublicPages'), (m) => m.ResetPasswordPage) },
+      { path: '/forgot-password', element: <PublicOnly>{page(() => import('../features/security/PublicPages'), (m) => m.ForgotPasswordPage)}</PublicOnly> },
       {
         element: (
           <RequireAuth>
@@ -49,7 +53,10 @@ export const routes: RouteObject[] = [
           { index: true, element: home },
           { path: '/u/:username', element: page(() => import('../features/profile/ProfilePage'), (m) => m.ProfilePage) },
           { path: '/settings/profile', element: page(() => import('../features/profile/EditProfilePage'), (m) => m.EditProfilePage) },
+          { path: '/settings/security', element: page(() => import('../features/security/SecurityPage'), (m) => m.SecurityPage) },
           { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
+          { path: '/settings/notifications', element: page(() => import('../features/preferences/NotificationSettingsPage'), (m) => m.NotificationSettingsPage) },
+          { path: '/settings/data', element: page(() => import('../features/export/ExportPage'), (m) => m.ExportPage) },
           { path: '/moderation/reports', element: page(() => import('../features/moderation/ModerationPage'), (m) => m.ModerationPage) },
           { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {

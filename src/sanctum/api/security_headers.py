@@ -75,7 +75,7 @@ DOCS_POLICY = (
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
 
 # Features the app does not use are denied to every origin; camera, microphone and screen capture
-# are kept for this origin's calls.
+# are kept for this origin's calls, passkeys (WebAuthn) for its logins.
 PERMISSIONS_POLICY = ", ".join(
     (
         "accelerometer=()",
@@ -93,7 +93,9 @@ PERMISSIONS_POLICY = ", ".join(
         "midi=()",
         "payment=()",
         "picture-in-picture=(self)",
-        "publickey-credentials-get=()",
+        # Passkeys: logins and registrations on this origin's own pages (never in a frame of another).
+        "publickey-credentials-create=(self)",
+        "publickey-credentials-get=(self)",
         "screen-wake-lock=()",
         "serial=()",
         "usb=()",

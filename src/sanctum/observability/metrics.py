@@ -104,3 +104,8 @@ BACKUP_LAST_SUCCESS = Gauge(
 )
 BACKUP_LAST_SIZE = Gauge("sanctum_backup_last_size_bytes", "Size of the newest scheduled backup archive.")
 BACKUP_FAILURES = Counter("sanctum_backup_failures_total", "Scheduled backups that failed.")
+PUSH_SENT = Counter(
+    "push_notifications_total",
+    "Web Push posts by outcome (sent; gone: the subscription expired and was removed; failed; skipped_online).",
+    ["outcome"],
+)

@@ -32,7 +32,9 @@ def mount_web(app: FastAPI, dist: Path | None) -> None:
             raise HTTPException(404)
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
-            return FileResponse(candidate)
+            # The service worker is looked for again on each visit: never served from a stale cache.
+            headers = {"Cache-Control": "no-cache"} if path == "sw.js" else None
+            return FileResponse(candidate, headers=headers)
         if index.is_file():
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
         return HTMLResponse(_NOT_BUILT)

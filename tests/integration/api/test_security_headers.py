@@ -55,7 +55,7 @@ def assert_hardened(headers: Mapping[str, str]) -> None:
     assert "unsafe-inline" not in headers["content-security-policy"]
     assert "unsafe-eval" not in headers["content-security-policy"]
     permissions = dict(item.split("=", 1) for item in headers["permissions-policy"].split(", "))
-    assert permissions["camera"] == permissions["microphone"] == "(self)"
+    assert permissions["camera"] == permissions["microphone"] == permissions["publickey-credentials-get"] == "(self)"
     assert permissions["geolocation"] == permissions["payment"] == permissions["usb"] == "()"
     assert "strict-transport-security" not in headers
 

@@ -39,6 +39,7 @@ export type ServerMessage =
   | RoomRemovedEvent
   | PinUpdatedEvent
   | MuteUpdatedEvent
+  | ChannelsOrderedEvent
   | PostUpdatedEvent
   | PostDeletedEvent
   | CommentCreatedEvent
@@ -88,6 +89,13 @@ export type ErrorCode =
   | "CANNOT_CONTACT_USER"
   | "CSRF_HEADER_REQUIRED"
   | "CROSS_ORIGIN"
+  | "EMAIL_TOKEN_INVALID"
+  | "CHALLENGE_INVALID"
+  | "SECOND_FACTOR_INVALID"
+  | "TOTP_ALREADY_ENABLED"
+  | "TOTP_NOT_ENABLED"
+  | "PASSKEY_INVALID"
+  | "PASSKEY_NOT_FOUND"
   | "ROOM_NOT_FOUND"
   | "ROOM_IS_DM"
   | "ROOM_FULL"
@@ -116,6 +124,10 @@ export type ErrorCode =
   | "INVITE_USED_UP"
   | "ROOM_NOT_PRIVATE"
   | "TOO_MANY_CHANNELS"
+  | "PUSH_ENDPOINT_REFUSED"
+  | "EXPORT_NOT_FOUND"
+  | "EXPORT_NOT_READY"
+  | "EXPORT_GONE"
   | "GAME_NOT_FOUND"
   | "GAME_ROOM_NOT_FOUND"
   | "GAME_STARTED"
@@ -654,6 +666,25 @@ export interface MuteUpdatedEvent {
 export interface MuteChanged {
   room_id: string;
   muted_until: string | null;
+}
+/**
+ * The channels of one of the user's sanctums were reordered.
+ */
+export interface ChannelsOrderedEvent {
+  type: "channels.ordered";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: ChannelsOrdered;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
+}
+export interface ChannelsOrdered {
+  sanctum_id: string;
+  room_ids: string[];
 }
 /**
  * The post was edited.

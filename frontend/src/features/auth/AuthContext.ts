@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-import type { Me, RegisterRequest } from './api';
+import type { Me, RegisterRequest, SecondFactorRequired, TokenPair } from './api';
 
 /** Why the person is signed out, to tell them on the login page. */
 export type SignedOutNotice = 'expired' | 'signed-out' | 'everywhere' | 'deleted';
@@ -13,8 +13,11 @@ export type AuthStatus =
 
 export interface AuthContextValue {
   state: AuthStatus;
-  signIn(login: string, password: string): Promise<Me>;
-  register(data: RegisterRequest): Promise<Me>;
+  /** A right password signs in, or (two-factor on) answers the challenge of the second step. */
+  signIn(login: string, password: string): Promise<Me | SecondFactorRequired>;
+  /** Starts the session from tokens a second step or a passkey login gave. */
+  finishSignIn(pair: TokenPair): Promise<Me>;
+  register(data: RegisterRequest): Promise<Me | SecondFactorRequired>;
   signOut(): Promise<void>;
   /** Ends every session of the account, this one included. Resolves to how many were ended. */
   signOutEverywhere(): Promise<number>;

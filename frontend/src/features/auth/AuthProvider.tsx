@@ -77,9 +77,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (state.status === 'signed-out') queryClient.clear();
   }, [state.status, queryClient]);
 
-  const signIn = useCallback(
-    async (login: string, password: string) => {
-      const pair = await auth.login({ login, password });
+  const finishSignIn = useCallback(
+    async (pair: auth.TokenPair) => {
       api.startSession(pair);
       const me = await auth.fetchMe();
       queryClient.setQueryData(auth.meQueryKey, me);
@@ -87,6 +86,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       return me;
     },
     [queryClient],
+  );
+
+  const signIn = useCallback(
+    async (login: string, password: string) => {
+      const result = await auth.login({ login, password });
+      return 'second_factor_required' in result ? result : finishSignIn(result);
+    },
+    [finishSignIn],
   );
 
   const register = useCallback<AuthContextValue['register']>(
@@ -120,8 +127,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [forget]);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ state, signIn, register, signOut, signOutEverywhere, forget, retryRestore: () => void restore() }),
-    [state, signIn, register, signOut, signOutEverywhere, forget, restore],
+    () => ({
+      state,
+      signIn,
+      finishSignIn,
+      register,
+      signOut,
+      signOutEverywhere,
+      forget,
+      retryRestore: () => void restore(),
+    }),
+    [state, signIn, finishSignIn, register, signOut, signOutEverywhere, forget, restore],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -1,10 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 
 import { formErrors, type FormErrors } from '../../api/errors';
-import { Alert, Button, Field, Input } from '../../components/ui';
+import { Alert, Button, Field, Input, Spinner } from '../../components/ui';
+import { passkeyProblem, passkeysSupported } from '../security/webauthn';
+import type { SecondFactorRequired } from './api';
 import { useAuth, type SignedOutNotice } from './AuthContext';
 import { AuthShell } from './AuthShell';
+
+// Loaded only when needed: most logins have neither a second step nor a passkey (the login page's budget).
+const SecondFactorStep = lazy(() => import('./SecondFactorStep').then((m) => ({ default: m.SecondFactorStep })));
 
 const INPUTS = ['login', 'password'] as const;
 type Input = (typeof INPUTS)[number];
@@ -17,7 +22,8 @@ const NOTICES: Record<SignedOutNotice, string> = {
 };
 
 export function LoginPage() {
-  const { state, signIn } = useAuth();
+  const { state, signIn, finishSignIn } = useAuth();
+  const [challenge, setChallenge] = useState<SecondFactorRequired | null>(null);
   const location = useLocation();
   const [values, setValues] = useState({ login: '', password: '' });
   const [errors, setErrors] = useState<FormErrors<Input>>({ fields: {}, message: null });
@@ -37,11 +43,37 @@ export function LoginPage() {
     setErrors({ fields: {}, message: null });
     try {
       // <PublicOnly> sends the now signed-in person on to where they were going.
-      await signIn(values.login.trim(), values.password);
+      const result = await signIn(values.login.trim(), values.password);
+      if ('second_factor_required' in result) {
+        setChallenge(result);
+        setSubmitting(false);
+      }
     } catch (error) {
       setErrors(formErrors(error, INPUTS));
       setSubmitting(false);
     }
+  }
+
+  async function withPasskey() {
+    setSubmitting(true);
+    setErrors({ fields: {}, message: null });
+    try {
+      const { passkeyLogin } = await import('../security/api');
+      await finishSignIn(await passkeyLogin());
+    } catch (error) {
+      setErrors(error instanceof DOMException ? { fields: {}, message: passkeyProblem(error) } : formErrors(error, INPUTS));
+      setSubmitting(false);
+    }
+  }
+
+  if (challenge) {
+    return (
+      <AuthShell title="One more step" subtitle="Confirm it is you." footer={<Link to="/forgot-password">Locked out?</Link>}>
+        <Suspense fallback={<Spinner label="Loading" />}>
+          <SecondFactorStep challenge={challenge} onRestart={() => setChallenge(null)} />
+        </Suspense>
+      </AuthShell>
+    );
   }
 
   return (
@@ -86,6 +118,14 @@ export function LoginPage() {
         <Button type="submit" variant="primary" block loading={submitting}>
           Log in
         </Button>
+        {passkeysSupported() && (
+          <Button type="button" block disabled={submitting} onClick={() => void withPasskey()}>
+            Use a passkey
+          </Button>
+        )}
+        <p className="muted">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
       </form>
     </AuthShell>
   );

@@ -18,6 +18,8 @@ class User(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(32), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Set when a link emailed to `email` was followed (domains/security); the account works before it.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(64))
     bio: Mapped[str] = mapped_column(String(500), default="")

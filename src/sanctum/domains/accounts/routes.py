@@ -31,6 +31,7 @@ from sanctum.domains.accounts.schemas import (
     RefreshRequest,
     RegisterRequest,
     RevokedCount,
+    SecondFactorRequired,
     SessionList,
     TokenPair,
     UserSearchPage,
@@ -51,16 +52,20 @@ async def register(body: RegisterRequest, service: AccountServiceDep, client: Cl
     return to_me(await service.register(body, client))
 
 
-@auth.post("/login", response_model=TokenPair, dependencies=[SameOrigin, per_ip("login_per_ip")])
+@auth.post("/login", response_model=TokenPair | SecondFactorRequired, dependencies=[SameOrigin, per_ip("login_per_ip")])
 async def login(
     body: LoginRequest, service: AccountServiceDep, client: Client, cookie: RefreshCookieDep, response: Response
-) -> TokenPair:
+) -> TokenPair | SecondFactorRequired:
     """Exchange a username or email and password for a token pair.
 
     Browsers get the refresh token as an HttpOnly cookie (the default); other clients ask for it in
-    the body with `refresh_token_delivery: "body"`. A request from another site's page (`Origin`) is refused."""
-    pair = await service.login(body.login, body.password, client)
-    return cookie.deliver(pair, body.refresh_token_delivery, response)
+    the body with `refresh_token_delivery: "body"`. A request from another site's page (`Origin`) is refused.
+    An account with two-factor answers `second_factor_required` and a challenge token instead, for
+    /api/auth/login/second-factor."""
+    result = await service.login(body.login, body.password, client)
+    if isinstance(result, SecondFactorRequired):
+        return result
+    return cookie.deliver(result, body.refresh_token_delivery, response)
 
 
 @auth.post(

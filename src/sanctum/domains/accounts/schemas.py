@@ -149,10 +149,20 @@ class UserSearchPage(BaseModel):
 
 class Me(PublicUser):
     email: str
+    email_verified_at: datetime | None = Field(description="When the address was verified; null until then.")
     is_admin: bool
     site_role: Literal["admin", "moderator"] | None = Field(
         None, description="The caller's site-wide role, if any (docs/moderation.md)."
     )
+
+
+class SecondFactorRequired(BaseModel):
+    """The answer to a right password when the account has a second factor: no tokens yet."""
+
+    second_factor_required: Literal[True] = True
+    challenge_token: str = Field(description="Send to /api/auth/login/second-factor with a code or a passkey.")
+    methods: list[Literal["totp", "recovery_code", "passkey"]]
+    expires_in: int = Field(description="Seconds the challenge token stays valid.")
 
 
 def _http_url(value: str | None) -> str | None:

@@ -26,13 +26,21 @@ from sanctum.core.errors import (
     ErrorCode,
     NotFound,
     ServiceUnavailable,
-    Suspended,
     Unauthorized,
     ValidationFailed,
 )
 from sanctum.core.ids import new_token
 from sanctum.core.security import AccessTokens, InvalidToken, PasswordHashing, token_digest
 from sanctum.db.database import Database
+from sanctum.domains.accounts.credentials import (
+    ClientInfo as ClientInfo,  # re-exported: routes and other domains build it
+)
+from sanctum.domains.accounts.credentials import (
+    CredentialChanges,
+    LoginGate,
+    RegisteredHook,
+    refuse_if_suspended,
+)
 from sanctum.domains.accounts.models import AuthSession, RefreshToken, User
 from sanctum.domains.accounts.repository import AccountRepository
 from sanctum.domains.accounts.schemas import (
@@ -40,6 +48,7 @@ from sanctum.domains.accounts.schemas import (
     ProfileUpdate,
     PublicUser,
     RegisterRequest,
+    SecondFactorRequired,
     SessionRead,
     TokenPair,
     WsTicket,
@@ -92,18 +101,6 @@ def _user_tag(user_id: uuid.UUID) -> str:
     return f"user:{user_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class ClientInfo:
-    ip: str
-    user_agent: str
-
-
-def _refuse_if_suspended(user: User) -> None:
-    if user.suspended(utcnow()):
-        until = user.suspended_until.isoformat() if user.suspended_until is not None else None
-        raise Suspended("This account is suspended.", details={"until": until, "reason": user.suspension_reason})
-
-
 def to_public(user: User) -> PublicUser:
     return PublicUser.model_validate(user, from_attributes=True)
 
@@ -112,7 +109,7 @@ def to_me(user: User) -> Me:
     return Me.model_validate(user, from_attributes=True)
 
 
-class AccountService:
+class AccountService(CredentialChanges):
     def __init__(
         self,
         db: Database,
@@ -140,6 +137,8 @@ class AccountService:
         self._limiter = limiter
         self._refresh_ttl = refresh_ttl
         self._repo = AccountRepository()
+        self._login_gate: LoginGate | None = None
+        self._registered_hooks: list[RegisteredHook] = []
         self._audit = AuditLog()
 
     # -- registration and login -------------------------------------------------------------
@@ -172,6 +171,8 @@ class AccountService:
                 username_taken, email_taken = await self._repo.taken(db, username, email)
             self._raise_if_taken(username_taken, email_taken or not username_taken)
         log.info("user_registered", user_id=str(user.id))
+        for hook in self._registered_hooks:
+            await hook(user)
         return user
 
     @staticmethod
@@ -184,7 +185,7 @@ class AccountService:
         if fields:
             raise Conflict("That username or email is already in use.", code=ErrorCode.ACCOUNT_EXISTS, fields=fields)
 
-    async def login(self, login: str, password: str, client: ClientInfo) -> TokenPair:
+    async def login(self, login: str, password: str, client: ClientInfo) -> TokenPair | SecondFactorRequired:
         key = login.strip().lower()
         # Per account named in the body, which only this reads (the per-IP limit is on the route).
         await self._limiter.hit("login_per_account", key)
@@ -194,14 +195,19 @@ class AccountService:
         if user is None or not ok:
             log.info("login_failed", user_id=str(user.id) if user else None)
             raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.INVALID_CREDENTIALS)
-        _refuse_if_suspended(user)
-        return await self._start_session(user, client)
+        refuse_if_suspended(user)
+        async with self._db.writer() as db:
+            if self._login_gate is not None and (challenge := await self._login_gate(db, user)) is not None:
+                log.info("login_second_factor_required", user_id=str(user.id))
+                return challenge
+            return await self.start_session(db, user.id, client)
 
-    async def _start_session(self, user: User, client: ClientInfo) -> TokenPair:
+    async def start_session(self, db: AsyncSession, user_id: uuid.UUID, client: ClientInfo) -> TokenPair:
+        """A new session of `user_id` in the caller's unit of work (login, its second step, a passkey)."""
         now = utcnow()
         session = AuthSession(
             id=uuid.uuid4(),
-            user_id=user.id,
+            user_id=user_id,
             created_at=now,
             last_used_at=now,
             expires_at=now + self._refresh_ttl,
@@ -209,12 +215,11 @@ class AccountService:
             ip=client.ip[:64],
         )
         refresh = new_token()
-        async with self._db.writer() as db:
-            db.add(session)
-            await db.flush()
-            db.add(self._refresh_row(session.id, refresh, now))
-        log.info("session_started", user_id=str(user.id), session_id=str(session.id))
-        return self._pair(user.id, session.id, refresh)
+        db.add(session)
+        await db.flush()
+        db.add(self._refresh_row(session.id, refresh, now))
+        log.info("session_started", user_id=str(user_id), session_id=str(session.id))
+        return self._pair(user_id, session.id, refresh)
 
     def _refresh_row(self, session_id: uuid.UUID, token: str, now: datetime) -> RefreshToken:
         return RefreshToken(
@@ -251,7 +256,7 @@ class AccountService:
             session, user = found
             if session.revoked_at is not None or session.expires_at <= now or row.expires_at <= now:
                 raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
-            _refuse_if_suspended(user)
+            refuse_if_suspended(user)
             if row.used_at is not None or not await self._repo.mark_refresh_used(db, row.id, now):
                 await self._repo.revoke_session(db, session.id, now, "refresh_reuse")
                 db.after_commit(self.forget_sessions_of(user.id))

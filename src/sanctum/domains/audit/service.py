@@ -46,6 +46,13 @@ class AuditAction(StrEnum):
     LOGOUT_ALL = "session.logout_all"
     PASSWORD_CHANGE = "account.password_change"
     EMAIL_CHANGE = "account.email_change"
+    EMAIL_VERIFY = "account.email_verify"
+    PASSWORD_RESET = "account.password_reset"
+    TOTP_ENABLE = "account.totp_enable"
+    TOTP_DISABLE = "account.totp_disable"
+    RECOVERY_CODES_REGENERATE = "account.recovery_codes"
+    PASSKEY_ADD = "account.passkey_add"
+    PASSKEY_REMOVE = "account.passkey_remove"
     ACCOUNT_DELETE = "account.delete"
     SETTINGS_CHANGE = "settings.change"
 

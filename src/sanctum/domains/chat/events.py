@@ -80,6 +80,11 @@ class MuteChanged(EventData):
     muted_until: datetime | None
 
 
+class ChannelsOrdered(EventData):
+    sanctum_id: uuid.UUID
+    room_ids: list[uuid.UUID]
+
+
 MESSAGE_CREATED: EventKind[MessageRead] = EventKind(
     "message.created", MessageRead, ROOM, "A message or reply was sent."
 )
@@ -112,6 +117,9 @@ PIN_UPDATED: EventKind[PinChanged] = EventKind(
 MUTE_UPDATED: EventKind[MuteChanged] = EventKind(
     "mute.updated", MuteChanged, "user:{id}", "The user was muted in a room until a time, or unmuted (null)."
 )
+CHANNELS_ORDERED: EventKind[ChannelsOrdered] = EventKind(
+    "channels.ordered", ChannelsOrdered, "user:{id}", "The channels of one of the user's sanctums were reordered."
+)
 EVENTS = (
     MESSAGE_CREATED,
     MESSAGE_UPDATED,
@@ -127,6 +135,7 @@ EVENTS = (
     ROOM_REMOVED,
     PIN_UPDATED,
     MUTE_UPDATED,
+    CHANNELS_ORDERED,
 )
 
 

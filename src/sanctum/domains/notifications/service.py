@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -53,6 +55,20 @@ CHOICES = {"target": ("post", "comment"), "role": ("author", "participant"), "ro
 
 ReadCheck = Callable[[AsyncSession, uuid.UUID, uuid.UUID, int], Awaitable[bool]]
 """Has user `to` read message `message_id` of room `room_id`? (Chat answers; the composition root wires it.)"""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a recipient's preferences allow for one notification."""
+
+    in_app: bool = True
+    push: bool = False
+
+
+Gate = Callable[[AsyncSession, uuid.UUID, Kind, Mapping[str, str]], Awaitable[Delivery]]
+"""What `to` wants of a notification of `kind` about `data` (preferences answer; one cached read)."""
+PushHook = Callable[[uuid.UUID, Kind, str, Mapping[str, str]], Awaitable[None]]
+"""Queue a push of `text` about `data` to `to` (Web Push answers; run after the commit)."""
 MAX_ID_LENGTH = 64
 
 
@@ -147,10 +163,16 @@ class NotificationService:
         self._accounts = accounts
         self._repo = NotificationRepository()
         self._has_read: ReadCheck | None = None
+        self._gate: Gate | None = None
+        self._push: PushHook | None = None
 
     def use_read_check(self, check: ReadCheck) -> None:
         """How to tell that a message notification is moot (its reader got there first)."""
         self._has_read = check
+
+    def use_preferences(self, gate: Gate, push: PushHook | None = None) -> None:
+        """Whom to ask before notifying (mutes, kinds, quiet hours), and how to push what passes."""
+        self._gate, self._push = gate, push
 
     # -- serialization ------------------------------------------------------------------------
 
@@ -242,6 +264,15 @@ class NotificationService:
                 return  # one blocked the other: no mention, reply, reaction or invite between them
             if kind == "message" and await self._already_read(db, to, data):
                 return  # they were reading the conversation
+            wanted = await self._gate(db, to, kind, data) if self._gate is not None else Delivery()
+            if wanted.push and self._push is not None:  # a repeated job returns below before the hook runs
+                push = partial(self._push, to, kind, sentence(kind, people.get(by), 1, data), data)
+            else:
+                push = None
+            if not wanted.in_app:
+                if push is not None:
+                    db.after_commit(push)
+                return
             new_id = await self._repo.insert_new(db, to, kind, key, by, encoded, subject_of(kind, data), now)
             row = await self._repo.by_key_for_update(db, to, key)
             assert row is not None
@@ -260,6 +291,8 @@ class NotificationService:
             what = ev.NOTIFICATION_CREATED if new_id is not None else ev.NOTIFICATION_UPDATED
             changed = ev.NotificationChanged(notification=self._read(row, people), unread=unread)
             await db.emit(user_topic(to), what, changed)
+            if push is not None:
+                db.after_commit(push)
 
     async def _already_read(self, db: AsyncSession, to: uuid.UUID, data: Mapping[str, str]) -> bool:
         if self._has_read is None:
