@@ -49,6 +49,7 @@ from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.home.service import HomeService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.report_actions import ReportSanctions
 from sanctum.domains.moderation.sanctions import Sanctions
 from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
@@ -281,6 +282,18 @@ def build_services(settings: Settings) -> Services:
     hubs.register(ChatHub(room_access, messages, accounts))
     hubs.register(PostsHub(posts))
     hubs.register(GamesHub(games, game_engine))
+    sanctions = Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit)
+    reports = ReportService(
+        db,
+        accounts,
+        ChatContent(room_access),
+        chat_moderation,
+        posts,
+        comments,
+        RbacReview(authz, sanctums),
+        audit,
+        ReportSanctions(db, sanctums, sanctions, chat_moderation),
+    )
     return Services(
         settings=settings,
         db=db,
@@ -312,20 +325,11 @@ def build_services(settings: Settings) -> Services:
         push=push,
         exports=exports,
         chat_moderation=chat_moderation,
-        reports=ReportService(
-            db,
-            accounts,
-            ChatContent(room_access),
-            chat_moderation,
-            posts,
-            comments,
-            RbacReview(authz, sanctums),
-            audit,
-        ),
+        reports=reports,
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,
         login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
-        sanctions=Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit),
+        sanctions=sanctions,
     )
