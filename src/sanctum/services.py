@@ -30,6 +30,9 @@ from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.audit.service import AuditLog
+from sanctum.domains.calls.hub import CallsHub
+from sanctum.domains.calls.service import CallService
+from sanctum.domains.calls.store import CallStore
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
@@ -120,6 +123,7 @@ class Services:
     exports: ExportService
     moderation: ModerationService
     chat_moderation: ChatModeration
+    calls: CallService
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -147,6 +151,7 @@ class Services:
         await self.backups.stop()
         await self.jobs.stop()
         await self.game_engine.stop()
+        await self.calls.stop()
         await self.gateway.stop()
         await self.bus.stop()
         await self._close()
@@ -275,6 +280,10 @@ def build_services(settings: Settings) -> Services:
     hubs.register(ChatHub(room_access, messages, accounts))
     hubs.register(PostsHub(posts))
     hubs.register(GamesHub(games, game_engine))
+    calls = CallService(
+        db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls
+    )
+    hubs.register(CallsHub(calls))
     chat_moderation = ChatModeration(db, room_access, messages, AuditLog())
     return Services(
         settings=settings,
@@ -307,6 +316,7 @@ def build_services(settings: Settings) -> Services:
         push=push,
         exports=exports,
         chat_moderation=chat_moderation,
+        calls=calls,
         reports=ReportService(
             db,
             accounts,
