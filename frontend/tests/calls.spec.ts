@@ -53,7 +53,7 @@ test('alice video-calls bob from a DM: he answers, both connect, she hangs up an
     await aliceBar.getByRole('button', { name: 'Hang up' }).click();
     await expect(aliceBar).toHaveCount(0);
     await expect(bobBar).toHaveCount(0);
-    await expect(alice.page.getByText(/^Call, \d+ (s|min)$/)).toBeVisible();
+    await expect(alice.page.getByTestId('system-message').getByText(/^Call, \d+ (s|min)$/)).toBeVisible();
   } finally {
     await Promise.all([alice.context.close(), bob.context.close()]);
   }
