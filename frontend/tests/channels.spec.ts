@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Three people in browser contexts of their own: an owner adds a channel to a sanctum; a member sees
@@ -63,6 +63,37 @@ test('a channel the owner creates appears for members, under the sanctum, and ne
       await pc.goto(channelUrl);
       await expect(pc.getByRole('heading', { name: 'Room not found' })).toBeVisible();
       await expect(pc.getByText('hello channel')).toHaveCount(0);
+    });
+
+    await test.step("the owner adds a second channel and moves it up: the member's chat list follows live", async () => {
+      const second = `roots-${newName('c')}`;
+      await pa.getByLabel('New channel').fill(second);
+      await pa.getByRole('button', { name: 'Add channel' }).click();
+      const items = pb.getByRole('navigation', { name: 'Your chats' }).getByTestId('room-item');
+      await expect(items.filter({ hasText: second })).toBeVisible();
+      await pa.getByRole('button', { name: `Move ${second} up` }).click();
+      await expect(pa.getByTestId('channel-row').first()).toContainText(second);
+      await expect
+        .poll(async () => {
+          const names = await items.allInnerTexts();
+          return names.findIndex((n) => n.includes(second)) < names.findIndex((n) => n.includes(channelName));
+        })
+        .toBe(true);
+      const row = pa.getByTestId('channel-row').filter({ hasText: second });
+      await row.getByRole('button', { name: `Delete ${second}` }).click();
+      await row.getByRole('button', { name: `Delete #${second} and its messages` }).click();
+      await expect(items.filter({ hasText: second })).toHaveCount(0);
+    });
+
+    await test.step("the owner deletes the channel: it leaves the member's chat list at once", async () => {
+      const list = pb.getByRole('navigation', { name: 'Your chats' });
+      await expect(list.getByTestId('room-item').filter({ hasText: channelName })).toBeVisible();
+      const row = pa.getByTestId('channel-row').filter({ hasText: channelName });
+      await row.getByRole('button', { name: `Delete ${channelName}` }).click();
+      await expectAccessible(pa, 'a sanctum page confirming a channel deletion');
+      await row.getByRole('button', { name: `Delete #${channelName} and its messages` }).click();
+      await expect(pa.getByTestId('channel-row')).toHaveCount(0);
+      await expect(list.getByTestId('room-item').filter({ hasText: channelName })).toHaveCount(0);
     });
   } finally {
     await Promise.all([ann.context.close(), bob.context.close(), cid.context.close()]);

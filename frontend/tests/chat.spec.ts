@@ -1,6 +1,6 @@
 import { type Locator, type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Two people, each in a browser context of their own, against the real backend (the shared
@@ -43,6 +43,7 @@ test('two people chat in a room: join, live messages, threads, reactions, edits,
       await createRoom(pa, room, 'Where everyone hangs out');
       await expect(pa.getByTestId('room-topic')).toHaveText('Where everyone hangs out');
       await expect(sidebar(pa).getByRole('link', { name: room })).toBeVisible();
+      await expectAccessible(pa, 'a chat room');
     });
 
     await test.step('B finds it in the directory and joins; A sees B arrive', async () => {
@@ -51,6 +52,8 @@ test('two people chat in a room: join, live messages, threads, reactions, edits,
       await sidebar(pb).getByRole('link', { name: 'Browse rooms' }).first().click();
       await pb.getByRole('searchbox', { name: 'Search rooms' }).fill(room);
       const entry = pb.getByTestId('directory-room').filter({ hasText: room });
+      await expect(entry).toBeVisible();
+      await expectAccessible(pb, 'the room directory');
       await entry.getByRole('button', { name: `Join ${room}` }).click();
       await expect(pb.getByRole('heading', { level: 1, name: `#${room}`, exact: true })).toBeVisible();
       await expect(composer(pb, room)).toBeVisible();
@@ -79,8 +82,11 @@ test('two people chat in a room: join, live messages, threads, reactions, edits,
       await expect(message(messagesIn(pa, room), 'Hello from Ann').getByRole('button', { name: /^1 reply/ })).toBeVisible();
       // Replies stay in the thread, not in the room.
       await expect(message(messagesIn(pa, room), 'A reply from Bob')).toHaveCount(0);
-      await thread.getByRole('button', { name: 'Close thread' }).click();
+      await expectAccessible(pb, 'a thread');
+      // Escape closes the thread from the keyboard and gives the room's composer the focus back.
+      await reply.press('Escape');
       await expect(thread).toHaveCount(0);
+      await expect(composer(pb, room)).toBeFocused();
     });
 
     await test.step('B reacts and A sees the reaction', async () => {
@@ -92,8 +98,8 @@ test('two people chat in a room: join, live messages, threads, reactions, edits,
       await expect(theirs).toHaveAttribute('aria-pressed', 'false');
     });
 
-    await test.step('A edits the message and B sees it edited', async () => {
-      await act(message(messagesIn(pa, room), 'Hello from Ann'), 'Edit message');
+    await test.step('A edits the message (Up in the empty composer) and B sees it edited', async () => {
+      await composer(pa, room).press('ArrowUp');
       const box = messagesIn(pa, room).getByRole('textbox', { name: 'Edit message' });
       await box.fill('Hello again from Ann');
       await box.press('Enter');
@@ -155,6 +161,8 @@ test('a direct message started from a profile shows sent, delivered, then read',
   const [cat, dan] = await Promise.all([signUp(browser, a), signUp(browser, b)]);
   try {
     await cat.page.goto(`/u/${b}`);
+    await expect(cat.page.getByRole('button', { name: 'Message' })).toBeVisible();
+    await expectAccessible(cat.page, 'a profile');
     await cat.page.getByRole('button', { name: 'Message' }).click();
     await expect(cat.page.getByRole('heading', { level: 1, name: b, exact: true })).toBeVisible();
     const box = cat.page.getByRole('textbox', { name: `Message ${b}` });

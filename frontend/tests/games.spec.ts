@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Connect Four in the browser against the real backend: two people play to a finish while a third
@@ -41,6 +41,8 @@ test('two people play Connect Four to a finish while a spectator watches; then o
     await test.step('B finds the room among the open rooms and joins; C watches', async () => {
       await pb.goto('/games');
       const row = pb.getByTestId('open-rooms').getByRole('listitem').filter({ hasText: a });
+      await expect(row).toBeVisible();
+      await expectAccessible(pb, 'the games lobby');
       await row.getByRole('button', { name: 'Join' }).click();
       await expect(pb).toHaveURL(roomUrl);
       await expect(status(pb)).toHaveText(`${a}'s turn`);
@@ -50,6 +52,7 @@ test('two people play Connect Four to a finish while a spectator watches; then o
       await expect(status(pc)).toHaveText(`${a}'s turn`);
       // A spectator gets no controls.
       await expect(pc.getByRole('button', { name: 'Drop in column 1' })).toBeDisabled();
+      await expectAccessible(pa, 'a game room');
     });
 
     await test.step('they play; A lines up four in the first column', async () => {

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, PASSWORD, signUp } from './people';
 
 // Three people in browser contexts of their own: an owner makes a one-use invite link to a private
@@ -40,6 +40,7 @@ test('an invite link shows its sanctum to a stranger, who signs up through it an
       const card = page.getByTestId('invite-card');
       await expect(card).toContainText(sanctumName);
       await expect(card).toContainText('1 member');
+      await expectAccessible(page, 'an invite card');
       await expect(page.getByText(`${owner} invited you to join this sanctum.`)).toBeVisible();
       await page.getByRole('link', { name: 'Create an account to join' }).click();
       await page.getByLabel('Username').fill(stranger);
@@ -62,5 +63,37 @@ test('an invite link shows its sanctum to a stranger, who signs up through it an
     });
   } finally {
     await ann.context.close();
+  }
+});
+
+test('an invite link to a private room lets a signed-in person in, and the room was hidden before', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const a = newName('own');
+  const b = newName('gst');
+  const room = newName('den');
+  const [ann, bob] = await Promise.all([signUp(browser, a), signUp(browser, b)]);
+  try {
+    await nav(ann.page, 'Chat').click();
+    await ann.page.getByRole('complementary', { name: 'Chats' }).getByRole('button', { name: 'New room' }).click();
+    const dialog = ann.page.getByRole('dialog', { name: 'New room' });
+    await dialog.getByLabel('Name').fill(room);
+    await dialog.getByRole('radio', { name: /Private/ }).check();
+    await dialog.getByRole('button', { name: 'Create room' }).click();
+    await expect(ann.page.getByRole('heading', { level: 1, name: `#${room}`, exact: true })).toBeVisible();
+    await ann.page.getByRole('button', { name: /^Members \(1\)$/ }).click();
+    await ann.page.getByRole('button', { name: 'Create link' }).click();
+    const link = await ann.page.getByTestId('invite-url').inputValue();
+    const roomUrl = new URL(ann.page.url()).pathname;
+
+    // Before the link, the room does not exist for Bob.
+    await bob.page.goto(roomUrl);
+    await expect(bob.page.getByRole('heading', { level: 1, name: `#${room}`, exact: true })).toHaveCount(0);
+    await bob.page.goto(link);
+    await bob.page.getByRole('button', { name: `Join ${room}` }).click();
+    await expect(bob.page.getByRole('heading', { level: 1, name: `#${room}`, exact: true })).toBeVisible();
+    await expect(bob.page.getByRole('textbox', { name: `Message #${room}` })).toBeVisible();
+    await expect(ann.page.getByRole('button', { name: /^Members \(2\)$/ })).toBeVisible();
+  } finally {
+    await Promise.all([ann.context.close(), bob.context.close()]);
   }
 });

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Two people in browser contexts of their own against the real backend (embedded mode: the job that
@@ -46,6 +46,7 @@ test('a mention shows up live in the bell; opening the list reads them', async (
       await expect(items.first()).toHaveAttribute('data-read', 'true');
       await expect(items.first()).toHaveClass(/notification--unread/);
       await expect(pa.getByRole('button', { name: 'Mark all read' })).toBeDisabled();
+      await expectAccessible(pa, 'the notifications page');
     });
 
     await test.step('the link leads to the room of the mention', async () => {

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Two people, each in a browser context of their own, against the real backend. Every wait is on
@@ -21,12 +21,15 @@ test('a sanctum: one founds it, another joins and posts, comments and likes show
   try {
     await test.step('A founds a public sanctum', async () => {
       await nav(pa, 'Sanctums').click();
+      await expect(pa.getByLabel('Name')).toBeVisible();
+      await expectAccessible(pa, 'the sanctums page');
       await pa.getByLabel('Name').fill(sanctumName);
       await pa.getByRole('button', { name: 'Create sanctum' }).click();
       await expect(pa.getByRole('heading', { level: 1, name: sanctumName })).toBeVisible();
       slug = new URL(pa.url()).pathname.split('/').pop() ?? '';
       await expect(pa.getByTestId('member-count')).toHaveText('1');
       await expect(pa.getByRole('link', { name: 'Chat room' })).toBeVisible();
+      await expectAccessible(pa, 'a sanctum page');
     });
 
     await test.step('B finds it, joins and posts', async () => {
@@ -46,6 +49,7 @@ test('a sanctum: one founds it, another joins and posts, comments and likes show
       await nav(pa, 'Feed').click();
       const inFeed = pa.getByTestId('post').filter({ hasText: 'Hello garden' });
       await expect(inFeed).toBeVisible();
+      await expectAccessible(pa, 'the feed');
       await inFeed.getByRole('link', { name: /comments/ }).click();
       await expect(pa).toHaveURL(/\/posts\/\d+$/);
       const postUrl = new URL(pa.url()).pathname;
@@ -60,6 +64,7 @@ test('a sanctum: one founds it, another joins and posts, comments and likes show
       await expect(pa.getByTestId('like-count')).toHaveText('1');
       await expect(pa.getByTestId('comment-count')).toHaveText('1');
       await expect(pa.getByTestId('comment').filter({ hasText: 'Lovely roses' })).toBeVisible();
+      await expectAccessible(pa, 'a post');
 
       await pa.getByRole('button', { name: 'Like', exact: true }).click();
       await expect(pb.getByTestId('like-count')).toHaveText('2');
@@ -81,10 +86,12 @@ test('a sanctum: one founds it, another joins and posts, comments and likes show
       await expect(pb.getByTestId('notification-bell')).toHaveAccessibleName(/^Notifications, \d+ unread$/);
       await pb.getByTestId('notification-bell').click();
       await expect(pb.getByTestId('notification').filter({ hasText: `${a} sent you a friend request` })).toBeVisible();
+      await expectAccessible(pb, 'the notifications menu');
       await nav(pb, 'Friends').click();
       const incoming = pb.getByRole('list', { name: 'Incoming requests' });
       await incoming.getByRole('button', { name: 'Accept' }).click();
       await expect(pb.getByRole('list', { name: 'Friends' }).getByRole('link', { name: a })).toBeVisible();
+      await expectAccessible(pb, 'the friends page');
       await pa.reload();
       await expect(pa.getByRole('button', { name: 'Remove friend' })).toBeVisible();
       await pa.getByTestId('notification-bell').click();

@@ -73,7 +73,7 @@ from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
-from sanctum.mail import announce_mailer, build_mailer
+from sanctum.mail import announce, build_mailer
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -139,7 +139,7 @@ class Services:
     async def start_serving(self) -> None:
         """Everything `sanctum serve` runs: sockets, jobs in-process (embedded) or enqueue-only, games."""
         await verify_schema(self.db.writer_engine, self.settings.database_url)
-        announce_mailer(self.settings)
+        announce(self.settings)
         await self.bus.start()
         await self.gateway.start()
         await self.jobs.start()
@@ -160,7 +160,7 @@ class Services:
         """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
         await self.jobs.start(work=work)
         if work:
-            announce_mailer(self.settings)
+            announce(self.settings)
             await self.backups.start()
 
     async def stop_working(self) -> None:
@@ -308,7 +308,7 @@ def build_services(settings: Settings) -> Services:
         comments=comments,
         feed=feed,
         games=games,
-        home=HomeService(db, rooms, friends, games, feed, notifications, sanctums),
+        home=HomeService(db, rooms, messages, friends, games, feed, notifications, sanctums),
         game_records=game_records,
         game_engine=game_engine,
         backups=BackupScheduler(settings, db, runs_here=True),

@@ -77,18 +77,19 @@ class SmtpMailer:
         log.info("email_sent", subject=email.subject)
 
 
-def _links_logged(settings: Settings) -> bool:
-    return settings.app_env in ("development", "test")
-
-
 def build_mailer(settings: Settings) -> Mailer:
     if settings.email.configured:
         return SmtpMailer(settings.email)
     return LogMailer(show_body=_links_logged(settings))
 
 
-def announce_mailer(settings: Settings) -> None:
-    """Said once when a server or worker starts (not by every CLI command, whose stdout is data)."""
+def _links_logged(settings: Settings) -> bool:
+    return settings.app_env in ("development", "test")
+
+
+def announce(settings: Settings) -> None:
+    """One start-up line when nothing will be sent (serve and worker call it; other commands do not,
+    their output stays theirs)."""
     if not settings.email.configured:
         log.warning(
             "email_not_configured",
@@ -97,4 +98,4 @@ def announce_mailer(settings: Settings) -> None:
         )
 
 
-__all__ = ["Email", "LogMailer", "Mailer", "SmtpMailer", "announce_mailer", "build_mailer"]
+__all__ = ["Email", "LogMailer", "Mailer", "SmtpMailer", "announce", "build_mailer"]

@@ -144,3 +144,24 @@ async def test_sanctum_moderators_rename_a_channel_and_members_cannot(client: ht
     assert await channel_names(carol, sanctum) == ["Seedlings"]
     refused = await carol.call("PATCH", f"/api/rooms/{made['id']}", json={"name": "Mine"})
     error_of(refused, 403, "NOT_MODERATOR")
+
+
+async def test_a_deleted_channel_is_gone_for_every_member_and_only_managers_delete_channels(
+    client: httpx.AsyncClient,
+) -> None:
+    alice, bob = await members(client, 2)
+    sanctum = await alice.create_sanctum("Garden", "private")
+    await alice.add_to_sanctum(sanctum["slug"], bob.id)
+    made = await channel(alice, sanctum, "Weeds")
+    await bob.send(made["id"], "pull them")
+    path = f"/api/sanctums/{sanctum['slug']}/channels"
+
+    error_of(await bob.call("DELETE", f"{path}/{made['id']}"), 403, "NOT_MODERATOR")
+    error_of(await alice.call("DELETE", f"{path}/{sanctum['room_id']}"), 404, "ROOM_NOT_FOUND")  # the main room
+    await alice.ok("DELETE", f"{path}/{made['id']}", 204)
+
+    assert await channel_names(bob, sanctum) == []
+    assert made["id"] not in await my_room_ids(bob)
+    error_of(await bob.call("GET", f"/api/rooms/{made['id']}"), 404, "ROOM_NOT_FOUND")
+    error_of(await alice.call("DELETE", f"{path}/{made['id']}"), 404, "ROOM_NOT_FOUND")
+    assert sanctum["room_id"] in await my_room_ids(bob)

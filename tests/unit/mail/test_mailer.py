@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from sanctum.mail import Email, LogMailer, SmtpMailer, announce_mailer, build_mailer
+from sanctum.mail import Email, LogMailer, SmtpMailer, announce, build_mailer
 from sanctum.settings import ConfigError, load_settings
 
 BASE: dict[str, Any] = {"_env_file": None, "app_env": "test", "database_url": "sqlite+aiosqlite:///var/t.db"}
@@ -40,7 +40,7 @@ async def test_without_smtp_messages_are_logged_with_their_link_only_in_developm
 ) -> None:
     settings = load_settings(**{**BASE, "app_env": app_env, "secret_key": "p" * 40})
     with capture_logs() as logs:
-        announce_mailer(settings)
+        announce(settings)
         mailer = build_mailer(settings)
         await mailer.send(MESSAGE)
 

@@ -38,6 +38,7 @@ export type ServerMessage =
   | TypingEvent
   | RoomAddedEvent
   | RoomRemovedEvent
+  | ChannelsOrderedEvent
   | PostUpdatedEvent
   | PostDeletedEvent
   | CommentCreatedEvent
@@ -669,6 +670,25 @@ export interface RoomRemovedEvent {
    * The topic's sequence number (no gaps).
    */
   seq: number;
+}
+/**
+ * The channels of one of the user's sanctums were reordered.
+ */
+export interface ChannelsOrderedEvent {
+  type: "channels.ordered";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: ChannelsOrdered;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
+}
+export interface ChannelsOrdered {
+  sanctum_id: string;
+  room_ids: string[];
 }
 /**
  * The post was edited.

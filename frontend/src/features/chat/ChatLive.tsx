@@ -17,7 +17,8 @@ import { unreadLabel } from './unread';
  *
  * Rooms come and go on the account's own topic: `room.added` (a new DM, an invitation, a sanctum
  * joined) refetches the list at once, and once the new room's topic is held it is refetched again, so
- * a message sent between the two is counted; `room.removed` (left on another tab, removed) drops it.
+ * a message sent between the two is counted; `room.removed` (left on another tab, removed) drops it;
+ * `channels.ordered` refetches it in the sanctum's new channel order.
  */
 export function ChatLive() {
   const me = useMe();
@@ -31,6 +32,10 @@ export function ChatLive() {
     if (event.type === 'room.added') {
       added.current.add((event.data as { room_id: string }).room_id);
       void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+    } else if (event.type === 'channels.ordered') {
+      // A sanctum's channels were reordered: the list (and the sanctum page's channel card) follow.
+      void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+      void queryClient.invalidateQueries({ queryKey: ['sanctums', 'channels'] });
     } else if (event.type === 'room.removed') {
       const gone = (event.data as { room_id: string }).room_id;
       queryClient.setQueryData<MyRoom[]>(chatKeys.myRooms, (list) => list?.filter((entry) => entry.room.id !== gone));

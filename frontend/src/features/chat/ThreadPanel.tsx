@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
 import { Alert, Icon, Name, Spinner } from '../../components/ui';
 import { ApiError } from '../../api/errors';
@@ -29,6 +29,20 @@ export function ThreadPanel({ roomId, roomName, parentId, me, live, interactive,
   const thread = useThread(roomId, parentId, me.id, live);
   const [editingId, setEditingId] = useState<number | null>(null);
   const { dispatch, setParent } = thread;
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+
+  // Escape closes the thread, from anywhere in the room, unless something nearer used it (an edit being
+  // cancelled, the emoji picker, the @ autocomplete, a dialog); the room's composer gets the focus back.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      closeRef.current();
+      window.requestAnimationFrame(() => document.querySelector<HTMLTextAreaElement>('.composer--room textarea')?.focus());
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const replyActions: MessageActions = useMemo(
     () => ({
@@ -68,7 +82,7 @@ export function ThreadPanel({ roomId, roomName, parentId, me, live, interactive,
             <Name>{roomName}</Name>
           </p>
         </div>
-        <button type="button" className="icon-button" aria-label="Close thread" title="Close thread" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close thread" title="Close thread (Escape)" onClick={onClose}>
           <Icon name="close" />
         </button>
       </header>

@@ -92,6 +92,8 @@ export function useMentions({ value, setValue, area, roomId }: Options): Mention
     if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
       const person = choices[current];
       if (!person) return false;
+      // The whole name is typed already: Enter sends, as it would without the list.
+      if (event.key === 'Enter' && person.username.toLowerCase() === at.query.toLowerCase()) return false;
       event.preventDefault();
       pick(person);
       return true;

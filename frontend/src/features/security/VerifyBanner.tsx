@@ -16,7 +16,7 @@ export function VerifyBanner() {
         <span>Sent again.</span>
       ) : (
         <Button size="sm" variant="ghost" loading={resend.isPending} onClick={() => resend.mutate(undefined)}>
-          Resend
+          Email it again
         </Button>
       )}
     </div>

@@ -8,7 +8,8 @@ import { moved, useChannelActions, useChannels } from './channels';
 /** A sanctum's chat: its main room and its channels, for members; owners and moderators add and order channels. */
 export function ChannelsCard({ slug, mainRoomId, manage }: { slug: string; mainRoomId: string | null; manage: boolean }) {
   const channels = useChannels(slug, true);
-  const { create, order } = useChannelActions(slug);
+  const { create, order, remove } = useChannelActions(slug);
+  const [deleting, setDeleting] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const ids = (channels.data ?? []).map((c) => c.id);
@@ -58,12 +59,27 @@ export function ChannelsCard({ slug, mainRoomId, manage }: { slug: string; mainR
                 >
                   ↓
                 </Button>
+                {deleting === c.id ? (
+                  <>
+                    <Button size="sm" variant="danger" loading={remove.isPending} onClick={() => remove.mutate(c.id, { onSettled: () => setDeleting(null) })}>
+                      Delete #{c.name} and its messages
+                    </Button>
+                    <Button size="sm" onClick={() => setDeleting(null)}>
+                      Keep
+                    </Button>
+                  </>
+                ) : (
+                  <Button size="sm" aria-label={`Delete ${c.name}`} title="Delete channel" onClick={() => setDeleting(c.id)}>
+                    <Icon name="trash" size={14} />
+                  </Button>
+                )}
               </span>
             )}
           </li>
         ))}
       </ul>
       {order.error && <Alert tone="error">{order.error.message}</Alert>}
+      {remove.error && <Alert tone="error">{remove.error.message}</Alert>}
       {manage && (
         <form className="invite-form" onSubmit={onCreate} noValidate>
           <Field label="New channel" error={error}>

@@ -1,5 +1,5 @@
 // A sanctum's channels (its rooms besides the main room): listed for members, made and ordered by
-// owners and moderators.
+// owners and moderators, who may also delete one.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '../../api/client';
@@ -37,7 +37,12 @@ export function useChannelActions(slug: string) {
       refresh();
     },
   });
-  return { create, order };
+  const remove = useMutation({
+    mutationFn: (roomId: string) =>
+      unwrap(api.client.DELETE('/api/sanctums/{slug}/channels/{room_id}', { params: { path: { slug, room_id: roomId } } })),
+    onSuccess: refresh,
+  });
+  return { create, order, remove };
 }
 
 /** The ids in order with the one at `index` moved by `step` (-1 up, +1 down); unchanged at the ends. */

@@ -1,4 +1,4 @@
-"""The queries of a sanctum's rooms (its main room and its channels); no commits.
+"""The queries of a sanctum's rooms (its main room and its channels), and of `#room` links; no commits.
 
 Index: rooms (channel_of, position) for a sanctum's channels; the main room by uq_rooms_sanctum_id.
 A new channel's members are copied from the main room in one INSERT ... SELECT: the main room holds
@@ -8,6 +8,7 @@ exactly the sanctum's members with their roles, kept so by the sanctums service.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, literal, or_, select, update
@@ -69,3 +70,13 @@ class ChannelRepository:
         values = [{"b_room_id": r, "b_sanctum_id": sanctum_id, "place": i + 1} for i, r in enumerate(room_ids)]
         if values:
             await db.execute(_SET_POSITION, values)
+
+    async def rooms_named(
+        self, db: AsyncSession, names: Sequence[str], sanctum_id: uuid.UUID | None
+    ) -> list[tuple[uuid.UUID, str]]:
+        """(id, name) of public rooms, and of the rooms of `sanctum_id`, whose lower-cased name is in `names`."""
+        where = Room.kind == "public"
+        if sanctum_id is not None:
+            where = or_(where, Room.sanctum_id == sanctum_id, Room.channel_of == sanctum_id)
+        query = select(Room.id, Room.name).where(func.lower(Room.name).in_(list(names)), where)
+        return [(r[0], r[1]) for r in (await db.execute(query.order_by(Room.created_at, Room.id)))]

@@ -67,6 +67,11 @@ class RoomAdded(EventData):
     room_id: uuid.UUID
 
 
+class ChannelsOrdered(EventData):
+    sanctum_id: uuid.UUID
+    room_ids: list[uuid.UUID]
+
+
 MESSAGE_CREATED: EventKind[MessageRead] = EventKind(
     "message.created", MessageRead, ROOM, "A message or reply was sent."
 )
@@ -93,6 +98,9 @@ ROOM_ADDED: EventKind[RoomAdded] = EventKind(
 ROOM_REMOVED: EventKind[RoomAdded] = EventKind(
     "room.removed", RoomAdded, "user:{id}", "The user left a room (on another tab or device) or was removed from it."
 )
+CHANNELS_ORDERED: EventKind[ChannelsOrdered] = EventKind(
+    "channels.ordered", ChannelsOrdered, "user:{id}", "The channels of one of the user's sanctums were reordered."
+)
 EVENTS = (
     MESSAGE_CREATED,
     MESSAGE_UPDATED,
@@ -106,6 +114,7 @@ EVENTS = (
     TYPING,
     ROOM_ADDED,
     ROOM_REMOVED,
+    CHANNELS_ORDERED,
 )
 
 

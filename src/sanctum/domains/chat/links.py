@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.core.markdown import Links, references
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService
-from sanctum.domains.chat.repository import ChatRepository
+from sanctum.domains.chat.channel_repository import ChannelRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class Resolved:
 class TextLinks:
     def __init__(self, accounts: AccountService) -> None:
         self._accounts = accounts
-        self._repo = ChatRepository()
+        self._repo = ChannelRepository()
 
     async def resolve(
         self,

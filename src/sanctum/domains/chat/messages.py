@@ -411,6 +411,10 @@ class MessageService:
         )
         await db.emit(ev.room_topic(room_id), ev.RECEIPT_UPDATED, state)
 
+    async def has_written(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        """Has the user ever sent a message (for Home's first-run checklist)?"""
+        return await self._repo.has_written(db, user_id)
+
     # -- mentions -----------------------------------------------------------------------------
 
     async def mentions(self, actor: Actor, before: int | None, limit: int) -> MentionPage:

@@ -185,16 +185,6 @@ class ChatRepository:
         query = select(RoomMember.user_id).where(RoomMember.room_id == room_id)
         return list((await db.execute(query.order_by(RoomMember.joined_at).limit(limit))).scalars())
 
-    async def rooms_named(
-        self, db: AsyncSession, names: Sequence[str], sanctum_id: uuid.UUID | None
-    ) -> list[tuple[uuid.UUID, str]]:
-        """(id, name) of public rooms, and of the rooms of `sanctum_id`, whose lower-cased name is in `names`."""
-        where = Room.kind == "public"
-        if sanctum_id is not None:
-            where = or_(where, Room.sanctum_id == sanctum_id, Room.channel_of == sanctum_id)
-        query = select(Room.id, Room.name).where(func.lower(Room.name).in_(list(names)), where)
-        return [(r[0], r[1]) for r in (await db.execute(query.order_by(Room.created_at, Room.id)))]
-
     async def remove_member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         result = await db.execute(
             delete(RoomMember).where(RoomMember.room_id == room_id, RoomMember.user_id == user_id)

@@ -165,8 +165,26 @@ class SanctumRooms:
             raise ValidationFailed(fields={"room_ids": "must list every channel of the sanctum once"})
         await self._channels.set_positions(db, sanctum_id, room_ids)
         members = await self._repo.member_ids(db, rooms[0].id) if rooms else []
+        ordered = ev.ChannelsOrdered(sanctum_id=sanctum_id, room_ids=room_ids)
+        for user_id in members:  # every member's chat list reorders at once (a rare change)
+            await db.emit(f"user:{user_id}", ev.CHANNELS_ORDERED, ordered)
         for room in rooms:
             db.after_commit(partial(self._caches.forget_room, room.id))
+        db.after_commit(partial(self._caches.forget_room_lists, members))
+
+    async def delete_channel(self, db: UnitOfWork, sanctum_id: uuid.UUID, room_id: uuid.UUID) -> None:
+        """Delete one of the sanctum's channels with its messages (never the main room): every member gets
+        `room.removed` on their own topic, in this unit of work, so their sidebars drop it at once."""
+        rooms = await self._channels.rooms_for_update(db, sanctum_id)
+        room = next((r for r in rooms if r.id == room_id and r.channel_of == sanctum_id), None)
+        if room is None:
+            raise NotFound("No such channel.", code=ErrorCode.ROOM_NOT_FOUND)
+        members = await self._repo.member_ids(db, room.id)
+        for user_id in members:
+            await db.emit(f"user:{user_id}", ev.ROOM_REMOVED, ev.RoomAdded(room_id=room.id))
+        await db.delete(room)
+        await db.flush()
+        db.after_commit(partial(self._caches.forget_room, room.id))
         db.after_commit(partial(self._caches.forget_room_lists, members))
 
     async def rename_sanctum_room(self, db: UnitOfWork, sanctum_id: uuid.UUID, name: str) -> None:

@@ -169,10 +169,6 @@ class RoomService:
         rows = [row for row in await self._repo.my_rooms(db, user_id) if row[3] > 0][:limit]
         return await self._my_rooms(db, user_id, rows)
 
-    async def has_written(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
-        """Has the user ever sent a message (for Home's first-run checklist)?"""
-        return await self._repo.has_written(db, user_id)
-
     async def _my_rooms(
         self, db: AsyncSession, user_id: uuid.UUID, rows: list[tuple[Room, RoomMember, Message | None, int]]
     ) -> list[MyRoom]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import Actor
+from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.service import GameService
@@ -25,13 +26,14 @@ class HomeService:
         self,
         db: Database,
         rooms: RoomService,
+        messages: MessageService,
         friends: FriendService,
         games: GameService,
         feed: FeedService,
         notifications: NotificationService,
         sanctums: SanctumService,
     ) -> None:
-        self._db, self._rooms, self._friends, self._games = db, rooms, friends, games
+        self._db, self._rooms, self._messages, self._friends, self._games = db, rooms, messages, friends, games
         self._feed, self._notifications, self._sanctums = feed, notifications, sanctums
 
     async def home(self, actor: Actor) -> HomeRead:
@@ -40,7 +42,7 @@ class HomeService:
             in_sanctum = bool(await self._sanctums.sanctum_ids_of(db, me))
             checklist = Checklist(
                 in_sanctum=in_sanctum,
-                said_hello=await self._rooms.has_written(db, me),
+                said_hello=await self._messages.has_written(db, me),
                 has_friend=bool(await self._friends.friend_ids(db, me)),
                 played_game=await self._games.has_played(db, me),
                 done=False,

@@ -151,6 +151,17 @@ async def create_sanctum_channel(
     return await service.create_channel(actor, slug, body)
 
 
+@sanctums.delete(
+    "/{slug}/channels/{room_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")]
+)
+async def delete_sanctum_channel(
+    slug: SlugPath, room_id: uuid.UUID, actor: CurrentActor, service: SanctumServiceDep
+) -> None:
+    """Delete a channel and its messages (owner and moderators); its members lose it at once (`room.removed`).
+    The main room is not a channel: 404."""
+    await service.delete_channel(actor, slug, room_id)
+
+
 @sanctums.put("/{slug}/channels/order", response_model=ChannelList, dependencies=[per_account("write")])
 async def order_sanctum_channels(
     slug: SlugPath, body: ChannelOrder, actor: CurrentActor, service: SanctumServiceDep

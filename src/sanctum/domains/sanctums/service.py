@@ -390,6 +390,12 @@ class SanctumService:
             found = await self.moderated(db, actor, slug, Permission.ROOM_MANAGE)
             return await self._rooms.create_channel(db, actor, found.sanctum.id, data)
 
+    async def delete_channel(self, actor: Actor, slug: str, room_id: uuid.UUID) -> None:
+        """Owners and moderators (room.manage) delete a channel; the main room cannot be deleted."""
+        async with self._db.writer() as db:
+            found = await self.moderated(db, actor, slug, Permission.ROOM_MANAGE)
+            await self._rooms.delete_channel(db, found.sanctum.id, room_id)
+
     async def order_channels(self, actor: Actor, slug: str, room_ids: list[uuid.UUID]) -> ChannelList:
         async with self._db.writer() as db:
             found = await self.moderated(db, actor, slug, Permission.ROOM_MANAGE)

@@ -39,14 +39,3 @@ def reset_password(to: str, username: str, link: str, minutes: int) -> Email:
             "it ends every session of the account. If you did not ask for this, ignore this message.\n"
         ),
     )
-
-
-def password_changed(to: str, username: str) -> Email:
-    return Email(
-        to=to,
-        subject="Your Sanctum password was changed",
-        text=(
-            f"Hello {username},\n\nThe password of your Sanctum account was just changed and its other "
-            "sessions were ended. If this was not you, reset your password at once.\n"
-        ),
-    )

@@ -37,7 +37,7 @@ export function ReportDialog({
   if (create.isSuccess) {
     return (
       <Dialog title="Thanks for the report" onClose={onClose} size="sm">
-        <p>The moderators will look at this {what}. The person you reported is not told who reported them.</p>
+        <p className="dialog__body">The moderators will look at this {what}. The person you reported is not told who reported them.</p>
         <div className="dialog__footer">
           <Button variant="primary" onClick={onClose}>
             Done
@@ -49,7 +49,7 @@ export function ReportDialog({
   return (
     <Dialog title={`Report this ${what}`} description="Only moderators see reports." onClose={onClose} size="sm">
       <form
-        className="stack"
+        className="form dialog__body"
         onSubmit={(event) => {
           event.preventDefault();
           create.mutate({ target_type: targetType, target_id: targetId, reason, details: details.trim() });
@@ -74,7 +74,7 @@ export function ReportDialog({
             {create.error.message}
           </p>
         )}
-        <div className="dialog__footer">
+        <div className="form__actions">
           <Button variant="ghost" onClick={onClose}>
             Cancel
           </Button>

@@ -2,7 +2,7 @@
 emailed links (stored as SHA-256 digests).
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-04
 """
 
