@@ -10,7 +10,7 @@ import pytest
 from sanctum.settings import CallSettings
 from tests.conftest import SettingsFactory
 from tests.integration.chat.chat_api import Person
-from tests.support.live import LiveServer, ServerFactory, WsClient, eventually
+from tests.support.live import LiveServer, ServerFactory, WsClient, eventually, sample
 
 
 async def online(server: LiveServer, person: Person) -> WsClient:
@@ -95,6 +95,10 @@ async def test_a_callee_in_a_call_is_busy_a_decline_ends_the_ring_and_reads_miss
     alice, bob, carol = await people(server, 3)
     dm_ab, dm_cb = (await alice.dm(bob))["id"], (await carol.dm(bob))["id"]
     on_alice, on_bob, on_carol = [await online(server, p) for p in (alice, bob, carol)]
+    declined_before, busy_before = (
+        sample("calls_ended_total", reason="declined"),
+        sample("calls_started_total", kind="voice"),
+    )
 
     call = (await on_alice.request({"type": "call.start", "room_id": dm_ab}))["call"]
     busy = await on_carol.request({"type": "call.start", "room_id": dm_cb})
@@ -107,6 +111,8 @@ async def test_a_callee_in_a_call_is_busy_a_decline_ends_the_ring_and_reads_miss
     seen = await on_alice.expect("call.updated")
     assert seen["data"]["call"]["reason"] == "declined"
     assert await entries(alice, dm_ab) == ["Missed call"]
+    assert sample("calls_ended_total", reason="declined") == declined_before + 1
+    assert sample("calls_started_total", kind="voice") == busy_before + 1  # the refused ones started nothing
     # Bob is free again: Carol's call now rings him.
     assert (await on_carol.request({"type": "call.start", "room_id": dm_cb}))["call"]["status"] == "ringing"
 

@@ -34,6 +34,7 @@ from sanctum.domains.calls.store import CallStore
 from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.chat.messages import MessageService
 from sanctum.observability.logging import get_logger
+from sanctum.observability.metrics import CALL_DURATION, CALLS_CONNECTED, CALLS_ENDED, CALLS_REFUSED, CALLS_STARTED
 from sanctum.realtime.publisher import Publisher
 from sanctum.settings import CallSettings
 
@@ -49,6 +50,7 @@ _REFUSALS: dict[m.Refusal, tuple[type[AppError], str]] = {
 
 def refused(refusal: m.Refusal) -> AppError:
     kind, message = _REFUSALS[refusal]
+    CALLS_REFUSED.labels(refusal.value).inc()
     return kind(message, code=ErrorCode(refusal.value))
 
 
@@ -107,6 +109,7 @@ class CallService:
         state = m.start(uuid.uuid4(), room_id, kind, caller, invited, now, self._settings.ring_seconds)
         async with self._lock(state.id):
             await self._store.save(state)
+        CALLS_STARTED.labels(kind).inc()
         wire = ev.CallWire.of(state)
         for user in invited:
             await self._publisher.publish_ephemeral(f"user:{user}", ev.CALL_RING, ev.CallChange(call=wire))
@@ -177,7 +180,12 @@ class CallService:
         return ev.CallWire.of(after)
 
     async def _changed(self, before: m.CallState, after: m.CallState) -> None:
+        if before.connected_at is None and after.connected_at is not None:
+            CALLS_CONNECTED.inc()
         if after.status == "ended":
+            CALLS_ENDED.labels(after.reason or "completed").inc()
+            if after.connected_at is not None:
+                CALL_DURATION.observe(after.seconds())
             await self._leave_entry(after)
         await self._announce(after, before)
 
