@@ -44,6 +44,15 @@ test('alice video-calls bob from a DM: he answers, both connect, she hangs up an
     const bobBar = bob.page.getByTestId('call-bar');
     await expect(aliceBar).toHaveAttribute('data-connection', 'connected', { timeout: 20_000 });
     await expect(bobBar).toHaveAttribute('data-connection', 'connected', { timeout: 20_000 });
+    // Media flows both ways: each side's inbound audio and video bytes grow.
+    for (const bar of [aliceBar, bobBar]) {
+      for (const kind of ['audio', 'video']) {
+        const attribute = `data-inbound-${kind}`;
+        await expect.poll(async () => Number(await bar.getAttribute(attribute)), { timeout: 15_000 }).toBeGreaterThan(0);
+        const first = Number(await bar.getAttribute(attribute));
+        await expect.poll(async () => Number(await bar.getAttribute(attribute)), { timeout: 15_000 }).toBeGreaterThan(first);
+      }
+    }
     await bobBar.getByRole('button', { name: 'Mute' }).click();
     await expect(bobBar.getByRole('button', { name: 'Unmute' })).toHaveAttribute('aria-pressed', 'true');
     // The bar stays while Bob moves to another screen.

@@ -1,5 +1,5 @@
 // The call bar (stays across screens while this tab is in a call) and the incoming-call ringer.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import { Button } from '../../components/ui';
 import { useCall } from './CallProvider';
@@ -12,9 +12,23 @@ function Video({ stream, muted, label }: { stream: MediaStream; muted?: boolean;
   return <video ref={ref} className="call-bar__video" autoPlay playsInline muted={muted} aria-label={label} />;
 }
 
+/** Bytes received, polled each second while connected (shown as data attributes: the browser test reads them). */
+function useInbound(active: boolean, read: () => Promise<{ audio: number; video: number }>) {
+  const [bytes, setBytes] = useState({ audio: 0, video: 0 });
+  const reader = useRef(read);
+  reader.current = read;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => void reader.current().then(setBytes), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return bytes;
+}
+
 export function CallBar() {
   const view = useCall();
   const { call, incoming } = view;
+  const inbound = useInbound(view.connection === 'connected', view.inbound);
   return (
     <>
       {incoming && !call && (
@@ -29,7 +43,10 @@ export function CallBar() {
         </div>
       )}
       {call && (
-        <div className="call-bar" role="region" aria-label="Call" data-testid="call-bar" data-status={call.status} data-connection={view.connection}>
+        <div className="call-bar" role="region" aria-label="Call" data-testid="call-bar" data-status={call.status} data-connection={view.connection}
+          data-inbound-audio={inbound.audio}
+          data-inbound-video={inbound.video}
+        >
           <span className="call-bar__status">
             {call.status === 'ringing' ? 'Ringing…' : view.connection === 'connected' ? 'Connected' : 'Connecting…'}
           </span>

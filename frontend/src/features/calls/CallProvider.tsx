@@ -18,6 +18,8 @@ export interface CallView {
   muted: boolean;
   cameraOff: boolean;
   error: string | null;
+  /** Bytes received from the others so far, by kind (read every second while connected). */
+  inbound(): Promise<{ audio: number; video: number }>;
   start(roomId: string, kind: 'voice' | 'video'): Promise<void>;
   accept(): Promise<void>;
   decline(): void;
@@ -135,6 +137,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
       muted,
       cameraOff,
       error,
+      inbound: () => mesh.current?.inbound() ?? Promise.resolve({ audio: 0, video: 0 }),
       async start(roomId, kind) {
         if (current.current) return;
         try {

@@ -90,6 +90,20 @@ export class Mesh {
     return states.every((s) => s === 'connected') ? 'connected' : (states[0] ?? 'new');
   }
 
+  /** Bytes received so far over every peer, by media kind (getStats' inbound-rtp reports). */
+  async inbound(): Promise<{ audio: number; video: number }> {
+    const total = { audio: 0, video: 0 };
+    for (const pc of this.peers.values()) {
+      const stats = await pc.getStats();
+      stats.forEach((report: { type: string; kind?: string; bytesReceived?: number }) => {
+        if (report.type === 'inbound-rtp' && (report.kind === 'audio' || report.kind === 'video')) {
+          total[report.kind] += report.bytesReceived ?? 0;
+        }
+      });
+    }
+    return total;
+  }
+
   close(): void {
     for (const pc of this.peers.values()) pc.close();
     this.peers.clear();
