@@ -127,6 +127,19 @@ export function CallProvider({ children }: { children: ReactNode }) {
     return { stream, ice };
   }, []);
 
+  // The socket client does not hand refusals of hub commands (CALL_BUSY, CALL_ENDED) to features, so a
+  // claim the server never confirms is given up after a while: the camera and microphone are released.
+  const expireClaim = useCallback((message: string) => {
+    const mine = claim.current;
+    setTimeout(() => {
+      if (claim.current !== mine || !mine) return;
+      mine.stream.getTracks().forEach((t) => t.stop());
+      claim.current = null;
+      setLocal(null);
+      setError(message);
+    }, 10_000);
+  }, []);
+
   const view = useMemo<CallView>(
     () => ({
       call,
@@ -143,6 +156,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         try {
           claim.current = { room: roomId, ...(await prepare(kind)) };
           conn.send({ type: 'call.start', room_id: roomId, kind });
+          expireClaim('The call could not be started: they may be in another call.');
         } catch (e) {
           setError(e instanceof Error ? e.message : 'Could not start the call.');
         }
@@ -154,6 +168,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         try {
           claim.current = { call: ring.id, ...(await prepare(ring.kind)) };
           conn.send({ type: 'call.accept', call_id: ring.id });
+          expireClaim('The call could not be answered: it may have ended.');
         } catch (e) {
           setError(e instanceof Error ? e.message : 'Could not answer the call.');
         }
@@ -177,7 +192,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     }),
     // `tick`: the mesh changed (a peer's connection state, a remote stream).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [call, incoming, local, muted, cameraOff, error, conn, prepare, end, tick],
+    [call, incoming, local, muted, cameraOff, error, conn, prepare, end, expireClaim, tick],
   );
 
   return <CallContext.Provider value={view}>{children}</CallContext.Provider>;
