@@ -52,6 +52,7 @@ from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.home.service import HomeService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.sanctions import Sanctions
 from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
@@ -123,6 +124,7 @@ class Services:
     exports: ExportService
     moderation: ModerationService
     chat_moderation: ChatModeration
+    sanctions: Sanctions
     calls: CallService
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
@@ -275,6 +277,10 @@ def build_services(settings: Settings) -> Services:
     exports = ExportService(db, settings.exports, jobs, accounts, friends, game_records)
     register_export_jobs(jobs, exports)
 
+    audit = AuditLog()
+    staff = AccountStaff(accounts, gateway)
+    chat_moderation = ChatModeration(db, room_access, messages, audit)
+
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
     hubs.register(ChatHub(room_access, messages, accounts))
@@ -284,7 +290,6 @@ def build_services(settings: Settings) -> Services:
         db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls
     )
     hubs.register(CallsHub(calls))
-    chat_moderation = ChatModeration(db, room_access, messages, AuditLog())
     return Services(
         settings=settings,
         db=db,
@@ -325,11 +330,12 @@ def build_services(settings: Settings) -> Services:
             posts,
             comments,
             RbacReview(authz, sanctums),
-            AuditLog(),
+            audit,
         ),
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,
         login_steps=login_steps,
-        moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
+        moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
+        sanctions=Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit),
     )
