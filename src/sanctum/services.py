@@ -30,6 +30,9 @@ from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.audit.service import AuditLog
+from sanctum.domains.calls.hub import CallsHub
+from sanctum.domains.calls.service import CallService
+from sanctum.domains.calls.store import CallStore
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
@@ -123,6 +126,7 @@ class Services:
     moderation: ModerationService
     chat_moderation: ChatModeration
     sanctions: Sanctions
+    calls: CallService
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -150,6 +154,7 @@ class Services:
         await self.backups.stop()
         await self.jobs.stop()
         await self.game_engine.stop()
+        await self.calls.stop()
         await self.gateway.stop()
         await self.bus.stop()
         await self._close()
@@ -294,6 +299,10 @@ def build_services(settings: Settings) -> Services:
         audit,
         ReportSanctions(db, sanctums, sanctions, chat_moderation),
     )
+    calls = CallService(
+        db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls
+    )
+    hubs.register(CallsHub(calls))
     return Services(
         settings=settings,
         db=db,
@@ -326,6 +335,7 @@ def build_services(settings: Settings) -> Services:
         exports=exports,
         chat_moderation=chat_moderation,
         reports=reports,
+        calls=calls,
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,
