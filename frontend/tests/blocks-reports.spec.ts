@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Blocks and reports, each person in a browser context of their own: a user blocks another and the DM
@@ -27,6 +27,7 @@ test('a block disables the DM composer, and a reported message reaches the owner
       await pa.getByRole('button', { name: 'Message' }).click();
       const blocked = pa.getByTestId('blocked-composer');
       await expect(blocked).toBeVisible();
+      await expectAccessible(pa, 'a DM with a blocked person');
       await expect(blocked.getByRole('textbox')).toBeDisabled();
       await expect(pa.getByRole('textbox', { name: `Message ${b}` })).toHaveCount(0);
     });
@@ -63,6 +64,7 @@ test('a block disables the DM composer, and a reported message reaches the owner
       const report = pa.getByTestId('report').filter({ hasText: 'buy cheap pills now' });
       await expect(report).toBeVisible();
       await expect(report).toContainText('selling pills');
+      await expectAccessible(pa, 'the moderation queue');
       await report.getByRole('button', { name: 'Delete content' }).click();
       await expect(pa.getByTestId('report')).toHaveCount(0);
       await pa.getByRole('tab', { name: 'Resolved' }).click();

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // Two Chromium contexts with fake camera and microphone: Alice calls Bob from their DM, Bob answers,
@@ -39,6 +39,7 @@ test('alice video-calls bob from a DM: he answers, both connect, she hangs up an
     await expect(aliceBar).toHaveAttribute('data-status', 'ringing');
     const ringer = bob.page.getByRole('alertdialog', { name: 'Incoming call' });
     await expect(ringer).toContainText('Incoming video call');
+    await expectAccessible(bob.page, 'an incoming call');
     await ringer.getByRole('button', { name: 'Accept' }).click();
 
     const bobBar = bob.page.getByTestId('call-bar');

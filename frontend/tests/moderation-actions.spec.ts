@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // A sanctum's owner moderates its room: pins three messages (a fourth is refused), mutes a member who
@@ -67,6 +67,7 @@ test('a moderator pins three messages, the fourth is refused, mutes a member who
       const rows = pa.getByTestId('audit-row');
       await expect(rows.filter({ has: pa.locator('code', { hasText: 'user.mute' }) })).toHaveCount(1);
       await expect(rows.filter({ has: pa.locator('code', { hasText: /^message\.pin$/ }) })).toHaveCount(3);
+      await expectAccessible(pa, 'the audit log');
     });
   } finally {
     await Promise.all([ann.context.close(), bob.context.close()]);

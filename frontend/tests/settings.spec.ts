@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // The settings screens of issue 16 against the real backend. No push service is reachable here, so the
@@ -16,6 +16,7 @@ test('notification settings are saved, the service worker runs at /, an export d
     expect(scope).toBe(new URL('/', page.url()).href);
     await expect(page.getByRole('button', { name: 'Turn on push notifications' })).toBeVisible();
     await expect(page.getByLabel('Room or sanctum to mute')).toBeVisible();
+    await expectAccessible(page, 'notification settings');
   });
 
   await test.step('preferences and quiet hours are saved and shown again after a reload', async () => {
@@ -42,6 +43,7 @@ test('notification settings are saved, the service worker runs at /, an export d
     expect((await download).suggestedFilename()).toMatch(/^sanctum-export-\d{4}-\d{2}-\d{2}\.zip$/);
     await expect(page.getByLabel('Latest export').getByText('Downloaded')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Request an archive' })).toBeVisible();
+    await expectAccessible(page, 'your data');
   });
   await context.close();
 });

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import { type Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { newName, PASSWORD } from './people';
 
 // Two-factor and passkeys end to end, with Chromium's virtual authenticator standing in for a phone's
@@ -71,6 +71,7 @@ test('two-factor with an app code, then a passkey login', async ({ page, baseURL
     await expect(page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
     await page.getByRole('button', { name: 'I saved them' }).click();
     await expect(page.getByText('On. 10 recovery codes left.')).toBeVisible();
+    await expectAccessible(page, 'security settings');
   });
 
   await test.step('register a passkey', async () => {
@@ -85,6 +86,7 @@ test('two-factor with an app code, then a passkey login', async ({ page, baseURL
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'One more step' })).toBeVisible();
+    await expectAccessible(page, 'the login’s second step');
     // The enrolment spent this step's code: the app's next one is as good and not a replay.
     await page.getByLabel('Authentication code').fill(totp(secret, Date.now() + 30_000));
     await page.getByRole('button', { name: 'Verify' }).click();
