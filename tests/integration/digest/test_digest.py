@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from sanctum.core.clock import utcnow
 from sanctum.domains.digest.service import DigestService
 from tests.integration.notifications.notifications_api import Instance, Reader
@@ -69,3 +71,32 @@ async def test_one_digest_lists_the_unread_mentions_of_those_who_chose_it_and_ne
     assert await run_round(instance, minutes_later=32) == 0
     digests = [m for m in mailbox.to(bob.user.email) if "mentioned" in m.subject]
     assert len(digests) == 2 and "and again" in digests[1].text and "roses" not in digests[1].text
+
+
+class Unreachable:
+    async def send(self, email: object) -> None:
+        raise ConnectionRefusedError("the SMTP server is down")
+
+
+async def test_a_digest_that_could_not_be_sent_keeps_its_mentions_for_the_retry(
+    instance: Instance, mailbox: Mailbox
+) -> None:
+    alice, bob = await instance.person(), await instance.person()
+    await verify(instance, mailbox, bob)
+    await choose_digest(bob)
+    dm = await alice.dm(bob)
+    await alice.send(dm["id"], f"@{bob.username} are you there?")
+    await instance.settle()
+    digest: DigestService = instance.app.state.services.digest
+    working, digest._mailer = digest._mailer, Unreachable()
+    payload = {"user_id": bob.user.id, "cutoff": (utcnow() + timedelta(minutes=1)).isoformat()}
+
+    with pytest.raises(ConnectionRefusedError):
+        await digest.send(payload)
+    digest._mailer = working
+    await digest.send(payload)  # the queue's retry
+
+    [sent] = [m for m in mailbox.to(bob.user.email) if "mentioned" in m.subject]
+    assert f"{alice.username} in a direct message" in sent.text and "are you there?" in sent.text
+    await digest.send(payload)
+    assert len([m for m in mailbox.to(bob.user.email) if "mentioned" in m.subject]) == 1
