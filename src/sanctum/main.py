@@ -115,6 +115,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.roles)
     app.include_router(moderation_routes.admin)
     app.include_router(moderation_routes.audit)
+    app.include_router(moderation_routes.room_moderation)
+    app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
     mount_web(app, settings.web_dist)
     return app

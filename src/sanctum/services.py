@@ -52,6 +52,7 @@ from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.home.service import HomeService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.sanctions import Sanctions
 from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
 from sanctum.domains.notifications.jobs import register_jobs as register_notification_jobs
@@ -125,6 +126,7 @@ class Services:
     digest_rounds: DigestScheduler
     moderation: ModerationService
     chat_moderation: ChatModeration
+    sanctions: Sanctions
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -326,13 +328,15 @@ def build_services(settings: Settings) -> Services:
     register_export_jobs(jobs, exports)
 
     digest = _digest(settings, db, jobs, accounts, blocks, notifications, preferences, room_access, messages)
+    audit = AuditLog()
+    staff = AccountStaff(accounts, gateway)
+    chat_moderation = ChatModeration(db, room_access, messages, audit)
 
     hubs.register(NotificationsHub())
     hubs.register(SystemHub(accounts.is_admin))
     hubs.register(ChatHub(room_access, messages, accounts))
     hubs.register(PostsHub(posts))
     hubs.register(GamesHub(games, game_engine))
-    chat_moderation = ChatModeration(db, room_access, messages, AuditLog())
     return Services(
         settings=settings,
         db=db,
@@ -374,11 +378,12 @@ def build_services(settings: Settings) -> Services:
             posts,
             comments,
             RbacReview(authz, sanctums),
-            AuditLog(),
+            audit,
         ),
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,
         login_steps=login_steps,
-        moderation=ModerationService(db, authz, accounts, AccountStaff(accounts, gateway), sanctums, AuditLog()),
+        moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
+        sanctions=Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit),
     )

@@ -101,7 +101,7 @@ function Shell() {
             </NavLink>
           </li>
           <li>
-            <NavLink to="/moderation/reports" className="sidenav__item" title={flush ? "Moderation" : undefined}>
+            <NavLink to="/moderation" className="sidenav__item" title={flush ? "Moderation" : undefined}>
               <Icon name="shield" />
               <span>Moderation</span>
             </NavLink>

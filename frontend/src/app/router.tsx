@@ -57,7 +57,7 @@ export const routes: RouteObject[] = [
           { path: '/settings/sessions', element: page(() => import('../features/sessions/SessionsPage'), (m) => m.SessionsPage) },
           { path: '/settings/notifications', element: page(() => import('../features/preferences/NotificationSettingsPage'), (m) => m.NotificationSettingsPage) },
           { path: '/settings/data', element: page(() => import('../features/export/ExportPage'), (m) => m.ExportPage) },
-          { path: '/moderation/reports', element: page(() => import('../features/moderation/ReportsPage'), (m) => m.ReportsPage) },
+          { path: '/moderation/reports', element: page(() => import('../features/moderation/ModerationPage'), (m) => m.ModerationPage) },
           { path: '/notifications', element: page(() => import('../features/notifications/NotificationsPage'), (m) => m.NotificationsPage) },
           {
             path: '/chat',
@@ -73,6 +73,7 @@ export const routes: RouteObject[] = [
           { path: '/posts/:postId', element: page(() => import('../features/social/PostPage'), (m) => m.PostPage) },
           { path: '/sanctums', element: page(() => import('../features/social/SanctumsPage'), (m) => m.SanctumsPage) },
           { path: '/sanctums/:slug', element: page(() => import('../features/social/SanctumPage'), (m) => m.SanctumPage) },
+          { path: '/moderation', element: page(() => import('../features/moderation/ModerationPage'), (m) => m.ModerationPage) },
           { path: '/friends', element: page(() => import('../features/social/FriendsPage'), (m) => m.FriendsPage) },
           { path: '/games', element: page(() => import('../features/games/GamesLobby'), (m) => m.GamesLobby) },
           { path: '/games/rooms/:roomId', element: page(() => import('../features/games/GameRoomPage'), (m) => m.GameRoomPage) },

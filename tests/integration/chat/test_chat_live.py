@@ -86,7 +86,12 @@ async def test_every_change_in_a_room_reaches_a_subscriber_in_order_with_increas
     assert edited["edited_at"] is not None
     assert replied["id"] == reply["id"] and replied["parent_message_id"] == sent["id"]
     assert parent == {"id": sent["id"], "reply_count": 1, "last_reply_at": parent["last_reply_at"]}
-    assert deleted == {"id": sent["id"], "room_id": room["id"], "parent_message_id": None}
+    assert deleted == {
+        "id": sent["id"],
+        "room_id": room["id"],
+        "parent_message_id": None,
+        "removed_by_moderator": False,
+    }
     assert renamed["name"] == "Renamed"
 
 

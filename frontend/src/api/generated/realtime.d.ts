@@ -37,6 +37,8 @@ export type ServerMessage =
   | TypingEvent
   | RoomAddedEvent
   | RoomRemovedEvent
+  | PinUpdatedEvent
+  | MuteUpdatedEvent
   | ChannelsOrderedEvent
   | PostUpdatedEvent
   | PostDeletedEvent
@@ -410,6 +412,10 @@ export interface MessageRead {
   created_at: string;
   edited_at: string | null;
   deleted: boolean;
+  /**
+   * Deleted by a moderator, not its author.
+   */
+  removed_by_moderator: boolean;
 }
 export interface ReactionCount {
   emoji: string;
@@ -458,6 +464,7 @@ export interface MessageDeleted {
   id: number;
   room_id: string;
   parent_message_id: number | null;
+  removed_by_moderator: boolean;
 }
 /**
  * A reaction was added.
@@ -619,6 +626,46 @@ export interface RoomRemovedEvent {
    * The topic's sequence number (no gaps).
    */
   seq: number;
+}
+/**
+ * A message was pinned or unpinned; the room's pins, oldest first.
+ */
+export interface PinUpdatedEvent {
+  type: "pin.updated";
+  /**
+   * `room:{id}`
+   */
+  topic: string;
+  data: PinChanged;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
+}
+export interface PinChanged {
+  message_id: number;
+  pinned: boolean;
+  by: string;
+  pinned_message_ids: number[];
+}
+/**
+ * The user was muted in a room until a time, or unmuted (null).
+ */
+export interface MuteUpdatedEvent {
+  type: "mute.updated";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: MuteChanged;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
+}
+export interface MuteChanged {
+  room_id: string;
+  muted_until: string | null;
 }
 /**
  * The channels of one of the user's sanctums were reordered.

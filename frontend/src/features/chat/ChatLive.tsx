@@ -32,6 +32,8 @@ export function ChatLive() {
     if (event.type === 'room.added') {
       added.current.add((event.data as { room_id: string }).room_id);
       void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });
+    } else if (event.type === 'mute.updated') {
+      void queryClient.invalidateQueries({ queryKey: chatKeys.room((event.data as { room_id: string }).room_id) });
     } else if (event.type === 'channels.ordered') {
       // A sanctum's channels were reordered: the list (and the sanctum page's channel card) follow.
       void queryClient.invalidateQueries({ queryKey: chatKeys.myRooms });

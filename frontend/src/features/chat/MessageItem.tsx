@@ -18,6 +18,11 @@ export interface MessageActions {
   edit(message: Message, body: string): Promise<void>;
   askDelete(message: Message): void;
   openThread?(message: Message): void;
+  /** Given only to whoever may pin here (`message.pin`). */
+  pin?(message: Message, pinned: boolean): void;
+  pinned?: ReadonlySet<number>;
+  /** Given only to whoever may mute here (`user.mute`): mutes the author for 10 minutes. */
+  mute?(message: Message): void;
   /** Report someone else's message to the moderators. */
   report?(message: Message): void;
 }
@@ -137,7 +142,7 @@ export const MessageItem = memo(function MessageItem({
         )}
         {message.deleted ? (
           <p className="msg__deleted">
-            <Icon name="trash" size={14} /> Message deleted
+            <Icon name="trash" size={14} /> {message.removed_by_moderator ? 'Removed by a moderator' : 'Message deleted'}
           </p>
         ) : editing ? (
           <EditBox message={message} onCancel={() => setEditing(null)} onSave={(body) => actions.edit(message, body)} />
@@ -220,6 +225,28 @@ export const MessageItem = memo(function MessageItem({
           {canEdit && (
             <button type="button" className="msg__action" aria-label="Edit message" title="Edit" onClick={() => setEditing(message.id)}>
               <Icon name="edit" size={18} />
+            </button>
+          )}
+          {actions.pin && !inThread && message.kind === 'user' && (
+            <button
+              type="button"
+              className="msg__action"
+              aria-label={actions.pinned?.has(message.id) ? 'Unpin message' : 'Pin message'}
+              title={actions.pinned?.has(message.id) ? 'Unpin' : 'Pin'}
+              onClick={() => actions.pin?.(message, !actions.pinned?.has(message.id))}
+            >
+              <Icon name="sparkles" size={18} />
+            </button>
+          )}
+          {actions.mute && !mine && message.kind === 'user' && message.author && (
+            <button
+              type="button"
+              className="msg__action"
+              aria-label={`Mute ${message.author.display_name} for 10 minutes`}
+              title="Mute for 10 minutes"
+              onClick={() => actions.mute?.(message)}
+            >
+              <Icon name="lock" size={18} />
             </button>
           )}
           {!mine && message.kind === 'user' && actions.report && (

@@ -19,6 +19,8 @@ import { MessageList } from './MessageList';
 import { receiptStatus } from './receipts';
 import { kindLabel, RoomAvatar } from './RoomAvatar';
 import { ThreadPanel } from './ThreadPanel';
+import { can, muteInRoom, usePinActions } from '../moderation/api';
+import { MuteBanner, PinnedBar, useMuted, usePinEvents } from '../moderation/RoomModeration';
 import { asDeleted, myLastMessageId } from './timeline';
 import { typingLine } from './typing';
 import type { Message, Room } from './types';
@@ -81,16 +83,37 @@ function RoomScreen({ roomId }: { roomId: string }) {
         dispatch({ type: 'merge', messages: [fresh] });
         setEditingId(null);
       },
-      askDelete: (message) => askDelete(message, () => dispatch({ type: 'patch', id: message.id, patch: asDeleted })),
+      askDelete: (message) => askDelete(message, () => dispatch({ type: 'patch', id: message.id, patch: (m: Message) => asDeleted(m, m.author?.id !== me.id) })),
       openThread,
       report: (message) => setReporting(message.id),
     }),
-    [roomId, dispatch, askDelete, openThread],
+    [roomId, dispatch, askDelete, openThread, me.id],
   );
 
   const meView = useMemo(
     () => ({ id: me.id, name: me.display_name || me.username, avatar: me.avatar_url ?? null, username: me.username }),
     [me.id, me.display_name, me.username, me.avatar_url],
+  );
+
+  const perms0 = data?.kind === 'dm' ? [] : data?.my_permissions;
+  const canPin = can(perms0, 'message.pin');
+  const canMute = can(perms0, 'user.mute');
+  const pinned = data?.pinned_message_ids;
+  const pins = usePinActions(roomId);
+  const muted = useMuted(data?.my_muted_until);
+  usePinEvents(roomId, live);
+  const moderation: MessageActions = useMemo(
+    () => ({
+      ...actions,
+      pin: canPin ? (message, pin) => pins.mutate({ messageId: message.id, pinned: pin }) : undefined,
+      pinned: new Set(pinned ?? []),
+      mute: canMute
+        ? (message) => {
+            if (message.author) void muteInRoom(roomId, message.author.id, 600);
+          }
+        : undefined,
+    }),
+    [actions, canPin, canMute, pinned, pins, roomId],
   );
 
   const receipt = useMemo(() => {
@@ -135,7 +158,9 @@ function RoomScreen({ roomId }: { roomId: string }) {
   }
 
   const name = displayName(data);
-  const moderator = (data.my_role === 'owner' || data.my_role === 'moderator') && data.kind !== 'dm';
+  const perms = data.kind === 'dm' ? [] : data.my_permissions;
+  const moderator = can(perms, 'room.manage');
+  const canDeleteOthers = can(perms, 'message.delete');
   const line = typingLine(typists);
   const composerLabel = data.kind === 'dm' ? `Message ${name}` : `Message #${name}`;
 
@@ -267,14 +292,20 @@ function RoomScreen({ roomId }: { roomId: string }) {
               </p>
             </div>
           ) : null}
+          <PinnedBar
+            roomId={roomId}
+            pinnedIds={data.pinned_message_ids ?? []}
+            canPin={can(perms, 'message.pin')}
+            error={pins.error?.message}
+          />
           <MessageList
             label={`Messages in ${name}`}
             timeline={timeline.timeline}
             unreadId={timeline.unreadId}
             me={meView}
             interactive={member}
-            canModerate={moderator}
-            actions={actions}
+            canModerate={canDeleteOthers}
+            actions={moderation}
             editingId={editingId}
             setEditingId={setEditingId}
             loadOlder={timeline.loadOlder}
@@ -299,13 +330,19 @@ function RoomScreen({ roomId }: { roomId: string }) {
           </div>
           {member && data.kind === 'dm' && data.dm_user && blocked.has(data.dm_user.id) ? (
             <BlockedBar userId={data.dm_user.id} />
+          ) : member && muted ? (
+            <MuteBanner until={data.my_muted_until as string} />
           ) : member ? (
             <Composer
               key={roomId}
               roomId={roomId}
               label={composerLabel}
               placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
-              onSend={timeline.send}
+              onSend={async (body) => {
+                const refusal = await timeline.send(body);
+                if (refusal?.limit === 'muted') void room.refetch();
+                return refusal;
+              }}
               myName={me.display_name || me.username}
               onCommand={(command) => runCommand(roomId, command, timeline.timeline.messages)}
               slowModeSeconds={moderator ? 0 : (data.slow_mode_seconds ?? 0)}
@@ -342,7 +379,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
             me={meView}
             live={live}
             interactive={member}
-            canModerate={moderator}
+            canModerate={canDeleteOthers}
             typing={typing}
             onClose={closeThread}
             askDelete={askDelete}

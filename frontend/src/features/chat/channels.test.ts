@@ -21,6 +21,8 @@ function entry(id: string, room: Partial<MyRoom['room']> = {}): MyRoom {
       last_activity_at: '2026-01-01T00:00:00Z',
       receipts: [],
       my_permissions: [],
+      my_muted_until: null,
+      pinned_message_ids: [],
       ...room,
     },
     unread_count: 0,

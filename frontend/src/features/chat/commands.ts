@@ -1,5 +1,7 @@
 // What the composer's action commands do (/invite, /mute, /pin): the API decides who may.
 import { api, unwrap } from '../../api/client';
+import { formatDateTime } from '../../lib/format';
+import { muteInRoom } from '../moderation/api';
 import type { SlashResult } from './slash';
 import type { Message } from './types';
 
@@ -18,14 +20,19 @@ export async function runCommand(roomId: string, command: Action, messages: read
       await unwrap(api.client.POST('/api/rooms/{room_id}/invite', { params: { path: { room_id: roomId } }, body: { user_id: id } }));
       return `Added @${command.username} to the room.`;
     }
-    case 'mute':
-      // Muting is a moderator's action on its own endpoint; until this server has it, say so.
-      await userId(command.username);
-      return `Muting is not available on this server yet: ask an administrator to mute @${command.username}.`;
+    case 'mute': {
+      const id = await userId(command.username);
+      const seconds = Math.max(60, command.seconds); // a mute lasts at least a minute
+      const muted = await muteInRoom(roomId, id, seconds);
+      return `Muted @${command.username} until ${formatDateTime(muted.until ?? '')}.`;
+    }
     case 'pin': {
-      const last = [...messages].reverse().find((m) => m.kind === 'user' && !m.deleted);
+      const last = [...messages].reverse().find((m) => m.kind === 'user' && !m.deleted && m.parent_message_id === null);
       if (!last) return 'There is no message to pin yet.';
-      return 'Pinning is not available on this server yet.';
+      await unwrap(
+        api.client.POST('/api/rooms/{room_id}/messages/{message_id}/pin', { params: { path: { room_id: roomId, message_id: last.id } } }),
+      );
+      return 'Pinned the last message.';
     }
   }
 }

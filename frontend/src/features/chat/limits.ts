@@ -8,12 +8,15 @@ export interface SendRefusal {
 
 /** The refusal in a failed send, if it was a rate limit (429 RATE_LIMITED) rather than a failure. */
 export function refusalOf(error: unknown): SendRefusal | null {
+  // Muted (403 MUTED): the text goes back to the composer, which the mute banner then replaces.
+  if (error instanceof ApiError && error.code === 'MUTED') return { limit: 'muted', seconds: 1 };
   if (!(error instanceof ApiError) || error.status !== 429) return null;
   return { limit: error.limit ?? 'chat_message', seconds: Math.max(1, error.retryAfterSeconds ?? 1) };
 }
 
 /** What the composer says while it waits. */
 export function waitMessage(limit: string, seconds: number): string {
+  if (limit === 'muted') return 'You are muted here';
   return limit === 'slow_mode'
     ? `Slow mode is on — wait ${seconds} s`
     : `You are sending messages too fast — wait ${seconds} s`;

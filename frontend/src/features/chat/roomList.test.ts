@@ -21,6 +21,8 @@ function room(id: string, at: string, overrides: Partial<Room> = {}): Room {
     dm_user: null,
     my_role: 'member',
     my_permissions: [],
+    my_muted_until: null,
+    pinned_message_ids: [],
     slow_mode_seconds: 0,
     system_messages_unread: false,
     last_read_message_id: 0,
@@ -90,7 +92,7 @@ describe('the live room list', () => {
     const edited = applyRoomListEvent(withLast, 'a', event('message.updated', message(12, { author: BOB, body: 'edited' })), ctx);
     expect(preview(edited[0] as MyRoom, ALICE.id)).toBe('Bob: edited');
     expect(deletionAffectsUnread(edited, 'a', 12)).toBe(true);
-    const deleted = applyRoomListEvent(edited, 'a', event('message.deleted', { id: 12, room_id: 'a', parent_message_id: null }), ctx);
+    const deleted = applyRoomListEvent(edited, 'a', event('message.deleted', { id: 12, room_id: 'a', parent_message_id: null, removed_by_moderator: false }), ctx);
     expect(preview(deleted[0] as MyRoom, ALICE.id)).toBe('Message deleted');
     expect(deletionAffectsUnread(list, 'a', 12)).toBe(false); // nothing unread there
   });

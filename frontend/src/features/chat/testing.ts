@@ -22,6 +22,7 @@ export function message(id: number, overrides: Partial<Message> = {}): Message {
     created_at: new Date(Date.UTC(2026, 0, 1, 12, 0, id)).toISOString(),
     edited_at: null,
     deleted: false,
+    removed_by_moderator: false,
     ...overrides,
   };
 }

@@ -69,7 +69,7 @@ describe('the message list reducer', () => {
 
   it('a deletion drops the content for good, even if an older copy shows up later', () => {
     let t = run([{ type: 'loaded', messages: [message(10, { reactions: [{ emoji: '👍', count: 1, me: false }] })], hasMore: false }]);
-    t = run([{ type: 'event', event: event('message.deleted', { id: 10, room_id: 'r', parent_message_id: null }), me: BOB.id }], t);
+    t = run([{ type: 'event', event: event('message.deleted', { id: 10, room_id: 'r', parent_message_id: null, removed_by_moderator: false }), me: BOB.id }], t);
     expect(t.messages[0]).toMatchObject({ deleted: true, body: '', html: '', reactions: [] });
     t = run([{ type: 'merge', messages: [message(10)] }], t);
     expect(t.messages[0]).toMatchObject({ deleted: true, body: '', html: '' });
@@ -137,7 +137,7 @@ describe('the message list reducer', () => {
     const t = run([{ type: 'loaded', messages: [message(10)], hasMore: false }]);
     for (const e of [
       event('message.updated', { id: 99, reply_count: 1, last_reply_at: null }),
-      event('message.deleted', { id: 99, room_id: 'r', parent_message_id: null }),
+      event('message.deleted', { id: 99, room_id: 'r', parent_message_id: null, removed_by_moderator: false }),
       event('reaction.added', { message_id: 99, emoji: '👍', user_id: BOB.id, count: 1 }),
       event('member.joined', { user_id: BOB.id }),
     ]) {
@@ -150,7 +150,7 @@ describe('the message list reducer', () => {
     const updated = applyEventToMessage(parent, event('message.updated', { id: 10, reply_count: 2, last_reply_at: null }), ALICE.id);
     expect(updated.reply_count).toBe(2);
     expect(applyEventToMessage(parent, event('message.updated', { id: 11, reply_count: 2, last_reply_at: null }), ALICE.id)).toBe(parent);
-    expect(applyEventToMessage(parent, event('message.deleted', { id: 10, room_id: 'r', parent_message_id: null }), ALICE.id).deleted).toBe(true);
+    expect(applyEventToMessage(parent, event('message.deleted', { id: 10, room_id: 'r', parent_message_id: null, removed_by_moderator: false }), ALICE.id).deleted).toBe(true);
     const list = [message(1, { author: ALICE }), message(2, { author: BOB }), message(3, { author: ALICE, deleted: true }), message(4, { author: BOB })];
     expect(myLastMessageId(list, ALICE.id)).toBe(1);
     expect(myLastMessageId(list, 'nobody')).toBeNull();

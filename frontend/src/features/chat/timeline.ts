@@ -74,8 +74,8 @@ function updateOne(messages: Message[], id: number, change: (message: Message) =
 }
 
 /** What a deleted message keeps: its place, author and time; never its content. */
-export function asDeleted(message: Message): Message {
-  return { ...message, deleted: true, body: '', html: '', reactions: [], mentions: [] };
+export function asDeleted(message: Message, byModerator = false): Message {
+  return { ...message, deleted: true, removed_by_moderator: byModerator, body: '', html: '', reactions: [], mentions: [] };
 }
 
 /**
@@ -151,7 +151,8 @@ function applyEvent(timeline: Timeline, event: RoomEvent, me: string): Timeline 
       return messages === timeline.messages ? timeline : { ...timeline, messages };
     }
     case 'message.deleted': {
-      const messages = updateOne(timeline.messages, event.data.id, (m) => (m.deleted ? m : asDeleted(m)));
+      const byModerator = Boolean((event.data as { removed_by_moderator?: boolean }).removed_by_moderator);
+      const messages = updateOne(timeline.messages, event.data.id, (m) => (m.deleted ? m : asDeleted(m, byModerator)));
       return messages === timeline.messages ? timeline : { ...timeline, messages };
     }
     case 'reaction.added':

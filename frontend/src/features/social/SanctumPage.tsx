@@ -1,10 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
 import { Alert, Badge, Button, ButtonLink, Card, Icon, Input, Name, PageHeader, Spinner } from '../../components/ui';
 import { LIVE_PRESENCE_ROWS, PersonRow } from '../people/PersonRow';
-import { useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
+import { socialKeys, useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
+import { banFromSanctum, can, useRoles } from '../moderation/api';
+import { RolesCard } from '../moderation/RolesCard';
 import { ConfirmDialog } from '../chat/Dialog';
 import { InviteLinks } from '../invites/InviteLinks';
 import { ChannelsCard } from './ChannelsCard';
@@ -37,6 +40,11 @@ export function SanctumPage() {
                   Chat room
                 </ButtonLink>
               )}
+              {can(s.my_permissions, 'audit.read') && (
+                <ButtonLink to={`/moderation?sanctum=${encodeURIComponent(slug)}`} icon={<Icon name="shield" size={16} />}>
+                  Moderation
+                </ButtonLink>
+              )}
               {s.my_role !== 'owner' && (
                 <Button onClick={() => leave.mutate()} loading={leave.isPending}>
                   Leave
@@ -61,10 +69,16 @@ export function SanctumPage() {
       {s.my_role && <PostComposer sanctumId={s.id} label={`Post in ${s.name}`} />}
       <div className="sanctum-layout">
         <PostList pages={posts} empty="No posts yet." />
-        <MemberDirectory slug={slug} count={s.member_count} manage={s.my_role === 'owner'} />
+        <MemberDirectory
+          slug={slug}
+          count={s.member_count}
+          manage={can(s.my_permissions, 'role.manage')}
+          canBan={can(s.my_permissions, 'user.ban')}
+        />
       </div>
-      {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={s.my_role === 'owner' || s.my_role === 'moderator'} />}
-      {(s.my_role === 'owner' || s.my_role === 'moderator') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
+      {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={can(s.my_permissions, 'room.manage')} />}
+      {can(s.my_permissions, 'sanctum.manage') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
+      {can(s.my_permissions, 'role.manage') && <RolesCard slug={slug} />}
     </div>
   );
 }
@@ -76,7 +90,7 @@ const ROLE_FILTERS: { role: MemberRole | ''; label: string }[] = [
 ];
 
 /** The sanctum's people: search by name, narrow by role; the owner first, then moderators, then members. */
-function MemberDirectory({ slug, count, manage }: { slug: string; count: number; manage: boolean }) {
+function MemberDirectory({ slug, count, manage, canBan }: { slug: string; count: number; manage: boolean; canBan: boolean }) {
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
   const [role, setRole] = useState<MemberRole | ''>('');
@@ -114,7 +128,14 @@ function MemberDirectory({ slug, count, manage }: { slug: string; count: number;
         ) : (
           <ul className="people-list" aria-label="Members">
             {list.map((m, i) => (
-              <MemberRow key={m.user.id} slug={slug} member={m} manage={manage && m.role !== 'owner'} live={i < LIVE_PRESENCE_ROWS} />
+              <MemberRow
+                key={m.user.id}
+                slug={slug}
+                member={m}
+                manage={manage && m.role !== 'owner'}
+                canBan={canBan && m.role !== 'owner'}
+                live={i < LIVE_PRESENCE_ROWS}
+              />
             ))}
           </ul>
         )}
@@ -124,12 +145,35 @@ function MemberDirectory({ slug, count, manage }: { slug: string; count: number;
 }
 
 /** One member; the owner also gets promote/demote and remove (the server decides who may). */
-function MemberRow({ slug, member, manage, live }: { slug: string; member: SanctumMember; manage: boolean; live: boolean }) {
+function MemberRow({
+  slug,
+  member,
+  manage,
+  canBan,
+  live,
+}: {
+  slug: string;
+  member: SanctumMember;
+  manage: boolean;
+  canBan: boolean;
+  live: boolean;
+}) {
   const { setRole, remove, transfer } = useMemberActions(slug);
+  const queryClient = useQueryClient();
+  const [banError, setBanError] = useState<string | null>(null);
+  async function ban() {
+    try {
+      await banFromSanctum(slug, member.user.id, '');
+      void queryClient.invalidateQueries({ queryKey: socialKeys.sanctums });
+    } catch (e) {
+      setBanError(e instanceof Error ? e.message : 'Could not ban them.');
+    }
+  }
   const [confirming, setConfirming] = useState(false);
   const [handing, setHanding] = useState(false);
   const name = member.user.display_name;
   const nextRole = member.role === 'moderator' ? 'member' : 'moderator';
+  const roles = useRoles(slug, manage);
   return (
     <PersonRow user={member.user} live={live} testId="member-row">
       {member.role !== 'member' && <Badge>{member.role}</Badge>}
@@ -143,6 +187,23 @@ function MemberRow({ slug, member, manage, live }: { slug: string; member: Sanct
           >
             Make {nextRole}
           </Button>
+          {/* Custom roles are given here; moderator and member with the button beside it. */}
+          {roles.data?.items.some((role) => !role.builtin) && (
+            <select
+              aria-label={`Role of ${name}`}
+              value={member.role}
+              disabled={setRole.isPending}
+              onChange={(event) => setRole.mutate({ userId: member.user.id, role: event.target.value })}
+            >
+              {roles.data.items
+                .filter((role) => role.name !== 'owner')
+                .map((role) => (
+                  <option key={role.name} value={role.name}>
+                    {role.name}
+                  </option>
+                ))}
+            </select>
+          )}
           <Button size="sm" onClick={() => setHanding(true)} aria-label={`Make ${name} the owner`}>
             Make owner
           </Button>
@@ -156,7 +217,13 @@ function MemberRow({ slug, member, manage, live }: { slug: string; member: Sanct
           </Button>
         </span>
       )}
+      {canBan && (
+        <Button size="sm" variant="danger" onClick={() => void ban()} aria-label={`Ban ${name}`}>
+          Ban
+        </Button>
+      )}
       {setRole.error && <Alert tone="error">{setRole.error.message}</Alert>}
+      {banError && <Alert tone="error">{banError}</Alert>}
       {handing && (
         <ConfirmDialog
           title={

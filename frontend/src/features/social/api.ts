@@ -106,7 +106,7 @@ export function useMemberActions(slug: string) {
     void queryClient.invalidateQueries({ queryKey: socialKeys.sanctum(slug) });
   };
   const setRole = useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: 'moderator' | 'member' }) =>
+    mutationFn: ({ userId, role }: { userId: string; role: string }) =>
       unwrap(
         api.client.PUT('/api/sanctums/{slug}/members/{user_id}/role', {
           params: { path: { slug, user_id: userId } },

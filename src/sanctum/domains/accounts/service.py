@@ -286,10 +286,10 @@ class AccountService(CredentialChanges):
             str(claims.session_id), lambda: self._check_session(claims.session_id), lambda s: [_user_tag(s.user.id)]
         )
         now = utcnow()
+        if checked.user.id == claims.user_id and checked.user.suspended(now):
+            raise Unauthorized("This account is suspended.", code=ErrorCode.ACCOUNT_SUSPENDED)
         if checked.user.id != claims.user_id or checked.revoked or checked.expires_at <= now:
             raise Unauthorized("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
-        if checked.user.suspended(now):
-            raise Unauthorized("This account is suspended.", code=ErrorCode.ACCOUNT_SUSPENDED)
         return Actor(user=checked.user, session_id=checked.session_id, ip=ip)
 
     async def _check_session(self, session_id: uuid.UUID) -> _CheckedSession:

@@ -60,8 +60,17 @@ class ChannelRepository:
             literal(at, type_=_members.c.joined_at.type).label("joined_at"),
             literal(0).label("last_read_message_id"),
             literal(0).label("last_delivered_message_id"),
+            _members.c.muted_until,  # a sanctum-wide mute holds in the new channel too
         ).where(_members.c.room_id == from_room)
-        columns = ["room_id", "user_id", "role", "joined_at", "last_read_message_id", "last_delivered_message_id"]
+        columns = [
+            "room_id",
+            "user_id",
+            "role",
+            "joined_at",
+            "last_read_message_id",
+            "last_delivered_message_id",
+            "muted_until",
+        ]
         await db.execute(_members.insert().from_select(columns, source))
         query = select(_members.c.user_id).where(_members.c.room_id == to_room)
         return list((await db.execute(query)).scalars())

@@ -35,6 +35,7 @@ class MessageDeleted(EventData):
     id: int
     room_id: uuid.UUID
     parent_message_id: int | None
+    removed_by_moderator: bool = False
 
 
 class ReactionChanged(EventData):
@@ -65,6 +66,18 @@ class Typing(EventData):
 
 class RoomAdded(EventData):
     room_id: uuid.UUID
+
+
+class PinChanged(EventData):
+    message_id: int
+    pinned: bool
+    by: uuid.UUID
+    pinned_message_ids: list[int]
+
+
+class MuteChanged(EventData):
+    room_id: uuid.UUID
+    muted_until: datetime | None
 
 
 class ChannelsOrdered(EventData):
@@ -98,6 +111,12 @@ ROOM_ADDED: EventKind[RoomAdded] = EventKind(
 ROOM_REMOVED: EventKind[RoomAdded] = EventKind(
     "room.removed", RoomAdded, "user:{id}", "The user left a room (on another tab or device) or was removed from it."
 )
+PIN_UPDATED: EventKind[PinChanged] = EventKind(
+    "pin.updated", PinChanged, ROOM, "A message was pinned or unpinned; the room's pins, oldest first."
+)
+MUTE_UPDATED: EventKind[MuteChanged] = EventKind(
+    "mute.updated", MuteChanged, "user:{id}", "The user was muted in a room until a time, or unmuted (null)."
+)
 CHANNELS_ORDERED: EventKind[ChannelsOrdered] = EventKind(
     "channels.ordered", ChannelsOrdered, "user:{id}", "The channels of one of the user's sanctums were reordered."
 )
@@ -114,6 +133,8 @@ EVENTS = (
     TYPING,
     ROOM_ADDED,
     ROOM_REMOVED,
+    PIN_UPDATED,
+    MUTE_UPDATED,
     CHANNELS_ORDERED,
 )
 

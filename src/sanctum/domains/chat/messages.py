@@ -15,8 +15,9 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sanctum.core.clock import utcnow
-from sanctum.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
+from sanctum.core import clock
+from sanctum.core.clock import as_utc, utcnow
+from sanctum.core.errors import ErrorCode, Forbidden, Muted, NotFound, ValidationFailed
 from sanctum.core.markdown import render
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
@@ -105,6 +106,9 @@ class MessageService:
         try:
             async with self._db.writer() as db:
                 record, member = await self._access.as_member(db, actor.id, room_id)
+                if member.muted_until is not None and as_utc(member.muted_until) > clock.utcnow():
+                    until = as_utc(member.muted_until).isoformat()
+                    raise Muted(f"You are muted here until {until}.", details={"until": until, "room_id": str(room_id)})
                 if data.client_id is not None:
                     existing = await self._repo.message_by_client_id(db, room_id, actor.id, data.client_id)
                     if existing is not None:

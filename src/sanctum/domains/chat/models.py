@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.db.base import Base
@@ -57,11 +57,13 @@ class RoomMember(Base):
 
     room_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(16), default="member")
+    role: Mapped[str] = mapped_column(String(32), default="member")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Read state is one watermark per member per room, never a row per message per reader.
     last_read_message_id: Mapped[int] = mapped_column(MessageId, default=0)
     last_delivered_message_id: Mapped[int] = mapped_column(MessageId, default=0)
+    # Muted here until then (a room mute, or the member's sanctum-wide mute copied to each of its rooms).
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Message(Base):
@@ -89,7 +91,19 @@ class Message(Base):
     last_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    removed_by_moderator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RoomPin(Base):
+    """A pinned message of a room (at most three per room)."""
+
+    __tablename__ = "room_pins"
+
+    room_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[int] = mapped_column(MessageId, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    pinned_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
+    pinned_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class MessageEdit(Base):

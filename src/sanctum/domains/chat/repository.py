@@ -35,7 +35,7 @@ UNREAD_CAP = 100
 _rooms, _messages, _members = table_of(Room), table_of(Message), table_of(RoomMember)
 _WROTE = select(Message.id).where(Message.author_id == bindparam("user_id"), Message.kind == "user").limit(1)
 _MEMBER_IDS = select(RoomMember.user_id).where(RoomMember.room_id == bindparam("room_id"))
-_MEMBERSHIP = select(_members.c.role, _members.c.last_read_message_id).where(
+_MEMBERSHIP = select(_members.c.role, _members.c.last_read_message_id, _members.c.muted_until).where(
     _members.c.room_id == bindparam("room_id"), _members.c.user_id == bindparam("user_id")
 )
 _HISTORY = (
@@ -167,7 +167,7 @@ class ChatRepository:
 
     async def membership(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
         row = (await db.execute(_MEMBERSHIP, {"room_id": room_id, "user_id": user_id})).first()
-        return Membership(row[0], row[1]) if row is not None else None
+        return Membership(row[0], row[1], row[2]) if row is not None else None
 
     async def members(self, db: AsyncSession, room_id: uuid.UUID, limit: int = 1000) -> list[RoomMember]:
         query = select(RoomMember).where(RoomMember.room_id == room_id).order_by(RoomMember.joined_at).limit(limit)

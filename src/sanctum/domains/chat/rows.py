@@ -36,6 +36,8 @@ class MessageRow(Protocol):
     @property
     def deleted_at(self) -> datetime | None: ...
     @property
+    def removed_by_moderator(self) -> bool: ...
+    @property
     def created_at(self) -> datetime: ...
 
 
@@ -44,3 +46,4 @@ class Membership(NamedTuple):
 
     role: str
     last_read_message_id: int
+    muted_until: datetime | None = None

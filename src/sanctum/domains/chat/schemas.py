@@ -140,6 +140,7 @@ class MessageRead(BaseModel):
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
+    removed_by_moderator: bool = Field(False, description="Deleted by a moderator, not its author.")
 
 
 class MessagePage(BaseModel):
@@ -178,6 +179,8 @@ class RoomRead(BaseModel):
     my_permissions: list[str] = Field(
         [], description="What the caller may do here (the room's detail only; docs/moderation.md)."
     )
+    my_muted_until: datetime | None = Field(None, description="The caller is muted here until then.")
+    pinned_message_ids: list[int] = Field([], description="The room's pins, oldest first (the room's detail only).")
     slow_mode_seconds: int = Field(
         0, description="Slow mode: members (not moderators) send one message per this many seconds; 0 is off."
     )
@@ -265,3 +268,26 @@ class ChannelList(BaseModel):
 
 class ChannelOrder(Strict):
     room_ids: list[uuid.UUID] = Field(max_length=MAX_CHANNELS, description="Every channel of the sanctum, once.")
+
+
+MAX_PINS = 3
+
+
+class PinRead(BaseModel):
+    message: MessageRead
+    pinned_by: uuid.UUID | None
+    pinned_at: datetime
+
+
+class PinList(BaseModel):
+    items: list[PinRead] = Field(description=f"Oldest pin first; at most {MAX_PINS}.")
+
+
+class MuteCreate(Strict):
+    duration_seconds: int = Field(ge=60, le=30 * 24 * 3600, description="From a minute to 30 days.")
+    reason: Annotated[str, Body("reason", max_length=500, may_be_empty=True)] = ""
+
+
+class MuteRead(BaseModel):
+    user_id: uuid.UUID
+    until: datetime | None = Field(description="When the mute ends by itself; null once lifted.")

@@ -27,6 +27,7 @@ from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord, emit_room_added
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Message, Room, RoomMember, dm_key, dm_members
+from sanctum.domains.chat.moderation import with_moderation
 from sanctum.domains.chat.notices import dm_receipts
 from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.sanctum_rooms import room_changed
@@ -86,7 +87,7 @@ class RoomService:
                 raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
             receipts = await dm_receipts(db, record, actor.id)
             read = await self._read(db, record, room.last_activity_at, actor.id, member, receipts)
-            read.my_permissions = await self._access.permissions(db, actor, record, member)
+            await with_moderation(db, self._access, actor, record, member, read)
             return read
 
     async def _read(

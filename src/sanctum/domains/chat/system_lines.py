@@ -67,6 +67,7 @@ def message_read(
         created_at=m.created_at,
         edited_at=m.edited_at,
         deleted=deleted,
+        removed_by_moderator=deleted and m.removed_by_moderator,
     )
 
 

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import Depends
 
 from sanctum.api.deps import provide
+from sanctum.domains.moderation.sanctions import Sanctions
 from sanctum.domains.moderation.service import ModerationService
 
 ModerationServiceDep = Annotated[ModerationService, Depends(provide(ModerationService))]
+SanctionsDep = Annotated[Sanctions, Depends(provide(Sanctions))]

@@ -67,16 +67,6 @@ class AuditPage(BaseModel):
     next_cursor: str | None
 
 
-class MuteCreate(Strict):
-    duration_seconds: int = Field(ge=60, le=30 * 24 * 3600, description="From a minute to 30 days.")
-    reason: Reason = ""
-
-
-class MuteRead(BaseModel):
-    user_id: uuid.UUID
-    until: datetime
-
-
 class BanCreate(Strict):
     reason: Reason = ""
 

@@ -35,5 +35,19 @@ class SanctumMember(Base):
 
     sanctum_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(16), default="member")
+    role: Mapped[str] = mapped_column(String(32), default="member")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Muted in every room of the sanctum until then (copied onto the member's room rows).
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SanctumBan(Base):
+    """Someone who may not come back into a sanctum until unbanned."""
+
+    __tablename__ = "sanctum_bans"
+
+    sanctum_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sanctums.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    banned_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,15 +9,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.dialect import affected
-from sanctum.domains.sanctums.models import Sanctum, SanctumMember
+from sanctum.domains.sanctums.models import Sanctum, SanctumBan, SanctumMember
 
 # Built once: on hot paths building a statement costs more than running it.
 _BY_IDS = select(Sanctum).where(Sanctum.id.in_(bindparam("ids", expanding=True)))
 _SANCTUM_IDS_OF = select(SanctumMember.sanctum_id).where(SanctumMember.user_id == bindparam("user_id"))
+# What an access check needs in one round trip: the caller's role (NULL: not a member) and whether
+# they are banned (only ever true for a non-member: a ban removes the membership).
+_STANDING = select(
+    select(SanctumMember.role)
+    .where(SanctumMember.sanctum_id == bindparam("sanctum_id"), SanctumMember.user_id == bindparam("user_id"))
+    .scalar_subquery(),
+    exists()
+    .where(SanctumBan.sanctum_id == bindparam("sanctum_id"), SanctumBan.user_id == bindparam("user_id"))
+    .correlate(None),
+)
 
 
 class SanctumRepository:
@@ -56,6 +66,21 @@ class SanctumRepository:
             delete(SanctumMember).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.user_id == user_id)
         )
         return bool(affected(result))
+
+    async def standing(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> tuple[str | None, bool]:
+        row = (await db.execute(_STANDING, {"sanctum_id": sanctum_id, "user_id": user_id})).one()
+        return row[0], bool(row[1])
+
+    async def banned(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        return await db.get(SanctumBan, (sanctum_id, user_id)) is not None
+
+    async def bans(self, db: AsyncSession, sanctum_id: uuid.UUID) -> list[SanctumBan]:
+        query = select(SanctumBan).where(SanctumBan.sanctum_id == sanctum_id).order_by(SanctumBan.created_at.desc())
+        return list((await db.execute(query.limit(1000))).scalars())
+
+    async def unban(self, db: AsyncSession, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        query = delete(SanctumBan).where(SanctumBan.sanctum_id == sanctum_id, SanctumBan.user_id == user_id)
+        return bool(affected(await db.execute(query)))
 
     async def holders(self, db: AsyncSession, sanctum_id: uuid.UUID, role: str) -> list[uuid.UUID]:
         query = select(SanctumMember.user_id).where(SanctumMember.sanctum_id == sanctum_id, SanctumMember.role == role)

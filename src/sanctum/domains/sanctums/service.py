@@ -29,6 +29,7 @@ from sanctum.domains.chat.sanctum_rooms import SanctumRooms, sanctum_scope
 from sanctum.domains.chat.schemas import ChannelCreate, ChannelList, ChannelRead
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.roles.service import SITE, Authorizer, Scope, in_sanctum
+from sanctum.domains.sanctums.bans import SanctumBans
 from sanctum.domains.sanctums.models import Sanctum, SanctumMember
 from sanctum.domains.sanctums.repository import SanctumRepository
 from sanctum.domains.sanctums.schemas import (
@@ -80,6 +81,7 @@ class SanctumService:
         self._rooms = rooms
         self._publisher = publisher
         self._repo = SanctumRepository()
+        self.bans = SanctumBans(self._repo, self.expel)
 
     # -- for other domains, in the caller's session -----------------------------------------------
 
@@ -92,10 +94,13 @@ class SanctumService:
         return await self._access(db, await db.get(Sanctum, sanctum_id), user_id)
 
     async def _access(self, db: AsyncSession, sanctum: Sanctum | None, user_id: uuid.UUID) -> Access:
-        member = await self._repo.member(db, sanctum.id, user_id) if sanctum is not None else None
-        if sanctum is None or (member is None and sanctum.visibility != "public"):
+        if sanctum is None:
             raise _not_found()
-        return Access(sanctum, member.role if member is not None else None)
+        # One statement: the role, and a ban (the sanctum, its rooms and posts are invisible to the banned).
+        role, banned = await self._repo.standing(db, sanctum.id, user_id)
+        if (role is None and sanctum.visibility != "public") or banned:
+            raise _not_found()
+        return Access(sanctum, role)
 
     async def moderated(
         self, db: AsyncSession, actor: Actor, slug: str, permission: Permission = Permission.SANCTUM_MANAGE
@@ -120,7 +125,9 @@ class SanctumService:
         return member.role if member is not None else None
 
     async def admit(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        """Let someone in, whatever the visibility (an invite link), in the caller's unit of work."""
+        """Let someone in, whatever the visibility (an invite link), in the caller's unit of work;
+        never someone banned from it."""
+        await self.bans.refuse(db, sanctum_id, user_id)
         await self._add(db, sanctum_id, user_id)
 
     async def roles_of(self, db: AsyncSession, user_id: uuid.UUID) -> dict[uuid.UUID, str]:
@@ -270,6 +277,7 @@ class SanctumService:
                 found = await self.moderated(db, actor, slug)
                 if user_id not in await self._accounts.public_users(db, [user_id]):
                     raise NotFound("No such user.", code=ErrorCode.USER_NOT_FOUND)
+                await self.bans.refuse(db, found.sanctum.id, user_id)
                 await self._add(db, found.sanctum.id, user_id)
         except IntegrityError:
             pass  # added concurrently: already a member, which is what was asked

@@ -6,7 +6,7 @@ ix_user_blocks_blocked_id_blocker_id. `users.is_bot` marks system accounts (the 
 `sanctum_welcomes` records whom the welcome bot greeted in which sanctum (once, on the first join).
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-04
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sanctum.db.types import UTCDateTime
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,115 @@
+// The moderation dashboard: one screen with a tab per tool (TABS): the report queue and the audit log.
+// `?sanctum=slug` narrows the audit log to one sanctum, which is all a sanctum's moderators may read;
+// site staff see everything. `/moderation/reports` opens the queue, `?tab=audit` the log.
+import { useSearchParams } from 'react-router';
+
+import { Alert, Button, Card, PageHeader, Spinner } from '../../components/ui';
+import { formatDateTime } from '../../lib/format';
+import { useAudit, type AuditEntry } from './api';
+import { ReportsTab } from './reports/ReportsTab';
+
+export interface DashboardTab {
+  id: string;
+  label: string;
+  render(sanctum: string | null): React.ReactNode;
+}
+
+/** The dashboard's tools, in order; each is a tab. */
+export const TABS: DashboardTab[] = [
+  { id: 'reports', label: 'Reports', render: () => <ReportsTab /> },
+  { id: 'audit', label: 'Audit log', render: (sanctum) => <AuditLog sanctum={sanctum} /> },
+];
+
+export function ModerationPage() {
+  const [params, setParams] = useSearchParams();
+  const sanctum = params.get('sanctum');
+  // A sanctum's link opens its audit log; otherwise the queue comes first.
+  const wanted = params.get('tab') ?? (sanctum ? 'audit' : 'reports');
+  const current = TABS.find((t) => t.id === wanted) ?? TABS[0];
+  return (
+    <div className="stack">
+      <PageHeader title="Moderation" description={sanctum ? `The sanctum ${sanctum}` : 'Every sanctum (site staff)'} />
+      <div className="tabs" role="tablist" aria-label="Moderation tools">
+        {TABS.map((tab) => (
+          <button
+            key={tab.id}
+            type="button"
+            role="tab"
+            className="tabs__tab"
+            aria-selected={tab.id === current?.id}
+            onClick={() => {
+              const next = new URLSearchParams(params);
+              next.set('tab', tab.id);
+              setParams(next);
+            }}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" aria-label={current?.label}>
+        {current?.render(sanctum)}
+      </div>
+    </div>
+  );
+}
+
+const ACTIONS: Record<string, string> = {
+  'role.create': 'created the role',
+  'role.update': 'changed the role',
+  'role.delete': 'deleted the role',
+  'role.assign': 'gave a role to',
+  'site_role.assign': 'gave a site role to',
+  'sanctum.transfer': 'handed the sanctum to',
+  'member.remove': 'removed',
+  'message.pin': 'pinned message',
+  'message.unpin': 'unpinned message',
+  'message.delete': 'removed message',
+  'post.delete': 'removed post',
+  'comment.delete': 'removed comment',
+  'user.mute': 'muted',
+  'user.unmute': 'unmuted',
+  'user.ban': 'banned',
+  'user.unban': 'unbanned',
+  'account.suspend': 'suspended',
+  'account.unsuspend': 'lifted the suspension of',
+  'report.resolve': 'resolved a report about',
+  'session.logout_all': 'signed out everywhere:',
+  'account.delete': 'deleted the account',
+};
+
+export function describe(entry: AuditEntry): string {
+  const who = entry.actor?.display_name ?? 'Someone';
+  const what = ACTIONS[entry.action] ?? entry.action;
+  return `${who} ${what} ${entry.target_type} ${entry.target_id}`;
+}
+
+/** The audit log, newest first; every row is one sensitive action. */
+export function AuditLog({ sanctum }: { sanctum: string | null }) {
+  const audit = useAudit(sanctum);
+  if (audit.isPending) return <Spinner label="Loading the audit log" />;
+  if (audit.isError) return <Alert tone="error">{audit.error.message}</Alert>;
+  const entries = audit.data.pages.flatMap((p) => p.items);
+  return (
+    <Card title="Audit log">
+      {entries.length === 0 ? (
+        <p className="muted">Nothing has happened yet.</p>
+      ) : (
+        <ol className="audit-log" data-testid="audit-log">
+          {entries.map((entry) => (
+            <li key={entry.id} className="audit-log__row" data-testid="audit-row" data-action={entry.action}>
+              <time dateTime={entry.created_at}>{formatDateTime(entry.created_at)}</time>{' '}
+              <code>{entry.action}</code> <span>{describe(entry)}</span>
+              {entry.ip && <span className="muted"> · {entry.ip}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+      {audit.hasNextPage && (
+        <Button onClick={() => void audit.fetchNextPage()} loading={audit.isFetchingNextPage}>
+          Older entries
+        </Button>
+      )}
+    </Card>
+  );
+}
