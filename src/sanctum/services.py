@@ -232,7 +232,7 @@ def _digest(
             message = await content.message(db, viewer, message_id)
         except AppError:
             return None  # deleted, or a room they cannot see any more
-        if message.room_id != room_id or await messages.notices.has_read(db, viewer, room_id, message_id):
+        if message.room_id != room_id or not await messages.notices.left_unread(db, viewer, room_id, message_id):
             return None
         record = await room_access.record(db, room_id)
         named = record is not None and record.kind != "dm" and record.name

@@ -34,22 +34,22 @@ async def run_round(instance: Instance, minutes_later: float) -> int:
 async def test_one_digest_lists_the_unread_mentions_of_those_who_chose_it_and_never_repeats_them(
     instance: Instance, mailbox: Mailbox
 ) -> None:
-    alice, bob, carol, dave = [await instance.person() for _ in range(4)]
-    for verified in (bob, carol):  # dave chooses the digest but never verifies his address
+    alice, bob, carol, dave, erin = [await instance.person() for _ in range(5)]
+    for verified in (bob, carol, erin):  # dave chooses the digest but never verifies his address
         await verify(instance, mailbox, verified)
-    await choose_digest(bob)
-    await choose_digest(dave)
+    for chose in (bob, dave, erin):
+        await choose_digest(chose)
     room = await alice.create_room("Garden")
     for person in (bob, carol, dave):
         await person.join(room["id"])
     seen = await alice.send(room["id"], f"@{bob.username} the gate is open")
     await bob.ok("POST", f"/api/rooms/{room['id']}/read", json={"message_id": seen["id"]})
-    everyone = f"@{bob.username} @{carol.username} @{dave.username}"
+    everyone = f"@{bob.username} @{carol.username} @{dave.username} @{erin.username}"  # erin: not a member
     await alice.send(room["id"], f"{everyone} water\nthe <b>roses</b>\n- https://evil.example/x " + "long " * 40)
     await instance.settle()
 
     assert await run_round(instance, minutes_later=5) == 0  # too recent: they may still read it
-    assert await run_round(instance, minutes_later=31) == 3
+    assert await run_round(instance, minutes_later=31) == 4
     [digest] = [m for m in mailbox.to(bob.user.email) if "mentioned" in m.subject]
     lines = digest.text.splitlines()
 
@@ -60,10 +60,12 @@ async def test_one_digest_lists_the_unread_mentions_of_those_who_chose_it_and_ne
     assert (await bob.room(link.rsplit("/", 1)[1]))["id"] == room["id"]  # the room the link opens
     assert "the gate is open" not in digest.text  # read in the room: not missed
     [mention] = [line for line in lines if line.startswith(f"- {alice.username} in #Garden")]
-    assert "water the <b>roses</b> - https://evil.example/x long" in mention and mention.endswith("…\u201d")
+    assert "water the <b>roses</b> - https://evil.exam" in mention and mention.endswith("…\u201d")
     assert not any(line.startswith("- https://evil") for line in lines)  # an excerpt cannot fake a line
     assert [m.subject for m in mailbox.to(carol.user.email)] == ["Confirm your email address for Sanctum"]
     assert [m.subject for m in mailbox.to(dave.user.email)] == ["Confirm your email address for Sanctum"]
+    [for_erin] = [m for m in mailbox.to(erin.user.email) if "mentioned" in m.subject]  # a public room she never read
+    assert "roses" in for_erin.text and f"  {link}" in for_erin.text.splitlines()
 
     await alice.send(room["id"], f"@{bob.username} and again")
     await instance.settle()
