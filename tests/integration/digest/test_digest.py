@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 
 from sanctum.core.clock import utcnow
+from sanctum.db.locks import exclusive
+from sanctum.domains.digest.scheduler import ADVISORY_LOCK_KEY, DigestScheduler
 from sanctum.domains.digest.service import DigestService
 from tests.integration.notifications.notifications_api import Instance, Reader
 from tests.support.smtp import Mailbox
@@ -102,3 +104,14 @@ async def test_a_digest_that_could_not_be_sent_keeps_its_mentions_for_the_retry(
     assert f"{alice.username} in a direct message" in sent.text and "are you there?" in sent.text
     await digest.send(payload)
     assert len([m for m in mailbox.to(bob.user.email) if "mentioned" in m.subject]) == 1
+
+
+async def test_a_round_is_skipped_while_another_process_runs_one(instance: Instance) -> None:
+    services = instance.app.state.services
+    if services.db.dialect != "postgresql":
+        pytest.skip("one process in embedded mode: there is no other to wait for")
+    rounds: DigestScheduler = services.digest_rounds
+    async with exclusive(services.db, ADVISORY_LOCK_KEY) as mine:  # another worker's round
+        assert mine
+        assert await rounds.run_round(utcnow()) is None
+    assert await rounds.run_round(utcnow()) == 0
