@@ -19,6 +19,7 @@ from sanctum.api.health import Check, health_router
 from sanctum.api.middleware import RequestContextMiddleware
 from sanctum.api.security_headers import SecurityHeadersMiddleware
 from sanctum.domains.accounts import routes as accounts_routes
+from sanctum.domains.calls import routes as calls_routes
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.export import routes as export_routes
 from sanctum.domains.friends import routes as friends_routes
@@ -108,6 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(friends_routes.friends)
     app.include_router(home_routes.home)
     app.include_router(games_routes.games)
+    app.include_router(calls_routes.calls)
     app.include_router(preferences_routes.preferences)
     app.include_router(push_routes.push)
     app.include_router(export_routes.exports)

@@ -31,6 +31,9 @@ from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.audit.service import AuditLog
+from sanctum.domains.calls.hub import CallsHub
+from sanctum.domains.calls.service import CallService
+from sanctum.domains.calls.store import CallStore
 from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
@@ -52,6 +55,7 @@ from sanctum.domains.games.registry import GameRegistry
 from sanctum.domains.games.service import GameService
 from sanctum.domains.home.service import HomeService
 from sanctum.domains.invites.service import InviteService
+from sanctum.domains.moderation.report_actions import ReportSanctions
 from sanctum.domains.moderation.sanctions import Sanctions
 from sanctum.domains.moderation.service import ModerationService
 from sanctum.domains.notifications.hub import NotificationsHub
@@ -127,6 +131,7 @@ class Services:
     moderation: ModerationService
     chat_moderation: ChatModeration
     sanctions: Sanctions
+    calls: CallService
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +161,7 @@ class Services:
         await self.digest_rounds.stop()
         await self.jobs.stop()
         await self.game_engine.stop()
+        await self.calls.stop()
         await self.gateway.stop()
         await self.bus.stop()
         await self._close()
@@ -337,6 +343,22 @@ def build_services(settings: Settings) -> Services:
     hubs.register(ChatHub(room_access, messages, accounts))
     hubs.register(PostsHub(posts))
     hubs.register(GamesHub(games, game_engine))
+    sanctions = Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit)
+    reports = ReportService(
+        db,
+        accounts,
+        ChatContent(room_access),
+        chat_moderation,
+        posts,
+        comments,
+        RbacReview(authz, sanctums),
+        audit,
+        ReportSanctions(db, sanctums, sanctions, chat_moderation),
+    )
+    calls = CallService(
+        db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls
+    )
+    hubs.register(CallsHub(calls))
     return Services(
         settings=settings,
         db=db,
@@ -370,20 +392,12 @@ def build_services(settings: Settings) -> Services:
         digest=digest,
         digest_rounds=DigestScheduler(db, digest, settings.digest.interval_minutes),
         chat_moderation=chat_moderation,
-        reports=ReportService(
-            db,
-            accounts,
-            ChatContent(room_access),
-            chat_moderation,
-            posts,
-            comments,
-            RbacReview(authz, sanctums),
-            audit,
-        ),
+        reports=reports,
+        calls=calls,
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,
         login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
-        sanctions=Sanctions(db, authz, accounts, staff, sanctums, chat_moderation, audit),
+        sanctions=sanctions,
     )

@@ -59,6 +59,11 @@ class RateLimitSettings(BaseModel):
     invite: str = "30/hour"
     game_room_create: str = "30/hour"
     game_move: str = "20/second"
+    # Calls: starting one (it rings someone), answering and hanging up, and signalling (offers,
+    # answers and ICE candidates: a call's set-up sends dozens of candidates in a second).
+    call_start: str = "10/minute;60/hour"
+    call_control: str = "60/minute"
+    call_signal: str = "100/10seconds"
     announcement: str = "10/minute"
     # Read positions: a room's, a notification's, a DM's delivered receipt.
     read_marker: str = "60/10seconds"
@@ -178,6 +183,23 @@ class GamesSettings(BaseModel):
     actor_idle_seconds: float = Field(60.0, gt=0, le=3_600)
     # Dotted paths (`package.module:Class`) of plugins outside this repository, registered at start.
     extra_plugins: list[str] = Field(default_factory=list, max_length=50)
+
+
+class CallSettings(BaseModel):
+    """Voice and video calls (CALLS__...): the mesh's size, ringing, and the ICE servers browsers get
+    (docs/calls.md). TURN is offered only when both `turn_urls` and `turn_secret` are set."""
+
+    # A full mesh sends every stream to every peer: past 4 people an SFU is needed (docs/calls.md).
+    max_participants: int = Field(4, ge=2, le=8)
+    # An unanswered call is missed after this long.
+    ring_seconds: float = Field(30.0, gt=0, le=300)
+    # How long the state of a call nobody touches is kept (a crashed instance's calls expire).
+    state_ttl_seconds: float = Field(6 * 3600, ge=60, le=7 * 86_400)
+    stun_urls: list[str] = Field(default_factory=lambda: ["stun:stun.l.google.com:19302"], max_length=10)
+    turn_urls: list[str] = Field(default_factory=list, max_length=10)
+    # coturn's `static-auth-secret` (use-auth-secret): credentials are HMAC-SHA1 of it (TURN REST API).
+    turn_secret: SecretStr | None = None
+    turn_ttl_seconds: int = Field(3600, ge=60, le=86_400)
 
 
 class BackupSettings(BaseModel):
@@ -338,6 +360,7 @@ class Settings(BaseSettings):
     realtime: RealtimeSettings = RealtimeSettings()
     jobs: JobSettings = JobSettings()
     games: GamesSettings = GamesSettings()
+    calls: CallSettings = CallSettings()
     backup: BackupSettings = BackupSettings()
     security: SecuritySettings = SecuritySettings()
     email: EmailSettings = EmailSettings()

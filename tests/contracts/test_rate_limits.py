@@ -47,6 +47,11 @@ def test_every_socket_command_that_stores_something_names_its_limit() -> None:
         "receipt.delivered": "read_marker",
         "announce": "announcement",
         "game.move": "game_move",
+        "call.start": "call_start",
+        "call.accept": "call_control",
+        "call.decline": "call_control",
+        "call.hangup": "call_control",
+        "call.signal": "call_signal",
     }
 
 

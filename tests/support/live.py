@@ -192,7 +192,7 @@ class LiveServer:
     async def open(self, query: str, **options: Any) -> WsClient:
         """Open a socket with this query string; no frame is read."""
         options.setdefault("proxy", None)
-        options.setdefault("open_timeout", TIMEOUT)
+        options.setdefault("open_timeout", HTTP_TIMEOUT)  # the handshake is a request: same bound
         options.setdefault("close_timeout", 1.0)
         ws = await connect(self.ws_url(query), **options)
         client = WsClient(ws, None)

@@ -3,6 +3,8 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 
 import { Badge, Icon } from '../components/ui';
 import { ChatLive, ChatUnreadBadge, UnreadTitle } from '../features/chat/ChatLive';
+import { CallBar } from '../features/calls/CallBar';
+import { CallProvider } from '../features/calls/CallProvider';
 import { GameInvites } from '../features/games/GameInvites';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
@@ -24,7 +26,10 @@ export function AppLayout() {
       <UnreadTitle />
       <GameInvites />
       <PushNavigation />
-      <Shell />
+      <CallProvider>
+        <CallBar />
+        <Shell />
+      </CallProvider>
     </RealtimeProvider>
   );
 }

@@ -108,6 +108,12 @@ class ErrorCode(StrEnum):
     BAD_OPTIONS = "BAD_OPTIONS"
     BUSY = "BUSY"
     STALE_VERSION = "STALE_VERSION"
+    # Calls.
+    CALL_NOT_FOUND = "CALL_NOT_FOUND"
+    CALL_BUSY = "CALL_BUSY"
+    CALL_FULL = "CALL_FULL"
+    CALL_ENDED = "CALL_ENDED"
+    NOT_IN_CALL = "NOT_IN_CALL"
     # The socket.
     BAD_JSON = "BAD_JSON"
     BAD_MESSAGE = "BAD_MESSAGE"

@@ -109,3 +109,16 @@ PUSH_SENT = Counter(
     "Web Push posts by outcome (sent; gone: the subscription expired and was removed; failed; skipped_online).",
     ["outcome"],
 )
+CALLS_STARTED = Counter("calls_started_total", "Calls started, by kind (voice, video).", ["kind"])
+CALLS_CONNECTED = Counter("calls_connected_total", "Calls someone answered.")
+CALLS_ENDED = Counter(
+    "calls_ended_total",
+    "Calls ended, by reason (missed, declined, cancelled, completed, dropped).",
+    ["reason"],
+)
+CALLS_REFUSED = Counter("calls_refused_total", "Call commands refused, by error code.", ["code"])
+CALL_DURATION = Histogram(
+    "call_duration_seconds",
+    "How long answered calls lasted, from the answer to the end.",
+    buckets=(10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
+)

@@ -135,7 +135,8 @@ async def test_a_database_that_holds_data_is_refused_without_force_and_replaced_
 
     assert code == 1
     assert line.startswith(REFUSED)
-    assert "is not empty (3 table(s) hold data: auth_sessions, refresh_tokens, users): restore into an empty " in line
+    held = "4 table(s) hold data: auth_sessions, email_tokens, refresh_tokens, ..."
+    assert f"is not empty ({held}): restore into an empty " in line
     assert line.endswith("or pass --force to replace it")
     assert await contents(other_database_url) == untouched
 

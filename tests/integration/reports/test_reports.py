@@ -92,12 +92,10 @@ async def test_deleting_from_a_report_removes_the_content_and_closes_every_repor
     first = (await report(alice, "message", message["id"])).json()
     await report(carol, "message", message["id"])
 
-    unavailable = await owner.call("POST", f"/api/reports/{first['id']}/resolve", json={"action": "mute"})
     resolved = await owner.ok("POST", f"/api/reports/{first['id']}/resolve", json={"action": "delete", "note": "spam"})
     closed = await owner.call("POST", f"/api/reports/{first['id']}/resolve", json={"action": "dismiss"})
     history = await owner.newest(sanctum["room_id"])
 
-    error_of(unavailable, 409, "REPORT_ACTION_UNAVAILABLE")
     assert resolved["status"] == "resolved" and resolved["resolution"] == "delete"
     assert resolved["resolved_by"]["id"] == owner.id and resolved["resolution_note"] == "spam"
     assert resolved["history"] == {"reports": 2, "actioned": 2}
@@ -111,3 +109,31 @@ async def test_deleting_from_a_report_removes_the_content_and_closes_every_repor
     # Once closed, the same person may report the same target again.
     await report(alice, "user", troll.id)
     await report(alice, "user", troll.id, 409)
+
+
+async def test_muting_and_banning_from_reports_act_through_the_sanctions_and_are_audited(server: LiveServer) -> None:
+    owner, troll, alice = await members(server.http, 3)
+    sanctum = await owner.create_sanctum("Strict")
+    for person in (troll, alice):
+        await person.join_sanctum(sanctum["slug"])
+    rude = await troll.send(sanctum["room_id"], "rude words")
+    worse = await troll.send(sanctum["room_id"], "worse words")
+    about_message = (await report(alice, "message", rude["id"])).json()
+    about_worse = (await report(alice, "message", worse["id"])).json()
+
+    by_member = await alice.call("POST", f"/api/reports/{about_message['id']}/resolve", json={"action": "mute"})
+    muted = await owner.ok(
+        "POST", f"/api/reports/{about_message['id']}/resolve", json={"action": "mute", "duration_seconds": 600}
+    )
+    refused_send = await troll.call("POST", f"/api/rooms/{sanctum['room_id']}/messages", json={"body": "again"})
+    banned = await owner.ok("POST", f"/api/reports/{about_worse['id']}/resolve", json={"action": "ban"})
+    after_ban = await troll.call("GET", f"/api/sanctums/{sanctum['slug']}")
+
+    assert by_member.status_code in (403, 404)
+    assert muted["resolution"] == "mute" and banned["resolution"] == "ban"
+    error_of(refused_send, 403, "MUTED")
+    assert after_ban.status_code == 404
+    audit = await owner.ok("GET", "/api/audit", params={"sanctum": sanctum["slug"]})
+    actions = [e["action"] for e in audit["items"]]
+    assert actions.index("user.ban") < actions.index("user.mute")
+    assert actions.count("report.resolve") == 2

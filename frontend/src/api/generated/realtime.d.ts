@@ -20,6 +20,7 @@ export type ServerMessage =
   | Ping
   | Pong
   | GameMoveOk
+  | CallOk
   | NotificationCreatedEvent
   | NotificationUpdatedEvent
   | NotificationReadEvent
@@ -54,7 +55,11 @@ export type ServerMessage =
   | GamePlayerBackEvent
   | GameRematchEvent
   | GameFrameEvent
-  | GameInviteEvent;
+  | GameInviteEvent
+  | CallRingEvent
+  | CallUpdatedEvent
+  | CallSignalEvent
+  | CallRoomEvent;
 /**
  * Every stable code a client may see, in an HTTP error envelope or a socket `error` frame.
  *
@@ -142,6 +147,11 @@ export type ErrorCode =
   | "BAD_OPTIONS"
   | "BUSY"
   | "STALE_VERSION"
+  | "CALL_NOT_FOUND"
+  | "CALL_BUSY"
+  | "CALL_FULL"
+  | "CALL_ENDED"
+  | "NOT_IN_CALL"
   | "BAD_JSON"
   | "BAD_MESSAGE"
   | "UNKNOWN_TYPE"
@@ -161,7 +171,17 @@ export type ErrorCode =
  * A frame a client sends.
  */
 export type ClientMessage =
-  Subscribe | Unsubscribe | Ping | Pong | Announce | TypingCommand | ReceiptDelivered | GameMove;
+  | Subscribe
+  | Unsubscribe
+  | Ping
+  | Pong
+  | Announce
+  | TypingCommand
+  | ReceiptDelivered
+  | GameMove
+  | CallStart
+  | CallControl
+  | CallSignalCommand;
 
 export interface Hello {
   type: "hello";
@@ -225,6 +245,37 @@ export interface GameMoveOk {
   topic: string;
   version: number;
   cid?: string | null;
+}
+/**
+ * The answer to `call.start`, `call.accept`, `call.decline` and `call.hangup`: the call after it.
+ */
+export interface CallOk {
+  type: "call.ok";
+  call: CallWire;
+  cid?: string | null;
+}
+export interface CallWire {
+  id: string;
+  room_id: string;
+  kind: "voice" | "video";
+  caller_id: string;
+  status: "ringing" | "active" | "ended";
+  /**
+   * Who is rung (a DM's other person); empty in a room call.
+   */
+  invited: string[];
+  /**
+   * Who is in the call now, caller first.
+   */
+  participants: string[];
+  started_at: string;
+  /**
+   * When a ringing call becomes missed.
+   */
+  deadline: string;
+  connected_at: string | null;
+  ended_at: string | null;
+  reason: ("missed" | "declined" | "cancelled" | "completed" | "dropped") | null;
 }
 /**
  * A new notification.
@@ -1069,6 +1120,62 @@ export interface Inviter {
   id: string;
   name: string;
 }
+/**
+ * A call rings you.
+ */
+export interface CallRingEvent {
+  type: "call.ring";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: CallChange;
+}
+export interface CallChange {
+  call: CallWire;
+}
+/**
+ * A call you are in or were rung by changed.
+ */
+export interface CallUpdatedEvent {
+  type: "call.updated";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: CallChange;
+}
+/**
+ * WebRTC signalling from another participant.
+ */
+export interface CallSignalEvent {
+  type: "call.signal";
+  /**
+   * `user:{id}`
+   */
+  topic: string;
+  data: CallSignal;
+}
+export interface CallSignal {
+  call_id: string;
+  from_user_id: string;
+  signal: "offer" | "answer" | "ice";
+  /**
+   * The SDP or ICE candidate as the sending browser wrote it (JSON text).
+   */
+  payload: string;
+}
+/**
+ * A call in this room started or changed.
+ */
+export interface CallRoomEvent {
+  type: "call.room";
+  /**
+   * `room:{id}`
+   */
+  topic: string;
+  data: CallChange;
+}
 export interface Subscribe {
   cid?: string | number | null;
   topic: string;
@@ -1139,4 +1246,35 @@ export interface GameMove {
    * The room's version this move was played at (turn-based games). Makes a retried move safe: if it was applied, the retry answers with the room; a move played at an older version is refused STALE_VERSION.
    */
   version?: number | null;
+}
+/**
+ * Start a call in a DM or a room you are a member of.
+ */
+export interface CallStart {
+  cid?: string | number | null;
+  type: "call.start";
+  room_id: string;
+  kind?: "voice" | "video";
+}
+/**
+ * Accept, decline or hang up a call.
+ */
+export interface CallControl {
+  cid?: string | number | null;
+  type: "call.accept" | "call.decline" | "call.hangup";
+  call_id: string;
+}
+/**
+ * WebRTC signalling to one other participant: an offer, an answer or an ICE candidate.
+ */
+export interface CallSignalCommand {
+  cid?: string | number | null;
+  type: "call.signal";
+  call_id: string;
+  to: string;
+  signal: "offer" | "answer" | "ice";
+  /**
+   * SDP or candidate, as JSON text.
+   */
+  payload: string;
 }

@@ -547,6 +547,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calls/ice-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Ice Servers
+         * @description STUN, and TURN with credentials for the caller valid `ttl_seconds` (when TURN is configured).
+         */
+        get: operations["calls-get_ice_servers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comments/{comment_id}": {
         parameters: {
             query?: never;
@@ -2967,7 +2987,7 @@ export interface components {
          *     realtime contract. A new code is added here first; raise sites name a member, never a string.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "ERROR" | "ACCOUNT_EXISTS" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "SESSION_NOT_FOUND" | "USER_NOT_FOUND" | "CANNOT_CONTACT_USER" | "CSRF_HEADER_REQUIRED" | "CROSS_ORIGIN" | "EMAIL_TOKEN_INVALID" | "CHALLENGE_INVALID" | "SECOND_FACTOR_INVALID" | "TOTP_ALREADY_ENABLED" | "TOTP_NOT_ENABLED" | "PASSKEY_INVALID" | "PASSKEY_NOT_FOUND" | "ROOM_NOT_FOUND" | "ROOM_IS_DM" | "ROOM_FULL" | "SANCTUM_ROOM" | "NOT_A_MEMBER" | "NOT_MODERATOR" | "NOT_AUTHOR" | "MESSAGE_NOT_FOUND" | "SANCTUM_NOT_FOUND" | "SLUG_TAKEN" | "NOT_OWNER" | "OWNER_MUST_TRANSFER" | "MEMBER_NOT_FOUND" | "POST_NOT_FOUND" | "COMMENT_NOT_FOUND" | "FRIEND_REQUEST_NOT_FOUND" | "NOT_FRIENDS" | "NOTIFICATION_NOT_FOUND" | "REPORT_NOT_FOUND" | "REPORT_EXISTS" | "REPORT_CLOSED" | "REPORT_ACTION_UNAVAILABLE" | "INVITE_NOT_FOUND" | "INVITE_EXPIRED" | "INVITE_REVOKED" | "INVITE_USED_UP" | "ROOM_NOT_PRIVATE" | "TOO_MANY_CHANNELS" | "PUSH_ENDPOINT_REFUSED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_GONE" | "GAME_NOT_FOUND" | "GAME_ROOM_NOT_FOUND" | "GAME_STARTED" | "GAME_NOT_FINISHED" | "NOT_REPLAYABLE" | "INVALID_MOVE" | "NOT_YOUR_TURN" | "GAME_OVER" | "NOT_IN_ROOM" | "NOT_STARTED" | "ALREADY_IN_ROOM" | "BAD_OPTIONS" | "BUSY" | "STALE_VERSION" | "BAD_JSON" | "BAD_MESSAGE" | "UNKNOWN_TYPE" | "FRAME_TOO_LARGE" | "TOO_MANY_SUBSCRIPTIONS" | "NOT_SUBSCRIBED" | "RESYNC_REQUIRED" | "MISSING_PERMISSION" | "ROLE_NOT_FOUND" | "ROLE_EXISTS" | "ROLE_IN_USE" | "PIN_LIMIT" | "MUTED" | "BANNED" | "ACCOUNT_SUSPENDED";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "ERROR" | "ACCOUNT_EXISTS" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "SESSION_NOT_FOUND" | "USER_NOT_FOUND" | "CANNOT_CONTACT_USER" | "CSRF_HEADER_REQUIRED" | "CROSS_ORIGIN" | "EMAIL_TOKEN_INVALID" | "CHALLENGE_INVALID" | "SECOND_FACTOR_INVALID" | "TOTP_ALREADY_ENABLED" | "TOTP_NOT_ENABLED" | "PASSKEY_INVALID" | "PASSKEY_NOT_FOUND" | "ROOM_NOT_FOUND" | "ROOM_IS_DM" | "ROOM_FULL" | "SANCTUM_ROOM" | "NOT_A_MEMBER" | "NOT_MODERATOR" | "NOT_AUTHOR" | "MESSAGE_NOT_FOUND" | "SANCTUM_NOT_FOUND" | "SLUG_TAKEN" | "NOT_OWNER" | "OWNER_MUST_TRANSFER" | "MEMBER_NOT_FOUND" | "POST_NOT_FOUND" | "COMMENT_NOT_FOUND" | "FRIEND_REQUEST_NOT_FOUND" | "NOT_FRIENDS" | "NOTIFICATION_NOT_FOUND" | "REPORT_NOT_FOUND" | "REPORT_EXISTS" | "REPORT_CLOSED" | "REPORT_ACTION_UNAVAILABLE" | "INVITE_NOT_FOUND" | "INVITE_EXPIRED" | "INVITE_REVOKED" | "INVITE_USED_UP" | "ROOM_NOT_PRIVATE" | "TOO_MANY_CHANNELS" | "PUSH_ENDPOINT_REFUSED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_GONE" | "GAME_NOT_FOUND" | "GAME_ROOM_NOT_FOUND" | "GAME_STARTED" | "GAME_NOT_FINISHED" | "NOT_REPLAYABLE" | "INVALID_MOVE" | "NOT_YOUR_TURN" | "GAME_OVER" | "NOT_IN_ROOM" | "NOT_STARTED" | "ALREADY_IN_ROOM" | "BAD_OPTIONS" | "BUSY" | "STALE_VERSION" | "CALL_NOT_FOUND" | "CALL_BUSY" | "CALL_FULL" | "CALL_ENDED" | "NOT_IN_CALL" | "BAD_JSON" | "BAD_MESSAGE" | "UNKNOWN_TYPE" | "FRAME_TOO_LARGE" | "TOO_MANY_SUBSCRIPTIONS" | "NOT_SUBSCRIBED" | "RESYNC_REQUIRED" | "MISSING_PERMISSION" | "ROLE_NOT_FOUND" | "ROLE_EXISTS" | "ROLE_IN_USE" | "PIN_LIMIT" | "MUTED" | "BANNED" | "ACCOUNT_SUSPENDED";
         /** ErrorEnvelope */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
@@ -3283,6 +3303,25 @@ export interface components {
              * @description Turn-based games waiting for the caller's move.
              */
             your_turn: components["schemas"]["GameRoomRead"][];
+        };
+        /** IceServer */
+        IceServer: {
+            /** Credential */
+            credential?: string | null;
+            /** Urls */
+            urls: string[];
+            /** Username */
+            username?: string | null;
+        };
+        /** IceServers */
+        IceServers: {
+            /** Ice Servers */
+            ice_servers: components["schemas"]["IceServer"][];
+            /**
+             * Ttl Seconds
+             * @description How long the TURN credentials work; fetch again before a call after that.
+             */
+            ttl_seconds: number;
         };
         /** Invite */
         Invite: {
@@ -7897,6 +7936,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "calls-get_ice_servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IceServers"];
                 };
             };
             /** @description Bad request */

@@ -24,6 +24,7 @@ import { MuteBanner, PinnedBar, useMuted, usePinEvents } from '../moderation/Roo
 import { asDeleted, myLastMessageId } from './timeline';
 import { typingLine } from './typing';
 import type { Message, Room } from './types';
+import { CallButton } from '../calls/CallBar';
 
 export function RoomView() {
   const { roomId = '' } = useParams();
@@ -259,6 +260,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
           )}
         </div>
         <div className="room-header__actions">
+          {member && <CallButton roomId={roomId} />}
           {moderator && <SlowModeSetting roomId={roomId} seconds={data.slow_mode_seconds ?? 0} />}
           {data.kind !== 'dm' && (
             <button

@@ -22,7 +22,9 @@ from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import MessageRow
 from sanctum.domains.chat.schemas import MessageRead, ReactionCount
 
-SystemKind = Literal["joined", "left", "pinned", "unpinned", "muted", "unmuted", "banned", "unbanned"]
+SystemKind = Literal[
+    "joined", "left", "pinned", "unpinned", "muted", "unmuted", "banned", "unbanned", "missed_call", "call"
+]
 
 _TEMPLATES: dict[SystemKind, str] = {
     "joined": "{actor} joined the room",
@@ -33,6 +35,9 @@ _TEMPLATES: dict[SystemKind, str] = {
     "unmuted": "{actor} unmuted {target}",
     "banned": "{actor} banned {target}",
     "unbanned": "{actor} unbanned {target}",
+    # Calls (domains/calls): `detail` is the length ("4 min").
+    "missed_call": "Missed call",
+    "call": "Call,",
 }
 
 

@@ -1,0 +1,199 @@
+// The tab's call: at most one, owned by the tab that started or answered it. Ringing, the call's
+// changes and signalling all arrive on the person's own `user:{id}` topic (every tab rings; once one
+// tab answers, the others stop). Mounted in the signed-in layout, so a call survives navigation.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+import { api, unwrap } from '../../api/client';
+import type { CallSignal, CallWire } from '../../api/generated/realtime';
+import { userTopic, useRealtime, useTopic } from '../../lib/realtime';
+import { useMe } from '../auth/useMe';
+import { Mesh, type SignalKind } from './mesh';
+
+export interface CallView {
+  call: CallWire | null;
+  incoming: CallWire | null;
+  connection: RTCPeerConnectionState;
+  remote: Map<string, MediaStream>;
+  local: MediaStream | null;
+  muted: boolean;
+  cameraOff: boolean;
+  error: string | null;
+  /** Bytes received from the others so far, by kind (read every second while connected). */
+  inbound(): Promise<{ audio: number; video: number }>;
+  start(roomId: string, kind: 'voice' | 'video'): Promise<void>;
+  accept(): Promise<void>;
+  decline(): void;
+  hangUp(): void;
+  toggleMute(): void;
+  toggleCamera(): void;
+}
+
+const CallContext = createContext<CallView | null>(null);
+
+export function useCall(): CallView {
+  const view = useContext(CallContext);
+  if (!view) throw new Error('useCall outside CallProvider');
+  return view;
+}
+
+async function media(kind: 'voice' | 'video'): Promise<MediaStream> {
+  return navigator.mediaDevices.getUserMedia({ audio: true, video: kind === 'video' });
+}
+
+async function iceServers(): Promise<RTCIceServer[]> {
+  const body = await unwrap(api.client.GET('/api/calls/ice-servers'));
+  return body.ice_servers.map((s) => ({ urls: s.urls, username: s.username ?? undefined, credential: s.credential ?? undefined }));
+}
+
+export function CallProvider({ children }: { children: ReactNode }) {
+  const me = useMe().data?.id ?? null;
+  const conn = useRealtime();
+  const [call, setCall] = useState<CallWire | null>(null);
+  const [incoming, setIncoming] = useState<CallWire | null>(null);
+  const [local, setLocal] = useState<MediaStream | null>(null);
+  const [muted, setMuted] = useState(false);
+  const [cameraOff, setCameraOff] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const mesh = useRef<Mesh | null>(null);
+  // What this tab asked for and has not yet seen confirmed: a start in a room, or an answer to a call.
+  const claim = useRef<{ room?: string; call?: string; stream: MediaStream; ice: RTCIceServer[] } | null>(null);
+  const current = useRef<CallWire | null>(null);
+
+  const end = useCallback(() => {
+    mesh.current?.close();
+    mesh.current = null;
+    claim.current?.stream.getTracks().forEach((t) => t.stop());
+    claim.current = null;
+    current.current = null;
+    setCall(null);
+    setLocal(null);
+    setMuted(false);
+    setCameraOff(false);
+  }, []);
+
+  const own = useCallback(
+    (wire: CallWire) => {
+      const c = claim.current;
+      if (!c || !me) return;
+      claim.current = null;
+      mesh.current = new Mesh(wire.id, me, c.stream, c.ice, (m) => conn.send(m), () => setTick((n) => n + 1));
+      current.current = wire;
+      setCall(wire);
+      mesh.current.update(wire);
+    },
+    [conn, me],
+  );
+
+  useTopic(me ? userTopic(me) : null, (event) => {
+    if (event.type === 'call.ring') {
+      const wire = (event.data as { call: CallWire }).call;
+      if (!current.current) setIncoming(wire);
+      return;
+    }
+    if (event.type === 'call.updated') {
+      const wire = (event.data as { call: CallWire }).call;
+      setIncoming((ring) => (ring && ring.id === wire.id && wire.status === 'ringing' && !wire.participants.includes(me ?? '') ? wire : ring?.id === wire.id ? null : ring));
+      const c = claim.current;
+      if (c && ((c.room === wire.room_id && wire.caller_id === me && wire.status === 'ringing' && !current.current) || c.call === wire.id)) {
+        if (wire.status === 'ended') end();
+        else own(wire);
+        return;
+      }
+      if (current.current?.id !== wire.id) return;
+      if (wire.status === 'ended' || !wire.participants.includes(me ?? '')) {
+        end();
+        return;
+      }
+      current.current = wire;
+      setCall(wire);
+      mesh.current?.update(wire);
+      return;
+    }
+    if (event.type === 'call.signal') {
+      const signal = event.data as CallSignal;
+      if (mesh.current && current.current?.id === signal.call_id) {
+        void mesh.current.receive(signal.from_user_id, signal.signal as SignalKind, signal.payload);
+      }
+    }
+  });
+
+  useEffect(() => () => mesh.current?.close(), []);
+
+  const prepare = useCallback(async (kind: 'voice' | 'video') => {
+    setError(null);
+    const [stream, ice] = await Promise.all([media(kind), iceServers()]);
+    setLocal(stream);
+    return { stream, ice };
+  }, []);
+
+  // The socket client does not hand refusals of hub commands (CALL_BUSY, CALL_ENDED) to features, so a
+  // claim the server never confirms is given up after a while: the camera and microphone are released.
+  const expireClaim = useCallback((message: string) => {
+    const mine = claim.current;
+    setTimeout(() => {
+      if (claim.current !== mine || !mine) return;
+      mine.stream.getTracks().forEach((t) => t.stop());
+      claim.current = null;
+      setLocal(null);
+      setError(message);
+    }, 10_000);
+  }, []);
+
+  const view = useMemo<CallView>(
+    () => ({
+      call,
+      incoming,
+      connection: mesh.current?.state() ?? 'new',
+      remote: mesh.current?.remote ?? new Map(),
+      local,
+      muted,
+      cameraOff,
+      error,
+      inbound: () => mesh.current?.inbound() ?? Promise.resolve({ audio: 0, video: 0 }),
+      async start(roomId, kind) {
+        if (current.current) return;
+        try {
+          claim.current = { room: roomId, ...(await prepare(kind)) };
+          conn.send({ type: 'call.start', room_id: roomId, kind });
+          expireClaim('The call could not be started: they may be in another call.');
+        } catch (e) {
+          setError(e instanceof Error ? e.message : 'Could not start the call.');
+        }
+      },
+      async accept() {
+        if (!incoming) return;
+        const ring = incoming;
+        setIncoming(null);
+        try {
+          claim.current = { call: ring.id, ...(await prepare(ring.kind)) };
+          conn.send({ type: 'call.accept', call_id: ring.id });
+          expireClaim('The call could not be answered: it may have ended.');
+        } catch (e) {
+          setError(e instanceof Error ? e.message : 'Could not answer the call.');
+        }
+      },
+      decline() {
+        if (incoming) conn.send({ type: 'call.decline', call_id: incoming.id });
+        setIncoming(null);
+      },
+      hangUp() {
+        if (current.current) conn.send({ type: 'call.hangup', call_id: current.current.id });
+        end();
+      },
+      toggleMute() {
+        local?.getAudioTracks().forEach((t) => (t.enabled = muted));
+        setMuted(!muted);
+      },
+      toggleCamera() {
+        local?.getVideoTracks().forEach((t) => (t.enabled = cameraOff));
+        setCameraOff(!cameraOff);
+      },
+    }),
+    // `tick`: the mesh changed (a peer's connection state, a remote stream).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [call, incoming, local, muted, cameraOff, error, conn, prepare, end, expireClaim, tick],
+  );
+
+  return <CallContext.Provider value={view}>{children}</CallContext.Provider>;
+}

@@ -1,0 +1,64 @@
+"""Where live calls are held: the Cache port (in-process embedded, Redis scaled), so every instance sees
+the same call and a call outlives the instance that started it.
+
+Keys: `call:{id}` (the state, JSON), `call:user:{user}` and `call:room:{room}` (the call someone is in,
+the call a room has). Each lives `state_ttl_seconds`, rewritten on every change, so the call of an
+instance that died mid-call expires instead of keeping its people busy forever; an ended call is kept
+a minute (late signals get CALL_ENDED rather than CALL_NOT_FOUND).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import TypeAdapter
+
+from sanctum.cache import Cache
+from sanctum.domains.calls.machine import CallState
+
+_STATE: TypeAdapter[CallState] = TypeAdapter(CallState)
+_ENDED_TTL = 60.0
+
+
+class CallStore:
+    def __init__(self, cache: Cache, ttl_seconds: float) -> None:
+        self._cache = cache
+        self._ttl = ttl_seconds
+
+    async def get(self, call_id: uuid.UUID) -> CallState | None:
+        raw = await self._cache.get(f"call:{call_id}")
+        return _STATE.validate_json(raw) if raw is not None else None
+
+    async def _pointer(self, key: str) -> CallState | None:
+        raw = await self._cache.get(key)
+        if raw is None:
+            return None
+        try:
+            return await self.get(uuid.UUID(raw.decode()))
+        except ValueError:
+            return None
+
+    async def of_user(self, user_id: uuid.UUID) -> CallState | None:
+        return await self._pointer(f"call:user:{user_id}")
+
+    async def of_room(self, room_id: uuid.UUID) -> CallState | None:
+        return await self._pointer(f"call:room:{room_id}")
+
+    async def save(self, state: CallState, before: CallState | None = None) -> None:
+        """Write the state, point its room and people at it, and release those it no longer holds."""
+        ended = state.status == "ended"
+        await self._cache.set(f"call:{state.id}", _STATE.dump_json(state), _ENDED_TTL if ended else self._ttl)
+        value = str(state.id).encode()
+        held = set() if ended else {*state.participants, *(state.invited if state.status == "ringing" else ())}
+        had = set() if before is None else {*before.participants, *before.invited}
+        for user in held:
+            await self._cache.set(f"call:user:{user}", value, self._ttl)
+        for user in had - held:
+            current = await self._cache.get(f"call:user:{user}")
+            if current == value:
+                await self._cache.delete(f"call:user:{user}")
+        room_key = f"call:room:{state.room_id}"
+        if not ended:
+            await self._cache.set(room_key, value, self._ttl)
+        elif await self._cache.get(room_key) == value:
+            await self._cache.delete(room_key)

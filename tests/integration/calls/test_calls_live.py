@@ -1,0 +1,183 @@
+"""Calls over real sockets: ringing every tab, accept, signalling only between participants, busy,
+decline, missed, a dropped participant, the entries calls leave, and (scaled) a call across instances."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sanctum.settings import CallSettings
+from tests.conftest import SettingsFactory
+from tests.integration.chat.chat_api import Person
+from tests.support.live import LiveServer, ServerFactory, WsClient, eventually, sample
+
+
+async def online(server: LiveServer, person: Person) -> WsClient:
+    socket = await server.connect(person.user)
+    await socket.subscribe(f"user:{person.id}")
+    return socket
+
+
+async def people(server: LiveServer, count: int) -> list[Person]:
+    return [Person(server.http, await server.register()) for _ in range(count)]
+
+
+async def entries(person: Person, room_id: str) -> list[str]:
+    items = (await person.ok("GET", f"/api/rooms/{room_id}/messages"))["items"]
+    return [m["body"] for m in items if m["kind"] == "system"]
+
+
+def signal(call_id: str, to: Person, kind: str = "offer", payload: str = '{"sdp": "v=0"}') -> dict[str, Any]:
+    return {"type": "call.signal", "call_id": call_id, "to": to.id, "signal": kind, "payload": payload}
+
+
+async def test_a_dm_call_rings_every_tab_connects_forwards_only_participants_signals_and_leaves_an_entry(
+    make_server: ServerFactory,
+) -> None:
+    server = await make_server()
+    alice, bob, carol = await people(server, 3)
+    dm = (await alice.dm(bob))["id"]
+    on_alice, bob_tab1, bob_tab2, on_carol = [await online(server, p) for p in (alice, bob, bob, carol)]
+
+    started = await on_alice.request({"type": "call.start", "room_id": dm, "kind": "video"})
+    assert started["type"] == "call.ok", started
+    call = started["call"]
+    assert call["status"] == "ringing" and call["invited"] == [bob.id] and call["kind"] == "video"
+    for tab in (bob_tab1, bob_tab2):
+        ring = await tab.expect("call.ring")
+        assert ring["data"]["call"]["id"] == call["id"] and ring["data"]["call"]["caller_id"] == alice.id
+
+    stranger = await on_carol.request({"type": "call.accept", "call_id": call["id"]})
+    assert stranger["type"] == "error" and stranger["error"]["code"] == "ROOM_NOT_FOUND"
+    early = await on_alice.request(signal(call["id"], bob))
+    assert early["error"]["code"] == "NOT_IN_CALL"  # nobody answered yet
+
+    accepted = await bob_tab1.request({"type": "call.accept", "call_id": call["id"]})
+    assert accepted["call"]["status"] == "active" and accepted["call"]["participants"] == [alice.id, bob.id]
+    updated = await on_alice.expect("call.updated")
+    assert updated["data"]["call"]["status"] == "active"
+
+    await on_alice.send(signal(call["id"], bob, "offer", '{"sdp": "v=0 alice"}'))
+    forwarded = await bob_tab1.expect("call.signal")
+    assert forwarded["data"] == {
+        "call_id": call["id"],
+        "from_user_id": alice.id,
+        "signal": "offer",
+        "payload": '{"sdp": "v=0 alice"}',
+    }
+    refused = await on_carol.request(signal(call["id"], bob, "ice", '{"candidate": "evil"}'))
+    assert refused["type"] == "error" and refused["error"]["code"] == "NOT_IN_CALL"
+    too_big = await on_alice.request(signal(call["id"], bob, "ice", "x" * 20_000))
+    assert too_big["error"]["code"] == "BAD_MESSAGE"
+    await bob_tab1.send(signal(call["id"], alice, "answer", '{"sdp": "v=0 bob"}'))
+    assert (await on_alice.expect("call.signal"))["data"]["signal"] == "answer"
+    await on_alice.send(signal(call["id"], bob, "ice", '{"candidate": "good"}'))
+    # The stranger's candidate was never forwarded: the next signal Bob gets is Alice's.
+    nxt = await bob_tab1.expect("call.signal")
+    assert nxt["data"]["payload"] == '{"candidate": "good"}' and nxt["data"]["from_user_id"] == alice.id
+
+    hung = await on_alice.request({"type": "call.hangup", "call_id": call["id"]})
+    assert hung["call"]["status"] == "ended" and hung["call"]["reason"] == "completed"
+    ended = await bob_tab2.expect("call.updated", within=5.0)
+    while ended["data"]["call"]["status"] != "ended":
+        ended = await bob_tab2.expect("call.updated")
+    assert ended["data"]["call"]["reason"] == "completed"
+    assert await entries(bob, dm) == ["Call, 0 s"]
+    late = await on_alice.request(signal(call["id"], bob))
+    assert late["error"]["code"] == "CALL_ENDED"
+
+
+async def test_a_callee_in_a_call_is_busy_a_decline_ends_the_ring_and_reads_missed_call(
+    make_server: ServerFactory,
+) -> None:
+    server = await make_server()
+    alice, bob, carol = await people(server, 3)
+    dm_ab, dm_cb = (await alice.dm(bob))["id"], (await carol.dm(bob))["id"]
+    on_alice, on_bob, on_carol = [await online(server, p) for p in (alice, bob, carol)]
+    declined_before, busy_before = (
+        sample("calls_ended_total", reason="declined"),
+        sample("calls_started_total", kind="voice"),
+    )
+
+    call = (await on_alice.request({"type": "call.start", "room_id": dm_ab}))["call"]
+    busy = await on_carol.request({"type": "call.start", "room_id": dm_cb})
+    assert busy["type"] == "error" and busy["error"]["code"] == "CALL_BUSY"
+    again = await on_alice.request({"type": "call.start", "room_id": dm_ab})
+    assert again["error"]["code"] == "CALL_BUSY"
+
+    declined = await on_bob.request({"type": "call.decline", "call_id": call["id"]})
+    assert declined["call"]["status"] == "ended" and declined["call"]["reason"] == "declined"
+    seen = await on_alice.expect("call.updated")
+    assert seen["data"]["call"]["reason"] == "declined"
+    assert await entries(alice, dm_ab) == ["Missed call"]
+    assert sample("calls_ended_total", reason="declined") == declined_before + 1
+    assert sample("calls_started_total", kind="voice") == busy_before + 1  # the refused ones started nothing
+    # Bob is free again: Carol's call now rings him.
+    assert (await on_carol.request({"type": "call.start", "room_id": dm_cb}))["call"]["status"] == "ringing"
+
+
+async def test_an_unanswered_call_is_missed_and_a_participant_whose_socket_closes_is_dropped(
+    make_server: ServerFactory, make_settings: SettingsFactory
+) -> None:
+    server = await make_server(make_settings(calls=CallSettings(ring_seconds=0.5)))
+    alice, bob = await people(server, 2)
+    dm = (await alice.dm(bob))["id"]
+    on_alice, on_bob = await online(server, alice), await online(server, bob)
+
+    missed = (await on_alice.request({"type": "call.start", "room_id": dm}))["call"]
+    ended = await on_alice.expect("call.updated", within=10.0)
+    assert ended["data"]["call"]["id"] == missed["id"] and ended["data"]["call"]["reason"] == "missed"
+    assert (await on_bob.request({"type": "call.accept", "call_id": missed["id"]}))["error"]["code"] == "CALL_ENDED"
+
+    call = (await on_alice.request({"type": "call.start", "room_id": dm}))["call"]
+    await on_bob.request({"type": "call.accept", "call_id": call["id"]})
+    await on_bob.close()
+    dropped = await on_alice.expect("call.updated", within=10.0)
+    while dropped["data"]["call"]["status"] != "ended":
+        dropped = await on_alice.expect("call.updated", within=10.0)
+    assert dropped["data"]["call"]["reason"] == "dropped"
+
+    async def both_entries() -> bool:
+        return len(await entries(alice, dm)) == 2
+
+    await eventually(both_entries)
+    newest, oldest = await entries(alice, dm)  # the history is newest first
+    assert oldest == "Missed call" and newest.startswith("Call, ") and newest.endswith(" s")
+
+
+async def test_a_room_call_lets_members_join_and_refuses_a_stranger_to_the_room(make_server: ServerFactory) -> None:
+    server = await make_server()
+    alice, bob, carol = await people(server, 3)
+    room = (await alice.create_room("voice", kind="private"))["id"]
+    await alice.invite(room, bob.id)
+    on_alice, on_bob, on_carol = [await online(server, p) for p in (alice, bob, carol)]
+
+    call = (await on_alice.request({"type": "call.start", "room_id": room}))["call"]
+    assert call["invited"] == [] and call["status"] == "ringing"
+    assert (await on_carol.request({"type": "call.start", "room_id": room}))["error"]["code"] == "ROOM_NOT_FOUND"
+    assert (await on_carol.request({"type": "call.accept", "call_id": call["id"]}))["error"]["code"] == "ROOM_NOT_FOUND"
+    joined = await on_bob.request({"type": "call.accept", "call_id": call["id"]})
+    assert joined["call"]["participants"] == [alice.id, bob.id]
+
+
+@pytest.mark.scaled_only
+async def test_a_call_between_two_instances_rings_connects_and_signals_across_them(make_server: ServerFactory) -> None:
+    a, b = await make_server(), await make_server()
+    alice, bob = await people(a, 2)
+    dm = (await alice.dm(bob))["id"]
+    on_alice, on_bob = await online(a, alice), await online(b, bob)
+
+    call = (await on_alice.request({"type": "call.start", "room_id": dm, "kind": "video"}))["call"]
+    assert (await on_bob.expect("call.ring"))["data"]["call"]["id"] == call["id"]
+    accepted = await on_bob.request({"type": "call.accept", "call_id": call["id"]})
+    assert accepted["call"]["status"] == "active"
+    await on_alice.send(signal(call["id"], bob))
+    assert (await on_bob.expect("call.signal"))["data"]["from_user_id"] == alice.id
+    await on_bob.send(signal(call["id"], alice, "answer"))
+    assert (await on_alice.expect("call.signal"))["data"]["signal"] == "answer"
+    await on_bob.request({"type": "call.hangup", "call_id": call["id"]})
+    ended = await on_alice.expect("call.updated")
+    while ended["data"]["call"]["status"] != "ended":
+        ended = await on_alice.expect("call.updated")
+    assert await entries(alice, dm) == ["Call, 0 s"]
