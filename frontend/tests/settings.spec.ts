@@ -22,6 +22,7 @@ test('notification settings are saved, the service worker runs at /, an export d
   await test.step('preferences and quiet hours are saved and shown again after a reload', async () => {
     await page.getByLabel('Likes: in app').uncheck();
     await page.getByLabel('Mentions: push').uncheck();
+    await page.getByLabel(/Email me the chat mentions I leave unread/).check();
     await page.getByLabel('Quiet hours every day').check();
     await page.getByLabel('From').fill('21:30');
     await page.getByLabel('Time zone').fill('Europe/Paris');
@@ -31,6 +32,7 @@ test('notification settings are saved, the service worker runs at /, an export d
     await expect(page.getByLabel('Likes: in app')).not.toBeChecked();
     await expect(page.getByLabel('Mentions: push')).not.toBeChecked();
     await expect(page.getByLabel('Mentions: in app')).toBeChecked();
+    await expect(page.getByLabel(/Email me the chat mentions I leave unread/)).toBeChecked();
     await expect(page.getByLabel('From')).toHaveValue('21:30');
     await expect(page.getByLabel('Time zone')).toHaveValue('Europe/Paris');
   });

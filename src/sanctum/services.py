@@ -21,6 +21,7 @@ from sanctum.backup import BackupScheduler
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
 from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.cache.local import InvalidationBus
+from sanctum.core.errors import AppError
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
@@ -42,6 +43,8 @@ from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.welcome import WELCOME_JOB, WelcomeBot
+from sanctum.domains.digest.scheduler import DigestScheduler
+from sanctum.domains.digest.service import DigestService, MentionedMessage
 from sanctum.domains.export.service import ExportService
 from sanctum.domains.export.service import register_jobs as register_export_jobs
 from sanctum.domains.friends.service import FriendService
@@ -123,6 +126,8 @@ class Services:
     preferences: PreferenceService
     push: PushService
     exports: ExportService
+    digest: DigestService
+    digest_rounds: DigestScheduler
     moderation: ModerationService
     chat_moderation: ChatModeration
     sanctions: Sanctions
@@ -149,9 +154,11 @@ class Services:
         await self.game_engine.start()
         if self.settings.mode == "embedded":  # scaled: the workers back up (one of them, by a lock)
             await self.backups.start()
+            await self.digest_rounds.start()
 
     async def stop_serving(self) -> None:
         await self.backups.stop()
+        await self.digest_rounds.stop()
         await self.jobs.stop()
         await self.game_engine.stop()
         await self.calls.stop()
@@ -165,9 +172,11 @@ class Services:
         if work:
             announce(self.settings)
             await self.backups.start()
+            await self.digest_rounds.start()
 
     async def stop_working(self) -> None:
         await self.backups.stop()
+        await self.digest_rounds.stop()
         await self.jobs.stop()
         await self.gateway.broker.stop()
         await self._close()
@@ -198,8 +207,7 @@ def _security(
     settings: Settings, db: Database, accounts: AccountService, jobs: TaskiqJobQueue, limiter: RateLimiter
 ) -> tuple[EmailFlows, TwoFactor, Passkeys, LoginSteps]:
     """Account security, hooked into registration (the verification email) and login (the second factor)."""
-    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
-    flows = EmailFlows(db, accounts, jobs, build_mailer(settings), limiter, settings.email, base_url)
+    flows = EmailFlows(db, accounts, jobs, build_mailer(settings), limiter, settings.email, _base_url(settings))
     flows.register_jobs()
     accounts.on_registered(flows.after_registered)
     two_factor = TwoFactor(db, accounts, settings.secret_key.get_secret_value())
@@ -207,6 +215,53 @@ def _security(
     steps = LoginSteps(db, accounts, two_factor, passkeys)
     accounts.use_login_gate(steps.gate)
     return flows, two_factor, passkeys, steps
+
+
+def _digest(
+    settings: Settings,
+    db: Database,
+    jobs: TaskiqJobQueue,
+    accounts: AccountService,
+    blocks: BlockService,
+    notifications: NotificationService,
+    preferences: PreferenceService,
+    room_access: RoomAccess,
+    messages: MessageService,
+) -> DigestService:
+    """The email digest of missed mentions; chat tells it what a mentioned message is (or that it is moot)."""
+    content = ChatContent(room_access)
+
+    async def mentioned(
+        db: AsyncSession, viewer: uuid.UUID, room_id: uuid.UUID, message_id: int
+    ) -> MentionedMessage | None:
+        try:
+            message = await content.message(db, viewer, message_id)
+        except AppError:
+            return None  # deleted, or a room they cannot see any more
+        if message.room_id != room_id or not await messages.notices.left_unread(db, viewer, room_id, message_id):
+            return None
+        record = await room_access.record(db, room_id)
+        named = record is not None and record.kind != "dm" and record.name
+        return MentionedMessage(f"#{record.name}" if record and named else "a direct message", message.body)
+
+    service = DigestService(
+        db,
+        settings.digest,
+        jobs,
+        build_mailer(settings),
+        accounts,
+        blocks,
+        notifications,
+        preferences,
+        mentioned,
+        _base_url(settings),
+    )
+    service.register_jobs()
+    return service
+
+
+def _base_url(settings: Settings) -> str:
+    return settings.public_url or f"http://{settings.host}:{settings.port}"
 
 
 def build_services(settings: Settings) -> Services:
@@ -278,6 +333,7 @@ def build_services(settings: Settings) -> Services:
     exports = ExportService(db, settings.exports, jobs, accounts, friends, game_records)
     register_export_jobs(jobs, exports)
 
+    digest = _digest(settings, db, jobs, accounts, blocks, notifications, preferences, room_access, messages)
     audit = AuditLog()
     staff = AccountStaff(accounts, gateway)
     chat_moderation = ChatModeration(db, room_access, messages, audit)
@@ -333,6 +389,8 @@ def build_services(settings: Settings) -> Services:
         preferences=preferences,
         push=push,
         exports=exports,
+        digest=digest,
+        digest_rounds=DigestScheduler(db, digest, settings.digest.interval_minutes),
         chat_moderation=chat_moderation,
         reports=reports,
         calls=calls,

@@ -250,6 +250,22 @@ class ExportSettings(BaseModel):
     chunk_bytes: int = Field(1_048_576, ge=4_096, le=16_777_216)
 
 
+class DigestSettings(BaseModel):
+    """The email digest of missed mentions (DIGEST__...); see docs/notifications.md, "Email digest".
+
+    The server runs it in embedded mode, `sanctum worker` in scaled mode (one worker per round, by a lock).
+    """
+
+    # Minutes between rounds; each user gets at most one digest per round. 0 turns the digest off.
+    interval_minutes: float = Field(15.0, ge=0, le=24 * 60)
+    # A mention is emailed once it has stayed unread this long.
+    delay_minutes: float = Field(30.0, ge=0, le=7 * 24 * 60)
+    # At most this many mentions in one email (the rest follow in the next rounds).
+    max_mentions: int = Field(20, ge=1, le=200)
+    # At most this many users handled per round (the rest in the next rounds).
+    users_per_round: int = Field(1000, ge=1, le=100_000)
+
+
 class SecuritySettings(BaseModel):
     """Browser-facing security headers (SECURITY__...); see docs/security.md."""
 
@@ -350,6 +366,7 @@ class Settings(BaseSettings):
     email: EmailSettings = EmailSettings()
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
+    digest: DigestSettings = DigestSettings()
 
     @field_validator("secret_key")
     @classmethod

@@ -22,16 +22,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sanctum.backup.create import BackupResult, archive_time, create_backup
 from sanctum.core.clock import utcnow
 from sanctum.db.database import Database
+from sanctum.db.locks import exclusive, lock_key
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import BACKUP_FAILURES, BACKUP_LAST_SIZE, BACKUP_LAST_SUCCESS
 from sanctum.settings import Settings
@@ -39,7 +38,7 @@ from sanctum.settings import Settings
 log = get_logger("sanctum.backup")
 
 # pg_try_advisory_lock key: "SANCTUMB" as a big-endian int64.
-ADVISORY_LOCK_KEY = int.from_bytes(b"SANCTUMB", "big", signed=True)
+ADVISORY_LOCK_KEY = lock_key(b"SANCTUMB")
 RETRY_SECONDS = 900.0
 
 
@@ -106,7 +105,7 @@ class BackupScheduler:
 
     async def run_if_due(self) -> BackupResult | None:
         """Back up if due and no other process is backing up; None when it did not."""
-        async with self._exclusive() as mine:
+        async with exclusive(self._db, ADVISORY_LOCK_KEY) as mine:
             if not mine or self.seconds_until_due() > 0:
                 return None
             return await self.run_once()
@@ -142,19 +141,3 @@ class BackupScheduler:
 
     def _engine(self) -> AsyncEngine | None:
         return self._db.writer_engine if self._db.dialect == "postgresql" else None
-
-    @contextlib.asynccontextmanager
-    async def _exclusive(self) -> AsyncIterator[bool]:
-        if self._db.dialect != "postgresql":
-            yield True
-            return
-        async with self._db.writer_engine.connect() as conn:
-            key = {"key": ADVISORY_LOCK_KEY}
-            mine = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key)).scalar())
-            await conn.commit()
-            try:
-                yield mine
-            finally:
-                if mine:
-                    await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
-                    await conn.commit()

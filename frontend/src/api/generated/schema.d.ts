@@ -3831,7 +3831,7 @@ export interface components {
             dnd: components["schemas"]["DoNotDisturb"];
             /**
              * Email Digest
-             * @description Email a digest of mentions missed while away (sent once email delivery is configured).
+             * @description Email the chat mentions left unread (one email per round, to a verified address; docs/notifications.md).
              * @default false
              */
             email_digest: boolean;

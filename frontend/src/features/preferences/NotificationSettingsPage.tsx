@@ -130,7 +130,10 @@ function PreferencesForm({ saved }: { saved: Preferences }) {
         </table>
         <label className="check">
           <input type="checkbox" checked={digest} onChange={(e) => setDigest(e.target.checked)} />
-          <span>Email me a digest of mentions I missed (sent once this server has email set up)</span>
+          <span>
+            Email me the chat mentions I leave unread: one email listing them, with links to their rooms, sent to my
+            verified address (quiet hours do not hold it back)
+          </span>
         </label>
       </Card>
       <Card title="Do not disturb" description="Quiet hours: no push notifications; the bell still counts.">

@@ -106,6 +106,11 @@ class ChatNotices:
             partial(self._notifier.reaction, owner=owner, by=by, room_id=room_id, message_id=message_id, emoji=emoji)
         )
 
+    async def left_unread(self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID, message_id: int) -> bool:
+        """Whether `user_id` has not read up to `message_id` in the room (not a member: never read it)."""
+        member = await self._repo.membership(db, room_id, user_id)
+        return member is None or member.last_read_message_id < message_id
+
     async def has_read(self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID, message_id: int) -> bool:
         """Whether `user_id` has read up to `message_id` in the room (a notification about it is moot)."""
         member = await self._repo.membership(db, room_id, user_id)

@@ -13,6 +13,7 @@ from sanctum.db.types import UTCDateTime
 
 # BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY auto-increments.
 NotificationId = BigInteger().with_variant(Integer(), "sqlite")
+DIGEST_PENDING = "kind = 'mention' AND digested_at IS NULL AND read_at IS NULL"
 
 
 class Notification(Base):
@@ -35,6 +36,13 @@ class Notification(Base):
             postgresql_where=text("read_at IS NULL"),
             sqlite_where=text("read_at IS NULL"),
         ),
+        # Mentions the email digest has still to handle (domains/digest).
+        Index(
+            "ix_notifications_digest_pending",
+            "created_at",
+            postgresql_where=text(DIGEST_PENDING),
+            sqlite_where=text(DIGEST_PENDING),
+        ),
     )
 
     id: Mapped[int] = mapped_column(NotificationId, primary_key=True, autoincrement=True)
@@ -51,6 +59,8 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When the email digest handled this mention (sent it, or passed over it); None: not yet.
+    digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class NotificationActor(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -171,3 +171,45 @@ class NotificationRepository:
             .limit(limit)
         )
         return cast(list[NotificationRow], (await db.execute(query)).all())
+
+    # -- the email digest (domains/digest): mentions not read, not yet handled, older than a cutoff ----
+
+    async def digest_recipients(self, db: AsyncSession, cutoff: datetime, limit: int) -> list[uuid.UUID]:
+        """Users with a mention the digest has still to handle, created at or before `cutoff`."""
+        query = (
+            select(_notifications.c.user_id)
+            .where(*_pending(cutoff))
+            .group_by(_notifications.c.user_id)
+            .order_by(func.min(_notifications.c.created_at))
+            .limit(limit)
+        )
+        return list((await db.execute(query)).scalars())
+
+    async def claim_for_digest(
+        self, db: AsyncSession, user_id: uuid.UUID, cutoff: datetime, limit: int, now: datetime
+    ) -> list[NotificationRow]:
+        """Mark the user's pending mentions (oldest first, at most `limit`) handled; the rows this call won.
+        One conditional UPDATE: of two concurrent claims, each row goes to one."""
+        pending = (*_pending(cutoff), _notifications.c.user_id == user_id)
+        ids = select(_notifications.c.id).where(*pending).order_by(_notifications.c.created_at).limit(limit)
+        stmt = (
+            update(_notifications)
+            .where(_notifications.c.id.in_(ids.scalar_subquery()), *pending)
+            .values(digested_at=now)
+            .returning(*_notifications.c)
+        )
+        rows = cast(list[NotificationRow], (await db.execute(stmt)).all())
+        return sorted(rows, key=lambda n: (n.created_at, n.id))
+
+    async def release_from_digest(self, db: AsyncSession, ids: Sequence[int]) -> None:
+        """Undo a claim whose email could not be sent, so the retry finds the mentions again."""
+        await db.execute(update(_notifications).where(_notifications.c.id.in_(list(ids))).values(digested_at=None))
+
+
+def _pending(cutoff: datetime) -> tuple[Any, ...]:
+    return (
+        _notifications.c.kind == "mention",
+        _notifications.c.digested_at.is_(None),
+        _notifications.c.read_at.is_(None),
+        _notifications.c.created_at <= cutoff,
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -201,6 +202,20 @@ class NotificationService:
         return await self._serialize(
             db, await self._repo.unread_of_kinds(db, user_id, ("mention", "post_mention"), limit)
         )
+
+    async def digest_recipients(self, db: AsyncSession, cutoff: datetime, limit: int) -> list[uuid.UUID]:
+        """For the email digest: who has unread mentions from before `cutoff` it has not handled yet."""
+        return await self._repo.digest_recipients(db, cutoff, limit)
+
+    async def claim_for_digest(
+        self, db: AsyncSession, user_id: uuid.UUID, cutoff: datetime, limit: int
+    ) -> list[NotificationRead]:
+        """For the email digest, in its writer: take the user's pending mentions (each goes to one digest)."""
+        return await self._serialize(db, await self._repo.claim_for_digest(db, user_id, cutoff, limit, utcnow()))
+
+    async def release_from_digest(self, db: AsyncSession, ids: Sequence[int]) -> None:
+        """For the email digest: its email failed, the mentions are pending again."""
+        await self._repo.release_from_digest(db, ids)
 
     # -- requests -----------------------------------------------------------------------------
 

@@ -46,7 +46,9 @@ class DoNotDisturb(Strict):
 class NotificationPreferences(BaseModel):
     kinds: dict[Kind, KindPreference] = Field(description="Every kind of notification and what to do with it.")
     email_digest: bool = Field(
-        False, description="Email a digest of mentions missed while away (sent once email delivery is configured)."
+        False,
+        description="Email the chat mentions left unread (one email per round, to a verified address; "
+        "docs/notifications.md).",
     )
     dnd: DoNotDisturb = Field(description="Quiet hours: no push notification inside them (in-app ones still arrive).")
 
