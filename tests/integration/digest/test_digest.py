@@ -106,10 +106,9 @@ async def test_a_digest_that_could_not_be_sent_keeps_its_mentions_for_the_retry(
     assert len([m for m in mailbox.to(bob.user.email) if "mentioned" in m.subject]) == 1
 
 
+@pytest.mark.scaled_only  # one process in embedded mode: there is no other to wait for
 async def test_a_round_is_skipped_while_another_process_runs_one(instance: Instance) -> None:
     services = instance.app.state.services
-    if services.db.dialect != "postgresql":
-        pytest.skip("one process in embedded mode: there is no other to wait for")
     rounds: DigestScheduler = services.digest_rounds
     async with exclusive(services.db, ADVISORY_LOCK_KEY) as mine:  # another worker's round
         assert mine

@@ -2,7 +2,7 @@
 (emailed, or passed over because its user wants no digest), so no mention is emailed twice; a partial index
 finds the mentions still to handle.
 
-Revision ID: 0023
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-04
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 from sanctum.db.types import UTCDateTime
 
-revision: str = "0023"
+revision: str = "0022"
 down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
