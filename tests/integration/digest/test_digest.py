@@ -47,7 +47,7 @@ async def test_one_digest_lists_the_unread_mentions_of_those_who_chose_it_and_ne
     seen = await alice.send(room["id"], f"@{bob.username} the gate is open")
     await bob.ok("POST", f"/api/rooms/{room['id']}/read", json={"message_id": seen["id"]})
     everyone = f"@{bob.username} @{carol.username} @{dave.username} @{erin.username}"  # erin: not a member
-    await alice.send(room["id"], f"{everyone} water\nthe <b>roses</b>\n- https://evil.example/x " + "long " * 40)
+    await alice.send(room["id"], f"water\nthe <b>roses</b>\n- https://evil.example/x {everyone} " + "long " * 40)
     await instance.settle()
 
     assert await run_round(instance, minutes_later=5) == 0  # too recent: they may still read it
