@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 
 import { Icon, Name, Spinner } from '../../components/ui';
 import { searchTerm, useUserSearch, type PublicUser } from './api';
-import { PersonAvatar } from './PersonAvatar';
+import { PersonOption } from './PersonOption';
 
 interface PeoplePickerProps {
   label: string;
@@ -107,23 +107,13 @@ export function PeoplePicker({ label, chosen, onChange, exclude = [], max = 19, 
       </div>
       <ul id={listId} role="listbox" aria-label="People found" className="people-picker__results" hidden={!open}>
         {results.map((person, i) => (
-          <li
+          <PersonOption
             key={person.id}
             id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === active}
-            className={i === active ? 'person-row person-row--active' : 'person-row'}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => pick(person)}
-          >
-            <PersonAvatar user={person} />
-            <span className="person-row__names">
-              <span className="person-row__name">
-                <Name>{person.display_name || person.username}</Name>
-              </span>
-              <span className="person-row__username">@{person.username}</span>
-            </span>
-          </li>
+            person={person}
+            selected={i === active}
+            onPick={pick}
+          />
         ))}
       </ul>
       {searchTerm(query) && search.isSuccess && results.length === 0 && !search.isFetching && (

@@ -3,12 +3,11 @@
 // The text box keeps the focus; the list is a listbox it points at (aria-activedescendant).
 import { useEffect, useId, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 
-import { Name } from '../../components/ui';
 import { useMe } from '../auth/useMe';
 import { useMembers } from '../chat/api';
 import { useUserSearch, type PublicUser } from './api';
 import { insertMention, mentionAt, mentionChoices } from './mentions';
-import { PersonAvatar } from './PersonAvatar';
+import { PersonOption } from './PersonOption';
 
 interface Options {
   value: string;
@@ -110,23 +109,14 @@ export function useMentions({ value, setValue, area, roomId }: Options): Mention
   const list = open ? (
     <ul id={listId} role="listbox" aria-label="People to mention" className="mention-list">
       {choices.map((person, i) => (
-        <li
+        <PersonOption
           key={person.id}
           id={`${listId}-${i}`}
-          role="option"
-          aria-selected={i === current}
-          className={i === current ? 'person-row person-row--active' : 'person-row'}
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={() => pick(person)}
-        >
-          <PersonAvatar user={person} live={false} />
-          <span className="person-row__names">
-            <span className="person-row__name">
-              <Name>{person.display_name || person.username}</Name>
-            </span>
-            <span className="person-row__username">@{person.username}</span>
-          </span>
-        </li>
+          person={person}
+          selected={i === current}
+          onPick={pick}
+          live={false}
+        />
       ))}
     </ul>
   ) : null;
