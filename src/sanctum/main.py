@@ -33,6 +33,7 @@ from sanctum.domains.preferences import routes as preferences_routes
 from sanctum.domains.push import routes as push_routes
 from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
+from sanctum.domains.search import routes as search_routes
 from sanctum.domains.security import routes as security_routes
 from sanctum.observability.logging import get_logger
 from sanctum.realtime.gateway import GatewayMiddleware
@@ -120,6 +121,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.room_moderation)
     app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
+    app.include_router(search_routes.search)
     mount_web(app, settings.web_dist)
     return app
 

@@ -73,6 +73,9 @@ from sanctum.domains.push.service import register_jobs as register_push_jobs
 from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
+from sanctum.domains.search.postgres_index import PostgresIndex
+from sanctum.domains.search.service import SearchService
+from sanctum.domains.search.sqlite_index import SqliteIndex
 from sanctum.domains.security.email_flows import EmailFlows
 from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
@@ -128,6 +131,7 @@ class Services:
     exports: ExportService
     digest: DigestService
     digest_rounds: DigestScheduler
+    search: SearchService
     moderation: ModerationService
     chat_moderation: ChatModeration
     sanctions: Sanctions
@@ -359,6 +363,8 @@ def build_services(settings: Settings) -> Services:
         db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls
     )
     hubs.register(CallsHub(calls))
+    people = PeopleSearch(db, blocks)
+    index = PostgresIndex() if db.dialect == "postgresql" else SqliteIndex()
     return Services(
         settings=settings,
         db=db,
@@ -371,7 +377,7 @@ def build_services(settings: Settings) -> Services:
         notifier=notifier,
         accounts=accounts,
         blocks=blocks,
-        people=PeopleSearch(db, blocks),
+        people=people,
         rooms=rooms,
         messages=messages,
         notifications=notifications,
@@ -400,4 +406,5 @@ def build_services(settings: Settings) -> Services:
         login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
         sanctions=sanctions,
+        search=SearchService(db, index, room_access, sanctums, accounts, people),
     )

@@ -74,6 +74,8 @@ class RateLimitSettings(BaseModel):
     write: str = "60/minute"
     # People search answers as someone types: generous for a person, a wall for a scraper.
     user_search_per_user: str = "120/minute"
+    # Site search (GET /api/search): each query is a full-text search of several tables.
+    search: str = "60/minute"
     # Invite links: looking one up (preview) and using one, per address and per account.
     invite_per_ip: str = "60/minute"
     invite_redeem_per_user: str = "20/minute"

@@ -176,6 +176,12 @@ class ChatRepository:
     async def member_ids(self, db: AsyncSession, room_id: uuid.UUID) -> list[uuid.UUID]:
         return list((await db.execute(_MEMBER_IDS, {"room_id": room_id})).scalars())
 
+    async def rooms_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[tuple[uuid.UUID, str, str, str | None]]:
+        """(id, kind, name, dm_key) of every room and DM the user is a member of."""
+        query = select(Room.id, Room.kind, Room.name, Room.dm_key).join(RoomMember, RoomMember.room_id == Room.id)
+        rows = (await db.execute(query.where(RoomMember.user_id == user_id))).all()
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
     async def has_written(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
         """One row of ix_messages_author_id_id (migration 0013), or none."""
         return (await db.execute(_WROTE, {"user_id": user_id})).first() is not None
