@@ -189,3 +189,16 @@ async def test_a_forged_cursor_is_a_422_and_the_route_has_a_rate_limit(client: h
     assert response.json()["error"]["fields"] == {"cursor": "is not a valid cursor"}
     unauthenticated = await client.get("/api/search", params={"q": "x"})
     assert unauthenticated.status_code == 401
+
+
+async def test_history_around_a_message_holds_it_with_older_and_newer_ones(client: httpx.AsyncClient) -> None:
+    (alice,) = await people(client, 1)
+    room = await alice.create_room("long")
+    sent = [(await alice.send(room["id"], f"line {i}"))["id"] for i in range(9)]
+
+    page = await alice.history(room["id"], around=sent[4], limit=4)
+
+    assert [m["id"] for m in page["items"]] == [sent[6], sent[5], sent[4], sent[3]]
+    assert page["has_more"] and page["has_newer"] and page["next_before"] == sent[3]
+    newest = await alice.history(room["id"], around=sent[8], limit=4)
+    assert [m["id"] for m in newest["items"]] == sent[8:4:-1] and not newest["has_newer"]

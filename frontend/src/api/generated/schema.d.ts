@@ -1751,7 +1751,8 @@ export interface paths {
         };
         /**
          * List Messages
-         * @description Top-level messages, newest first. `before` pages back; `after` fetches what came since.
+         * @description Top-level messages, newest first. `before` pages back; `after` fetches what came since; `around`
+         *     opens the history at a message (about half the page older, half newer; `before` and `after` ignored).
          */
         get: operations["messages-list_messages"];
         put?: never;
@@ -2352,6 +2353,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Everything
+         * @description Search what the caller may read: messages in their rooms and DMs, posts and comments where visible,
+         *     sanctums, rooms and people. Snippets are text segments, `match` marking the words found.
+         */
+        get: operations["search-search_everything"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2833,18 +2855,20 @@ export interface components {
              */
             parent_id?: number | null;
         };
-        /** CommentPage */
-        CommentPage: {
+        /** CommentHit */
+        CommentHit: {
+            author: components["schemas"]["PublicUser"] | null;
             /**
-             * Items
-             * @description Top-level comments, oldest first, each with its replies.
+             * Created At
+             * Format: date-time
              */
-            items: components["schemas"]["CommentRead"][];
-            /**
-             * Next After
-             * @description Pass as `after` for the next page.
-             */
-            next_after: number | null;
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Post Id */
+            post_id: number;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
         };
         /** CommentRead */
         CommentRead: {
@@ -3662,20 +3686,37 @@ export interface components {
             /** Parent Message Id */
             parent_message_id?: number | null;
         };
-        /** MessagePage */
-        MessagePage: {
-            /** Has More */
-            has_more: boolean;
+        /** MessageHit */
+        MessageHit: {
+            author: components["schemas"]["PublicUser"] | null;
             /**
-             * Items
-             * @description Newest first.
+             * Created At
+             * Format: date-time
              */
-            items: components["schemas"]["MessageRead"][];
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Id */
+            id: number;
             /**
-             * Next Before
-             * @description Pass as `before` for the next, older page.
+             * Parent Id
+             * @description The thread's first message when this is a reply.
              */
-            next_before: number | null;
+            parent_id: number | null;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Kind */
+            room_kind: string;
+            /**
+             * Room Name
+             * @description The room's name; for a direct message, the other person's display name.
+             */
+            room_name: string;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
         };
         /** MessageRead */
         MessageRead: {
@@ -4040,18 +4081,19 @@ export interface components {
              */
             sanctum_id?: string | null;
         };
-        /** PostPage */
-        PostPage: {
+        /** PostHit */
+        PostHit: {
+            author: components["schemas"]["PublicUser"] | null;
             /**
-             * Items
-             * @description Newest first.
+             * Created At
+             * Format: date-time
              */
-            items: components["schemas"]["PostRead"][];
-            /**
-             * Next Before
-             * @description Pass as `before` for the next, older page.
-             */
-            next_before: number | null;
+            created_at: string;
+            /** Id */
+            id: number;
+            sanctum: components["schemas"]["SanctumRef"] | null;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
         };
         /** PostRead */
         PostRead: {
@@ -4575,12 +4617,19 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** RoomPage */
-        RoomPage: {
-            /** Next Cursor */
-            next_cursor: string | null;
-            /** Rooms */
-            rooms: components["schemas"]["GameRoomSummary"][];
+        /** RoomHit */
+        RoomHit: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Topic */
+            topic: components["schemas"]["Segment"][];
         };
         /** RoomRead */
         RoomRead: {
@@ -4745,6 +4794,20 @@ export interface components {
              */
             visibility: "public" | "private";
         };
+        /** SanctumHit */
+        SanctumHit: {
+            /** Description */
+            description: components["schemas"]["Segment"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+        };
         /** SanctumMemberList */
         SanctumMemberList: {
             /** Items */
@@ -4760,13 +4823,6 @@ export interface components {
             /** Role */
             role: string;
             user: components["schemas"]["PublicUser"];
-        };
-        /** SanctumPage */
-        SanctumPage: {
-            /** Items */
-            items: components["schemas"]["SanctumRead"][];
-            /** Next Cursor */
-            next_cursor: string | null;
         };
         /** SanctumRead */
         SanctumRead: {
@@ -4839,6 +4895,49 @@ export interface components {
             /** Visibility */
             visibility?: ("public" | "private") | null;
         };
+        /**
+         * SearchResults
+         * @description Results grouped by kind, best first (relevance weighed by recency for text, names for the rest).
+         *     Asked with `kind`, only that group is filled and `cursor` pages it.
+         */
+        SearchResults: {
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            comments: components["schemas"]["sanctum__domains__search__schemas__CommentPage"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            messages: components["schemas"]["sanctum__domains__search__schemas__MessagePage"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            posts: components["schemas"]["sanctum__domains__search__schemas__PostPage"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            rooms: components["schemas"]["sanctum__domains__search__schemas__RoomPage"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            sanctums: components["schemas"]["sanctum__domains__search__schemas__SanctumPage"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            users: components["schemas"]["UserPage"];
+        };
         /** SecondFactor */
         SecondFactor: {
             /** Ceremony Token */
@@ -4900,6 +4999,16 @@ export interface components {
             recovery_codes_left: number;
             /** Totp Enabled */
             totp_enabled: boolean;
+        };
+        /**
+         * Segment
+         * @description A piece of a snippet: plain text, `match` where the query matched. Render it as text.
+         */
+        Segment: {
+            /** Match */
+            match: boolean;
+            /** Text */
+            text: string;
         };
         /** SessionList */
         SessionList: {
@@ -5058,6 +5167,16 @@ export interface components {
              */
             unread: number;
         };
+        /** UserPage */
+        UserPage: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["PublicUser"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** UserSearchPage */
         UserSearchPage: {
             /**
@@ -5103,6 +5222,117 @@ export interface components {
              * @description Single-use; pass as `/api/ws?ticket=...` within `expires_in` seconds.
              */
             ticket: string;
+        };
+        /** MessagePage */
+        sanctum__domains__chat__schemas__MessagePage: {
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Has Newer
+             * @description Asked `around` a message: newer ones remain (page them with `after`).
+             * @default false
+             */
+            has_newer: boolean;
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["MessageRead"][];
+            /**
+             * Next Before
+             * @description Pass as `before` for the next, older page.
+             */
+            next_before: number | null;
+        };
+        /** RoomPage */
+        sanctum__domains__games__schemas__RoomPage: {
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Rooms */
+            rooms: components["schemas"]["GameRoomSummary"][];
+        };
+        /** CommentPage */
+        sanctum__domains__posts__schemas__CommentPage: {
+            /**
+             * Items
+             * @description Top-level comments, oldest first, each with its replies.
+             */
+            items: components["schemas"]["CommentRead"][];
+            /**
+             * Next After
+             * @description Pass as `after` for the next page.
+             */
+            next_after: number | null;
+        };
+        /** PostPage */
+        sanctum__domains__posts__schemas__PostPage: {
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["PostRead"][];
+            /**
+             * Next Before
+             * @description Pass as `before` for the next, older page.
+             */
+            next_before: number | null;
+        };
+        /** SanctumPage */
+        sanctum__domains__sanctums__schemas__SanctumPage: {
+            /** Items */
+            items: components["schemas"]["SanctumRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** CommentPage */
+        sanctum__domains__search__schemas__CommentPage: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["CommentHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** MessagePage */
+        sanctum__domains__search__schemas__MessagePage: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["MessageHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** PostPage */
+        sanctum__domains__search__schemas__PostPage: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["PostHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** RoomPage */
+        sanctum__domains__search__schemas__RoomPage: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["RoomHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** SanctumPage */
+        sanctum__domains__search__schemas__SanctumPage: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["SanctumHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
     };
     responses: never;
@@ -9208,7 +9438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostPage"];
+                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__PostPage"];
                 };
             };
             /** @description Bad request */
@@ -10335,7 +10565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoomPage"];
+                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomPage"];
                 };
             };
             /** @description Bad request */
@@ -12964,7 +13194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentPage"];
+                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__CommentPage"];
                 };
             };
             /** @description Bad request */
@@ -15889,6 +16119,8 @@ export interface operations {
                 before?: number | null;
                 after?: number | null;
                 limit?: number;
+                /** @description A page around this message id. */
+                around?: number | null;
             };
             header?: never;
             path: {
@@ -15904,7 +16136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessagePage"];
+                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__MessagePage"];
                 };
             };
             /** @description Bad request */
@@ -17403,7 +17635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SanctumPage"];
+                    "application/json": components["schemas"]["sanctum__domains__sanctums__schemas__SanctumPage"];
                 };
             };
             /** @description Bad request */
@@ -19728,7 +19960,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostPage"];
+                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__PostPage"];
                 };
             };
             /** @description Bad request */
@@ -20256,6 +20488,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SanctumMemberList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "search-search_everything": {
+        parameters: {
+            query: {
+                /** @description Words (the last one matches as a prefix) and filters: `from:@user`, `in:#room`, `before:YYYY-MM-DD`, `after:YYYY-MM-DD`, `has:link`, `has:file`. */
+                q: string;
+                /** @description One group only; `cursor` pages it. */
+                kind?: ("messages" | "posts" | "comments" | "sanctums" | "rooms" | "users") | null;
+                /** @description The group's `next_cursor`. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
                 };
             };
             /** @description Bad request */
@@ -21078,7 +21419,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SanctumPage"];
+                    "application/json": components["schemas"]["sanctum__domains__sanctums__schemas__SanctumPage"];
                 };
             };
             /** @description Bad request */
@@ -21492,7 +21833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostPage"];
+                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__PostPage"];
                 };
             };
             /** @description Bad request */

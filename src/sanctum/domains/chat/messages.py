@@ -254,10 +254,22 @@ class MessageService:
     # -- reading ------------------------------------------------------------------------------
 
     async def history(
-        self, actor: Actor, room_id: uuid.UUID, before: int | None, after: int | None, limit: int
+        self,
+        actor: Actor,
+        room_id: uuid.UUID,
+        before: int | None,
+        after: int | None,
+        limit: int,
+        around: int | None = None,
     ) -> MessagePage:
         async with self._db.reader() as db:
             await self._access.visible(db, actor.id, room_id)
+            if around is not None:
+                rows, older, newer = await self._repo.history_around(db, room_id, around, limit)
+                items = await self.serialize(db, rows, actor.id)
+                return MessagePage(
+                    items=items, has_more=older, has_newer=newer, next_before=items[-1].id if older else None
+                )
             if before is None and after is None:
                 version = await self._caches.history_version(room_id)
                 key = self._caches.history.key(room_id, f"v{version}", limit)

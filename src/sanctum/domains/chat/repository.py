@@ -328,6 +328,18 @@ class ChatRepository:
         """Top-level messages just after `after`, oldest first, so paging forward never skips any."""
         return _rows(await db.execute(_HISTORY_AFTER, {"room_id": room_id, "after": after, "limit": limit}))
 
+    async def history_around(
+        self, db: AsyncSession, room_id: uuid.UUID, message_id: int, limit: int
+    ) -> tuple[list[MessageRow], bool, bool]:
+        """Top-level messages around `message_id` (itself included), newest first: about half older, the
+        other side filling what one side lacks; and whether older and newer ones remain beyond them."""
+        older = list(await self.history(db, room_id, message_id + 1, None, limit + 1))
+        newer = list(await self.history_after(db, room_id, message_id, limit + 1))
+        new_count = min(len(newer), max(limit - (limit + 1) // 2, limit - len(older)))
+        old_count = min(len(older), limit - new_count)
+        page = [*reversed(newer[:new_count]), *older[:old_count]]
+        return page, len(older) > old_count, len(newer) > new_count
+
     async def replies(self, db: AsyncSession, parent_id: int, after: int | None, limit: int) -> list[Message]:
         query = select(Message).where(Message.parent_id == parent_id)
         if after is not None:

@@ -148,9 +148,11 @@ async def list_messages(
     before: Cursor = None,
     after: Cursor = None,
     limit: Limit = 50,
+    around: Annotated[int | None, Query(ge=1, le=2**62, description="A page around this message id.")] = None,
 ) -> MessagePage:
-    """Top-level messages, newest first. `before` pages back; `after` fetches what came since."""
-    return await service.history(actor, room_id, before, after, limit)
+    """Top-level messages, newest first. `before` pages back; `after` fetches what came since; `around`
+    opens the history at a message (about half the page older, half newer; `before` and `after` ignored)."""
+    return await service.history(actor, room_id, before, after, limit, around)
 
 
 @messages.post(
