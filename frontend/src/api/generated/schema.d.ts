@@ -2870,6 +2870,19 @@ export interface components {
             /** Snippet */
             snippet: components["schemas"]["Segment"][];
         };
+        /** CommentPage */
+        CommentPage: {
+            /**
+             * Items
+             * @description Top-level comments, oldest first, each with its replies.
+             */
+            items: components["schemas"]["CommentRead"][];
+            /**
+             * Next After
+             * @description Pass as `after` for the next page.
+             */
+            next_after: number | null;
+        };
         /** CommentRead */
         CommentRead: {
             /** @description Null for a deleted user. */
@@ -2902,6 +2915,16 @@ export interface components {
             replies?: components["schemas"]["CommentRead"][];
             /** Reply Count */
             reply_count: number;
+        };
+        /** CommentResults */
+        CommentResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["CommentHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** CommentUpdate */
         CommentUpdate: {
@@ -3718,6 +3741,27 @@ export interface components {
             /** Snippet */
             snippet: components["schemas"]["Segment"][];
         };
+        /** MessagePage */
+        MessagePage: {
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Has Newer
+             * @description Asked `around` a message: newer ones remain (page them with `after`).
+             * @default false
+             */
+            has_newer: boolean;
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["MessageRead"][];
+            /**
+             * Next Before
+             * @description Pass as `before` for the next, older page.
+             */
+            next_before: number | null;
+        };
         /** MessageRead */
         MessageRead: {
             /** @description Null for a deleted user. */
@@ -3774,6 +3818,16 @@ export interface components {
              * Format: uuid
              */
             room_id: string;
+        };
+        /** MessageResults */
+        MessageResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["MessageHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** MessageUpdate */
         MessageUpdate: {
@@ -4095,6 +4149,19 @@ export interface components {
             /** Snippet */
             snippet: components["schemas"]["Segment"][];
         };
+        /** PostPage */
+        PostPage: {
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["PostRead"][];
+            /**
+             * Next Before
+             * @description Pass as `before` for the next, older page.
+             */
+            next_before: number | null;
+        };
         /** PostRead */
         PostRead: {
             /** @description Null for a deleted user. */
@@ -4129,6 +4196,16 @@ export interface components {
             liked_by_me: boolean;
             /** @description Null for a post on the author's profile. */
             sanctum: components["schemas"]["SanctumRef"] | null;
+        };
+        /** PostResults */
+        PostResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["PostHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** PostUpdate */
         PostUpdate: {
@@ -4631,6 +4708,13 @@ export interface components {
             /** Topic */
             topic: components["schemas"]["Segment"][];
         };
+        /** RoomPage */
+        RoomPage: {
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Rooms */
+            rooms: components["schemas"]["GameRoomSummary"][];
+        };
         /** RoomRead */
         RoomRead: {
             /**
@@ -4722,6 +4806,16 @@ export interface components {
             system_messages_unread: boolean;
             /** Topic */
             topic: string;
+        };
+        /** RoomResults */
+        RoomResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["RoomHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /**
          * RoomSummary
@@ -4824,6 +4918,13 @@ export interface components {
             role: string;
             user: components["schemas"]["PublicUser"];
         };
+        /** SanctumPage */
+        SanctumPage: {
+            /** Items */
+            items: components["schemas"]["SanctumRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** SanctumRead */
         SanctumRead: {
             /**
@@ -4886,6 +4987,16 @@ export interface components {
              */
             visibility: "public" | "private";
         };
+        /** SanctumResults */
+        SanctumResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["SanctumHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** SanctumUpdate */
         SanctumUpdate: {
             /** Description */
@@ -4906,37 +5017,37 @@ export interface components {
              *       "items": []
              *     }
              */
-            comments: components["schemas"]["sanctum__domains__search__schemas__CommentPage"];
+            comments: components["schemas"]["CommentResults"];
             /**
              * @default {
              *       "items": []
              *     }
              */
-            messages: components["schemas"]["sanctum__domains__search__schemas__MessagePage"];
+            messages: components["schemas"]["MessageResults"];
             /**
              * @default {
              *       "items": []
              *     }
              */
-            posts: components["schemas"]["sanctum__domains__search__schemas__PostPage"];
+            posts: components["schemas"]["PostResults"];
             /**
              * @default {
              *       "items": []
              *     }
              */
-            rooms: components["schemas"]["sanctum__domains__search__schemas__RoomPage"];
+            rooms: components["schemas"]["RoomResults"];
             /**
              * @default {
              *       "items": []
              *     }
              */
-            sanctums: components["schemas"]["sanctum__domains__search__schemas__SanctumPage"];
+            sanctums: components["schemas"]["SanctumResults"];
             /**
              * @default {
              *       "items": []
              *     }
              */
-            users: components["schemas"]["UserPage"];
+            users: components["schemas"]["UserResults"];
         };
         /** SecondFactor */
         SecondFactor: {
@@ -5167,8 +5278,8 @@ export interface components {
              */
             unread: number;
         };
-        /** UserPage */
-        UserPage: {
+        /** UserResults */
+        UserResults: {
             /**
              * Items
              * @default []
@@ -5222,117 +5333,6 @@ export interface components {
              * @description Single-use; pass as `/api/ws?ticket=...` within `expires_in` seconds.
              */
             ticket: string;
-        };
-        /** MessagePage */
-        sanctum__domains__chat__schemas__MessagePage: {
-            /** Has More */
-            has_more: boolean;
-            /**
-             * Has Newer
-             * @description Asked `around` a message: newer ones remain (page them with `after`).
-             * @default false
-             */
-            has_newer: boolean;
-            /**
-             * Items
-             * @description Newest first.
-             */
-            items: components["schemas"]["MessageRead"][];
-            /**
-             * Next Before
-             * @description Pass as `before` for the next, older page.
-             */
-            next_before: number | null;
-        };
-        /** RoomPage */
-        sanctum__domains__games__schemas__RoomPage: {
-            /** Next Cursor */
-            next_cursor: string | null;
-            /** Rooms */
-            rooms: components["schemas"]["GameRoomSummary"][];
-        };
-        /** CommentPage */
-        sanctum__domains__posts__schemas__CommentPage: {
-            /**
-             * Items
-             * @description Top-level comments, oldest first, each with its replies.
-             */
-            items: components["schemas"]["CommentRead"][];
-            /**
-             * Next After
-             * @description Pass as `after` for the next page.
-             */
-            next_after: number | null;
-        };
-        /** PostPage */
-        sanctum__domains__posts__schemas__PostPage: {
-            /**
-             * Items
-             * @description Newest first.
-             */
-            items: components["schemas"]["PostRead"][];
-            /**
-             * Next Before
-             * @description Pass as `before` for the next, older page.
-             */
-            next_before: number | null;
-        };
-        /** SanctumPage */
-        sanctum__domains__sanctums__schemas__SanctumPage: {
-            /** Items */
-            items: components["schemas"]["SanctumRead"][];
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** CommentPage */
-        sanctum__domains__search__schemas__CommentPage: {
-            /**
-             * Items
-             * @default []
-             */
-            items: components["schemas"]["CommentHit"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
-        /** MessagePage */
-        sanctum__domains__search__schemas__MessagePage: {
-            /**
-             * Items
-             * @default []
-             */
-            items: components["schemas"]["MessageHit"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
-        /** PostPage */
-        sanctum__domains__search__schemas__PostPage: {
-            /**
-             * Items
-             * @default []
-             */
-            items: components["schemas"]["PostHit"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
-        /** RoomPage */
-        sanctum__domains__search__schemas__RoomPage: {
-            /**
-             * Items
-             * @default []
-             */
-            items: components["schemas"]["RoomHit"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
-        /** SanctumPage */
-        sanctum__domains__search__schemas__SanctumPage: {
-            /**
-             * Items
-             * @default []
-             */
-            items: components["schemas"]["SanctumHit"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
         };
     };
     responses: never;
@@ -9438,7 +9438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__PostPage"];
+                    "application/json": components["schemas"]["PostPage"];
                 };
             };
             /** @description Bad request */
@@ -10565,7 +10565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__games__schemas__RoomPage"];
+                    "application/json": components["schemas"]["RoomPage"];
                 };
             };
             /** @description Bad request */
@@ -13194,7 +13194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__CommentPage"];
+                    "application/json": components["schemas"]["CommentPage"];
                 };
             };
             /** @description Bad request */
@@ -16136,7 +16136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__chat__schemas__MessagePage"];
+                    "application/json": components["schemas"]["MessagePage"];
                 };
             };
             /** @description Bad request */
@@ -17635,7 +17635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__sanctums__schemas__SanctumPage"];
+                    "application/json": components["schemas"]["SanctumPage"];
                 };
             };
             /** @description Bad request */
@@ -19960,7 +19960,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__PostPage"];
+                    "application/json": components["schemas"]["PostPage"];
                 };
             };
             /** @description Bad request */
@@ -21419,7 +21419,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__sanctums__schemas__SanctumPage"];
+                    "application/json": components["schemas"]["SanctumPage"];
                 };
             };
             /** @description Bad request */
@@ -21833,7 +21833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sanctum__domains__posts__schemas__PostPage"];
+                    "application/json": components["schemas"]["PostPage"];
                 };
             };
             /** @description Bad request */

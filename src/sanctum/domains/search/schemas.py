@@ -63,32 +63,32 @@ class RoomHit(BaseModel):
     topic: list[Segment]
 
 
-class MessagePage(BaseModel):
+class MessageResults(BaseModel):
     items: list[MessageHit] = []
     next_cursor: str | None = None
 
 
-class PostPage(BaseModel):
+class PostResults(BaseModel):
     items: list[PostHit] = []
     next_cursor: str | None = None
 
 
-class CommentPage(BaseModel):
+class CommentResults(BaseModel):
     items: list[CommentHit] = []
     next_cursor: str | None = None
 
 
-class SanctumPage(BaseModel):
+class SanctumResults(BaseModel):
     items: list[SanctumHit] = []
     next_cursor: str | None = None
 
 
-class RoomPage(BaseModel):
+class RoomResults(BaseModel):
     items: list[RoomHit] = []
     next_cursor: str | None = None
 
 
-class UserPage(BaseModel):
+class UserResults(BaseModel):
     items: list[PublicUser] = []
     next_cursor: str | None = None
 
@@ -97,9 +97,9 @@ class SearchResults(BaseModel):
     """Results grouped by kind, best first (relevance weighed by recency for text, names for the rest).
     Asked with `kind`, only that group is filled and `cursor` pages it."""
 
-    messages: MessagePage = MessagePage()
-    posts: PostPage = PostPage()
-    comments: CommentPage = CommentPage()
-    sanctums: SanctumPage = SanctumPage()
-    rooms: RoomPage = RoomPage()
-    users: UserPage = UserPage()
+    messages: MessageResults = MessageResults()
+    posts: PostResults = PostResults()
+    comments: CommentResults = CommentResults()
+    sanctums: SanctumResults = SanctumResults()
+    rooms: RoomResults = RoomResults()
+    users: UserResults = UserResults()

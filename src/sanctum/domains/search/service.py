@@ -33,18 +33,18 @@ from sanctum.domains.search.index import SearchIndex, TextHit, TextKind, TextSea
 from sanctum.domains.search.query import Query, parse, plain, segments
 from sanctum.domains.search.schemas import (
     CommentHit,
-    CommentPage,
+    CommentResults,
     MessageHit,
-    MessagePage,
+    MessageResults,
     PostHit,
-    PostPage,
+    PostResults,
     RoomHit,
-    RoomPage,
+    RoomResults,
     SanctumHit,
-    SanctumPage,
+    SanctumResults,
     SearchKind,
     SearchResults,
-    UserPage,
+    UserResults,
 )
 
 ALL_KINDS: tuple[SearchKind, ...] = ("messages", "posts", "comments", "sanctums", "rooms", "users")
@@ -140,10 +140,10 @@ class SearchService:
             dm_people = {u for r in by_id.values() if r.kind == "dm" for u in r.dm_user_ids}
             people |= await self._accounts.public_users(db, dm_people - people.keys())
             items = [self._message(h, by_id, people, actor.id) for h in page if h.container in by_id]
-            out.messages = MessagePage(items=items, next_cursor=next_cursor)
+            out.messages = MessageResults(items=items, next_cursor=next_cursor)
         elif kind == "posts":
             refs = await self._sanctums.refs(db, [h.container for h in page if isinstance(h.container, uuid.UUID)])
-            out.posts = PostPage(
+            out.posts = PostResults(
                 items=[
                     PostHit(
                         id=h.id,
@@ -157,7 +157,7 @@ class SearchService:
                 next_cursor=next_cursor,
             )
         else:
-            out.comments = CommentPage(
+            out.comments = CommentResults(
                 items=[
                     CommentHit(
                         id=h.id,
@@ -205,7 +205,7 @@ class SearchService:
     ) -> None:
         if kind == "users":
             found = await self._people.find(db, actor, query.text, cursor, limit)
-            out.users = UserPage(items=found.items, next_cursor=found.next_cursor)
+            out.users = UserResults(items=found.items, next_cursor=found.next_cursor)
             return
         after = decode_cursor(cursor, NameCursor) if cursor else None
         mine = sanctum_ids if kind == "sanctums" else [r.id for r in rooms]
@@ -215,7 +215,7 @@ class SearchService:
         next_cursor = encode_cursor(NameCursor(n=last.name, i=last.id)) if last else None
         if kind == "rooms":
             items = [RoomHit(id=r.id, name=r.name, kind=r.kind, topic=plain(r.topic)) for r in page]
-            out.rooms = RoomPage(items=items, next_cursor=next_cursor)
+            out.rooms = RoomResults(items=items, next_cursor=next_cursor)
             return
         visible = []
         for row in page:
@@ -224,4 +224,4 @@ class SearchService:
             except NotFound:
                 continue
             visible.append(SanctumHit(id=row.id, slug=row.slug, name=row.name, description=plain(row.description)))
-        out.sanctums = SanctumPage(items=visible, next_cursor=next_cursor)
+        out.sanctums = SanctumResults(items=visible, next_cursor=next_cursor)
