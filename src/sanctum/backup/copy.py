@@ -70,15 +70,19 @@ def _plan_column(column: sa.Column[Any]) -> tuple[TypeEngine[Any], Convert]:
     )
 
 
+def index_tables(sync: Connection) -> set[str]:
+    """SQLite's full-text tables (FTS5, `CREATE VIRTUAL TABLE`) and their shadow tables: they index rows
+    of other tables, so they are not copied (PostgreSQL indexes those rows itself); empty elsewhere."""
+    if sync.dialect.name != "sqlite":
+        return set()
+    found = sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'")
+    virtual = [row[0] for row in found]
+    tables = [row[0] for row in sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t for t in tables for v in virtual if t == v or t.startswith(f"{v}_")}
+
+
 def _reflect(sync: Connection) -> sa.MetaData:
-    """The tables to copy. On SQLite, a full-text table (FTS5, `CREATE VIRTUAL TABLE`) and its shadow
-    tables are left out: they index rows of a copied table, and PostgreSQL indexes those itself."""
-    derived: set[str] = set()
-    if sync.dialect.name == "sqlite":
-        virtual = sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
-        names = [row[0] for row in virtual]
-        tables = [row[0] for row in sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        derived = {t for t in tables for v in names if t == v or t.startswith(f"{v}_")}
+    derived = index_tables(sync)
     metadata = sa.MetaData()
     metadata.reflect(sync, only=lambda name, _: name not in derived)
     return metadata
