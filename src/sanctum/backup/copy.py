@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.types import TypeEngine
 
 from sanctum.backup.errors import BackupError
+from sanctum.backup.schema import VIRTUAL_TABLES_SQL, index_tables_among
 
 BATCH_ROWS = 1000
 Convert = Callable[[Any], Any]
@@ -71,14 +72,12 @@ def _plan_column(column: sa.Column[Any]) -> tuple[TypeEngine[Any], Convert]:
 
 
 def index_tables(sync: Connection) -> set[str]:
-    """SQLite's full-text tables (FTS5, `CREATE VIRTUAL TABLE`) and their shadow tables: they index rows
-    of other tables, so they are not copied (PostgreSQL indexes those rows itself); empty elsewhere."""
+    """SQLite's full-text tables and their shadow tables (backup/schema.py); empty on PostgreSQL."""
     if sync.dialect.name != "sqlite":
         return set()
-    found = sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'")
-    virtual = [row[0] for row in found]
-    tables = [row[0] for row in sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {t for t in tables for v in virtual if t == v or t.startswith(f"{v}_")}
+    virtual = [str(row[0]) for row in sync.exec_driver_sql(VIRTUAL_TABLES_SQL)]
+    tables = [str(row[0]) for row in sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return index_tables_among(tables, virtual)
 
 
 def _reflect(sync: Connection) -> sa.MetaData:
