@@ -8,7 +8,9 @@ decided by the service), best first, after this cursor.
 
 Ranking: the engine's relevance (FTS5's bm25, PostgreSQL's ts_rank) divided by
 `1 + age / HALF_LIFE_DAYS`, so a month-old match weighs half a fresh one; `now` is fixed by the first
-page and carried in the cursor, so the order does not move while someone pages.
+page and carried in the cursor, so the order does not move while someone pages. Only the newest
+`CANDIDATES` matches inside the scope are ranked: a word in most messages costs a bounded amount of
+ranking (the engines' relevance functions read or re-parse each row) and paging reaches that many.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Literal, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 HALF_LIFE_DAYS = 30.0
+CANDIDATES = 2000
 TextKind = Literal["messages", "posts", "comments"]
 
 

@@ -1,6 +1,7 @@
 """The index on SQLite: FTS5 tables (`<table>_fts`, external content, kept by triggers; migration 0026).
 
-Two statements a page: the ranked ids (bm25 and the row's age, filters, the cursor), then the
+Two statements a page: the ranked ids (the newest `CANDIDATES` matches in scope, ranked by bm25 and
+the row's age; filters, the cursor), then the
 snippets of those ids only, since `snippet()` re-reads each row's text and a common word matches
 thousands. The words go in as quoted FTS5 strings (`"word"`, the last one `"word"*`): the words
 hold only letters and digits (query.py), so no query can reach FTS5's syntax.
@@ -24,11 +25,15 @@ def _ranked(kind: KindSql) -> TextualSelect:
     fts = f"{kind.table}_fts"
     statement = f"""
 SELECT id, container, author_id, parent_id, created_at, edited_at, score, NULL AS snip FROM (
-  SELECT t.id AS id, {kind.container} AS container, t.author_id AS author_id, {kind.parent} AS parent_id,
-         t.created_at AS created_at, t.edited_at AS edited_at,
-         (-bm25({fts})) / (1.0 + (julianday(:now) - julianday(t.created_at)) / :half_life) AS score
-  FROM {fts} JOIN {kind.table} t ON t.id = {fts}.rowid {kind.join}
-  WHERE {fts} MATCH :match AND {kind.scope} AND {kind.findable} {FILTERS}
+  SELECT id, container, author_id, parent_id, created_at, edited_at,
+         relevance / (1.0 + (julianday(:now) - julianday(created_at)) / :half_life) AS score
+  FROM (
+    SELECT t.id AS id, {kind.container} AS container, t.author_id AS author_id, {kind.parent} AS parent_id,
+           t.created_at AS created_at, t.edited_at AS edited_at, -bm25({fts}) AS relevance
+    FROM {fts} JOIN {kind.table} t ON t.id = {fts}.rowid {kind.join}
+    WHERE {fts} MATCH :match AND {kind.scope} AND {kind.findable} {FILTERS}
+    ORDER BY {fts}.rowid DESC LIMIT :candidates
+  )
 ) WHERE {AFTER_CURSOR}
 ORDER BY score DESC, id DESC LIMIT :limit"""  # noqa: S608 - names are constants; values are bound
     return typed(statement, kind, [bindparam("match", type_=String())])

@@ -10,7 +10,7 @@ from sqlalchemy import Float, Integer, String, TextualSelect, Uuid, bindparam, t
 from sqlalchemy.sql.elements import BindParameter
 
 from sanctum.db.types import UTCDateTime
-from sanctum.domains.search.index import HALF_LIFE_DAYS, TextHit, TextKind, TextSearch
+from sanctum.domains.search.index import CANDIDATES, HALF_LIFE_DAYS, TextHit, TextKind, TextSearch
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,7 @@ def params() -> list[BindParameter[Any]]:
         bindparam("after_id", type_=Integer()),
         bindparam("limit", type_=Integer()),
         bindparam("half_life", value=HALF_LIFE_DAYS, type_=Float()),
+        bindparam("candidates", value=CANDIDATES, type_=Integer()),
     ]
 
 
