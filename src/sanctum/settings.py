@@ -51,8 +51,7 @@ class RateLimitSettings(BaseModel):
     dm_open: str = "30/hour;100/day"
     sanctum_create: str = "3/hour;10/day"
     friend_request: str = "20/hour"
-    # Blocking and unblocking someone.
-    block: str = "30/hour"
+    block: str = "30/hour"  # blocking and unblocking someone
     # Reporting a message, post, comment or person; resolving reports spends `write`.
     report: str = "10/hour;50/day"
     # Adding someone to a room, a sanctum or a game.
@@ -74,8 +73,7 @@ class RateLimitSettings(BaseModel):
     write: str = "60/minute"
     # People search answers as someone types: generous for a person, a wall for a scraper.
     user_search_per_user: str = "120/minute"
-    # Site search (GET /api/search): each query is a full-text search of several tables.
-    search: str = "60/minute"
+    search: str = "60/minute"  # site search (GET /api/search): each query searches several tables
     # Invite links: looking one up (preview) and using one, per address and per account.
     invite_per_ip: str = "60/minute"
     invite_redeem_per_user: str = "20/minute"
