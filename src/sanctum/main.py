@@ -35,6 +35,7 @@ from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
 from sanctum.domains.security import routes as security_routes
 from sanctum.observability.logging import get_logger
+from sanctum.observability.tracing import configure_tracing, instrument_app
 from sanctum.realtime.gateway import GatewayMiddleware
 from sanctum.services import Services, build_services
 from sanctum.settings import Settings
@@ -50,6 +51,8 @@ def operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    # Before anything opens an engine: the engines get their statement spans when they are made.
+    configure_tracing(settings)
     services = build_services(settings)
 
     @asynccontextmanager
@@ -121,6 +124,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
     mount_web(app, settings.web_dist)
+    instrument_app(app)
     return app
 
 
@@ -135,4 +139,5 @@ def create_worker(settings: Settings) -> Services:
     """`sanctum worker`'s services: the same as the app's, of which it starts only the job queue
     (`Services.start_working`). Events the jobs emit go out on the broker; the app instances holding
     the topics deliver them."""
+    configure_tracing(settings, role="worker")
     return build_services(settings)

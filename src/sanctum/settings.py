@@ -367,6 +367,22 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
+    # Tracing: the standard OpenTelemetry variables (docs/operations/observability.md). Off unless an
+    # exporter or an OTLP endpoint is named; the OTLP exporter speaks HTTP/protobuf (port 4318).
+    otel_sdk_disabled: bool = False
+    otel_traces_exporter: Literal["otlp", "console", "none"] | None = None
+    otel_exporter_otlp_endpoint: str | None = Field(None, max_length=500)
+    otel_exporter_otlp_traces_endpoint: str | None = Field(None, max_length=500)
+    otel_traces_sampler: Literal[
+        "always_on",
+        "always_off",
+        "traceidratio",
+        "parentbased_always_on",
+        "parentbased_always_off",
+        "parentbased_traceidratio",
+    ] = "parentbased_always_on"
+    otel_traces_sampler_arg: float | None = Field(None, ge=0, le=1)
+    otel_service_name: str | None = Field(None, max_length=100)
 
     @field_validator("secret_key")
     @classmethod
@@ -407,6 +423,16 @@ class Settings(BaseSettings):
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("expected redis://host:port/db")
         return value
+
+    @property
+    def traces_exporter(self) -> Literal["otlp", "console", "none"]:
+        """Where spans go: the named exporter, else OTLP when an endpoint is set, else nowhere (off)."""
+        if self.otel_sdk_disabled:
+            return "none"
+        if self.otel_traces_exporter is not None:
+            return self.otel_traces_exporter
+        endpoint = self.otel_exporter_otlp_endpoint or self.otel_exporter_otlp_traces_endpoint
+        return "otlp" if endpoint else "none"
 
     @property
     def is_development(self) -> bool:

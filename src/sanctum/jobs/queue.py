@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -30,6 +31,7 @@ from sanctum.jobs.base import JobFunction, Payload
 from sanctum.jobs.models import DeadLetter
 from sanctum.jobs.runner import JobRunner, Outcome
 from sanctum.jobs.stream import ReclaimingStreamBroker
+from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import JOBS_ENQUEUED, REDIS_ERRORS
 from sanctum.settings import JobSettings, Settings
@@ -37,6 +39,8 @@ from sanctum.settings import JobSettings, Settings
 log = get_logger("sanctum.jobs")
 
 CONSUMER_GROUP = "sanctum-workers"
+# The taskiq label a job carries the W3C traceparent of its enqueue in (tracing on).
+TRACE_LABEL = "traceparent"
 
 
 class TaskiqJobQueue:
@@ -83,7 +87,15 @@ class TaskiqJobQueue:
         self.runner.register(name, fn)
 
         async def task(payload: dict[str, Any], context: Context = TaskiqDepends()) -> str:
-            outcome: Outcome = await self.runner.run(name, payload)
+            if tracing.active():
+                # A run of its own (a retry or a redelivery is another run), linked to the enqueue.
+                linked = context.message.labels.get(TRACE_LABEL)
+                with tracing.span(
+                    f"job {name}", link=str(linked or ""), kind=SpanKind.CONSUMER, attributes={"sanctum.job": name}
+                ):
+                    outcome: Outcome = await self.runner.run(name, payload)
+            else:
+                outcome = await self.runner.run(name, payload)
             # Acknowledged only now that the job is done (or dead-lettered): a worker that dies or is
             # cancelled before this line leaves the entry pending, and another worker claims it.
             if context.is_ackable:
@@ -101,16 +113,24 @@ class TaskiqJobQueue:
     async def enqueue(self, name: str, payload: Payload) -> None:
         if name not in self.runner:
             raise KeyError(f"no job is registered as {name!r}")
+        if tracing.active():
+            with tracing.span(f"job.enqueue {name}", kind=SpanKind.PRODUCER, attributes={"sanctum.job": name}):
+                await self._enqueue(name, payload, tracing.current_traceparent())
+        else:
+            await self._enqueue(name, payload, "")
+
+    async def _enqueue(self, name: str, payload: Payload, trace: str) -> None:
+        labels = {TRACE_LABEL: trace} if trace else {}
         if self.remote is not None:
             try:
-                await self._remote_tasks[name].kiq(payload)
+                await self._remote_tasks[name].kicker().with_labels(**labels).kiq(payload)
             except Exception as exc:
                 REDIS_ERRORS.labels("jobs_enqueue").inc()
                 log.warning("job_enqueue_failed", job=name, error=str(exc), fallback="in-process")
             else:
                 JOBS_ENQUEUED.labels(name).inc()
                 return
-        await self._local_tasks[name].kiq(payload)
+        await self._local_tasks[name].kicker().with_labels(**labels).kiq(payload)
         JOBS_ENQUEUED.labels(name).inc()
 
     # -- lifecycle ----------------------------------------------------------------------------

@@ -17,10 +17,11 @@ HTTP_DURATION = Histogram(
 )
 DB_QUERY_DURATION = Histogram(
     "db_query_duration_seconds",
-    "Database statement latency.",
+    "Database statement latency by operation (select, insert, update, delete, other).",
+    ["operation"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
-DB_ERRORS = Counter("db_errors_total", "Database statements that raised an error.")
+DB_ERRORS = Counter("db_errors_total", "Database statements that raised an error, by operation.", ["operation"])
 DB_UNAVAILABLE = Counter(
     "db_unavailable_total",
     "Requests and commands refused with 503 because the database could not be reached, by cause.",
