@@ -427,6 +427,7 @@ class SocketEndpoint:
             self.topics.forget_old_changes(now)
             if now - last_renew >= renew_every:
                 last_renew = now
+                self.topics.sample_sizes()
                 with contextlib.suppress(Exception):
                     await self.registry.renew([(c.user_id, c.id) for c in self.connections.values()])
                 # Sockets of a crashed instance: their users went offline without anyone saying so.
