@@ -18,6 +18,7 @@ from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import Check, health_router
 from sanctum.api.middleware import RequestContextMiddleware
 from sanctum.api.security_headers import SecurityHeadersMiddleware
+from sanctum.api.shutdown import Draining
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.calls import routes as calls_routes
 from sanctum.domains.chat import routes as chat_routes
@@ -87,7 +88,10 @@ def create_app(settings: Settings) -> FastAPI:
     # Outermost, so the WebSocket upgrade gets the headers too.
     app.add_middleware(SecurityHeadersMiddleware, settings=settings.security)
 
-    checks: dict[str, Check] = {"database": services.db.ping}
+    # Readiness turns 503 the moment the instance is told to stop (api/shutdown.py).
+    draining = Draining()
+    app.state.draining = draining
+    checks: dict[str, Check] = {"accepting": draining.check, "database": services.db.ping}
     if services.redis is not None:
         checks["redis"] = _redis_ping(services.redis)
     app.include_router(health_router(checks, settings.health_timeout_seconds))

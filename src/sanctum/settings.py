@@ -350,6 +350,10 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     health_timeout_seconds: float = Field(2.0, gt=0, le=30)
+    # On SIGTERM: how long readiness is 503 while requests are still served (the load balancer's time to
+    # notice), then how long requests in flight may take to finish (api/shutdown.py).
+    shutdown_drain_seconds: float = Field(0.0, ge=0, le=120)
+    shutdown_grace_seconds: int = Field(20, ge=1, le=600)
     web_dist: Path | None = None
     # The address people reach this instance at (https://chat.example.org): links in emails and the
     # origin passkeys are bound to. Unset, each request's own Host is used (development; set it behind a proxy).
