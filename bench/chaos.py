@@ -13,8 +13,9 @@ Steps, one after the other, each with a quiet period before it:
 
 - `rolling`: SIGTERM instance A, start it again, wait until ready; then the same for B;
 - `kill`: SIGKILL instance A, start it again;
-- `redis`: stop Redis, start it again on the same port;
-- `postgres`: stop PostgreSQL (fast shutdown: every connection cut), start it again.
+- `redis`: stop Redis, leave it down `--outage` seconds (3), start it again on the same port;
+- `postgres`: stop PostgreSQL (fast shutdown: every connection cut), leave it down as long, start it
+  again.
 
 For each: messages accepted, lost (accepted but missing on some socket: goal 0), duplicated (one
 client_id stored as two messages, or one message delivered twice to a socket after its seq check:
@@ -127,10 +128,12 @@ class Cluster:
         self.instances[index] = None
 
     @staticmethod
-    def restart_service(proc: Proc) -> Proc:
-        """Stop a service and start it again with the same command line (same port, same data)."""
+    def restart_service(proc: Proc, down_seconds: float) -> Proc:
+        """Stop a service, leave it down for `down_seconds`, start it again with the same command line
+        (same port, same data)."""
         argv = [str(a) for a in proc.popen.args]  # type: ignore[union-attr]
         proc.stop()
+        time.sleep(down_seconds)
         user = "postgres" if proc.name == "postgres" and os.geteuid() == 0 else None
         cwd = Path(argv[argv.index("-D") + 1]) if "-D" in argv else proc.log_path.parent
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(proc.log_path.parent), "LANG": "C.UTF-8"}
@@ -172,7 +175,7 @@ http {{
             proxy_set_header Connection $connection_upgrade;
             proxy_set_header Host $host;
             proxy_read_timeout 3600s;
-            proxy_next_upstream error timeout non_idempotent;
+            proxy_next_upstream error timeout;  # as deploy/nginx.conf: a POST is retried only if never sent
         }}
     }}
 }}
@@ -340,9 +343,13 @@ async def run(args: argparse.Namespace, cluster: Cluster, base: str) -> list[Ste
                     await loop.run_in_executor(None, cluster.stop_instance, 0, signal.SIGKILL)
                     await loop.run_in_executor(None, cluster.start_instance, 0)
                 elif step == "redis":
-                    cluster.redis = await loop.run_in_executor(None, cluster.restart_service, cluster.redis)
+                    cluster.redis = await loop.run_in_executor(
+                        None, cluster.restart_service, cluster.redis, args.outage
+                    )
                 elif step == "postgres":
-                    cluster.postgres = await loop.run_in_executor(None, cluster.restart_service, cluster.postgres)
+                    cluster.postgres = await loop.run_in_executor(
+                        None, cluster.restart_service, cluster.postgres, args.outage
+                    )
                 fault = time.monotonic() - started
                 recovery = await recovery_after(started, http, probe, room, senders)
                 results.append(tally(step, senders, before, fault, recovery))
@@ -360,6 +367,7 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=3)
     parser.add_argument("--rate", type=float, default=4.0, help="messages per second per sender")
     parser.add_argument("--quiet", type=float, default=5.0, help="seconds of steady load before each step")
+    parser.add_argument("--outage", type=float, default=3.0, help="seconds Redis and PostgreSQL stay down")
     parser.add_argument("--steps", type=lambda s: s.split(","), default=["rolling", "kill", "redis", "postgres"])
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()

@@ -1,7 +1,8 @@
 """Tracing end to end: a chat send is one trace from the request to the sockets of every instance.
 
 The process is traced into an in-memory exporter (as `OTEL_TRACES_EXPORTER=otlp` traces into a
-collector); two instances share PostgreSQL and Redis, and a subscriber on each receives the message.
+collector). Scaled: two instances share PostgreSQL and Redis, and a subscriber on each receives the
+message. Embedded: one instance, the in-process broker, SQLite.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from opentelemetry.trace import SpanKind
 
 from sanctum.observability.tracing import start_tracing, stop_tracing
 from tests.integration.chat.chat_api import people
-from tests.support.live import ServerFactory, eventually
-
-pytestmark = pytest.mark.scaled_only
+from tests.support.live import LiveServer, ServerFactory, eventually
 
 
 @pytest.fixture
@@ -43,6 +42,7 @@ def attr(span: ReadableSpan, key: str) -> Any:
     return (span.attributes or {}).get(key)
 
 
+@pytest.mark.scaled_only
 async def test_a_chat_send_is_one_trace_from_the_request_to_the_delivery_on_both_instances(
     exporter: InMemorySpanExporter, make_server: ServerFactory
 ) -> None:
@@ -109,6 +109,7 @@ async def test_a_chat_send_is_one_trace_from_the_request_to_the_delivery_on_both
     assert run.kind is SpanKind.CONSUMER
 
 
+@pytest.mark.scaled_only
 async def test_a_socket_command_continues_the_trace_its_client_sends_and_reaches_the_other_instance(
     exporter: InMemorySpanExporter, make_server: ServerFactory
 ) -> None:
@@ -135,3 +136,30 @@ async def test_a_socket_command_continues_the_trace_its_client_sends_and_reaches
     [delivery] = [s for s in named(spans, "ws.deliver") if attr(s, "sanctum.instance") == b.gateway.instance_id]
     assert attr(delivery, "sanctum.event.type") == "typing"
     assert "traceparent" not in str(typing)
+
+
+@pytest.mark.embedded_only
+async def test_embedded_a_chat_send_traces_its_sqlite_statements_the_publish_and_the_delivery(
+    exporter: InMemorySpanExporter, server: LiveServer
+) -> None:
+    alice, bob = await people(server.http, 2)
+    room = await alice.create_room("Traced here")
+    await bob.join(room["id"])
+    topic = f"room:{room['id']}"
+    socket = await server.connect(bob.user)
+    await socket.subscribe(topic)
+    exporter.clear()
+
+    await alice.send(room["id"], "hello")
+    frame = await socket.expect("message.created")
+
+    [request] = [s for s in exporter.get_finished_spans() if attr(s, "http.route") == "/api/rooms/{room_id}/messages"]
+    assert request.context is not None
+    spans = in_trace(exporter, request.context.trace_id)
+    assert any(attr(s, "db.system") == "sqlite" or attr(s, "db.system.name") == "sqlite" for s in spans)
+    [publish] = [s for s in named(spans, "broker.publish") if attr(s, "messaging.destination.name") == topic]
+    [delivery] = named(spans, "ws.deliver")
+    assert publish.context is not None and delivery.parent is not None
+    assert delivery.parent.span_id == publish.context.span_id
+    assert attr(delivery, "sanctum.instance") == server.gateway.instance_id
+    assert "trace" not in str(frame).lower()
