@@ -170,6 +170,7 @@ async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when
     assert frame["data"]["state"]["scores"][alice.id] == 1  # restored from the snapshot
 
 
+@pytest.mark.scaled_only
 async def test_an_instance_shutting_down_hands_its_real_time_rooms_over_at_once(
     make_server: ServerFactory, game_settings: GameSettingsFactory
 ) -> None:
