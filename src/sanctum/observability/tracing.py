@@ -39,12 +39,15 @@ from opentelemetry.sdk.trace.sampling import (
     ALWAYS_ON,
     DEFAULT_OFF,
     DEFAULT_ON,
+    Decision,
     ParentBasedTraceIdRatio,
     Sampler,
+    SamplingResult,
     TraceIdRatioBased,
 )
 from opentelemetry.trace import Link, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import Attributes
 
 from sanctum.settings import Settings
 
@@ -66,6 +69,34 @@ _STATE = _State()
 
 def active() -> bool:
     return _STATE.tracer is not None
+
+
+class NoOrphans(Sampler):
+    """Client and producer spans (a statement, a Redis command, a publish) only inside a trace.
+
+    Background loops poll Redis (the job stream, socket leases) and game rooms publish a frame per
+    tick: as roots, each of those would be a trace of one span, many a second. The rest is `inner`'s."""
+
+    def __init__(self, inner: Sampler) -> None:
+        self.inner = inner
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Any = None,
+        trace_state: Any = None,
+    ) -> SamplingResult:
+        parent = trace.get_current_span(parent_context).get_span_context()
+        if not parent.is_valid and kind in (SpanKind.CLIENT, SpanKind.PRODUCER):
+            return SamplingResult(Decision.DROP)
+        return self.inner.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    def get_description(self) -> str:
+        return f"NoOrphans{{{self.inner.get_description()}}}"
 
 
 def sampler_from(name: str, arg: float | None) -> Sampler:
@@ -121,7 +152,7 @@ def start_tracing(
     resource = Resource.create(
         {"service.name": service_name, "service.instance.id": f"{socket.gethostname()}:{os.getpid()}"}
     )
-    provider = TracerProvider(resource=resource, sampler=sampler)
+    provider = TracerProvider(resource=resource, sampler=NoOrphans(sampler))
     provider.add_span_processor(BatchSpanProcessor(exporter) if batch else SimpleSpanProcessor(exporter))
     _STATE.provider = provider
     _STATE.tracer = provider.get_tracer("sanctum")
@@ -175,12 +206,14 @@ def instrument_engine(engine: Any) -> None:
 
 
 def current_traceparent() -> str:
-    """The W3C `traceparent` of the current span, or "" (tracing off, or no sampled span)."""
+    """The W3C `traceparent` of the current span, or "" (tracing off, or no sampled span: an event
+    of a trace not sampled travels as an untraced one)."""
     if _STATE.tracer is None:
         return ""
-    carrier: dict[str, str] = {}
-    _PROPAGATOR.inject(carrier)
-    return carrier.get("traceparent", "")
+    ctx = trace.get_current_span().get_span_context()
+    if not ctx.is_valid or not ctx.trace_flags.sampled:
+        return ""
+    return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-01"
 
 
 def _context_of(traceparent: str | None) -> Context | None:

@@ -32,7 +32,8 @@ def test_an_untraced_event_keeps_the_old_broker_format_and_a_traced_one_carries_
     traced = pack(type(event)(**{**{f: getattr(event, f) for f in event.__slots__}, "trace": TRACEPARENT}))
 
     assert plain.startswith(b"3|")
-    assert unpack("room:1", plain) == event
+    again = unpack("room:1", plain)
+    assert (again.topic, again.type, again.seq, again.frame, again.trace) == ("room:1", event.type, 3, event.frame, "")
     assert traced.startswith(b"~" + TRACEPARENT.encode() + b"|3|")
     back = unpack("room:1", traced)
     assert back.trace == TRACEPARENT
@@ -80,3 +81,14 @@ def test_tracing_is_off_by_default_and_on_with_an_otlp_endpoint_or_a_named_expor
     assert exporter_of(otel_exporter_otlp_endpoint="http://collector:4318", otel_sdk_disabled=True) == "none"
     sampler = tracing.sampler_from("parentbased_traceidratio", 0.25)
     assert isinstance(sampler, ParentBasedTraceIdRatio)
+
+
+def test_statement_redis_and_publish_spans_are_made_only_inside_a_trace(exporter: InMemorySpanExporter) -> None:
+    from opentelemetry.trace import SpanKind
+
+    with tracing.span("PUBLISH", kind=SpanKind.PRODUCER):  # a game tick's frame: no trace around it
+        assert tracing.current_traceparent() == ""
+    with tracing.span("ws game.move", kind=SpanKind.SERVER), tracing.span("PUBLISH", kind=SpanKind.PRODUCER):
+        assert tracing.current_traceparent() != ""
+
+    assert [s.name for s in exporter.get_finished_spans()] == ["PUBLISH", "ws game.move"]
