@@ -1,4 +1,4 @@
-"""The alert rules and the Grafana dashboard query only metrics the app exports (names drift otherwise)."""
+"""deploy/: the alerts and the Grafana dashboard query only exported metrics; compose mounts what exists."""
 
 from __future__ import annotations
 
@@ -75,3 +75,16 @@ def test_every_dashboard_panel_has_a_unique_id_and_a_place_on_the_grid() -> None
     for panel in dashboard["panels"]:
         grid = panel["gridPos"]
         assert grid["x"] + grid["w"] <= 24, panel["title"]
+
+
+def test_compose_runs_the_worker_grafana_prometheus_and_a_collector_and_mounts_files_that_exist() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yml").read_text())
+    services = compose["services"]
+
+    assert {"app1", "app2", "worker", "nginx", "prometheus", "grafana", "otel-collector"} <= services.keys()
+    for name, service in services.items():
+        for volume in service.get("volumes", []):
+            source = str(volume).split(":", 1)[0]
+            if source.startswith("./"):
+                assert (DEPLOY / source).exists(), f"{name} mounts {source}, which is not in deploy/"
+    assert services["app1"]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
