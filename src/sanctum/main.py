@@ -6,6 +6,7 @@ this module adds only the web layer: the FastAPI app, its middleware, error hand
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,7 +37,7 @@ from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
 from sanctum.domains.security import routes as security_routes
 from sanctum.observability.logging import get_logger
-from sanctum.observability.tracing import configure_tracing, instrument_app
+from sanctum.observability.tracing import configure_tracing, flush_tracing, instrument_app
 from sanctum.realtime.gateway import GatewayMiddleware
 from sanctum.services import Services, build_services
 from sanctum.settings import Settings
@@ -64,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await services.stop_serving()
+            await asyncio.to_thread(flush_tracing)
 
     app = FastAPI(
         title="Sanctum",

@@ -164,6 +164,13 @@ def start_tracing(
     return provider
 
 
+def flush_tracing() -> None:
+    """Export the spans still batched (at shutdown: uvicorn ends the process by re-raising SIGTERM,
+    so exit handlers would not run)."""
+    if _STATE.provider is not None:
+        _STATE.provider.force_flush(timeout_millis=5_000)
+
+
 def stop_tracing() -> None:
     """Flush and stop (at process exit; tests, to leave the process untraced)."""
     provider, _STATE.provider, _STATE.tracer = _STATE.provider, None, None

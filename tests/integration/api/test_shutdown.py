@@ -1,4 +1,5 @@
-"""Graceful shutdown of a real `sanctum serve` process on SIGTERM (api/shutdown.py)."""
+"""Graceful shutdown of a real `sanctum serve` process on SIGTERM (api/shutdown.py), traced over OTLP as
+configured in production (the spans of the last requests are exported before the process exits)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,33 @@ from tests.factories import bearer, register_user, unique_username
 from tests.support.processes import SANCTUM, _environment
 
 DRAIN_SECONDS = 1.5
+
+
+class OtlpReceiver:
+    """The smallest OTLP/HTTP collector: records each POST's path, content type and body, answers 200."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, str, bytes]] = []
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
+            while True:
+                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+                headers = dict(line.lower().split(": ", 1) for line in head[1:] if ": " in line)
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                self.posts.append((head[0].split(" ")[1], headers.get("content-type", ""), body))
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+        writer.close()
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
 
 
 def free_port() -> int:
@@ -43,6 +71,8 @@ async def test_sigterm_drains_then_finishes_the_request_in_flight_and_tells_sock
 ) -> None:
     settings = make_settings()
     port = free_port()
+    collector = OtlpReceiver()
+    collector_port = await collector.start()
     env = {
         "APP_ENV": "test",
         "SECRET_KEY": settings.secret_key.get_secret_value(),
@@ -52,6 +82,8 @@ async def test_sigterm_drains_then_finishes_the_request_in_flight_and_tells_sock
         "SHUTDOWN_DRAIN_SECONDS": str(DRAIN_SECONDS),
         "AUTH__ARGON2_TIME_COST": "1",
         "AUTH__ARGON2_MEMORY_KIB": "1024",
+        # Traced, as configured in production: the spans must reach the collector before the exit.
+        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{collector_port}",
     }
     process = await asyncio.create_subprocess_exec(
         str(SANCTUM),
@@ -108,9 +140,19 @@ async def test_sigterm_drains_then_finishes_the_request_in_flight_and_tells_sock
             _, stderr = await process.communicate()
         # uvicorn raises the signal again once it has shut down, so the process ends as signalled.
         assert process.returncode in (0, -signal.SIGTERM), stderr.decode()[-2000:]
-        events = [orjson.loads(line).get("event") for line in stderr.splitlines() if line.startswith(b"{")]
+        lines = [orjson.loads(line) for line in stderr.splitlines() if line.startswith(b"{")]
+        events = [line.get("event") for line in lines]
         assert events.index("shutdown_started") < events.index("shutdown_draining_done")
+        # The request in flight was traced: its log line names its trace, and the spans were exported.
+        registers = [line for line in lines if line.get("route") == "/api/auth/register"]
+        register = max(registers, key=lambda line: float(line["latency_ms"]))  # the one held open
+        assert len(register["trace_id"]) == 32 and len(register["span_id"]) == 16
+        exported = b"".join(body for path, kind, body in collector.posts if path == "/v1/traces")
+        assert {kind for _, kind, _ in collector.posts} == {"application/x-protobuf"}
+        assert b"POST /api/auth/register" in exported
+        assert bytes.fromhex(register["trace_id"]) in exported
     finally:
+        await collector.stop()
         if process.returncode is None:
             process.kill()
             await process.wait()
