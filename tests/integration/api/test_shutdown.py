@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -66,6 +67,9 @@ async def wait_until_up(http: httpx.AsyncClient, process: asyncio.subprocess.Pro
     raise AssertionError("the server did not start")
 
 
+# One mode: the drain, the 1012 and the export are the server's, whatever the database; the scaled
+# pieces of a shutdown (game leases over Redis, jobs left to workers) have tests of their own.
+@pytest.mark.embedded_only
 async def test_sigterm_drains_then_finishes_the_request_in_flight_and_tells_sockets_to_reconnect(
     make_settings: SettingsFactory, tmp_path: Path
 ) -> None:
