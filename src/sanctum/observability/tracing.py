@@ -55,7 +55,7 @@ _PROPAGATOR = TraceContextTextMapPropagator()
 _NO_METERS = NoOpMeterProvider()
 # Paths that get no server span: the socket (a span per connection lifetime, and the ASGI wrapper
 # would take the gateway off its direct-write path), probes and scrapes (noise).
-EXCLUDED_URLS = "/api/ws,/health/live,/health/ready,/metrics"
+EXCLUDED_URLS = "/api/ws$,/health/live$,/health/ready$,/metrics$"  # regexes on scheme://host/path
 
 
 class _State:

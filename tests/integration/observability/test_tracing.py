@@ -54,6 +54,9 @@ async def test_a_chat_send_is_one_trace_from_the_request_to_the_delivery_on_both
     on_a, on_b = await a.connect(alice.user), await b.connect(bob.user)
     await on_a.subscribe(topic)
     await on_b.subscribe(topic)
+    # The socket path is not wrapped by the HTTP instrumentation: frames still go straight to the transport.
+    assert a.gateway.endpoint.connections[on_a.connection_id].direct
+    assert any(attr(s, "http.route") == "/api/ws/ticket" for s in exporter.get_finished_spans())
     exporter.clear()
 
     sent = await alice.send(room["id"], f"hello @{bob.username}")
