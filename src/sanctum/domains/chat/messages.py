@@ -45,6 +45,7 @@ from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.roles.permissions import Permission
+from sanctum.observability.metrics import CHAT_MESSAGES
 
 # `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
 # moderators use an announcement.
@@ -141,6 +142,7 @@ class MessageService:
                 if existing is None:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+        CHAT_MESSAGES.labels(record.kind).inc()
         return Sent(message, True)
 
     async def _resolve(
@@ -254,22 +256,14 @@ class MessageService:
     # -- reading ------------------------------------------------------------------------------
 
     async def history(
-        self,
-        actor: Actor,
-        room_id: uuid.UUID,
-        before: int | None,
-        after: int | None,
-        limit: int,
-        around: int | None = None,
+        self, actor: Actor, room_id: uuid.UUID, before: int | None, after: int | None, limit: int, at: int | None = None
     ) -> MessagePage:
         async with self._db.reader() as db:
             await self._access.visible(db, actor.id, room_id)
-            if around is not None:
-                rows, older, newer = await self._repo.history_around(db, room_id, around, limit)
+            if at is not None:  # around this message: opening a room at a search result
+                rows, old, new = await self._repo.history_around(db, room_id, at, limit)
                 items = await self.serialize(db, rows, actor.id)
-                return MessagePage(
-                    items=items, has_more=older, has_newer=newer, next_before=items[-1].id if older else None
-                )
+                return MessagePage(items=items, has_more=old, has_newer=new, next_before=items[-1].id if old else None)
             if before is None and after is None:
                 version = await self._caches.history_version(room_id)
                 key = self._caches.history.key(room_id, f"v{version}", limit)
