@@ -8,7 +8,7 @@ publishes them after commit, then forgets the caches they made stale.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -44,11 +44,16 @@ from sanctum.domains.chat.schemas import (
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
 from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.previews.links import first_links
 from sanctum.domains.roles.permissions import Permission
 
 # `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
 # moderators use an announcement.
 EVERYONE_LIMIT = 500
+
+LinksSent = Callable[[UnitOfWork, uuid.UUID, int, str], None]
+"""Told, inside the send's or edit's unit of work, of a message whose links may want preview cards
+(room, message id, body): chat/previews.py queues their job after commit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,10 @@ class MessageService:
         self.links = TextLinks(accounts)
         self.lines = SystemLines(caches)
         self._repo = ChatRepository()
+        self._links_sent: LinksSent | None = None
+
+    def use_previews(self, hook: LinksSent) -> None:
+        self._links_sent = hook
 
     # -- serialization ------------------------------------------------------------------------
 
@@ -125,8 +134,18 @@ class MessageService:
                 mentioned = await self._visible_to(db, record, resolved.people)
                 html = render(data.body, resolved.links)
                 message = await self._insert(
-                    db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
+                    db,
+                    room_id,
+                    actor,
+                    data.body,
+                    html,
+                    data.parent_message_id,
+                    data.client_id,
+                    mentioned,
+                    previews_off=not data.link_previews,
                 )
+                if data.link_previews and self._links_sent is not None:
+                    self._links_sent(db, room_id, message.id, data.body)
                 told = {u.id for u in mentioned}
                 if resolved.everyone:
                     everyone = await self._repo.member_ids_upto(db, room_id, EVERYONE_LIMIT)
@@ -170,6 +189,8 @@ class MessageService:
         parent_id: int | None,
         client_id: str | None,
         mentioned: list[PublicUser],
+        *,
+        previews_off: bool = False,
     ) -> MessageRead:
         """The message's row, the room's activity, its mentions and its events, under the room's lock."""
         now = utcnow()
@@ -193,6 +214,7 @@ class MessageService:
             "parent_id": parent_id,
             "client_id": client_id,
             "reply_count": 0,
+            "previews_off": previews_off,
             "created_at": now,
         }
         message_id = await self._repo.insert_message(db, values)
@@ -214,6 +236,7 @@ class MessageService:
             created_at=now,
             edited_at=None,
             deleted=False,
+            link_previews_enabled=not previews_off,
         )
         topic = ev.room_topic(room_id)
         await db.emit(topic, ev.MESSAGE_CREATED, read, ref=ev.message_ref(message_id))
@@ -332,7 +355,12 @@ class MessageService:
             now = utcnow()
             if body != message.body:
                 await self._repo.add_edit(db, message.id, message.body, actor.id, now)
+                relinked = first_links(body) != first_links(message.body)
                 message.body, message.html, message.edited_at = body, html, now
+                if relinked:  # the old cards go; the new links' come from the job
+                    message.link_previews = None
+                    if not message.previews_off and self._links_sent is not None:
+                        self._links_sent(db, room_id, message.id, body)
             read = (await self.serialize(db, [message], None))[0]
             # Earlier frames of this message in the log carry the text it replaced: a resume replays
             # the current version only (earlier versions stay in message_edits, the audit trail).
