@@ -277,7 +277,7 @@ def _previews(
 ) -> tuple[PreviewService, MessagePreviews]:
     """Link previews: the guarded client (its policy from the settings), the cards, their job."""
     config = settings.previews
-    policy = AddressPolicy.allowing(*config.allow_networks) if config.allow_networks else AddressPolicy()
+    policy = AddressPolicy.allowing(*map(str, config.allow_networks)) if config.allow_networks else AddressPolicy()
     client = GuardedClient(policy, limits=FetchLimits(total_seconds=config.timeout_seconds))
     previews = PreviewService(db, cache, client, preferences, config)
     message_previews = MessagePreviews(db, room_access, messages, previews, jobs)

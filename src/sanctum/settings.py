@@ -6,12 +6,13 @@ point and the result is passed to `create_app(settings)`. Tests build `Settings(
 
 from __future__ import annotations
 
-from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sanctum.net.settings import PreviewSettings
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 
@@ -267,27 +268,6 @@ class DigestSettings(BaseModel):
     users_per_round: int = Field(1000, ge=1, le=100_000)
 
 
-class PreviewSettings(BaseModel):
-    """Link previews (PREVIEWS__...); the fetcher's rules are in docs/previews.md."""
-
-    # Networks the fetcher may reach although they are not public (tests: ["127.0.0.1/32"]; an
-    # intranet). Empty in production: every loopback, private, link-local... address is refused.
-    allow_networks: list[str] = Field(default_factory=list, max_length=50)
-    cache_hours: float = Field(24.0, ge=0, le=24 * 30)
-    # A page or oEmbed answer is read up to this many bytes, an image up to `max_image_bytes`.
-    max_page_bytes: int = Field(1_048_576, ge=1_024, le=16_777_216)
-    max_image_bytes: int = Field(5_242_880, ge=1_024, le=33_554_432)
-    # The whole fetch of one URL, redirects included.
-    timeout_seconds: float = Field(8.0, gt=0, le=60)
-
-    @field_validator("allow_networks")
-    @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        for network in value:
-            ip_network(network)
-        return value
-
-
 class SecuritySettings(BaseModel):
     """Browser-facing security headers (SECURITY__...); see docs/security.md."""
 
@@ -350,12 +330,7 @@ class EmailSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_nested_delimiter="__",
-        extra="ignore",
-        case_sensitive=False,
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_nested_delimiter="__", extra="ignore", case_sensitive=False)
 
     app_env: AppEnv = "development"
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)

@@ -28,6 +28,7 @@ class WebTargets:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[object]] = set()
+        self._closing = False
 
     @property
     def base(self) -> str:
@@ -85,6 +86,8 @@ class WebTargets:
         elif path == "/slow":
             await send("200 OK", {"Content-Type": "text/html"})
             for _ in range(100):
+                if self._closing:
+                    break
                 writer.write(b"<p>.</p>")
                 await writer.drain()
                 await asyncio.sleep(0.2)
@@ -122,8 +125,7 @@ class WebTargets:
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()
-            for task in list(self._handlers):
-                task.cancel()
+            self._closing = True
             await asyncio.gather(*self._handlers, return_exceptions=True)
 
 

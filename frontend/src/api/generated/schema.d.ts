@@ -1455,6 +1455,26 @@ export interface paths {
         patch: operations["preferences-update_notification_preferences"];
         trace?: never;
     };
+    "/api/previews/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Preview Image
+         * @description A link preview's image, as Sanctum re-encoded it (JPEG or PNG).
+         */
+        get: operations["previews-get_preview_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/push/subscriptions": {
         parameters: {
             query?: never;
@@ -1789,6 +1809,26 @@ export interface paths {
          * @description Edit your own message; earlier versions are kept.
          */
         patch: operations["messages-edit_message"];
+        trace?: never;
+    };
+    "/api/rooms/{room_id}/messages/{message_id}/link-previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Link Previews
+         * @description Turn your message's link preview cards off (they go at once) or on again (they come back shortly).
+         */
+        put: operations["messages-set_link_previews"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/rooms/{room_id}/messages/{message_id}/pin": {
@@ -3538,6 +3578,46 @@ export interface components {
              */
             target: "post" | "comment";
         };
+        /**
+         * LinkPreview
+         * @description The card of one link: what its page says about itself (Open Graph, oEmbed, or its title).
+         */
+        LinkPreview: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Image Height */
+            image_height?: number | null;
+            /**
+             * Image Url
+             * @description The page's image, re-encoded and served by Sanctum (never the original host).
+             */
+            image_url?: string | null;
+            /** Image Width */
+            image_width?: number | null;
+            /**
+             * Site Name
+             * @default
+             */
+            site_name: string;
+            /** Title */
+            title: string;
+            /**
+             * Url
+             * @description The link as written in the message.
+             */
+            url: string;
+        };
+        /** LinkPreviewsUpdate */
+        LinkPreviewsUpdate: {
+            /**
+             * Enabled
+             * @description False removes the message's cards and makes none again for it.
+             */
+            enabled: boolean;
+        };
         /** Live */
         Live: {
             /**
@@ -3659,6 +3739,12 @@ export interface components {
              * @description Makes a retried send idempotent: the same client_id returns the first message.
              */
             client_id?: string | null;
+            /**
+             * Link Previews
+             * @description False: no preview cards for this message's links.
+             * @default true
+             */
+            link_previews: boolean;
             /** Parent Message Id */
             parent_message_id?: number | null;
         };
@@ -3711,6 +3797,17 @@ export interface components {
             kind: "user" | "system";
             /** Last Reply At */
             last_reply_at: string | null;
+            /**
+             * Link Previews
+             * @description Cards of its first links; they arrive later, in a message.updated.
+             */
+            link_previews?: components["schemas"]["LinkPreview"][];
+            /**
+             * Link Previews Enabled
+             * @description False once the author turned previews off for it.
+             * @default true
+             */
+            link_previews_enabled: boolean;
             /**
              * Mentions
              * @description Usernames mentioned.
@@ -3842,6 +3939,12 @@ export interface components {
             kinds: {
                 [key: string]: components["schemas"]["KindPreference"];
             };
+            /**
+             * Link Previews
+             * @description Link preview cards: made for the links of the messages you send, and shown to you (off: neither; docs/previews.md).
+             * @default true
+             */
+            link_previews: boolean;
         };
         /** NotificationRead */
         NotificationRead: {
@@ -4108,6 +4211,8 @@ export interface components {
             kinds?: {
                 [key: string]: components["schemas"]["KindPreference"];
             } | null;
+            /** Link Previews */
+            link_previews?: boolean | null;
         };
         /** ProfileUpdate */
         ProfileUpdate: {
@@ -13889,6 +13994,110 @@ export interface operations {
             };
         };
     };
+    "previews-get_preview_image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "push-list_push_subscriptions": {
         parameters: {
             query?: never;
@@ -16221,6 +16430,114 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MessageUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "messages-set_link_previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkPreviewsUpdate"];
             };
         };
         responses: {

@@ -8,7 +8,7 @@ publishes them after commit, then forgets the caches they made stale.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -44,16 +44,12 @@ from sanctum.domains.chat.schemas import (
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
 from sanctum.domains.notifications.notify import Notifier
-from sanctum.domains.previews.links import first_links
+from sanctum.domains.previews.links import LinksSent, first_links
 from sanctum.domains.roles.permissions import Permission
 
 # `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
 # moderators use an announcement.
 EVERYONE_LIMIT = 500
-
-LinksSent = Callable[[UnitOfWork, uuid.UUID, int, str], None]
-"""Told, inside the send's or edit's unit of work, of a message whose links may want preview cards
-(room, message id, body): chat/previews.py queues their job after commit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +79,7 @@ class MessageService:
         self.links = TextLinks(accounts)
         self.lines = SystemLines(caches)
         self._repo = ChatRepository()
-        self._links_sent: LinksSent | None = None
+        self._links_sent: LinksSent = lambda *_: None
 
     def use_previews(self, hook: LinksSent) -> None:
         self._links_sent = hook
@@ -133,18 +129,8 @@ class MessageService:
                 resolved = await self._resolve(db, record, member, actor, data.body)
                 mentioned = await self._visible_to(db, record, resolved.people)
                 html = render(data.body, resolved.links)
-                message = await self._insert(
-                    db,
-                    room_id,
-                    actor,
-                    data.body,
-                    html,
-                    data.parent_message_id,
-                    data.client_id,
-                    mentioned,
-                    previews_off=not data.link_previews,
-                )
-                if data.link_previews and self._links_sent is not None:
+                message = await self._insert(db, room_id, actor, data, html, mentioned)
+                if data.link_previews:
                     self._links_sent(db, room_id, message.id, data.body)
                 told = {u.id for u in mentioned}
                 if resolved.everyone:
@@ -184,15 +170,12 @@ class MessageService:
         db: UnitOfWork,
         room_id: uuid.UUID,
         actor: Actor,
-        body: str,
+        data: MessageCreate,
         html: str,
-        parent_id: int | None,
-        client_id: str | None,
         mentioned: list[PublicUser],
-        *,
-        previews_off: bool = False,
     ) -> MessageRead:
         """The message's row, the room's activity, its mentions and its events, under the room's lock."""
+        parent_id = data.parent_message_id
         now = utcnow()
         parent_replies = 0
         if parent_id is not None:
@@ -209,12 +192,12 @@ class MessageService:
             "room_id": room_id,
             "author_id": actor.id,
             "kind": "user",
-            "body": body,
+            "body": data.body,
             "html": html,
             "parent_id": parent_id,
-            "client_id": client_id,
+            "client_id": data.client_id,
             "reply_count": 0,
-            "previews_off": previews_off,
+            "previews_off": not data.link_previews,
             "created_at": now,
         }
         message_id = await self._repo.insert_message(db, values)
@@ -225,18 +208,18 @@ class MessageService:
             room_id=room_id,
             kind="user",
             author=to_public(actor.user),
-            body=body,
+            body=data.body,
             html=html,
             parent_message_id=parent_id,
             reply_count=0,
             last_reply_at=None,
             reactions=[],
             mentions=[u.username for u in mentioned],
-            client_id=client_id,
+            client_id=data.client_id,
             created_at=now,
             edited_at=None,
             deleted=False,
-            link_previews_enabled=not previews_off,
+            link_previews_enabled=data.link_previews,
         )
         topic = ev.room_topic(room_id)
         await db.emit(topic, ev.MESSAGE_CREATED, read, ref=ev.message_ref(message_id))
@@ -355,12 +338,11 @@ class MessageService:
             now = utcnow()
             if body != message.body:
                 await self._repo.add_edit(db, message.id, message.body, actor.id, now)
-                relinked = first_links(body) != first_links(message.body)
-                message.body, message.html, message.edited_at = body, html, now
-                if relinked:  # the old cards go; the new links' come from the job
+                if first_links(body) != first_links(message.body):  # the old cards go; the job makes new ones
                     message.link_previews = None
-                    if not message.previews_off and self._links_sent is not None:
+                    if not message.previews_off:
                         self._links_sent(db, room_id, message.id, body)
+                message.body, message.html, message.edited_at = body, html, now
             read = (await self.serialize(db, [message], None))[0]
             # Earlier frames of this message in the log carry the text it replaced: a resume replays
             # the current version only (earlier versions stay in message_edits, the audit trail).

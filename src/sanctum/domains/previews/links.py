@@ -6,12 +6,20 @@ Links inside code (`inline` or fenced) are not previewed: they are quoted, not s
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable
+
+from sanctum.db.unit_of_work import UnitOfWork
 
 MAX_LINKS = 3
 _FENCED = re.compile(r"```.*?(```|$)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _URL = re.compile(r"https?://[^\s<>\"'`\]\[()]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
+
+LinksSent = Callable[[UnitOfWork, uuid.UUID, int, str], None]
+"""What chat tells, in a send's or edit's unit of work, of a message (room, id, body) whose links may
+want cards (chat/previews.py queues their job after commit)."""
 
 
 def first_links(text: str, limit: int = MAX_LINKS) -> list[str]:

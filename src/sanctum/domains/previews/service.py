@@ -26,8 +26,8 @@ from sanctum.domains.previews.parse import merge_oembed, parse_page
 from sanctum.domains.previews.repository import PreviewRepository
 from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.net.fetch import FetchRefused, GuardedClient
+from sanctum.net.settings import PreviewSettings
 from sanctum.observability.logging import get_logger
-from sanctum.settings import PreviewSettings
 
 log = get_logger("sanctum.previews")
 
