@@ -3583,24 +3583,18 @@ export interface components {
          * @description The card of one link: what its page says about itself (Open Graph, oEmbed, or its title).
          */
         LinkPreview: {
-            /**
-             * Description
-             * @default
-             */
+            /** Description */
             description: string;
             /** Image Height */
-            image_height?: number | null;
+            image_height: number | null;
             /**
              * Image Url
              * @description The page's image, re-encoded and served by Sanctum (never the original host).
              */
-            image_url?: string | null;
+            image_url: string | null;
             /** Image Width */
-            image_width?: number | null;
-            /**
-             * Site Name
-             * @default
-             */
+            image_width: number | null;
+            /** Site Name */
             site_name: string;
             /** Title */
             title: string;
@@ -3742,9 +3736,8 @@ export interface components {
             /**
              * Link Previews
              * @description False: no preview cards for this message's links.
-             * @default true
              */
-            link_previews: boolean;
+            link_previews?: boolean | null;
             /** Parent Message Id */
             parent_message_id?: number | null;
         };
@@ -3801,11 +3794,10 @@ export interface components {
              * Link Previews
              * @description Cards of its first links; they arrive later, in a message.updated.
              */
-            link_previews?: components["schemas"]["LinkPreview"][];
+            link_previews: components["schemas"]["LinkPreview"][];
             /**
              * Link Previews Enabled
              * @description False once the author turned previews off for it.
-             * @default true
              */
             link_previews_enabled: boolean;
             /**

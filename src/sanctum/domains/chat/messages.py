@@ -130,7 +130,7 @@ class MessageService:
                 mentioned = await self._visible_to(db, record, resolved.people)
                 html = render(data.body, resolved.links)
                 message = await self._insert(db, room_id, actor, data, html, mentioned)
-                if data.link_previews:
+                if data.link_previews is not False:
                     self._links_sent(db, room_id, message.id, data.body)
                 told = {u.id for u in mentioned}
                 if resolved.everyone:
@@ -197,7 +197,7 @@ class MessageService:
             "parent_id": parent_id,
             "client_id": data.client_id,
             "reply_count": 0,
-            "previews_off": not data.link_previews,
+            "previews_off": data.link_previews is False,
             "created_at": now,
         }
         message_id = await self._repo.insert_message(db, values)
@@ -219,7 +219,8 @@ class MessageService:
             created_at=now,
             edited_at=None,
             deleted=False,
-            link_previews_enabled=data.link_previews,
+            link_previews=[],
+            link_previews_enabled=data.link_previews is not False,
         )
         topic = ev.room_topic(room_id)
         await db.emit(topic, ev.MESSAGE_CREATED, read, ref=ev.message_ref(message_id))

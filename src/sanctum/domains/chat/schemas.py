@@ -97,7 +97,7 @@ class MessageCreate(Strict):
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
         None, description="Makes a retried send idempotent: the same client_id returns the first message."
     )
-    link_previews: bool = Field(True, description="False: no preview cards for this message's links.")
+    link_previews: bool | None = Field(None, description="False: no preview cards for this message's links.")
 
 
 class ReplyCreate(Strict):
@@ -144,9 +144,9 @@ class MessageRead(BaseModel):
     deleted: bool
     removed_by_moderator: bool = Field(False, description="Deleted by a moderator, not its author.")
     link_previews: list[LinkPreview] = Field(
-        default_factory=list, description="Cards of its first links; they arrive later, in a message.updated."
+        description="Cards of its first links; they arrive later, in a message.updated."
     )
-    link_previews_enabled: bool = Field(True, description="False once the author turned previews off for it.")
+    link_previews_enabled: bool = Field(description="False once the author turned previews off for it.")
 
 
 class MessagePage(BaseModel):

@@ -12,13 +12,13 @@ class LinkPreview(BaseModel):
 
     url: str = Field(description="The link as written in the message.")
     title: str
-    description: str = ""
-    site_name: str = ""
+    description: str
+    site_name: str
     image_url: str | None = Field(
-        None, description="The page's image, re-encoded and served by Sanctum (never the original host)."
+        description="The page's image, re-encoded and served by Sanctum (never the original host)."
     )
-    image_width: int | None = None
-    image_height: int | None = None
+    image_width: int | None
+    image_height: int | None
 
 
 class LinkPreviewsUpdate(Strict):

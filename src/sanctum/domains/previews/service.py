@@ -108,15 +108,16 @@ class PreviewService:
                 log.info("link_preview_oembed_refused", reason=exc.reason)
         if not meta.title:
             return None
-        card = LinkPreview(url=url, title=meta.title, description=meta.description, site_name=meta.site_name)
-        if meta.image_url:
-            image = await self._image(meta.image_url)
-            if image is not None:
-                image_id, width, height = image
-                card = card.model_copy(
-                    update={"image_url": f"{IMAGE_PATH}{image_id}", "image_width": width, "image_height": height}
-                )
-        return card
+        image = await self._image(meta.image_url) if meta.image_url else None
+        return LinkPreview(
+            url=url,
+            title=meta.title,
+            description=meta.description,
+            site_name=meta.site_name,
+            image_url=f"{IMAGE_PATH}{image[0]}" if image else None,
+            image_width=image[1] if image else None,
+            image_height=image[2] if image else None,
+        )
 
     async def _image(self, url: str) -> tuple[uuid.UUID, int, int] | None:
         try:
