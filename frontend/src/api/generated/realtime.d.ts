@@ -808,6 +808,7 @@ export interface PostDeletedEvent {
 }
 export interface PostGone {
   id: number;
+  removed_by_moderator: boolean;
 }
 /**
  * A comment or reply was added.
@@ -843,6 +844,10 @@ export interface CommentRead {
   like_count: number;
   liked_by_me: boolean;
   reply_count: number;
+  /**
+   * Removed by a moderator: no body, replies kept.
+   */
+  removed_by_moderator: boolean;
   /**
    * Oldest first (top-level comments only).
    */
@@ -889,6 +894,7 @@ export interface CommentDeleted {
   id: number;
   parent_id: number | null;
   comment_count: number;
+  removed_by_moderator: boolean;
 }
 /**
  * A post or comment was (un)liked.

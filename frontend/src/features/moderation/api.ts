@@ -11,11 +11,13 @@ export type RoleRead = components['schemas']['RoleRead'];
 export type RoleList = components['schemas']['RoleList'];
 export type AuditEntry = components['schemas']['AuditEntryRead'];
 export type Permission = RoleRead['permissions'][number];
+export type Ban = components['schemas']['BanRead'];
 
 export const moderationKeys = {
   pins: (roomId: string) => ['moderation', 'pins', roomId] as const,
   roles: (slug: string) => ['moderation', 'roles', slug] as const,
   audit: (sanctum: string | null) => ['moderation', 'audit', sanctum ?? ''] as const,
+  bans: (slug: string) => ['moderation', 'bans', slug] as const,
 };
 
 /** Whether `my_permissions` of a room or sanctum detail includes `permission`. */
@@ -63,6 +65,23 @@ export function banFromSanctum(slug: string, userId: string, reason: string) {
   return unwrap(
     api.client.POST('/api/sanctums/{slug}/bans/{user_id}', { params: { path: { slug, user_id: userId } }, body: { reason } }),
   );
+}
+
+/** The sanctum's bans, for whoever holds `user.ban` there. */
+export function useBans(slug: string) {
+  return useQuery({
+    queryKey: moderationKeys.bans(slug),
+    queryFn: () => unwrap(api.client.GET('/api/sanctums/{slug}/bans', { params: { path: { slug } } })).then((r) => r.items),
+  });
+}
+
+export function useUnban(slug: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(api.client.DELETE('/api/sanctums/{slug}/bans/{user_id}', { params: { path: { slug, user_id: userId } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: moderationKeys.bans(slug) }),
+  });
 }
 
 export function useRoles(slug: string, enabled = true) {
