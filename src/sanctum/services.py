@@ -67,6 +67,7 @@ from sanctum.domains.posts.caches import PostCaches
 from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
+from sanctum.domains.posts.previews import POST_PREVIEWS_JOB, PostPreviews
 from sanctum.domains.posts.service import PostService
 from sanctum.domains.preferences.service import PreferenceService
 from sanctum.domains.previews.service import PreviewService
@@ -138,6 +139,7 @@ class Services:
     calls: CallService
     previews: PreviewService
     message_previews: MessagePreviews
+    post_previews: PostPreviews
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -352,6 +354,9 @@ def build_services(settings: Settings) -> Services:
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
     comments = CommentService(db, posts, accounts, notifier)
+    post_previews = PostPreviews(db, posts, post_caches, previews, jobs)
+    posts.use_previews(post_previews.requested)
+    jobs.register(POST_PREVIEWS_JOB, post_previews.build)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
@@ -429,4 +434,5 @@ def build_services(settings: Settings) -> Services:
         sanctions=sanctions,
         previews=previews,
         message_previews=message_previews,
+        post_previews=post_previews,
     )

@@ -1,6 +1,6 @@
-"""Link previews end to end: a message with a link gets its card from a local test server, live, with
-the image served by Sanctum; a second message with the same link is served from the cache; hostile
-links get no card; the per-message toggle and the preference turn cards off.
+"""Link previews end to end: a message (or a post) with a link gets its card from a local test server,
+live, with the image served by Sanctum; a second message with the same link is served from the cache;
+hostile links get no card; the author's toggle and the preference turn cards off.
 
 The test server listens on 127.0.0.1, which the fetcher refuses by default: these apps allow that one
 address (`PREVIEWS__ALLOW_NETWORKS`), and the hostile corpus redirects from it to everything else.
@@ -17,6 +17,7 @@ from sanctum.net.settings import PreviewSettings
 from tests.conftest import SettingsFactory
 from tests.integration.chat.chat_api import Person, people
 from tests.support.live import LiveServer, ServerFactory
+from tests.support.social_api import members
 from tests.support.web_targets import WebTargets, web_targets
 
 
@@ -125,3 +126,30 @@ async def test_the_author_and_the_preference_turn_cards_off(live: LiveServer, we
     await settled(live)
     assert prefs["link_previews"] is False
     assert await cards(alice, room["id"], quiet["id"]) == [] and web.hits["/page/Other"] == 0
+
+
+async def test_a_post_gets_its_card_live_in_the_feed_and_its_author_can_remove_it(
+    live: LiveServer, web: WebTargets
+) -> None:
+    author, reader = await members(live.http, 2)
+    sanctum = await author.create_sanctum("Lantern readers")
+    await reader.join_sanctum(sanctum["slug"])
+    post = await author.post(f"new essay {web.url('/page/Essay')}", sanctum)
+    ws = await live.connect(reader.user)
+    await ws.subscribe(f"post:{post['id']}")
+    await settled(live)
+    live_cards = await ws.expect("post.previews", within=20.0)
+
+    [card] = (await reader.get_post(post["id"]))["link_previews"]
+    in_feed = [p for p in (await reader.feed())["items"] if p["id"] == post["id"]]
+    path = f"/api/posts/{post['id']}/link-previews"
+    refused = await reader.call("PUT", path, json={"enabled": False})
+    off = await author.ok("PUT", path, json={"enabled": False})
+    removed = await ws.expect("post.previews", within=20.0)
+
+    assert post["link_previews"] == [] and card["title"] == "Essay" and card["image_url"]
+    assert live_cards["data"] == {"id": post["id"], "link_previews": [card], "link_previews_enabled": True}
+    assert in_feed[0]["link_previews"] == [card]
+    assert refused.status_code == 403
+    assert off["link_previews"] == [] and off["link_previews_enabled"] is False
+    assert removed["data"]["link_previews"] == [] and (await reader.get_post(post["id"]))["link_previews"] == []

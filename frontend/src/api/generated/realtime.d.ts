@@ -42,6 +42,7 @@ export type ServerMessage =
   | MuteUpdatedEvent
   | ChannelsOrderedEvent
   | PostUpdatedEvent
+  | PostPreviewsEvent
   | PostDeletedEvent
   | CommentCreatedEvent
   | CommentUpdatedEvent
@@ -790,6 +791,26 @@ export interface PostChanged {
 export interface Redacted {
   id: number;
   deleted: true;
+}
+/**
+ * The post's link preview cards arrived, changed or were removed.
+ */
+export interface PostPreviewsEvent {
+  type: "post.previews";
+  /**
+   * `post:{id}`
+   */
+  topic: string;
+  data: PostCards;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
+}
+export interface PostCards {
+  id: number;
+  link_previews: LinkPreview[];
+  link_previews_enabled: boolean;
 }
 /**
  * The post was deleted.

@@ -1387,6 +1387,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{post_id}/link-previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Post Link Previews
+         * @description Turn your post's link preview cards off (they go at once) or on again (they come back shortly).
+         */
+        put: operations["posts-set_post_link_previews"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/preferences/mutes": {
         parameters: {
             query?: never;
@@ -4136,6 +4156,11 @@ export interface components {
              */
             client_id?: string | null;
             /**
+             * Link Previews
+             * @description False: no preview cards for this post's links.
+             */
+            link_previews?: boolean | null;
+            /**
              * Sanctum Id
              * @description Post in this sanctum; omit to post on your profile.
              */
@@ -4186,6 +4211,16 @@ export interface components {
             like_count: number;
             /** Liked By Me */
             liked_by_me: boolean;
+            /**
+             * Link Previews
+             * @description Cards of its first links; they arrive later, in post.previews.
+             */
+            link_previews: components["schemas"]["LinkPreview"][];
+            /**
+             * Link Previews Enabled
+             * @description False once the author turned previews off for it.
+             */
+            link_previews_enabled: boolean;
             /** @description Null for a post on the author's profile. */
             sanctum: components["schemas"]["SanctumRef"] | null;
         };
@@ -13390,6 +13425,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LikeState"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "posts-set_post_link_previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkPreviewsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Bad request */

@@ -5,7 +5,7 @@ import { Avatar, Icon, Name } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { MAX_MESSAGE_LENGTH } from './Composer';
 import { EmojiPicker } from '../emoji/EmojiPicker';
-import { LinkPreviews } from '../previews/LinkPreviews';
+import { MessageLinkPreviews } from '../previews/LinkPreviews';
 import { timeLabel } from './items';
 import type { ReceiptStatus } from './receipts';
 import { sanitizeMessageHtml } from './sanitize';
@@ -158,7 +158,7 @@ export const MessageItem = memo(function MessageItem({
           </div>
         )}
         {!message.deleted && message.link_previews.length > 0 && (
-          <LinkPreviews roomId={message.room_id} messageId={message.id} cards={message.link_previews} mine={mine && interactive} />
+          <MessageLinkPreviews roomId={message.room_id} messageId={message.id} cards={message.link_previews} mine={mine && interactive} />
         )}
         {!message.deleted && message.reactions.length > 0 && (
           <div className="reactions" aria-label="Reactions">

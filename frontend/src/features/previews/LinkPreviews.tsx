@@ -1,8 +1,8 @@
-// The cards of a message's links (link previews): title, site, description and the image Sanctum
-// re-encoded and serves itself, never the original host. They arrive after the message, in a
-// `message.updated`. The author may remove them (none is made again); a user whose preference is off
-// sees none.
-import { useMutation } from '@tanstack/react-query';
+// The cards of a message's or post's links (link previews): title, site, description and the image
+// Sanctum re-encoded and serves itself, never the original host. They arrive after the message (in a
+// `message.updated`) or post (`post.previews`). The author may remove them (none is made again); a user
+// whose preference is off sees none.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/generated/schema';
@@ -12,24 +12,14 @@ import { usePreferences } from '../preferences/api';
 type LinkPreview = components['schemas']['LinkPreview'];
 
 interface LinkPreviewsProps {
-  roomId: string;
-  messageId: number;
   cards: LinkPreview[];
-  /** The author (who may remove the cards). */
-  mine: boolean;
+  /** Given to the author only: removes the cards. */
+  onRemove?(): void;
+  removing?: boolean;
 }
 
-export function LinkPreviews({ roomId, messageId, cards, mine }: LinkPreviewsProps) {
+export function LinkPreviews({ cards, onRemove, removing = false }: LinkPreviewsProps) {
   const wanted = usePreferences().data?.link_previews !== false;
-  const remove = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.client.PUT('/api/rooms/{room_id}/messages/{message_id}/link-previews', {
-          params: { path: { room_id: roomId, message_id: messageId } },
-          body: { enabled: false },
-        }),
-      ),
-  });
   if (!wanted || cards.length === 0) return null;
   return (
     <div className="link-previews">
@@ -58,18 +48,43 @@ export function LinkPreviews({ roomId, messageId, cards, mine }: LinkPreviewsPro
           </div>
         </article>
       ))}
-      {mine && (
+      {onRemove && (
         <button
           type="button"
           className="icon-button link-previews__remove"
           aria-label="Remove link previews"
           title="Remove link previews"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate()}
+          disabled={removing}
+          onClick={onRemove}
         >
           <Icon name="close" size={14} />
         </button>
       )}
     </div>
   );
+}
+
+/** A message's cards; its author may remove them (the room's `message.updated` then updates every tab). */
+export function MessageLinkPreviews({ roomId, messageId, cards, mine }: { roomId: string; messageId: number; cards: LinkPreview[]; mine: boolean }) {
+  const remove = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.client.PUT('/api/rooms/{room_id}/messages/{message_id}/link-previews', {
+          params: { path: { room_id: roomId, message_id: messageId } },
+          body: { enabled: false },
+        }),
+      ),
+  });
+  return <LinkPreviews cards={cards} onRemove={mine ? () => remove.mutate() : undefined} removing={remove.isPending} />;
+}
+
+/** A post's cards; its author may remove them. */
+export function PostLinkPreviews({ postId, cards, mine }: { postId: number; cards: LinkPreview[]; mine: boolean }) {
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () =>
+      unwrap(api.client.PUT('/api/posts/{post_id}/link-previews', { params: { path: { post_id: postId } }, body: { enabled: false } })),
+    onSuccess: () => queryClient.invalidateQueries(),
+  });
+  return <LinkPreviews cards={cards} onRemove={mine ? () => remove.mutate() : undefined} removing={remove.isPending} />;
 }

@@ -1,6 +1,6 @@
-"""Link previews: a message's cards (`messages.link_previews`, JSON written by the previews job) and
-whether its author turned them off (`messages.previews_off`); the re-encoded preview images Sanctum
-serves (`link_preview_images`).
+"""Link previews: a message's or post's cards (`link_previews`, JSON written by the previews jobs) and
+whether its author turned them off (`previews_off`); the re-encoded preview images Sanctum serves
+(`link_preview_images`).
 
 Revision ID: 0028
 Revises: 0030
@@ -21,9 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("messages") as batch:
-        batch.add_column(sa.Column("link_previews", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("previews_off", sa.Boolean(), server_default=sa.false(), nullable=False))
+    for table in ("messages", "posts"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("link_previews", sa.Text(), nullable=True))
+            batch.add_column(sa.Column("previews_off", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         "link_preview_images",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -38,6 +39,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("link_preview_images")
-    with op.batch_alter_table("messages") as batch:
-        batch.drop_column("previews_off")
-        batch.drop_column("link_previews")
+    for table in ("posts", "messages"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("previews_off")
+            batch.drop_column("link_previews")
