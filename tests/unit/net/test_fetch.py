@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -204,3 +205,21 @@ async def test_only_the_accepted_content_types_are_read(web: WebTargets) -> None
     assert await refusal(client(LOCAL), web.url("/binary")) == "content_type"
     assert await refusal(client(LOCAL), web.url("/image.png")) == "content_type"
     assert await refusal(client(LOCAL), web.url("/missing")) == "status"
+
+
+async def test_an_https_fetch_is_pinned_to_the_checked_address_with_the_name_in_host_and_sni() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, headers={"content-type": "text/html"}, stream=httpx.ByteStream(b"<title>ok</title>"))
+
+    resolver = FakeResolver({"news.example": ["93.184.216.34", "2606:2800:220:1::1"]})
+    fetcher = GuardedClient(AddressPolicy(), resolver, transport=httpx.MockTransport(answer))
+    fetched = await fetcher.fetch("https://news.example/a?b=1", accept=HTML, max_bytes=1000)
+
+    [request] = seen
+    assert fetched.url == "https://news.example/a?b=1" and resolver.asked == ["news.example"]
+    assert str(request.url) == "https://93.184.216.34/a?b=1"
+    assert request.headers["host"] == "news.example"
+    assert request.extensions["sni_hostname"] == "news.example"
