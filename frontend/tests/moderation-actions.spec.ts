@@ -70,6 +70,10 @@ test('a moderator pins three, mutes a member, reads the audit log, removes a com
       await expect(rows.filter({ has: pa.locator('code', { hasText: 'user.mute' }) })).toHaveCount(1);
       await expect(rows.filter({ has: pa.locator('code', { hasText: /^message\.pin$/ }) })).toHaveCount(3);
       await expectAccessible(pa, 'the audit log');
+      await pa.getByLabel('Action').selectOption('user.mute');
+      await expect(rows).toHaveCount(1);
+      await expect(rows.first()).toHaveAttribute('data-action', 'user.mute');
+      await pa.getByLabel('Action').selectOption('');
     });
 
     await test.step("the owner removes the member's comment: it stays, for both, as removed by a moderator", async () => {

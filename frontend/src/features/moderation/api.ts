@@ -16,7 +16,7 @@ export type Ban = components['schemas']['BanRead'];
 export const moderationKeys = {
   pins: (roomId: string) => ['moderation', 'pins', roomId] as const,
   roles: (slug: string) => ['moderation', 'roles', slug] as const,
-  audit: (sanctum: string | null) => ['moderation', 'audit', sanctum ?? ''] as const,
+  audit: (sanctum: string | null, filter: AuditFilter = {}) => ['moderation', 'audit', sanctum ?? '', filter] as const,
   bans: (slug: string) => ['moderation', 'bans', slug] as const,
 };
 
@@ -110,14 +110,28 @@ export function useRoleActions(slug: string) {
   return { create, remove };
 }
 
+/** What the audit log screen narrows to: one action, and rows since the start of a day (YYYY-MM-DD, local). */
+export interface AuditFilter {
+  action?: string;
+  since?: string;
+}
+
 /** The audit log, newest first, a page at a time (`sanctum` null: site-wide, for site staff). */
-export function useAudit(sanctum: string | null) {
+export function useAudit(sanctum: string | null, filter: AuditFilter = {}) {
   return useInfiniteQuery({
-    queryKey: moderationKeys.audit(sanctum),
+    queryKey: moderationKeys.audit(sanctum, filter),
     queryFn: ({ pageParam }) =>
       unwrap(
         api.client.GET('/api/audit', {
-          params: { query: { sanctum: sanctum ?? undefined, cursor: pageParam ?? undefined, limit: 50 } },
+          params: {
+            query: {
+              sanctum: sanctum ?? undefined,
+              action: filter.action,
+              since: filter.since ? new Date(`${filter.since}T00:00:00`).toISOString() : undefined,
+              cursor: pageParam ?? undefined,
+              limit: 50,
+            },
+          },
         }),
       ),
     initialPageParam: null as string | null,
