@@ -3,7 +3,7 @@ whether its author turned them off (`previews_off`); the re-encoded preview imag
 (`link_preview_images`).
 
 Revision ID: 0028
-Revises: 0030
+Revises: 0031
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sanctum.db.types import UTCDateTime
 
 revision: str = "0028"
-down_revision: str | None = "0030"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
