@@ -343,8 +343,7 @@ class MessageService:
                 await self._repo.add_edit(db, message.id, message.body, actor.id, now)
                 if first_links(body) != first_links(message.body):  # the old cards go; the job makes new ones
                     message.link_previews = None
-                    if not message.previews_off:
-                        self._links_sent(db, room_id, message.id, body)
+                    self._links_sent(db, room_id, message.id, body)  # its job does nothing if they are off
                 message.body, message.html, message.edited_at = body, html, now
             read = (await self.serialize(db, [message], None))[0]
             # Earlier frames of this message in the log carry the text it replaced: a resume replays
