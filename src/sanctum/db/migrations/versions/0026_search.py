@@ -7,7 +7,7 @@ text stays in the row, the FTS table holds the index), kept current by triggers 
 transaction; a deleted message leaves the index when `deleted_at` is set.
 
 Revision ID: 0026
-Revises: 0031 (after main's head when merged; first written on 0022)
+Revises: 0028 (after main's head when merged; first written on 0022)
 Create Date: 2026-12-04
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0031"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
