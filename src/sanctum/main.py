@@ -22,6 +22,7 @@ from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.calls import routes as calls_routes
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.export import routes as export_routes
+from sanctum.domains.flags import routes as flags_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
 from sanctum.domains.home import routes as home_routes
@@ -120,6 +121,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.room_moderation)
     app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
+    app.include_router(flags_routes.flags)
+    app.include_router(flags_routes.admin_flags)
     mount_web(app, settings.web_dist)
     return app
 

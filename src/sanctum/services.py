@@ -47,6 +47,7 @@ from sanctum.domains.digest.scheduler import DigestScheduler
 from sanctum.domains.digest.service import DigestService, MentionedMessage
 from sanctum.domains.export.service import ExportService
 from sanctum.domains.export.service import register_jobs as register_export_jobs
+from sanctum.domains.flags.service import FlagService
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -132,6 +133,7 @@ class Services:
     chat_moderation: ChatModeration
     sanctions: Sanctions
     calls: CallService
+    flags: FlagService
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -149,6 +151,7 @@ class Services:
         await verify_schema(self.db.writer_engine, self.settings.database_url)
         announce(self.settings)
         await self.bus.start()
+        await self.flags.start()
         await self.gateway.start()
         await self.jobs.start()
         await self.game_engine.start()
@@ -163,12 +166,14 @@ class Services:
         await self.game_engine.stop()
         await self.calls.stop()
         await self.gateway.stop()
+        await self.flags.stop()
         await self.bus.stop()
         await self._close()
 
     async def start_working(self, *, work: bool = True) -> None:
         """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
         await self.jobs.start(work=work)
+        await self.flags.start()
         if work:
             announce(self.settings)
             await self.backups.start()
@@ -178,6 +183,7 @@ class Services:
         await self.backups.stop()
         await self.digest_rounds.stop()
         await self.jobs.stop()
+        await self.flags.stop()
         await self.gateway.broker.stop()
         await self._close()
 
@@ -355,8 +361,9 @@ def build_services(settings: Settings) -> Services:
         audit,
         ReportSanctions(db, sanctums, sanctions, chat_moderation),
     )
+    flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
     calls = CallService(
-        db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls
+        db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls, flags
     )
     hubs.register(CallsHub(calls))
     return Services(
@@ -394,6 +401,7 @@ def build_services(settings: Settings) -> Services:
         chat_moderation=chat_moderation,
         reports=reports,
         calls=calls,
+        flags=flags,
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,

@@ -12,6 +12,10 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sanctum.settings_groups import DigestSettings as DigestSettings
+from sanctum.settings_groups import ExportSettings as ExportSettings
+from sanctum.settings_groups import ResilienceSettings as ResilienceSettings
+
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 
 AppEnv = Literal["development", "test", "staging", "production"]
@@ -70,6 +74,8 @@ class RateLimitSettings(BaseModel):
     ticket: str = "60/minute"
     # Moderation: roles, pins, mutes, bans, suspensions (docs/moderation.md).
     moderation: str = "60/minute"
+    # Feature flags: the admin screen's changes (docs/flags.md).
+    flags: str = "60/minute"
     # Every other write: joining, leaving, deleting, roles, profile, sessions.
     write: str = "60/minute"
     # People search answers as someone types: generous for a person, a wall for a scraper.
@@ -240,32 +246,6 @@ class PushSettings(BaseModel):
     max_subscriptions_per_user: int = Field(20, ge=1, le=1000)
 
 
-class ExportSettings(BaseModel):
-    """Data exports (EXPORTS__...); see docs/security.md, "Data export"."""
-
-    # How long a built archive waits for its one download before it is deleted.
-    ttl_seconds: int = Field(86_400, ge=60, le=604_800)
-    # Rows read per query while building (bounds the job's memory with the chunk size).
-    batch_rows: int = Field(500, ge=10, le=10_000)
-    chunk_bytes: int = Field(1_048_576, ge=4_096, le=16_777_216)
-
-
-class DigestSettings(BaseModel):
-    """The email digest of missed mentions (DIGEST__...); see docs/notifications.md, "Email digest".
-
-    The server runs it in embedded mode, `sanctum worker` in scaled mode (one worker per round, by a lock).
-    """
-
-    # Minutes between rounds; each user gets at most one digest per round. 0 turns the digest off.
-    interval_minutes: float = Field(15.0, ge=0, le=24 * 60)
-    # A mention is emailed once it has stayed unread this long.
-    delay_minutes: float = Field(30.0, ge=0, le=7 * 24 * 60)
-    # At most this many mentions in one email (the rest follow in the next rounds).
-    max_mentions: int = Field(20, ge=1, le=200)
-    # At most this many users handled per round (the rest in the next rounds).
-    users_per_round: int = Field(1000, ge=1, le=100_000)
-
-
 class SecuritySettings(BaseModel):
     """Browser-facing security headers (SECURITY__...); see docs/security.md."""
 
@@ -367,6 +347,7 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
+    resilience: ResilienceSettings = ResilienceSettings()
 
     @field_validator("secret_key")
     @classmethod

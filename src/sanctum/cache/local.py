@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import orjson
 
@@ -44,6 +44,16 @@ V = TypeVar("V")
 TOPIC = "invalidate"
 EVENT = "cache.forget"
 
+
+class Forgetting(Protocol):
+    """What a bus carries invalidations to: a `LocalCache`, or any in-memory copy (the flags' snapshot)."""
+
+    name: str
+
+    def drop(self, keys: Iterable[str], tags: Iterable[str]) -> None: ...
+    def clear(self) -> None: ...
+
+
 # Every bus of this process, by scope (the database URL): instances on one database hear each other.
 _LOCAL: dict[str, set[InvalidationBus]] = {}
 
@@ -56,7 +66,7 @@ class InvalidationBus:
         self._scope = scope
         self._broker = broker
         self._origin = uuid.uuid4().hex
-        self._caches: dict[str, LocalCache[object]] = {}
+        self._caches: dict[str, Forgetting] = {}
         self._started = broker is None
         self._missed = False
 
@@ -77,10 +87,10 @@ class InvalidationBus:
         for cache in self._caches.values():
             cache.clear()
 
-    def register(self, cache: LocalCache[V]) -> None:
+    def register(self, cache: Forgetting) -> None:
         if cache.name in self._caches:
             raise ValueError(f"a near cache named {cache.name!r} is already on this bus")
-        self._caches[cache.name] = cache  # type: ignore[assignment]
+        self._caches[cache.name] = cache
 
     async def start(self) -> None:
         _LOCAL.setdefault(self._scope, set()).add(self)
