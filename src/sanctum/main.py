@@ -88,7 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
     checks: dict[str, Check] = {"database": services.db.ping}
     if services.redis is not None:
         checks["redis"] = _redis_ping(services.redis)
-    app.include_router(health_router(checks, settings.health_timeout_seconds))
+    app.include_router(health_router(checks, settings.health_timeout_seconds, services.breakers.states))
     app.include_router(csp_report_router())
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)

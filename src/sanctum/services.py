@@ -86,6 +86,8 @@ from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
 from sanctum.realtime.publisher import Publisher
 from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
+from sanctum.resilience.breaker import Breakers
+from sanctum.resilience.redis import guarded, redis_breaker
 from sanctum.settings import Settings
 
 T = TypeVar("T")
@@ -134,6 +136,7 @@ class Services:
     sanctions: Sanctions
     calls: CallService
     flags: FlagService
+    breakers: Breakers
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +171,7 @@ class Services:
         await self.gateway.stop()
         await self.flags.stop()
         await self.bus.stop()
+        await self.breakers.close()
         await self._close()
 
     async def start_working(self, *, work: bool = True) -> None:
@@ -277,14 +281,22 @@ def build_services(settings: Settings) -> Services:
     tickets: TicketStore
     registry: ConnectionRegistry
     broker: Broker
+    res = settings.resilience
+    breakers = Breakers(res.breaker_failures, res.breaker_reset_seconds)
+    guard: dict[str, Any] = {}
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        # One breaker under every Redis client of the instance (resilience/redis.py).
+        breaker = breakers.add(redis_breaker(settings.redis_url, res.breaker_failures, res.breaker_reset_seconds))
+        guard = guarded(breaker, settings.redis_url)
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, **guard)
         tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
         registry = RedisConnectionRegistry(redis, rt.lease_seconds)
-        broker = RedisBroker(settings.redis_url)
-        bus = InvalidationBus(settings.database_url, RedisBroker(settings.redis_url, prefix="sanctum:bus:"))
+        broker = RedisBroker(settings.redis_url, connection=guard)
+        bus = InvalidationBus(
+            settings.database_url, RedisBroker(settings.redis_url, prefix="sanctum:bus:", connection=guard)
+        )
         # Real-time game inputs reach the instance running the room over a broker of their own.
-        game_bus: Broker = RedisBroker(settings.redis_url, prefix="sanctum:games:")
+        game_bus: Broker = RedisBroker(settings.redis_url, prefix="sanctum:games:", connection=guard)
         cache: Cache = RedisCache(redis)
     else:
         tickets, registry, broker = (
@@ -297,10 +309,10 @@ def build_services(settings: Settings) -> Services:
         cache = MemoryCache()
     # Committed events go to the broker, which delivers them to every instance (this one included).
     db = Database(settings, publish=broker.publish)
-    limiter = RateLimiter(settings.rate_limits, settings.redis_url)
+    limiter = RateLimiter(settings.rate_limits, settings.redis_url, connection=guard)
     hubs = HubRegistry()
     gateway = Gateway(rt, db, broker, tickets, registry, hubs, limiter)
-    jobs = build_job_queue(settings, db)
+    jobs = build_job_queue(settings, db, guard)
     notifier = Notifier(jobs)
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
@@ -319,7 +331,7 @@ def build_services(settings: Settings) -> Services:
         return record.sanctum if record is not None else None
 
     preferences = PreferenceService(db, cache, sanctum_of)
-    push = PushService(db, settings.push, jobs, gateway.is_online)
+    push = PushService(db, settings.push, jobs, gateway.is_online, breakers)
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
@@ -402,6 +414,7 @@ def build_services(settings: Settings) -> Services:
         reports=reports,
         calls=calls,
         flags=flags,
+        breakers=breakers,
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,

@@ -39,7 +39,7 @@ class ResilienceSettings(BaseModel):
     # Consecutive failures (errors or timeouts) that open a breaker; how long it stays open before
     # one probe is let through (half-open).
     breaker_failures: int = Field(3, ge=1, le=100)
-    breaker_reset_seconds: float = Field(5.0, gt=0, le=300)
+    breaker_reset_seconds: float = Field(2.0, gt=0, le=300)
     # Reads leave the replica when it is down or replays WAL more than this far behind the primary.
     replica_max_lag_seconds: float = Field(10.0, gt=0, le=3600)
     replica_check_seconds: float = Field(1.0, gt=0, le=60)

@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -37,10 +39,15 @@ MAX_PIPELINE = 500
 
 
 class RedisBroker:
-    def __init__(self, redis_url: str, prefix: str = "sanctum:rt:") -> None:
+    def __init__(
+        self, redis_url: str, prefix: str = "sanctum:rt:", connection: Mapping[str, Any] | None = None
+    ) -> None:
+        """`connection`: extra arguments of the publishing client (resilience/redis.py's breaker)."""
         self._url = redis_url
         self._prefix = prefix
-        self._publisher = Redis.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        self._publisher = Redis.from_url(
+            redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, **(connection or {})
+        )
         self._topics: set[str] = set()
         self._pubsub: PubSub | None = None
         self._task: asyncio.Task[None] | None = None

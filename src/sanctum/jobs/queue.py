@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,9 @@ CONSUMER_GROUP = "sanctum-workers"
 
 
 class TaskiqJobQueue:
-    def __init__(self, settings: JobSettings, db: Database, redis_url: str | None) -> None:
+    def __init__(
+        self, settings: JobSettings, db: Database, redis_url: str | None, connection: Mapping[str, Any] | None = None
+    ) -> None:
         self.settings = settings
         self.runner = JobRunner(settings, db)
         self.local: InMemoryBroker = InMemoryBroker()
@@ -63,6 +66,7 @@ class TaskiqJobQueue:
                 # command sent again: a repeated XADD is a repeated job, which jobs tolerate.
                 retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
                 retry_on_error=[RedisConnectionError],
+                **(connection or {}),
             )
         self._local_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._remote_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
@@ -231,5 +235,5 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def build_job_queue(settings: Settings, db: Database) -> TaskiqJobQueue:
-    return TaskiqJobQueue(settings.jobs, db, settings.redis_url)
+def build_job_queue(settings: Settings, db: Database, connection: Mapping[str, Any] | None = None) -> TaskiqJobQueue:
+    return TaskiqJobQueue(settings.jobs, db, settings.redis_url, connection)

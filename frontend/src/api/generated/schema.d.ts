@@ -4417,6 +4417,13 @@ export interface components {
         };
         /** Ready */
         Ready: {
+            /**
+             * Breakers
+             * @description Each circuit breaker's state (docs/operations/breakers.md): open means calls fail fast.
+             */
+            breakers?: {
+                [key: string]: "closed" | "half_open" | "open";
+            };
             /** Checks */
             checks: {
                 [key: string]: components["schemas"]["DependencyStatus"];
