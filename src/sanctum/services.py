@@ -153,6 +153,7 @@ class Services:
         """Everything `sanctum serve` runs: sockets, jobs in-process (embedded) or enqueue-only, games."""
         await verify_schema(self.db.writer_engine, self.settings.database_url)
         announce(self.settings)
+        self.db.start()
         await self.bus.start()
         await self.flags.start()
         await self.gateway.start()
@@ -177,6 +178,7 @@ class Services:
     async def start_working(self, *, work: bool = True) -> None:
         """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
         await self.jobs.start(work=work)
+        self.db.start()
         await self.flags.start()
         if work:
             announce(self.settings)
@@ -309,6 +311,8 @@ def build_services(settings: Settings) -> Services:
         cache = MemoryCache()
     # Committed events go to the broker, which delivers them to every instance (this one included).
     db = Database(settings, publish=broker.publish)
+    if db.replica is not None:
+        breakers.add(db.replica.breaker)
     limiter = RateLimiter(settings.rate_limits, settings.redis_url, connection=guard)
     hubs = HubRegistry()
     gateway = Gateway(rt, db, broker, tickets, registry, hubs, limiter)
