@@ -168,6 +168,10 @@ class JobSettings(BaseModel):
     in_app_worker: bool = False
     # The stream keeps about this many finished jobs before Redis trims it.
     stream_max_length: int = Field(100_000, ge=1_000)
+    # The outbox (docs/jobs.md): how often each process relays entries that no after-commit hook
+    # queued (their process died), once they are this old.
+    outbox_poll_seconds: float = Field(1.0, gt=0, le=60)
+    outbox_grace_seconds: float = Field(10.0, ge=0, le=3600)
 
 
 class GamesSettings(BaseModel):

@@ -27,8 +27,10 @@ from taskiq.receiver import Receiver
 
 from sanctum.core.clock import utcnow
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.jobs.base import JobFunction, Payload
 from sanctum.jobs.models import DeadLetter
+from sanctum.jobs.outbox import Outbox
 from sanctum.jobs.runner import JobRunner, Outcome
 from sanctum.jobs.stream import ReclaimingStreamBroker
 from sanctum.observability.logging import get_logger
@@ -68,6 +70,7 @@ class TaskiqJobQueue:
                 retry_on_error=[RedisConnectionError],
                 **(connection or {}),
             )
+        self.outbox = Outbox(db, self.enqueue, settings.outbox_poll_seconds, settings.outbox_grace_seconds)
         self._local_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._remote_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._worker: asyncio.Task[None] | None = None
@@ -117,6 +120,11 @@ class TaskiqJobQueue:
         await self._local_tasks[name].kiq(payload)
         JOBS_ENQUEUED.labels(name).inc()
 
+    async def enqueue_after_commit(self, db: UnitOfWork, name: str, payload: Payload) -> None:
+        if name not in self.runner:
+            raise KeyError(f"no job is registered as {name!r}")
+        await self.outbox.add(db, name, payload)
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self, *, work: bool | None = None) -> None:
@@ -132,6 +140,7 @@ class TaskiqJobQueue:
                 self._finish.clear()
                 self._worker = asyncio.create_task(self._work(self.remote), name="jobs-worker")
         self._started = True
+        self.outbox.start()
         await self.runner.dead_letters.refresh_gauge()
 
     async def _work(self, broker: ReclaimingStreamBroker) -> None:
@@ -160,6 +169,7 @@ class TaskiqJobQueue:
 
     async def stop(self) -> None:
         """Stop taking jobs, let running ones finish (up to `shutdown_seconds`), then disconnect."""
+        await self.outbox.stop()
         if self._worker is not None:
             self._finish.set()
             worker, self._worker = self._worker, None
