@@ -5,20 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import Annotated, NoReturn
 
 import typer
 from fastapi import FastAPI
 
 from sanctum import cli_flags
 from sanctum.settings import ConfigError, Settings, load_settings
-
-if TYPE_CHECKING:
-    from sanctum.services import Services
-
-T = TypeVar("T")
 
 app = typer.Typer(help="Sanctum: a self-hostable realtime social platform.", no_args_is_help=True)
 
@@ -304,28 +298,7 @@ jobs_app.add_typer(dead_letter_app, name="dead-letter")
 app.add_typer(jobs_app, name="jobs")
 
 
-def _with_services(work: Callable[[Services], Awaitable[T]]) -> T:
-    """Run `work(services)` on this configuration's services, an AppError ending the command with its message."""
-    from sanctum.core.errors import AppError
-    from sanctum.services import build_services
-
-    settings = _settings()
-    _preflight(settings)
-
-    async def run() -> T:
-        services = build_services(settings)
-        try:
-            return await work(services)
-        finally:
-            await services.stop_working()
-
-    try:
-        return asyncio.run(run())
-    except AppError as exc:
-        _fail(f"{exc.message} {exc.fields or ''}".strip(), 1)
-
-
-app.add_typer(cli_flags.build(_with_services, _fail), name="flags")
+app.add_typer(cli_flags.build(_settings, _preflight, _fail), name="flags")
 
 
 @dead_letter_app.command("list")

@@ -7,6 +7,7 @@ Redis when it is up).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -17,18 +18,39 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from sanctum.services import Services
+    from sanctum.settings import Settings
 
-Run = Callable[[Callable[["Services"], Awaitable[object]]], object]
-Fail = Callable[[str], NoReturn]
+Fail = Callable[..., NoReturn]
 
 
 def _echo(read: BaseModel) -> None:
     typer.echo(json.dumps(read.model_dump(mode="json"), ensure_ascii=False))
 
 
-def build(run: Run, fail: Fail) -> typer.Typer:
-    """The `flags` command group; `run(work)` runs `work(services)` as the CLI's other commands do."""
+def build(settings: Callable[[], Settings], preflight: Callable[[Settings], None], fail: Fail) -> typer.Typer:
+    """The `flags` command group, on cli.py's helpers (settings from the environment, the schema check,
+    the one-line failure)."""
     flags_app = typer.Typer(help="Feature flags: kill switches, rollouts and overrides.", no_args_is_help=True)
+
+    def run(work: Callable[[Services], Awaitable[object]]) -> object:
+        """`work(services)` on this configuration's services; an AppError ends the command with its message."""
+        from sanctum.core.errors import AppError
+        from sanctum.services import build_services
+
+        config = settings()
+        preflight(config)
+
+        async def go() -> object:
+            services = build_services(config)
+            try:
+                return await work(services)
+            finally:
+                await services.stop_working()
+
+        try:
+            return asyncio.run(go())
+        except AppError as exc:
+            fail(f"{exc.message} {exc.fields or ''}".strip(), 1)
 
     @flags_app.command("list")
     def list_flags() -> None:
