@@ -379,7 +379,14 @@ def build_services(settings: Settings) -> Services:
     )
     flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
     calls = CallService(
-        db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls, flags
+        db,
+        room_access,
+        messages,
+        gateway,
+        CallStore(cache, settings.calls.state_ttl_seconds),
+        settings.calls,
+        notifier,
+        flags,
     )
     hubs.register(CallsHub(calls))
     return Services(

@@ -353,6 +353,22 @@ describe('topics', () => {
     expect(h.last().sentOfType('unsubscribe')).toEqual([]);
   });
 
+  it('a hub command sent with command() hears its own refusal at once, and no topic listener does', async () => {
+    const h = harness();
+    const topicErrors: string[] = [];
+    h.conn.subscribe('room:7', { onEvent: () => undefined, onError: (e) => topicErrors.push(e.code) });
+    h.conn.start();
+    await online(h);
+    const refusals: string[] = [];
+    expect(h.conn.command({ type: 'call.start', room_id: 'r1', kind: 'voice' }, (e) => refusals.push(e.code))).toBe(true);
+    const sent = h.last().sentOfType('call.start')[0];
+    expect(sent).toMatchObject({ type: 'call.start', room_id: 'r1', kind: 'voice' });
+    h.last().receive({ type: 'error', cid: sent?.cid, error: { code: 'CALL_BUSY', message: 'They are in another call.' } });
+    h.last().receive({ type: 'error', cid: sent?.cid, error: { code: 'CALL_BUSY', message: 'again' } });
+    expect(refusals).toEqual(['CALL_BUSY']);
+    expect(topicErrors).toEqual([]);
+  });
+
   it('a subscription the server revokes reports REVOKED and is not unsubscribed later', async () => {
     const h = harness();
     const errors: string[] = [];

@@ -139,6 +139,8 @@ export class RealtimeConnection {
   private tokens = 0;
   private tokensAt = 0;
   private readonly cids = new Map<string, string>();
+  // Hub commands sent with a cid (`command`): who hears the server's refusal of each.
+  private readonly commands = new Map<string, (error: ErrorBody) => void>();
   private nextCid = 0;
   private holds = 0;
   private releaseTimer: Timer | null = null;
@@ -244,6 +246,7 @@ export class RealtimeConnection {
     this.socket = null;
     this.hello = null;
     this.cids.clear();
+    this.commands.clear();
     this.controlQueue = [];
     if (this.drainTimer !== null) clearTimeout(this.drainTimer);
     this.drainTimer = null;
@@ -401,6 +404,16 @@ export class RealtimeConnection {
         return;
       }
       case 'error': {
+        const refused = message.cid != null ? this.commands.get(message.cid) : undefined;
+        if (refused !== undefined && message.cid != null) {
+          this.commands.delete(message.cid);
+          try {
+            refused(message.error);
+          } catch (error) {
+            this.opts.debug('realtime: a listener failed', error);
+          }
+          return;
+        }
         const fromCid = message.cid != null ? this.cids.get(message.cid) : undefined;
         if (message.cid != null) this.cids.delete(message.cid);
         const detailTopic = message.error.details?.topic;
@@ -507,6 +520,19 @@ export class RealtimeConnection {
   /** Sends a message now if online; returns whether it went out. Hub messages go through here. */
   send(message: ClientMessage | { type: string; topic?: string; [field: string]: unknown }): boolean {
     return this.sendNow(message);
+  }
+
+  /**
+   * Sends a hub command (`call.start`, ...) with a cid of its own, so that a refusal (CALL_BUSY,
+   * CALL_ENDED) reaches `onRefused` at once. Returns whether it went out. Only the newest 64 commands
+   * are remembered: a refusal comes within moments or not at all.
+   */
+  command(message: { type: string; [field: string]: unknown }, onRefused: (error: ErrorBody) => void): boolean {
+    const cid = `k${++this.nextCid}`;
+    if (!this.sendNow({ ...message, cid })) return false;
+    this.commands.set(cid, onRefused);
+    if (this.commands.size > 64) this.commands.delete(this.commands.keys().next().value as string);
+    return true;
   }
 
   private sendNow(message: object): boolean {

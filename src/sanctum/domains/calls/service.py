@@ -35,6 +35,7 @@ from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.flags.catalogue import CALLS
 from sanctum.domains.flags.service import FlagService
+from sanctum.domains.notifications.notify import Notifier
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import CALL_DURATION, CALLS_CONNECTED, CALLS_ENDED, CALLS_REFUSED, CALLS_STARTED
 from sanctum.realtime.publisher import Publisher
@@ -65,6 +66,7 @@ class CallService:
         publisher: Publisher,
         store: CallStore,
         settings: CallSettings,
+        notifier: Notifier,
         flags: FlagService,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -75,6 +77,7 @@ class CallService:
         self._store = store
         self._settings = settings
         self._flags = flags
+        self._notifier = notifier
         self._clock = clock
         self._locks: WeakValueDictionary[uuid.UUID, asyncio.Lock] = WeakValueDictionary()
         self._timers: set[asyncio.Task[None]] = set()
@@ -194,6 +197,11 @@ class CallService:
             if after.connected_at is not None:
                 CALL_DURATION.observe(after.seconds())
             await self._leave_entry(after)
+            if after.reason == "missed":
+                for callee in after.invited - {after.caller}:
+                    await self._notifier.missed_call(
+                        to=callee, by=after.caller, room_id=after.room_id, call_id=after.id
+                    )
         await self._announce(after, before)
 
     async def _announce(self, state: m.CallState, before: m.CallState | None = None) -> None:
