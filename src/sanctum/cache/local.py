@@ -34,6 +34,7 @@ import orjson
 
 from sanctum.broker.base import Broker
 from sanctum.core.events import Event, make_event
+from sanctum.db.replica import replica_ttl_cap
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import CACHE_REQUESTS
 
@@ -167,7 +168,7 @@ class LocalCache(Generic[V]):
         generation = self._generation
         value = await load()
         if generation == self._generation and self._bus.trusted:
-            self._put(key, value, tuple(tags(value)), now + self._ttl)
+            self._put(key, value, tuple(tags(value)), now + self._kept_for())
         return value
 
     async def get_many_or_load(
@@ -198,10 +199,16 @@ class LocalCache(Generic[V]):
         generation = self._generation
         loaded = await load(missing)
         if generation == self._generation and self._bus.trusted:
+            kept = self._kept_for()
             for key, value in loaded.items():
-                self._put(key, value, tuple(tags(value)), now + self._ttl)
+                self._put(key, value, tuple(tags(value)), now + kept)
         found.update(loaded)
         return found
+
+    def _kept_for(self) -> float:
+        """The TTL, or the replica's lag bound when the value was loaded from a replica (db/replica.py)."""
+        cap = replica_ttl_cap()
+        return self._ttl if cap is None else min(cap, self._ttl)
 
     async def forget(self, keys: Iterable[str] = (), tags: Iterable[str] = ()) -> None:
         """Forget entries on every instance (call it once the change has committed)."""

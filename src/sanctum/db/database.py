@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sanctum.core.errors import AppError, DatabaseUnavailable
 from sanctum.db import sqlite
 from sanctum.db.outage import OUTAGE, classify
-from sanctum.db.replica import ReplicaRoute
+from sanctum.db.replica import ReplicaRoute, reading_replica
 from sanctum.db.unit_of_work import Publish, UnitOfWork, refuse_to_publish
 from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANSACTIONS, REPLICA_READS
 from sanctum.settings import Settings
@@ -243,13 +243,18 @@ class Database:
         With a replica, reads go to the primary while it is down or lagging (db/replica.py)."""
         with _answering_outages("read"):
             session = None if fresh or self.replica is None else await self._replica_session(self.replica)
-            if session is None:
-                session = (self._fresh_reader if fresh else self._reader)()
-            async with session:
-                yield session
+            if session is not None:
+                assert self.replica is not None
+                with reading_replica(self.replica.max_lag):
+                    async with session:
+                        yield session
+                return
+            # `fresh`, or the replica is down or behind: the primary.
+            async with (self._fresh_reader if fresh or self.replica is not None else self._reader)() as primary:
+                yield primary
 
-    async def _replica_session(self, replica: ReplicaRoute) -> AsyncSession:
-        """A session on the replica with its connection taken, or a primary one if it cannot be reached."""
+    async def _replica_session(self, replica: ReplicaRoute) -> AsyncSession | None:
+        """A session on the replica with its connection taken, or None (read the primary)."""
         if replica.usable:
             session = self._reader()
             try:
@@ -263,7 +268,7 @@ class Database:
                 REPLICA_READS.labels("replica").inc()
                 return session
         REPLICA_READS.labels("primary").inc()
-        return self._fresh_reader()
+        return None
 
     @property
     def reads_from(self) -> str:

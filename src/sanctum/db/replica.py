@@ -16,14 +16,22 @@ opens at once; failures to measure count like failed connections. While open, re
 primary (`db_replica_reads_total{target="primary"}`), and every `RESILIENCE__BREAKER_RESET_SECONDS`
 the breaker's probe (the same lag query) decides whether it closes.
 
+Caches filled from the replica: a value read there may predate a change whose cache version was
+already bumped (a room's history at version n read before the replica replayed message n), and a
+versioned entry is otherwise trusted for its whole TTL. So while a replica session is open,
+`replica_ttl_cap()` is the lag bound, and `CachedJson` and `LocalCache` keep what they load no longer
+than that: a page served from the caches is at most about twice the lag bound old, as a replica read is.
+
 Price: one small query per check interval per instance on the replica; nothing on the read path
-but one attribute read and the connection the session needed anyway.
+but one attribute read, a context variable, and the connection the session needed anyway.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -43,6 +51,23 @@ _LAG = text(
 )
 
 
+_TTL_CAP: ContextVar[float | None] = ContextVar("replica_ttl_cap", default=None)
+
+
+def replica_ttl_cap() -> float | None:
+    """How long a value loaded now may be cached: the lag bound inside a replica session, else None."""
+    return _TTL_CAP.get()
+
+
+@contextlib.contextmanager
+def reading_replica(max_lag: float) -> Iterator[None]:
+    token = _TTL_CAP.set(max_lag)
+    try:
+        yield
+    finally:
+        _TTL_CAP.reset(token)
+
+
 class ReplicaLagging(Exception):
     """The replica is reachable but further behind than the configured bound."""
 
@@ -52,7 +77,7 @@ class ReplicaRoute:
         self, engine: AsyncEngine, *, max_lag: float, check_seconds: float, failures: int, reset_seconds: float
     ) -> None:
         self._engine = engine
-        self._max_lag = max_lag
+        self.max_lag = self._max_lag = max_lag
         self._check = check_seconds
         self.breaker = CircuitBreaker(
             "replica",
