@@ -293,12 +293,13 @@ def build_services(settings: Settings) -> Services:
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, **guard)
         tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
         registry = RedisConnectionRegistry(redis, rt.lease_seconds)
-        broker = RedisBroker(settings.redis_url, connection=guard)
+        broker = RedisBroker(settings.redis_url, connection=guard, breaker=breaker)
         bus = InvalidationBus(
-            settings.database_url, RedisBroker(settings.redis_url, prefix="sanctum:bus:", connection=guard)
+            settings.database_url,
+            RedisBroker(settings.redis_url, prefix="sanctum:bus:", connection=guard, breaker=breaker),
         )
         # Real-time game inputs reach the instance running the room over a broker of their own.
-        game_bus: Broker = RedisBroker(settings.redis_url, prefix="sanctum:games:", connection=guard)
+        game_bus: Broker = RedisBroker(settings.redis_url, prefix="sanctum:games:", connection=guard, breaker=breaker)
         cache: Cache = RedisCache(redis)
     else:
         tickets, registry, broker = (
