@@ -246,6 +246,28 @@ describe('topics', () => {
     h.last().hello(connectionId);
   }
 
+  it('after 1012 (a deploy) reconnects within a second, resumes from the last seq and keeps the backoff', async () => {
+    const h = harness({ random: () => 0.5 });
+    const seen: TopicEvent[] = [];
+    h.conn.subscribe('room:1', { onEvent: (e) => seen.push(e) });
+    h.conn.start();
+    await online(h);
+    const first = h.last();
+    first.receive({ type: 'subscribed', topic: 'room:1', seq: 3, cid: first.sentOfType('subscribe')[0]?.cid });
+    first.receive({ type: 'message.created', topic: 'room:1', seq: 4, data: {} });
+
+    first.serverClose(1012, 'service restart');
+    expect(h.conn.getStatus()).toMatchObject({ state: 'offline', delayMs: 500, closeCode: 1012, reason: 'server restarting' });
+    await vi.advanceTimersByTimeAsync(500);
+    await online(h, 'c2');
+    expect(h.last().sentOfType('subscribe').map(({ topic, since }) => ({ topic, since }))).toEqual([
+      { topic: 'room:1', since: 4 },
+    ]);
+    // A restart is not a failure: a drop right after it still waits the first backoff step only.
+    h.last().serverClose(1006);
+    expect(h.conn.getStatus()).toMatchObject({ state: 'offline', delayMs: backoffDelay(0, () => 0.5) });
+  });
+
   it('subscribes once per topic, then resubscribes with since after a reconnect', async () => {
     const h = harness();
     const room: TopicEvent[] = [];

@@ -71,6 +71,9 @@ export interface WebSocketLike {
 const OPEN = 1;
 /** Below the gateway's 60 / 20 per second, leaving room for pings and timing jitter. */
 export const DEFAULT_PACING = { burst: 50, perSecond: 15 } as const;
+/** After 1012 (the server restarts) tabs reconnect within this, at random, so they do not all arrive at once. */
+export const RESTART_SPREAD_MS = 1_000;
+
 /** Our own close code when we drop a socket that stopped answering (4000-4999 is the app range). */
 export const CLIENT_HEARTBEAT_TIMEOUT = 4000;
 const CONNECT_TIMEOUT = 4001;
@@ -326,7 +329,11 @@ export class RealtimeConnection {
     this.dropSocket(code, reason);
     this.clearTimers();
     if (!this.running) return;
-    if (code === CloseCode.TOO_MANY_CONNECTIONS) {
+    if (code === CloseCode.SERVICE_RESTART) {
+      // A deploy, not a failure: every tab of the instance reconnects within a second, spread at
+      // random, and resumes from its last seq on another instance; the backoff sequence is kept.
+      this.scheduleRetry('server restarting', code, { restart: true });
+    } else if (code === CloseCode.TOO_MANY_CONNECTIONS) {
       this.scheduleRetry('too many connections', code, { long: true });
     } else if (code === CloseCode.FORBIDDEN || code === CloseCode.POLICY) {
       this.scheduleRetry('refused by policy', code, { policy: true });
@@ -336,13 +343,18 @@ export class RealtimeConnection {
     }
   }
 
-  private scheduleRetry(reason: string, closeCode: number | null, how: { long?: boolean; policy?: boolean } = {}): void {
+  private scheduleRetry(
+    reason: string,
+    closeCode: number | null,
+    how: { long?: boolean; policy?: boolean; restart?: boolean } = {},
+  ): void {
     const { backoff, random } = this.opts;
     let attempt = this.failures;
     if (how.policy) attempt = Math.max(attempt, this.opts.policyAttempt);
     let delayMs = backoffDelay(attempt, random, backoff);
     if (how.long) delayMs = Math.max(delayMs, backoffDelay(Number.MAX_SAFE_INTEGER, random, backoff));
-    this.failures = attempt + 1;
+    if (how.restart) delayMs = Math.round(random() * RESTART_SPREAD_MS);
+    else this.failures = attempt + 1;
     this.retryTimer = setTimeout(() => void this.connect(), delayMs);
     this.setStatus({
       state: 'offline',
