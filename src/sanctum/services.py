@@ -18,8 +18,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.backup import BackupScheduler
-from sanctum.broker import Broker, InProcessBroker, RedisBroker
-from sanctum.cache import Cache, MemoryCache, RedisCache
+from sanctum.cache import Cache
 from sanctum.cache.local import InvalidationBus
 from sanctum.core.errors import AppError
 from sanctum.core.security import AccessTokens, PasswordHashing
@@ -81,6 +80,7 @@ from sanctum.domains.security.email_flows import EmailFlows
 from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
+from sanctum.infrastructure import build_infrastructure
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.mail import announce, build_mailer
 from sanctum.net.addresses import AddressPolicy
@@ -88,11 +88,9 @@ from sanctum.net.fetch import FetchLimits, GuardedClient
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
-from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
 from sanctum.realtime.publisher import Publisher
-from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
+from sanctum.realtime.tickets import TicketStore
 from sanctum.resilience.breaker import Breakers
-from sanctum.resilience.redis import guarded, redis_breaker
 from sanctum.settings import Settings
 
 T = TypeVar("T")
@@ -307,37 +305,17 @@ def _base_url(settings: Settings) -> str:
 def build_services(settings: Settings) -> Services:
     """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
     rt = settings.realtime
-    redis: Redis | None = None
-    tickets: TicketStore
-    registry: ConnectionRegistry
-    broker: Broker
-    res = settings.resilience
-    breakers = Breakers(res.breaker_failures, res.breaker_reset_seconds)
-    guard: dict[str, Any] = {}
-    if settings.redis_url:
-        # One breaker under every Redis client of the instance (resilience/redis.py).
-        breaker = breakers.add(redis_breaker(settings.redis_url, res.breaker_failures, res.breaker_reset_seconds))
-        guard = guarded(breaker, settings.redis_url)
-        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, **guard)
-        tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
-        registry = RedisConnectionRegistry(redis, rt.lease_seconds)
-        broker = RedisBroker(settings.redis_url, connection=guard, breaker=breaker)
-        bus = InvalidationBus(
-            settings.database_url,
-            RedisBroker(settings.redis_url, prefix="sanctum:bus:", connection=guard, breaker=breaker),
-        )
-        # Real-time game inputs reach the instance running the room over a broker of their own.
-        game_bus: Broker = RedisBroker(settings.redis_url, prefix="sanctum:games:", connection=guard, breaker=breaker)
-        cache: Cache = RedisCache(redis)
-    else:
-        tickets, registry, broker = (
-            MemoryTicketStore(rt.ticket_ttl_seconds),
-            MemoryConnectionRegistry(),
-            InProcessBroker(),
-        )
-        bus = InvalidationBus(settings.database_url)
-        game_bus = InProcessBroker()
-        cache = MemoryCache()
+    infra = build_infrastructure(settings)
+    redis, tickets, registry, broker, bus, game_bus, cache = (
+        infra.redis,
+        infra.tickets,
+        infra.registry,
+        infra.broker,
+        infra.bus,
+        infra.game_bus,
+        infra.cache,
+    )
+    breakers, guard = infra.breakers, infra.guard
     # Committed events go to the broker, which delivers them to every instance (this one included).
     db = Database(settings, publish=broker.publish)
     if db.replica is not None:
