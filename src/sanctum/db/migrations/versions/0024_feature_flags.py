@@ -2,7 +2,7 @@
 version counter every change bumps (docs/flags.md).
 
 Revision ID: 0024
-Revises: 0031
+Revises: 0028
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sanctum.db.types import UTCDateTime
 
 revision: str = "0024"
-down_revision: str | None = "0031"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
