@@ -309,15 +309,8 @@ def build_services(settings: Settings) -> Services:
     """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
     rt = settings.realtime
     infra = build_infrastructure(settings)
-    redis, tickets, registry, broker, bus, game_bus, cache = (
-        infra.redis,
-        infra.tickets,
-        infra.registry,
-        infra.broker,
-        infra.bus,
-        infra.game_bus,
-        infra.cache,
-    )
+    redis, tickets, registry, broker = infra.redis, infra.tickets, infra.registry, infra.broker
+    bus, game_bus, cache = infra.bus, infra.game_bus, infra.cache
     breakers, guard = infra.breakers, infra.guard
     # Committed events go to the broker, which delivers them to every instance (this one included).
     db = Database(settings, publish=broker.publish)
