@@ -286,6 +286,7 @@ def _previews(
     db: Database,
     cache: Cache,
     preferences: PreferenceService,
+    flags: FlagService,
     room_access: RoomAccess,
     messages: MessageService,
     jobs: TaskiqJobQueue,
@@ -294,7 +295,7 @@ def _previews(
     config = settings.previews
     policy = AddressPolicy.allowing(*map(str, config.allow_networks)) if config.allow_networks else AddressPolicy()
     client = GuardedClient(policy, limits=FetchLimits(total_seconds=config.timeout_seconds))
-    previews = PreviewService(db, cache, client, preferences, config)
+    previews = PreviewService(db, cache, client, preferences, flags, config)
     message_previews = MessagePreviews(db, room_access, messages, previews, jobs)
     messages.use_previews(message_previews.requested)
     jobs.register(PREVIEWS_JOB, message_previews.build)
@@ -341,7 +342,9 @@ def build_services(settings: Settings) -> Services:
     push = PushService(db, settings.push, jobs, gateway.is_online, breakers)
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
-    previews, message_previews = _previews(settings, db, cache, preferences, room_access, messages, jobs)
+    audit = AuditLog()
+    flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
+    previews, message_previews = _previews(settings, db, cache, preferences, flags, room_access, messages, jobs)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
     jobs.register(WELCOME_JOB, welcome.greet)
@@ -363,7 +366,6 @@ def build_services(settings: Settings) -> Services:
     register_export_jobs(jobs, exports)
 
     digest = _digest(settings, db, jobs, accounts, blocks, notifications, preferences, room_access, messages)
-    audit = AuditLog()
     staff = AccountStaff(accounts, gateway)
     chat_moderation = ChatModeration(db, room_access, messages, audit)
 
@@ -384,7 +386,6 @@ def build_services(settings: Settings) -> Services:
         audit,
         ReportSanctions(db, sanctums, sanctions, chat_moderation),
     )
-    flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
     calls = CallService(
         db,
         room_access,

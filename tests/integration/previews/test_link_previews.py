@@ -16,6 +16,7 @@ import pytest
 from sanctum.net.settings import PreviewSettings
 from tests.conftest import SettingsFactory
 from tests.integration.chat.chat_api import Person, people
+from tests.integration.flags.test_flags import admin_on
 from tests.support.live import LiveServer, ServerFactory
 from tests.support.social_api import members
 from tests.support.web_targets import WebTargets, web_targets
@@ -153,3 +154,19 @@ async def test_a_post_gets_its_card_live_in_the_feed_and_its_author_can_remove_i
     assert refused.status_code == 403
     assert off["link_previews"] == [] and off["link_previews_enabled"] is False
     assert removed["data"]["link_previews"] == [] and (await reader.get_post(post["id"]))["link_previews"] == []
+
+
+async def test_the_link_previews_flag_turned_off_by_an_admin_stops_new_cards(live: LiveServer, web: WebTargets) -> None:
+    admin = await admin_on(live)
+    [alice] = await people(live.http, 1)
+    room = await alice.create_room("Flagged links")
+
+    await admin.ok("PATCH", "/api/admin/flags/link_previews", json={"enabled": False})
+    off = await alice.send(room["id"], web.url("/page/Off"))
+    await settled(live)
+    await admin.ok("PATCH", "/api/admin/flags/link_previews", json={"enabled": True})
+    on = await alice.send(room["id"], web.url("/page/On"))
+    await settled(live)
+
+    assert await cards(alice, room["id"], off["id"]) == [] and web.hits["/page/Off"] == 0
+    assert len(await cards(alice, room["id"], on["id"])) == 1

@@ -5,7 +5,7 @@ HTML only, then its oEmbed JSON if the page advertises one and its image (throug
 which is re-encoded here and stored, so browsers load it from Sanctum. A URL that gave no card (refused,
 failed, not HTML, no title) is remembered as such for an hour; a card for `cache_hours`. No database
 session is open while the network is waited on. `enabled_for` is the one place that decides whether
-a user's messages get cards (their preference; a feature flag goes there too).
+a user's messages get cards (the `link_previews` feature flag, then their preference).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.cache import Cache
 from sanctum.core.clock import utcnow
 from sanctum.db.database import Database
+from sanctum.domains.flags.catalogue import LINK_PREVIEWS
+from sanctum.domains.flags.service import FlagService
 from sanctum.domains.preferences.service import PreferenceService
 from sanctum.domains.previews.images import IMAGE_TYPES, NotAnImage, reencode
 from sanctum.domains.previews.parse import merge_oembed, parse_page
@@ -56,15 +58,20 @@ class PreviewService:
         cache: Cache,
         client: GuardedClient,
         preferences: PreferenceService,
+        flags: FlagService,
         settings: PreviewSettings,
     ) -> None:
         self._db, self._client, self._preferences, self._settings = db, client, preferences, settings
+        self._flags = flags
         self._cache = cache
         self._repo = PreviewRepository()
 
     async def enabled_for(self, db: AsyncSession, user_id: uuid.UUID | None) -> bool:
-        """Whether the messages of `user_id` get link previews (the one decision point)."""
-        return user_id is not None and await self._preferences.link_previews(db, user_id)
+        """Whether the messages of `user_id` get link previews (the one decision point): the
+        `link_previews` feature flag, then their preference."""
+        if user_id is None or not self._flags.on(LINK_PREVIEWS, user_id):
+            return False
+        return await self._preferences.link_previews(db, user_id)
 
     async def cards(self, urls: list[str]) -> list[LinkPreview]:
         """The cards of `urls` that have one, in order (cached, else fetched now)."""
