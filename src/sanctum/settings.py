@@ -12,9 +12,11 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+from sanctum.storage.settings import FileSettings
 
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 AppEnv = Literal["development", "test", "staging", "production"]
+TlsMode = Literal["starttls", "tls", "none"]
 
 
 class AuthSettings(BaseModel):
@@ -92,6 +94,7 @@ class RateLimitSettings(BaseModel):
     push_subscription: str = "20/hour"
     # Data exports: each request builds a whole archive in the background.
     export: str = "3/day"
+    upload: str = "30/minute;300/day"
     # Each allowance is multiplied by this: 1 in production; browser tests and load benchmarks raise it.
     multiplier: int = Field(1, ge=1, le=1_000_000)
 
@@ -278,9 +281,6 @@ class SecuritySettings(BaseModel):
     csp_report_only: bool = False
 
 
-TlsMode = Literal["starttls", "tls", "none"]
-
-
 class EmailSettings(BaseModel):
     """Outgoing email (EMAIL__...); see docs/security.md, "Email".
 
@@ -367,6 +367,7 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
+    files: FileSettings = FileSettings()
 
     @field_validator("secret_key")
     @classmethod
@@ -401,9 +402,8 @@ class Settings(BaseSettings):
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: str | None) -> str | None:
-        if value in (None, ""):
+        if not value:
             return None
-        assert value is not None
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("expected redis://host:port/db")
         return value

@@ -43,6 +43,7 @@ from sanctum.domains.chat.schemas import (
 )
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
+from sanctum.domains.files.service import FileService
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.roles.permissions import Permission
 
@@ -71,8 +72,10 @@ class MessageService:
         notifier: Notifier,
         slow_mode: SlowMode,
         blocks: BlockService,
+        files: FileService,
     ) -> None:
         self._db, self._access, self._caches, self._slow_mode = db, access, caches, slow_mode
+        self.files = files
         self._accounts, self._notifier, self.blocks = accounts, notifier, blocks
         self.notices = ChatNotices(notifier)
         self.links = TextLinks(accounts)
@@ -90,12 +93,14 @@ class MessageService:
         people = {m.author_id for m in messages if m.author_id is not None}
         people.update(u for users in mentioned.values() for u in users)
         users = await self._accounts.public_users(db, people)
+        attachments = await self.files.of_messages(db, ids)
         return [
             message_read(
                 m,
                 users,
                 reactions.get(m.id, []),
                 [users[u].username for u in mentioned.get(m.id, []) if u in users],
+                attachments.get(m.id, []),
             )
             for m in messages
         ]
@@ -121,12 +126,11 @@ class MessageService:
                     await self._slow_mode.spend(record, actor.id)
                 if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
-                resolved = await self._resolve(db, record, member, actor, data.body)
+                body = data.body or ""
+                resolved = await self._resolve(db, record, member, actor, body)
                 mentioned = await self._visible_to(db, record, resolved.people)
-                html = render(data.body, resolved.links)
-                message = await self._insert(
-                    db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
-                )
+                html = render(body, resolved.links)
+                message = await self._insert(db, room_id, actor, data, html, mentioned)
                 told = {u.id for u in mentioned}
                 if resolved.everyone:
                     everyone = await self._repo.member_ids_upto(db, room_id, EVERYONE_LIMIT)
@@ -165,13 +169,13 @@ class MessageService:
         db: UnitOfWork,
         room_id: uuid.UUID,
         actor: Actor,
-        body: str,
+        data: MessageCreate,
         html: str,
-        parent_id: int | None,
-        client_id: str | None,
         mentioned: list[PublicUser],
     ) -> MessageRead:
-        """The message's row, the room's activity, its mentions and its events, under the room's lock."""
+        """The message's row, its attachments (files the sender uploaded, taken in this transaction),
+        the room's activity, its mentions and its events, under the room's lock."""
+        body, parent_id, client_id = data.body or "", data.parent_message_id, data.client_id
         now = utcnow()
         parent_replies = 0
         if parent_id is not None:
@@ -196,6 +200,7 @@ class MessageService:
             "created_at": now,
         }
         message_id = await self._repo.insert_message(db, values)
+        attachments = await self.files.attach_to_message(db, actor.id, data.attachments, room_id, message_id)
         await self._repo.touch_room(db, room_id, now, message_id if parent_id is None else None)
         await self._repo.add_mentions(db, message_id, room_id, [u.id for u in mentioned], now)
         read = MessageRead(
@@ -214,6 +219,7 @@ class MessageService:
             created_at=now,
             edited_at=None,
             deleted=False,
+            attachments=attachments,
         )
         topic = ev.room_topic(room_id)
         await db.emit(topic, ev.MESSAGE_CREATED, read, ref=ev.message_ref(message_id))

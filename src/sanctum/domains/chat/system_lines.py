@@ -21,6 +21,7 @@ from sanctum.domains.chat.access import ChatCaches
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import MessageRow
 from sanctum.domains.chat.schemas import MessageRead, ReactionCount
+from sanctum.domains.files.schemas import FileRead
 
 SystemKind = Literal[
     "joined", "left", "pinned", "unpinned", "muted", "unmuted", "banned", "unbanned", "missed_call", "call"
@@ -53,6 +54,7 @@ def message_read(
     authors: dict[uuid.UUID, PublicUser],
     reactions: list[tuple[str, int, bool]],
     mentions: list[str],
+    attachments: list[FileRead] | None = None,
 ) -> MessageRead:
     """A message as the API shows it (every message, not only system lines, is read through here)."""
     deleted = m.deleted_at is not None
@@ -73,6 +75,7 @@ def message_read(
         edited_at=m.edited_at,
         deleted=deleted,
         removed_by_moderator=deleted and m.removed_by_moderator,
+        attachments=[] if deleted or not attachments else attachments,
     )
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sanctum.core.ids import ClientId
 from sanctum.core.text import Body
 from sanctum.domains.accounts.schemas import PublicUser, Strict
+from sanctum.domains.files.schemas import FileRead
 from sanctum.domains.sanctums.schemas import SanctumRef
 
 MAX_POST = 10_000
@@ -26,6 +27,9 @@ class PostCreate(Strict):
     body: PostBody
     sanctum_id: uuid.UUID | None = Field(None, description="Post in this sanctum; omit to post on your profile.")
     client_id: ClientId = None
+    attachments: list[uuid.UUID] = Field(
+        default_factory=list, max_length=50, description="Ids of files you uploaded and have not attached yet."
+    )
 
 
 class PostUpdate(Strict):
@@ -56,6 +60,7 @@ class PostRead(BaseModel):
     like_count: int
     comment_count: int = Field(description="Comments and replies.")
     liked_by_me: bool
+    attachments: list[FileRead] = Field(default_factory=list, description="Files and images, in the order posted.")
 
 
 class PostPage(BaseModel):
