@@ -3176,7 +3176,7 @@ export interface components {
              */
             has_thumbnail: boolean;
             /** Height */
-            height?: number | null;
+            height: number | null;
             /**
              * Id
              * Format: uuid
@@ -3195,7 +3195,7 @@ export interface components {
              */
             size: number;
             /** Width */
-            width?: number | null;
+            width: number | null;
         };
         /** Friend */
         Friend: {
@@ -3857,8 +3857,9 @@ export interface components {
             /**
              * Attachments
              * @description Files and images, in the order sent.
+             * @default []
              */
-            attachments?: components["schemas"]["FileRead"][];
+            attachments: components["schemas"]["FileRead"][];
             /** @description Null for a deleted user. */
             author: components["schemas"]["PublicUser"] | null;
             /**
@@ -4243,8 +4244,9 @@ export interface components {
             /**
              * Attachments
              * @description Files and images, in the order posted.
+             * @default []
              */
-            attachments?: components["schemas"]["FileRead"][];
+            attachments: components["schemas"]["FileRead"][];
             /** @description Null for a deleted user. */
             author: components["schemas"]["PublicUser"] | null;
             /**

@@ -1,6 +1,8 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { Icon } from '../../components/ui';
+import { formatSize } from '../files/api';
+import { useUploads } from '../files/useUploads';
 import { useMentions } from '../people/useMentions';
 import { waitMessage, type SendRefusal } from './limits';
 import { renderPreview } from './markdown';
@@ -15,7 +17,7 @@ interface ComposerProps {
   label: string;
   placeholder: string;
   /** A refusal (a rate limit or slow mode) puts the text back and counts the wait down. */
-  onSend(body: string): void | Promise<SendRefusal | null>;
+  onSend(body: string, attachments: string[]): void | Promise<SendRefusal | null>;
   /** The room's slow mode for this sender (0 when off or exempt): after each send, wait this long. */
   slowModeSeconds?: number;
   typing?: TypingSender;
@@ -55,7 +57,9 @@ export function Composer({
   const previewId = useId();
   const trimmed = draft.trim();
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
-  const canSend = trimmed.length > 0 && !tooLong && wait.seconds === 0;
+  const uploads = useUploads();
+  const picker = useRef<HTMLInputElement>(null);
+  const canSend = (trimmed.length > 0 || uploads.ready.length > 0) && !uploads.busy && !tooLong && wait.seconds === 0;
   const mentions = useMentions({ value: draft, setValue: setDraft, area, roomId });
   const previewHtml = useMemo(() => (preview ? sanitizeMessageHtml(renderPreview(draft)) : ''), [preview, draft]);
 
@@ -70,8 +74,9 @@ export function Composer({
   function submit() {
     if (!canSend) return;
     let body = trimmed;
+    const attachments = uploads.ready.map((f) => f.id);
     setNotice(null);
-    if (onCommand) {
+    if (onCommand && attachments.length === 0) {
       const parsed = parseSlash(body, myName);
       if (parsed.kind === 'hint') {
         setNotice(parsed.message);
@@ -84,7 +89,8 @@ export function Composer({
         return;
       } else if (body.startsWith('//')) body = body.slice(1);
     }
-    void Promise.resolve(onSend(body)).then((refusal) => {
+    uploads.clear();
+    void Promise.resolve(onSend(body, attachments)).then((refusal) => {
       if (refusal) {
         // Keep what was typed: in front of anything written since.
         setDraft((current) => (current.trim() ? `${body}\n${current}` : body));
@@ -131,7 +137,36 @@ export function Composer({
         event.preventDefault();
         submit();
       }}
+      onDragOver={(event) => {
+        if (event.dataTransfer.types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        uploads.add(Array.from(event.dataTransfer.files));
+      }}
     >
+      {uploads.items.length > 0 && (
+        <ul className="composer__uploads" aria-label="Attachments">
+          {uploads.items.map((u) => (
+            <li key={u.key} className="composer__upload" data-testid="composer-upload">
+              <span className="composer__upload-name">{u.name}</span>
+              {u.error ? (
+                <span className="composer__upload-error" role="alert">
+                  {u.error}
+                </span>
+              ) : u.file ? (
+                <span className="muted">{formatSize(u.file.size)}</span>
+              ) : (
+                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
+              )}
+              <button type="button" className="icon-button" aria-label={`Remove ${u.name}`} onClick={() => uploads.remove(u.key)}>
+                <Icon name="close" size={14} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {preview && (
         <div className="composer__preview" id={previewId} aria-live="polite">
           <span className="composer__preview-label">Preview</span>
@@ -191,6 +226,12 @@ export function Composer({
             else typing?.stopped();
           }}
           {...mentions.inputProps}
+          onPaste={(event) => {
+            const files = Array.from(event.clipboardData.files);
+            if (files.length === 0) return;
+            event.preventDefault();
+            uploads.add(files);
+          }}
           onKeyDown={onKeyDown}
           onBlur={() => {
             mentions.inputProps.onBlur();
@@ -203,6 +244,26 @@ export function Composer({
               {remaining}
             </span>
           )}
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            data-testid="composer-file-input"
+            onChange={(event) => {
+              if (event.target.files) uploads.add(Array.from(event.target.files));
+              event.target.value = '';
+            }}
+          />
+          <button
+            type="button"
+            className="icon-button composer__tool"
+            aria-label="Attach files"
+            title="Attach files (or paste or drop them here)"
+            onClick={() => picker.current?.click()}
+          >
+            <Icon name="paperclip" size={18} />
+          </button>
           <button
             type="button"
             className="icon-button composer__tool"

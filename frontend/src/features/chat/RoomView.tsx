@@ -340,8 +340,8 @@ function RoomScreen({ roomId }: { roomId: string }) {
               roomId={roomId}
               label={composerLabel}
               placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
-              onSend={async (body) => {
-                const refusal = await timeline.send(body);
+              onSend={async (body, attachments) => {
+                const refusal = await timeline.send(body, attachments);
                 if (refusal?.limit === 'muted') void room.refetch();
                 return refusal;
               }}

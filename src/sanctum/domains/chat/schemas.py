@@ -157,7 +157,7 @@ class MessageRead(BaseModel):
     edited_at: datetime | None
     deleted: bool
     removed_by_moderator: bool = Field(False, description="Deleted by a moderator, not its author.")
-    attachments: list[FileRead] = Field(default_factory=list, description="Files and images, in the order sent.")
+    attachments: list[FileRead] = Field([], description="Files and images, in the order sent.")
 
 
 class MessagePage(BaseModel):

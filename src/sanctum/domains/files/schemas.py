@@ -17,7 +17,7 @@ class FileRead(BaseModel):
     content_type: str = Field(description="Decided from the bytes, not the name.")
     size: int = Field(description="Bytes, as stored (an image after re-encoding).")
     is_image: bool
-    width: int | None = None
-    height: int | None = None
+    width: int | None
+    height: int | None
     has_thumbnail: bool = False
     created_at: datetime

@@ -60,7 +60,7 @@ class PostRead(BaseModel):
     like_count: int
     comment_count: int = Field(description="Comments and replies.")
     liked_by_me: bool
-    attachments: list[FileRead] = Field(default_factory=list, description="Files and images, in the order posted.")
+    attachments: list[FileRead] = Field([], description="Files and images, in the order posted.")
 
 
 class PostPage(BaseModel):
