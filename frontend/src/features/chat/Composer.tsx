@@ -1,7 +1,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { Icon } from '../../components/ui';
-import { formatSize } from '../files/api';
+import { AttachButton, dropAndPaste, UploadList } from '../files/UploadList';
 import { useUploads } from '../files/useUploads';
 import { useMentions } from '../people/useMentions';
 import { waitMessage, type SendRefusal } from './limits';
@@ -58,7 +58,6 @@ export function Composer({
   const trimmed = draft.trim();
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
   const uploads = useUploads();
-  const picker = useRef<HTMLInputElement>(null);
   const canSend = (trimmed.length > 0 || uploads.ready.length > 0) && !uploads.busy && !tooLong && wait.seconds === 0;
   const mentions = useMentions({ value: draft, setValue: setDraft, area, roomId });
   const previewHtml = useMemo(() => (preview ? sanitizeMessageHtml(renderPreview(draft)) : ''), [preview, draft]);
@@ -137,36 +136,9 @@ export function Composer({
         event.preventDefault();
         submit();
       }}
-      onDragOver={(event) => {
-        if (event.dataTransfer.types.includes('Files')) event.preventDefault();
-      }}
-      onDrop={(event) => {
-        if (event.dataTransfer.files.length === 0) return;
-        event.preventDefault();
-        uploads.add(Array.from(event.dataTransfer.files));
-      }}
+      {...dropAndPaste(uploads)}
     >
-      {uploads.items.length > 0 && (
-        <ul className="composer__uploads" aria-label="Attachments">
-          {uploads.items.map((u) => (
-            <li key={u.key} className="composer__upload" data-testid="composer-upload">
-              <span className="composer__upload-name">{u.name}</span>
-              {u.error ? (
-                <span className="composer__upload-error" role="alert">
-                  {u.error}
-                </span>
-              ) : u.file ? (
-                <span className="muted">{formatSize(u.file.size)}</span>
-              ) : (
-                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
-              )}
-              <button type="button" className="icon-button" aria-label={`Remove ${u.name}`} onClick={() => uploads.remove(u.key)}>
-                <Icon name="close" size={14} />
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <UploadList uploads={uploads} />
       {preview && (
         <div className="composer__preview" id={previewId} aria-live="polite">
           <span className="composer__preview-label">Preview</span>
@@ -226,12 +198,6 @@ export function Composer({
             else typing?.stopped();
           }}
           {...mentions.inputProps}
-          onPaste={(event) => {
-            const files = Array.from(event.clipboardData.files);
-            if (files.length === 0) return;
-            event.preventDefault();
-            uploads.add(files);
-          }}
           onKeyDown={onKeyDown}
           onBlur={() => {
             mentions.inputProps.onBlur();
@@ -244,26 +210,7 @@ export function Composer({
               {remaining}
             </span>
           )}
-          <input
-            ref={picker}
-            type="file"
-            multiple
-            hidden
-            data-testid="composer-file-input"
-            onChange={(event) => {
-              if (event.target.files) uploads.add(Array.from(event.target.files));
-              event.target.value = '';
-            }}
-          />
-          <button
-            type="button"
-            className="icon-button composer__tool"
-            aria-label="Attach files"
-            title="Attach files (or paste or drop them here)"
-            onClick={() => picker.current?.click()}
-          >
-            <Icon name="paperclip" size={18} />
-          </button>
+          <AttachButton uploads={uploads} />
           <button
             type="button"
             className="icon-button composer__tool"

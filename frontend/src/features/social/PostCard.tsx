@@ -4,6 +4,7 @@ import { Avatar, Button, Icon, Name } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
 import { useBlockedIds } from '../blocks/api';
 import { Collapsed } from '../blocks/Blocked';
+import { Attachments } from '../files/Attachments';
 import { ReportButton } from '../moderation/reports/ReportButton';
 import { MessageBody } from '../chat/MessageItem';
 import { useLikePost, type Post } from './api';
@@ -68,6 +69,7 @@ function PostCardBody({ post }: { post: Post }) {
         </Link>
       </header>
       <PostBody html={post.html} />
+      <Attachments files={post.attachments} />
       <footer className="post__actions">
         <LikeButton post={post} />
         <ReportButton targetType="post" targetId={String(post.id)} size="sm" />
