@@ -98,7 +98,7 @@ test-scaled: install test-deps
 	SANCTUM_TEST_MODE=scaled $(VENV)/bin/pytest -q
 
 test-web: $(STAMPS)/web-deps
-	cd frontend && npm run typecheck && npm run test
+	cd frontend && npm run typecheck && node scripts/check-css.mjs && npm run test
 
 test-browser: install web test-deps
 	cd frontend && npm run test:browser

@@ -815,6 +815,7 @@ export interface PostDeletedEvent {
 }
 export interface PostGone {
   id: number;
+  removed_by_moderator: boolean;
 }
 /**
  * A comment or reply was added.
@@ -850,6 +851,10 @@ export interface CommentRead {
   like_count: number;
   liked_by_me: boolean;
   reply_count: number;
+  /**
+   * Removed by a moderator: no body, replies kept.
+   */
+  removed_by_moderator: boolean;
   /**
    * Oldest first (top-level comments only).
    */
@@ -896,6 +901,7 @@ export interface CommentDeleted {
   id: number;
   parent_id: number | null;
   comment_count: number;
+  removed_by_moderator: boolean;
 }
 /**
  * A post or comment was (un)liked.

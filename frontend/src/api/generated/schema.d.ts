@@ -2998,6 +2998,12 @@ export interface components {
             /** Post Id */
             post_id: number;
             /**
+             * Removed By Moderator
+             * @description Removed by a moderator: no body, replies kept.
+             * @default false
+             */
+            removed_by_moderator: boolean;
+            /**
              * Replies
              * @description Oldest first (top-level comments only).
              */
