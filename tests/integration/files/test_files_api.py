@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from PIL import Image
 
+from sanctum.core import clock
 from sanctum.main import create_app
 from tests.conftest import ClientFactory, SettingsFactory
 from tests.integration.chat.chat_api import user_messages
@@ -207,3 +210,26 @@ async def test_avatars_and_sanctum_icons_are_images_set_by_their_owners(files_cl
     await alice.ok("PUT", icon_path, params={"name": "i.png"}, content=png(64, 64))
     assert (await alice.call("GET", icon_path)).status_code == 200
     error_of(await bob.call("GET", icon_path), 404, "FILE_NOT_FOUND")
+
+
+async def test_an_upload_never_attached_stops_counting_and_goes_with_the_next_upload_a_day_later(
+    make_client: ClientFactory,
+    make_settings: SettingsFactory,
+    file_settings: FileSettingsFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = create_app(make_settings(files=file_settings(quota_bytes_per_user=60_000)))
+    http = await make_client(app=app)
+    [alice] = await members(http, 1)
+    forgotten = await upload(alice, b"a" * 50_000, "forgotten.bin")
+    error_of(
+        await alice.call("POST", "/api/files", params={"name": "b.bin"}, content=b"b" * 20_000), 403, "QUOTA_EXCEEDED"
+    )
+    real_now = clock.utcnow
+    monkeypatch.setattr(clock, "utcnow", lambda: real_now() + timedelta(hours=25))
+
+    later = await upload(alice, b"b" * 20_000, "later.bin")
+
+    error_of(await alice.call("GET", f"/api/files/{forgotten['id']}"), 404, "FILE_NOT_FOUND")
+    assert await stored(app, forgotten["id"]) is None
+    assert (await alice.call("GET", f"/api/files/{later['id']}")).content == b"b" * 20_000

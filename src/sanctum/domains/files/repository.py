@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -55,15 +56,25 @@ _ATTACH_TO_MESSAGE = (
     update(_files).where(_UNATTACHED).values(message_id=bindparam("b_message"), room_id=bindparam("b_room"))
 )
 _ATTACH_TO_POST = update(_files).where(_UNATTACHED).values(post_id=bindparam("b_post"))
-_USED = select(func.coalesce(func.sum(_files.c.size), 0)).where(_files.c.owner_id == bindparam("owner_id"))
+_NOT_ATTACHED = (_files.c.purpose == "attachment") & _files.c.message_id.is_(None) & _files.c.post_id.is_(None)
+_EXPIRED = _NOT_ATTACHED & (_files.c.created_at < bindparam("cutoff"))
+# What counts against the quota: everything but uploads left unattached past their time.
+_USED = select(func.coalesce(func.sum(_files.c.size), 0)).where(
+    (_files.c.owner_id == bindparam("owner_id")) & ~_EXPIRED
+)
+_OWN_EXPIRED = select(*_COLUMNS).where((_files.c.owner_id == bindparam("owner_id")) & _EXPIRED)
 
 
 class FileRepository:
     async def get(self, db: AsyncSession, file_id: uuid.UUID) -> Any:
         return (await db.execute(_BY_ID, {"id": file_id})).first()
 
-    async def used_bytes(self, db: AsyncSession, owner_id: uuid.UUID) -> int:
-        return int((await db.execute(_USED, {"owner_id": owner_id})).scalar_one())
+    async def used_bytes(self, db: AsyncSession, owner_id: uuid.UUID, cutoff: datetime) -> int:
+        return int((await db.execute(_USED, {"owner_id": owner_id, "cutoff": cutoff})).scalar_one())
+
+    async def expired(self, db: AsyncSession, owner_id: uuid.UUID, cutoff: datetime) -> Sequence[Any]:
+        """The owner's uploads never attached and older than `cutoff`."""
+        return (await db.execute(_OWN_EXPIRED, {"owner_id": owner_id, "cutoff": cutoff})).all()
 
     async def insert(self, db: AsyncSession, values: dict[str, Any]) -> None:
         await db.execute(_files.insert(), values)

@@ -11,6 +11,8 @@ Rules:
   signed in. The checks for rooms, posts and sanctums are the chat, posts and sanctums services'
   (`use_checks`, wired in services.py), so this domain imports none of them. A refusal is 404
   FILE_NOT_FOUND, which says nothing of whether the file exists.
+- An upload not attached within `FILES__UNATTACHED_TTL_HOURS` (24) stops counting against the quota
+  and is deleted, rows and objects, by its owner's next upload.
 - A message or post takes its attachments in its own writer (`attach_to_message`/`attach_to_post`:
   one UPDATE of files its author uploaded and has not attached elsewhere); deleting the message or
   post deletes their rows in that writer and their objects after the commit.
@@ -22,13 +24,14 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
 
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sanctum.core.clock import utcnow
+from sanctum.core import clock
 from sanctum.core.errors import AppError, ErrorCode, NotFound, QuotaExceeded, ValidationFailed
 from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
@@ -123,8 +126,12 @@ class FileService:
         if size == 0:
             raise ValidationFailed("The file is empty.", fields={"file": "is empty"})
         async with self._db.reader() as db:
-            used = await self._repo.used_bytes(db, owner_id)
+            used = await self._repo.used_bytes(db, owner_id, self._cutoff())
         self._check_quota(used, size)
+
+    def _cutoff(self) -> datetime:
+        """Uploads older than this and still unattached are expired."""
+        return clock.utcnow() - timedelta(hours=self.settings.unattached_ttl_hours)
 
     def _check_quota(self, used: int, size: int) -> None:
         quota = self.settings.quota_bytes_per_user
@@ -156,11 +163,13 @@ class FileService:
         keys = await self._store(file_id, examined)
         try:
             async with self._db.writer() as db:
-                self._check_quota(await self._repo.used_bytes(db, owner_id), len(examined.data))
+                cutoff = self._cutoff()
+                self._check_quota(await self._repo.used_bytes(db, owner_id, cutoff), len(examined.data))
                 replaced = await self._replaced(db, owner_id, purpose, sanctum_id)
+                # The owner's uploads left unattached past their time go with this upload.
+                await self.drop(db, [*replaced, *await self._repo.expired(db, owner_id, cutoff)])
                 row = self._row(file_id, owner_id, purpose, examined, keys, sanctum_id)
                 await self._repo.insert(db, row)
-                await self.drop(db, replaced)
         except BaseException:
             await self._remove(keys)
             raise
@@ -203,7 +212,7 @@ class FileService:
             "room_id": None,
             "post_id": None,
             "sanctum_id": sanctum_id,
-            "created_at": utcnow(),
+            "created_at": clock.utcnow(),
         }
 
     async def _replaced(
