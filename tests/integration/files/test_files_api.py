@@ -202,6 +202,8 @@ async def test_avatars_and_sanctum_icons_are_images_set_by_their_owners(files_cl
     not_image = await alice.call("PUT", "/api/files/avatar", params={"name": "x.svg"}, content=SVG_WITH_SCRIPT)
     error_of(not_image, 415, "NOT_AN_IMAGE")
     error_of(await alice.call("GET", f"/api/files/avatars/{bob.id}"), 404, "FILE_NOT_FOUND")
+    # Public, so an <img> shows it without a token.
+    assert (await files_client.get(f"/api/files/avatars/{alice.id}")).content == avatar.content
 
     sanctum = await alice.create_sanctum("Icons", "private")
     icon_path = f"/api/files/sanctum-icons/{sanctum['id']}"

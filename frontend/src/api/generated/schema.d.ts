@@ -784,7 +784,8 @@ export interface paths {
         };
         /**
          * Get Avatar
-         * @description Someone's uploaded avatar (anyone signed in may see it).
+         * @description Someone's uploaded avatar. Public, like the avatar links people give, so an `<img>` can show it
+         *     (a profile's `avatar_url` may name this address).
          */
         get: operations["files-get_avatar"];
         put?: never;

@@ -1,9 +1,9 @@
 // A message's or post's attachments: images as thumbnails (fetched with the token, shown from a blob:
 // URL), other files as a name and size with a download button. Clicking an image saves the full one.
-import { useEffect, useState } from "react";
+import { useEffect, useState } from 'react';
 
-import { Icon } from "../../components/ui";
-import { downloadFile, fetchFile, formatSize, type FileRead } from "./api";
+import { Icon } from '../../components/ui';
+import { downloadFile, fetchFile, formatSize, type FileRead } from './api';
 
 const MAX_W = 320;
 const MAX_H = 240;
@@ -31,11 +31,7 @@ function useThumbnail(file: FileRead): string | null {
 
 function ImageAttachment({ file }: { file: FileRead }) {
   const url = useThumbnail(file);
-  const scale = Math.min(
-    1,
-    MAX_W / (file.width ?? MAX_W),
-    MAX_H / (file.height ?? MAX_H),
-  );
+  const scale = Math.min(1, MAX_W / (file.width ?? MAX_W), MAX_H / (file.height ?? MAX_H));
   const width = Math.round((file.width ?? MAX_W) * scale);
   const height = Math.round((file.height ?? MAX_H) * scale);
   return (
@@ -47,18 +43,9 @@ function ImageAttachment({ file }: { file: FileRead }) {
       style={{ width, height }}
     >
       {url ? (
-        <img
-          src={url}
-          alt={file.name}
-          width={width}
-          height={height}
-          data-testid="attachment-thumbnail"
-        />
+        <img src={url} alt={file.name} width={width} height={height} data-testid="attachment-thumbnail" />
       ) : (
-        <span
-          className="attachment__loading"
-          aria-label={`Loading ${file.name}`}
-        />
+        <span className="attachment__loading" aria-label={`Loading ${file.name}`} />
       )}
     </button>
   );
@@ -70,23 +57,14 @@ function FileAttachment({ file }: { file: FileRead }) {
       <Icon name="paperclip" size={16} />
       <span className="attachment__name">{file.name}</span>
       <span className="muted">{formatSize(file.size)}</span>
-      <button
-        type="button"
-        className="link-button"
-        onClick={() => void downloadFile(file)}
-        aria-label={`Download ${file.name}`}
-      >
+      <button type="button" className="link-button" onClick={() => void downloadFile(file)} aria-label={`Download ${file.name}`}>
         Download
       </button>
     </div>
   );
 }
 
-export function Attachments({
-  files,
-}: {
-  files: readonly FileRead[] | undefined;
-}) {
+export function Attachments({ files }: { files: readonly FileRead[] | undefined }) {
   if (!files || files.length === 0) return null;
   return (
     <div className="attachments">

@@ -1,22 +1,18 @@
 // The composer's side of uploads, shared by the chat composer and the post composer: the list of
 // files being uploaded (a progress bar each, then the stored size, or why it failed) and the button
 // that picks files.
-import { useRef, type ClipboardEvent, type DragEvent } from "react";
+import { useRef, type ClipboardEvent, type DragEvent } from 'react';
 
-import { Icon } from "../../components/ui";
-import { formatSize } from "./api";
-import type { Uploads } from "./useUploads";
+import { Icon } from '../../components/ui';
+import { formatSize } from './api';
+import type { Uploads } from './useUploads';
 
 export function UploadList({ uploads }: { uploads: Uploads }) {
   if (uploads.items.length === 0) return null;
   return (
     <ul className="composer__uploads" aria-label="Attachments">
       {uploads.items.map((u) => (
-        <li
-          key={u.key}
-          className="composer__upload"
-          data-testid="composer-upload"
-        >
+        <li key={u.key} className="composer__upload" data-testid="composer-upload">
           <span className="composer__upload-name">{u.name}</span>
           {u.error ? (
             <span className="composer__upload-error" role="alert">
@@ -25,18 +21,9 @@ export function UploadList({ uploads }: { uploads: Uploads }) {
           ) : u.file ? (
             <span className="muted">{formatSize(u.file.size)}</span>
           ) : (
-            <progress
-              max={1}
-              value={u.progress}
-              aria-label={`Uploading ${u.name}`}
-            />
+            <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
           )}
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={`Remove ${u.name}`}
-            onClick={() => uploads.remove(u.key)}
-          >
+          <button type="button" className="icon-button" aria-label={`Remove ${u.name}`} onClick={() => uploads.remove(u.key)}>
             <Icon name="close" size={14} />
           </button>
         </li>
@@ -45,13 +32,7 @@ export function UploadList({ uploads }: { uploads: Uploads }) {
   );
 }
 
-export function AttachButton({
-  uploads,
-  className = "icon-button composer__tool",
-}: {
-  uploads: Uploads;
-  className?: string;
-}) {
+export function AttachButton({ uploads, className = 'icon-button composer__tool' }: { uploads: Uploads; className?: string }) {
   const picker = useRef<HTMLInputElement>(null);
   return (
     <>
@@ -63,7 +44,7 @@ export function AttachButton({
         data-testid="composer-file-input"
         onChange={(event) => {
           if (event.target.files) uploads.add(Array.from(event.target.files));
-          event.target.value = "";
+          event.target.value = '';
         }}
       />
       <button
@@ -83,7 +64,7 @@ export function AttachButton({
 export function dropAndPaste(uploads: Uploads) {
   return {
     onDragOver(event: DragEvent) {
-      if (event.dataTransfer.types.includes("Files")) event.preventDefault();
+      if (event.dataTransfer.types.includes('Files')) event.preventDefault();
     },
     onDrop(event: DragEvent) {
       if (event.dataTransfer.files.length === 0) return;

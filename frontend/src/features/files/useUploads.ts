@@ -1,8 +1,8 @@
 // What the composer is uploading: each file starts uploading as soon as it is picked, pasted or
 // dropped, shows its progress, and once stored offers its id to the next message.
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useRef, useState } from 'react';
 
-import { uploadFile, type FileRead } from "./api";
+import { uploadFile, type FileRead } from './api';
 
 export interface Upload {
   key: number;
@@ -25,10 +25,10 @@ export interface Uploads {
 export const MAX_ATTACHMENTS = 10;
 
 function nameOf(file: File, index: number): string {
-  if (file.name && file.name !== "image.png") return file.name;
+  if (file.name && file.name !== 'image.png') return file.name;
   // A pasted screenshot has no name of its own (browsers call it image.png).
-  const extension = file.type.split("/")[1] ?? "png";
-  return `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}${index ? `-${index}` : ""}.${extension}`;
+  const extension = file.type.split('/')[1] ?? 'png';
+  return `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}${index ? `-${index}` : ''}.${extension}`;
 }
 
 export function useUploads(): Uploads {
@@ -36,9 +36,7 @@ export function useUploads(): Uploads {
   const next = useRef(1);
 
   const update = useCallback((key: number, change: Partial<Upload>) => {
-    setItems((list) =>
-      list.map((u) => (u.key === key ? { ...u, ...change } : u)),
-    );
+    setItems((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
   }, []);
 
   const add = useCallback(
@@ -48,15 +46,13 @@ export function useUploads(): Uploads {
         const key = next.current++;
         const name = nameOf(file, index++);
         setItems((list) =>
-          list.length >= MAX_ATTACHMENTS
-            ? list
-            : [...list, { key, name, progress: 0, file: null, error: null }],
+          list.length >= MAX_ATTACHMENTS ? list : [...list, { key, name, progress: 0, file: null, error: null }],
         );
         uploadFile(file, name, (progress) => update(key, { progress })).then(
           (stored) => update(key, { file: stored, progress: 1 }),
           (e: unknown) =>
             update(key, {
-              error: e instanceof Error ? e.message : "The upload failed.",
+              error: e instanceof Error ? e.message : 'The upload failed.',
             }),
         );
       }
@@ -64,10 +60,7 @@ export function useUploads(): Uploads {
     [update],
   );
 
-  const remove = useCallback(
-    (key: number) => setItems((list) => list.filter((u) => u.key !== key)),
-    [],
-  );
+  const remove = useCallback((key: number) => setItems((list) => list.filter((u) => u.key !== key)), []);
   const clear = useCallback(() => setItems([]), []);
   const ready = items.flatMap((u) => (u.file ? [u.file] : []));
   const busy = items.some((u) => !u.file && !u.error);

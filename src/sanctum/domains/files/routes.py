@@ -86,8 +86,9 @@ async def set_avatar(
 
 
 @files.get("/avatars/{user_id}", response_class=Response, responses=_BYTES)
-async def get_avatar(user_id: uuid.UUID, actor: CurrentActor, service: FileServiceDep) -> Response:
-    """Someone's uploaded avatar (anyone signed in may see it)."""
+async def get_avatar(user_id: uuid.UUID, service: FileServiceDep) -> Response:
+    """Someone's uploaded avatar. Public, like the avatar links people give, so an `<img>` can show it
+    (a profile's `avatar_url` may name this address)."""
     return _served(await service.avatar_of(user_id))
 
 

@@ -8,7 +8,8 @@ Rules:
 - Access follows the container: an attachment not yet sent is its owner's alone; one in a message is
   readable by whoever may read the room now (a former member of a private room or DM no longer), one
   in a post by whoever may see the post, an icon by whoever may see the sanctum, an avatar by anyone
-  signed in. The checks for rooms, posts and sanctums are the chat, posts and sanctums services'
+  (an `<img>` shows it without a token: it is as public as an avatar link). The checks for rooms,
+  posts and sanctums are the chat, posts and sanctums services'
   (`use_checks`, wired in services.py), so this domain imports none of them. A refusal is 404
   FILE_NOT_FOUND, which says nothing of whether the file exists.
 - An upload not attached within `FILES__UNATTACHED_TTL_HOURS` (24) stops counting against the quota
