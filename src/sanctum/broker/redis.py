@@ -20,14 +20,16 @@ import contextlib
 import time
 from dataclasses import replace
 
+from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from sanctum.broker.base import EventHandler, ReconnectHandler
+from sanctum.broker.base import PUBLISH_SPAN, EventHandler, ReconnectHandler, publish_attributes
 from sanctum.core.batching import Coalescer
 from sanctum.core.events import Event, pack, unpack
+from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import BROKER_EVENTS, REDIS_ERRORS
 
@@ -76,7 +78,14 @@ class RedisBroker:
         await self._publisher.aclose()
 
     async def publish(self, event: Event) -> bool:
-        event = replace(event, published_at=time.time())
+        if tracing.active():
+            with tracing.span(PUBLISH_SPAN, kind=SpanKind.PRODUCER, attributes=publish_attributes(event)):
+                return await self._publish(
+                    replace(event, published_at=time.time(), trace=tracing.current_traceparent())
+                )
+        return await self._publish(replace(event, published_at=time.time()))
+
+    async def _publish(self, event: Event) -> bool:
         sent = await self._outbox.submit((self._prefix + event.topic, pack(event)))
         if not sent and self._on_event is not None:
             self._on_event(event)

@@ -314,7 +314,8 @@ export interface NotificationRead {
     | "game_invite"
     | "reaction"
     | "thread_reply"
-    | "message";
+    | "message"
+    | "missed_call";
   /**
    * Who did it (the latest one of an aggregated like); null: deleted.
    */
@@ -328,7 +329,7 @@ export interface NotificationRead {
    */
   text: string;
   /**
-   * Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
+   * Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message); room_id, call_id (missed_call).
    */
   data: {
     [k: string]: string;

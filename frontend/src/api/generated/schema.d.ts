@@ -4047,7 +4047,7 @@ export interface components {
             created_at: string;
             /**
              * Data
-             * @description Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
+             * @description Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message); room_id, call_id (missed_call).
              */
             data: {
                 [key: string]: string;
@@ -4058,7 +4058,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "friend_request" | "friend_accepted" | "mention" | "post_mention" | "comment" | "reply" | "like" | "game_invite" | "reaction" | "thread_reply" | "message";
+            kind: "friend_request" | "friend_accepted" | "mention" | "post_mention" | "comment" | "reply" | "like" | "game_invite" | "reaction" | "thread_reply" | "message" | "missed_call";
             /** Read */
             read: boolean;
             /**

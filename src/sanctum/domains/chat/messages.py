@@ -46,6 +46,7 @@ from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text
 from sanctum.domains.files.service import FileService
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.roles.permissions import Permission
+from sanctum.observability.metrics import CHAT_MESSAGES
 
 # `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
 # moderators use an announcement.
@@ -145,6 +146,7 @@ class MessageService:
                 if existing is None:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+        CHAT_MESSAGES.labels(record.kind).inc()
         return Sent(message, True)
 
     async def _resolve(
