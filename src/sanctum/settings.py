@@ -371,9 +371,7 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
-<<<<<<< HEAD
     files: FileSettings = FileSettings()
-=======
     # Tracing: the standard OpenTelemetry variables (docs/operations/observability.md). Off unless an
     # exporter or an OTLP endpoint is named; the OTLP exporter speaks HTTP/protobuf (port 4318).
     otel_sdk_disabled: bool = False
@@ -390,7 +388,6 @@ class Settings(BaseSettings):
     ] = "parentbased_always_on"
     otel_traces_sampler_arg: float | None = Field(None, ge=0, le=1)
     otel_service_name: str | None = Field(None, max_length=100)
->>>>>>> main
 
     @field_validator("secret_key")
     @classmethod
