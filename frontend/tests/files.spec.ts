@@ -32,7 +32,7 @@ async function pasteImage(page: Page, room: string) {
   });
 }
 
-test('a pasted image is uploaded with progress and its thumbnail reaches the other person; an uploaded avatar shows', async ({
+test('a pasted image is uploaded with progress and its thumbnail reaches the other person; an uploaded avatar and sanctum icon show', async ({
   browser,
 }) => {
   test.setTimeout(60_000);
@@ -95,6 +95,17 @@ test('a pasted image is uploaded with progress and its thumbnail reaches the oth
     const avatar = pb.locator('.avatar-row img');
     await expect(avatar).toBeVisible();
     expect(await avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+
+    // A sanctum's icon, uploaded by its founder, shown on its page.
+    const sanctum = `Icons ${newName('s')}`;
+    await pb.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sanctums' }).click();
+    await pb.getByLabel('Name').fill(sanctum);
+    await pb.getByRole('button', { name: 'Create sanctum' }).click();
+    await expect(pb.getByRole('heading', { level: 1, name: sanctum })).toBeVisible();
+    await pb.locator('.sanctum-icon input[type=file]').setInputFiles({ name: 'icon.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+    const icon = pb.getByTestId('sanctum-icon');
+    await expect(icon).toBeVisible({ timeout: 20_000 });
+    expect(await icon.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
   } finally {
     await Promise.all([ann.context.close(), bob.context.close()]);
   }
