@@ -24,6 +24,8 @@ export function message(id: number, overrides: Partial<Message> = {}): Message {
     deleted: false,
     removed_by_moderator: false,
     attachments: [],
+    link_previews: [],
+    link_previews_enabled: true,
     ...overrides,
   };
 }

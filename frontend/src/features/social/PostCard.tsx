@@ -6,7 +6,9 @@ import { useBlockedIds } from '../blocks/api';
 import { Collapsed } from '../blocks/Blocked';
 import { Attachments } from '../files/Attachments';
 import { ReportButton } from '../moderation/reports/ReportButton';
+import { useMe } from '../auth/useMe';
 import { MessageBody } from '../chat/MessageItem';
+import { PostLinkPreviews } from '../previews/LinkPreviews';
 import { useLikePost, type Post } from './api';
 import { COMMENTS, plural } from '../../lib/plural';
 
@@ -54,6 +56,7 @@ export function PostCard({ post }: { post: Post }) {
 }
 
 function PostCardBody({ post }: { post: Post }) {
+  const me = useMe().data;
   return (
     <article className="card post" data-testid="post" aria-label={`Post ${post.id}`}>
       <header className="post__head">
@@ -70,6 +73,7 @@ function PostCardBody({ post }: { post: Post }) {
       </header>
       <PostBody html={post.html} />
       <Attachments files={post.attachments} />
+      <PostLinkPreviews postId={post.id} cards={post.link_previews} mine={Boolean(me && post.author?.id === me.id)} />
       <footer className="post__actions">
         <LikeButton post={post} />
         <ReportButton targetType="post" targetId={String(post.id)} size="sm" />

@@ -45,6 +45,7 @@ from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
 from sanctum.domains.files.service import FileService
 from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.previews.links import LinksSent, first_links
 from sanctum.domains.roles.permissions import Permission
 from sanctum.observability.metrics import CHAT_MESSAGES
 
@@ -82,6 +83,10 @@ class MessageService:
         self.links = TextLinks(accounts)
         self.lines = SystemLines(caches)
         self._repo = ChatRepository()
+        self._links_sent: LinksSent = lambda *_: None
+
+    def use_previews(self, hook: LinksSent) -> None:
+        self._links_sent = hook
 
     # -- serialization ------------------------------------------------------------------------
 
@@ -94,17 +99,9 @@ class MessageService:
         people = {m.author_id for m in messages if m.author_id is not None}
         people.update(u for users in mentioned.values() for u in users)
         users = await self._accounts.public_users(db, people)
-        attachments = await self.files.of_messages(db, ids)
-        return [
-            message_read(
-                m,
-                users,
-                reactions.get(m.id, []),
-                [users[u].username for u in mentioned.get(m.id, []) if u in users],
-                attachments.get(m.id, []),
-            )
-            for m in messages
-        ]
+        files = await self.files.of_messages(db, ids)
+        names = {m.id: [users[u].username for u in mentioned.get(m.id, []) if u in users] for m in messages}
+        return [message_read(m, users, reactions.get(m.id, []), names[m.id], files.get(m.id, [])) for m in messages]
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -132,6 +129,8 @@ class MessageService:
                 mentioned = await self._visible_to(db, record, resolved.people)
                 html = render(body, resolved.links)
                 message = await self._insert(db, room_id, actor, data, html, mentioned)
+                if data.link_previews is not False:
+                    self._links_sent(db, room_id, message.id, body)
                 told = {u.id for u in mentioned}
                 if resolved.everyone:
                     everyone = await self._repo.member_ids_upto(db, room_id, EVERYONE_LIMIT)
@@ -175,9 +174,9 @@ class MessageService:
         html: str,
         mentioned: list[PublicUser],
     ) -> MessageRead:
-        """The message's row, its attachments (files the sender uploaded, taken in this transaction),
-        the room's activity, its mentions and its events, under the room's lock."""
-        body, parent_id, client_id = data.body or "", data.parent_message_id, data.client_id
+        """The message's row, its attachments (the sender's uploads), the room's activity, its mentions
+        and its events, under the room's lock."""
+        body, parent_id = data.body or "", data.parent_message_id
         now = utcnow()
         parent_replies = 0
         if parent_id is not None:
@@ -197,12 +196,12 @@ class MessageService:
             "body": body,
             "html": html,
             "parent_id": parent_id,
-            "client_id": client_id,
+            "client_id": data.client_id,
             "reply_count": 0,
+            "previews_off": data.link_previews is False,
             "created_at": now,
         }
         message_id = await self._repo.insert_message(db, values)
-        attachments = await self.files.attach_to_message(db, actor.id, data.attachments, room_id, message_id)
         await self._repo.touch_room(db, room_id, now, message_id if parent_id is None else None)
         await self._repo.add_mentions(db, message_id, room_id, [u.id for u in mentioned], now)
         read = MessageRead(
@@ -217,11 +216,13 @@ class MessageService:
             last_reply_at=None,
             reactions=[],
             mentions=[u.username for u in mentioned],
-            client_id=client_id,
+            client_id=data.client_id,
             created_at=now,
             edited_at=None,
             deleted=False,
-            attachments=attachments,
+            attachments=await self.files.attach_to_message(db, actor.id, data.attachments, room_id, message_id),
+            link_previews=[],
+            link_previews_enabled=data.link_previews is not False,
         )
         topic = ev.room_topic(room_id)
         await db.emit(topic, ev.MESSAGE_CREATED, read, ref=ev.message_ref(message_id))
@@ -340,6 +341,9 @@ class MessageService:
             now = utcnow()
             if body != message.body:
                 await self._repo.add_edit(db, message.id, message.body, actor.id, now)
+                if first_links(body) != first_links(message.body):  # the old cards go; the job makes new ones
+                    message.link_previews = None
+                    self._links_sent(db, room_id, message.id, body)  # its job does nothing if they are off
                 message.body, message.html, message.edited_at = body, html, now
             read = (await self.serialize(db, [message], None))[0]
             # Earlier frames of this message in the log carry the text it replaced: a resume replays

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from sanctum.core.text import Body, Name
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.files.schemas import FileRead
+from sanctum.domains.previews.schemas import LinkPreview
 
 MAX_BODY = 4_000
 RoomKind = Literal["public", "private", "dm", "group"]
@@ -113,6 +114,7 @@ class MessageCreate(WithAttachments):
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
         None, description="Makes a retried send idempotent: the same client_id returns the first message."
     )
+    link_previews: bool | None = Field(None, description="False: no preview cards for this message's links.")
 
 
 class ReplyCreate(WithAttachments):
@@ -158,6 +160,10 @@ class MessageRead(BaseModel):
     deleted: bool
     removed_by_moderator: bool = Field(False, description="Deleted by a moderator, not its author.")
     attachments: list[FileRead] = Field([], description="Files and images, in the order sent.")
+    link_previews: list[LinkPreview] = Field(
+        description="Cards of its first links; they arrive later, in a message.updated."
+    )
+    link_previews_enabled: bool = Field(description="False once the author turned previews off for it.")
 
 
 class MessagePage(BaseModel):

@@ -12,6 +12,8 @@ import uuid
 from functools import partial
 from typing import Literal
 
+from pydantic import TypeAdapter
+
 from sanctum.core.clock import utcnow
 from sanctum.core.markdown import render, render_plain
 from sanctum.db.unit_of_work import UnitOfWork
@@ -22,6 +24,9 @@ from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import MessageRow
 from sanctum.domains.chat.schemas import MessageRead, ReactionCount
 from sanctum.domains.files.schemas import FileRead
+from sanctum.domains.previews.schemas import LinkPreview
+
+_CARDS = TypeAdapter(list[LinkPreview])
 
 SystemKind = Literal[
     "joined", "left", "pinned", "unpinned", "muted", "unmuted", "banned", "unbanned", "missed_call", "call"
@@ -76,6 +81,8 @@ def message_read(
         deleted=deleted,
         removed_by_moderator=deleted and m.removed_by_moderator,
         attachments=[] if deleted or not attachments else attachments,
+        link_previews=_CARDS.validate_json(m.link_previews) if m.link_previews and not deleted else [],
+        link_previews_enabled=not m.previews_off,
     )
 
 

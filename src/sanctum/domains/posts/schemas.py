@@ -12,6 +12,7 @@ from sanctum.core.ids import ClientId
 from sanctum.core.text import Body
 from sanctum.domains.accounts.schemas import PublicUser, Strict
 from sanctum.domains.files.schemas import FileRead
+from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.domains.sanctums.schemas import SanctumRef
 
 MAX_POST = 10_000
@@ -30,6 +31,7 @@ class PostCreate(Strict):
     attachments: list[uuid.UUID] = Field(
         default_factory=list, max_length=50, description="Ids of files you uploaded and have not attached yet."
     )
+    link_previews: bool | None = Field(None, description="False: no preview cards for this post's links.")
 
 
 class PostUpdate(Strict):
@@ -61,6 +63,10 @@ class PostRead(BaseModel):
     comment_count: int = Field(description="Comments and replies.")
     liked_by_me: bool
     attachments: list[FileRead] = Field([], description="Files and images, in the order posted.")
+    link_previews: list[LinkPreview] = Field(
+        description="Cards of its first links; they arrive later, in post.previews."
+    )
+    link_previews_enabled: bool = Field(description="False once the author turned previews off for it.")
 
 
 class PostPage(BaseModel):
