@@ -8,7 +8,6 @@ constructor. Embedded or scaled is decided here alone (in-process parts, or Redi
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import uuid
 from dataclasses import dataclass, field
@@ -22,13 +21,13 @@ from sanctum.backup import BackupScheduler
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
 from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.cache.local import InvalidationBus
-from sanctum.core.errors import AppError, NotFound
+from sanctum.core.errors import AppError
 from sanctum.core.security import AccessTokens, PasswordHashing
 from sanctum.db.database import Database
 from sanctum.db.migrate import verify_schema
 from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.search import PeopleSearch
-from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.accounts.service import AccountService
 from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.announcements.hub import SystemHub
 from sanctum.domains.audit.service import AuditLog
@@ -49,7 +48,6 @@ from sanctum.domains.digest.scheduler import DigestScheduler
 from sanctum.domains.digest.service import DigestService, MentionedMessage
 from sanctum.domains.export.service import ExportService
 from sanctum.domains.export.service import register_jobs as register_export_jobs
-from sanctum.domains.files.service import FileService
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -76,13 +74,13 @@ from sanctum.domains.previews.service import PreviewService
 from sanctum.domains.push.service import PushService
 from sanctum.domains.push.service import register_jobs as register_push_jobs
 from sanctum.domains.reports.service import RbacReview, ReportService
-from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
 from sanctum.domains.security.email_flows import EmailFlows
 from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
+from sanctum.file_checks import FileService, build_files, use_file_checks
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.mail import announce, build_mailer
 from sanctum.net.addresses import AddressPolicy
@@ -94,7 +92,6 @@ from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegist
 from sanctum.realtime.publisher import Publisher
 from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
 from sanctum.settings import Settings
-from sanctum.storage import build_file_store
 
 T = TypeVar("T")
 
@@ -339,7 +336,7 @@ def build_services(settings: Settings) -> Services:
     chat_caches = ChatCaches(cache, bus)
     authz = Authorizer(bus)
     room_access = RoomAccess(db, chat_caches, authz)
-    files = FileService(db, build_file_store(settings.files), settings.files)
+    files = build_files(db, settings)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks, files)
     notifications.use_read_check(messages.notices.has_read)
 
@@ -360,7 +357,7 @@ def build_services(settings: Settings) -> Services:
     friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier, files)
-    _use_file_checks(files, room_access, posts, sanctums)
+    use_file_checks(files, room_access, posts, sanctums)
     comments = CommentService(db, posts, accounts, notifier)
     post_previews = PostPreviews(db, posts, post_caches, previews, jobs)
     posts.use_previews(post_previews.requested)
@@ -451,30 +448,3 @@ def build_services(settings: Settings) -> Services:
         message_previews=message_previews,
         post_previews=post_previews,
     )
-
-
-def _use_file_checks(files: FileService, rooms: RoomAccess, posts: PostService, sanctums: SanctumService) -> None:
-    """Who may read a file follows its container: the chat, posts and sanctums services decide."""
-
-    async def room(db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
-        with contextlib.suppress(NotFound):
-            return bool(await rooms.visible(db, user_id, room_id))
-        return False
-
-    async def post(db: AsyncSession, user_id: uuid.UUID, post_id: int) -> bool:
-        with contextlib.suppress(NotFound):
-            return bool(await posts.visible(db, user_id, post_id))
-        return False
-
-    async def sanctum(db: AsyncSession, user_id: uuid.UUID, sanctum_id: uuid.UUID) -> bool:
-        with contextlib.suppress(NotFound):
-            return bool(await sanctums.access_by_id(db, user_id, sanctum_id))
-        return False
-
-    async def manage(db: AsyncSession, actor: Actor, sanctum_id: uuid.UUID) -> bool:
-        with contextlib.suppress(NotFound):
-            found = await sanctums.access_by_id(db, actor.id, sanctum_id)
-            return await sanctums.may(db, actor, Permission.SANCTUM_MANAGE, found)
-        return False
-
-    files.use_checks(room=room, post=post, sanctum_read=sanctum, sanctum_manage=manage)
