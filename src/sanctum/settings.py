@@ -19,6 +19,7 @@ from sanctum.settings_groups import (
     EmailSettings,
     ExportSettings,
     PushSettings,
+    ResilienceSettings,
     SecuritySettings,
 )
 from sanctum.storage.settings import FileSettings
@@ -62,8 +63,7 @@ class RateLimitSettings(BaseModel):
     dm_open: str = "30/hour;100/day"
     sanctum_create: str = "3/hour;10/day"
     friend_request: str = "20/hour"
-    # Blocking and unblocking someone.
-    block: str = "30/hour"
+    block: str = "30/hour"  # blocking and unblocking someone
     # Reporting a message, post, comment or person; resolving reports spends `write`.
     report: str = "10/hour;50/day"
     # Adding someone to a room, a sanctum or a game.
@@ -81,10 +81,13 @@ class RateLimitSettings(BaseModel):
     ticket: str = "60/minute"
     # Moderation: roles, pins, mutes, bans, suspensions (docs/moderation.md).
     moderation: str = "60/minute"
+    # Feature flags: the admin screen's changes (docs/flags.md).
+    flags: str = "60/minute"
     # Every other write: joining, leaving, deleting, roles, profile, sessions.
     write: str = "60/minute"
     # People search answers as someone types: generous for a person, a wall for a scraper.
     user_search_per_user: str = "120/minute"
+    search: str = "60/minute"  # site search (GET /api/search): each query searches several tables
     # Invite links: looking one up (preview) and using one, per address and per account.
     invite_per_ip: str = "60/minute"
     invite_redeem_per_user: str = "20/minute"
@@ -175,6 +178,10 @@ class JobSettings(BaseModel):
     in_app_worker: bool = False
     # The stream keeps about this many finished jobs before Redis trims it.
     stream_max_length: int = Field(100_000, ge=1_000)
+    # The outbox (docs/jobs.md): how often each process relays entries that no after-commit hook
+    # queued (their process died), once they are this old.
+    outbox_poll_seconds: float = Field(1.0, gt=0, le=60)
+    outbox_grace_seconds: float = Field(10.0, ge=0, le=3600)
 
 
 class GamesSettings(BaseModel):
@@ -255,6 +262,7 @@ class Settings(BaseSettings):
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
     files: FileSettings = FileSettings()
+    resilience: ResilienceSettings = ResilienceSettings()
     previews: PreviewSettings = PreviewSettings()
     # Tracing: the standard OpenTelemetry variables (docs/operations/observability.md). Off unless an
     # exporter or an OTLP endpoint is named; the OTLP exporter speaks HTTP/protobuf (port 4318).

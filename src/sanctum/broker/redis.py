@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
@@ -32,6 +34,7 @@ from sanctum.core.events import Event, pack, unpack
 from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import BROKER_EVENTS, REDIS_ERRORS
+from sanctum.resilience.breaker import CircuitBreaker
 
 log = get_logger("sanctum.broker")
 
@@ -39,10 +42,22 @@ MAX_PIPELINE = 500
 
 
 class RedisBroker:
-    def __init__(self, redis_url: str, prefix: str = "sanctum:rt:") -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        prefix: str = "sanctum:rt:",
+        connection: Mapping[str, Any] | None = None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
+        """`connection`: extra arguments of the publishing client, which put `breaker` under it
+        (resilience/redis.py); a subscriber that (re)connects closes that breaker at once, so
+        publishes flow again the moment Redis is back rather than at the breaker's next probe."""
         self._url = redis_url
+        self._breaker = breaker
         self._prefix = prefix
-        self._publisher = Redis.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        self._publisher = Redis.from_url(
+            redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, **(connection or {})
+        )
         self._topics: set[str] = set()
         self._pubsub: PubSub | None = None
         self._task: asyncio.Task[None] | None = None
@@ -138,6 +153,8 @@ class RedisBroker:
                 async with self._lock:
                     # A private channel keeps the connection subscribed even with no topics.
                     await pubsub.subscribe(self._prefix + "_", *(self._prefix + t for t in self._topics))
+                    if self._breaker is not None:
+                        self._breaker.success()  # Redis answered
                     self._pubsub = pubsub
                     self._connected.set()
                 if not first:

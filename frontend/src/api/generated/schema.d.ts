@@ -4,6 +4,66 @@
  */
 
 export interface paths {
+    "/api/admin/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Flags
+         * @description Every declared flag with its kill switch, rollout and overrides (site admins).
+         */
+        get: operations["flags-list_flags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/flags/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change Flag
+         * @description Turn a flag's kill switch or rollout percentage (site admins); every instance follows within seconds.
+         */
+        patch: operations["flags-change_flag"];
+        trace?: never;
+    };
+    "/api/admin/flags/{name}/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Override Flag
+         * @description Force a flag on or off for one user or one sanctum, or remove that (`value: null`) (site admins).
+         */
+        put: operations["flags-override_flag"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users/{user_id}/site-role": {
         parameters: {
             query?: never;
@@ -853,6 +913,26 @@ export interface paths {
          * @description An image's thumbnail (at most `FILES__THUMBNAIL_SIDE` pixels a side), under the file's own rule.
          */
         get: operations["files-get_thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get My Flags
+         * @description Every feature flag's value for the caller; answered from memory, no query.
+         */
+        get: operations["flags-get_my_flags"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1918,7 +1998,8 @@ export interface paths {
         };
         /**
          * List Messages
-         * @description Top-level messages, newest first. `before` pages back; `after` fetches what came since.
+         * @description Top-level messages, newest first. `before` pages back; `after` fetches what came since; `around`
+         *     opens the history at a message (about half the page older, half newer; `before` and `after` ignored).
          */
         get: operations["messages-list_messages"];
         put?: never;
@@ -2539,6 +2620,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Everything
+         * @description Search what the caller may read: messages in their rooms and DMs, posts and comments where visible,
+         *     sanctums, rooms and people. Snippets are text segments, `match` marking the words found.
+         */
+        get: operations["search-search_everything"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -3020,6 +3122,21 @@ export interface components {
              */
             parent_id?: number | null;
         };
+        /** CommentHit */
+        CommentHit: {
+            author: components["schemas"]["PublicUser"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Post Id */
+            post_id: number;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
+        };
         /** CommentPage */
         CommentPage: {
             /**
@@ -3071,6 +3188,16 @@ export interface components {
             replies?: components["schemas"]["CommentRead"][];
             /** Reply Count */
             reply_count: number;
+        };
+        /** CommentResults */
+        CommentResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["CommentHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** CommentUpdate */
         CommentUpdate: {
@@ -3180,7 +3307,7 @@ export interface components {
          *     realtime contract. A new code is added here first; raise sites name a member, never a string.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "ERROR" | "ACCOUNT_EXISTS" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "SESSION_NOT_FOUND" | "USER_NOT_FOUND" | "CANNOT_CONTACT_USER" | "CSRF_HEADER_REQUIRED" | "CROSS_ORIGIN" | "EMAIL_TOKEN_INVALID" | "CHALLENGE_INVALID" | "SECOND_FACTOR_INVALID" | "TOTP_ALREADY_ENABLED" | "TOTP_NOT_ENABLED" | "PASSKEY_INVALID" | "PASSKEY_NOT_FOUND" | "ROOM_NOT_FOUND" | "ROOM_IS_DM" | "ROOM_FULL" | "SANCTUM_ROOM" | "NOT_A_MEMBER" | "NOT_MODERATOR" | "NOT_AUTHOR" | "MESSAGE_NOT_FOUND" | "SANCTUM_NOT_FOUND" | "SLUG_TAKEN" | "NOT_OWNER" | "OWNER_MUST_TRANSFER" | "MEMBER_NOT_FOUND" | "POST_NOT_FOUND" | "COMMENT_NOT_FOUND" | "FRIEND_REQUEST_NOT_FOUND" | "NOT_FRIENDS" | "NOTIFICATION_NOT_FOUND" | "REPORT_NOT_FOUND" | "REPORT_EXISTS" | "REPORT_CLOSED" | "REPORT_ACTION_UNAVAILABLE" | "INVITE_NOT_FOUND" | "INVITE_EXPIRED" | "INVITE_REVOKED" | "INVITE_USED_UP" | "ROOM_NOT_PRIVATE" | "TOO_MANY_CHANNELS" | "PUSH_ENDPOINT_REFUSED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_GONE" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "IMAGE_TOO_LARGE" | "NOT_AN_IMAGE" | "ATTACHMENT_INVALID" | "GAME_NOT_FOUND" | "GAME_ROOM_NOT_FOUND" | "GAME_STARTED" | "GAME_NOT_FINISHED" | "NOT_REPLAYABLE" | "INVALID_MOVE" | "NOT_YOUR_TURN" | "GAME_OVER" | "NOT_IN_ROOM" | "NOT_STARTED" | "ALREADY_IN_ROOM" | "BAD_OPTIONS" | "BUSY" | "STALE_VERSION" | "CALL_NOT_FOUND" | "CALL_BUSY" | "CALL_FULL" | "CALL_ENDED" | "NOT_IN_CALL" | "BAD_JSON" | "BAD_MESSAGE" | "UNKNOWN_TYPE" | "FRAME_TOO_LARGE" | "TOO_MANY_SUBSCRIPTIONS" | "NOT_SUBSCRIBED" | "RESYNC_REQUIRED" | "MISSING_PERMISSION" | "ROLE_NOT_FOUND" | "ROLE_EXISTS" | "ROLE_IN_USE" | "PIN_LIMIT" | "MUTED" | "BANNED" | "ACCOUNT_SUSPENDED";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "ERROR" | "ACCOUNT_EXISTS" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "SESSION_NOT_FOUND" | "USER_NOT_FOUND" | "CANNOT_CONTACT_USER" | "CSRF_HEADER_REQUIRED" | "CROSS_ORIGIN" | "EMAIL_TOKEN_INVALID" | "CHALLENGE_INVALID" | "SECOND_FACTOR_INVALID" | "TOTP_ALREADY_ENABLED" | "TOTP_NOT_ENABLED" | "PASSKEY_INVALID" | "PASSKEY_NOT_FOUND" | "ROOM_NOT_FOUND" | "ROOM_IS_DM" | "ROOM_FULL" | "SANCTUM_ROOM" | "NOT_A_MEMBER" | "NOT_MODERATOR" | "NOT_AUTHOR" | "MESSAGE_NOT_FOUND" | "SANCTUM_NOT_FOUND" | "SLUG_TAKEN" | "NOT_OWNER" | "OWNER_MUST_TRANSFER" | "MEMBER_NOT_FOUND" | "POST_NOT_FOUND" | "COMMENT_NOT_FOUND" | "FRIEND_REQUEST_NOT_FOUND" | "NOT_FRIENDS" | "NOTIFICATION_NOT_FOUND" | "REPORT_NOT_FOUND" | "REPORT_EXISTS" | "REPORT_CLOSED" | "REPORT_ACTION_UNAVAILABLE" | "INVITE_NOT_FOUND" | "INVITE_EXPIRED" | "INVITE_REVOKED" | "INVITE_USED_UP" | "ROOM_NOT_PRIVATE" | "TOO_MANY_CHANNELS" | "PUSH_ENDPOINT_REFUSED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_GONE" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "IMAGE_TOO_LARGE" | "NOT_AN_IMAGE" | "ATTACHMENT_INVALID" | "GAME_NOT_FOUND" | "GAME_ROOM_NOT_FOUND" | "GAME_STARTED" | "GAME_NOT_FINISHED" | "NOT_REPLAYABLE" | "INVALID_MOVE" | "NOT_YOUR_TURN" | "GAME_OVER" | "NOT_IN_ROOM" | "NOT_STARTED" | "ALREADY_IN_ROOM" | "BAD_OPTIONS" | "BUSY" | "STALE_VERSION" | "CALL_NOT_FOUND" | "CALL_BUSY" | "CALL_FULL" | "CALL_ENDED" | "NOT_IN_CALL" | "FEATURE_DISABLED" | "FLAG_NOT_FOUND" | "BAD_JSON" | "BAD_MESSAGE" | "UNKNOWN_TYPE" | "FRAME_TOO_LARGE" | "TOO_MANY_SUBSCRIPTIONS" | "NOT_SUBSCRIBED" | "RESYNC_REQUIRED" | "MISSING_PERMISSION" | "ROLE_NOT_FOUND" | "ROLE_EXISTS" | "ROLE_IN_USE" | "PIN_LIMIT" | "MUTED" | "BANNED" | "ACCOUNT_SUSPENDED";
         /** ErrorEnvelope */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
@@ -3263,6 +3390,90 @@ export interface components {
             size: number;
             /** Width */
             width: number | null;
+        };
+        /**
+         * FlagChange
+         * @description What to change; what is not given stays.
+         */
+        FlagChange: {
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Rollout Percent */
+            rollout_percent?: number | null;
+        };
+        /** FlagList */
+        FlagList: {
+            /** Items */
+            items: components["schemas"]["FlagRead"][];
+            /**
+             * Version
+             * @description Bumped by every change; each instance reloads within seconds of it.
+             */
+            version: number;
+        };
+        /**
+         * FlagOverrideChange
+         * @description Force the flag on or off for one user or one sanctum; `value` null removes the override.
+         */
+        FlagOverrideChange: {
+            /**
+             * Subject Id
+             * Format: uuid
+             */
+            subject_id: string;
+            /**
+             * Subject Type
+             * @enum {string}
+             */
+            subject_type: "user" | "sanctum";
+            /** Value */
+            value: boolean | null;
+        };
+        /** FlagOverrideRead */
+        FlagOverrideRead: {
+            /**
+             * Subject Id
+             * Format: uuid
+             */
+            subject_id: string;
+            /**
+             * Subject Type
+             * @enum {string}
+             */
+            subject_type: "user" | "sanctum";
+            /** Value */
+            value: boolean;
+        };
+        /** FlagRead */
+        FlagRead: {
+            /**
+             * Configured
+             * @description Whether an operator has set it (otherwise `default` applies to all).
+             */
+            configured: boolean;
+            /**
+             * Default
+             * @description The value while no operator has set the flag.
+             */
+            default: boolean;
+            /** Description */
+            description: string;
+            /**
+             * Enabled
+             * @description The kill switch: false turns the flag off for everyone, overrides included.
+             */
+            enabled: boolean;
+            /** Name */
+            name: string;
+            /** Overrides */
+            overrides: components["schemas"]["FlagOverrideRead"][];
+            /**
+             * Rollout Percent
+             * @description Share of users (by a stable hash of their id) it is on for.
+             */
+            rollout_percent: number;
+            /** Updated At */
+            updated_at?: string | null;
         };
         /** Friend */
         Friend: {
@@ -3943,10 +4154,48 @@ export interface components {
             /** Parent Message Id */
             parent_message_id?: number | null;
         };
+        /** MessageHit */
+        MessageHit: {
+            author: components["schemas"]["PublicUser"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Parent Id
+             * @description The thread's first message when this is a reply.
+             */
+            parent_id: number | null;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Kind */
+            room_kind: string;
+            /**
+             * Room Name
+             * @description The room's name; for a direct message, the other person's display name.
+             */
+            room_name: string;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
+        };
         /** MessagePage */
         MessagePage: {
             /** Has More */
             has_more: boolean;
+            /**
+             * Has Newer
+             * @description Asked `around` a message: newer ones remain (page them with `after`).
+             * @default false
+             */
+            has_newer: boolean;
             /**
              * Items
              * @description Newest first.
@@ -4031,6 +4280,16 @@ export interface components {
              */
             room_id: string;
         };
+        /** MessageResults */
+        MessageResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["MessageHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** MessageUpdate */
         MessageUpdate: {
             /**
@@ -4093,6 +4352,16 @@ export interface components {
              * @description Sanctums none of whose rooms notify the caller.
              */
             sanctums: string[];
+        };
+        /**
+         * MyFlags
+         * @description Each declared flag's value for the caller (the web app hides what is off).
+         */
+        MyFlags: {
+            /** Flags */
+            flags: {
+                [key: string]: boolean;
+            };
         };
         /** MyRoom */
         MyRoom: {
@@ -4353,6 +4622,20 @@ export interface components {
              */
             sanctum_id?: string | null;
         };
+        /** PostHit */
+        PostHit: {
+            author: components["schemas"]["PublicUser"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            sanctum: components["schemas"]["SanctumRef"] | null;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
+        };
         /** PostPage */
         PostPage: {
             /**
@@ -4416,6 +4699,16 @@ export interface components {
             link_previews_enabled: boolean;
             /** @description Null for a post on the author's profile. */
             sanctum: components["schemas"]["SanctumRef"] | null;
+        };
+        /** PostResults */
+        PostResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["PostHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** PostUpdate */
         PostUpdate: {
@@ -4574,6 +4867,13 @@ export interface components {
         };
         /** Ready */
         Ready: {
+            /**
+             * Breakers
+             * @description Each circuit breaker's state (docs/operations/breakers.md): open means calls fail fast.
+             */
+            breakers?: {
+                [key: string]: "closed" | "half_open" | "open";
+            };
             /** Checks */
             checks: {
                 [key: string]: components["schemas"]["DependencyStatus"];
@@ -4912,6 +5212,20 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** RoomHit */
+        RoomHit: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Topic */
+            topic: components["schemas"]["Segment"][];
+        };
         /** RoomPage */
         RoomPage: {
             /** Next Cursor */
@@ -5011,6 +5325,16 @@ export interface components {
             /** Topic */
             topic: string;
         };
+        /** RoomResults */
+        RoomResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["RoomHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /**
          * RoomSummary
          * @description An entry of the public directory.
@@ -5081,6 +5405,20 @@ export interface components {
              * @enum {string}
              */
             visibility: "public" | "private";
+        };
+        /** SanctumHit */
+        SanctumHit: {
+            /** Description */
+            description: components["schemas"]["Segment"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
         };
         /** SanctumMemberList */
         SanctumMemberList: {
@@ -5167,6 +5505,16 @@ export interface components {
              */
             visibility: "public" | "private";
         };
+        /** SanctumResults */
+        SanctumResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["SanctumHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** SanctumUpdate */
         SanctumUpdate: {
             /** Description */
@@ -5175,6 +5523,49 @@ export interface components {
             name?: string | null;
             /** Visibility */
             visibility?: ("public" | "private") | null;
+        };
+        /**
+         * SearchResults
+         * @description Results grouped by kind, best first (relevance weighed by recency for text, names for the rest).
+         *     Asked with `kind`, only that group is filled and `cursor` pages it.
+         */
+        SearchResults: {
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            comments: components["schemas"]["CommentResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            messages: components["schemas"]["MessageResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            posts: components["schemas"]["PostResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            rooms: components["schemas"]["RoomResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            sanctums: components["schemas"]["SanctumResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            users: components["schemas"]["UserResults"];
         };
         /** SecondFactor */
         SecondFactor: {
@@ -5237,6 +5628,16 @@ export interface components {
             recovery_codes_left: number;
             /** Totp Enabled */
             totp_enabled: boolean;
+        };
+        /**
+         * Segment
+         * @description A piece of a snippet: plain text, `match` where the query matched. Render it as text.
+         */
+        Segment: {
+            /** Match */
+            match: boolean;
+            /** Text */
+            text: string;
         };
         /** SessionList */
         SessionList: {
@@ -5395,6 +5796,16 @@ export interface components {
              */
             unread: number;
         };
+        /** UserResults */
+        UserResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["PublicUser"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** UserSearchPage */
         UserSearchPage: {
             /**
@@ -5450,6 +5861,321 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "flags-list_flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "flags-change_flag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "flags-override_flag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagOverrideChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "moderation-set_site_role": {
         parameters: {
             query?: never;
@@ -10287,6 +11013,107 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "flags-get_my_flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyFlags"];
                 };
             };
             /** @description Bad request */
@@ -17178,6 +18005,8 @@ export interface operations {
                 before?: number | null;
                 after?: number | null;
                 limit?: number;
+                /** @description A page around this message id. */
+                around?: number | null;
             };
             header?: never;
             path: {
@@ -21653,6 +22482,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SanctumMemberList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "search-search_everything": {
+        parameters: {
+            query: {
+                /** @description Words (the last one matches as a prefix) and filters: `from:@user`, `in:#room`, `before:YYYY-MM-DD`, `after:YYYY-MM-DD`, `has:link`, `has:file`. */
+                q: string;
+                /** @description One group only; `cursor` pages it. */
+                kind?: ("messages" | "posts" | "comments" | "sanctums" | "rooms" | "users") | null;
+                /** @description The group's `next_cursor`. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
                 };
             };
             /** @description Bad request */

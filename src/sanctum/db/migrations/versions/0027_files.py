@@ -2,7 +2,7 @@
 file store (local disk or S3), each row names its objects and its container.
 
 Revision ID: 0027
-Revises: 0028 (chained after main's head when main was merged in)
+Revises: 0025 (chained after main's head when main was merged in)
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sanctum.db.types import UTCDateTime
 
 revision: str = "0027"
-down_revision: str | None = "0028"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
