@@ -62,7 +62,7 @@ check-openapi: install $(STAMPS)/web-deps
 
 ## --- tests ------------------------------------------------------------------------------------
 
-test-deps: ## PostgreSQL (server, pg_dump, pg_restore, psql), Redis, Chromium and promtool from apt when missing
+test-deps: ## PostgreSQL (server, pg_dump, pg_restore, psql), Redis, Chromium and promtool from apt when missing (the S3 server of scaled runs, moto, is a locked Python dev dependency: `make install`)
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v psql >/dev/null \

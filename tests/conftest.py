@@ -43,7 +43,9 @@ from pytest_redis import factories as redis_factories
 from sanctum.main import create_app
 from sanctum.observability.logging import configure_logging
 from sanctum.settings import Settings
+from sanctum.storage.settings import FileSettings
 from tests.support.databases import Databases, PostgresDatabases, SqliteDatabases
+from tests.support.s3 import S3Server, s3_server
 from tests.support.settings import FAST_AUTH, FAST_JOBS, GENEROUS_RATE_LIMITS, TEST_SECRET_KEY
 
 MODE = os.environ.get("SANCTUM_TEST_MODE", "embedded")
@@ -204,6 +206,13 @@ def redis_url(request: pytest.FixtureRequest) -> str | None:
     return f"redis://{server.host}:{server.port}/0"
 
 
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3Server]:
+    """An S3-compatible server (moto's, tests/support/s3.py) with one bucket; started on first use."""
+    with s3_server() as server:
+        yield server
+
+
 @pytest.fixture
 def clean_redis(redis_url: str | None) -> None:
     """Redis as new: no counters or keys left by an earlier test."""
@@ -238,6 +247,7 @@ def make_settings(database_url: str, redis_url: str | None, clean_redis: None, t
             "auth": FAST_AUTH,
             "rate_limits": GENEROUS_RATE_LIMITS,
             "jobs": FAST_JOBS,
+            "files": FileSettings(directory=tmp_path / "files"),
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

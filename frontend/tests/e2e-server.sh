@@ -31,6 +31,7 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 
 export DATABASE_URL="sqlite+aiosqlite:///$tmp/e2e.db"
+export FILES__DIRECTORY="$tmp/files"
 export APP_ENV=test
 export RATE_LIMITS__REGISTER_PER_IP=1000/minute
 export RATE_LIMITS__LOGIN_PER_IP=1000/minute

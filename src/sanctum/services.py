@@ -82,6 +82,7 @@ from sanctum.domains.security.email_flows import EmailFlows
 from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
+from sanctum.file_checks import FileService, build_files, use_file_checks
 from sanctum.infrastructure import build_infrastructure
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.mail import announce, build_mailer
@@ -141,6 +142,7 @@ class Services:
     chat_moderation: ChatModeration
     sanctions: Sanctions
     calls: CallService
+    files: FileService
     flags: FlagService
     breakers: Breakers
     previews: PreviewService
@@ -181,6 +183,7 @@ class Services:
         await self.gateway.stop()
         await self.flags.stop()
         await self.bus.stop()
+        await self.files.store.close()
         await self.breakers.close()
         await self._close()
 
@@ -331,7 +334,8 @@ def build_services(settings: Settings) -> Services:
     chat_caches = ChatCaches(cache, bus)
     authz = Authorizer(bus)
     room_access = RoomAccess(db, chat_caches, authz)
-    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks)
+    files = build_files(db, settings)
+    messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks, files)
     notifications.use_read_check(messages.notices.has_read)
 
     async def sanctum_of(db: AsyncSession, room_id: uuid.UUID) -> uuid.UUID | None:
@@ -352,7 +356,8 @@ def build_services(settings: Settings) -> Services:
     sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas, authz)
     friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
-    posts = PostService(db, accounts, sanctums, post_caches, notifier)
+    posts = PostService(db, accounts, sanctums, post_caches, notifier, files)
+    use_file_checks(files, room_access, posts, sanctums)
     comments = CommentService(db, posts, accounts, notifier)
     post_previews = PostPreviews(db, posts, post_caches, previews, jobs)
     posts.use_previews(post_previews.requested)
@@ -441,6 +446,7 @@ def build_services(settings: Settings) -> Services:
         login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
         sanctions=sanctions,
+        files=files,
         previews=previews,
         message_previews=message_previews,
         post_previews=post_previews,

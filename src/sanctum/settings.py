@@ -22,6 +22,7 @@ from sanctum.settings_groups import (
     ResilienceSettings,
     SecuritySettings,
 )
+from sanctum.storage.settings import FileSettings
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 
@@ -105,6 +106,8 @@ class RateLimitSettings(BaseModel):
     push_subscription: str = "20/hour"
     # Data exports: each request builds a whole archive in the background.
     export: str = "3/day"
+    # Uploads: attachments, avatars and icons (each also bounded by FILES__ limits and the quota).
+    upload: str = "30/minute;300/day"
     # Each allowance is multiplied by this: 1 in production; browser tests and load benchmarks raise it.
     multiplier: int = Field(1, ge=1, le=1_000_000)
 
@@ -258,6 +261,7 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
+    files: FileSettings = FileSettings()
     resilience: ResilienceSettings = ResilienceSettings()
     previews: PreviewSettings = PreviewSettings()
     # Tracing: the standard OpenTelemetry variables (docs/operations/observability.md). Off unless an

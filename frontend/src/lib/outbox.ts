@@ -7,6 +7,8 @@ export interface OutboxEntry {
   clientId: string;
   body: string;
   createdAt: string;
+  /** Ids of uploaded files the message carries. */
+  attachments?: string[];
 }
 
 const PREFIX = 'sanctum.outbox:';

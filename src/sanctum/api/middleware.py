@@ -44,9 +44,13 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, development: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, development: bool, own_limit_prefixes: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # Routes below these paths bound their bodies themselves (uploads, with limits of their own).
+        self.own_limit_prefixes = own_limit_prefixes
         self.development = development
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -73,11 +77,12 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            too_large = self._declared_too_large(scope)
+            too_large = None if self._own_limit(scope) else self._declared_too_large(scope)
             if too_large is not None:
                 await too_large(scope, receive, send_wrapper)
             else:
-                await self.app(scope, self._limited(receive), send_wrapper)
+                limited = receive if self._own_limit(scope) else self._limited(receive)
+                await self.app(scope, limited, send_wrapper)
         except Exception as exc:
             unavailable = as_unavailable(exc)
             if unavailable is None:
@@ -98,6 +103,9 @@ class RequestContextMiddleware:
             await response(scope, receive, send_wrapper)
         finally:
             self._observe(scope, state, int(status_holder["status"]), started)
+
+    def _own_limit(self, scope: Scope) -> bool:
+        return bool(self.own_limit_prefixes) and str(scope.get("path", "")).startswith(self.own_limit_prefixes)
 
     def _declared_too_large(self, scope: Scope) -> Any:
         declared = _header(scope, b"content-length")

@@ -134,6 +134,11 @@ export type ErrorCode =
   | "EXPORT_NOT_FOUND"
   | "EXPORT_NOT_READY"
   | "EXPORT_GONE"
+  | "FILE_NOT_FOUND"
+  | "FILE_TOO_LARGE"
+  | "IMAGE_TOO_LARGE"
+  | "NOT_AN_IMAGE"
+  | "ATTACHMENT_INVALID"
   | "GAME_NOT_FOUND"
   | "GAME_ROOM_NOT_FOUND"
   | "GAME_STARTED"
@@ -472,6 +477,10 @@ export interface MessageRead {
    */
   removed_by_moderator: boolean;
   /**
+   * Files and images, in the order sent.
+   */
+  attachments: FileRead[];
+  /**
    * Cards of its first links; they arrive later, in a message.updated.
    */
   link_previews: LinkPreview[];
@@ -484,6 +493,30 @@ export interface ReactionCount {
   emoji: string;
   count: number;
   me: boolean;
+}
+/**
+ * An uploaded file. Fetch its bytes from `GET /api/files/{id}` (and `/thumbnail` when
+ * `has_thumbnail`) with the access token: a checked download, never a link that works alone.
+ */
+export interface FileRead {
+  id: string;
+  /**
+   * The uploader's name for it (an image's extension is that of what is stored).
+   */
+  name: string;
+  /**
+   * Decided from the bytes, not the name.
+   */
+  content_type: string;
+  /**
+   * Bytes, as stored (an image after re-encoding).
+   */
+  size: number;
+  is_image: boolean;
+  width: number | null;
+  height: number | null;
+  has_thumbnail: boolean;
+  created_at: string;
 }
 /**
  * The card of one link: what its page says about itself (Open Graph, oEmbed, or its title).

@@ -1,6 +1,8 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { Icon } from '../../components/ui';
+import { AttachButton, dropAndPaste, UploadList } from '../files/UploadList';
+import { useUploads } from '../files/useUploads';
 import { combineCompletions } from '../../lib/useCompletion';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { useShortcodes } from '../emoji/useShortcodes';
@@ -18,7 +20,7 @@ interface ComposerProps {
   label: string;
   placeholder: string;
   /** A refusal (a rate limit or slow mode) puts the text back and counts the wait down. */
-  onSend(body: string): void | Promise<SendRefusal | null>;
+  onSend(body: string, attachments: string[]): void | Promise<SendRefusal | null>;
   /** The room's slow mode for this sender (0 when off or exempt): after each send, wait this long. */
   slowModeSeconds?: number;
   typing?: TypingSender;
@@ -58,7 +60,8 @@ export function Composer({
   const previewId = useId();
   const trimmed = draft.trim();
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
-  const canSend = trimmed.length > 0 && !tooLong && wait.seconds === 0;
+  const uploads = useUploads();
+  const canSend = (trimmed.length > 0 || uploads.ready.length > 0) && !uploads.busy && !tooLong && wait.seconds === 0;
   const completion = combineCompletions(
     useMentions({ value: draft, setValue: setDraft, area, roomId }),
     useShortcodes({ value: draft, setValue: setDraft, area }),
@@ -77,8 +80,9 @@ export function Composer({
   function submit() {
     if (!canSend) return;
     let body = trimmed;
+    const attachments = uploads.ready.map((f) => f.id);
     setNotice(null);
-    if (onCommand) {
+    if (onCommand && attachments.length === 0) {
       const parsed = parseSlash(body, myName);
       if (parsed.kind === 'hint') {
         setNotice(parsed.message);
@@ -91,7 +95,8 @@ export function Composer({
         return;
       } else if (body.startsWith('//')) body = body.slice(1);
     }
-    void Promise.resolve(onSend(body)).then((refusal) => {
+    uploads.clear();
+    void Promise.resolve(onSend(body, attachments)).then((refusal) => {
       if (refusal) {
         // Keep what was typed: in front of anything written since.
         setDraft((current) => (current.trim() ? `${body}\n${current}` : body));
@@ -151,7 +156,9 @@ export function Composer({
         event.preventDefault();
         submit();
       }}
+      {...dropAndPaste(uploads)}
     >
+      <UploadList uploads={uploads} />
       {preview && (
         <div className="composer__preview" id={previewId} aria-live="polite">
           <span className="composer__preview-label">Preview</span>
@@ -223,6 +230,7 @@ export function Composer({
               {remaining}
             </span>
           )}
+          <AttachButton uploads={uploads} />
           <button
             type="button"
             className="icon-button composer__tool"

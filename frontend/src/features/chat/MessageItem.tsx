@@ -1,6 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 
+import { Attachments } from '../files/Attachments';
 import { Avatar, Icon, Name } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { MAX_MESSAGE_LENGTH } from './Composer';
@@ -150,6 +151,7 @@ export const MessageItem = memo(function MessageItem({
         ) : (
           <div className="msg__content">
             <MessageBody html={message.html} />
+            <Attachments files={message.attachments} />
             {message.edited_at && (
               <span className="msg__edited" title={`Edited ${formatDateTime(message.edited_at)}`}>
                 (edited)

@@ -347,8 +347,8 @@ function RoomScreen({ roomId, focusId }: { roomId: string; focusId: number | nul
               roomId={roomId}
               label={composerLabel}
               placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
-              onSend={async (body) => {
-                const refusal = await timeline.send(body);
+              onSend={async (body, attachments) => {
+                const refusal = await timeline.send(body, attachments);
                 if (refusal?.limit === 'muted') void room.refetch();
                 return refusal;
               }}

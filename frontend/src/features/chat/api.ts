@@ -39,17 +39,25 @@ export function fetchThread(roomId: string, messageId: number, after?: number): 
   );
 }
 
-export function sendMessage(roomId: string, body: string, clientId: string) {
+/** A message's body, and the ids of uploaded files it carries (a message of attachments alone has no body). */
+function content(body: string, clientId: string, attachments: string[] = []) {
+  return { ...(body || attachments.length === 0 ? { body } : {}), attachments, client_id: clientId };
+}
+
+export function sendMessage(roomId: string, body: string, clientId: string, attachments?: string[]) {
   return unwrap(
-    api.client.POST('/api/rooms/{room_id}/messages', { params: { path: { room_id: roomId } }, body: { body, client_id: clientId } }),
+    api.client.POST('/api/rooms/{room_id}/messages', {
+      params: { path: { room_id: roomId } },
+      body: content(body, clientId, attachments),
+    }),
   );
 }
 
-export function sendReply(roomId: string, parentId: number, body: string, clientId: string) {
+export function sendReply(roomId: string, parentId: number, body: string, clientId: string, attachments?: string[]) {
   return unwrap(
     api.client.POST('/api/rooms/{room_id}/messages/{message_id}/replies', {
       params: { path: { room_id: roomId, message_id: parentId } },
-      body: { body, client_id: clientId },
+      body: content(body, clientId, attachments),
     }),
   );
 }

@@ -37,7 +37,7 @@ export interface RoomTimeline {
   /** Loads the previous page; `beforeApply` runs right before it is rendered (to keep the scroll). */
   loadOlder(beforeApply?: () => void): Promise<void>;
   /** Resolves to the refusal when a rate limit turned the message away (it is then no longer pending). */
-  send(body: string): Promise<SendRefusal | null>;
+  send(body: string, attachments?: string[]): Promise<SendRefusal | null>;
   retry(clientId: string): void;
   discard(clientId: string): void;
 }
@@ -185,7 +185,7 @@ export function useRoomTimeline(roomId: string, me: string, live: boolean, aroun
     me,
     roomId,
     parentId: null,
-    post: (body, clientId) => sendMessage(roomId, body, clientId),
+    post: (body, clientId, attachments) => sendMessage(roomId, body, clientId, attachments),
     state,
     dispatch,
   });
@@ -200,7 +200,7 @@ export interface ThreadState {
   setParent: (update: (parent: Message) => Message) => void;
   error: unknown;
   /** Resolves to the refusal when a rate limit turned the message away (it is then no longer pending). */
-  send(body: string): Promise<SendRefusal | null>;
+  send(body: string, attachments?: string[]): Promise<SendRefusal | null>;
   retry(clientId: string): void;
   discard(clientId: string): void;
 }
@@ -262,7 +262,7 @@ export function useThread(roomId: string, parentId: number, me: string, live: bo
     me,
     roomId,
     parentId,
-    post: (body, clientId) => sendReply(roomId, parentId, body, clientId),
+    post: (body, clientId, attachments) => sendReply(roomId, parentId, body, clientId, attachments),
     state,
     dispatch,
   });

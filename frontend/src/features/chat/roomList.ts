@@ -138,7 +138,10 @@ export function previewText(entry: MyRoom, me: string): LinePart[] {
   const message = entry.last_message;
   if (!message) return entry.room.topic ? [{ user: entry.room.topic }] : ['No messages yet'];
   if (message.deleted) return ['Message deleted'];
-  const text = { user: stripMarkdown(message.body) };
+  const files = message.attachments ?? [];
+  // A message of attachments alone reads as what it carries.
+  const said = message.body || (files.length === 1 ? (files[0]?.is_image ? 'Image' : files[0]?.name ?? '') : files.length > 1 ? `${files.length} files` : '');
+  const text = { user: stripMarkdown(said) };
   if (message.kind === 'system') return [text];
   if (message.author?.id === me) return ['You: ', text];
   if (entry.room.kind === 'dm') return [text];

@@ -14,7 +14,7 @@ import type { Message } from './types';
 
 export interface Sending {
   /** Resolves to the refusal when a rate limit turned the message away (it is then no longer pending). */
-  send(body: string): Promise<SendRefusal | null>;
+  send(body: string, attachments?: string[]): Promise<SendRefusal | null>;
   retry(clientId: string): void;
   discard(clientId: string): void;
 }
@@ -23,7 +23,7 @@ export function useSending(options: {
   me: string;
   roomId: string;
   parentId: number | null;
-  post(body: string, clientId: string): Promise<Message>;
+  post(body: string, clientId: string, attachments?: string[]): Promise<Message>;
   state: MutableRefObject<Timeline>;
   dispatch(action: TimelineAction): void;
 }): Sending {
@@ -34,9 +34,9 @@ export function useSending(options: {
   const queue = useRef<Promise<void>>(Promise.resolve());
 
   const deliver = useCallback(
-    (clientId: string, body: string, fresh = false): Promise<SendRefusal | null> => {
+    (clientId: string, body: string, fresh = false, attachments?: string[]): Promise<SendRefusal | null> => {
       const done = queue.current.then(() =>
-        withRetry(() => post.current(body, clientId)).then(
+        withRetry(() => post.current(body, clientId, attachments)).then(
           (message) => {
             removeFromOutbox(key, [clientId]);
             dispatch({ type: 'sent', clientId, message });
@@ -72,16 +72,16 @@ export function useSending(options: {
     for (const entry of entries) {
       if (stored.has(entry.clientId)) continue;
       dispatch({ type: 'send', pending: { ...entry, status: 'sending' } });
-      void deliver(entry.clientId, entry.body);
+      void deliver(entry.clientId, entry.body, false, entry.attachments);
     }
   }, [loaded, key, state, dispatch, deliver]);
 
   const send = useCallback(
-    (body: string) => {
-      const entry = { clientId: newClientId(), body, createdAt: new Date().toISOString() };
+    (body: string, attachments?: string[]) => {
+      const entry = { clientId: newClientId(), body, createdAt: new Date().toISOString(), attachments };
       addToOutbox(key, entry);
       dispatch({ type: 'send', pending: { ...entry, status: 'sending' } });
-      return deliver(entry.clientId, body, true);
+      return deliver(entry.clientId, body, true, attachments);
     },
     [key, dispatch, deliver],
   );
@@ -91,7 +91,7 @@ export function useSending(options: {
       const pending = state.current.pending.find((p) => p.clientId === clientId);
       if (!pending) return;
       dispatch({ type: 'retry', clientId });
-      void deliver(clientId, pending.body);
+      void deliver(clientId, pending.body, false, pending.attachments);
     },
     [state, dispatch, deliver],
   );

@@ -23,6 +23,7 @@ export function message(id: number, overrides: Partial<Message> = {}): Message {
     edited_at: null,
     deleted: false,
     removed_by_moderator: false,
+    attachments: [],
     link_previews: [],
     link_previews_enabled: true,
     ...overrides,

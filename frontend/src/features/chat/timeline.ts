@@ -11,6 +11,7 @@ export interface PendingMessage {
   body: string;
   createdAt: string;
   status: 'sending' | 'failed';
+  attachments?: string[];
 }
 
 export interface Timeline {

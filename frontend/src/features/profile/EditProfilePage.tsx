@@ -6,6 +6,7 @@ import { Alert, Avatar, Button, Card, Field, Input, PageHeader, Spinner, Textare
 import type { Me } from '../auth/api';
 import { useAuth } from '../auth/AuthContext';
 import { useMe } from '../auth/useMe';
+import { avatarAddress, AVATAR, uploadFile } from '../files/api';
 import { useDeleteAccount, useUpdateProfile, type ProfileUpdate } from './api';
 
 const INPUTS = ['display_name', 'bio', 'avatar_url'] as const;
@@ -27,6 +28,47 @@ export function EditProfilePage() {
       {/* Keyed by the saved profile, so the form starts again from what the server holds. */}
       <ProfileForm key={me.data.id} me={me.data} />
       <DeleteAccount />
+    </div>
+  );
+}
+
+/** Upload an image as your avatar: stored re-encoded and small, and named by the Avatar URL (save to keep it). */
+function AvatarUpload({ userId, onUploaded }: { userId: string; onUploaded(url: string): void }) {
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="avatar-upload">
+      <label className="btn btn--secondary btn--sm">
+        Upload an image
+        <input
+          type="file"
+          accept="image/jpeg,image/png,image/gif,image/webp"
+          hidden
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (!file) return;
+            setError(null);
+            setProgress(0);
+            uploadFile(file, file.name, setProgress, AVATAR).then(
+              (stored) => {
+                setProgress(null);
+                onUploaded(avatarAddress(userId, stored));
+              },
+              (e: unknown) => {
+                setProgress(null);
+                setError(e instanceof Error ? e.message : 'The upload failed.');
+              },
+            );
+          }}
+        />
+      </label>
+      {progress !== null && <progress max={1} value={progress} aria-label="Uploading your avatar" />}
+      {error && (
+        <span className="text-danger" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
@@ -89,6 +131,7 @@ function ProfileForm({ me }: { me: Me }) {
         <div className="avatar-row">
           <Avatar name={values.display_name || me.username} src={avatarPreview} size="lg" />
           <div className="avatar-row__field">
+            <AvatarUpload userId={me.id} onUploaded={(url) => set('avatar_url', url)} />
             <Field label="Avatar URL" optional hint="A link to a square image, e.g. https://…/me.png" error={errors.fields.avatar_url}>
               {(control) => (
                 <Input

@@ -4,6 +4,7 @@ import { Avatar, Button, Icon, Name } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
 import { useBlockedIds } from '../blocks/api';
 import { Collapsed } from '../blocks/Blocked';
+import { Attachments } from '../files/Attachments';
 import { ReportButton } from '../moderation/reports/ReportButton';
 import { useMe } from '../auth/useMe';
 import { MessageBody } from '../chat/MessageItem';
@@ -71,6 +72,7 @@ function PostCardBody({ post }: { post: Post }) {
         </Link>
       </header>
       <PostBody html={post.html} />
+      <Attachments files={post.attachments} />
       <PostLinkPreviews postId={post.id} cards={post.link_previews} mine={Boolean(me && post.author?.id === me.id)} />
       <footer className="post__actions">
         <LikeButton post={post} />

@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 
 import { ApiError } from '../../api/errors';
 import { Alert, Button, Card, Spinner } from '../../components/ui';
+import { AttachButton, dropAndPaste, UploadList } from '../files/UploadList';
+import { useUploads } from '../files/useUploads';
 import { MentionTextarea } from '../people/MentionTextarea';
 import { useCreatePost, type PostPage } from './api';
 import { PostCard } from './PostCard';
@@ -40,20 +42,32 @@ export function PostList({ pages, empty }: { pages: Pages; empty: string }) {
 export function PostComposer({ sanctumId, label }: { sanctumId?: string; label: string }) {
   const [body, setBody] = useState('');
   const create = useCreatePost();
+  const uploads = useUploads();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!body.trim()) return;
-    create.mutate({ body, sanctum_id: sanctumId ?? null }, { onSuccess: () => setBody('') });
+    if (!body.trim() || uploads.busy) return;
+    const attachments = uploads.ready.map((f) => f.id);
+    create.mutate(
+      { body, sanctum_id: sanctumId ?? null, attachments },
+      {
+        onSuccess: () => {
+          setBody('');
+          uploads.clear();
+        },
+      },
+    );
   };
   return (
     <Card>
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={submit} className="stack" {...dropAndPaste(uploads)}>
         <MentionTextarea aria-label={label} placeholder={label} value={body} maxLength={10000} rows={3} onValueChange={setBody} />
+        <UploadList uploads={uploads} />
         {create.error && <Alert tone="error">{create.error instanceof ApiError ? create.error.message : 'Could not post.'}</Alert>}
-        <div>
-          <Button type="submit" variant="primary" loading={create.isPending} disabled={!body.trim()}>
+        <div className="post-composer__actions">
+          <Button type="submit" variant="primary" loading={create.isPending} disabled={!body.trim() || uploads.busy}>
             Post
           </Button>
+          <AttachButton uploads={uploads} className="icon-button" />
         </div>
       </form>
     </Card>

@@ -10,6 +10,7 @@ import { banFromSanctum, can, moderationKeys, useRoles } from '../moderation/api
 import { BansCard } from '../moderation/BansCard';
 import { RolesCard } from '../moderation/RolesCard';
 import { ConfirmDialog } from '../chat/Dialog';
+import { SanctumIcon } from '../files/SanctumIcon';
 import { InviteLinks } from '../invites/InviteLinks';
 import { ChannelsCard } from './ChannelsCard';
 import { PostComposer, PostList } from './PostList';
@@ -59,6 +60,7 @@ export function SanctumPage() {
           )
         }
       />
+      <SanctumIcon sanctumId={s.id} name={s.name} manage={can(s.my_permissions, 'sanctum.manage')} />
       <p>
         {s.visibility === 'private' ? <Badge>Private</Badge> : <Badge>Public</Badge>}{' '}
         <span data-testid="member-count">{s.member_count}</span> {plural(s.member_count, MEMBERS)}{s.my_role && <> · you are {s.my_role}</>}

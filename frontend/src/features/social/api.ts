@@ -172,7 +172,8 @@ export function usePost(id: number) {
 export function useCreatePost() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { body: string; sanctum_id?: string | null }) => unwrap(api.client.POST('/api/posts', { body })),
+    mutationFn: (body: { body: string; sanctum_id?: string | null; attachments?: string[] }) =>
+      unwrap(api.client.POST('/api/posts', { body: { attachments: [], ...body } })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: socialKeys.posts }),
   });
 }

@@ -43,6 +43,7 @@ from sanctum.domains.chat.schemas import (
 )
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
+from sanctum.domains.files.service import FileService
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.previews.links import LinksSent, first_links
 from sanctum.domains.roles.permissions import Permission
@@ -73,8 +74,10 @@ class MessageService:
         notifier: Notifier,
         slow_mode: SlowMode,
         blocks: BlockService,
+        files: FileService,
     ) -> None:
         self._db, self._access, self._caches, self._slow_mode = db, access, caches, slow_mode
+        self.files = files
         self._accounts, self._notifier, self.blocks = accounts, notifier, blocks
         self.notices = ChatNotices(notifier)
         self.links = TextLinks(accounts)
@@ -96,15 +99,9 @@ class MessageService:
         people = {m.author_id for m in messages if m.author_id is not None}
         people.update(u for users in mentioned.values() for u in users)
         users = await self._accounts.public_users(db, people)
-        return [
-            message_read(
-                m,
-                users,
-                reactions.get(m.id, []),
-                [users[u].username for u in mentioned.get(m.id, []) if u in users],
-            )
-            for m in messages
-        ]
+        files = await self.files.of_messages(db, ids)
+        names = {m.id: [users[u].username for u in mentioned.get(m.id, []) if u in users] for m in messages}
+        return [message_read(m, users, reactions.get(m.id, []), names[m.id], files.get(m.id, [])) for m in messages]
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -127,12 +124,13 @@ class MessageService:
                     await self._slow_mode.spend(record, actor.id)
                 if not await self._repo.lock_room(db, room_id):
                     raise NotFound("No such room.", code=ErrorCode.ROOM_NOT_FOUND)
-                resolved = await self._resolve(db, record, member, actor, data.body)
+                body = data.body or ""
+                resolved = await self._resolve(db, record, member, actor, body)
                 mentioned = await self._visible_to(db, record, resolved.people)
-                html = render(data.body, resolved.links)
+                html = render(body, resolved.links)
                 message = await self._insert(db, room_id, actor, data, html, mentioned)
                 if data.link_previews is not False:
-                    self._links_sent(db, room_id, message.id, data.body)
+                    self._links_sent(db, room_id, message.id, body)
                 told = {u.id for u in mentioned}
                 if resolved.everyone:
                     everyone = await self._repo.member_ids_upto(db, room_id, EVERYONE_LIMIT)
@@ -176,8 +174,9 @@ class MessageService:
         html: str,
         mentioned: list[PublicUser],
     ) -> MessageRead:
-        """The message's row, the room's activity, its mentions and its events, under the room's lock."""
-        parent_id = data.parent_message_id
+        """The message's row, its attachments (the sender's uploads), the room's activity, its mentions
+        and its events, under the room's lock."""
+        body, parent_id = data.body or "", data.parent_message_id
         now = utcnow()
         parent_replies = 0
         if parent_id is not None:
@@ -194,7 +193,7 @@ class MessageService:
             "room_id": room_id,
             "author_id": actor.id,
             "kind": "user",
-            "body": data.body,
+            "body": body,
             "html": html,
             "parent_id": parent_id,
             "client_id": data.client_id,
@@ -210,7 +209,7 @@ class MessageService:
             room_id=room_id,
             kind="user",
             author=to_public(actor.user),
-            body=data.body,
+            body=body,
             html=html,
             parent_message_id=parent_id,
             reply_count=0,
@@ -221,6 +220,7 @@ class MessageService:
             created_at=now,
             edited_at=None,
             deleted=False,
+            attachments=await self.files.attach_to_message(db, actor.id, data.attachments, room_id, message_id),
             link_previews=[],
             link_previews_enabled=data.link_previews is not False,
         )

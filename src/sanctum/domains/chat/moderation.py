@@ -194,6 +194,7 @@ class ChatModeration:
                 )
             message.deleted_at = utcnow()
             message.removed_by_moderator = by_moderator
+            await self._messages.files.drop_message(db, message.id)
             if await self._mod.unpin(db, room_id, message.id):
                 await self._emit_pins(db, room_id, message.id, False, actor.id)
             topic = ev.room_topic(room_id)

@@ -175,7 +175,11 @@ async def reply_to_message(
     response: Response,
 ) -> MessageRead:
     sent = await service.send(
-        actor, room_id, MessageCreate(body=body.body, parent_message_id=message_id, client_id=body.client_id)
+        actor,
+        room_id,
+        MessageCreate(
+            body=body.body, attachments=body.attachments, parent_message_id=message_id, client_id=body.client_id
+        ),
     )
     if not sent.created:
         response.status_code = status.HTTP_200_OK

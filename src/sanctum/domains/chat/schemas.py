@@ -8,10 +8,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from sanctum.core.text import Body, Name
 from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.files.schemas import FileRead
 from sanctum.domains.previews.schemas import LinkPreview
 
 MAX_BODY = 4_000
@@ -91,8 +92,24 @@ class Invite(Strict):
     user_id: uuid.UUID
 
 
-class MessageCreate(Strict):
-    body: MessageBody
+Attachments = Annotated[
+    list[uuid.UUID],
+    Field(max_length=50, description="Ids of files you uploaded (`POST /api/files`) and have not attached yet."),
+]
+
+
+class WithAttachments(Strict):
+    body: MessageBody | None = Field(None, description="May be left out when the message has attachments.")
+    attachments: Attachments = []
+
+    @model_validator(mode="after")
+    def _says_something(self) -> WithAttachments:
+        if self.body is None and not self.attachments:
+            raise ValueError("a message needs a body or attachments")
+        return self
+
+
+class MessageCreate(WithAttachments):
     parent_message_id: int | None = Field(None, ge=1)
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
         None, description="Makes a retried send idempotent: the same client_id returns the first message."
@@ -100,8 +117,7 @@ class MessageCreate(Strict):
     link_previews: bool | None = Field(None, description="False: no preview cards for this message's links.")
 
 
-class ReplyCreate(Strict):
-    body: MessageBody
+class ReplyCreate(WithAttachments):
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
@@ -143,6 +159,7 @@ class MessageRead(BaseModel):
     edited_at: datetime | None
     deleted: bool
     removed_by_moderator: bool = Field(False, description="Deleted by a moderator, not its author.")
+    attachments: list[FileRead] = Field([], description="Files and images, in the order sent.")
     link_previews: list[LinkPreview] = Field(
         description="Cards of its first links; they arrive later, in a message.updated."
     )

@@ -23,6 +23,7 @@ from sanctum.domains.chat.access import ChatCaches
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import MessageRow
 from sanctum.domains.chat.schemas import MessageRead, ReactionCount
+from sanctum.domains.files.schemas import FileRead
 from sanctum.domains.previews.schemas import LinkPreview
 
 _CARDS = TypeAdapter(list[LinkPreview])
@@ -58,6 +59,7 @@ def message_read(
     authors: dict[uuid.UUID, PublicUser],
     reactions: list[tuple[str, int, bool]],
     mentions: list[str],
+    attachments: list[FileRead] | None = None,
 ) -> MessageRead:
     """A message as the API shows it (every message, not only system lines, is read through here)."""
     deleted = m.deleted_at is not None
@@ -78,6 +80,7 @@ def message_read(
         edited_at=m.edited_at,
         deleted=deleted,
         removed_by_moderator=deleted and m.removed_by_moderator,
+        attachments=[] if deleted or not attachments else attachments,
         link_previews=_CARDS.validate_json(m.link_previews) if m.link_previews and not deleted else [],
         link_previews_enabled=not m.previews_off,
     )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sanctum.core.ids import ClientId
 from sanctum.core.text import Body
 from sanctum.domains.accounts.schemas import PublicUser, Strict
+from sanctum.domains.files.schemas import FileRead
 from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.domains.sanctums.schemas import SanctumRef
 
@@ -27,6 +28,9 @@ class PostCreate(Strict):
     body: PostBody
     sanctum_id: uuid.UUID | None = Field(None, description="Post in this sanctum; omit to post on your profile.")
     client_id: ClientId = None
+    attachments: list[uuid.UUID] = Field(
+        default_factory=list, max_length=50, description="Ids of files you uploaded and have not attached yet."
+    )
     link_previews: bool | None = Field(None, description="False: no preview cards for this post's links.")
 
 
@@ -58,6 +62,7 @@ class PostRead(BaseModel):
     like_count: int
     comment_count: int = Field(description="Comments and replies.")
     liked_by_me: bool
+    attachments: list[FileRead] = Field([], description="Files and images, in the order posted.")
     link_previews: list[LinkPreview] = Field(
         description="Cards of its first links; they arrive later, in post.previews."
     )

@@ -27,6 +27,7 @@ from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.chat.links import TextLinks
+from sanctum.domains.files.service import FileService
 from sanctum.domains.notifications.notify import LikeTarget, Notifier
 from sanctum.domains.posts import events as ev
 from sanctum.domains.posts.caches import PostCaches
@@ -65,8 +66,10 @@ class PostService:
         sanctums: SanctumService,
         caches: PostCaches,
         notifier: Notifier,
+        files: FileService,
     ) -> None:
         self._db = db
+        self._files = files
         self._accounts = accounts
         self._sanctums = sanctums
         self._caches = caches
@@ -149,6 +152,7 @@ class PostService:
         """What a cached page holds: text, author and sanctum, with counts left at zero."""
         people = await self._accounts.public_users(db, (p.author_id for p in posts if p.author_id is not None))
         refs = await self._sanctums.refs(db, [p.sanctum_id for p in posts if p.sanctum_id is not None])
+        attachments = await self._files.of_posts(db, [p.id for p in posts])
         return [
             PostRead(
                 id=p.id,
@@ -161,6 +165,7 @@ class PostService:
                 like_count=0,
                 comment_count=0,
                 liked_by_me=False,
+                attachments=attachments.get(p.id, []),
                 link_previews=_CARDS.validate_json(p.link_previews) if p.link_previews else [],
                 link_previews_enabled=not p.previews_off,
             )
@@ -214,6 +219,7 @@ class PostService:
                 )
                 db.add(post)
                 await db.flush()
+                await self._files.attach_to_post(db, actor.id, data.attachments, post.id)
                 if data.link_previews is not False:
                     self._links_sent(db, post.id, data.body)
                 db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
@@ -272,6 +278,7 @@ class PostService:
             # A resume must not replay the removed text.
             await db.rewrite(topic, ev.post_ref(post_id), Redacted(id=post_id, deleted=True))
             db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
+            await self._files.drop_post(db, post_id)
             await db.delete(post)
             await db.emit(topic, ev.POST_DELETED, ev.PostGone(id=post_id, removed_by_moderator=by_moderator))
 

@@ -1,0 +1,55 @@
+"""The files service, built, and who may read a file, wired: the files domain asks the chat, posts
+and sanctums services through checks given here, so it imports none of them (docs/files.md, "Who may
+read a file"). Part of the composition root, beside services.py."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sanctum.core.errors import NotFound
+from sanctum.db.database import Database
+from sanctum.domains.accounts.service import Actor
+from sanctum.domains.chat.access import RoomAccess
+from sanctum.domains.files.service import FileService
+from sanctum.domains.posts.service import PostService
+from sanctum.domains.roles.permissions import Permission
+from sanctum.domains.sanctums.service import SanctumService
+from sanctum.settings import Settings
+from sanctum.storage import build_file_store
+
+__all__ = ["FileService", "build_files", "use_file_checks"]
+
+
+def build_files(db: Database, settings: Settings) -> FileService:
+    """Uploads on the store the settings name: S3 when FILES__S3_BUCKET is set, the local disk otherwise."""
+    return FileService(db, build_file_store(settings.files), settings.files)
+
+
+def use_file_checks(files: FileService, rooms: RoomAccess, posts: PostService, sanctums: SanctumService) -> None:
+    """Who may read a file follows its container: the chat, posts and sanctums services decide."""
+
+    async def room(db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
+        with contextlib.suppress(NotFound):
+            return bool(await rooms.visible(db, user_id, room_id))
+        return False
+
+    async def post(db: AsyncSession, user_id: uuid.UUID, post_id: int) -> bool:
+        with contextlib.suppress(NotFound):
+            return bool(await posts.visible(db, user_id, post_id))
+        return False
+
+    async def sanctum(db: AsyncSession, user_id: uuid.UUID, sanctum_id: uuid.UUID) -> bool:
+        with contextlib.suppress(NotFound):
+            return bool(await sanctums.access_by_id(db, user_id, sanctum_id))
+        return False
+
+    async def manage(db: AsyncSession, actor: Actor, sanctum_id: uuid.UUID) -> bool:
+        with contextlib.suppress(NotFound):
+            found = await sanctums.access_by_id(db, actor.id, sanctum_id)
+            return await sanctums.may(db, actor, Permission.SANCTUM_MANAGE, found)
+        return False
+
+    files.use_checks(room=room, post=post, sanctum_read=sanctum, sanctum_manage=manage)
