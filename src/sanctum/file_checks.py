@@ -14,6 +14,8 @@ from sanctum.db.database import Database
 from sanctum.domains.accounts.service import Actor
 from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.files.service import FileService
+from sanctum.domains.flags.catalogue import UPLOADS
+from sanctum.domains.flags.service import FlagService
 from sanctum.domains.posts.service import PostService
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.sanctums.service import SanctumService
@@ -23,9 +25,12 @@ from sanctum.storage import build_file_store
 __all__ = ["FileService", "build_files", "use_file_checks"]
 
 
-def build_files(db: Database, settings: Settings) -> FileService:
-    """Uploads on the store the settings name: S3 when FILES__S3_BUCKET is set, the local disk otherwise."""
-    return FileService(db, build_file_store(settings.files), settings.files)
+def build_files(db: Database, settings: Settings, flags: FlagService) -> FileService:
+    """Uploads on the store the settings name (S3 when FILES__S3_BUCKET is set, the local disk otherwise);
+    attachments follow the `uploads` feature flag."""
+    files = FileService(db, build_file_store(settings.files), settings.files)
+    files.use_gate(lambda user_id: flags.require(UPLOADS, user_id))
+    return files
 
 
 def use_file_checks(files: FileService, rooms: RoomAccess, posts: PostService, sanctums: SanctumService) -> None:

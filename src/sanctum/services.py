@@ -86,8 +86,7 @@ from sanctum.file_checks import FileService, build_files, use_file_checks
 from sanctum.infrastructure import build_infrastructure
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.mail import announce, build_mailer
-from sanctum.net.addresses import AddressPolicy
-from sanctum.net.fetch import FetchLimits, GuardedClient
+from sanctum.net.fetch import previews_client
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -295,10 +294,7 @@ def _previews(
     jobs: TaskiqJobQueue,
 ) -> tuple[PreviewService, MessagePreviews]:
     """Link previews: the guarded client (its policy from the settings), the cards, their job."""
-    config = settings.previews
-    policy = AddressPolicy.allowing(*map(str, config.allow_networks)) if config.allow_networks else AddressPolicy()
-    client = GuardedClient(policy, limits=FetchLimits(total_seconds=config.timeout_seconds))
-    previews = PreviewService(db, cache, client, preferences, flags, config)
+    previews = PreviewService(db, cache, previews_client(settings.previews), preferences, flags, settings.previews)
     message_previews = MessagePreviews(db, room_access, messages, previews, jobs)
     messages.use_previews(message_previews.requested)
     jobs.register(PREVIEWS_JOB, message_previews.build)
@@ -334,7 +330,9 @@ def build_services(settings: Settings) -> Services:
     chat_caches = ChatCaches(cache, bus)
     authz = Authorizer(bus)
     room_access = RoomAccess(db, chat_caches, authz)
-    files = build_files(db, settings)
+    audit = AuditLog()
+    flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
+    files = build_files(db, settings, flags)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks, files)
     notifications.use_read_check(messages.notices.has_read)
 
@@ -346,8 +344,6 @@ def build_services(settings: Settings) -> Services:
     push = PushService(db, settings.push, jobs, gateway.is_online, breakers)
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
-    audit = AuditLog()
-    flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
     previews, message_previews = _previews(settings, db, cache, preferences, flags, room_access, messages, jobs)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)

@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 import httpx
 
 from sanctum.net.addresses import Address, AddressPolicy
+from sanctum.net.settings import PreviewSettings
 
 USER_AGENT = "SanctumBot/1.0 (link previews)"
 # A host made only of digits, hex and dots whose last label is a number: an IP address in some spelling.
@@ -239,3 +240,9 @@ class GuardedClient:
             if key.lower() == "charset" and value:
                 charset = value.strip("\"' ").lower()
         return Fetched(url, response.status_code, media, charset, bytes(body))
+
+
+def previews_client(config: PreviewSettings) -> GuardedClient:
+    """The client link previews fetch with: public addresses only, unless the settings open networks."""
+    policy = AddressPolicy.allowing(*map(str, config.allow_networks)) if config.allow_networks else AddressPolicy()
+    return GuardedClient(policy, limits=FetchLimits(total_seconds=config.timeout_seconds))

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from PIL import Image
 
 from sanctum.core import clock
+from sanctum.domains.flags.schemas import FlagChange
 from sanctum.main import create_app
 from tests.conftest import ClientFactory, SettingsFactory
 from tests.integration.chat.chat_api import user_messages
@@ -235,3 +236,20 @@ async def test_an_upload_never_attached_stops_counting_and_goes_with_the_next_up
     error_of(await alice.call("GET", f"/api/files/{forgotten['id']}"), 404, "FILE_NOT_FOUND")
     assert await stored(app, forgotten["id"]) is None
     assert (await alice.call("GET", f"/api/files/{later['id']}")).content == b"b" * 20_000
+
+
+async def test_with_the_uploads_flag_off_attachments_are_refused_but_an_avatar_still_uploads(
+    make_client: ClientFactory, make_settings: SettingsFactory, file_settings: FileSettingsFactory
+) -> None:
+    app = create_app(make_settings(files=file_settings()))
+    http = await make_client(app=app)
+    [alice] = await members(http, 1)
+
+    await app.state.services.flags.change(None, "uploads", FlagChange(enabled=False))  # as the CLI does
+    refused = await alice.call("POST", "/api/files", params={"name": "a.png"}, content=png())
+    avatar = await alice.call("PUT", "/api/files/avatar", params={"name": "me.png"}, content=png())
+    await app.state.services.flags.change(None, "uploads", FlagChange(enabled=True))
+
+    error_of(refused, 403, "FEATURE_DISABLED")
+    assert avatar.status_code == 200, avatar.text
+    assert (await upload(alice, png(), "a.png"))["content_type"] == "image/png"

@@ -34,6 +34,7 @@ export function UploadList({ uploads }: { uploads: Uploads }) {
 
 export function AttachButton({ uploads, className = 'icon-button composer__tool' }: { uploads: Uploads; className?: string }) {
   const picker = useRef<HTMLInputElement>(null);
+  if (!uploads.enabled) return null;
   return (
     <>
       <input
@@ -67,13 +68,13 @@ export function dropAndPaste(uploads: Uploads) {
       if (event.dataTransfer.types.includes('Files')) event.preventDefault();
     },
     onDrop(event: DragEvent) {
-      if (event.dataTransfer.files.length === 0) return;
+      if (!uploads.enabled || event.dataTransfer.files.length === 0) return;
       event.preventDefault();
       uploads.add(Array.from(event.dataTransfer.files));
     },
     onPaste(event: ClipboardEvent) {
       const files = Array.from(event.clipboardData.files);
-      if (files.length === 0) return;
+      if (!uploads.enabled || files.length === 0) return;
       event.preventDefault();
       uploads.add(files);
     },

@@ -1,7 +1,9 @@
 // What the composer is uploading: each file starts uploading as soon as it is picked, pasted or
-// dropped, shows its progress, and once stored offers its id to the next message.
+// dropped, shows its progress, and once stored offers its id to the next message. With the `uploads`
+// feature flag off, `enabled` is false: no button, paste and drop do nothing (the server refuses too).
 import { useCallback, useRef, useState } from 'react';
 
+import { useFlag } from '../flags/api';
 import { uploadFile, type FileRead } from './api';
 
 export interface Upload {
@@ -20,6 +22,7 @@ export interface Uploads {
   /** Uploaded files, in the order added. */
   ready: FileRead[];
   busy: boolean;
+  enabled: boolean;
 }
 
 export const MAX_ATTACHMENTS = 10;
@@ -32,6 +35,7 @@ function nameOf(file: File, index: number): string {
 }
 
 export function useUploads(): Uploads {
+  const enabled = useFlag('uploads');
   const [items, setItems] = useState<Upload[]>([]);
   const next = useRef(1);
 
@@ -41,6 +45,7 @@ export function useUploads(): Uploads {
 
   const add = useCallback(
     (files: Iterable<File>) => {
+      if (!enabled) return;
       let index = 0;
       for (const file of files) {
         const key = next.current++;
@@ -57,12 +62,12 @@ export function useUploads(): Uploads {
         );
       }
     },
-    [update],
+    [update, enabled],
   );
 
   const remove = useCallback((key: number) => setItems((list) => list.filter((u) => u.key !== key)), []);
   const clear = useCallback(() => setItems([]), []);
   const ready = items.flatMap((u) => (u.file ? [u.file] : []));
   const busy = items.some((u) => !u.file && !u.error);
-  return { items, add, remove, clear, ready, busy };
+  return { items, add, remove, clear, ready, busy, enabled };
 }

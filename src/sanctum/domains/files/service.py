@@ -102,12 +102,17 @@ class FileService:
         self._post_check: PostCheck = _nobody
         self._sanctum_read: SanctumCheck = _nobody
         self._sanctum_manage: ManageCheck = _nobody
+        self._gate: Callable[[uuid.UUID], None] = lambda _user: None
 
     def use_checks(
         self, *, room: RoomCheck, post: PostCheck, sanctum_read: SanctumCheck, sanctum_manage: ManageCheck
     ) -> None:
         self._room_check, self._post_check = room, post
         self._sanctum_read, self._sanctum_manage = sanctum_read, sanctum_manage
+
+    def use_gate(self, gate: Callable[[uuid.UUID], None]) -> None:
+        """What an attachment's upload must pass first (the `uploads` feature flag): raises to refuse."""
+        self._gate = gate
 
     def limit_for(self, purpose: Purpose) -> int:
         s = self.settings
@@ -120,8 +125,10 @@ class FileService:
     # -- uploading ----------------------------------------------------------------------------
 
     async def admit(self, owner_id: uuid.UUID, purpose: Purpose, size: int) -> None:
-        """The one gate every upload passes before its bytes are examined: the size, and the quota.
-        (A feature flag for uploads belongs here.)"""
+        """The one gate every upload passes before its bytes are examined: the `uploads` feature flag
+        (attachments; avatars and icons are not behind it), the size, and the quota."""
+        if purpose == "attachment":
+            self._gate(owner_id)
         if size > self.limit_for(purpose):
             raise self.too_large(purpose)
         if size == 0:
