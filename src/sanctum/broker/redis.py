@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 
 from redis.asyncio import Redis
@@ -81,6 +82,11 @@ class RedisBroker:
         if not sent and self._on_event is not None:
             self._on_event(event)
         return sent
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        now = time.time()
+        for event in events:
+            self._outbox.post((self._prefix + event.topic, pack(replace(event, published_at=now))))
 
     async def _send(self, batch: list[tuple[str, bytes]]) -> list[bool]:
         """One PUBLISH, or a pipeline of them; every event of the batch is sent, or none is."""

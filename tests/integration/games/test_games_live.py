@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.integration.games.conftest import GameSettingsFactory
-from tests.integration.games.games_api import Gamer
+from tests.integration.games.games_api import Gamer, Screen
 from tests.support.live import LiveServer, ServerFactory, WsClient, eventually
 
 
@@ -119,9 +119,11 @@ async def test_a_real_time_room_ticks_publishes_frames_and_ends_by_its_rules(
     topic = f"game:{room_id}"
     on_alice = await watch(server, alice, room_id)
 
-    first = await on_alice.expect("game.frame", topic=topic)
-    later = await on_alice.expect("game.frame", topic=topic)
-    assert later["data"]["tick"] > first["data"]["tick"] and "seq" not in later
+    screen = Screen(on_alice, topic)
+    first = await screen.next()
+    assert first["type"] == "game.frame"  # a keyframe first, then deltas
+    later = await screen.next()
+    assert later["type"] == "game.delta" and later["data"]["base"] == first["data"]["tick"] and "seq" not in later
     assert (await on_alice.request({"type": "game.move", "topic": topic, "move": {"press": True}}))[
         "type"
     ] == "game.move.ok"
@@ -147,26 +149,27 @@ async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when
     topic = f"game:{room_id}"
     alice2 = Gamer(second.http, alice.user)
     on_second = await watch(second, alice2, room_id)
-    await on_second.expect("game.frame", topic=topic)
+    screen = Screen(on_second, topic)
+    await screen.next()
     owners = [s for s in (first, second) if _owns(s, room_id)]
     assert len(owners) == 1  # exactly one loop, whoever took the lease
 
     # An input sent to the instance that does not run the loop is forwarded to the one that does.
     ack = await on_second.request({"type": "game.move", "topic": topic, "move": {"press": True}})
     assert ack["type"] == "game.move.ok"
-    await _frame_where(on_second, topic, lambda f: f["data"]["state"]["scores"].get(alice.id) == 1)
+    await screen.until(lambda view: view["scores"].get(alice.id) == 1)
 
     await asyncio.sleep(0.5)  # at least one snapshot (every 0.2 s here) holds the press
     owner, other = (first, second) if owners[0] is first else (second, first)
-    watcher = on_second if other is second else await watch(first, alice, room_id)
+    watcher = screen if other is second else Screen(await watch(first, alice, room_id), topic)
     _crash_loop(owner, room_id)  # the loop dies without releasing its lease, as in a crash
     # ...and its instance with it: nothing there may pick the room up again (a wake or a forwarded
     # input would start a fresh actor on the same instance, which holds the lease already).
     await owner.stop()
 
     await eventually(lambda: _owns(other, room_id), within=10.0)  # once the lease has lapsed
-    frame = await _frame_where(watcher, topic, lambda f: f["data"]["state"]["scores"].get(alice.id) == 1)
-    assert frame["data"]["state"]["scores"][alice.id] == 1  # restored from the snapshot
+    view = await watcher.until(lambda view: view["scores"].get(alice.id) == 1)
+    assert view["scores"][alice.id] == 1  # restored from the snapshot
 
 
 def _crash_loop(server: LiveServer, room_id: str) -> None:
@@ -186,11 +189,3 @@ def _owns(server: LiveServer, room_id: str) -> bool:
     engine = server.app.state.services.game_engine
     actor = engine.actors.get(uuid.UUID(room_id))
     return actor is not None and actor.live.owner
-
-
-async def _frame_where(socket: WsClient, topic: str, check: Any) -> dict[str, Any]:
-    async with asyncio.timeout(5):
-        while True:
-            frame = await socket.expect("game.frame", topic=topic)
-            if check(frame):
-                return frame
