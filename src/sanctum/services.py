@@ -275,10 +275,13 @@ def build_services(settings: Settings) -> Services:
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
         tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
         registry = RedisConnectionRegistry(redis, rt.lease_seconds)
-        broker = RedisBroker(settings.redis_url)
+        # Local-first: this instance's sockets first, Redis only for other instances' (broker/holders.py).
+        broker = RedisBroker(settings.redis_url, local_first=True, holder_ttl=rt.holder_ttl_seconds)
         bus = InvalidationBus(settings.database_url, RedisBroker(settings.redis_url, prefix="sanctum:bus:"))
         # Real-time game inputs reach the instance running the room over a broker of their own.
-        game_bus: Broker = RedisBroker(settings.redis_url, prefix="sanctum:games:")
+        game_bus: Broker = RedisBroker(
+            settings.redis_url, prefix="sanctum:games:", local_first=True, holder_ttl=rt.holder_ttl_seconds
+        )
         cache: Cache = RedisCache(redis)
     else:
         tickets, registry, broker = (

@@ -140,6 +140,9 @@ class RealtimeSettings(BaseModel):
     max_strikes: int = Field(20, ge=1)
     replay_limit: int = Field(1000, ge=10, le=100_000)
     lease_seconds: float = Field(90.0, ge=1)
+    # Scaled mode: how long an instance's record of holding a topic outlives its last heartbeat (a
+    # third of this), so a lost instance stops being sent ephemeral events that long after.
+    holder_ttl_seconds: float = Field(15.0, ge=0.3, le=600)
 
 
 class JobSettings(BaseModel):
