@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SCALED
 from tests.integration.games.conftest import GameSettingsFactory
 from tests.integration.games.games_api import Gamer, Screen
 from tests.support.live import LiveServer, ServerFactory, WsClient, eventually
@@ -133,6 +134,51 @@ async def test_a_real_time_room_ticks_publishes_frames_and_ends_by_its_rules(
     ended = await on_alice.expect("game.ended", topic=topic)
     assert ended["data"]["outcome"] == {"winners": [alice.id], "reason": "most_presses"}
     await eventually(lambda: _status(bob, room_id, "finished"))
+
+
+async def test_a_socket_that_resubscribes_or_resumes_mid_game_gets_a_keyframe_before_any_delta(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    # No periodic keyframe within the test: every keyframe after the first is one a subscribe asked for.
+    settings = game_settings(keyframe_interval_ticks=10_000)
+    first = await make_server(settings)
+    # Scaled: the late sockets are on another instance than the one that took the room's lease.
+    other = await make_server(settings) if SCALED else first
+    alice, bob, room_id = await seated(first, game="presses", options={"presses": 50})
+    topic = f"game:{room_id}"
+    screen = Screen(await watch(first, alice, room_id), topic)
+    assert (await screen.next())["type"] == "game.frame"
+    assert (await screen.next())["type"] == "game.delta"
+    playing = screen.tick or 0
+    if SCALED:
+        assert _owns(first, room_id) and not _owns(other, room_id)
+
+    async def first_frame(socket: WsClient) -> dict[str, Any]:
+        async with asyncio.timeout(10):
+            while True:
+                frame = await socket.recv()
+                if frame.get("topic") == topic and frame["type"] in ("game.frame", "game.delta"):
+                    return frame
+
+    bob2 = Gamer(other.http, bob.user)
+    late = await watch(other, bob2, room_id)
+    joined = await first_frame(late)
+    assert joined["type"] == "game.frame" and joined["data"]["tick"] > playing
+
+    # Resubscribing on the same socket, and resuming on a new one from the last event seen.
+    await late.request({"type": "unsubscribe", "topic": topic})
+    await late.subscribe(topic)
+    again = await first_frame(late)
+    assert again["type"] == "game.frame" and again["data"]["tick"] > joined["data"]["tick"]
+    resumed = await watch(other, bob2, room_id, since=0)
+    back = await first_frame(resumed)
+    assert back["type"] == "game.frame" and back["data"]["tick"] > joined["data"]["tick"]
+
+    # The keyframes they asked for reached the socket that was watching all along, in its sequence.
+    assert (await screen.until(lambda view: screen.tick is not None and screen.tick > back["data"]["tick"])) is not None
+    ack = await late.request({"type": "game.move", "topic": topic, "move": {"press": True}})
+    assert ack["type"] == "game.move.ok"
+    await screen.until(lambda view: view["scores"].get(bob.id) == 1)
 
 
 async def _status(gamer: Gamer, room_id: str, status: str) -> bool:
