@@ -74,6 +74,7 @@ class TopicHolders:
         self.held: set[str] = set()
         self._watched: dict[str, _Remote] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._writing = asyncio.Lock()
 
     def key(self, topic: str) -> str:
         return f"{self._prefix}holders:{topic}"
@@ -85,42 +86,47 @@ class TopicHolders:
 
     async def hold(self, topic: str) -> None:
         self.held.add(topic)
-        until = time.time() + self.ttl
-        try:
-            pipe = self._redis.pipeline(transaction=False)
-            pipe.zadd(self.key(topic), {self.instance: until})
-            pipe.expire(self.key(topic), int(self.ttl * 3) + 1)
-            pipe.publish(self._prefix + self.notice_channel(topic), f"+{self.instance}|{until:.3f}")
-            await pipe.execute()
-        except Exception as exc:  # the next heartbeat writes it again
-            REDIS_ERRORS.labels("holders").inc()
-            log.warning("broker_hold_failed", topic=topic, error=str(exc))
+        await self._write(topic)
 
     async def release(self, topic: str) -> None:
         self.held.discard(topic)
-        try:
-            pipe = self._redis.pipeline(transaction=False)
-            pipe.zrem(self.key(topic), self.instance)
-            pipe.publish(self._prefix + self.notice_channel(topic), f"-{self.instance}")
-            await pipe.execute()
-        except Exception as exc:  # the entry expires on its own
-            REDIS_ERRORS.labels("holders").inc()
-            log.warning("broker_release_failed", topic=topic, error=str(exc))
+        await self._write(topic)
+
+    async def _write(self, topic: str) -> None:
+        """Write whether this instance holds `topic` as it is when the write goes out: writes are one at
+        a time, so a release and a hold back to back cannot land in the other order."""
+        async with self._writing:
+            key, channel = self.key(topic), self._prefix + self.notice_channel(topic)
+            try:
+                pipe = self._redis.pipeline(transaction=False)
+                if topic in self.held:
+                    until = time.time() + self.ttl
+                    pipe.zadd(key, {self.instance: until})
+                    pipe.expire(key, int(self.ttl * 3) + 1)
+                    pipe.publish(channel, f"+{self.instance}|{until:.3f}")
+                else:
+                    pipe.zrem(key, self.instance)
+                    pipe.publish(channel, f"-{self.instance}")
+                await pipe.execute()
+            except Exception as exc:  # a hold is written again by the next heartbeat; an entry expires
+                REDIS_ERRORS.labels("holders").inc()
+                log.warning("broker_holders_write_failed", topic=topic, error=str(exc))
 
     async def heartbeat(self) -> None:
         """Refresh this instance's entries; forget watched topics nobody published to lately."""
-        held = list(self.held)
-        if held:
-            until = time.time() + self.ttl
-            try:
-                pipe = self._redis.pipeline(transaction=False)
-                for topic in held:
-                    pipe.zadd(self.key(topic), {self.instance: until})
-                    pipe.expire(self.key(topic), int(self.ttl * 3) + 1)
-                await pipe.execute()
-            except Exception as exc:
-                REDIS_ERRORS.labels("holders").inc()
-                log.warning("broker_heartbeat_failed", topics=len(held), error=str(exc))
+        async with self._writing:  # not across a release in flight
+            held = list(self.held)
+            if held:
+                until = time.time() + self.ttl
+                try:
+                    pipe = self._redis.pipeline(transaction=False)
+                    for topic in held:
+                        pipe.zadd(self.key(topic), {self.instance: until})
+                        pipe.expire(self.key(topic), int(self.ttl * 3) + 1)
+                    await pipe.execute()
+                except Exception as exc:
+                    REDIS_ERRORS.labels("holders").inc()
+                    log.warning("broker_heartbeat_failed", topics=len(held), error=str(exc))
         idle = time.monotonic() - WATCH_IDLE_SECONDS
         for topic in [t for t, r in self._watched.items() if r.used_at < idle]:
             del self._watched[topic]
