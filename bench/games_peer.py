@@ -69,7 +69,7 @@ async def node_load(
     argv = ["node", "load.mjs", *args]
     if cpus:
         argv = ["taskset", "-c", cpus, *argv]
-    proc = await asyncio.create_subprocess_exec(*argv, cwd=folder, stdout=asyncio.subprocess.PIPE)
+    proc = await asyncio.create_subprocess_exec(*argv, cwd=folder, stdout=asyncio.subprocess.PIPE, limit=2**28)
     assert proc.stdout is not None
     try:
         async with asyncio.timeout(within):

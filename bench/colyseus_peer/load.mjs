@@ -77,7 +77,7 @@ const intervals = [];
 let frames = 0;
 for (const times of arrivals) {
   frames += times.length;
-  for (let k = 1; k < times.length; k++) intervals.push(times[k] - times[k - 1]);
+  for (let k = 1; k < times.length; k++) intervals.push(Math.round((times[k] - times[k - 1]) * 1000) / 1000);
 }
 process.stdout.write(JSON.stringify({ rooms: arrivals.length, elapsed, frames, intervals }) + '\n');
 await stop();

@@ -20,7 +20,7 @@ REAL_TIME = [p for p in GameRegistry.default(FAKE_PLUGINS) if p.tick_rate > 0]
 PLAYERS = [Player("p1", "Ann"), Player("p2", "Bob"), Player("p3", "Cat"), Player("p4", "Dan")]
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-2, 2, allow_nan=False) | st.text(max_size=3),
+    st.none() | st.booleans() | st.integers(-1, 2) | st.sampled_from([0.0, 1.0, -1.5]) | st.text(max_size=2),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
     max_leaves=20,
 )
@@ -44,10 +44,15 @@ def wire(value: Any) -> Any:
     return orjson.loads(orjson.dumps(value))
 
 
+def exactly(value: Any) -> bytes:
+    """As JSON text, keys sorted: `1`, `1.0` and `true` differ here, though `==` holds between them."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
 @given(old=json_values, new=json_values)
 def test_applying_the_diff_of_two_json_values_turns_the_first_into_the_second(old: Any, new: Any) -> None:
     changes = wire(diff(old, new))
-    assert wire(apply(wire(old), changes)) == wire(new)
+    assert exactly(apply(wire(old), changes)) == exactly(new)
     assert diff(new, new) == []
 
 
@@ -87,4 +92,4 @@ def test_a_keyframe_and_the_deltas_after_it_reproduce_every_view_of_a_random_gam
             shown = apply(shown, data["changes"])
         assert (n == 1 or subscribed or n % keyframe_every == 0) == (sent["type"] == "game.frame")
         tick = data["tick"]
-        assert shown == wire(view)
+        assert exactly(shown) == exactly(view)

@@ -20,40 +20,59 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import orjson
+
 from sanctum.core.events import Event, make_event
 from sanctum.domains.games import events as ev
 from sanctum.observability.metrics import GAME_FRAMES
 
 Change = list[Any]
+_CONTAINERS = (dict, list)
 
 
 def diff(old: Any, new: Any) -> list[Change]:
     """The changes that turn `old` into `new` (both JSON values)."""
     out: list[Change] = []
-    _diff(old, new, [], out)
+    if not _same(old, new):
+        _diff(old, new, [], out)
     return out
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON: `==` (in C, the fast path for a subtree that did not change), then the types, or
+    the encodings of containers, since `==` holds between `1`, `1.0` and `true`."""
+    if a is b:
+        return True
+    if a != b:
+        return False
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    return kind not in _CONTAINERS or orjson.dumps(a) == orjson.dumps(b)
+
+
 def _diff(old: Any, new: Any, path: list[Any], out: list[Change]) -> None:
-    if old is new:
-        return
+    """Append the changes within `old` and `new`, which differ, at `path` (a list reused as a stack)."""
     kind = type(new)
-    if type(old) is not kind:
-        out.append([path, new])
-    elif kind is dict:
+    if kind is dict and type(old) is dict:
         for key, value in new.items():
-            if key in old:
-                _diff(old[key], value, [*path, key], out)
-            else:
+            if key not in old:
                 out.append([[*path, key], value])
+            elif not _same(old[key], value):
+                path.append(key)
+                _diff(old[key], value, path, out)
+                path.pop()
         for key in old:
             if key not in new:
                 out.append([[*path, key]])
-    elif kind is list and len(old) == len(new):
+    elif kind is list and type(old) is list and len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            _diff(a, b, [*path, i], out)
-    elif old != new:
-        out.append([path, new])
+            if not _same(a, b):
+                path.append(i)
+                _diff(a, b, path, out)
+                path.pop()
+    else:
+        out.append([list(path), new])
 
 
 def apply(view: Any, changes: list[Change]) -> Any:

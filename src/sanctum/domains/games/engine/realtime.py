@@ -139,7 +139,10 @@ class RealtimeRoom:
                     if not isinstance(result, GameError):
                         state = result
         self.tick_count += 1
-        self.actor.snapshot = replace(snap, state=state)
+        # The constructor, not dataclasses.replace: this runs for every room on every tick.
+        self.actor.snapshot = Snapshot(
+            snap.room_id, snap.game, snap.status, snap.version, state, snap.seats, snap.outcome
+        )
         frame = self.frames.next(self.tick_count, plugin.view(state, None))
         if plugin.result(state) is not None:
             self.ended = state
@@ -179,8 +182,8 @@ class RealtimeRoom:
                 return False, False
             if save is None:
                 return True, False
-            values = {"state": plugin.encode(save.state), "updated_at": utcnow()}
-            return True, await self.ctx.repo.bump(db, self.actor.room_id, save.version, values)
+            state = plugin.encode(save.state)
+            return True, await self.ctx.repo.save_state(db, self.actor.room_id, save.version, state, utcnow())
 
         try:
             held, saved = await self.ctx.group.run(write)
