@@ -66,6 +66,7 @@ SERVER_ENV = FAST_ARGON2 | {
     "REALTIME__MESSAGES_PER_SECOND": "1000",
     # The Pong load opens one socket per room, all of one player's.
     "REALTIME__MAX_CONNECTIONS_PER_USER": "1000",
+    "REALTIME__TICKET_TTL_SECONDS": "300",  # a thousand tickets are made before the first is used
 }
 PONG_HZ = 30
 PASSWORD = "bench-password-42"

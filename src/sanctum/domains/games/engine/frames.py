@@ -92,6 +92,15 @@ def apply(view: Any, changes: list[Change]) -> Any:
     return view
 
 
+def count(frames: list[Event]) -> None:
+    """Count a pass's frames by kind (`game_frames_total`), once per pass rather than per frame."""
+    keyframes = sum(1 for frame in frames if frame.type == ev.FRAME.name)
+    if keyframes:
+        GAME_FRAMES.labels("keyframe").inc(keyframes)
+    if len(frames) > keyframes:
+        GAME_FRAMES.labels("delta").inc(len(frames) - keyframes)
+
+
 class RoomFrames:
     """The frames of one real-time room on the instance ticking it: keyframes and deltas in turn."""
 
@@ -114,11 +123,9 @@ class RoomFrames:
         key = self.keyframe_wanted or self._last is None or tick % self.keyframe_every == 0
         if key:
             event = make_event(self.topic, ev.FRAME.name, {"room_id": self._room, "tick": tick, "state": view})
-            GAME_FRAMES.labels("keyframe").inc()
         else:
             data = {"room_id": self._room, "tick": tick, "base": self._tick, "changes": diff(self._last, view)}
             event = make_event(self.topic, ev.FRAME_DELTA.name, data)
-            GAME_FRAMES.labels("delta").inc()
         self.keyframe_wanted = False
         self._last, self._tick = view, tick
         return event

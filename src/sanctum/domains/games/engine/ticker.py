@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from sanctum.core.events import Event
+from sanctum.domains.games.engine.frames import count as count_frames
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import GAME_TICK_LAG, GAME_TICK_OVERRUNS
 
@@ -120,6 +121,7 @@ class TickScheduler:
             self.passes += 1
             n += 1
             if frames:
+                count_frames(frames)
                 try:
                     await self._deliver(frames)
                 except Exception:
