@@ -13,7 +13,7 @@ STAMPS := .make
 WEB_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev install web migrate test test-deps lint typecheck test-py test-embedded test-scaled \
+.PHONY: run dev install web migrate test test-deps check-deploy lint typecheck test-py test-embedded test-scaled \
         test-web test-browser openapi check-openapi bench clean
 
 ## --- running ---------------------------------------------------------------------------------
@@ -62,20 +62,28 @@ check-openapi: install $(STAMPS)/web-deps
 
 ## --- tests ------------------------------------------------------------------------------------
 
-test-deps: ## PostgreSQL (server, pg_dump, pg_restore, psql), Redis and Chromium from apt when missing
+test-deps: ## PostgreSQL (server, pg_dump, pg_restore, psql), Redis, Chromium and promtool from apt when missing
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v psql >/dev/null \
 		|| missing="$$missing postgresql-client"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v promtool >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-test: test-deps install $(STAMPS)/web-deps lint typecheck check-openapi test-py test-web test-browser ## Every suite
+test: test-deps install $(STAMPS)/web-deps lint typecheck check-openapi check-deploy test-py test-web test-browser ## Every suite
+
+# The alert rules (syntax, and unit tests of the main alerts) and the Kubernetes manifests (strict
+# schema validation against the API of the Kubernetes version named here).
+check-deploy: install test-deps ## Validate deploy/: Prometheus rules and their tests, Kubernetes manifests
+	promtool check rules deploy/prometheus/alerts.yml
+	promtool test rules deploy/prometheus/alerts.test.yml
+	$(VENV)/bin/kubernetes-validate --strict --quiet -k 1.30.0 deploy/kubernetes/*.yaml
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
@@ -98,7 +106,7 @@ test-scaled: install test-deps
 	SANCTUM_TEST_MODE=scaled $(VENV)/bin/pytest -q
 
 test-web: $(STAMPS)/web-deps
-	cd frontend && npm run typecheck && npm run test
+	cd frontend && npm run typecheck && node scripts/check-css.mjs && npm run test
 
 test-browser: install web test-deps
 	cd frontend && npm run test:browser

@@ -35,7 +35,9 @@ import httpx
 
 from _servers import Mode, install_signal_handlers, sanctum_server
 
-METRIC = re.compile(r'^(db_transactions_total|db_query_duration_seconds_count)(?:\{mode="(\w+)"\})? ([0-9.e+]+)$')
+METRIC = re.compile(
+    r'^(db_transactions_total|db_query_duration_seconds_count)(?:\{(?:mode|operation)="(\w+)"\})? ([0-9.e+]+)$'
+)
 
 
 @dataclass
@@ -54,7 +56,10 @@ def counters(client: httpx.Client) -> dict[str, float]:
         if found is None:
             continue
         name, mode, value = found.groups()
-        out["statements" if name.startswith("db_query") else mode] = float(value)
+        if name.startswith("db_query"):
+            out["statements"] += float(value)  # summed over the operation label
+        else:
+            out[mode] = float(value)
     return out
 
 

@@ -85,9 +85,10 @@ def serve(
             log_config=None,
         )
         return
+    from sanctum.api.shutdown import GracefulServer
     from sanctum.main import create_app
 
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
@@ -96,7 +97,12 @@ def serve(
         ws_max_size=max(1_048_576, 4 * settings.realtime.max_frame_bytes),
         # Compressing would cost CPU per recipient and defeat encoding each event once.
         ws_per_message_deflate=False,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
+    server = GracefulServer(config, drain_seconds=settings.shutdown_drain_seconds)
+    server.run()
+    if not server.started:  # the app failed to start: exit non-zero, as uvicorn.run does
+        raise typer.Exit(3)
 
 
 @app.command()

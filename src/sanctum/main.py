@@ -6,6 +6,7 @@ this module adds only the web layer: the FastAPI app, its middleware, error hand
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,7 @@ from sanctum.api.errors import install_error_handlers
 from sanctum.api.health import Check, health_router
 from sanctum.api.middleware import RequestContextMiddleware
 from sanctum.api.security_headers import SecurityHeadersMiddleware
+from sanctum.api.shutdown import Draining
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.calls import routes as calls_routes
 from sanctum.domains.chat import routes as chat_routes
@@ -35,6 +37,7 @@ from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
 from sanctum.domains.security import routes as security_routes
 from sanctum.observability.logging import get_logger
+from sanctum.observability.tracing import configure_tracing, flush_tracing, instrument_app
 from sanctum.realtime.gateway import GatewayMiddleware
 from sanctum.services import Services, build_services
 from sanctum.settings import Settings
@@ -50,6 +53,8 @@ def operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    # Before anything opens an engine: the engines get their statement spans when they are made.
+    configure_tracing(settings)
     services = build_services(settings)
 
     @asynccontextmanager
@@ -60,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await services.stop_serving()
+            await asyncio.to_thread(flush_tracing)
 
     app = FastAPI(
         title="Sanctum",
@@ -84,7 +90,10 @@ def create_app(settings: Settings) -> FastAPI:
     # Outermost, so the WebSocket upgrade gets the headers too.
     app.add_middleware(SecurityHeadersMiddleware, settings=settings.security)
 
-    checks: dict[str, Check] = {"database": services.db.ping}
+    # Readiness turns 503 the moment the instance is told to stop (api/shutdown.py).
+    draining = Draining()
+    app.state.draining = draining
+    checks: dict[str, Check] = {"accepting": draining.check, "database": services.db.ping}
     if services.redis is not None:
         checks["redis"] = _redis_ping(services.redis)
     app.include_router(health_router(checks, settings.health_timeout_seconds))
@@ -121,6 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
     mount_web(app, settings.web_dist)
+    instrument_app(app)
     return app
 
 
@@ -135,4 +145,5 @@ def create_worker(settings: Settings) -> Services:
     """`sanctum worker`'s services: the same as the app's, of which it starts only the job queue
     (`Services.start_working`). Events the jobs emit go out on the broker; the app instances holding
     the topics deliver them."""
+    configure_tracing(settings, role="worker")
     return build_services(settings)

@@ -359,7 +359,13 @@ def build_services(settings: Settings) -> Services:
         ReportSanctions(db, sanctums, sanctions, chat_moderation),
     )
     calls = CallService(
-        db, room_access, messages, gateway, CallStore(cache, settings.calls.state_ttl_seconds), settings.calls
+        db,
+        room_access,
+        messages,
+        gateway,
+        CallStore(cache, settings.calls.state_ttl_seconds),
+        settings.calls,
+        notifier,
     )
     hubs.register(CallsHub(calls))
     return Services(

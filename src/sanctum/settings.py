@@ -355,6 +355,10 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     health_timeout_seconds: float = Field(2.0, gt=0, le=30)
+    # On SIGTERM: how long readiness is 503 while requests are still served (the load balancer's time to
+    # notice), then how long requests in flight may take to finish (api/shutdown.py).
+    shutdown_drain_seconds: float = Field(0.0, ge=0, le=120)
+    shutdown_grace_seconds: int = Field(20, ge=1, le=600)
     web_dist: Path | None = None
     # The address people reach this instance at (https://chat.example.org): links in emails and the
     # origin passkeys are bound to. Unset, each request's own Host is used (development; set it behind a proxy).
@@ -372,6 +376,22 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
+    # Tracing: the standard OpenTelemetry variables (docs/operations/observability.md). Off unless an
+    # exporter or an OTLP endpoint is named; the OTLP exporter speaks HTTP/protobuf (port 4318).
+    otel_sdk_disabled: bool = False
+    otel_traces_exporter: Literal["otlp", "console", "none"] | None = None
+    otel_exporter_otlp_endpoint: str | None = Field(None, max_length=500)
+    otel_exporter_otlp_traces_endpoint: str | None = Field(None, max_length=500)
+    otel_traces_sampler: Literal[
+        "always_on",
+        "always_off",
+        "traceidratio",
+        "parentbased_always_on",
+        "parentbased_always_off",
+        "parentbased_traceidratio",
+    ] = "parentbased_always_on"
+    otel_traces_sampler_arg: float | None = Field(None, ge=0, le=1)
+    otel_service_name: str | None = Field(None, max_length=100)
 
     @field_validator("secret_key")
     @classmethod
@@ -412,6 +432,16 @@ class Settings(BaseSettings):
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("expected redis://host:port/db")
         return value
+
+    @property
+    def traces_exporter(self) -> Literal["otlp", "console", "none"]:
+        """Where spans go: the named exporter, else OTLP when an endpoint is set, else nowhere (off)."""
+        if self.otel_sdk_disabled:
+            return "none"
+        if self.otel_traces_exporter is not None:
+            return self.otel_traces_exporter
+        endpoint = self.otel_exporter_otlp_endpoint or self.otel_exporter_otlp_traces_endpoint
+        return "otlp" if endpoint else "none"
 
     @property
     def is_development(self) -> bool:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from sanctum.observability.logging import get_logger
-from sanctum.observability.metrics import render_latest
+from sanctum.observability.metrics import HEALTH_CHECK_UP, render_latest
 
 log = get_logger("sanctum.health")
 
@@ -56,6 +56,8 @@ def health_router(checks: Mapping[str, Check], timeout: float) -> APIRouter:
                 return name, DependencyStatus(status="down", error=type(exc).__name__)
 
         results = dict(await asyncio.gather(*(run(n, c) for n, c in checks.items())))
+        for name, result in results.items():
+            HEALTH_CHECK_UP.labels(name).set(1 if result.status == "ok" else 0)
         ok = all(r.status == "ok" for r in results.values())
         if not ok:
             log.warning("not_ready", checks={n: r.error for n, r in results.items() if r.error})

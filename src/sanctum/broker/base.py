@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from sanctum.core.events import Event
 
 EventHandler = Callable[[Event], None]
 ReconnectHandler = Callable[[], Awaitable[None]]
+
+# The span a traced publish runs in (observability/tracing.py); its traceparent goes in the envelope.
+PUBLISH_SPAN = "broker.publish"
+
+
+def publish_attributes(event: Event) -> dict[str, Any]:
+    return {"messaging.destination.name": event.topic, "sanctum.event.type": event.type}
 
 
 class Broker(Protocol):

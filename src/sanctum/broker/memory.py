@@ -6,8 +6,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sanctum.broker.base import EventHandler, ReconnectHandler
+from opentelemetry.trace import SpanKind
+
+from sanctum.broker.base import PUBLISH_SPAN, EventHandler, ReconnectHandler, publish_attributes
 from sanctum.core.events import Event
+from sanctum.observability import tracing
 
 
 class InProcessBroker:
@@ -26,7 +29,11 @@ class InProcessBroker:
         self._on_event = None
 
     async def publish(self, event: Event) -> bool:
-        if self._on_event is not None and event.topic in self._topics:
+        if tracing.active():
+            with tracing.span(PUBLISH_SPAN, kind=SpanKind.PRODUCER, attributes=publish_attributes(event)):
+                if self._on_event is not None and event.topic in self._topics:
+                    self._on_event(replace(event, published_at=time.time(), trace=tracing.current_traceparent()))
+        elif self._on_event is not None and event.topic in self._topics:
             self._on_event(replace(event, published_at=time.time()))
         return True
 

@@ -28,15 +28,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 
+from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from sanctum.broker.base import EventHandler, ReconnectHandler
+from sanctum.broker.base import PUBLISH_SPAN, EventHandler, ReconnectHandler, publish_attributes
 from sanctum.broker.holders import NOTICE, TopicHolders
 from sanctum.core.batching import Coalescer
 from sanctum.core.events import Event, pack, unpack
+from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import BROKER_EVENTS, REDIS_ERRORS
 
@@ -112,7 +114,14 @@ class RedisBroker:
         await self._publisher.aclose()
 
     async def publish(self, event: Event) -> bool:
-        event = replace(event, published_at=time.time())
+        if tracing.active():
+            with tracing.span(PUBLISH_SPAN, kind=SpanKind.PRODUCER, attributes=publish_attributes(event)):
+                return await self._publish(
+                    replace(event, published_at=time.time(), trace=tracing.current_traceparent())
+                )
+        return await self._publish(replace(event, published_at=time.time()))
+
+    async def _publish(self, event: Event) -> bool:
         if self.holders is None:
             sent = await self._outbox.submit((self._prefix + event.topic, pack(event)))
             if not sent and self._on_event is not None:

@@ -36,6 +36,9 @@ class Event:
     frame: str
     seq: int | None = None
     published_at: float = 0.0
+    # The W3C traceparent of the span that published it ("" when tracing is off): carried between
+    # instances in the broker envelope, never in `frame`, so clients never see it.
+    trace: str = ""
 
     @property
     def persistent(self) -> bool:
@@ -53,14 +56,19 @@ def make_event(topic: str, type_: str, data: Any, seq: int | None = None) -> Eve
 
 
 # Broker wire format: "<seq or ->|<published_at>|<type>|<frame>", so a receiving instance can order,
-# measure and fan out without decoding the envelope.
+# measure and fan out without decoding the envelope; with tracing on, "~<traceparent>|" before it
+# (untraced events keep the old format, so instances of the previous release still read them).
 def pack(event: Event) -> bytes:
     seq = "-" if event.seq is None else str(event.seq)
-    return f"{seq}|{event.published_at:.6f}|{event.type}|{event.frame}".encode()
+    head = f"~{event.trace}|" if event.trace else ""
+    return f"{head}{seq}|{event.published_at:.6f}|{event.type}|{event.frame}".encode()
 
 
 def unpack(topic: str, payload: bytes | str) -> Event:
     text = payload.decode() if isinstance(payload, bytes) else payload
+    trace = ""
+    if text.startswith("~"):
+        trace, text = text[1:].split("|", 1)
     seq_s, published_s, type_, frame = text.split("|", 3)
     return Event(
         topic=topic,
@@ -68,6 +76,7 @@ def unpack(topic: str, payload: bytes | str) -> Event:
         frame=frame,
         seq=None if seq_s == "-" else int(seq_s),
         published_at=float(published_s),
+        trace=trace,
     )
 
 

@@ -29,8 +29,22 @@ from sanctum.core.errors import AppError, DatabaseUnavailable
 from sanctum.db import sqlite
 from sanctum.db.outage import OUTAGE, classify
 from sanctum.db.unit_of_work import Publish, UnitOfWork, refuse_to_publish
+from sanctum.observability import tracing
 from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANSACTIONS
 from sanctum.settings import Settings
+
+
+def operation_of(statement: str) -> str:
+    """The statement's kind for metric labels: a fixed set, never the SQL itself."""
+    head = statement[:6].upper()
+    if head in _OPERATIONS:
+        return head.lower()
+    return "select" if head.startswith("WITH") else "other"
+
+
+_OPERATIONS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
+_QUERY_DURATION = {op: DB_QUERY_DURATION.labels(op) for op in ("select", "insert", "update", "delete", "other")}
+_QUERY_ERRORS = {op: DB_ERRORS.labels(op) for op in _QUERY_DURATION}
 
 
 def _instrument(sync: Engine) -> None:
@@ -39,13 +53,13 @@ def _instrument(sync: Engine) -> None:
         conn.info.setdefault("query_start", []).append(time.perf_counter())
 
     @event.listens_for(sync, "after_cursor_execute")
-    def _stop(conn: Connection, *_: Any) -> None:
+    def _stop(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
         started = conn.info["query_start"].pop()
-        DB_QUERY_DURATION.observe(time.perf_counter() - started)
+        _QUERY_DURATION[operation_of(statement)].observe(time.perf_counter() - started)
 
     @event.listens_for(sync, "handle_error")
     def _error(context: ExceptionContext) -> None:
-        DB_ERRORS.inc()
+        _QUERY_ERRORS[operation_of(context.statement or "")].inc()
         stack = context.connection.info.get("query_start") if context.connection is not None else None
         if stack:
             stack.pop()
@@ -94,6 +108,7 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
             connect_args={"timeout": settings.database_timeout_seconds},
         )
     _instrument(engine.sync_engine)
+    tracing.instrument_engine(engine.sync_engine)
     return engine
 
 
@@ -102,6 +117,7 @@ def make_session_engine(path: str, *, begin: str, timeout: float) -> Engine:
     engine = sqlite.inline_engine(path, timeout=timeout, begin=begin)
     _sqlite_pragmas(engine, int(timeout * 1000))  # the engine sends its own BEGIN
     _instrument(engine)
+    tracing.instrument_engine(engine)
     return engine
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 import orjson
+from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -30,13 +32,18 @@ from sanctum.jobs.base import JobFunction, Payload
 from sanctum.jobs.models import DeadLetter
 from sanctum.jobs.runner import JobRunner, Outcome
 from sanctum.jobs.stream import ReclaimingStreamBroker
+from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
-from sanctum.observability.metrics import JOBS_ENQUEUED, REDIS_ERRORS
+from sanctum.observability.metrics import JOBS_ENQUEUED, JOBS_QUEUE_AGE, JOBS_QUEUE_DEPTH, REDIS_ERRORS
 from sanctum.settings import JobSettings, Settings
 
 log = get_logger("sanctum.jobs")
 
 CONSUMER_GROUP = "sanctum-workers"
+# The taskiq label a job carries the W3C traceparent of its enqueue in (tracing on).
+TRACE_LABEL = "traceparent"
+# How often a process working the queue samples its depth and age (jobs_queue_* gauges).
+METRICS_SECONDS = 15.0
 
 
 class TaskiqJobQueue:
@@ -67,6 +74,7 @@ class TaskiqJobQueue:
         self._local_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._remote_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._worker: asyncio.Task[None] | None = None
+        self._sampler: asyncio.Task[None] | None = None
         self._finish = asyncio.Event()
         self._started = False
 
@@ -83,7 +91,15 @@ class TaskiqJobQueue:
         self.runner.register(name, fn)
 
         async def task(payload: dict[str, Any], context: Context = TaskiqDepends()) -> str:
-            outcome: Outcome = await self.runner.run(name, payload)
+            if tracing.active():
+                # A run of its own (a retry or a redelivery is another run), linked to the enqueue.
+                linked = context.message.labels.get(TRACE_LABEL)
+                with tracing.span(
+                    f"job {name}", link=str(linked or ""), kind=SpanKind.CONSUMER, attributes={"sanctum.job": name}
+                ):
+                    outcome: Outcome = await self.runner.run(name, payload)
+            else:
+                outcome = await self.runner.run(name, payload)
             # Acknowledged only now that the job is done (or dead-lettered): a worker that dies or is
             # cancelled before this line leaves the entry pending, and another worker claims it.
             if context.is_ackable:
@@ -101,16 +117,24 @@ class TaskiqJobQueue:
     async def enqueue(self, name: str, payload: Payload) -> None:
         if name not in self.runner:
             raise KeyError(f"no job is registered as {name!r}")
+        if tracing.active():
+            with tracing.span(f"job.enqueue {name}", kind=SpanKind.PRODUCER, attributes={"sanctum.job": name}):
+                await self._enqueue(name, payload, tracing.current_traceparent())
+        else:
+            await self._enqueue(name, payload, "")
+
+    async def _enqueue(self, name: str, payload: Payload, trace: str) -> None:
+        labels = {TRACE_LABEL: trace} if trace else {}
         if self.remote is not None:
             try:
-                await self._remote_tasks[name].kiq(payload)
+                await self._remote_tasks[name].kicker().with_labels(**labels).kiq(payload)
             except Exception as exc:
                 REDIS_ERRORS.labels("jobs_enqueue").inc()
                 log.warning("job_enqueue_failed", job=name, error=str(exc), fallback="in-process")
             else:
                 JOBS_ENQUEUED.labels(name).inc()
                 return
-        await self._local_tasks[name].kiq(payload)
+        await self._local_tasks[name].kicker().with_labels(**labels).kiq(payload)
         JOBS_ENQUEUED.labels(name).inc()
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -127,6 +151,8 @@ class TaskiqJobQueue:
             if self.settings.in_app_worker if work is None else work:
                 self._finish.clear()
                 self._worker = asyncio.create_task(self._work(self.remote), name="jobs-worker")
+        if self.remote is None or self._worker is not None:
+            self._sampler = asyncio.create_task(self._sample_forever(), name="jobs-metrics")
         self._started = True
         await self.runner.dead_letters.refresh_gauge()
 
@@ -156,6 +182,11 @@ class TaskiqJobQueue:
 
     async def stop(self) -> None:
         """Stop taking jobs, let running ones finish (up to `shutdown_seconds`), then disconnect."""
+        if self._sampler is not None:
+            self._sampler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sampler
+            self._sampler = None
         if self._worker is not None:
             self._finish.set()
             worker, self._worker = self._worker, None
@@ -195,6 +226,33 @@ class TaskiqJobQueue:
                         count += int(group["pending"]) + int(group.get("lag") or 0)
         return count
 
+    async def sample_metrics(self) -> None:
+        """Set jobs_queue_depth and jobs_queue_oldest_age_seconds (stream ids are their ms timestamps)."""
+        depth = await self.backlog()
+        oldest: list[float] = []
+        if self.remote is not None:
+            queue = self.settings.queue_name
+            async with Redis(connection_pool=self.remote.connection_pool) as redis:
+                summary = await redis.xpending(queue, CONSUMER_GROUP)
+                if summary.get("pending") and summary.get("min"):
+                    oldest.append(_stamp(summary["min"]))
+                for group in await redis.xinfo_groups(queue):
+                    if _text(group["name"]) == CONSUMER_GROUP:
+                        waiting = await redis.xrange(queue, min="(" + _text(group["last-delivered-id"]), count=1)
+                        if waiting:
+                            oldest.append(_stamp(waiting[0][0]))
+        JOBS_QUEUE_DEPTH.set(depth)
+        JOBS_QUEUE_AGE.set(max(0.0, time.time() - min(oldest)) if oldest else 0.0)
+
+    async def _sample_forever(self) -> None:
+        while True:
+            try:
+                await self.sample_metrics()
+            except Exception as exc:
+                REDIS_ERRORS.labels("jobs_metrics").inc()
+                log.debug("jobs_metrics_failed", error=str(exc))
+            await asyncio.sleep(METRICS_SECONDS)
+
     async def settle(self, within: float = 10.0, interval: float = 0.01) -> None:
         """Wait until every job queued so far has finished (tests, benchmarks, the CLI)."""
         deadline = asyncio.get_running_loop().time() + within
@@ -229,6 +287,11 @@ class TaskiqJobQueue:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _stamp(entry_id: Any) -> float:
+    """When a stream entry was added: its id is `<unix ms>-<n>`."""
+    return int(_text(entry_id).split("-", 1)[0]) / 1000
 
 
 def build_job_queue(settings: Settings, db: Database) -> TaskiqJobQueue:

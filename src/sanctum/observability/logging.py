@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import structlog
 
+from sanctum.observability import tracing
 from sanctum.settings import Settings
 
 _TICKET = re.compile(r"(ticket=)[^&\s\"']+")
@@ -26,6 +27,15 @@ class RedactTickets(logging.Filter):
         return True
 
 
+def add_trace_ids(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """`trace_id` and `span_id` of the current span on every line written inside one (tracing on)."""
+    ids = tracing.trace_ids()
+    if ids is not None:
+        event_dict.setdefault("trace_id", ids[0])
+        event_dict.setdefault("span_id", ids[1])
+    return event_dict
+
+
 def _orjson_dumps(value: Any, **_: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 
@@ -35,6 +45,7 @@ def configure_logging(settings: Settings) -> None:
     level = getattr(logging, settings.log_level.upper())
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

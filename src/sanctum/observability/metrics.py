@@ -17,10 +17,11 @@ HTTP_DURATION = Histogram(
 )
 DB_QUERY_DURATION = Histogram(
     "db_query_duration_seconds",
-    "Database statement latency.",
+    "Database statement latency by operation (select, insert, update, delete, other).",
+    ["operation"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
-DB_ERRORS = Counter("db_errors_total", "Database statements that raised an error.")
+DB_ERRORS = Counter("db_errors_total", "Database statements that raised an error, by operation.", ["operation"])
 DB_UNAVAILABLE = Counter(
     "db_unavailable_total",
     "Requests and commands refused with 503 because the database could not be reached, by cause.",
@@ -30,6 +31,11 @@ DB_TRANSACTIONS = Counter(
     "db_transactions_total",
     "Transactions begun on a database connection, by session kind (a reader that ran nothing is none).",
     ["mode"],
+)
+HEALTH_CHECK_UP = Gauge(
+    "health_check_up",
+    "Whether each dependency answered the last readiness probe (1) or not (0), by check.",
+    ["check"],
 )
 REDIS_ERRORS = Counter("redis_errors_total", "Redis operations that failed.", ["operation"])
 RATE_LIMITED = Counter("rate_limited_total", "Requests refused by a rate limit.", ["limit"])
@@ -49,6 +55,17 @@ WS_ACTIVE = Gauge("ws_active_connections", "Open WebSocket connections by hub.",
 WS_CONNECTIONS = Counter("ws_connections_total", "WebSocket connection attempts by outcome.", ["outcome"])
 WS_SENT = Counter("ws_messages_sent_total", "Messages written to WebSockets by hub.", ["hub"])
 WS_RECEIVED = Counter("ws_messages_received_total", "Messages received from WebSockets by hub.", ["hub"])
+WS_SEND_ATTEMPTS = Counter(
+    "ws_send_attempts_total",
+    "Frames handed to sockets for sending, by hub: sent plus dropped (ws_backpressure_drops_total).",
+    ["hub"],
+)
+WS_TOPICS_BY_SIZE = Gauge(
+    "ws_topics_by_subscribers",
+    "Topics this instance holds, by hub and by how many local sockets hold each (1, 2-10, 11-100, "
+    "101-1000, 1001+): the shape of per-room connections with bounded labels. Updated every heartbeat sweep.",
+    ["hub", "size"],
+)
 WS_DROPS = Counter(
     "ws_backpressure_drops_total",
     "Messages not delivered because of backpressure, by hub and reason (queue_full, slow_consumer, closed).",
@@ -81,8 +98,20 @@ JOB_DURATION = Histogram(
     ["job"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
 )
+JOBS_QUEUE_DEPTH = Gauge(
+    "jobs_queue_depth",
+    "Jobs queued and not finished: waiting in the Redis stream, taken but unacknowledged, or running "
+    "in process. Sampled by each process that works the queue.",
+)
+JOBS_QUEUE_AGE = Gauge(
+    "jobs_queue_oldest_age_seconds",
+    "Age of the oldest job not yet acknowledged (0: none). Sampled by each process that works the queue.",
+)
 JOBS_DEAD_LETTER = Gauge(
     "jobs_dead_letter", "Jobs waiting in the dead-letter queue (not yet retried), by job name.", ["job"]
+)
+CHAT_MESSAGES = Counter(
+    "chat_messages_total", "Chat messages stored, by room kind (public, private, dm, ...).", ["kind"]
 )
 GAME_COMMANDS = Counter(
     "game_commands_total",

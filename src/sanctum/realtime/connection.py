@@ -27,7 +27,7 @@ from starlette.types import Send
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from sanctum.observability.metrics import WS_DELIVERY, WS_DROPS, WS_QUEUE_UTILIZATION, WS_SENT
+from sanctum.observability.metrics import WS_DELIVERY, WS_DROPS, WS_QUEUE_UTILIZATION, WS_SEND_ATTEMPTS, WS_SENT
 from sanctum.realtime.protocol import CloseCode
 
 GATEWAY_HUB = "gateway"
@@ -141,8 +141,10 @@ class Connection:
     ) -> bool:
         """Send or queue one frame; False if it was not accepted (and the drop is counted).
 
-        A fanout passes `count=False` and counts its direct sends once, not once per recipient.
+        A fanout passes `count=False` and counts its attempts and direct sends once, not once per recipient.
         """
+        if count:
+            WS_SEND_ATTEMPTS.labels(hub).inc()
         if self.closing:
             WS_DROPS.labels(hub, "closed").inc()
             return False

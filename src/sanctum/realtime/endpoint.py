@@ -21,11 +21,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
+from opentelemetry.trace import SpanKind
 from starlette.types import Receive, Scope, Send
 
 from sanctum.core.errors import AppError, ErrorCode
 from sanctum.core.events import Event, dumps
 from sanctum.db.outage import as_unavailable
+from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import RATE_LIMITED, WS_ACTIVE, WS_CONNECTIONS, WS_RECEIVED
 from sanctum.ratelimit import RateLimiter
@@ -334,7 +336,21 @@ class SocketEndpoint:
             raise ProtocolError(ErrorCode.FORBIDDEN, "That topic does not belong to this message type.")
         if command.limit is not None:
             await self.limiter.hit(command.limit, str(conn.user_id))
-        await command.run(self.publisher, Sender(conn.user_id, conn.id, msg.cid), validate_command(command.model, msg))
+        request = validate_command(command.model, msg)
+        sender = Sender(conn.user_id, conn.id, msg.cid)
+        if not tracing.active():
+            await command.run(self.publisher, sender, request)
+            return
+        # A command starts a trace, or continues the client's if it sent a W3C `traceparent`.
+        parent = msg.raw.get("traceparent")
+        attributes = {"sanctum.hub": hub.name, "sanctum.ws.type": kind, "sanctum.connection_id": conn.id}
+        with tracing.span(
+            f"ws {kind}",
+            parent=parent if isinstance(parent, str) and len(parent) <= 64 else None,
+            kind=SpanKind.SERVER,
+            attributes=attributes,
+        ):
+            await command.run(self.publisher, sender, request)
 
     async def _subscribe(self, conn: Connection, msg: ClientMessage) -> None:
         request = validate_command(Subscribe, msg)
@@ -411,6 +427,7 @@ class SocketEndpoint:
             self.topics.forget_old_changes(now)
             if now - last_renew >= renew_every:
                 last_renew = now
+                self.topics.sample_sizes()
                 with contextlib.suppress(Exception):
                     await self.registry.renew([(c.user_id, c.id) for c in self.connections.values()])
                 # Sockets of a crashed instance: their users went offline without anyone saying so.

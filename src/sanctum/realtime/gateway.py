@@ -15,12 +15,14 @@ import uuid
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sanctum.broker.base import Broker
 from sanctum.core.events import Event, EventKind, make_event
 from sanctum.db.database import Database
+from sanctum.observability import tracing
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.endpoint import SESSIONS_ENDED, SESSIONS_PREFIX, SocketEndpoint, sessions_topic
 from sanctum.realtime.hub import HubRegistry
@@ -30,6 +32,7 @@ from sanctum.realtime.topics import ACCESS_EVENT, Topics, access_topic
 from sanctum.settings import RealtimeSettings
 
 D = TypeVar("D", bound=BaseModel)
+DELIVER_SPAN = "ws.deliver"
 
 
 class Gateway:
@@ -45,6 +48,8 @@ class Gateway:
     ) -> None:
         self.db = db
         self.broker = broker
+        # Names this instance in traces (the `ws.deliver` span of each instance that delivers an event).
+        self.instance_id = uuid.uuid4().hex[:12]
         self.registry = registry
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
@@ -67,6 +72,23 @@ class Gateway:
         await self.broker.stop()
 
     def _on_broker_event(self, event: Event) -> None:
+        if event.trace:
+            state = self.topics.states.get(event.topic)
+            if state is not None and state.subscribers:
+                # The delivery on this instance, in the trace of the request that published it.
+                attributes = {
+                    "messaging.destination.name": event.topic,
+                    "sanctum.event.type": event.type,
+                    "sanctum.hub": state.hub,
+                    "sanctum.instance": self.instance_id,
+                    "sanctum.recipients": len(state.subscribers),
+                }
+                with tracing.span(DELIVER_SPAN, parent=event.trace, kind=SpanKind.CONSUMER, attributes=attributes):
+                    self._route(event)
+                return
+        self._route(event)
+
+    def _route(self, event: Event) -> None:
         if event.topic.startswith(SESSIONS_PREFIX) and event.type == SESSIONS_ENDED:
             self.endpoint.on_sessions_ended(event)
         else:

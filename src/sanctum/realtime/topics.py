@@ -39,7 +39,14 @@ from sanctum.core.events import Event, dumps
 from sanctum.db.database import Database
 from sanctum.db.eventlog import last_seq, read_events
 from sanctum.observability.logging import get_logger
-from sanctum.observability.metrics import REALTIME_GAP_FILLS, WS_ACTIVE, WS_DELIVERY, WS_SENT
+from sanctum.observability.metrics import (
+    REALTIME_GAP_FILLS,
+    WS_ACTIVE,
+    WS_DELIVERY,
+    WS_SEND_ATTEMPTS,
+    WS_SENT,
+    WS_TOPICS_BY_SIZE,
+)
 from sanctum.realtime.connection import Connection, wire_frame
 from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.protocol import ProtocolError, error_frame
@@ -90,6 +97,19 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 Reauthorize = Callable[[], Awaitable[bool]]
 
 
+_SIZE_BUCKETS = ("1", "2-10", "11-100", "101-1000", "1001+")
+
+
+def _size_bucket(subscribers: int) -> str:
+    if subscribers <= 1:
+        return "1"
+    if subscribers <= 10:
+        return "2-10"
+    if subscribers <= 100:
+        return "11-100"
+    return "101-1000" if subscribers <= 1000 else "1001+"
+
+
 def access_topic(scope: str) -> str:
     return ACCESS_PREFIX + scope
 
@@ -110,6 +130,7 @@ class Topics:
         self._changes: dict[tuple[str, uuid.UUID | None], float] = {}
         self._corked: dict[Connection, list[tuple[str, bytes, str, bool, float]]] | None = None
         self._cork_depth = 0
+        self._sampled_hubs: set[str] = set()
 
     # -- from the broker ----------------------------------------------------------------------
 
@@ -214,6 +235,7 @@ class Topics:
                 targets = state.subscribers - state.awaiting
             elif event.type == state.key_type:
                 state.awaiting.clear()
+        WS_SEND_ATTEMPTS.labels(hub).inc(len(targets))
         wire = wire_frame(frame)
         corked = self._corked
         if corked is not None:
@@ -233,6 +255,17 @@ class Topics:
             WS_SENT.labels(hub).inc(direct)
             if published_at:
                 WS_DELIVERY.observe(max(0.0, time.time() - published_at))
+
+    def sample_sizes(self) -> None:
+        """Count held topics by hub and size bucket (ws_topics_by_subscribers): bounded labels, never a topic."""
+        counts: dict[tuple[str, str], int] = {}
+        for state in self.states.values():
+            key = (state.hub, _size_bucket(len(state.subscribers)))
+            counts[key] = counts.get(key, 0) + 1
+        for hub in {state.hub for state in self.states.values()} | self._sampled_hubs:
+            for bucket in _SIZE_BUCKETS:
+                WS_TOPICS_BY_SIZE.labels(hub, bucket).set(counts.get((hub, bucket), 0))
+        self._sampled_hubs |= {hub for hub, _ in counts}
 
     # -- access changes -----------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ async def test_ready_answers_200_with_the_status_of_each_dependency(client: http
     response = await client.get("/health/ready")
 
     assert response.status_code == 200
-    expected = {"database", "redis"} if SCALED else {"database"}
+    expected = {"accepting", "database", "redis"} if SCALED else {"accepting", "database"}
     assert response.json() == {
         "status": "ready",
         "checks": {name: {"status": "ok", "error": None} for name in expected},

@@ -145,6 +145,16 @@ async def test_an_unanswered_call_is_missed_and_a_participant_whose_socket_close
     newest, oldest = await entries(alice, dm)  # the history is newest first
     assert oldest == "Missed call" and newest.startswith("Call, ") and newest.endswith(" s")
 
+    async def missed_calls() -> list[dict[str, Any]]:
+        return [n for n in (await bob.ok("GET", "/api/notifications"))["items"] if n["kind"] == "missed_call"]
+
+    await eventually(missed_calls)
+    told = await missed_calls()  # the call bob answered tells nothing; alice, the caller, is told nothing
+    assert [(n["data"], n["text"], n["actor"]["id"]) for n in told] == [
+        ({"room_id": dm, "call_id": missed["id"]}, f"You missed a call from {alice.user.username}", alice.id)
+    ]
+    assert not [n for n in (await alice.ok("GET", "/api/notifications"))["items"] if n["kind"] == "missed_call"]
+
 
 async def test_a_room_call_lets_members_join_and_refuses_a_stranger_to_the_room(make_server: ServerFactory) -> None:
     server = await make_server()

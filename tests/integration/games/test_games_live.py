@@ -4,6 +4,7 @@ a room surviving its instance, and the real-time loop with its lease."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -216,6 +217,30 @@ async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when
     await eventually(lambda: _owns(other, room_id), within=10.0)  # once the lease has lapsed
     view = await watcher.until(lambda view: view["scores"].get(alice.id) == 1)
     assert view["scores"][alice.id] == 1  # restored from the snapshot
+
+
+@pytest.mark.scaled_only
+async def test_an_instance_shutting_down_hands_its_real_time_rooms_over_at_once(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    # Leases checked every 10 s: a takeover within a few seconds is the release, not the lapse.
+    settings = game_settings(lease_seconds=30.0)
+    first, second = await make_server(settings), await make_server(settings)
+    alice, _bob, room_id = await seated(first, game="presses", options={"presses": 50})
+    topic = f"game:{room_id}"
+    on_second = await watch(second, Gamer(second.http, alice.user), room_id)
+    await on_second.expect("game.frame", topic=topic)
+    on_first = await watch(first, alice, room_id)
+    await on_first.expect("game.frame", topic=topic)
+    [owner] = [s for s in (first, second) if _owns(s, room_id)]
+    other, watcher = (second, on_second) if owner is first else (first, on_first)
+
+    started = time.monotonic()
+    await owner.stop()  # as on SIGTERM
+
+    await eventually(lambda: _owns(other, room_id), within=5.0)
+    await watcher.expect("game.frame", topic=topic)
+    assert time.monotonic() - started < 5.0
 
 
 def _crash_loop(server: LiveServer, room_id: str) -> None:

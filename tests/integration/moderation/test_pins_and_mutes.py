@@ -80,3 +80,29 @@ async def test_a_muted_member_is_refused_with_the_expiry_until_it_passes_and_san
     await alice.ok("DELETE", f"/api/sanctums/{slug}/mutes/{bob.id}")
     assert (await bob.send(channel["id"], "free"))["body"] == "free"
     assert (await bob.room(room))["my_muted_until"] is None
+
+
+async def test_leaving_and_rejoining_does_not_shed_a_mute_of_a_room_or_a_sanctum(site: Site) -> None:
+    alice, bob = await site.people(2)
+    sanctum = await alice.create_sanctum()
+    slug, main_room = sanctum["slug"], sanctum["room_id"]
+    await bob.join_sanctum(slug)
+    lobby = (await alice.ok("POST", "/api/rooms", 201, json={"name": "Lobby", "kind": "public"}))["id"]
+    await bob.ok("POST", f"/api/rooms/{lobby}/join")
+
+    muted = await alice.mute(lobby, bob.id, 600)
+    await alice.ok("POST", f"/api/sanctums/{slug}/mutes/{bob.id}", json={"duration_seconds": 3600})
+    await bob.ok("POST", f"/api/rooms/{lobby}/leave", 204)
+    await bob.leave_sanctum(slug)
+    await bob.ok("POST", f"/api/rooms/{lobby}/join")
+    await bob.join_sanctum(slug)
+    refused = [await bob.call("POST", f"/api/rooms/{r}/messages", json={"body": "back!"}) for r in (lobby, main_room)]
+    back_in = await bob.room(lobby)
+    await alice.ok("DELETE", f"/api/rooms/{lobby}/mutes/{bob.id}")
+    await alice.ok("DELETE", f"/api/sanctums/{slug}/mutes/{bob.id}")
+
+    for response in refused:
+        error_of(response, 403, "MUTED")
+    assert back_in["my_muted_until"] == muted["until"]
+    assert (await bob.send(lobby, "free again"))["body"] == "free again"
+    assert (await bob.send(main_room, "me too"))["body"] == "me too"

@@ -128,3 +128,27 @@ async def test_a_failing_job_is_retried_with_backoff_then_dead_lettered_then_rer
     assert item["kind"] == "friend_request" and item["actor"]["username"] == alice.username
     assert await instance.jobs.dead_letters() == []
     assert await instance.jobs.retry_dead_letter(letter.id) is None  # retried already: nothing to do
+
+
+@pytest.mark.scaled_only
+async def test_queue_depth_and_the_age_of_the_oldest_waiting_job_are_sampled_from_the_stream(
+    make_settings: Any, make_client: Any
+) -> None:
+    from sanctum.main import create_app
+    from tests.support.settings import FAST_JOBS
+
+    # No worker consumes here, so what is queued waits.
+    app = create_app(make_settings(jobs=FAST_JOBS.model_copy(update={"in_app_worker": False})))
+    instance = Instance(app, await make_client(app=app))
+    alice, bob = await instance.person(), await instance.person()
+    payload = {"to": bob.id, "by": alice.id, "room_id": str(uuid.uuid4()), "message_id": "1"}
+    await instance.jobs.sample_metrics()
+    queued = sample("jobs_queue_depth")  # the two registrations' verification emails wait already
+
+    for _ in range(3):
+        await instance.jobs.enqueue(job_name("mention"), payload)
+    await asyncio.sleep(1.0)
+    await instance.jobs.sample_metrics()
+
+    assert sample("jobs_queue_depth") == queued + 3
+    assert 1.0 <= sample("jobs_queue_oldest_age_seconds") < 30

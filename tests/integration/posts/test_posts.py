@@ -140,7 +140,7 @@ async def test_a_private_sanctums_posts_are_invisible_to_non_members(client: htt
     assert post["id"] not in [p["id"] for p in (await eve.feed())["items"]]
 
 
-async def test_a_sanctum_moderator_deletes_any_comment_and_comment_likes_can_be_taken_back(
+async def test_a_moderator_removes_any_comment_which_stays_as_a_marker_with_its_replies_until_removed_again(
     client: httpx.AsyncClient,
 ) -> None:
     alice, bob, carol = await members(client, 3)
@@ -150,16 +150,32 @@ async def test_a_sanctum_moderator_deletes_any_comment_and_comment_likes_can_be_
     await alice.set_role(sanctum["slug"], bob.id, "moderator")
     post = await carol.post("a post", sanctum)
     rude = await carol.comment(post["id"], "rude")
+    reply = await alice.comment(post["id"], "please be kind", parent_id=rude["id"])
     kept = await alice.comment(post["id"], "kind")
     await carol.like_comment(kept["id"])
+    await alice.like_comment(rude["id"])
 
     unliked = await carol.ok("DELETE", f"/api/comments/{kept['id']}/like")
     await bob.delete_comment(rude["id"])  # a moderator, not the author
+    thread = (await carol.comments(post["id"]))["items"]
+    refused = [
+        await carol.call("PATCH", f"/api/comments/{rude['id']}", json={"body": "sneaky"}),
+        await alice.call("POST", f"/api/comments/{rude['id']}/like"),
+        await alice.call("POST", f"/api/posts/{post['id']}/comments", json={"body": "x", "parent_id": rude["id"]}),
+    ]
+    await bob.delete_comment(rude["id"])  # removing the marker takes it and its replies away
     profile_post = await carol.post("on my profile")
     profile_comment = await alice.comment(profile_post["id"], "no sanctum here")
     no_moderator = await bob.call("DELETE", f"/api/comments/{profile_comment['id']}")
 
     assert unliked == {"target": "comment", "id": kept["id"], "like_count": 0, "liked_by_me": False}
+    marker = thread[0]
+    assert (marker["id"], marker["body"], marker["html"], marker["removed_by_moderator"]) == (rude["id"], "", "", True)
+    assert marker["like_count"] == 0 and [r["id"] for r in marker["replies"]] == [reply["id"]]
+    assert [(c["id"], c["removed_by_moderator"]) for c in thread[1:]] == [(kept["id"], False)]
+    error_of(refused[0], 404, "COMMENT_NOT_FOUND")
+    error_of(refused[1], 404, "COMMENT_NOT_FOUND")
+    error_of(refused[2], 422, "VALIDATION_FAILED")
     assert [c["id"] for c in (await carol.comments(post["id"]))["items"]] == [kept["id"]]
     error_of(no_moderator, 403, "NOT_AUTHOR")
 

@@ -46,7 +46,7 @@ async def test_watchers_of_a_post_see_comments_likes_and_edits_with_the_new_coun
     assert replied["comment"]["parent_id"] == comment["id"]
     assert edited["body"] == "watch me, edited"
     assert (unliked["like_count"], unliked["liked"]) == (0, False)
-    assert deleted == {"id": reply["id"], "parent_id": comment["id"], "comment_count": 1}
+    assert deleted == {"id": reply["id"], "parent_id": comment["id"], "comment_count": 1, "removed_by_moderator": False}
     # A resume never replays removed text.
     resumed = await (await server.connect(alice.user)).subscribe(topic, since=ack["seq"])
     assert resumed["replayed"][3]["data"] == log[3]["data"] == {"id": reply["id"], "deleted": True}

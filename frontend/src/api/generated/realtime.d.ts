@@ -310,7 +310,8 @@ export interface NotificationRead {
     | "game_invite"
     | "reaction"
     | "thread_reply"
-    | "message";
+    | "message"
+    | "missed_call";
   /**
    * Who did it (the latest one of an aggregated like); null: deleted.
    */
@@ -324,7 +325,7 @@ export interface NotificationRead {
    */
   text: string;
   /**
-   * Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
+   * Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message); room_id, call_id (missed_call).
    */
   data: {
     [k: string]: string;
@@ -783,6 +784,7 @@ export interface PostDeletedEvent {
 }
 export interface PostGone {
   id: number;
+  removed_by_moderator: boolean;
 }
 /**
  * A comment or reply was added.
@@ -818,6 +820,10 @@ export interface CommentRead {
   like_count: number;
   liked_by_me: boolean;
   reply_count: number;
+  /**
+   * Removed by a moderator: no body, replies kept.
+   */
+  removed_by_moderator: boolean;
   /**
    * Oldest first (top-level comments only).
    */
@@ -864,6 +870,7 @@ export interface CommentDeleted {
   id: number;
   parent_id: number | null;
   comment_count: number;
+  removed_by_moderator: boolean;
 }
 /**
  * A post or comment was (un)liked.

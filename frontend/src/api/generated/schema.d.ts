@@ -2872,6 +2872,12 @@ export interface components {
             /** Post Id */
             post_id: number;
             /**
+             * Removed By Moderator
+             * @description Removed by a moderator: no body, replies kept.
+             * @default false
+             */
+            removed_by_moderator: boolean;
+            /**
              * Replies
              * @description Oldest first (top-level comments only).
              */
@@ -3859,7 +3865,7 @@ export interface components {
             created_at: string;
             /**
              * Data
-             * @description Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message).
+             * @description Ids of the subject, by kind: room_id and message_id (mention); post_id, target (post|comment), target_id (post_mention); post_id, comment_id, reply_id (comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); room_id, message_id, room_kind (dm|group) (message); room_id, call_id (missed_call).
              */
             data: {
                 [key: string]: string;
@@ -3870,7 +3876,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "friend_request" | "friend_accepted" | "mention" | "post_mention" | "comment" | "reply" | "like" | "game_invite" | "reaction" | "thread_reply" | "message";
+            kind: "friend_request" | "friend_accepted" | "mention" | "post_mention" | "comment" | "reply" | "like" | "game_invite" | "reaction" | "thread_reply" | "message" | "missed_call";
             /** Read */
             read: boolean;
             /**

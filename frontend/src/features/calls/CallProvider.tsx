@@ -45,6 +45,14 @@ async function iceServers(): Promise<RTCIceServer[]> {
   return body.ice_servers.map((s) => ({ urls: s.urls, username: s.username ?? undefined, credential: s.credential ?? undefined }));
 }
 
+/** A call this tab asked to start or answer, with the media it holds until the server confirms. */
+interface Claim {
+  room?: string;
+  call?: string;
+  stream: MediaStream;
+  ice: RTCIceServer[];
+}
+
 export function CallProvider({ children }: { children: ReactNode }) {
   const me = useMe().data?.id ?? null;
   const conn = useRealtime();
@@ -57,7 +65,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const [tick, setTick] = useState(0);
   const mesh = useRef<Mesh | null>(null);
   // What this tab asked for and has not yet seen confirmed: a start in a room, or an answer to a call.
-  const claim = useRef<{ room?: string; call?: string; stream: MediaStream; ice: RTCIceServer[] } | null>(null);
+  const claim = useRef<Claim | null>(null);
   const current = useRef<CallWire | null>(null);
 
   const end = useCallback(() => {
@@ -127,18 +135,23 @@ export function CallProvider({ children }: { children: ReactNode }) {
     return { stream, ice };
   }, []);
 
-  // The socket client does not hand refusals of hub commands (CALL_BUSY, CALL_ENDED) to features, so a
-  // claim the server never confirms is given up after a while: the camera and microphone are released.
-  const expireClaim = useCallback((message: string) => {
-    const mine = claim.current;
-    setTimeout(() => {
-      if (claim.current !== mine || !mine) return;
-      mine.stream.getTracks().forEach((t) => t.stop());
-      claim.current = null;
-      setLocal(null);
-      setError(message);
-    }, 10_000);
+  // A claim the server refuses (CALL_BUSY, CALL_ENDED: `conn.command` hears it at once) or never
+  // confirms (a lost frame: given up after a while) lets the camera and microphone go.
+  const dropClaim = useCallback((mine: Claim | null, message: string) => {
+    if (claim.current !== mine || !mine) return;
+    mine.stream.getTracks().forEach((t) => t.stop());
+    claim.current = null;
+    setLocal(null);
+    setError(message);
   }, []);
+  const sendClaim = useCallback(
+    (command: { type: string; [field: string]: unknown }, unconfirmed: string) => {
+      const mine = claim.current;
+      conn.command(command, (refusal) => dropClaim(mine, refusal.message));
+      setTimeout(() => dropClaim(mine, unconfirmed), 10_000);
+    },
+    [conn, dropClaim],
+  );
 
   const view = useMemo<CallView>(
     () => ({
@@ -155,8 +168,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         if (current.current) return;
         try {
           claim.current = { room: roomId, ...(await prepare(kind)) };
-          conn.send({ type: 'call.start', room_id: roomId, kind });
-          expireClaim('The call could not be started: they may be in another call.');
+          sendClaim({ type: 'call.start', room_id: roomId, kind }, 'The call could not be started: no answer from the server.');
         } catch (e) {
           setError(e instanceof Error ? e.message : 'Could not start the call.');
         }
@@ -167,8 +179,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         setIncoming(null);
         try {
           claim.current = { call: ring.id, ...(await prepare(ring.kind)) };
-          conn.send({ type: 'call.accept', call_id: ring.id });
-          expireClaim('The call could not be answered: it may have ended.');
+          sendClaim({ type: 'call.accept', call_id: ring.id }, 'The call could not be answered: no answer from the server.');
         } catch (e) {
           setError(e instanceof Error ? e.message : 'Could not answer the call.');
         }
@@ -192,7 +203,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     }),
     // `tick`: the mesh changed (a peer's connection state, a remote stream).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [call, incoming, local, muted, cameraOff, error, conn, prepare, end, expireClaim, tick],
+    [call, incoming, local, muted, cameraOff, error, conn, prepare, end, sendClaim, tick],
   );
 
   return <CallContext.Provider value={view}>{children}</CallContext.Provider>;

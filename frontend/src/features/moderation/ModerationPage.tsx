@@ -1,11 +1,12 @@
 // The moderation dashboard: one screen with a tab per tool (TABS): the report queue and the audit log.
 // `?sanctum=slug` narrows the audit log to one sanctum, which is all a sanctum's moderators may read;
 // site staff see everything. `/moderation/reports` opens the queue, `?tab=audit` the log.
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { Alert, Button, Card, PageHeader, Spinner } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
-import { useAudit, type AuditEntry } from './api';
+import { useAudit, type AuditEntry, type AuditFilter } from './api';
 import { ReportsTab } from './reports/ReportsTab';
 
 export interface DashboardTab {
@@ -84,16 +85,47 @@ export function describe(entry: AuditEntry): string {
   return `${who} ${what} ${entry.target_type} ${entry.target_id}`;
 }
 
-/** The audit log, newest first; every row is one sensitive action. */
+/** The audit log, newest first; every row is one sensitive action. It narrows to one action and to
+ * rows since a day (the server filters; the cursor pages within the filter). */
 export function AuditLog({ sanctum }: { sanctum: string | null }) {
-  const audit = useAudit(sanctum);
-  if (audit.isPending) return <Spinner label="Loading the audit log" />;
-  if (audit.isError) return <Alert tone="error">{audit.error.message}</Alert>;
-  const entries = audit.data.pages.flatMap((p) => p.items);
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const audit = useAudit(sanctum, filter);
+  const entries = audit.data?.pages.flatMap((p) => p.items) ?? [];
+  const filtered = filter.action !== undefined || filter.since !== undefined;
   return (
     <Card title="Audit log">
-      {entries.length === 0 ? (
-        <p className="muted">Nothing has happened yet.</p>
+      <div className="audit-log__filters">
+        <label>
+          Action{' '}
+          <select
+            className="input"
+            value={filter.action ?? ''}
+            onChange={(e) => setFilter((f) => ({ ...f, action: e.target.value || undefined }))}
+          >
+            <option value="">Every action</option>
+            {Object.keys(ACTIONS).map((action) => (
+              <option key={action} value={action}>
+                {action}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Since{' '}
+          <input
+            type="date"
+            className="input"
+            value={filter.since ?? ''}
+            onChange={(e) => setFilter((f) => ({ ...f, since: e.target.value || undefined }))}
+          />
+        </label>
+      </div>
+      {audit.isPending ? (
+        <Spinner label="Loading the audit log" />
+      ) : audit.isError ? (
+        <Alert tone="error">{audit.error.message}</Alert>
+      ) : entries.length === 0 ? (
+        <p className="muted">{filtered ? 'Nothing matches.' : 'Nothing has happened yet.'}</p>
       ) : (
         <ol className="audit-log" data-testid="audit-log">
           {entries.map((entry) => (

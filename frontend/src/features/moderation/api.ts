@@ -11,11 +11,13 @@ export type RoleRead = components['schemas']['RoleRead'];
 export type RoleList = components['schemas']['RoleList'];
 export type AuditEntry = components['schemas']['AuditEntryRead'];
 export type Permission = RoleRead['permissions'][number];
+export type Ban = components['schemas']['BanRead'];
 
 export const moderationKeys = {
   pins: (roomId: string) => ['moderation', 'pins', roomId] as const,
   roles: (slug: string) => ['moderation', 'roles', slug] as const,
-  audit: (sanctum: string | null) => ['moderation', 'audit', sanctum ?? ''] as const,
+  audit: (sanctum: string | null, filter: AuditFilter = {}) => ['moderation', 'audit', sanctum ?? '', filter] as const,
+  bans: (slug: string) => ['moderation', 'bans', slug] as const,
 };
 
 /** Whether `my_permissions` of a room or sanctum detail includes `permission`. */
@@ -65,6 +67,23 @@ export function banFromSanctum(slug: string, userId: string, reason: string) {
   );
 }
 
+/** The sanctum's bans, for whoever holds `user.ban` there. */
+export function useBans(slug: string) {
+  return useQuery({
+    queryKey: moderationKeys.bans(slug),
+    queryFn: () => unwrap(api.client.GET('/api/sanctums/{slug}/bans', { params: { path: { slug } } })).then((r) => r.items),
+  });
+}
+
+export function useUnban(slug: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(api.client.DELETE('/api/sanctums/{slug}/bans/{user_id}', { params: { path: { slug, user_id: userId } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: moderationKeys.bans(slug) }),
+  });
+}
+
 export function useRoles(slug: string, enabled = true) {
   return useQuery({
     queryKey: moderationKeys.roles(slug),
@@ -91,14 +110,28 @@ export function useRoleActions(slug: string) {
   return { create, remove };
 }
 
+/** What the audit log screen narrows to: one action, and rows since the start of a day (YYYY-MM-DD, local). */
+export interface AuditFilter {
+  action?: string;
+  since?: string;
+}
+
 /** The audit log, newest first, a page at a time (`sanctum` null: site-wide, for site staff). */
-export function useAudit(sanctum: string | null) {
+export function useAudit(sanctum: string | null, filter: AuditFilter = {}) {
   return useInfiniteQuery({
-    queryKey: moderationKeys.audit(sanctum),
+    queryKey: moderationKeys.audit(sanctum, filter),
     queryFn: ({ pageParam }) =>
       unwrap(
         api.client.GET('/api/audit', {
-          params: { query: { sanctum: sanctum ?? undefined, cursor: pageParam ?? undefined, limit: 50 } },
+          params: {
+            query: {
+              sanctum: sanctum ?? undefined,
+              action: filter.action,
+              since: filter.since ? new Date(`${filter.since}T00:00:00`).toISOString() : undefined,
+              cursor: pageParam ?? undefined,
+              limit: 50,
+            },
+          },
         }),
       ),
     initialPageParam: null as string | null,

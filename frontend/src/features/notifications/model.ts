@@ -27,6 +27,7 @@ export function notificationLink(n: Notification): string {
     case 'mention':
     case 'reaction':
     case 'message':
+    case 'missed_call':
       return d.room_id ? `/chat/${d.room_id}` : '/chat';
     case 'thread_reply':
       return d.room_id ? `/chat/${d.room_id}${d.parent_id ? `?thread=${d.parent_id}` : ''}` : '/chat';

@@ -25,7 +25,7 @@ export function useUpdatePreferences() {
 }
 
 /** The kinds a push can be sent for (the server pushes no other). */
-export const PUSH_KINDS: ReadonlySet<string> = new Set(['message', 'mention', 'friend_request', 'game_invite']);
+export const PUSH_KINDS: ReadonlySet<string> = new Set(['message', 'mention', 'friend_request', 'game_invite', 'missed_call']);
 
 export const KIND_LABELS: Record<string, string> = {
   message: 'Direct and group messages',
@@ -33,6 +33,7 @@ export const KIND_LABELS: Record<string, string> = {
   friend_request: 'Friend requests',
   friend_accepted: 'Accepted friend requests',
   game_invite: 'Game invitations',
+  missed_call: 'Missed calls',
   comment: 'Comments on your posts',
   reply: 'Replies to your comments',
   like: 'Likes',

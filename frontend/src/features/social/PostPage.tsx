@@ -9,14 +9,16 @@ import { formatRelative } from '../../lib/format';
 import { useViewedSubject } from '../notifications/api';
 import { useTopic } from '../../lib/realtime';
 import { useMe } from '../auth/useMe';
-import { applyPostPatch, socialKeys, useCommentActions, useComments, useDeletePost, usePost, type Comment } from './api';
+import { can } from '../moderation/api';
+import { applyPostPatch, socialKeys, useCommentActions, useComments, useDeletePost, usePost, useSanctum, type Comment } from './api';
 import { changesComments, postPatch } from './live';
 import { Author, LikeButton, PostBody } from './PostCard';
 import { COMMENTS, plural } from '../../lib/plural';
 
 /**
  * One post with its comments. It watches `post:{id}`: likes, comments and edits by anyone show up
- * at once (counts come with each event; the comment list is refetched when it changes).
+ * at once (counts come with each event; the comment list is refetched when it changes). A moderator of
+ * the post's sanctum (`post.delete`) gets Remove on others' posts and comments; the server decides.
  */
 export function PostPage() {
   const { postId = '' } = useParams();
@@ -27,15 +29,22 @@ export function PostPage() {
   const me = useMe();
   const remove = useDeletePost();
   const navigate = useNavigate();
+  const sanctum = useSanctum(post.data?.sanctum?.slug ?? '', post.isSuccess);
+  const moderates = can(sanctum.data?.my_permissions, 'post.delete');
+  const [removed, setRemoved] = useState(false);
   useViewedSubject(post.isSuccess ? `post:${id}` : null);
 
   useTopic(post.isSuccess ? `post:${id}` : null, (event) => {
     const patch = postPatch(event, me.data?.id);
     if (patch) applyPostPatch(queryClient, id, patch);
     if (changesComments(event)) void queryClient.invalidateQueries({ queryKey: socialKeys.comments(id) });
-    if (event.type === 'post.deleted') void queryClient.invalidateQueries({ queryKey: socialKeys.post(id) });
+    if (event.type === 'post.deleted') {
+      if ((event.data as { removed_by_moderator?: boolean } | undefined)?.removed_by_moderator) setRemoved(true);
+      void queryClient.invalidateQueries({ queryKey: socialKeys.post(id) });
+    }
   });
 
+  if (removed) return <Alert tone="info">This post was removed by a moderator.</Alert>;
   if (post.isPending) return <Spinner label="Loading post" />;
   if (post.isError) {
     const missing = post.error instanceof ApiError && post.error.status === 404;
@@ -56,9 +65,9 @@ export function PostPage() {
           <span className="muted">
             <span data-testid="comment-count">{p.comment_count}</span> {plural(p.comment_count, COMMENTS)}
           </span>
-          {mine && (
+          {(mine || moderates) && (
             <Button size="sm" variant="danger" onClick={() => remove.mutate(p.id, { onSuccess: () => void navigate('/feed') })}>
-              Delete
+              {mine ? 'Delete' : 'Remove'}
             </Button>
           )}
         </footer>
@@ -70,7 +79,7 @@ export function PostPage() {
         ) : (
           <ul className="stack" aria-label="Comments">
             {(comments.data?.items ?? []).map((c) => (
-              <CommentItem key={c.id} comment={c} postId={id} />
+              <CommentItem key={c.id} comment={c} postId={id} moderates={moderates} />
             ))}
           </ul>
         )}
@@ -99,36 +108,45 @@ function CommentForm({ postId, parentId, label, onDone }: { postId: number; pare
   );
 }
 
-function CommentItem({ comment, postId }: { comment: Comment; postId: number }) {
+function CommentItem({ comment, postId, moderates }: { comment: Comment; postId: number; moderates: boolean }) {
   const [replying, setReplying] = useState(false);
   const { like, remove } = useCommentActions(postId);
   const me = useMe();
-  const mine = comment.author && comment.author.id === me.data?.id;
+  const mine = Boolean(comment.author && comment.author.id === me.data?.id);
+  const gone = comment.removed_by_moderator;
   return (
     <li className="comment" data-testid={comment.parent_id === null ? 'comment' : 'reply'}>
       <div className="post__head">
         <Author author={comment.author} />
         <span className="muted">{formatRelative(comment.created_at)}</span>
       </div>
-      <PostBody html={comment.html} />
+      {gone ? (
+        <p className="muted" data-testid="comment-removed">
+          <em>Removed by a moderator</em>
+        </p>
+      ) : (
+        <PostBody html={comment.html} />
+      )}
       <div className="post__actions">
-        <Button
-          size="sm"
-          variant={comment.liked_by_me ? 'primary' : 'ghost'}
-          aria-pressed={comment.liked_by_me}
-          aria-label={comment.liked_by_me ? 'Unlike comment' : 'Like comment'}
-          onClick={() => like.mutate({ id: comment.id, like: !comment.liked_by_me })}
-        >
-          ♥ {comment.like_count}
-        </Button>
-        {comment.parent_id === null && (
+        {!gone && (
+          <Button
+            size="sm"
+            variant={comment.liked_by_me ? 'primary' : 'ghost'}
+            aria-pressed={comment.liked_by_me}
+            aria-label={comment.liked_by_me ? 'Unlike comment' : 'Like comment'}
+            onClick={() => like.mutate({ id: comment.id, like: !comment.liked_by_me })}
+          >
+            ♥ {comment.like_count}
+          </Button>
+        )}
+        {comment.parent_id === null && !gone && (
           <Button size="sm" variant="ghost" onClick={() => setReplying((r) => !r)}>
             Reply
           </Button>
         )}
-        {mine && (
+        {(mine || moderates) && (
           <Button size="sm" variant="ghost" onClick={() => remove.mutate(comment.id)}>
-            Delete
+            {mine || gone ? 'Delete' : 'Remove'}
           </Button>
         )}
       </div>
@@ -136,7 +154,7 @@ function CommentItem({ comment, postId }: { comment: Comment; postId: number }) 
       {(comment.replies ?? []).length > 0 && (
         <ul className="comment__replies stack">
           {(comment.replies ?? []).map((r) => (
-            <CommentItem key={r.id} comment={r} postId={postId} />
+            <CommentItem key={r.id} comment={r} postId={postId} moderates={moderates} />
           ))}
         </ul>
       )}

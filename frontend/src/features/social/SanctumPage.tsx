@@ -6,7 +6,8 @@ import { ApiError } from '../../api/errors';
 import { Alert, Badge, Button, ButtonLink, Card, Icon, Input, Name, PageHeader, Spinner } from '../../components/ui';
 import { LIVE_PRESENCE_ROWS, PersonRow } from '../people/PersonRow';
 import { socialKeys, useMemberActions, useMemberDirectory, useMembership, useSanctum, useSanctumPosts, type MemberRole, type SanctumMember } from './api';
-import { banFromSanctum, can, useRoles } from '../moderation/api';
+import { banFromSanctum, can, moderationKeys, useRoles } from '../moderation/api';
+import { BansCard } from '../moderation/BansCard';
 import { RolesCard } from '../moderation/RolesCard';
 import { ConfirmDialog } from '../chat/Dialog';
 import { InviteLinks } from '../invites/InviteLinks';
@@ -79,6 +80,7 @@ export function SanctumPage() {
       {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={can(s.my_permissions, 'room.manage')} />}
       {can(s.my_permissions, 'sanctum.manage') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
       {can(s.my_permissions, 'role.manage') && <RolesCard slug={slug} />}
+      {can(s.my_permissions, 'user.ban') && <BansCard slug={slug} />}
     </div>
   );
 }
@@ -165,6 +167,7 @@ function MemberRow({
     try {
       await banFromSanctum(slug, member.user.id, '');
       void queryClient.invalidateQueries({ queryKey: socialKeys.sanctums });
+      void queryClient.invalidateQueries({ queryKey: moderationKeys.bans(slug) });
     } catch (e) {
       setBanError(e instanceof Error ? e.message : 'Could not ban them.');
     }

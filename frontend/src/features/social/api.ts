@@ -47,11 +47,12 @@ export function useMySanctums() {
   });
 }
 
-export function useSanctum(slug: string) {
+export function useSanctum(slug: string, enabled = true) {
   return useQuery({
     queryKey: socialKeys.sanctum(slug),
     queryFn: () => unwrap(api.client.GET('/api/sanctums/{slug}', { params: { path: { slug } } })),
     retry: false,
+    enabled: enabled && slug !== '',
   });
 }
 

@@ -246,6 +246,28 @@ describe('topics', () => {
     h.last().hello(connectionId);
   }
 
+  it('after 1012 (a deploy) reconnects within a second, resumes from the last seq and keeps the backoff', async () => {
+    const h = harness({ random: () => 0.5 });
+    const seen: TopicEvent[] = [];
+    h.conn.subscribe('room:1', { onEvent: (e) => seen.push(e) });
+    h.conn.start();
+    await online(h);
+    const first = h.last();
+    first.receive({ type: 'subscribed', topic: 'room:1', seq: 3, cid: first.sentOfType('subscribe')[0]?.cid });
+    first.receive({ type: 'message.created', topic: 'room:1', seq: 4, data: {} });
+
+    first.serverClose(1012, 'service restart');
+    expect(h.conn.getStatus()).toMatchObject({ state: 'offline', delayMs: 500, closeCode: 1012, reason: 'server restarting' });
+    await vi.advanceTimersByTimeAsync(500);
+    await online(h, 'c2');
+    expect(h.last().sentOfType('subscribe').map(({ topic, since }) => ({ topic, since }))).toEqual([
+      { topic: 'room:1', since: 4 },
+    ]);
+    // A restart is not a failure: a drop right after it still waits the first backoff step only.
+    h.last().serverClose(1006);
+    expect(h.conn.getStatus()).toMatchObject({ state: 'offline', delayMs: backoffDelay(0, () => 0.5) });
+  });
+
   it('subscribes once per topic, then resubscribes with since after a reconnect', async () => {
     const h = harness();
     const room: TopicEvent[] = [];
@@ -351,6 +373,22 @@ describe('topics', () => {
     leave();
     await settle();
     expect(h.last().sentOfType('unsubscribe')).toEqual([]);
+  });
+
+  it('a hub command sent with command() hears its own refusal at once, and no topic listener does', async () => {
+    const h = harness();
+    const topicErrors: string[] = [];
+    h.conn.subscribe('room:7', { onEvent: () => undefined, onError: (e) => topicErrors.push(e.code) });
+    h.conn.start();
+    await online(h);
+    const refusals: string[] = [];
+    expect(h.conn.command({ type: 'call.start', room_id: 'r1', kind: 'voice' }, (e) => refusals.push(e.code))).toBe(true);
+    const sent = h.last().sentOfType('call.start')[0];
+    expect(sent).toMatchObject({ type: 'call.start', room_id: 'r1', kind: 'voice' });
+    h.last().receive({ type: 'error', cid: sent?.cid, error: { code: 'CALL_BUSY', message: 'They are in another call.' } });
+    h.last().receive({ type: 'error', cid: sent?.cid, error: { code: 'CALL_BUSY', message: 'again' } });
+    expect(refusals).toEqual(['CALL_BUSY']);
+    expect(topicErrors).toEqual([]);
   });
 
   it('a subscription the server revokes reports REVOKED and is not unsubscribed later', async () => {

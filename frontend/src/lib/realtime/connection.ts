@@ -71,6 +71,9 @@ export interface WebSocketLike {
 const OPEN = 1;
 /** Below the gateway's 60 / 20 per second, leaving room for pings and timing jitter. */
 export const DEFAULT_PACING = { burst: 50, perSecond: 15 } as const;
+/** After 1012 (the server restarts) tabs reconnect within this, at random, so they do not all arrive at once. */
+export const RESTART_SPREAD_MS = 1_000;
+
 /** Our own close code when we drop a socket that stopped answering (4000-4999 is the app range). */
 export const CLIENT_HEARTBEAT_TIMEOUT = 4000;
 const CONNECT_TIMEOUT = 4001;
@@ -139,6 +142,8 @@ export class RealtimeConnection {
   private tokens = 0;
   private tokensAt = 0;
   private readonly cids = new Map<string, string>();
+  // Hub commands sent with a cid (`command`): who hears the server's refusal of each.
+  private readonly commands = new Map<string, (error: ErrorBody) => void>();
   private nextCid = 0;
   private holds = 0;
   private releaseTimer: Timer | null = null;
@@ -244,6 +249,7 @@ export class RealtimeConnection {
     this.socket = null;
     this.hello = null;
     this.cids.clear();
+    this.commands.clear();
     this.controlQueue = [];
     if (this.drainTimer !== null) clearTimeout(this.drainTimer);
     this.drainTimer = null;
@@ -323,7 +329,11 @@ export class RealtimeConnection {
     this.dropSocket(code, reason);
     this.clearTimers();
     if (!this.running) return;
-    if (code === CloseCode.TOO_MANY_CONNECTIONS) {
+    if (code === CloseCode.SERVICE_RESTART) {
+      // A deploy, not a failure: every tab of the instance reconnects within a second, spread at
+      // random, and resumes from its last seq on another instance; the backoff sequence is kept.
+      this.scheduleRetry('server restarting', code, { restart: true });
+    } else if (code === CloseCode.TOO_MANY_CONNECTIONS) {
       this.scheduleRetry('too many connections', code, { long: true });
     } else if (code === CloseCode.FORBIDDEN || code === CloseCode.POLICY) {
       this.scheduleRetry('refused by policy', code, { policy: true });
@@ -333,13 +343,18 @@ export class RealtimeConnection {
     }
   }
 
-  private scheduleRetry(reason: string, closeCode: number | null, how: { long?: boolean; policy?: boolean } = {}): void {
+  private scheduleRetry(
+    reason: string,
+    closeCode: number | null,
+    how: { long?: boolean; policy?: boolean; restart?: boolean } = {},
+  ): void {
     const { backoff, random } = this.opts;
     let attempt = this.failures;
     if (how.policy) attempt = Math.max(attempt, this.opts.policyAttempt);
     let delayMs = backoffDelay(attempt, random, backoff);
     if (how.long) delayMs = Math.max(delayMs, backoffDelay(Number.MAX_SAFE_INTEGER, random, backoff));
-    this.failures = attempt + 1;
+    if (how.restart) delayMs = Math.round(random() * RESTART_SPREAD_MS);
+    else this.failures = attempt + 1;
     this.retryTimer = setTimeout(() => void this.connect(), delayMs);
     this.setStatus({
       state: 'offline',
@@ -401,6 +416,16 @@ export class RealtimeConnection {
         return;
       }
       case 'error': {
+        const refused = message.cid != null ? this.commands.get(message.cid) : undefined;
+        if (refused !== undefined && message.cid != null) {
+          this.commands.delete(message.cid);
+          try {
+            refused(message.error);
+          } catch (error) {
+            this.opts.debug('realtime: a listener failed', error);
+          }
+          return;
+        }
         const fromCid = message.cid != null ? this.cids.get(message.cid) : undefined;
         if (message.cid != null) this.cids.delete(message.cid);
         const detailTopic = message.error.details?.topic;
@@ -507,6 +532,19 @@ export class RealtimeConnection {
   /** Sends a message now if online; returns whether it went out. Hub messages go through here. */
   send(message: ClientMessage | { type: string; topic?: string; [field: string]: unknown }): boolean {
     return this.sendNow(message);
+  }
+
+  /**
+   * Sends a hub command (`call.start`, ...) with a cid of its own, so that a refusal (CALL_BUSY,
+   * CALL_ENDED) reaches `onRefused` at once. Returns whether it went out. Only the newest 64 commands
+   * are remembered: a refusal comes within moments or not at all.
+   */
+  command(message: { type: string; [field: string]: unknown }, onRefused: (error: ErrorBody) => void): boolean {
+    const cid = `k${++this.nextCid}`;
+    if (!this.sendNow({ ...message, cid })) return false;
+    this.commands.set(cid, onRefused);
+    if (this.commands.size > 64) this.commands.delete(this.commands.keys().next().value as string);
+    return true;
   }
 
   private sendNow(message: object): boolean {

@@ -10,6 +10,8 @@ export const CloseCode = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
   POLICY: 1008,
+  /** The server is restarting (a deploy): reconnect at once, to another instance, and resume. */
+  SERVICE_RESTART: 1012,
   TRY_AGAIN_LATER: 1013,
   BAD_TICKET: 4401,
   FORBIDDEN: 4403,

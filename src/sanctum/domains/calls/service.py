@@ -33,6 +33,7 @@ from sanctum.domains.calls.ice import IceServers, ice_servers
 from sanctum.domains.calls.store import CallStore
 from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.notifications.notify import Notifier
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import CALL_DURATION, CALLS_CONNECTED, CALLS_ENDED, CALLS_REFUSED, CALLS_STARTED
 from sanctum.realtime.publisher import Publisher
@@ -63,6 +64,7 @@ class CallService:
         publisher: Publisher,
         store: CallStore,
         settings: CallSettings,
+        notifier: Notifier,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._db = db
@@ -71,6 +73,7 @@ class CallService:
         self._publisher = publisher
         self._store = store
         self._settings = settings
+        self._notifier = notifier
         self._clock = clock
         self._locks: WeakValueDictionary[uuid.UUID, asyncio.Lock] = WeakValueDictionary()
         self._timers: set[asyncio.Task[None]] = set()
@@ -187,6 +190,11 @@ class CallService:
             if after.connected_at is not None:
                 CALL_DURATION.observe(after.seconds())
             await self._leave_entry(after)
+            if after.reason == "missed":
+                for callee in after.invited - {after.caller}:
+                    await self._notifier.missed_call(
+                        to=callee, by=after.caller, room_id=after.room_id, call_id=after.id
+                    )
         await self._announce(after, before)
 
     async def _announce(self, state: m.CallState, before: m.CallState | None = None) -> None:

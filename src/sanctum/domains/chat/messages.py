@@ -45,6 +45,7 @@ from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.roles.permissions import Permission
+from sanctum.observability.metrics import CHAT_MESSAGES
 
 # `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
 # moderators use an announcement.
@@ -141,6 +142,7 @@ class MessageService:
                 if existing is None:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
+        CHAT_MESSAGES.labels(record.kind).inc()
         return Sent(message, True)
 
     async def _resolve(

@@ -66,6 +66,16 @@ class RoomMember(Base):
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+class HeldMute(Base):
+    """A mute that outlives leaving: a muted member who leaves (or is removed) gets it back on rejoining."""
+
+    __tablename__ = "held_mutes"
+
+    room_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (

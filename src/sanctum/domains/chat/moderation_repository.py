@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.db.base import table_of
 from sanctum.db.dialect import affected, insert_for
+from sanctum.domains.chat.held_mutes import release_held_mutes
 from sanctum.domains.chat.models import Message, Room, RoomMember, RoomPin
 
 _pins, _members, _messages, _rooms = table_of(RoomPin), table_of(RoomMember), table_of(Message), table_of(Room)
@@ -55,4 +56,7 @@ class ModerationRepository:
             .where(_members.c.room_id.in_(room_ids), _members.c.user_id == user_id)
             .values(muted_until=until)
         )
-        return affected(await db.execute(query))
+        changed = affected(await db.execute(query))
+        if until is None:  # an unmute lifts the mute of rooms they are out of, too
+            await release_held_mutes(db, room_ids, user_id)
+        return changed

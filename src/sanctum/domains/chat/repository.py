@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 
 from sanctum.db.base import table_of
 from sanctum.db.dialect import affected, insert_for
+from sanctum.domains.chat.held_mutes import hold_mute
 from sanctum.domains.chat.models import Mention, Message, MessageEdit, Reaction, Room, RoomMember
 from sanctum.domains.chat.rows import Membership as Membership  # re-exported: callers import the rows from here
 from sanctum.domains.chat.rows import MessageRow as MessageRow
@@ -186,10 +187,12 @@ class ChatRepository:
         return list((await db.execute(query.order_by(RoomMember.joined_at).limit(limit))).scalars())
 
     async def remove_member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        result = await db.execute(
-            delete(RoomMember).where(RoomMember.room_id == room_id, RoomMember.user_id == user_id)
-        )
-        return bool(affected(result))
+        """Out of the room; a mute still running is held for their return (moderation_repository)."""
+        query = delete(RoomMember).where(RoomMember.room_id == room_id, RoomMember.user_id == user_id)
+        row = (await db.execute(query.returning(RoomMember.muted_until))).first()
+        if row is not None:
+            await hold_mute(db, room_id, user_id, row[0])
+        return row is not None
 
     async def successor(self, db: AsyncSession, room_id: uuid.UUID) -> RoomMember | None:
         """Who inherits a room its owner leaves: the longest-standing moderator, else member."""

@@ -32,6 +32,7 @@ from sanctum.domains.accounts.service import Actor
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, emit_room_added
 from sanctum.domains.chat.channel_repository import ChannelRepository
+from sanctum.domains.chat.held_mutes import take_held_mute
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, RoomMember
 from sanctum.domains.chat.repository import ChatRepository
@@ -117,6 +118,7 @@ class SanctumRooms:
                 joined_at=utcnow(),
                 last_read_message_id=watermark,
                 last_delivered_message_id=watermark,
+                muted_until=await take_held_mute(db, room.id, user_id),
             )
         )
         room.member_count += 1

@@ -25,6 +25,7 @@ from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.chat import events as ev
 from sanctum.domains.chat.access import ChatCaches, RoomAccess, RoomRecord, emit_room_added
+from sanctum.domains.chat.held_mutes import take_held_mute
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Message, Room, RoomMember, dm_key, dm_members
 from sanctum.domains.chat.moderation import with_moderation
@@ -357,6 +358,7 @@ class RoomService:
                 joined_at=utcnow(),
                 last_read_message_id=watermark,
                 last_delivered_message_id=watermark,
+                muted_until=await take_held_mute(db, room_id, user_id),
             )
         )
         room.member_count += 1

@@ -39,6 +39,7 @@ Kind = Literal[
     "reaction",
     "thread_reply",
     "message",
+    "missed_call",
 ]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 LikeTarget = Literal["post", "comment"]
@@ -126,6 +127,11 @@ class Notifier:
         until it is read: while it is unread, more messages only update it. The job drops it when `to` has
         already read the message (they were reading the conversation)."""
         await self._enqueue("message", to, by, room_id=room_id, message_id=message_id, room_kind=room_kind)
+
+    async def missed_call(self, *, to: uuid.UUID, by: uuid.UUID, room_id: uuid.UUID, call_id: uuid.UUID) -> None:
+        """`to` did not answer call `call_id` from `by` in room `room_id` (it rang out): one notification
+        per call, pushed too, so a call rung while no tab was open is not lost."""
+        await self._enqueue("missed_call", to, by, room_id=room_id, call_id=call_id)
 
     async def game_invite(self, *, to: uuid.UUID, by: uuid.UUID, game_id: Id, game: str) -> None:
         """`by` invited `to` to game room `game_id` of game `game` (plugin name)."""

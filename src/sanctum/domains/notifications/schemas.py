@@ -23,7 +23,7 @@ class NotificationRead(BaseModel):
         "target_id (post_mention); post_id, comment_id, reply_id "
         "(comment, reply); target (post|comment), target_id, post_id (like); game_id, game (game_invite); room_id, "
         "message_id, emoji (reaction); room_id, parent_id, reply_id, role (author|participant) (thread_reply); "
-        "room_id, message_id, room_kind (dm|group) (message)."
+        "room_id, message_id, room_kind (dm|group) (message); room_id, call_id (missed_call)."
     )
     read: bool
     created_at: datetime

@@ -49,6 +49,7 @@ SUBJECT: dict[Kind, tuple[str, ...]] = {
     "reaction": ("room_id", "message_id", "emoji"),
     "thread_reply": ("room_id", "parent_id", "reply_id", "role"),
     "message": ("room_id", "message_id", "room_kind"),
+    "missed_call": ("room_id", "call_id"),
 }
 # One row per subject gathering every actor: "Alice and 3 others ...", unread again on each new one.
 AGGREGATED: frozenset[Kind] = frozenset({"like", "reaction", "thread_reply", "message"})
@@ -100,6 +101,8 @@ def dedupe_key(kind: Kind, by: uuid.UUID, data: Mapping[str, str]) -> str:
             return f"thread:{data['parent_id']}"
         case "message":
             return f"message:{data['room_id']}"
+        case "missed_call":
+            return f"missed_call:{data['call_id']}"
 
 
 def subject_of(kind: str, data: Mapping[str, str]) -> str | None:
@@ -139,6 +142,8 @@ def sentence(kind: str, actor: PublicUser | None, count: int, data: Mapping[str,
             return f"{who} replied {where}"
         case "message":
             return f"{who} sent you a message" if data.get("room_kind") == "dm" else f"{who} wrote in a group"
+        case "missed_call":
+            return f"You missed a call from {who}"
         case _:
             return f"{who} invited you to play {data.get('game', 'a game')}"
 

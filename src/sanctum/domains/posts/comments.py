@@ -1,8 +1,10 @@
 """Comments on posts, with one level of replies: list, create, edit, delete, like.
 
-Whoever may see a post may comment on it and like it. The author edits a comment; the author or a
-moderator of the post's sanctum deletes it (its replies go with it). Every change takes the post's
-row lock first, then publishes on `post:{id}` with the new counts.
+Whoever may see a post may comment on it and like it. The author edits a comment. The author deletes
+it with its replies; a moderator of the post's sanctum (`post.delete`) removes it: its text and likes
+go, the row stays as "removed by a moderator" so its replies keep their place (removing it a second
+time deletes it with its replies). A removed comment takes no edit, like or reply. Every change takes
+the post's row lock first, then publishes on `post:{id}` with the new counts.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from sanctum.core.events import Redacted
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.audit.service import AuditAction
@@ -60,6 +63,7 @@ class CommentService:
             like_count=likes.get(c.id, 0),
             liked_by_me=c.id in mine,
             reply_count=replies,
+            removed_by_moderator=c.removed_by_moderator,
         )
 
     async def _one(self, db: AsyncSession, comment: Comment, viewer: uuid.UUID) -> CommentRead:
@@ -85,13 +89,16 @@ class CommentService:
             raise comment_not_found() from exc
         return comment, await self._posts.may(db, actor, Permission.POST_DELETE, access)
 
-    async def _locked(self, db: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, bool]:
-        """In a writer: the visible comment, read again under its post's row lock."""
+    async def _locked(
+        self, db: AsyncSession, actor: Actor, comment_id: int, removed_ok: bool = True
+    ) -> tuple[Comment, bool]:
+        """In a writer: the visible comment, read again under its post's row lock (unless `removed_ok`, a
+        comment removed by a moderator is refused as if gone)."""
         found, moderates = await self._visible(db, actor, comment_id)
         if await self._repo.post_for_update(db, found.post_id) is None:
             raise comment_not_found()
         comment = await self._repo.comment(db, comment_id)
-        if comment is None:
+        if comment is None or (comment.removed_by_moderator and not removed_ok):
             raise comment_not_found()
         return comment, moderates
 
@@ -146,6 +153,8 @@ class CommentService:
                 parent = await self._repo.comment(db, data.parent_id)
                 if parent is None or parent.post_id != post_id:
                     raise ValidationFailed(fields={"parent_id": "is not a comment on this post"})
+                if parent.removed_by_moderator:
+                    raise ValidationFailed(fields={"parent_id": "was removed by a moderator"})
                 if parent.parent_id is not None:
                     raise ValidationFailed(
                         fields={"parent_id": "replies go one level deep: reply to a top-level comment"}
@@ -193,7 +202,7 @@ class CommentService:
 
     async def edit(self, actor: Actor, comment_id: int, body: str) -> CommentRead:
         async with self._db.writer() as db:
-            comment, _ = await self._locked(db, actor, comment_id)
+            comment, _ = await self._locked(db, actor, comment_id, removed_ok=False)
             if comment.author_id != actor.id:
                 raise Forbidden("Only the author can edit a comment.", code=ErrorCode.NOT_AUTHOR)
             post = await self._repo.post(db, comment.post_id)
@@ -217,7 +226,8 @@ class CommentService:
                     "Only the author or a sanctum moderator can delete a comment.", code=ErrorCode.NOT_AUTHOR
                 )
             post_id = comment.post_id
-            if comment.author_id != actor.id:
+            by_moderator = comment.author_id != actor.id
+            if by_moderator:
                 await self._posts.record(
                     db,
                     actor,
@@ -226,6 +236,9 @@ class CommentService:
                     comment_id,
                     metadata={"post_id": post_id, "author_id": comment.author_id, "body": comment.body[:200]},
                 )
+            if by_moderator and not comment.removed_by_moderator:
+                await self._remove(db, comment)
+                return
             topic = ev.post_topic(post_id)
             gone = [
                 comment_id,
@@ -241,9 +254,21 @@ class CommentService:
             deleted = ev.CommentDeleted(id=comment_id, parent_id=parent_id, comment_count=count)
             await db.emit(topic, ev.COMMENT_DELETED, deleted)
 
+    async def _remove(self, db: UnitOfWork, comment: Comment) -> None:
+        """A moderator's removal: the text and likes go, the marker stays with its replies."""
+        topic = ev.post_topic(comment.post_id)
+        await db.rewrite(topic, ev.comment_ref(comment.id), Redacted(id=comment.id, deleted=True))
+        comment.body, comment.html, comment.removed_by_moderator = "", "", True
+        await self._repo.unlike_every(db, comment.id)
+        count = (await self._repo.comment_counts(db, [comment.post_id])).get(comment.post_id, 0)
+        removed = ev.CommentDeleted(
+            id=comment.id, parent_id=comment.parent_id, comment_count=count, removed_by_moderator=True
+        )
+        await db.emit(topic, ev.COMMENT_DELETED, removed)
+
     async def like(self, actor: Actor, comment_id: int, add: bool) -> LikeState:
         async with self._db.writer() as db:
-            comment, _ = await self._locked(db, actor, comment_id)
+            comment, _ = await self._locked(db, actor, comment_id, removed_ok=add is False)
             if add:
                 changed = await self._repo.like_comment(db, comment_id, actor.id, utcnow())
             else:

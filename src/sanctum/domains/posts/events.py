@@ -25,6 +25,7 @@ class PostChanged(EventData):
 
 class PostGone(EventData):
     id: int
+    removed_by_moderator: bool = False
 
 
 class CommentCreated(EventData):
@@ -44,6 +45,8 @@ class CommentDeleted(EventData):
     id: int
     parent_id: int | None
     comment_count: int
+    # True: it stays in the thread as "removed by a moderator", with its replies.
+    removed_by_moderator: bool = False
 
 
 class LikeChanged(EventData):

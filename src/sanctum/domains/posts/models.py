@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.db.base import Base
@@ -65,6 +65,8 @@ class Comment(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Removed by a moderator: its text is gone, the row stays so its replies keep their place.
+    removed_by_moderator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PostLike(Base):

@@ -269,3 +269,6 @@ class PostRepository:
             delete(CommentLike).where(CommentLike.comment_id == comment_id, CommentLike.user_id == user_id)
         )
         return bool(affected(result))
+
+    async def unlike_every(self, db: AsyncSession, comment_id: int) -> None:
+        await db.execute(delete(CommentLike).where(CommentLike.comment_id == comment_id))

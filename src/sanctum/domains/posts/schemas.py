@@ -75,6 +75,7 @@ class CommentRead(BaseModel):
     like_count: int
     liked_by_me: bool
     reply_count: int
+    removed_by_moderator: bool = Field(False, description="Removed by a moderator: no body, replies kept.")
     replies: list[CommentRead] = Field(default_factory=list, description="Oldest first (top-level comments only).")
 
 

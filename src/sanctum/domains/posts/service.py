@@ -251,7 +251,7 @@ class PostService:
             await db.rewrite(topic, ev.post_ref(post_id), Redacted(id=post_id, deleted=True))
             db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
             await db.delete(post)
-            await db.emit(topic, ev.POST_DELETED, ev.PostGone(id=post_id))
+            await db.emit(topic, ev.POST_DELETED, ev.PostGone(id=post_id, removed_by_moderator=by_moderator))
 
     async def like(self, actor: Actor, post_id: int, add: bool) -> LikeState:
         async with self._db.writer() as db:

@@ -12,7 +12,7 @@ from sanctum.domains.accounts.schemas import Strict
 from sanctum.domains.notifications.notify import KINDS, Kind
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-PUSH_KINDS: frozenset[Kind] = frozenset({"message", "mention", "friend_request", "game_invite"})
+PUSH_KINDS: frozenset[Kind] = frozenset({"message", "mention", "friend_request", "game_invite", "missed_call"})
 """The kinds a push notification is sent for (when the user subscribed and has no live socket)."""
 
 

@@ -40,5 +40,7 @@ class EngineContext:
     forward: Callable[[uuid.UUID, Player, Mapping[str, Any]], Awaitable[None]]
     listen: Callable[[uuid.UUID], Awaitable[None]]
     unlisten: Callable[[uuid.UUID], Awaitable[None]]
+    # The lease of a room was released (a shutdown, a finished game): tell every instance at once.
+    released: Callable[[uuid.UUID], Awaitable[None]]
     # An actor that stops tells the engine, which then starts a new one for the next command.
     forget: Callable[[uuid.UUID, object], None]

@@ -248,6 +248,7 @@ class RealtimeRoom:
             with contextlib.suppress(Exception):
                 async with self.ctx.db.writer() as db:
                     await self.ctx.repo.release_lease(db, self.actor.room_id, self.ctx.instance_id)
+                await self.ctx.released(self.actor.room_id)
 
     async def shut_down(self) -> None:
         """The actor is stopping: let a renewal in flight land, then (if this instance owns the room) save
