@@ -41,6 +41,8 @@ export AUTH__ARGON2_MEMORY_KIB=1024
 export AUTH__ARGON2_TIME_COST=1
 # Bots answer at once rather than after a human-looking pause.
 export GAMES__BOT_DELAY_SECONDS=0.02
+# The link preview spec serves its page from 127.0.0.1, which the fetcher refuses unless allowed.
+export PREVIEWS__ALLOW_NETWORKS='["127.0.0.1/32"]'
 export WEB_DIST="$frontend/dist"
 export LOG_LEVEL="${E2E_LOG_LEVEL:-warning}"
 # Never pick up a developer's .env or Redis: these tests run the embedded mode only.

@@ -32,6 +32,7 @@ from sanctum.domains.moderation import routes as moderation_routes
 from sanctum.domains.notifications import routes as notifications_routes
 from sanctum.domains.posts import routes as posts_routes
 from sanctum.domains.preferences import routes as preferences_routes
+from sanctum.domains.previews import routes as previews_routes
 from sanctum.domains.push import routes as push_routes
 from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
@@ -129,6 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.room_moderation)
     app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
+    app.include_router(previews_routes.previews)
     mount_web(app, settings.web_dist)
     instrument_app(app)
     return app

@@ -38,6 +38,7 @@ from sanctum.domains.chat.access import ChatCaches, RoomAccess
 from sanctum.domains.chat.hub import ChatHub
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.moderation import ChatModeration
+from sanctum.domains.chat.previews import PREVIEWS_JOB, MessagePreviews
 from sanctum.domains.chat.reported import ChatContent
 from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.chat.service import RoomService
@@ -66,8 +67,10 @@ from sanctum.domains.posts.caches import PostCaches
 from sanctum.domains.posts.comments import CommentService
 from sanctum.domains.posts.feed import FeedService
 from sanctum.domains.posts.hub import PostsHub
+from sanctum.domains.posts.previews import POST_PREVIEWS_JOB, PostPreviews
 from sanctum.domains.posts.service import PostService
 from sanctum.domains.preferences.service import PreferenceService
+from sanctum.domains.previews.service import PreviewService
 from sanctum.domains.push.service import PushService
 from sanctum.domains.push.service import register_jobs as register_push_jobs
 from sanctum.domains.reports.service import RbacReview, ReportService
@@ -79,6 +82,8 @@ from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.mail import announce, build_mailer
+from sanctum.net.addresses import AddressPolicy
+from sanctum.net.fetch import FetchLimits, GuardedClient
 from sanctum.ratelimit import RateLimiter
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
@@ -132,6 +137,9 @@ class Services:
     chat_moderation: ChatModeration
     sanctions: Sanctions
     calls: CallService
+    previews: PreviewService
+    message_previews: MessagePreviews
+    post_previews: PostPreviews
     _by_type: dict[type, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -260,6 +268,26 @@ def _digest(
     return service
 
 
+def _previews(
+    settings: Settings,
+    db: Database,
+    cache: Cache,
+    preferences: PreferenceService,
+    room_access: RoomAccess,
+    messages: MessageService,
+    jobs: TaskiqJobQueue,
+) -> tuple[PreviewService, MessagePreviews]:
+    """Link previews: the guarded client (its policy from the settings), the cards, their job."""
+    config = settings.previews
+    policy = AddressPolicy.allowing(*map(str, config.allow_networks)) if config.allow_networks else AddressPolicy()
+    client = GuardedClient(policy, limits=FetchLimits(total_seconds=config.timeout_seconds))
+    previews = PreviewService(db, cache, client, preferences, config)
+    message_previews = MessagePreviews(db, room_access, messages, previews, jobs)
+    messages.use_previews(message_previews.requested)
+    jobs.register(PREVIEWS_JOB, message_previews.build)
+    return previews, message_previews
+
+
 def _base_url(settings: Settings) -> str:
     return settings.public_url or f"http://{settings.host}:{settings.port}"
 
@@ -319,6 +347,7 @@ def build_services(settings: Settings) -> Services:
     push = PushService(db, settings.push, jobs, gateway.is_online)
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
+    previews, message_previews = _previews(settings, db, cache, preferences, room_access, messages, jobs)
     rooms = RoomService(db, room_access, chat_caches, accounts, messages, gateway, settings.quotas)
     welcome = WelcomeBot(db, accounts, messages, chat_caches, jobs)
     jobs.register(WELCOME_JOB, welcome.greet)
@@ -328,6 +357,9 @@ def build_services(settings: Settings) -> Services:
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier)
     comments = CommentService(db, posts, accounts, notifier)
+    post_previews = PostPreviews(db, posts, post_caches, previews, jobs)
+    posts.use_previews(post_previews.requested)
+    jobs.register(POST_PREVIEWS_JOB, post_previews.build)
     feed = FeedService(db, posts, post_caches, accounts, sanctums, friends)
     game_registry = GameRegistry.default(settings.games.extra_plugins)
     game_engine = GameEngine(settings.games, db, gateway, game_registry, game_bus)
@@ -409,4 +441,7 @@ def build_services(settings: Settings) -> Services:
         login_steps=login_steps,
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
         sanctions=sanctions,
+        previews=previews,
+        message_previews=message_previews,
+        post_previews=post_previews,
     )

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sanctum.net.settings import PreviewSettings
+
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 
 AppEnv = Literal["development", "test", "staging", "production"]
@@ -333,12 +335,7 @@ class EmailSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_nested_delimiter="__",
-        extra="ignore",
-        case_sensitive=False,
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_nested_delimiter="__", extra="ignore", case_sensitive=False)
 
     app_env: AppEnv = "development"
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
@@ -376,6 +373,7 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
+    previews: PreviewSettings = PreviewSettings()
     # Tracing: the standard OpenTelemetry variables (docs/operations/observability.md). Off unless an
     # exporter or an OTLP endpoint is named; the OTLP exporter speaks HTTP/protobuf (port 4318).
     otel_sdk_disabled: bool = False

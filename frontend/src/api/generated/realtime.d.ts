@@ -42,6 +42,7 @@ export type ServerMessage =
   | MuteUpdatedEvent
   | ChannelsOrderedEvent
   | PostUpdatedEvent
+  | PostPreviewsEvent
   | PostDeletedEvent
   | CommentCreatedEvent
   | CommentUpdatedEvent
@@ -469,11 +470,37 @@ export interface MessageRead {
    * Deleted by a moderator, not its author.
    */
   removed_by_moderator: boolean;
+  /**
+   * Cards of its first links; they arrive later, in a message.updated.
+   */
+  link_previews: LinkPreview[];
+  /**
+   * False once the author turned previews off for it.
+   */
+  link_previews_enabled: boolean;
 }
 export interface ReactionCount {
   emoji: string;
   count: number;
   me: boolean;
+}
+/**
+ * The card of one link: what its page says about itself (Open Graph, oEmbed, or its title).
+ */
+export interface LinkPreview {
+  /**
+   * The link as written in the message.
+   */
+  url: string;
+  title: string;
+  description: string;
+  site_name: string;
+  /**
+   * The page's image, re-encoded and served by Sanctum (never the original host).
+   */
+  image_url: string | null;
+  image_width: number | null;
+  image_height: number | null;
 }
 /**
  * A message was edited, or a thread's reply count changed.
@@ -766,6 +793,26 @@ export interface PostChanged {
 export interface Redacted {
   id: number;
   deleted: true;
+}
+/**
+ * The post's link preview cards arrived, changed or were removed.
+ */
+export interface PostPreviewsEvent {
+  type: "post.previews";
+  /**
+   * `post:{id}`
+   */
+  topic: string;
+  data: PostCards;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
+}
+export interface PostCards {
+  id: number;
+  link_previews: LinkPreview[];
+  link_previews_enabled: boolean;
 }
 /**
  * The post was deleted.

@@ -1387,6 +1387,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{post_id}/link-previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Post Link Previews
+         * @description Turn your post's link preview cards off (they go at once) or on again (they come back shortly).
+         */
+        put: operations["posts-set_post_link_previews"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/preferences/mutes": {
         parameters: {
             query?: never;
@@ -1453,6 +1473,26 @@ export interface paths {
          * @description Change some of the caller's notification preferences; what is not given stays.
          */
         patch: operations["preferences-update_notification_preferences"];
+        trace?: never;
+    };
+    "/api/previews/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Preview Image
+         * @description A link preview's image, as Sanctum re-encoded it (JPEG or PNG).
+         */
+        get: operations["previews-get_preview_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/push/subscriptions": {
@@ -1789,6 +1829,26 @@ export interface paths {
          * @description Edit your own message; earlier versions are kept.
          */
         patch: operations["messages-edit_message"];
+        trace?: never;
+    };
+    "/api/rooms/{room_id}/messages/{message_id}/link-previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Link Previews
+         * @description Turn your message's link preview cards off (they go at once) or on again (they come back shortly).
+         */
+        put: operations["messages-set_link_previews"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/rooms/{room_id}/messages/{message_id}/pin": {
@@ -3544,6 +3604,40 @@ export interface components {
              */
             target: "post" | "comment";
         };
+        /**
+         * LinkPreview
+         * @description The card of one link: what its page says about itself (Open Graph, oEmbed, or its title).
+         */
+        LinkPreview: {
+            /** Description */
+            description: string;
+            /** Image Height */
+            image_height: number | null;
+            /**
+             * Image Url
+             * @description The page's image, re-encoded and served by Sanctum (never the original host).
+             */
+            image_url: string | null;
+            /** Image Width */
+            image_width: number | null;
+            /** Site Name */
+            site_name: string;
+            /** Title */
+            title: string;
+            /**
+             * Url
+             * @description The link as written in the message.
+             */
+            url: string;
+        };
+        /** LinkPreviewsUpdate */
+        LinkPreviewsUpdate: {
+            /**
+             * Enabled
+             * @description False removes the message's cards and makes none again for it.
+             */
+            enabled: boolean;
+        };
         /** Live */
         Live: {
             /**
@@ -3665,6 +3759,11 @@ export interface components {
              * @description Makes a retried send idempotent: the same client_id returns the first message.
              */
             client_id?: string | null;
+            /**
+             * Link Previews
+             * @description False: no preview cards for this message's links.
+             */
+            link_previews?: boolean | null;
             /** Parent Message Id */
             parent_message_id?: number | null;
         };
@@ -3717,6 +3816,16 @@ export interface components {
             kind: "user" | "system";
             /** Last Reply At */
             last_reply_at: string | null;
+            /**
+             * Link Previews
+             * @description Cards of its first links; they arrive later, in a message.updated.
+             */
+            link_previews: components["schemas"]["LinkPreview"][];
+            /**
+             * Link Previews Enabled
+             * @description False once the author turned previews off for it.
+             */
+            link_previews_enabled: boolean;
             /**
              * Mentions
              * @description Usernames mentioned.
@@ -3848,6 +3957,12 @@ export interface components {
             kinds: {
                 [key: string]: components["schemas"]["KindPreference"];
             };
+            /**
+             * Link Previews
+             * @description Link preview cards: made for the links of the messages you send, and shown to you (off: neither; docs/previews.md).
+             * @default true
+             */
+            link_previews: boolean;
         };
         /** NotificationRead */
         NotificationRead: {
@@ -4041,6 +4156,11 @@ export interface components {
              */
             client_id?: string | null;
             /**
+             * Link Previews
+             * @description False: no preview cards for this post's links.
+             */
+            link_previews?: boolean | null;
+            /**
              * Sanctum Id
              * @description Post in this sanctum; omit to post on your profile.
              */
@@ -4091,6 +4211,16 @@ export interface components {
             like_count: number;
             /** Liked By Me */
             liked_by_me: boolean;
+            /**
+             * Link Previews
+             * @description Cards of its first links; they arrive later, in post.previews.
+             */
+            link_previews: components["schemas"]["LinkPreview"][];
+            /**
+             * Link Previews Enabled
+             * @description False once the author turned previews off for it.
+             */
+            link_previews_enabled: boolean;
             /** @description Null for a post on the author's profile. */
             sanctum: components["schemas"]["SanctumRef"] | null;
         };
@@ -4114,6 +4244,8 @@ export interface components {
             kinds?: {
                 [key: string]: components["schemas"]["KindPreference"];
             } | null;
+            /** Link Previews */
+            link_previews?: boolean | null;
         };
         /** ProfileUpdate */
         ProfileUpdate: {
@@ -13378,6 +13510,113 @@ export interface operations {
             };
         };
     };
+    "posts-set_post_link_previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkPreviewsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "preferences-list_mutes": {
         parameters: {
             query?: never;
@@ -13810,6 +14049,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "previews-get_preview_image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
                 };
             };
             /** @description Bad request */
@@ -16227,6 +16570,114 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MessageUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "messages-set_link_previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkPreviewsUpdate"];
             };
         };
         responses: {

@@ -1,6 +1,9 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { Icon } from '../../components/ui';
+import { combineCompletions } from '../../lib/useCompletion';
+import { EmojiPicker } from '../emoji/EmojiPicker';
+import { useShortcodes } from '../emoji/useShortcodes';
 import { useMentions } from '../people/useMentions';
 import { waitMessage, type SendRefusal } from './limits';
 import { renderPreview } from './markdown';
@@ -56,7 +59,11 @@ export function Composer({
   const trimmed = draft.trim();
   const tooLong = draft.length > MAX_MESSAGE_LENGTH;
   const canSend = trimmed.length > 0 && !tooLong && wait.seconds === 0;
-  const mentions = useMentions({ value: draft, setValue: setDraft, area, roomId });
+  const completion = combineCompletions(
+    useMentions({ value: draft, setValue: setDraft, area, roomId }),
+    useShortcodes({ value: draft, setValue: setDraft, area }),
+  );
+  const [picker, setPicker] = useState(false);
   const previewHtml = useMemo(() => (preview ? sanitizeMessageHtml(renderPreview(draft)) : ''), [preview, draft]);
 
   // Grows with its content up to a limit, then scrolls.
@@ -100,7 +107,7 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (mentions.onKeyDown(event)) return;
+    if (completion.onKeyDown(event)) return;
     if (suggestions.length > 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
       event.preventDefault();
       const step = event.key === 'ArrowDown' ? 1 : -1;
@@ -123,6 +130,19 @@ export function Composer({
   }
 
   const remaining = MAX_MESSAGE_LENGTH - draft.length;
+
+  /** The picked emoji goes where the caret was, with a space after it. */
+  function insertAtCaret(emoji: string) {
+    const el = area.current;
+    const start = el?.selectionStart ?? draft.length;
+    const end = el?.selectionEnd ?? draft.length;
+    const next = `${draft.slice(0, start)}${emoji}${draft.slice(end)}`;
+    setDraft(next);
+    window.requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  }
 
   return (
     <form
@@ -174,7 +194,7 @@ export function Composer({
         </p>
       )}
       <div className="composer__box mention-anchor">
-        {mentions.list}
+        {completion.list}
         <textarea
           ref={area}
           className="composer__input"
@@ -190,10 +210,10 @@ export function Composer({
             if (event.target.value.trim()) typing?.typed();
             else typing?.stopped();
           }}
-          {...mentions.inputProps}
+          {...completion.inputProps}
           onKeyDown={onKeyDown}
           onBlur={() => {
-            mentions.inputProps.onBlur();
+            completion.inputProps.onBlur();
             typing?.stopped();
           }}
         />
@@ -215,6 +235,22 @@ export function Composer({
             <Icon name="eye" size={18} />
             <span className="composer__tool-label">{preview ? 'Hide preview' : 'Preview'}</span>
           </button>
+          <div className="msg__action-wrap">
+            <button
+              type="button"
+              className="icon-button composer__tool"
+              aria-label="Insert emoji"
+              title="Emoji (or type : and a name)"
+              aria-expanded={picker}
+              data-picker-toggle=""
+              onClick={() => setPicker((p) => !p)}
+            >
+              <Icon name="smile" size={18} />
+            </button>
+            {picker && (
+              <EmojiPicker placement="up" label="Insert an emoji" verb="Insert" onPick={insertAtCaret} onClose={() => setPicker(false)} />
+            )}
+          </div>
           <button type="submit" className="composer__send" aria-label="Send" disabled={!canSend}>
             <Icon name="send" size={18} />
           </button>

@@ -4,7 +4,8 @@ import { Link, useNavigate } from 'react-router';
 import { Avatar, Icon, Name } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { MAX_MESSAGE_LENGTH } from './Composer';
-import { EmojiPicker } from './EmojiPicker';
+import { EmojiPicker } from '../emoji/EmojiPicker';
+import { MessageLinkPreviews } from '../previews/LinkPreviews';
 import { timeLabel } from './items';
 import type { ReceiptStatus } from './receipts';
 import { sanitizeMessageHtml } from './sanitize';
@@ -155,6 +156,9 @@ export const MessageItem = memo(function MessageItem({
               </span>
             )}
           </div>
+        )}
+        {!message.deleted && message.link_previews.length > 0 && (
+          <MessageLinkPreviews roomId={message.room_id} messageId={message.id} cards={message.link_previews} mine={mine && interactive} />
         )}
         {!message.deleted && message.reactions.length > 0 && (
           <div className="reactions" aria-label="Reactions">

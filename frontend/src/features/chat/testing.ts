@@ -23,6 +23,8 @@ export function message(id: number, overrides: Partial<Message> = {}): Message {
     edited_at: null,
     deleted: false,
     removed_by_moderator: false,
+    link_previews: [],
+    link_previews_enabled: true,
     ...overrides,
   };
 }

@@ -68,6 +68,7 @@ function PreferencesForm({ saved }: { saved: Preferences }) {
   const update = useUpdatePreferences();
   const [kinds, setKinds] = useState(saved.kinds);
   const [digest, setDigest] = useState(saved.email_digest);
+  const [previews, setPreviews] = useState(saved.link_previews);
   const [dnd, setDnd] = useState(() => ({
     ...saved.dnd,
     time_zone: saved.dnd.enabled ? saved.dnd.time_zone : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
@@ -77,7 +78,7 @@ function PreferencesForm({ saved }: { saved: Preferences }) {
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setDone(false);
-    await update.mutateAsync({ kinds, email_digest: digest, dnd }).then(() => setDone(true), () => null);
+    await update.mutateAsync({ kinds, email_digest: digest, dnd, link_previews: previews }).then(() => setDone(true), () => null);
   }
 
   const names = Object.keys(kinds);
@@ -163,6 +164,12 @@ function PreferencesForm({ saved }: { saved: Preferences }) {
             )}
           </Field>
         </div>
+      </Card>
+      <Card title="Link previews" description="Cards with the title and picture of a linked page, under the message.">
+        <label className="check">
+          <input type="checkbox" checked={previews} onChange={(e) => setPreviews(e.target.checked)} />
+          <span>Show link previews, and add them to the links I send</span>
+        </label>
       </Card>
       {update.isError && <Alert tone="error">{messageOf(update.error)}</Alert>}
       {done && <Alert tone="success">Preferences saved.</Alert>}

@@ -5,7 +5,9 @@ import { formatRelative } from '../../lib/format';
 import { useBlockedIds } from '../blocks/api';
 import { Collapsed } from '../blocks/Blocked';
 import { ReportButton } from '../moderation/reports/ReportButton';
+import { useMe } from '../auth/useMe';
 import { MessageBody } from '../chat/MessageItem';
+import { PostLinkPreviews } from '../previews/LinkPreviews';
 import { useLikePost, type Post } from './api';
 import { COMMENTS, plural } from '../../lib/plural';
 
@@ -53,6 +55,7 @@ export function PostCard({ post }: { post: Post }) {
 }
 
 function PostCardBody({ post }: { post: Post }) {
+  const me = useMe().data;
   return (
     <article className="card post" data-testid="post" aria-label={`Post ${post.id}`}>
       <header className="post__head">
@@ -68,6 +71,7 @@ function PostCardBody({ post }: { post: Post }) {
         </Link>
       </header>
       <PostBody html={post.html} />
+      <PostLinkPreviews postId={post.id} cards={post.link_previews} mine={Boolean(me && post.author?.id === me.id)} />
       <footer className="post__actions">
         <LikeButton post={post} />
         <ReportButton targetType="post" targetId={String(post.id)} size="sm" />

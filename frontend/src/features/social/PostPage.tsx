@@ -12,6 +12,7 @@ import { useMe } from '../auth/useMe';
 import { can } from '../moderation/api';
 import { applyPostPatch, socialKeys, useCommentActions, useComments, useDeletePost, usePost, useSanctum, type Comment } from './api';
 import { changesComments, postPatch } from './live';
+import { PostLinkPreviews } from '../previews/LinkPreviews';
 import { Author, LikeButton, PostBody } from './PostCard';
 import { COMMENTS, plural } from '../../lib/plural';
 
@@ -60,6 +61,7 @@ export function PostPage() {
           <span className="muted">{formatRelative(p.created_at)}</span>
         </header>
         <PostBody html={p.html} />
+        <PostLinkPreviews postId={p.id} cards={p.link_previews} mine={Boolean(mine)} />
         <footer className="post__actions">
           <LikeButton post={p} />
           <span className="muted">

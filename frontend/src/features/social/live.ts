@@ -18,6 +18,9 @@ export function postPatch(event: PostEvent, myId: string | undefined): Partial<P
   if ((event.type === 'comment.created' || event.type === 'comment.deleted') && typeof data.comment_count === 'number') {
     return { comment_count: data.comment_count };
   }
+  if (event.type === 'post.previews' && Array.isArray(data.link_previews)) {
+    return { link_previews: data.link_previews as Post['link_previews'], link_previews_enabled: data.link_previews_enabled !== false };
+  }
   if (event.type === 'post.updated' && typeof data.body === 'string' && typeof data.html === 'string') {
     return { body: data.body, html: data.html, edited_at: typeof data.edited_at === 'string' ? data.edited_at : null };
   }

@@ -44,6 +44,7 @@ from sanctum.domains.chat.schemas import (
 from sanctum.domains.chat.slow_mode import SlowMode
 from sanctum.domains.chat.system_lines import SystemKind, SystemLines, line_text, message_read
 from sanctum.domains.notifications.notify import Notifier
+from sanctum.domains.previews.links import LinksSent, first_links
 from sanctum.domains.roles.permissions import Permission
 from sanctum.observability.metrics import CHAT_MESSAGES
 
@@ -79,6 +80,10 @@ class MessageService:
         self.links = TextLinks(accounts)
         self.lines = SystemLines(caches)
         self._repo = ChatRepository()
+        self._links_sent: LinksSent = lambda *_: None
+
+    def use_previews(self, hook: LinksSent) -> None:
+        self._links_sent = hook
 
     # -- serialization ------------------------------------------------------------------------
 
@@ -125,9 +130,9 @@ class MessageService:
                 resolved = await self._resolve(db, record, member, actor, data.body)
                 mentioned = await self._visible_to(db, record, resolved.people)
                 html = render(data.body, resolved.links)
-                message = await self._insert(
-                    db, room_id, actor, data.body, html, data.parent_message_id, data.client_id, mentioned
-                )
+                message = await self._insert(db, room_id, actor, data, html, mentioned)
+                if data.link_previews is not False:
+                    self._links_sent(db, room_id, message.id, data.body)
                 told = {u.id for u in mentioned}
                 if resolved.everyone:
                     everyone = await self._repo.member_ids_upto(db, room_id, EVERYONE_LIMIT)
@@ -167,13 +172,12 @@ class MessageService:
         db: UnitOfWork,
         room_id: uuid.UUID,
         actor: Actor,
-        body: str,
+        data: MessageCreate,
         html: str,
-        parent_id: int | None,
-        client_id: str | None,
         mentioned: list[PublicUser],
     ) -> MessageRead:
         """The message's row, the room's activity, its mentions and its events, under the room's lock."""
+        parent_id = data.parent_message_id
         now = utcnow()
         parent_replies = 0
         if parent_id is not None:
@@ -190,11 +194,12 @@ class MessageService:
             "room_id": room_id,
             "author_id": actor.id,
             "kind": "user",
-            "body": body,
+            "body": data.body,
             "html": html,
             "parent_id": parent_id,
-            "client_id": client_id,
+            "client_id": data.client_id,
             "reply_count": 0,
+            "previews_off": data.link_previews is False,
             "created_at": now,
         }
         message_id = await self._repo.insert_message(db, values)
@@ -205,17 +210,19 @@ class MessageService:
             room_id=room_id,
             kind="user",
             author=to_public(actor.user),
-            body=body,
+            body=data.body,
             html=html,
             parent_message_id=parent_id,
             reply_count=0,
             last_reply_at=None,
             reactions=[],
             mentions=[u.username for u in mentioned],
-            client_id=client_id,
+            client_id=data.client_id,
             created_at=now,
             edited_at=None,
             deleted=False,
+            link_previews=[],
+            link_previews_enabled=data.link_previews is not False,
         )
         topic = ev.room_topic(room_id)
         await db.emit(topic, ev.MESSAGE_CREATED, read, ref=ev.message_ref(message_id))
@@ -334,6 +341,9 @@ class MessageService:
             now = utcnow()
             if body != message.body:
                 await self._repo.add_edit(db, message.id, message.body, actor.id, now)
+                if first_links(body) != first_links(message.body):  # the old cards go; the job makes new ones
+                    message.link_previews = None
+                    self._links_sent(db, room_id, message.id, body)  # its job does nothing if they are off
                 message.body, message.html, message.edited_at = body, html, now
             read = (await self.serialize(db, [message], None))[0]
             # Earlier frames of this message in the log carry the text it replaced: a resume replays

@@ -102,6 +102,10 @@ class Message(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     removed_by_moderator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The cards of its first links (a JSON list of previews.schemas.LinkPreview), written by a job.
+    link_previews: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The author turned link previews off for this message (when sending, or later).
+    previews_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

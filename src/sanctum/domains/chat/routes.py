@@ -10,7 +10,7 @@ from fastapi import Path, Query, Response, status
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor, per_account
-from sanctum.domains.chat.deps import ChatModerationDep, MessageServiceDep, RoomServiceDep
+from sanctum.domains.chat.deps import ChatModerationDep, MessagePreviewsDep, MessageServiceDep, RoomServiceDep
 from sanctum.domains.chat.schemas import (
     DmCreate,
     Emoji,
@@ -32,6 +32,7 @@ from sanctum.domains.chat.schemas import (
     RoomUpdate,
     Thread,
 )
+from sanctum.domains.previews.schemas import LinkPreviewsUpdate
 
 rooms = DomainRouter(prefix="/api/rooms", tags=["rooms"], responses=ERROR_RESPONSES)
 messages = DomainRouter(prefix="/api/rooms/{room_id}/messages", tags=["messages"], responses=ERROR_RESPONSES)
@@ -195,6 +196,18 @@ async def edit_message(
 ) -> MessageRead:
     """Edit your own message; earlier versions are kept."""
     return await service.edit(actor, room_id, message_id, body.body)
+
+
+@messages.put("/{message_id}/link-previews", response_model=MessageRead, dependencies=[per_account("edit")])
+async def set_link_previews(
+    room_id: uuid.UUID,
+    message_id: MessageId,
+    body: LinkPreviewsUpdate,
+    actor: CurrentActor,
+    service: MessagePreviewsDep,
+) -> MessageRead:
+    """Turn your message's link preview cards off (they go at once) or on again (they come back shortly)."""
+    return await service.set_enabled(actor, room_id, message_id, body.enabled)
 
 
 @messages.delete("/{message_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from sanctum.core.text import Body, Name
 from sanctum.domains.accounts.schemas import PublicUser
+from sanctum.domains.previews.schemas import LinkPreview
 
 MAX_BODY = 4_000
 RoomKind = Literal["public", "private", "dm", "group"]
@@ -96,6 +97,7 @@ class MessageCreate(Strict):
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
         None, description="Makes a retried send idempotent: the same client_id returns the first message."
     )
+    link_previews: bool | None = Field(None, description="False: no preview cards for this message's links.")
 
 
 class ReplyCreate(Strict):
@@ -141,6 +143,10 @@ class MessageRead(BaseModel):
     edited_at: datetime | None
     deleted: bool
     removed_by_moderator: bool = Field(False, description="Deleted by a moderator, not its author.")
+    link_previews: list[LinkPreview] = Field(
+        description="Cards of its first links; they arrive later, in a message.updated."
+    )
+    link_previews_enabled: bool = Field(description="False once the author turned previews off for it.")
 
 
 class MessagePage(BaseModel):

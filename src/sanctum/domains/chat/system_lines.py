@@ -12,6 +12,8 @@ import uuid
 from functools import partial
 from typing import Literal
 
+from pydantic import TypeAdapter
+
 from sanctum.core.clock import utcnow
 from sanctum.core.markdown import render, render_plain
 from sanctum.db.unit_of_work import UnitOfWork
@@ -21,6 +23,9 @@ from sanctum.domains.chat.access import ChatCaches
 from sanctum.domains.chat.models import Message, Room
 from sanctum.domains.chat.repository import MessageRow
 from sanctum.domains.chat.schemas import MessageRead, ReactionCount
+from sanctum.domains.previews.schemas import LinkPreview
+
+_CARDS = TypeAdapter(list[LinkPreview])
 
 SystemKind = Literal[
     "joined", "left", "pinned", "unpinned", "muted", "unmuted", "banned", "unbanned", "missed_call", "call"
@@ -73,6 +78,8 @@ def message_read(
         edited_at=m.edited_at,
         deleted=deleted,
         removed_by_moderator=deleted and m.removed_by_moderator,
+        link_previews=_CARDS.validate_json(m.link_previews) if m.link_previews and not deleted else [],
+        link_previews_enabled=not m.previews_off,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from sanctum.core.events import EventData, EventKind, Redacted
 from sanctum.domains.posts.schemas import CommentRead
+from sanctum.domains.previews.schemas import LinkPreview
 
 POST = "post:{id}"
 
@@ -21,6 +22,12 @@ class PostChanged(EventData):
     body: str
     html: str
     edited_at: datetime
+
+
+class PostCards(EventData):
+    id: int
+    link_previews: list[LinkPreview]
+    link_previews_enabled: bool
 
 
 class PostGone(EventData):
@@ -60,6 +67,9 @@ class LikeChanged(EventData):
 POST_UPDATED: EventKind[PostChanged | Redacted] = EventKind(
     "post.updated", PostChanged, POST, "The post was edited.", redactable=True
 )
+POST_PREVIEWS: EventKind[PostCards] = EventKind(
+    "post.previews", PostCards, POST, "The post's link preview cards arrived, changed or were removed."
+)
 POST_DELETED: EventKind[PostGone] = EventKind("post.deleted", PostGone, POST, "The post was deleted.")
 COMMENT_CREATED: EventKind[CommentCreated | Redacted] = EventKind(
     "comment.created", CommentCreated, POST, "A comment or reply was added.", redactable=True
@@ -71,7 +81,7 @@ COMMENT_DELETED: EventKind[CommentDeleted] = EventKind(
     "comment.deleted", CommentDeleted, POST, "A comment (and its replies) was deleted."
 )
 LIKE_UPDATED: EventKind[LikeChanged] = EventKind("like.updated", LikeChanged, POST, "A post or comment was (un)liked.")
-EVENTS = (POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_UPDATED, COMMENT_DELETED, LIKE_UPDATED)
+EVENTS = (POST_UPDATED, POST_PREVIEWS, POST_DELETED, COMMENT_CREATED, COMMENT_UPDATED, COMMENT_DELETED, LIKE_UPDATED)
 
 
 def post_topic(post_id: int) -> str:

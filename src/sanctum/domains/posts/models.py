@@ -43,6 +43,9 @@ class Post(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A retried create with the same key finds this post instead of making another (core/ids.py).
     client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The cards of its first links (JSON, previews.schemas.LinkPreview), and whether the author turned them off.
+    link_previews: Mapped[str | None] = mapped_column(Text, nullable=True)
+    previews_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Comment(Base):

@@ -10,7 +10,7 @@ from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor, per_account
 from sanctum.domains.accounts.schemas import USERNAME_PATTERN
-from sanctum.domains.posts.deps import CommentServiceDep, FeedServiceDep, PostServiceDep
+from sanctum.domains.posts.deps import CommentServiceDep, FeedServiceDep, PostPreviewsDep, PostServiceDep
 from sanctum.domains.posts.schemas import (
     MAX_ID,
     CommentCreate,
@@ -24,6 +24,7 @@ from sanctum.domains.posts.schemas import (
     PostUpdate,
 )
 from sanctum.domains.posts.service import Created
+from sanctum.domains.previews.schemas import LinkPreviewsUpdate
 from sanctum.domains.sanctums.schemas import SLUG_PATTERN
 
 posts = DomainRouter(prefix="/api/posts", tags=["posts"], responses=ERROR_RESPONSES)
@@ -66,6 +67,14 @@ async def get_post(post_id: PostId, actor: CurrentActor, service: PostServiceDep
 async def edit_post(post_id: PostId, body: PostUpdate, actor: CurrentActor, service: PostServiceDep) -> PostRead:
     """Edit your own post."""
     return await service.edit(actor, post_id, body.body)
+
+
+@posts.put("/{post_id}/link-previews", response_model=PostRead, dependencies=[per_account("edit")])
+async def set_post_link_previews(
+    post_id: PostId, body: LinkPreviewsUpdate, actor: CurrentActor, service: PostPreviewsDep
+) -> PostRead:
+    """Turn your post's link preview cards off (they go at once) or on again (they come back shortly)."""
+    return await service.set_enabled(actor, post_id, body.enabled)
 
 
 @posts.delete("/{post_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[per_account("write")])

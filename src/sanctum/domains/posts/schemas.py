@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sanctum.core.ids import ClientId
 from sanctum.core.text import Body
 from sanctum.domains.accounts.schemas import PublicUser, Strict
+from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.domains.sanctums.schemas import SanctumRef
 
 MAX_POST = 10_000
@@ -26,6 +27,7 @@ class PostCreate(Strict):
     body: PostBody
     sanctum_id: uuid.UUID | None = Field(None, description="Post in this sanctum; omit to post on your profile.")
     client_id: ClientId = None
+    link_previews: bool | None = Field(None, description="False: no preview cards for this post's links.")
 
 
 class PostUpdate(Strict):
@@ -56,6 +58,10 @@ class PostRead(BaseModel):
     like_count: int
     comment_count: int = Field(description="Comments and replies.")
     liked_by_me: bool
+    link_previews: list[LinkPreview] = Field(
+        description="Cards of its first links; they arrive later, in post.previews."
+    )
+    link_previews_enabled: bool = Field(description="False once the author turned previews off for it.")
 
 
 class PostPage(BaseModel):

@@ -10,10 +10,11 @@ and every change under a post takes the post's row lock first, so the counts its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,10 +33,16 @@ from sanctum.domains.posts.caches import PostCaches
 from sanctum.domains.posts.models import Post
 from sanctum.domains.posts.repository import PostCounts, PostRepository
 from sanctum.domains.posts.schemas import LikeState, PostCreate, PostRead
+from sanctum.domains.previews.links import first_links
+from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.sanctums.service import Access, SanctumService
 
 NO_COUNTS = PostCounts(0, 0, False)
+_CARDS = TypeAdapter(list[LinkPreview])
+PostLinksSent = Callable[[UnitOfWork, int, str], None]
+"""Told, in a create's or edit's unit of work, of a post (id, body) whose links may want cards
+(posts/previews.py queues their job after commit)."""
 T = TypeVar("T")
 
 
@@ -67,6 +74,10 @@ class PostService:
         self._repo = PostRepository()
         self._audit = AuditLog()
         self._links = TextLinks(accounts)
+        self._links_sent: PostLinksSent = lambda *_: None
+
+    def use_previews(self, hook: PostLinksSent) -> None:
+        self._links_sent = hook
 
     # -- access, in the caller's session ----------------------------------------------------------
 
@@ -150,6 +161,8 @@ class PostService:
                 like_count=0,
                 comment_count=0,
                 liked_by_me=False,
+                link_previews=_CARDS.validate_json(p.link_previews) if p.link_previews else [],
+                link_previews_enabled=not p.previews_off,
             )
             for p in posts
         ]
@@ -197,9 +210,12 @@ class PostService:
                     html=html,
                     created_at=utcnow(),
                     client_id=data.client_id,
+                    previews_off=data.link_previews is False,
                 )
                 db.add(post)
                 await db.flush()
+                if data.link_previews is not False:
+                    self._links_sent(db, post.id, data.body)
                 db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
                 self.notify_mentions(db, told, actor.id, post.id, "post", post.id)
                 return Created((await self.read(db, [post], actor.id))[0], True)
@@ -221,6 +237,12 @@ class PostService:
             if post.author_id != actor.id:
                 raise Forbidden("Only the author can edit a post.", code=ErrorCode.NOT_AUTHOR)
             html, _ = await self.render(db, body, actor.id, post.sanctum_id)
+            if first_links(body) != first_links(post.body) and post.link_previews:  # old cards go; a job makes new
+                post.link_previews = None
+                cards = ev.PostCards(id=post.id, link_previews=[], link_previews_enabled=not post.previews_off)
+                await db.emit(ev.post_topic(post_id), ev.POST_PREVIEWS, cards)
+            if first_links(body) != first_links(post.body) and not post.previews_off:
+                self._links_sent(db, post.id, body)
             post.body, post.html, post.edited_at = body, html, utcnow()
             changed = ev.PostChanged(id=post.id, body=post.body, html=post.html, edited_at=post.edited_at)
             await db.emit(ev.post_topic(post_id), ev.POST_UPDATED, changed, ref=ev.post_ref(post_id))

@@ -51,12 +51,18 @@ class NotificationPreferences(BaseModel):
         "docs/notifications.md).",
     )
     dnd: DoNotDisturb = Field(description="Quiet hours: no push notification inside them (in-app ones still arrive).")
+    link_previews: bool = Field(
+        True,
+        description="Link preview cards: made for the links of the messages you send, and shown to you "
+        "(off: neither; docs/previews.md).",
+    )
 
 
 class PreferencesUpdate(Strict):
     kinds: dict[Kind, KindPreference] | None = Field(None, description="Only the kinds given change.")
     email_digest: bool | None = None
     dnd: DoNotDisturb | None = None
+    link_previews: bool | None = None
 
 
 class Mutes(BaseModel):

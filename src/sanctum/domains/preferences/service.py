@@ -69,6 +69,7 @@ def _merged(current: NotificationPreferences, update: PreferencesUpdate) -> Noti
         kinds=kinds,
         email_digest=current.email_digest if update.email_digest is None else update.email_digest,
         dnd=update.dnd or current.dnd,
+        link_previews=current.link_previews if update.link_previews is None else update.link_previews,
     )
 
 
@@ -89,7 +90,10 @@ class PreferenceService:
             return base
         stored = NotificationPreferences.model_validate_json(data)
         return NotificationPreferences(
-            kinds={**base.kinds, **stored.kinds}, email_digest=stored.email_digest, dnd=stored.dnd
+            kinds={**base.kinds, **stored.kinds},
+            email_digest=stored.email_digest,
+            dnd=stored.dnd,
+            link_previews=stored.link_previews,
         )
 
     async def record(self, db: AsyncSession, user_id: uuid.UUID) -> PreferenceRecord:
@@ -102,6 +106,10 @@ class PreferenceService:
             )
 
         return await self._records.get_or_load(self._records.key(user_id), load)
+
+    async def link_previews(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
+        """Whether the user wants link preview cards (one cached read)."""
+        return (await self.record(db, user_id)).preferences.link_previews
 
     async def gate(self, db: AsyncSession, to: uuid.UUID, kind: Kind, data: Mapping[str, str]) -> Delivery:
         """What `to` lets through of this notification (the notifier's one question, see the module)."""

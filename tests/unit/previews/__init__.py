@@ -1,0 +1,1 @@
+"""Unit tests of link previews: links, page parsing, image re-encoding."""
