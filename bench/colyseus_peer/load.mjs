@@ -79,6 +79,6 @@ for (const times of arrivals) {
   frames += times.length;
   for (let k = 1; k < times.length; k++) intervals.push(Math.round((times[k] - times[k - 1]) * 1000) / 1000);
 }
-process.stdout.write(JSON.stringify({ rooms: arrivals.length, elapsed, frames, intervals }) + '\n');
 await stop();
-process.exit(0);
+// Exit only once the result is written: stdout to a pipe is asynchronous, and exit() would cut it.
+process.stdout.write(JSON.stringify({ rooms: arrivals.length, elapsed, frames, intervals }) + '\n', () => process.exit(0));

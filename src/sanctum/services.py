@@ -85,11 +85,13 @@ from sanctum.mail import announce, build_mailer
 from sanctum.net.addresses import AddressPolicy
 from sanctum.net.fetch import FetchLimits, GuardedClient
 from sanctum.ratelimit import RateLimiter
+from sanctum.realtime.endpoint import SESSIONS_PREFIX
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
 from sanctum.realtime.publisher import Publisher
 from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
+from sanctum.realtime.topics import ACCESS_PREFIX
 from sanctum.settings import Settings
 
 T = TypeVar("T")
@@ -304,7 +306,12 @@ def build_services(settings: Settings) -> Services:
         tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
         registry = RedisConnectionRegistry(redis, rt.lease_seconds)
         # Local-first: this instance's sockets first, Redis only for other instances' (broker/holders.py).
-        broker = RedisBroker(settings.redis_url, local_first=True, holder_ttl=rt.holder_ttl_seconds)
+        broker = RedisBroker(
+            settings.redis_url,
+            local_first=True,
+            holder_ttl=rt.holder_ttl_seconds,
+            always_publish=(ACCESS_PREFIX, SESSIONS_PREFIX),
+        )
         bus = InvalidationBus(settings.database_url, RedisBroker(settings.redis_url, prefix="sanctum:bus:"))
         # Real-time game inputs reach the instance running the room over a broker of their own.
         game_bus: Broker = RedisBroker(

@@ -49,7 +49,13 @@ MAX_PIPELINE = 500
 
 class RedisBroker:
     def __init__(
-        self, redis_url: str, prefix: str = "sanctum:rt:", *, local_first: bool = False, holder_ttl: float = 15.0
+        self,
+        redis_url: str,
+        prefix: str = "sanctum:rt:",
+        *,
+        local_first: bool = False,
+        holder_ttl: float = 15.0,
+        always_publish: tuple[str, ...] = (),
     ) -> None:
         self._url = redis_url
         self._prefix = prefix
@@ -63,6 +69,9 @@ class RedisBroker:
             self.holders = TopicHolders(
                 self._publisher, prefix, self.instance, holder_ttl, self._listen_channel, self._unlisten_channel
             )
+        # Topic prefixes whose ephemeral events go to Redis whatever the record says (access changes, ended
+        # sessions): an instance that has just started holding such a topic must not miss one.
+        self._always = always_publish
         self._heartbeat: asyncio.Task[None] | None = None
         self._waiting: set[asyncio.Task[None]] = set()
         self._pubsub: PubSub | None = None
@@ -161,7 +170,9 @@ class RedisBroker:
         assert self.holders is not None
         if event.topic in self._topics and self._on_event is not None:
             self._on_event(event)
-        return True if event.seq is not None else self.holders.others_hold(event.topic)
+        if event.seq is not None or (self._always and event.topic.startswith(self._always)):
+            return True
+        return self.holders.others_hold(event.topic)
 
     async def _send(self, batch: list[tuple[str, bytes]]) -> list[bool]:
         """One PUBLISH, or a pipeline of them; every event of the batch is sent, or none is."""
