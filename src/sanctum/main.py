@@ -36,6 +36,7 @@ from sanctum.domains.previews import routes as previews_routes
 from sanctum.domains.push import routes as push_routes
 from sanctum.domains.reports import routes as reports_routes
 from sanctum.domains.sanctums import routes as sanctums_routes
+from sanctum.domains.search import routes as search_routes
 from sanctum.domains.security import routes as security_routes
 from sanctum.observability.logging import get_logger
 from sanctum.observability.tracing import configure_tracing, flush_tracing, instrument_app
@@ -131,6 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
     app.include_router(previews_routes.previews)
+    app.include_router(search_routes.search)
     mount_web(app, settings.web_dist)
     instrument_app(app)
     return app

@@ -76,6 +76,8 @@ from sanctum.domains.push.service import register_jobs as register_push_jobs
 from sanctum.domains.reports.service import RbacReview, ReportService
 from sanctum.domains.roles.service import Authorizer
 from sanctum.domains.sanctums.service import SanctumService
+from sanctum.domains.search.engines import index_for
+from sanctum.domains.search.service import SearchService
 from sanctum.domains.security.email_flows import EmailFlows
 from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
@@ -135,6 +137,7 @@ class Services:
     exports: ExportService
     digest: DigestService
     digest_rounds: DigestScheduler
+    search: SearchService
     moderation: ModerationService
     chat_moderation: ChatModeration
     sanctions: Sanctions
@@ -407,6 +410,7 @@ def build_services(settings: Settings) -> Services:
         notifier,
     )
     hubs.register(CallsHub(calls))
+    people = PeopleSearch(db, blocks)
     return Services(
         settings=settings,
         db=db,
@@ -419,7 +423,7 @@ def build_services(settings: Settings) -> Services:
         notifier=notifier,
         accounts=accounts,
         blocks=blocks,
-        people=PeopleSearch(db, blocks),
+        people=people,
         rooms=rooms,
         messages=messages,
         notifications=notifications,
@@ -451,4 +455,5 @@ def build_services(settings: Settings) -> Services:
         previews=previews,
         message_previews=message_previews,
         post_previews=post_previews,
+        search=SearchService(db, index_for(db.dialect), room_access, sanctums, accounts, people),
     )

@@ -24,7 +24,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
-from sanctum.settings import EmailSettings
+from sanctum.settings_groups import EmailSettings
 
 LINK = re.compile(r"(https?://\S+?)#token=([A-Za-z0-9_-]+)")
 

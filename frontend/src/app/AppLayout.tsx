@@ -10,6 +10,7 @@ import { NotificationBell } from '../features/notifications/NotificationBell';
 import { NotificationsLive } from '../features/notifications/NotificationsLive';
 import { VerifyBanner } from '../features/security/VerifyBanner';
 import { PushNavigation } from '../features/push/navigation';
+import { SiteSearch } from '../features/search/SearchDialog';
 import { ConnectionStatus, RealtimeProvider } from '../lib/realtime';
 import { NAV } from './nav';
 import { UserMenu } from './UserMenu';
@@ -74,6 +75,7 @@ function Shell() {
           <span className="brand-name">Sanctum</span>
         </Link>
         <div className="topbar__spacer" />
+        <SiteSearch />
         <ConnectionStatus />
         <NotificationBell />
         <UserMenu />

@@ -36,7 +36,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sanctum.settings import SecuritySettings
+from sanctum.settings_groups import SecuritySettings
 
 REPORT_PATH = "/api/csp-report"
 REPORT_GROUP = "csp"

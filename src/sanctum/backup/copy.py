@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.types import TypeEngine
 
 from sanctum.backup.errors import BackupError
+from sanctum.backup.schema import VIRTUAL_TABLES_SQL, index_tables_among
 
 BATCH_ROWS = 1000
 Convert = Callable[[Any], Any]
@@ -70,9 +71,19 @@ def _plan_column(column: sa.Column[Any]) -> tuple[TypeEngine[Any], Convert]:
     )
 
 
+def index_tables(sync: Connection) -> set[str]:
+    """SQLite's full-text tables and their shadow tables (backup/schema.py); empty on PostgreSQL."""
+    if sync.dialect.name != "sqlite":
+        return set()
+    virtual = [str(row[0]) for row in sync.exec_driver_sql(VIRTUAL_TABLES_SQL)]
+    tables = [str(row[0]) for row in sync.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return index_tables_among(tables, virtual)
+
+
 def _reflect(sync: Connection) -> sa.MetaData:
+    derived = index_tables(sync)
     metadata = sa.MetaData()
-    metadata.reflect(sync)
+    metadata.reflect(sync, only=lambda name, _: name not in derived)
     return metadata
 
 

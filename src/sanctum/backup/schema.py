@@ -18,6 +18,13 @@ from sanctum.db.migrate import file_checksum, revisions
 
 # Alembic's own table and the migration checksums: present in a migrated database that holds no data.
 BOOKKEEPING_TABLES = frozenset({"alembic_version", "sanctum_migration_checksums"})
+# SQLite's full-text tables (FTS5, migration 0026) and their shadow tables index rows of other tables:
+# they are not data (never copied to PostgreSQL, which indexes those rows itself; never "holding data").
+VIRTUAL_TABLES_SQL = "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'"
+
+
+def index_tables_among(tables: list[str], virtual: list[str]) -> set[str]:
+    return {t for t in tables for v in virtual if t == v or t.startswith(f"{v}_")}
 
 
 @dataclass(frozen=True)

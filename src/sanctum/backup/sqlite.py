@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sanctum.backup.errors import BackupError
-from sanctum.backup.schema import BOOKKEEPING_TABLES
+from sanctum.backup.schema import BOOKKEEPING_TABLES, VIRTUAL_TABLES_SQL, index_tables_among
 
 
 def snapshot(source: Path, dest: Path) -> None:
@@ -75,7 +75,9 @@ def tables_with_rows(path: Path) -> list[str]:
             str(row[0])
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         ]
-        return [name for name in sorted(names) if name not in BOOKKEEPING_TABLES and _has_rows(conn, name)]
+        derived = index_tables_among(names, [str(row[0]) for row in conn.execute(VIRTUAL_TABLES_SQL)])
+        skip = BOOKKEEPING_TABLES | derived
+        return [name for name in sorted(names) if name not in skip and _has_rows(conn, name)]
 
 
 def _has_rows(conn: sqlite3.Connection, table: str) -> bool:

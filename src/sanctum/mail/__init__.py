@@ -18,7 +18,8 @@ from typing import Protocol
 import aiosmtplib
 
 from sanctum.observability.logging import get_logger
-from sanctum.settings import EmailSettings, Settings
+from sanctum.settings import Settings
+from sanctum.settings_groups import EmailSettings
 
 log = get_logger("sanctum.mail")
 

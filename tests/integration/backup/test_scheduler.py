@@ -16,7 +16,8 @@ from sanctum.backup.archive import read_manifest
 from sanctum.db.database import Database
 from sanctum.main import create_worker
 from sanctum.observability.metrics import BACKUP_LAST_SUCCESS
-from sanctum.settings import BackupSettings, Settings
+from sanctum.settings import Settings
+from sanctum.settings_groups import BackupSettings
 from tests.conftest import ClientFactory, LogReader, SettingsFactory
 from tests.support.live import eventually, sample
 from tests.support.metrics import sample_value

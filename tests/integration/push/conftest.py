@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from sanctum.main import create_app
-from sanctum.settings import PushSettings
+from sanctum.settings_groups import PushSettings
 from tests.conftest import ClientFactory, SettingsFactory
 from tests.integration.notifications.notifications_api import Instance
 from tests.support.live import LiveServer, ServerFactory, make_server

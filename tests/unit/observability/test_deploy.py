@@ -63,6 +63,7 @@ def test_every_metric_an_alert_or_a_dashboard_panel_queries_is_exported() -> Non
         "redis_errors_total",
         "jobs_queue_depth",
         "jobs_queue_oldest_age_seconds",
+        "sanctum_backup_last_success_timestamp_seconds",
     ):
         assert name in used, name
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sanctum.domains.push.service import url_of
 from sanctum.domains.push.webpush import endpoint_problem
-from sanctum.settings import PushSettings
+from sanctum.settings_groups import PushSettings
 
 
 def test_each_pushed_kind_opens_its_screen_and_shares_a_tag_with_its_subject() -> None:

@@ -1791,7 +1791,8 @@ export interface paths {
         };
         /**
          * List Messages
-         * @description Top-level messages, newest first. `before` pages back; `after` fetches what came since.
+         * @description Top-level messages, newest first. `before` pages back; `after` fetches what came since; `around`
+         *     opens the history at a message (about half the page older, half newer; `before` and `after` ignored).
          */
         get: operations["messages-list_messages"];
         put?: never;
@@ -2412,6 +2413,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Everything
+         * @description Search what the caller may read: messages in their rooms and DMs, posts and comments where visible,
+         *     sanctums, rooms and people. Snippets are text segments, `match` marking the words found.
+         */
+        get: operations["search-search_everything"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2893,6 +2915,21 @@ export interface components {
              */
             parent_id?: number | null;
         };
+        /** CommentHit */
+        CommentHit: {
+            author: components["schemas"]["PublicUser"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Post Id */
+            post_id: number;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
+        };
         /** CommentPage */
         CommentPage: {
             /**
@@ -2944,6 +2981,16 @@ export interface components {
             replies?: components["schemas"]["CommentRead"][];
             /** Reply Count */
             reply_count: number;
+        };
+        /** CommentResults */
+        CommentResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["CommentHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** CommentUpdate */
         CommentUpdate: {
@@ -3767,10 +3814,48 @@ export interface components {
             /** Parent Message Id */
             parent_message_id?: number | null;
         };
+        /** MessageHit */
+        MessageHit: {
+            author: components["schemas"]["PublicUser"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Parent Id
+             * @description The thread's first message when this is a reply.
+             */
+            parent_id: number | null;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Kind */
+            room_kind: string;
+            /**
+             * Room Name
+             * @description The room's name; for a direct message, the other person's display name.
+             */
+            room_name: string;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
+        };
         /** MessagePage */
         MessagePage: {
             /** Has More */
             has_more: boolean;
+            /**
+             * Has Newer
+             * @description Asked `around` a message: newer ones remain (page them with `after`).
+             * @default false
+             */
+            has_newer: boolean;
             /**
              * Items
              * @description Newest first.
@@ -3848,6 +3933,16 @@ export interface components {
              * Format: uuid
              */
             room_id: string;
+        };
+        /** MessageResults */
+        MessageResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["MessageHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** MessageUpdate */
         MessageUpdate: {
@@ -4166,6 +4261,20 @@ export interface components {
              */
             sanctum_id?: string | null;
         };
+        /** PostHit */
+        PostHit: {
+            author: components["schemas"]["PublicUser"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            sanctum: components["schemas"]["SanctumRef"] | null;
+            /** Snippet */
+            snippet: components["schemas"]["Segment"][];
+        };
         /** PostPage */
         PostPage: {
             /**
@@ -4223,6 +4332,16 @@ export interface components {
             link_previews_enabled: boolean;
             /** @description Null for a post on the author's profile. */
             sanctum: components["schemas"]["SanctumRef"] | null;
+        };
+        /** PostResults */
+        PostResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["PostHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** PostUpdate */
         PostUpdate: {
@@ -4713,6 +4832,20 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** RoomHit */
+        RoomHit: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Topic */
+            topic: components["schemas"]["Segment"][];
+        };
         /** RoomPage */
         RoomPage: {
             /** Next Cursor */
@@ -4812,6 +4945,16 @@ export interface components {
             /** Topic */
             topic: string;
         };
+        /** RoomResults */
+        RoomResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["RoomHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /**
          * RoomSummary
          * @description An entry of the public directory.
@@ -4882,6 +5025,20 @@ export interface components {
              * @enum {string}
              */
             visibility: "public" | "private";
+        };
+        /** SanctumHit */
+        SanctumHit: {
+            /** Description */
+            description: components["schemas"]["Segment"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
         };
         /** SanctumMemberList */
         SanctumMemberList: {
@@ -4968,6 +5125,16 @@ export interface components {
              */
             visibility: "public" | "private";
         };
+        /** SanctumResults */
+        SanctumResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["SanctumHit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** SanctumUpdate */
         SanctumUpdate: {
             /** Description */
@@ -4976,6 +5143,49 @@ export interface components {
             name?: string | null;
             /** Visibility */
             visibility?: ("public" | "private") | null;
+        };
+        /**
+         * SearchResults
+         * @description Results grouped by kind, best first (relevance weighed by recency for text, names for the rest).
+         *     Asked with `kind`, only that group is filled and `cursor` pages it.
+         */
+        SearchResults: {
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            comments: components["schemas"]["CommentResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            messages: components["schemas"]["MessageResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            posts: components["schemas"]["PostResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            rooms: components["schemas"]["RoomResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            sanctums: components["schemas"]["SanctumResults"];
+            /**
+             * @default {
+             *       "items": []
+             *     }
+             */
+            users: components["schemas"]["UserResults"];
         };
         /** SecondFactor */
         SecondFactor: {
@@ -5038,6 +5248,16 @@ export interface components {
             recovery_codes_left: number;
             /** Totp Enabled */
             totp_enabled: boolean;
+        };
+        /**
+         * Segment
+         * @description A piece of a snippet: plain text, `match` where the query matched. Render it as text.
+         */
+        Segment: {
+            /** Match */
+            match: boolean;
+            /** Text */
+            text: string;
         };
         /** SessionList */
         SessionList: {
@@ -5195,6 +5415,16 @@ export interface components {
              * @description Unread notifications, capped at 100 (show 99+).
              */
             unread: number;
+        };
+        /** UserResults */
+        UserResults: {
+            /**
+             * Items
+             * @default []
+             */
+            items: components["schemas"]["PublicUser"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** UserSearchPage */
         UserSearchPage: {
@@ -16238,6 +16468,8 @@ export interface operations {
                 before?: number | null;
                 after?: number | null;
                 limit?: number;
+                /** @description A page around this message id. */
+                around?: number | null;
             };
             header?: never;
             path: {
@@ -20713,6 +20945,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SanctumMemberList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "search-search_everything": {
+        parameters: {
+            query: {
+                /** @description Words (the last one matches as a prefix) and filters: `from:@user`, `in:#room`, `before:YYYY-MM-DD`, `after:YYYY-MM-DD`, `has:link`, `has:file`. */
+                q: string;
+                /** @description One group only; `cursor` pages it. */
+                kind?: ("messages" | "posts" | "comments" | "sanctums" | "rooms" | "users") | null;
+                /** @description The group's `next_cursor`. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
                 };
             };
             /** @description Bad request */

@@ -38,6 +38,8 @@ interface MessageListProps {
   intro?: ReactNode;
   inThread?: boolean;
   label: string;
+  /** Open scrolled to this message, marked (a search result), instead of at the divider or the bottom. */
+  focusId?: number | null;
 }
 
 const metrics = (el: HTMLElement): ScrollMetrics => ({ scrollTop: el.scrollTop, scrollHeight: el.scrollHeight, clientHeight: el.clientHeight });
@@ -65,6 +67,7 @@ export function MessageList({
   intro,
   inThread = false,
   label,
+  focusId = null,
 }: MessageListProps) {
   const blocked = useBlockedIds();
   const scroller = useRef<HTMLDivElement>(null);
@@ -117,6 +120,14 @@ export function MessageList({
     seen.current = { newest, pending };
     if (!positioned.current) {
       positioned.current = true;
+      const found = focusId ? el.querySelector<HTMLElement>(`[data-message-id="${focusId}"]`) : null;
+      if (found) {
+        // Not a React prop: the mark stays for this screen, which a new search result replaces.
+        found.dataset.found = '';
+        el.scrollTop = scrollTopForDivider(found.offsetTop, metrics(el), el.clientHeight / 3);
+        stick.current = isNearBottom(metrics(el));
+        return;
+      }
       const divider = el.querySelector<HTMLElement>('[data-unread-divider]');
       el.scrollTop = divider ? scrollTopForDivider(divider.offsetTop, metrics(el)) : bottomScrollTop(metrics(el));
       stick.current = isNearBottom(metrics(el));

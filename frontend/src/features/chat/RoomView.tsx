@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 
 import { ApiError } from '../../api/errors';
@@ -28,15 +28,21 @@ import { CallButton } from '../calls/CallBar';
 
 export function RoomView() {
   const { roomId = '' } = useParams();
-  // A new room is a new screen: fresh timeline, divider and scroll position.
-  return <RoomScreen key={roomId} roomId={roomId} />;
+  const [params] = useSearchParams();
+  const at = Number(params.get('message')) || null;
+  // A new room is a new screen: fresh timeline, divider and scroll position. So is opening a room at
+  // a message (`?message=`, a search result); the parameter going away later (a thread opens) is not.
+  const focus = useRef({ roomId, at });
+  if (focus.current.roomId !== roomId || (at !== null && at !== focus.current.at)) focus.current = { roomId, at };
+  const focusId = focus.current.at;
+  return <RoomScreen key={`${roomId}:${focusId ?? ''}`} roomId={roomId} focusId={focusId} />;
 }
 
 function displayName(room: Room): string {
   return room.kind === 'dm' ? room.dm_user?.display_name || room.name : room.name;
 }
 
-function RoomScreen({ roomId }: { roomId: string }) {
+function RoomScreen({ roomId, focusId }: { roomId: string; focusId: number | null }) {
   const { me } = useChat();
   const navigate = useNavigate();
   const room = useRoom(roomId);
@@ -44,7 +50,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   const member = Boolean(data?.my_role);
   const blocked = useBlockedIds();
   const live = member;
-  const timeline = useRoomTimeline(roomId, me.id, live);
+  const timeline = useRoomTimeline(roomId, me.id, live, focusId);
   const typists = useTypists(roomId, me.id, live);
   const typing = useTypingSender(roomId);
   const markVisible = useMarkRead(roomId, member, data?.last_read_message_id);
@@ -302,6 +308,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
           />
           <MessageList
             label={`Messages in ${name}`}
+            focusId={focusId}
             timeline={timeline.timeline}
             unreadId={timeline.unreadId}
             me={meView}

@@ -24,7 +24,10 @@ export function fetchRoom(roomId: string): Promise<Room> {
   return unwrap(api.client.GET('/api/rooms/{room_id}', { params: { path: { room_id: roomId } } }));
 }
 
-export function fetchMessages(roomId: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
+export function fetchMessages(
+  roomId: string,
+  query: { before?: number; after?: number; around?: number; limit?: number },
+): Promise<MessagePage> {
   return unwrap(api.client.GET('/api/rooms/{room_id}/messages', { params: { path: { room_id: roomId }, query } }));
 }
 

@@ -95,7 +95,9 @@ function useLiveState(options: {
   );
 }
 
-export function useRoomTimeline(roomId: string, me: string, live: boolean): RoomTimeline {
+/** `around`: open the room at this message (a search result) instead of at the newest ones; the
+ * newer messages arrive by the same catch-up that follows every subscription. */
+export function useRoomTimeline(roomId: string, me: string, live: boolean, around: number | null = null): RoomTimeline {
   const queryClient = useQueryClient();
   const [timeline, dispatch] = useReducer(timelineReducer, null, () => emptyTimeline(null));
   const [unreadId, setUnreadId] = useState<number | null>(null);
@@ -111,12 +113,12 @@ export function useRoomTimeline(roomId: string, me: string, live: boolean): Room
     (async () => {
       const [room, page] = await Promise.all([
         queryClient.fetchQuery({ queryKey: chatKeys.room(roomId), queryFn: () => fetchRoom(roomId), staleTime: 0 }),
-        fetchMessages(roomId, { limit: PAGE }),
+        fetchMessages(roomId, around ? { around, limit: PAGE } : { limit: PAGE }),
       ]);
       let messages = ascending(page.items);
       let hasMore = page.has_more;
       const lastRead = room.my_role ? room.last_read_message_id : null;
-      for (let i = 0; i < MAX_DIVIDER_PAGES && needsOlderForDivider(messages, hasMore, lastRead); i += 1) {
+      for (let i = 0; i < MAX_DIVIDER_PAGES && !around && needsOlderForDivider(messages, hasMore, lastRead); i += 1) {
         const older = await fetchMessages(roomId, { before: messages[0]?.id, limit: 100 });
         messages = ascending([...older.items, ...messages]);
         hasMore = older.has_more;

@@ -20,7 +20,7 @@ describe('the message list reducer', () => {
       { type: 'event', event: event('message.created', message(12)), me: ALICE.id },
       { type: 'loaded', messages: [message(11), message(10), message(12)], hasMore: true },
       { type: 'event', event: event('message.created', message(12)), me: ALICE.id },
-      { type: 'older', page: { items: [message(9), message(8)], has_more: false, next_before: null } },
+      { type: 'older', page: { items: [message(9), message(8)], has_more: false, has_newer: false, next_before: null } },
       { type: 'merge', messages: [message(13), message(12)] },
     ]);
     expect(ids(t)).toEqual([8, 9, 10, 11, 12, 13]);

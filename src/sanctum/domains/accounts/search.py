@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from sanctum.core.errors import ValidationFailed
 from sanctum.core.pagination import RankCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
@@ -55,11 +57,14 @@ class PeopleSearch:
         self._repo = AccountRepository()
 
     async def search(self, actor: Actor, q: str, cursor: str | None, limit: int) -> UserSearchPage:
-        text = normalize_query(q)
-        after = decode_cursor(cursor, RankCursor) if cursor else None
         async with self._db.reader() as db:
-            rows = await self._repo.search(db, text, (after.r, after.n) if after else None, limit + 1)
-            hidden = await self._blocks.blocked_by(db, actor.id)
+            return await self.find(db, actor, normalize_query(q), cursor, limit)
+
+    async def find(self, db: AsyncSession, actor: Actor, text: str, cursor: str | None, limit: int) -> UserSearchPage:
+        """The same search in the caller's session (`text` from `normalize_query`), for site search."""
+        after = decode_cursor(cursor, RankCursor) if cursor else None
+        rows = await self._repo.search(db, text, (after.r, after.n) if after else None, limit + 1)
+        hidden = await self._blocks.blocked_by(db, actor.id)
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if more else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from functools import partial
+from typing import NamedTuple
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,6 +75,13 @@ class RoomRecord(BaseModel):
             slow_mode_seconds=room.slow_mode_seconds,
             system_messages_unread=room.system_messages_unread,
         )
+
+
+class ReadableRoom(NamedTuple):
+    id: uuid.UUID
+    kind: str
+    name: str
+    dm_user_ids: list[uuid.UUID]
 
 
 class ChatCaches:
@@ -191,6 +199,13 @@ class RoomAccess:
         if member is None:
             raise Forbidden("Join the room first.", code=ErrorCode.NOT_A_MEMBER)
         return record, member
+
+    async def readable(self, db: AsyncSession, user_id: uuid.UUID) -> list[ReadableRoom]:
+        """The rooms and DMs the user reads now, as a member (for search, in the caller's session)."""
+        return [
+            ReadableRoom(room_id, kind, name, [uuid.UUID(u) for u in dm_key.split(":")] if dm_key else [])
+            for room_id, kind, name, dm_key in await self._repo.rooms_of(db, user_id)
+        ]
 
     async def sanctum_of(self, room_id: uuid.UUID) -> uuid.UUID | None:
         """The sanctum whose main room or channel this is, if any (a use case of its own, for the hub)."""

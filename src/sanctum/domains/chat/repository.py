@@ -177,6 +177,12 @@ class ChatRepository:
     async def member_ids(self, db: AsyncSession, room_id: uuid.UUID) -> list[uuid.UUID]:
         return list((await db.execute(_MEMBER_IDS, {"room_id": room_id})).scalars())
 
+    async def rooms_of(self, db: AsyncSession, user_id: uuid.UUID) -> list[tuple[uuid.UUID, str, str, str | None]]:
+        """(id, kind, name, dm_key) of every room and DM the user is a member of."""
+        query = select(Room.id, Room.kind, Room.name, Room.dm_key).join(RoomMember, RoomMember.room_id == Room.id)
+        rows = (await db.execute(query.where(RoomMember.user_id == user_id))).all()
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
     async def has_written(self, db: AsyncSession, user_id: uuid.UUID) -> bool:
         """One row of ix_messages_author_id_id (migration 0013), or none."""
         return (await db.execute(_WROTE, {"user_id": user_id})).first() is not None
@@ -324,6 +330,18 @@ class ChatRepository:
     async def history_after(self, db: AsyncSession, room_id: uuid.UUID, after: int, limit: int) -> Sequence[MessageRow]:
         """Top-level messages just after `after`, oldest first, so paging forward never skips any."""
         return _rows(await db.execute(_HISTORY_AFTER, {"room_id": room_id, "after": after, "limit": limit}))
+
+    async def history_around(
+        self, db: AsyncSession, room_id: uuid.UUID, message_id: int, limit: int
+    ) -> tuple[list[MessageRow], bool, bool]:
+        """Top-level messages around `message_id` (itself included), newest first: about half older, the
+        other side filling what one side lacks; and whether older and newer ones remain beyond them."""
+        older = list(await self.history(db, room_id, message_id + 1, None, limit + 1))
+        newer = list(await self.history_after(db, room_id, message_id, limit + 1))
+        new_count = min(len(newer), max(limit - (limit + 1) // 2, limit - len(older)))
+        old_count = min(len(older), limit - new_count)
+        page = [*reversed(newer[:new_count]), *older[:old_count]]
+        return page, len(older) > old_count, len(newer) > new_count
 
     async def replies(self, db: AsyncSession, parent_id: int, after: int | None, limit: int) -> list[Message]:
         query = select(Message).where(Message.parent_id == parent_id)

@@ -10,6 +10,7 @@ from fastapi import Path, Query, Response, status
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
 from sanctum.domains.accounts.deps import CurrentActor, per_account
+from sanctum.domains.chat.around import history_around
 from sanctum.domains.chat.deps import ChatModerationDep, MessagePreviewsDep, MessageServiceDep, RoomServiceDep
 from sanctum.domains.chat.schemas import (
     DmCreate,
@@ -149,8 +150,12 @@ async def list_messages(
     before: Cursor = None,
     after: Cursor = None,
     limit: Limit = 50,
+    around: Annotated[int | None, Query(ge=1, le=2**62, description="A page around this message id.")] = None,
 ) -> MessagePage:
-    """Top-level messages, newest first. `before` pages back; `after` fetches what came since."""
+    """Top-level messages, newest first. `before` pages back; `after` fetches what came since; `around`
+    opens the history at a message (about half the page older, half newer; `before` and `after` ignored)."""
+    if around is not None:
+        return await history_around(service, actor, room_id, around, limit)
     return await service.history(actor, room_id, before, after, limit)
 
 

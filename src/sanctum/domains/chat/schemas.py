@@ -153,6 +153,7 @@ class MessagePage(BaseModel):
     items: list[MessageRead] = Field(description="Newest first.")
     has_more: bool
     next_before: int | None = Field(description="Pass as `before` for the next, older page.")
+    has_newer: bool = Field(False, description="Asked `around` a message: newer ones remain (page them with `after`).")
 
 
 class Thread(BaseModel):

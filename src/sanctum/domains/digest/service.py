@@ -36,7 +36,7 @@ from sanctum.domains.preferences.service import PreferenceService
 from sanctum.jobs import JobQueue, Payload, PermanentJobError
 from sanctum.mail import Mailer
 from sanctum.observability.logging import get_logger
-from sanctum.settings import DigestSettings
+from sanctum.settings_groups import DigestSettings
 
 log = get_logger("sanctum.digest")
 

@@ -39,7 +39,7 @@ from sanctum.domains.games.records import GameRecords
 from sanctum.domains.posts.archive import comments_page, posts_page
 from sanctum.jobs import JobQueue, Payload, PermanentJobError
 from sanctum.observability.logging import get_logger
-from sanctum.settings import ExportSettings
+from sanctum.settings_groups import ExportSettings
 
 log = get_logger("sanctum.export")
 

@@ -34,7 +34,7 @@ from sanctum.domains.push.schemas import (
 from sanctum.jobs import JobQueue, Payload, PermanentJobError
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import PUSH_SENT
-from sanctum.settings import PushSettings
+from sanctum.settings_groups import PushSettings
 
 log = get_logger("sanctum.push")
 

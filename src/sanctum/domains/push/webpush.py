@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
 
-from sanctum.settings import PushSettings
+from sanctum.settings_groups import PushSettings
 
 SIGNATURE_SECONDS = 12 * 3600  # RFC 8292: at most 24 h
 

@@ -33,7 +33,7 @@ from sanctum.jobs import JobQueue, Payload
 from sanctum.mail import Email, Mailer
 from sanctum.observability.logging import get_logger
 from sanctum.ratelimit import RateLimiter
-from sanctum.settings import EmailSettings
+from sanctum.settings_groups import EmailSettings
 
 log = get_logger("sanctum.security")
 
