@@ -50,6 +50,8 @@ unset REDIS_URL DATABASE_READ_URL
 
 cd "$tmp"
 "$sanctum" migrate
+# A site admin for the admin screens' tests (tests/people.ts: ADMIN).
+"$sanctum" create-admin --username e2e_admin --email e2e_admin@example.com --password 'Tr0ub4dor&3-e2e' >/dev/null
 "$sanctum" serve --host 127.0.0.1 --port "$port" &
 server=$!
 wait "$server"

@@ -3,6 +3,8 @@ import { expect, type Browser, type BrowserContext, type Page } from '@playwrigh
 // Helpers the browser tests share: fresh names and a person signed up in a browser context of their own.
 
 export const PASSWORD = 'Tr0ub4dor&3-e2e';
+/** The site admin tests/e2e-server.sh makes (`sanctum create-admin`), with PASSWORD. */
+export const ADMIN = 'e2e_admin';
 
 export function newName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

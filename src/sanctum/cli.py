@@ -1,4 +1,4 @@
-"""The `sanctum` command: serve, worker, migrate, backup, restore, create-admin, jobs, openapi."""
+"""The `sanctum` command: serve, worker, migrate, backup, restore, create-admin, jobs, flags, openapi."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 from fastapi import FastAPI
 
+from sanctum import cli_flags
 from sanctum.settings import ConfigError, Settings, load_settings
 
 app = typer.Typer(help="Sanctum: a self-hostable realtime social platform.", no_args_is_help=True)
@@ -301,6 +302,9 @@ jobs_app = typer.Typer(help="Background jobs: inspect and retry the dead-letter 
 dead_letter_app = typer.Typer(help="Jobs that used up their retries.", no_args_is_help=True)
 jobs_app.add_typer(dead_letter_app, name="dead-letter")
 app.add_typer(jobs_app, name="jobs")
+
+
+app.add_typer(cli_flags.build(_settings, _preflight, _fail), name="flags")
 
 
 @dead_letter_app.command("list")

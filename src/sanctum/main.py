@@ -24,6 +24,7 @@ from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.calls import routes as calls_routes
 from sanctum.domains.chat import routes as chat_routes
 from sanctum.domains.export import routes as export_routes
+from sanctum.domains.flags import routes as flags_routes
 from sanctum.domains.friends import routes as friends_routes
 from sanctum.domains.games import routes as games_routes
 from sanctum.domains.home import routes as home_routes
@@ -98,7 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
     checks: dict[str, Check] = {"accepting": draining.check, "database": services.db.ping}
     if services.redis is not None:
         checks["redis"] = _redis_ping(services.redis)
-    app.include_router(health_router(checks, settings.health_timeout_seconds))
+    app.include_router(health_router(checks, settings.health_timeout_seconds, services.breakers.states))
     app.include_router(csp_report_router())
     app.include_router(accounts_routes.auth)
     app.include_router(accounts_routes.users)
@@ -131,6 +132,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(moderation_routes.room_moderation)
     app.include_router(moderation_routes.sanctum_moderation)
     app.include_router(reports_routes.reports)
+    app.include_router(flags_routes.flags)
+    app.include_router(flags_routes.admin_flags)
     app.include_router(previews_routes.previews)
     app.include_router(search_routes.search)
     mount_web(app, settings.web_dist)

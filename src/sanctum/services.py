@@ -18,8 +18,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.backup import BackupScheduler
-from sanctum.broker import Broker, InProcessBroker, RedisBroker
-from sanctum.cache import Cache, MemoryCache, RedisCache
+from sanctum.cache import Cache
 from sanctum.cache.local import InvalidationBus
 from sanctum.core.errors import AppError
 from sanctum.core.security import AccessTokens, PasswordHashing
@@ -48,6 +47,7 @@ from sanctum.domains.digest.scheduler import DigestScheduler
 from sanctum.domains.digest.service import DigestService, MentionedMessage
 from sanctum.domains.export.service import ExportService
 from sanctum.domains.export.service import register_jobs as register_export_jobs
+from sanctum.domains.flags.service import FlagService
 from sanctum.domains.friends.service import FriendService
 from sanctum.domains.games.engine.engine import GameEngine
 from sanctum.domains.games.hub import GamesHub
@@ -82,18 +82,17 @@ from sanctum.domains.security.email_flows import EmailFlows
 from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
+from sanctum.infrastructure import build_infrastructure
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.mail import announce, build_mailer
 from sanctum.net.addresses import AddressPolicy
 from sanctum.net.fetch import FetchLimits, GuardedClient
 from sanctum.ratelimit import RateLimiter
-from sanctum.realtime.endpoint import SESSIONS_PREFIX
 from sanctum.realtime.gateway import Gateway
 from sanctum.realtime.hub import HubRegistry
-from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
 from sanctum.realtime.publisher import Publisher
-from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
-from sanctum.realtime.topics import ACCESS_PREFIX
+from sanctum.realtime.tickets import TicketStore
+from sanctum.resilience.breaker import Breakers
 from sanctum.settings import Settings
 
 T = TypeVar("T")
@@ -142,6 +141,8 @@ class Services:
     chat_moderation: ChatModeration
     sanctions: Sanctions
     calls: CallService
+    flags: FlagService
+    breakers: Breakers
     previews: PreviewService
     message_previews: MessagePreviews
     post_previews: PostPreviews
@@ -161,7 +162,9 @@ class Services:
         """Everything `sanctum serve` runs: sockets, jobs in-process (embedded) or enqueue-only, games."""
         await verify_schema(self.db.writer_engine, self.settings.database_url)
         announce(self.settings)
+        self.db.start()
         await self.bus.start()
+        await self.flags.start()
         await self.gateway.start()
         await self.jobs.start()
         await self.game_engine.start()
@@ -176,12 +179,16 @@ class Services:
         await self.game_engine.stop()
         await self.calls.stop()
         await self.gateway.stop()
+        await self.flags.stop()
         await self.bus.stop()
+        await self.breakers.close()
         await self._close()
 
     async def start_working(self, *, work: bool = True) -> None:
         """What `sanctum worker` runs: the job queue (`work=False`: enqueue only, for the CLI)."""
         await self.jobs.start(work=work)
+        self.db.start()
+        await self.flags.start()
         if work:
             announce(self.settings)
             await self.backups.start()
@@ -191,6 +198,7 @@ class Services:
         await self.backups.stop()
         await self.digest_rounds.stop()
         await self.jobs.stop()
+        await self.flags.stop()
         await self.gateway.broker.stop()
         await self._close()
 
@@ -300,42 +308,25 @@ def _base_url(settings: Settings) -> str:
 def build_services(settings: Settings) -> Services:
     """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
     rt = settings.realtime
-    redis: Redis | None = None
-    tickets: TicketStore
-    registry: ConnectionRegistry
-    broker: Broker
-    if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
-        tickets = RedisTicketStore(redis, rt.ticket_ttl_seconds)
-        registry = RedisConnectionRegistry(redis, rt.lease_seconds)
-        # Local-first: this instance's sockets first, Redis only for other instances' (broker/holders.py).
-        broker = RedisBroker(
-            settings.redis_url,
-            local_first=True,
-            holder_ttl=rt.holder_ttl_seconds,
-            always_publish=(ACCESS_PREFIX, SESSIONS_PREFIX),
-        )
-        bus = InvalidationBus(settings.database_url, RedisBroker(settings.redis_url, prefix="sanctum:bus:"))
-        # Real-time game inputs reach the instance running the room over a broker of their own.
-        game_bus: Broker = RedisBroker(
-            settings.redis_url, prefix="sanctum:games:", local_first=True, holder_ttl=rt.holder_ttl_seconds
-        )
-        cache: Cache = RedisCache(redis)
-    else:
-        tickets, registry, broker = (
-            MemoryTicketStore(rt.ticket_ttl_seconds),
-            MemoryConnectionRegistry(),
-            InProcessBroker(),
-        )
-        bus = InvalidationBus(settings.database_url)
-        game_bus = InProcessBroker()
-        cache = MemoryCache()
+    infra = build_infrastructure(settings)
+    redis, tickets, registry, broker, bus, game_bus, cache = (
+        infra.redis,
+        infra.tickets,
+        infra.registry,
+        infra.broker,
+        infra.bus,
+        infra.game_bus,
+        infra.cache,
+    )
+    breakers, guard = infra.breakers, infra.guard
     # Committed events go to the broker, which delivers them to every instance (this one included).
     db = Database(settings, publish=broker.publish)
-    limiter = RateLimiter(settings.rate_limits, settings.redis_url)
+    if db.replica is not None:
+        breakers.add(db.replica.breaker)
+    limiter = RateLimiter(settings.rate_limits, settings.redis_url, connection=guard)
     hubs = HubRegistry()
     gateway = Gateway(rt, db, broker, tickets, registry, hubs, limiter)
-    jobs = build_job_queue(settings, db)
+    jobs = build_job_queue(settings, db, guard)
     notifier = Notifier(jobs)
 
     accounts = _account_service(settings, db, limiter, tickets, cache, bus, gateway)
@@ -354,7 +345,7 @@ def build_services(settings: Settings) -> Services:
         return record.sanctum if record is not None else None
 
     preferences = PreferenceService(db, cache, sanctum_of)
-    push = PushService(db, settings.push, jobs, gateway.is_online)
+    push = PushService(db, settings.push, jobs, gateway.is_online, breakers)
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
     previews, message_previews = _previews(settings, db, cache, preferences, room_access, messages, jobs)
@@ -400,6 +391,7 @@ def build_services(settings: Settings) -> Services:
         audit,
         ReportSanctions(db, sanctums, sanctions, chat_moderation),
     )
+    flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
     calls = CallService(
         db,
         room_access,
@@ -408,6 +400,7 @@ def build_services(settings: Settings) -> Services:
         CallStore(cache, settings.calls.state_ttl_seconds),
         settings.calls,
         notifier,
+        flags,
     )
     hubs.register(CallsHub(calls))
     people = PeopleSearch(db, blocks)
@@ -446,6 +439,8 @@ def build_services(settings: Settings) -> Services:
         chat_moderation=chat_moderation,
         reports=reports,
         calls=calls,
+        flags=flags,
+        breakers=breakers,
         email_flows=email_flows,
         two_factor=two_factor,
         passkeys=passkeys,

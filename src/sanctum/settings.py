@@ -19,6 +19,7 @@ from sanctum.settings_groups import (
     EmailSettings,
     ExportSettings,
     PushSettings,
+    ResilienceSettings,
     SecuritySettings,
 )
 
@@ -79,6 +80,8 @@ class RateLimitSettings(BaseModel):
     ticket: str = "60/minute"
     # Moderation: roles, pins, mutes, bans, suspensions (docs/moderation.md).
     moderation: str = "60/minute"
+    # Feature flags: the admin screen's changes (docs/flags.md).
+    flags: str = "60/minute"
     # Every other write: joining, leaving, deleting, roles, profile, sessions.
     write: str = "60/minute"
     # People search answers as someone types: generous for a person, a wall for a scraper.
@@ -175,6 +178,10 @@ class JobSettings(BaseModel):
     in_app_worker: bool = False
     # The stream keeps about this many finished jobs before Redis trims it.
     stream_max_length: int = Field(100_000, ge=1_000)
+    # The outbox (docs/jobs.md): how often each process relays entries that no after-commit hook
+    # queued (their process died), once they are this old.
+    outbox_poll_seconds: float = Field(1.0, gt=0, le=60)
+    outbox_grace_seconds: float = Field(10.0, ge=0, le=3600)
 
 
 class GamesSettings(BaseModel):
@@ -256,6 +263,7 @@ class Settings(BaseSettings):
     push: PushSettings = PushSettings()
     exports: ExportSettings = ExportSettings()
     digest: DigestSettings = DigestSettings()
+    resilience: ResilienceSettings = ResilienceSettings()
     previews: PreviewSettings = PreviewSettings()
     # Tracing: the standard OpenTelemetry variables (docs/operations/observability.md). Off unless an
     # exporter or an OTLP endpoint is named; the OTLP exporter speaks HTTP/protobuf (port 4318).

@@ -1,6 +1,7 @@
 """The settings groups of the features around the core: backups, Web Push, data exports, the mention
-digest, browser security headers and email. `settings.Settings` nests each under its prefix
-(`BACKUP__...`, `PUSH__...`, `EXPORTS__...`, `DIGEST__...`, `SECURITY__...`, `EMAIL__...`); they live
+digest, browser security headers, email and failure handling. `settings.Settings` nests each under its
+prefix (`BACKUP__...`, `PUSH__...`, `EXPORTS__...`, `DIGEST__...`, `SECURITY__...`, `EMAIL__...`,
+`RESILIENCE__...`); they live
 here so that settings.py stays one readable page. Pure pydantic: this module imports nothing of Sanctum.
 """
 
@@ -17,6 +18,7 @@ __all__ = [
     "EmailSettings",
     "ExportSettings",
     "PushSettings",
+    "ResilienceSettings",
     "SecuritySettings",
     "TlsMode",
 ]
@@ -145,3 +147,18 @@ class EmailSettings(BaseModel):
     @property
     def configured(self) -> bool:
         return self.smtp_host is not None
+
+
+class ResilienceSettings(BaseModel):
+    """Failure handling (RESILIENCE__...): circuit breakers, the read replica's fallback, flag reloads
+    (docs/operations/breakers.md, docs/flags.md)."""
+
+    # Consecutive failures (errors or timeouts) that open a breaker; how long it stays open before
+    # one probe is let through (half-open).
+    breaker_failures: int = Field(3, ge=1, le=100)
+    breaker_reset_seconds: float = Field(2.0, gt=0, le=300)
+    # Reads leave the replica when it is down or replays WAL more than this far behind the primary.
+    replica_max_lag_seconds: float = Field(10.0, gt=0, le=3600)
+    replica_check_seconds: float = Field(1.0, gt=0, le=60)
+    # Every instance re-reads the flags' version this often (a change also reaches it at once over the bus).
+    flags_poll_seconds: float = Field(2.0, gt=0, le=5)

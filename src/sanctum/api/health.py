@@ -8,7 +8,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from sanctum.observability.logging import get_logger
@@ -31,9 +31,16 @@ class DependencyStatus(BaseModel):
 class Ready(BaseModel):
     status: Literal["ready", "not_ready"]
     checks: dict[str, DependencyStatus]
+    breakers: dict[str, Literal["closed", "half_open", "open"]] = Field(
+        default_factory=dict,
+        description="Each circuit breaker's state (docs/operations/breakers.md): open means calls fail fast.",
+    )
 
 
-def health_router(checks: Mapping[str, Check], timeout: float) -> APIRouter:
+BreakerStates = Callable[[], Mapping[str, Literal["closed", "half_open", "open"]]]
+
+
+def health_router(checks: Mapping[str, Check], timeout: float, breakers: BreakerStates = dict) -> APIRouter:
     router = APIRouter(tags=["health"])
 
     @router.get("/health/live", response_model=Live)
@@ -61,7 +68,7 @@ def health_router(checks: Mapping[str, Check], timeout: float) -> APIRouter:
         ok = all(r.status == "ok" for r in results.values())
         if not ok:
             log.warning("not_ready", checks={n: r.error for n, r in results.items() if r.error})
-        body = Ready(status="ready" if ok else "not_ready", checks=results)
+        body = Ready(status="ready" if ok else "not_ready", checks=results, breakers=dict(breakers()))
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
     @router.get("/metrics", include_in_schema=False)

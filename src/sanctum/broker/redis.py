@@ -25,8 +25,9 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
@@ -41,6 +42,7 @@ from sanctum.core.events import Event, pack, unpack
 from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import BROKER_EVENTS, REDIS_ERRORS
+from sanctum.resilience.breaker import CircuitBreaker
 
 log = get_logger("sanctum.broker")
 
@@ -52,14 +54,23 @@ class RedisBroker:
         self,
         redis_url: str,
         prefix: str = "sanctum:rt:",
+        connection: Mapping[str, Any] | None = None,
+        breaker: CircuitBreaker | None = None,
         *,
         local_first: bool = False,
         holder_ttl: float = 15.0,
         always_publish: tuple[str, ...] = (),
     ) -> None:
+        """`connection`: extra arguments of the publishing client, which put `breaker` under it
+        (resilience/redis.py); a subscriber that (re)connects closes that breaker at once, so
+        publishes flow again the moment Redis is back rather than at the breaker's next probe.
+        `local_first`: see the module's docstring; `holder_ttl` and `always_publish` go with it."""
         self._url = redis_url
+        self._breaker = breaker
         self._prefix = prefix
-        self._publisher = Redis.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        self._publisher = Redis.from_url(
+            redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, **(connection or {})
+        )
         self._topics: set[str] = set()
         self._channels: set[str] = set()  # holder announcements watched (local-first), without the prefix
         self.instance = uuid.uuid4().hex[:16]
@@ -238,6 +249,8 @@ class RedisBroker:
                     # A private channel keeps the connection subscribed even with no topics.
                     wanted = (self._prefix + t for t in (*self._topics, *self._channels))
                     await pubsub.subscribe(self._prefix + "_", *wanted)
+                    if self._breaker is not None:
+                        self._breaker.success()  # Redis answered
                     self._pubsub = pubsub
                     self._connected.set()
                 if not first:

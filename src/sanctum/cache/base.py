@@ -15,6 +15,7 @@ from typing import Generic, Protocol, TypeVar
 from pydantic import BaseModel
 
 from sanctum.cache.local import InvalidationBus, LocalCache
+from sanctum.db.replica import replica_ttl_cap
 from sanctum.observability.metrics import CACHE_REQUESTS
 
 M = TypeVar("M", bound=BaseModel)
@@ -84,7 +85,9 @@ class CachedJson(Generic[M]):
                 return value
         self._miss.inc()
         value = await load()
-        await self._cache.set(key, value.model_dump_json().encode(), self.ttl_seconds)
+        cap = replica_ttl_cap()  # loaded from a replica: kept no longer than its lag bound (db/replica.py)
+        ttl = self.ttl_seconds if cap is None else min(cap, self.ttl_seconds)
+        await self._cache.set(key, value.model_dump_json().encode(), ttl)
         return value
 
     async def invalidate(self, *keys: str) -> None:

@@ -28,12 +28,13 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import orjson
 
 from sanctum.broker.base import Broker
 from sanctum.core.events import Event, make_event
+from sanctum.db.replica import replica_ttl_cap
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import CACHE_REQUESTS
 
@@ -43,6 +44,16 @@ V = TypeVar("V")
 
 TOPIC = "invalidate"
 EVENT = "cache.forget"
+
+
+class Forgetting(Protocol):
+    """What a bus carries invalidations to: a `LocalCache`, or any in-memory copy (the flags' snapshot)."""
+
+    name: str
+
+    def drop(self, keys: Iterable[str], tags: Iterable[str]) -> None: ...
+    def clear(self) -> None: ...
+
 
 # Every bus of this process, by scope (the database URL): instances on one database hear each other.
 _LOCAL: dict[str, set[InvalidationBus]] = {}
@@ -56,7 +67,7 @@ class InvalidationBus:
         self._scope = scope
         self._broker = broker
         self._origin = uuid.uuid4().hex
-        self._caches: dict[str, LocalCache[object]] = {}
+        self._caches: dict[str, Forgetting] = {}
         self._started = broker is None
         self._missed = False
 
@@ -77,10 +88,10 @@ class InvalidationBus:
         for cache in self._caches.values():
             cache.clear()
 
-    def register(self, cache: LocalCache[V]) -> None:
+    def register(self, cache: Forgetting) -> None:
         if cache.name in self._caches:
             raise ValueError(f"a near cache named {cache.name!r} is already on this bus")
-        self._caches[cache.name] = cache  # type: ignore[assignment]
+        self._caches[cache.name] = cache
 
     async def start(self) -> None:
         _LOCAL.setdefault(self._scope, set()).add(self)
@@ -157,7 +168,7 @@ class LocalCache(Generic[V]):
         generation = self._generation
         value = await load()
         if generation == self._generation and self._bus.trusted:
-            self._put(key, value, tuple(tags(value)), now + self._ttl)
+            self._put(key, value, tuple(tags(value)), now + self._kept_for())
         return value
 
     async def get_many_or_load(
@@ -188,10 +199,16 @@ class LocalCache(Generic[V]):
         generation = self._generation
         loaded = await load(missing)
         if generation == self._generation and self._bus.trusted:
+            kept = self._kept_for()
             for key, value in loaded.items():
-                self._put(key, value, tuple(tags(value)), now + self._ttl)
+                self._put(key, value, tuple(tags(value)), now + kept)
         found.update(loaded)
         return found
+
+    def _kept_for(self) -> float:
+        """The TTL, or the replica's lag bound when the value was loaded from a replica (db/replica.py)."""
+        cap = replica_ttl_cap()
+        return self._ttl if cap is None else min(cap, self._ttl)
 
     async def forget(self, keys: Iterable[str] = (), tags: Iterable[str] = ()) -> None:
         """Forget entries on every instance (call it once the change has committed)."""

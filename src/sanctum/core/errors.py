@@ -114,6 +114,9 @@ class ErrorCode(StrEnum):
     CALL_FULL = "CALL_FULL"
     CALL_ENDED = "CALL_ENDED"
     NOT_IN_CALL = "NOT_IN_CALL"
+    # Feature flags.
+    FEATURE_DISABLED = "FEATURE_DISABLED"
+    FLAG_NOT_FOUND = "FLAG_NOT_FOUND"
     # The socket.
     BAD_JSON = "BAD_JSON"
     BAD_MESSAGE = "BAD_MESSAGE"

@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sanctum.core.errors import AppError, DatabaseUnavailable
 from sanctum.db import sqlite
 from sanctum.db.outage import OUTAGE, classify
+from sanctum.db.replica import ReplicaRoute, reading_replica
 from sanctum.db.unit_of_work import Publish, UnitOfWork, refuse_to_publish
 from sanctum.observability import tracing
-from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANSACTIONS
+from sanctum.observability.metrics import DB_ERRORS, DB_QUERY_DURATION, DB_TRANSACTIONS, REPLICA_READS
 from sanctum.settings import Settings
 
 
@@ -84,7 +85,9 @@ def sqlite_path(url: str) -> str:
     return rest.split("?", 1)[0] or ":memory:"
 
 
-def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") -> AsyncEngine:
+def make_engine(
+    url: str, settings: Settings, *, sqlite_begin: str = "BEGIN", connect_timeout: float | None = None
+) -> AsyncEngine:
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path and path != ":memory:":
@@ -105,7 +108,7 @@ def make_engine(url: str, settings: Settings, *, sqlite_begin: str = "BEGIN") ->
             pool_pre_ping=True,
             pool_recycle=1800,
             pool_timeout=settings.database_timeout_seconds,
-            connect_args={"timeout": settings.database_timeout_seconds},
+            connect_args={"timeout": connect_timeout or settings.database_timeout_seconds},
         )
     _instrument(engine.sync_engine)
     tracing.instrument_engine(engine.sync_engine)
@@ -174,8 +177,21 @@ class Database:
         self.dialect = "postgresql" if settings.uses_postgres else "sqlite"
         self._sqlite_path = sqlite_path(settings.database_url) if self.dialect == "sqlite" else None
         self.writer_engine = make_engine(settings.database_url, settings, sqlite_begin="BEGIN IMMEDIATE")
+        self.replica: ReplicaRoute | None = None
         if settings.database_read_url:
-            self.reader_engine = make_engine(settings.database_read_url, settings)
+            # A replica that does not answer a connect in 2 s is treated as down (reads go to the primary).
+            self.reader_engine = make_engine(
+                settings.database_read_url, settings, connect_timeout=min(2.0, settings.database_timeout_seconds)
+            )
+            res = settings.resilience
+            if settings.database_read_url.startswith("postgresql"):
+                self.replica = ReplicaRoute(
+                    self.reader_engine,
+                    max_lag=res.replica_max_lag_seconds,
+                    check_seconds=res.replica_check_seconds,
+                    failures=res.breaker_failures,
+                    reset_seconds=res.breaker_reset_seconds,
+                )
         elif self.dialect == "sqlite":
             self.reader_engine = make_engine(settings.database_url, settings)
         else:
@@ -239,10 +255,46 @@ class Database:
 
     @asynccontextmanager
     async def reader(self, *, fresh: bool = False) -> AsyncIterator[AsyncSession]:
-        """A read-only session; `fresh=True` when it must see the latest commit (not a lagging replica)."""
+        """A read-only session; `fresh=True` when it must see the latest commit (not a lagging replica).
+        With a replica, reads go to the primary while it is down or lagging (db/replica.py)."""
         with _answering_outages("read"):
-            async with (self._fresh_reader if fresh else self._reader)() as session:
-                yield session
+            session = None if fresh or self.replica is None else await self._replica_session(self.replica)
+            if session is not None:
+                assert self.replica is not None
+                with reading_replica(self.replica.max_lag):
+                    async with session:
+                        yield session
+                return
+            # `fresh`, or the replica is down or behind: the primary.
+            async with (self._fresh_reader if fresh or self.replica is not None else self._reader)() as primary:
+                yield primary
+
+    async def _replica_session(self, replica: ReplicaRoute) -> AsyncSession | None:
+        """A session on the replica with its connection taken, or None (read the primary)."""
+        if replica.usable:
+            session = self._reader()
+            try:
+                await session.connection()
+            except Exception as exc:
+                await session.close()
+                if classify(exc) is None:
+                    raise
+                replica.failed()
+            else:
+                REPLICA_READS.labels("replica").inc()
+                return session
+        REPLICA_READS.labels("primary").inc()
+        return None
+
+    @property
+    def reads_from(self) -> str:
+        """Where reads go now: "replica", or "primary" (no replica, or it is down or lagging)."""
+        return "replica" if self.replica is not None and self.replica.breaker.state == "closed" else "primary"
+
+    def start(self) -> None:
+        """Start watching the replica's lag (call it inside the running loop)."""
+        if self.replica is not None:
+            self.replica.start()
 
     async def ping(self) -> None:
         """For /health/ready: raises the driver's own error (its name says what failed)."""
@@ -252,6 +304,8 @@ class Database:
             OUTAGE.served("read")
 
     async def dispose(self) -> None:
+        if self.replica is not None:
+            await self.replica.stop()
         for engine in self._session_engines:
             engine.dispose()
         await self.writer_engine.dispose()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sanctum.db.unit_of_work import UnitOfWork
 
 # A job's arguments: JSON-serializable, ids as strings. Jobs take ids, never objects, and are idempotent.
 Payload = dict[str, Any]
@@ -17,6 +20,11 @@ class JobQueue(Protocol):
 
     async def enqueue(self, name: str, payload: Payload) -> None:
         """Queue one run of job `name`. Returns once the job is durably queued (scaled) or scheduled (embedded)."""
+        ...
+
+    async def enqueue_after_commit(self, db: UnitOfWork, name: str, payload: Payload) -> None:
+        """Queue job `name` once `db` commits, through the outbox (jobs/outbox.py): written in `db`'s
+        transaction, so a process that dies right after the commit loses nothing."""
         ...
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -28,8 +29,10 @@ from taskiq.receiver import Receiver
 
 from sanctum.core.clock import utcnow
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.jobs.base import JobFunction, Payload
 from sanctum.jobs.models import DeadLetter
+from sanctum.jobs.outbox import Outbox
 from sanctum.jobs.runner import JobRunner, Outcome
 from sanctum.jobs.stream import ReclaimingStreamBroker
 from sanctum.observability import tracing
@@ -47,7 +50,9 @@ METRICS_SECONDS = 15.0
 
 
 class TaskiqJobQueue:
-    def __init__(self, settings: JobSettings, db: Database, redis_url: str | None) -> None:
+    def __init__(
+        self, settings: JobSettings, db: Database, redis_url: str | None, connection: Mapping[str, Any] | None = None
+    ) -> None:
         self.settings = settings
         self.runner = JobRunner(settings, db)
         self.local: InMemoryBroker = InMemoryBroker()
@@ -70,7 +75,9 @@ class TaskiqJobQueue:
                 # command sent again: a repeated XADD is a repeated job, which jobs tolerate.
                 retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
                 retry_on_error=[RedisConnectionError],
+                **(connection or {}),
             )
+        self.outbox = Outbox(db, self.enqueue, settings.outbox_poll_seconds, settings.outbox_grace_seconds)
         self._local_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._remote_tasks: dict[str, AsyncTaskiqDecoratedTask[..., Any]] = {}
         self._worker: asyncio.Task[None] | None = None
@@ -137,6 +144,11 @@ class TaskiqJobQueue:
         await self._local_tasks[name].kicker().with_labels(**labels).kiq(payload)
         JOBS_ENQUEUED.labels(name).inc()
 
+    async def enqueue_after_commit(self, db: UnitOfWork, name: str, payload: Payload) -> None:
+        if name not in self.runner:
+            raise KeyError(f"no job is registered as {name!r}")
+        await self.outbox.add(db, name, payload)
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self, *, work: bool | None = None) -> None:
@@ -154,6 +166,7 @@ class TaskiqJobQueue:
         if self.remote is None or self._worker is not None:
             self._sampler = asyncio.create_task(self._sample_forever(), name="jobs-metrics")
         self._started = True
+        self.outbox.start()
         await self.runner.dead_letters.refresh_gauge()
 
     async def _work(self, broker: ReclaimingStreamBroker) -> None:
@@ -182,6 +195,7 @@ class TaskiqJobQueue:
 
     async def stop(self) -> None:
         """Stop taking jobs, let running ones finish (up to `shutdown_seconds`), then disconnect."""
+        await self.outbox.stop()
         if self._sampler is not None:
             self._sampler.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -294,5 +308,5 @@ def _stamp(entry_id: Any) -> float:
     return int(_text(entry_id).split("-", 1)[0]) / 1000
 
 
-def build_job_queue(settings: Settings, db: Database) -> TaskiqJobQueue:
-    return TaskiqJobQueue(settings.jobs, db, settings.redis_url)
+def build_job_queue(settings: Settings, db: Database, connection: Mapping[str, Any] | None = None) -> TaskiqJobQueue:
+    return TaskiqJobQueue(settings.jobs, db, settings.redis_url, connection)

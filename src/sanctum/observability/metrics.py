@@ -38,6 +38,19 @@ HEALTH_CHECK_UP = Gauge(
     ["check"],
 )
 REDIS_ERRORS = Counter("redis_errors_total", "Redis operations that failed.", ["operation"])
+CIRCUIT_STATE = Gauge(
+    "circuit_breaker_state",
+    "A circuit breaker's state: 0 closed, 1 half-open (probing), 2 open (failing fast).",
+    ["breaker"],
+)
+CIRCUIT_OPENED = Counter("circuit_breaker_opened_total", "Times a circuit breaker opened.", ["breaker"])
+CIRCUIT_REJECTED = Counter(
+    "circuit_breaker_rejected_total", "Calls refused at once because their circuit breaker was open.", ["breaker"]
+)
+REPLICA_READS = Counter(
+    "db_replica_reads_total", "Read sessions by where they went: the replica, or the primary as a fallback.", ["target"]
+)
+REPLICA_LAG = Gauge("db_replica_lag_seconds", "How far the read replica's replay was behind, when last measured.")
 RATE_LIMITED = Counter("rate_limited_total", "Requests refused by a rate limit.", ["limit"])
 CSP_VIOLATIONS = Counter(
     "csp_violations_total",

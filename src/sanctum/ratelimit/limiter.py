@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage
@@ -45,7 +46,13 @@ def parse_rates(value: str, multiplier: int = 1) -> tuple[RateLimitItem, ...]:
 
 
 class RateLimiter:
-    def __init__(self, limits: RateLimitSettings, redis_url: str | None = None, namespace: str = "sanctum") -> None:
+    def __init__(
+        self,
+        limits: RateLimitSettings,
+        redis_url: str | None = None,
+        namespace: str = "sanctum",
+        connection: Mapping[str, Any] | None = None,
+    ) -> None:
         self._rates = {name: parse_rates(getattr(limits, name), limits.multiplier) for name in limits.names()}
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._shared: MovingWindowRateLimiter | None = None
@@ -58,6 +65,7 @@ class RateLimiter:
                 key_prefix=f"{namespace}:rl",
                 socket_timeout=_REDIS_TIMEOUT_SECONDS,
                 socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
+                **(connection or {}),
             )
             self._shared = MovingWindowRateLimiter(storage)
 

@@ -154,6 +154,8 @@ export type ErrorCode =
   | "CALL_FULL"
   | "CALL_ENDED"
   | "NOT_IN_CALL"
+  | "FEATURE_DISABLED"
+  | "FLAG_NOT_FOUND"
   | "BAD_JSON"
   | "BAD_MESSAGE"
   | "UNKNOWN_TYPE"

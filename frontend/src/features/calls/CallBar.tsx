@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 import { Button } from '../../components/ui';
+import { useFlag } from '../flags/api';
 import { useCall } from './CallProvider';
 
 function Video({ stream, muted, label }: { stream: MediaStream; muted?: boolean; label: string }) {
@@ -80,7 +81,9 @@ export function CallBar() {
 
 export function CallButton({ roomId }: { roomId: string }) {
   const view = useCall();
-  if (view.call) return null;
+  // Behind the `calls` feature flag: hidden when it is off for this user (the server refuses anyway).
+  const enabled = useFlag('calls');
+  if (view.call || !enabled) return null;
   return (
     <>
       <button type="button" className="icon-button" aria-label="Voice call" title="Voice call" onClick={() => void view.start(roomId, 'voice')}>

@@ -6,6 +6,7 @@ import { useSearchParams } from 'react-router';
 
 import { Alert, Button, Card, PageHeader, Spinner } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
+import { FlagsTab } from '../flags/FlagsTab';
 import { useAudit, type AuditEntry, type AuditFilter } from './api';
 import { ReportsTab } from './reports/ReportsTab';
 
@@ -19,6 +20,7 @@ export interface DashboardTab {
 export const TABS: DashboardTab[] = [
   { id: 'reports', label: 'Reports', render: () => <ReportsTab /> },
   { id: 'audit', label: 'Audit log', render: (sanctum) => <AuditLog sanctum={sanctum} /> },
+  { id: 'flags', label: 'Feature flags', render: () => <FlagsTab /> },
 ];
 
 export function ModerationPage() {
@@ -77,6 +79,8 @@ const ACTIONS: Record<string, string> = {
   'report.resolve': 'resolved a report about',
   'session.logout_all': 'signed out everywhere:',
   'account.delete': 'deleted the account',
+  'flag.change': 'changed the feature',
+  'flag.override': 'overrode the feature',
 };
 
 export function describe(entry: AuditEntry): string {

@@ -189,7 +189,8 @@ class AccountService(CredentialChanges):
         key = login.strip().lower()
         # Per account named in the body, which only this reads (the per-IP limit is on the route).
         await self._limiter.hit("login_per_account", key)
-        async with self._db.reader() as db:
+        # On the primary: a password just set, or an account just made, must count at once.
+        async with self._db.reader(fresh=True) as db:
             user = await self._repo.user_by_login(db, key)
         ok = await asyncio.to_thread(self._passwords.verify, user.password_hash if user else None, password)
         if user is None or not ok:
@@ -293,7 +294,9 @@ class AccountService(CredentialChanges):
         return Actor(user=checked.user, session_id=checked.session_id, ip=ip)
 
     async def _check_session(self, session_id: uuid.UUID) -> _CheckedSession:
-        async with self._db.reader() as db:
+        # On the primary: a session just made works at once, one just revoked is refused at once
+        # (a replica's lag must not decide who someone is; the near cache keeps this off the hot path).
+        async with self._db.reader(fresh=True) as db:
             found = await self._repo.session_with_user(db, session_id)
         if found is None:
             raise Unauthorized("The access token is invalid or expired.", code=ErrorCode.INVALID_TOKEN)

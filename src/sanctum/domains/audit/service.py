@@ -55,6 +55,8 @@ class AuditAction(StrEnum):
     PASSKEY_REMOVE = "account.passkey_remove"
     ACCOUNT_DELETE = "account.delete"
     SETTINGS_CHANGE = "settings.change"
+    FLAG_CHANGE = "flag.change"
+    FLAG_OVERRIDE = "flag.override"
 
 
 class Who(Protocol):

@@ -33,6 +33,8 @@ from sanctum.domains.calls.ice import IceServers, ice_servers
 from sanctum.domains.calls.store import CallStore
 from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.chat.messages import MessageService
+from sanctum.domains.flags.catalogue import CALLS
+from sanctum.domains.flags.service import FlagService
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import CALL_DURATION, CALLS_CONNECTED, CALLS_ENDED, CALLS_REFUSED, CALLS_STARTED
@@ -65,6 +67,7 @@ class CallService:
         store: CallStore,
         settings: CallSettings,
         notifier: Notifier,
+        flags: FlagService,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._db = db
@@ -73,6 +76,7 @@ class CallService:
         self._publisher = publisher
         self._store = store
         self._settings = settings
+        self._flags = flags
         self._notifier = notifier
         self._clock = clock
         self._locks: WeakValueDictionary[uuid.UUID, asyncio.Lock] = WeakValueDictionary()
@@ -99,7 +103,10 @@ class CallService:
     # -- use cases ------------------------------------------------------------------------------
 
     async def start(self, caller: uuid.UUID, room_id: uuid.UUID, kind: m.CallKind) -> ev.CallWire:
-        invited = await self._member_dm(caller, room_id) - {caller}
+        async with self._db.reader() as db:
+            record, _ = await self._access.as_member(db, caller, room_id)
+        self._flags.require(CALLS, caller, record.sanctum)  # after the membership check: no existence leak
+        invited = (frozenset(record.dm_user_ids) if record.kind == "dm" else frozenset()) - {caller}
         now = self._clock()
         if m.occupies(await self._store.of_user(caller), caller, now):
             raise Conflict("You are in a call already.", code=ErrorCode.CALL_BUSY)

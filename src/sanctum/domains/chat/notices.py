@@ -54,10 +54,8 @@ class ChatNotices:
         self, db: UnitOfWork, record: RoomRecord, by: uuid.UUID, message: MessageRead, mentioned: set[uuid.UUID]
     ) -> None:
         """After a send: each mentioned person (who can see the room), then the thread or conversation."""
-        for user_id in mentioned:
-            db.after_commit(
-                partial(self._notifier.mention, to=user_id, by=by, room_id=record.id, message_id=message.id)
-            )
+        for user_id in mentioned:  # through the outbox: a mention is never lost to a crash after the commit
+            await self._notifier.within(db).mention(to=user_id, by=by, room_id=record.id, message_id=message.id)
         if message.parent_message_id is not None:
             await self._thread_reply(db, record, by, message, mentioned)
             return

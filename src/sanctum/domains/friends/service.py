@@ -10,7 +10,6 @@ commit (the notifier never raises).
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,10 +106,10 @@ class FriendService:
             inserted = await self._repo.request(db, actor.id, user_id, now)
             row = await self._repo.get(db, actor.id, user_id)
             if inserted:
-                db.after_commit(partial(self._notifier.friend_request, to=user_id, by=actor.id))
+                await self._notifier.within(db).friend_request(to=user_id, by=actor.id)
             elif row is not None and _status(row, actor.id) == "incoming":
                 if await self._repo.accept(db, actor.id, user_id, now):
-                    db.after_commit(partial(self._notifier.friend_accepted, to=user_id, by=actor.id))
+                    await self._notifier.within(db).friend_accepted(to=user_id, by=actor.id)
                 row = await self._repo.get(db, actor.id, user_id)
             status = _status(row, actor.id)
         return FriendState(user_id=user_id, status=status)
@@ -122,7 +121,7 @@ class FriendService:
             if not accepted and _status(row, actor.id) != "friends":
                 raise NotFound("No such friend request.", code=ErrorCode.FRIEND_REQUEST_NOT_FOUND)
             if accepted:
-                db.after_commit(partial(self._notifier.friend_accepted, to=user_id, by=actor.id))
+                await self._notifier.within(db).friend_accepted(to=user_id, by=actor.id)
         return FriendState(user_id=user_id, status="friends")
 
     async def decline(self, actor: Actor, user_id: uuid.UUID) -> None:

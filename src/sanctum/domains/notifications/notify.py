@@ -1,7 +1,15 @@
 """The notifier: how other domains ask for a notification.
 
-Call these right AFTER the unit of work that made the change has committed (never inside it: a rolled-back
-write must not notify anyone). Each call only enqueues a background job and returns; the job creates or
+Either inside the unit of work that made the change, through the outbox (jobs/outbox.py): written in its
+transaction and queued once it commits, so a process that dies right after the commit loses nothing:
+
+    await notifier.within(db).friend_request(to=target.id, by=actor.id)
+
+or right AFTER the unit of work has committed (`db.after_commit(partial(notifier.like, ...))`; never
+inside it without `within`: a rolled-back write must not notify anyone), which a crash between the
+commit and the hook loses (docs/jobs.md says which notifications still go that way).
+
+Each call only enqueues a background job and returns; the job creates or
 updates the notification row and pushes it live on `user:{id}`. Jobs are idempotent (a unique dedupe key
 per notification, one actor row per liker), so a job that runs twice still makes one notification, and a
 caller may safely call again after a retry of its own request.
@@ -22,6 +30,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal, get_args
 
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.jobs import JobQueue, Payload
 from sanctum.observability.logging import get_logger
 
@@ -52,14 +61,22 @@ def job_name(kind: Kind) -> str:
 
 
 class Notifier:
-    def __init__(self, jobs: JobQueue) -> None:
+    def __init__(self, jobs: JobQueue, uow: UnitOfWork | None = None) -> None:
         self._jobs = jobs
+        self._uow = uow
+
+    def within(self, db: UnitOfWork) -> Notifier:
+        """This notifier writing to `db`'s outbox: its jobs are queued once (and only if) `db` commits."""
+        return Notifier(self._jobs, db)
 
     async def _enqueue(self, kind: Kind, to: uuid.UUID | None, by: uuid.UUID | None, **subject: Id | None) -> None:
         if to is None or to == by:
             return
         payload: Payload = {"to": str(to), "by": str(by) if by is not None else None}
         payload.update({k: str(v) for k, v in subject.items() if v is not None})
+        if self._uow is not None:  # the caller's transaction: a failure here is its failure
+            await self._jobs.enqueue_after_commit(self._uow, job_name(kind), payload)
+            return
         try:
             await self._jobs.enqueue(job_name(kind), payload)
         except Exception as exc:

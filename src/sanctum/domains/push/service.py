@@ -15,6 +15,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -34,6 +35,7 @@ from sanctum.domains.push.schemas import (
 from sanctum.jobs import JobQueue, Payload, PermanentJobError
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import PUSH_SENT
+from sanctum.resilience.breaker import Breakers
 from sanctum.settings_groups import PushSettings
 
 log = get_logger("sanctum.push")
@@ -61,8 +63,16 @@ def _read(row: PushSubscriptionRow) -> PushSubscriptionRead:
 
 
 class PushService:
-    def __init__(self, db: Database, settings: PushSettings, jobs: JobQueue, is_online: IsOnline) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: PushSettings,
+        jobs: JobQueue,
+        is_online: IsOnline,
+        breakers: Breakers | None = None,
+    ) -> None:
         self._db = db
+        self._breakers = breakers or Breakers()
         self._settings = settings
         self._jobs = jobs
         self._is_online = is_online
@@ -170,13 +180,24 @@ class PushService:
             "TTL": str(self._settings.ttl_seconds),
             "Urgency": "normal",
         }
+        # One breaker per push service: a hanging one costs a timeout a few times, then nothing.
+        breaker = self._breakers.named(f"push:{urlsplit(row.endpoint).hostname or 'unknown'}")
+        if not breaker.allow():
+            PUSH_SENT.labels("circuit_open").inc()
+            return True
         try:
             encrypted = webpush.encrypt(body, row.p256dh, row.auth)
             response = await client.post(row.endpoint, content=encrypted, headers=headers)
         except (httpx.HTTPError, ValueError) as exc:
+            if isinstance(exc, httpx.HTTPError):
+                breaker.failure()
             PUSH_SENT.labels("failed").inc()
             log.warning("push_failed", subscription=row.id, error=repr(exc))
             return True
+        if response.status_code >= 500:
+            breaker.failure()
+        else:
+            breaker.success()
         if response.status_code in (404, 410):
             PUSH_SENT.labels("gone").inc()
             return False

@@ -1,0 +1,7 @@
+"""Fixtures of the failure-handling tests: the live app instances of tests/support/live.py."""
+
+from __future__ import annotations
+
+from tests.support.live import make_server
+
+__all__ = ["make_server"]
