@@ -77,8 +77,11 @@ class RedisBroker:
         self._origin = self.instance.encode() + b"|"
         self.holders: TopicHolders | None = None
         if local_first:
+            # A client of its own, outside the breaker: the record's heartbeats while Redis is away must
+            # not keep the breaker that HTTP requests depend on open.
+            self._holders_client = Redis.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
             self.holders = TopicHolders(
-                self._publisher, prefix, self.instance, holder_ttl, self._listen_channel, self._unlisten_channel
+                self._holders_client, prefix, self.instance, holder_ttl, self._listen_channel, self._unlisten_channel
             )
         # Topic prefixes whose ephemeral events go to Redis whatever the record says (access changes, ended
         # sessions): an instance that has just started holding such a topic must not miss one.
