@@ -135,6 +135,8 @@ class RedisBroker:
                 async with asyncio.timeout(2.0):
                     await self._task
         await self._publisher.aclose()
+        if self.holders is not None:
+            await self._holders_client.aclose()
 
     async def publish(self, event: Event) -> bool:
         if tracing.active():
