@@ -12,11 +12,17 @@ What it measures, per mode:
   (from sending `game.move` to the opponent receiving that move's `game.moved`, both clocks in this
   process), refused moves (should be 0), and server CPU per move (/proc utime + stime of the
   Sanctum process; with PostgreSQL and Redis in scaled mode, listed apart).
-- **Tick jitter**: `--rooms` Pong rooms against the hard bot tick at 30 Hz on one instance; sockets
-  subscribed to every room record `game.frame` arrival times for `--duration`. Reported: frames/s
-  received against the expected rooms x 30, and p50/p99/max of |interval - 1/30 s| between
-  consecutive frames of a room (jitter as a client sees it, the loopback socket included), plus
-  server CPU % of a core.
+- **Tick jitter**: `--rooms` Pong rooms against the hard bot tick at 30 Hz; one socket per room (its
+  player, who never moves), split over `--instances` instances in scaled mode, records the arrival
+  of every frame (`game.frame` keyframes and `game.delta`s) for `--duration`, from a Node client
+  (bench/colyseus_peer/load.mjs, bench/games_peer.py). Reported: frames/s received against the
+  expected rooms x 30, and p50/p99/max of |interval - 1/30 s| between consecutive frames of a room
+  (jitter as a client sees it, the loopback socket included), plus server CPU % of a core (all
+  instances; PostgreSQL and Redis apart).
+- **The Colyseus peer** (`--peer colyseus`, the default): the same load against Colyseus 0.18 in the
+  same run, installed from npm into /tmp/colyseus-peer by the bench itself (never a product
+  dependency), with the same physics and bot (bench/colyseus_peer/server.mjs); Sanctum's CPU and
+  jitter are printed as ratios to it.
 
 The server runs on core `--server-cpus` (0), this load generator on `--client-cpus` (1); each
 mode gets a fresh server (bench/_servers.py: private PostgreSQL and Redis in scaled mode); every
@@ -38,10 +44,11 @@ sys.path.append(_BENCH_DIR)
 
 import argparse
 import asyncio
-import itertools
+import contextlib
 import os
 import random
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,10 +57,17 @@ import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
-from _servers import SanctumServer, install_signal_handlers, sanctum_server
+from _servers import Proc, SanctumServer, another_instance, install_signal_handlers, sanctum_server
+from games_peer import PEER_DIR, colyseus_pong, install_peer, node_load, ratios, summary
 
 FAST_ARGON2 = {"AUTH__ARGON2_TIME_COST": "1", "AUTH__ARGON2_MEMORY_KIB": "8192", "AUTH__ARGON2_PARALLELISM": "1"}
-SERVER_ENV = FAST_ARGON2 | {"GAMES__BOT_DELAY_SECONDS": "0", "REALTIME__MESSAGES_PER_SECOND": "1000"}
+SERVER_ENV = FAST_ARGON2 | {
+    "GAMES__BOT_DELAY_SECONDS": "0",
+    "REALTIME__MESSAGES_PER_SECOND": "1000",
+    # The Pong load opens one socket per room, all of one player's.
+    "REALTIME__MAX_CONNECTIONS_PER_USER": "1000",
+    "REALTIME__TICKET_TTL_SECONDS": "300",  # a thousand tickets are made before the first is used
+}
 PONG_HZ = 30
 PASSWORD = "bench-password-42"
 # uvicorn closes a keep-alive connection after 5 s idle, httpx's default expiry: a request on a
@@ -241,52 +255,41 @@ def _services_cpu(server: SanctumServer) -> float:
 
 
 async def pong_run(
-    server: SanctumServer, http: httpx.AsyncClient, owner: Account, rooms: list[str], duration: float
+    server: SanctumServer,
+    http: httpx.AsyncClient,
+    owner: Account,
+    rooms: list[str],
+    duration: float,
+    args: argparse.Namespace,
+    others: list[tuple[Proc, int]],
 ) -> dict[str, float]:
-    arrivals: dict[str, list[float]] = {room: [] for room in rooms}
+    """One socket per room (the room's player, who never moves), spread over the instances, read by the
+    Node load client (bench/colyseus_peer/load.mjs), the same client as for the Colyseus peer."""
+    auth = {"Authorization": f"Bearer {owner.token}"}
+    ports = [server.port, *(port for _, port in others)]
     sockets = []
-    per_socket = 50
-    for i in range(0, len(rooms), per_socket):
-        ws = await open_socket(http, server.port, owner)
-        for room in rooms[i : i + per_socket]:
-            await subscribe(ws, f"game:{room}")
-        sockets.append(ws)
+    for i, room in enumerate(rooms):
+        ticket = await http.post("/api/ws/ticket", headers=auth)
+        ticket.raise_for_status()
+        url = f"ws://127.0.0.1:{ports[i % len(ports)]}/api/ws?ticket={ticket.json()['ticket']}"
+        sockets.append({"url": url, "topic": f"game:{room}"})
+    listing = server.workdir / "sockets.json"
+    listing.write_bytes(orjson.dumps(sockets))
+    instances = [server.process, *(proc for proc, _ in others)]
+    marks: list[float] = []
 
-    settle = 1.0  # loops started, leases taken; frames before that are read but not counted
-    t0 = time.monotonic() + settle
-    until = t0 + duration
-    measured_from = time.perf_counter() + settle
+    def cpu() -> float:
+        return sum(p.cpu_seconds() for p in instances)
 
-    async def reader(ws: ClientConnection) -> None:
-        while time.monotonic() < until:
-            try:
-                raw = await asyncio.wait_for(ws.recv(), max(0.01, until - time.monotonic()))
-            except TimeoutError:
-                return
-            if isinstance(raw, str) and raw.startswith('{"type":"game.frame"'):
-                at = time.perf_counter()
-                if at >= measured_from:
-                    arrivals[orjson.loads(raw)["topic"].removeprefix("game:")].append(at)
+    def mark() -> None:
+        marks.extend((cpu(), _services_cpu(server)))
 
-    readers = asyncio.gather(*(reader(ws) for ws in sockets))
-    await asyncio.sleep(settle)
-    cpu0 = server.process.cpu_seconds()
-    await readers
-    elapsed = time.monotonic() - t0
-    cpu = server.process.cpu_seconds() - cpu0
-    for ws in sockets:
-        await ws.close()
-    period = 1 / PONG_HZ
-    jitter = [abs((b - a) - period) for times in arrivals.values() for a, b in itertools.pairwise(times)]
-    frames = sum(len(t) for t in arrivals.values())
-    return {
-        "frames_per_s": frames / elapsed,
-        "expected_per_s": len(rooms) * PONG_HZ,
-        "jitter_p50_ms": percentile(jitter, 0.50) * 1000,
-        "jitter_p99_ms": percentile(jitter, 0.99) * 1000,
-        "jitter_max_ms": max(jitter, default=float("nan")) * 1000,
-        "server_cpu_pct": cpu / elapsed * 100,
-    }
+    result = await node_load(
+        PEER_DIR, ["sanctum", str(listing), "1", str(duration)], args.client_cpus, mark, within=duration + 120
+    )
+    figures = summary(result, cpu() - marks[0])
+    figures["services_cpu_pct"] = (_services_cpu(server) - marks[1]) / result["elapsed"] * 100
+    return figures
 
 
 # -- orchestration ---------------------------------------------------------------------------------
@@ -328,7 +331,11 @@ async def bench_mode(mode: str, args: argparse.Namespace) -> tuple[list[dict[str
                         created = await http.post("/api/games/rooms", json=body, headers=auth)
                         created.raise_for_status()
                         rooms.append(created.json()["id"])
-                    result = await pong_run(server, http, owner, rooms, args.duration)
+                    with contextlib.ExitStack() as stack:
+                        others = []
+                        if mode == "scaled" and args.instances > 1:
+                            others = [another_instance(stack, server, cpus=args.server_cpus)]
+                        result = await pong_run(server, http, owner, rooms, args.duration, args, others)
                     log(f"{mode} pong run {run + 1}: {fmt(result)}")
                     pong_runs.append(result)
                     for room in rooms:  # ends them: the next run has only its own rooms ticking
@@ -365,16 +372,36 @@ def main() -> None:
     parser.add_argument("--server-cpus", default="0")
     parser.add_argument("--client-cpus", default="1")
     parser.add_argument("--max-seconds", type=float, default=1800.0)
+    parser.add_argument("--instances", type=int, default=2, help="scaled Pong: instances, sockets split across them")
+    parser.add_argument(
+        "--peer", default="colyseus", help="colyseus: run the same Pong load against Colyseus 0.18; none"
+    )
     args = parser.parse_args()
     install_signal_handlers()
     if args.client_cpus:
         os.sched_setaffinity(0, {int(c) for c in args.client_cpus.split(",")})
+
+    if args.rooms:
+        install_peer()
 
     async def everything() -> None:
         fours, pongs = {}, {}
         for mode in args.mode.split(","):
             four, pong = await bench_mode(mode, args)
             fours[mode], pongs[mode] = median(four), median(pong)
+        if args.rooms and args.peer == "colyseus":
+            peer_runs = []
+            with tempfile.TemporaryDirectory(prefix="colyseus-bench-") as workdir:
+                for run in range(args.runs):
+                    result = await colyseus_pong(
+                        PEER_DIR, args.rooms, args.duration, args.server_cpus, args.client_cpus, Path(workdir)
+                    )
+                    log(f"colyseus pong run {run + 1}: {fmt(result)}")
+                    peer_runs.append(result)
+            peer = median(peer_runs)
+            for mode in list(pongs):
+                print(f"{mode} / colyseus: " + fmt(ratios(pongs[mode], peer)))
+            pongs["colyseus 0.18"] = peer | {"services_cpu_pct": 0.0}
         print(
             table(
                 f"Connect Four: {args.games} games over sockets, median of {args.runs} x {args.duration:.0f} s", fours

@@ -9,6 +9,24 @@ import { newName, signUp } from './people';
 const status = (page: Page) => page.getByTestId('game-status');
 const board = (page: Page) => page.getByTestId('c4-board');
 
+/** `[path, value]` sets, `[path]` removes (the delta format of docs/realtime.md), on a copy. */
+function applyChanges(view: unknown, changes: unknown[][]): unknown {
+  let root = structuredClone(view);
+  for (const change of changes) {
+    const path = change[0] as (string | number)[];
+    if (path.length === 0) {
+      root = change[1];
+      continue;
+    }
+    let parent = root as Record<string | number, unknown>;
+    for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+    const last = path[path.length - 1] as string | number;
+    if (change.length === 1) delete parent[last];
+    else parent[last] = change[1];
+  }
+  return root;
+}
+
 /** Waits for the player's turn, drops a disc, and waits until the board shows it. */
 async function drop(page: Page, column: number, movesBefore: number) {
   await expect(status(page)).toHaveText('Your turn');
@@ -127,7 +145,7 @@ test('two people play Connect Four to a finish while a spectator watches; then o
       await expect(status(pa)).toHaveText('Your turn');
     });
 
-    await test.step('A starts Pong against the bot: the canvas and score show, the keys steer', async () => {
+    await test.step('A starts Pong against the bot: the canvas and score show', async () => {
       await pa.goto('/games');
       const card = pa.getByTestId('game-card-pong');
       await card.getByLabel('Points To Win').fill('3'); // a field drawn from the game's options schema
@@ -135,6 +153,45 @@ test('two people play Connect Four to a finish while a spectator watches; then o
       await expect(pa.getByRole('img', { name: 'Pong field' })).toBeVisible();
       await expect(pa.getByTestId('pong-score')).toContainText('0 : 0');
       await expect(pa.getByTestId('pong-score')).toContainText('first to 3');
+    });
+
+    await test.step('the canvas shows the server\'s views, rebuilt from a keyframe and deltas', async () => {
+      // The page's socket after a reload carries the room's frames: rebuild the server's view at each
+      // tick here, on our own, and compare it with what the page shows (data-tick, data-ball).
+      const frames: { type: string; data: { tick: number; base?: number; state?: unknown; changes?: unknown[][] } }[] = [];
+      pa.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          if (typeof payload !== 'string' || !/^\{"type":"game\.(frame|delta)"/.test(payload)) return;
+          frames.push(JSON.parse(payload) as (typeof frames)[number]);
+        }),
+      );
+      await pa.reload();
+      const canvas = pa.getByRole('img', { name: 'Pong field' });
+      await expect(canvas).toBeVisible();
+      await expect.poll(() => frames.filter((f) => f.type === 'game.delta').length, { timeout: 15_000 }).toBeGreaterThan(15);
+      expect(frames[0]?.type).toBe('game.frame'); // a keyframe first
+      const rebuild = () => {
+        const views = new Map<number, { ball: { x: number; y: number } }>();
+        let view: unknown = null;
+        for (const { type, data } of frames) {
+          if (type === 'game.frame') view = structuredClone(data.state);
+          else if (data.base !== undefined && views.has(data.base)) view = applyChanges(view, data.changes ?? []);
+          else continue;
+          views.set(data.tick, view as { ball: { x: number; y: number } });
+        }
+        return views;
+      };
+      for (let sample = 0; sample < 3; sample++) {
+        const [tick, ball] = await canvas.evaluate((el) => [Number(el.getAttribute('data-tick')), el.getAttribute('data-ball')] as const);
+        // The page may have read a frame just before this test's copy of it arrived.
+        await expect.poll(() => rebuild().has(tick), { timeout: 5_000 }).toBe(true);
+        const server = rebuild().get(tick);
+        expect(ball).toBe(`${server?.ball.x},${server?.ball.y}`);
+        await expect.poll(() => canvas.getAttribute('data-tick')).not.toBe(String(tick)); // the next frames
+      }
+    });
+
+    await test.step('A steers and resigns', async () => {
       await pa.keyboard.down('ArrowUp');
       await pa.keyboard.up('ArrowUp');
       await pa.getByRole('button', { name: 'Resign' }).click();

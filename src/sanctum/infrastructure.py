@@ -13,8 +13,10 @@ from redis.asyncio import Redis
 from sanctum.broker import Broker, InProcessBroker, RedisBroker
 from sanctum.cache import Cache, MemoryCache, RedisCache
 from sanctum.cache.local import InvalidationBus
+from sanctum.realtime.endpoint import SESSIONS_PREFIX
 from sanctum.realtime.presence import ConnectionRegistry, MemoryConnectionRegistry, RedisConnectionRegistry
 from sanctum.realtime.tickets import MemoryTicketStore, RedisTicketStore, TicketStore
+from sanctum.realtime.topics import ACCESS_PREFIX
 from sanctum.resilience.breaker import Breakers
 from sanctum.resilience.redis import guarded, redis_breaker
 from sanctum.settings import Settings
@@ -58,12 +60,27 @@ def build_infrastructure(settings: Settings) -> Infrastructure:
         redis=redis,
         tickets=RedisTicketStore(redis, rt.ticket_ttl_seconds),
         registry=RedisConnectionRegistry(redis, rt.lease_seconds),
-        broker=RedisBroker(url, connection=guard, breaker=breaker),
+        # Local-first: this instance's sockets first, Redis only for other instances' (broker/holders.py).
+        broker=RedisBroker(
+            url,
+            connection=guard,
+            breaker=breaker,
+            local_first=True,
+            holder_ttl=rt.holder_ttl_seconds,
+            always_publish=(ACCESS_PREFIX, SESSIONS_PREFIX),
+        ),
         bus=InvalidationBus(
             settings.database_url, RedisBroker(url, prefix="sanctum:bus:", connection=guard, breaker=breaker)
         ),
         # Real-time game inputs reach the instance running the room over a broker of their own.
-        game_bus=RedisBroker(url, prefix="sanctum:games:", connection=guard, breaker=breaker),
+        game_bus=RedisBroker(
+            url,
+            prefix="sanctum:games:",
+            connection=guard,
+            breaker=breaker,
+            local_first=True,
+            holder_ttl=rt.holder_ttl_seconds,
+        ),
         cache=RedisCache(redis),
         breakers=breakers,
         guard=guard,

@@ -156,6 +156,9 @@ class RealtimeSettings(BaseModel):
     max_strikes: int = Field(20, ge=1)
     replay_limit: int = Field(1000, ge=10, le=100_000)
     lease_seconds: float = Field(90.0, ge=1)
+    # Scaled mode: how long an instance's record of holding a topic outlives its last heartbeat (a
+    # third of this), so a lost instance stops being sent ephemeral events that long after.
+    holder_ttl_seconds: float = Field(15.0, ge=0.3, le=600)
 
 
 class JobSettings(BaseModel):
@@ -199,6 +202,8 @@ class GamesSettings(BaseModel):
     lease_seconds: float = Field(5.0, ge=0.2, le=300)
     # How often a real-time room's state is written to the database (its restore point).
     snapshot_interval_seconds: float = Field(1.0, gt=0, le=60)
+    # A real-time room sends its whole view (a keyframe) every this many ticks, deltas in between.
+    keyframe_interval_ticks: int = Field(60, ge=1, le=10_000)
     # A room's actor stops after this long without work; the next command restores it from the database.
     actor_idle_seconds: float = Field(60.0, gt=0, le=3_600)
     # Dotted paths (`package.module:Class`) of plugins outside this repository, registered at start.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from sanctum.core.events import Event
@@ -33,6 +33,11 @@ class Broker(Protocol):
 
         When the broker is unreachable, this instance's own subscribers still get it and the answer is
         False: other instances catch up from the event log when the broker is back."""
+        ...
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        """Publish ephemeral events, fire and forget: this instance's subscribers get theirs before the
+        first await (the gateway gathers a socket's frames into one write), remote ones after."""
         ...
 
     async def subscribe(self, topic: str) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 
 from opentelemetry.trace import SpanKind
@@ -35,6 +36,14 @@ class InProcessBroker:
         elif self._on_event is not None and event.topic in self._topics:
             self._on_event(replace(event, published_at=time.time()))
         return True
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        on_event = self._on_event
+        if on_event is not None:
+            now = time.time()
+            for event in events:
+                if event.topic in self._topics:
+                    on_event(replace(event, published_at=now))
 
     async def subscribe(self, topic: str) -> None:
         self._topics.add(topic)

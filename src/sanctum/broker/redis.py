@@ -11,6 +11,12 @@ one pipeline (one connection, one write, one read of the replies), in the order 
 A hundred game rooms at 30 Hz are 3,000 PUBLISH commands a second; one at a time, redis-py's
 per-command overhead was a third of the instance's CPU. Nothing waits for a timer: a lone event
 goes out at once.
+
+Local-first (`local_first=True`, the gateway's broker and the games bus): this instance's
+subscribers get an event at once, from the publishing call, and it goes to Redis only when another
+instance may need it: always if persistent (others catch up on the log by it), and for an ephemeral
+event only when another instance holds the topic (broker/holders.py keeps that record). A message
+carries its origin, and an instance skips its own, so an event crosses Redis at most once.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +36,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from sanctum.broker.base import PUBLISH_SPAN, EventHandler, ReconnectHandler, publish_attributes
+from sanctum.broker.holders import NOTICE, TopicHolders
 from sanctum.core.batching import Coalescer
 from sanctum.core.events import Event, pack, unpack
 from sanctum.observability import tracing
@@ -48,10 +56,15 @@ class RedisBroker:
         prefix: str = "sanctum:rt:",
         connection: Mapping[str, Any] | None = None,
         breaker: CircuitBreaker | None = None,
+        *,
+        local_first: bool = False,
+        holder_ttl: float = 15.0,
+        always_publish: tuple[str, ...] = (),
     ) -> None:
         """`connection`: extra arguments of the publishing client, which put `breaker` under it
         (resilience/redis.py); a subscriber that (re)connects closes that breaker at once, so
-        publishes flow again the moment Redis is back rather than at the breaker's next probe."""
+        publishes flow again the moment Redis is back rather than at the breaker's next probe.
+        `local_first`: see the module's docstring; `holder_ttl` and `always_publish` go with it."""
         self._url = redis_url
         self._breaker = breaker
         self._prefix = prefix
@@ -59,6 +72,22 @@ class RedisBroker:
             redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, **(connection or {})
         )
         self._topics: set[str] = set()
+        self._channels: set[str] = set()  # holder announcements watched (local-first), without the prefix
+        self.instance = uuid.uuid4().hex[:16]
+        self._origin = self.instance.encode() + b"|"
+        self.holders: TopicHolders | None = None
+        if local_first:
+            # A client of its own, outside the breaker: the record's heartbeats while Redis is away must
+            # not keep the breaker that HTTP requests depend on open.
+            self._holders_client = Redis.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+            self.holders = TopicHolders(
+                self._holders_client, prefix, self.instance, holder_ttl, self._listen_channel, self._unlisten_channel
+            )
+        # Topic prefixes whose ephemeral events go to Redis whatever the record says (access changes, ended
+        # sessions): an instance that has just started holding such a topic must not miss one.
+        self._always = always_publish
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._waiting: set[asyncio.Task[None]] = set()
         self._pubsub: PubSub | None = None
         self._task: asyncio.Task[None] | None = None
         self._on_event: EventHandler | None = None
@@ -76,14 +105,29 @@ class RedisBroker:
     async def start(self, on_event: EventHandler, on_reconnect: ReconnectHandler) -> None:
         self._on_event, self._on_reconnect = on_event, on_reconnect
         self._task = asyncio.create_task(self._run(), name="redis-broker")
+        if self.holders is not None:
+            self._heartbeat = asyncio.create_task(self._beat(self.holders), name="redis-broker-holders")
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(2.0):
                 await self._connected.wait()
+
+    async def _beat(self, holders: TopicHolders) -> None:
+        while True:
+            await asyncio.sleep(holders.ttl / 3)
+            with contextlib.suppress(Exception):
+                await holders.heartbeat()
 
     async def stop(self) -> None:
         with contextlib.suppress(Exception):
             async with asyncio.timeout(2.0):
                 await self._outbox.idle()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        if self.holders is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2.0):
+                    for topic in list(self.holders.held):
+                        await self.holders.release(topic)
         if self._task is not None:
             self._task.cancel()
             # Never let a reader stuck in a socket call hold up shutdown.
@@ -91,6 +135,8 @@ class RedisBroker:
                 async with asyncio.timeout(2.0):
                     await self._task
         await self._publisher.aclose()
+        if self.holders is not None:
+            await self._holders_client.aclose()
 
     async def publish(self, event: Event) -> bool:
         if tracing.active():
@@ -101,10 +147,48 @@ class RedisBroker:
         return await self._publish(replace(event, published_at=time.time()))
 
     async def _publish(self, event: Event) -> bool:
-        sent = await self._outbox.submit((self._prefix + event.topic, pack(event)))
-        if not sent and self._on_event is not None:
+        if self.holders is None:
+            sent = await self._outbox.submit((self._prefix + event.topic, pack(event)))
+            if not sent and self._on_event is not None:
+                self._on_event(event)
+            return sent
+        remote = self._deliver_here(event)
+        if remote is None:
+            remote = await self.holders.wait(event.topic)
+        if not remote:
+            return True
+        return await self._outbox.submit((self._prefix + event.topic, self._origin + pack(event)))
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        now = time.time()
+        for event in events:
+            event = replace(event, published_at=now)
+            if self.holders is None:
+                self._outbox.post((self._prefix + event.topic, pack(event)))
+                continue
+            remote = self._deliver_here(event)
+            if remote:
+                self._outbox.post((self._prefix + event.topic, self._origin + pack(event)))
+            elif remote is None:  # the topic's record is being read: decide once it is known
+                task = asyncio.create_task(self._publish_when_known(event))
+                self._waiting.add(task)
+                task.add_done_callback(self._waiting.discard)
+
+    async def _publish_when_known(self, event: Event) -> None:
+        assert self.holders is not None
+        if await self.holders.wait(event.topic):
+            await self._outbox.submit((self._prefix + event.topic, self._origin + pack(event)))
+
+    def _deliver_here(self, event: Event) -> bool | None:
+        """Local-first: this instance's subscribers get `event` now; whether it must also go to Redis
+        (always for a persistent event, which others may be catching up on; for an ephemeral one when
+        another instance holds the topic; None until this instance knows)."""
+        assert self.holders is not None
+        if event.topic in self._topics and self._on_event is not None:
             self._on_event(event)
-        return sent
+        if event.seq is not None or (self._always and event.topic.startswith(self._always)):
+            return True
+        return self.holders.others_hold(event.topic)
 
     async def _send(self, batch: list[tuple[str, bytes]]) -> list[bool]:
         """One PUBLISH, or a pipeline of them; every event of the batch is sent, or none is."""
@@ -124,21 +208,37 @@ class RedisBroker:
         return [True] * len(batch)
 
     async def subscribe(self, topic: str) -> None:
-        async with self._lock:
-            self._topics.add(topic)
-            if self._pubsub is not None and self.connected:
-                try:
-                    await self._pubsub.subscribe(self._prefix + topic)
-                except Exception as exc:  # the reader loop will notice and resubscribe everything
-                    REDIS_ERRORS.labels("subscribe").inc()
-                    log.warning("broker_subscribe_failed", topic=topic, error=str(exc))
+        await self._listen(topic, self._topics)
+        if self.holders is not None:
+            await self.holders.hold(topic)
 
     async def unsubscribe(self, topic: str) -> None:
+        await self._unlisten(topic, self._topics)
+        if self.holders is not None and topic not in self._topics:
+            await self.holders.release(topic)
+
+    async def _listen_channel(self, channel: str) -> None:
+        await self._listen(channel, self._channels)
+
+    async def _unlisten_channel(self, channel: str) -> None:
+        await self._unlisten(channel, self._channels)
+
+    async def _listen(self, name: str, into: set[str]) -> None:
         async with self._lock:
-            self._topics.discard(topic)
+            into.add(name)
+            if self._pubsub is not None and self.connected:
+                try:
+                    await self._pubsub.subscribe(self._prefix + name)
+                except Exception as exc:  # the reader loop will notice and resubscribe everything
+                    REDIS_ERRORS.labels("subscribe").inc()
+                    log.warning("broker_subscribe_failed", topic=name, error=str(exc))
+
+    async def _unlisten(self, name: str, into: set[str]) -> None:
+        async with self._lock:
+            into.discard(name)
             if self._pubsub is not None and self.connected:
                 with contextlib.suppress(Exception):
-                    await self._pubsub.unsubscribe(self._prefix + topic)
+                    await self._pubsub.unsubscribe(self._prefix + name)
 
     async def _run(self) -> None:
         delay = 0.05
@@ -152,13 +252,17 @@ class RedisBroker:
             try:
                 async with self._lock:
                     # A private channel keeps the connection subscribed even with no topics.
-                    await pubsub.subscribe(self._prefix + "_", *(self._prefix + t for t in self._topics))
+                    wanted = (self._prefix + t for t in (*self._topics, *self._channels))
+                    await pubsub.subscribe(self._prefix + "_", *wanted)
                     if self._breaker is not None:
                         self._breaker.success()  # Redis answered
                     self._pubsub = pubsub
                     self._connected.set()
                 if not first:
                     log.info("broker_reconnected", topics=len(self._topics))
+                    if self.holders is not None:
+                        self.holders.forget_remote()
+                        await self.holders.heartbeat()
                     if self._on_reconnect is not None:
                         await self._on_reconnect()
                 first = False
@@ -169,10 +273,18 @@ class RedisBroker:
                         continue
                     channel = message["channel"]
                     topic = (channel.decode() if isinstance(channel, bytes) else str(channel))[prefix_len:]
+                    data = message["data"]
+                    if self.holders is not None:
+                        if topic.startswith(NOTICE):
+                            self.holders.on_notice(topic[len(NOTICE) :], data)
+                            continue
+                        origin, _, data = bytes(data).partition(b"|")
+                        if origin == self._origin[:-1]:
+                            continue  # ours: delivered here when it was published
                     BROKER_EVENTS.labels("in").inc()
                     if self._on_event is not None:
                         try:
-                            self._on_event(unpack(topic, message["data"]))
+                            self._on_event(unpack(topic, data))
                         except Exception:
                             log.exception("broker_event_handler_failed", topic=topic)
             except asyncio.CancelledError:

@@ -28,11 +28,15 @@ class Coalescer(Generic[T, R]):
 
     async def submit(self, item: T) -> R:
         """`item`'s result, once the batch it went out in has been flushed."""
+        return await self.post(item)
+
+    def post(self, item: T) -> asyncio.Future[R]:
+        """Queue `item` without waiting; the future holds its result once its batch was flushed."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain(), name=self._name)
-        return await future
+        return future
 
     async def idle(self) -> None:
         """Return once everything submitted so far has been flushed (or has failed)."""

@@ -137,6 +137,12 @@ GAME_TICK_LAG = Histogram(
     "How late a real-time room's tick ran after it was due.",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
+GAME_TICK_OVERRUNS = Counter(
+    "game_tick_overruns_total",
+    "Passes of a tick scheduler that started a whole period late (their ticks were skipped), by tick rate.",
+    ["rate"],
+)
+GAME_FRAMES = Counter("game_frames_total", "Frames real-time rooms published, by kind (keyframe or delta).", ["kind"])
 
 # Exported by every process; only the one running the schedule (the server embedded, `sanctum worker`
 # scaled) sets them, so alert on the max across targets (deploy/prometheus/alerts.yml).

@@ -173,6 +173,26 @@ class Connection:
             self._wakeup.set()
         return True
 
+    def enqueue_batch(self, items: list[tuple[str, bytes, str, bool, float]]) -> int:
+        """Send several frames `(frame, wire, hub, persistent, published_at)` in one write; how many were
+        written directly (the caller counts them). The fallback queues each for the writer task."""
+        if not self._raw or self.closing or len(items) == 1:
+            written = 0
+            for frame, wire, hub, persistent, at in items:
+                if self.enqueue(frame, persistent=persistent, hub=hub, published_at=at, wire=wire, count=False):
+                    written += self._raw
+            return written
+        if self._ws.state is not State.OPEN or self._transport.is_closing():
+            self.closing = True
+            WS_DROPS.labels(items[0][2], "closed").inc(len(items))
+            return 0
+        if self._transport.get_write_buffer_size() > self.max_buffer_bytes:
+            for _, _, hub, persistent, _ in items:
+                self._over(persistent, hub)
+            return 0
+        self._transport.write(b"".join(item[1] for item in items))
+        return len(items)
+
     def _over(self, persistent: bool, hub: str) -> bool:
         if persistent:
             WS_DROPS.labels(hub, "slow_consumer").inc()

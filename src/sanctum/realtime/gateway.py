@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 from opentelemetry.trace import SpanKind
@@ -103,6 +103,15 @@ class Gateway:
 
     async def publish(self, event: Event) -> None:
         await self.broker.publish(event)
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        # The broker hands this instance's subscribers their copies before it awaits anything
+        # (Broker.publish_many), so every socket gets what it watches of the batch in one write.
+        self.topics.cork()
+        try:
+            await self.broker.publish_many(events)
+        finally:
+            self.topics.uncork()
 
     async def publish_ephemeral(self, topic: str, kind: EventKind[D], data: D) -> None:
         await self.broker.publish(kind.event(topic, data))

@@ -77,6 +77,9 @@ class Hub:
     events: tuple[EventKind[Any], ...] = ()
     # Frames its handlers send back to the sender besides errors (e.g. `game.move.ok`), for the contract.
     replies: tuple[type[BaseModel], ...] = ()
+    # {delta event type: keyframe event type} for topics that send deltas of a state: a socket that
+    # subscribes or resumes gets none of a topic's deltas until one of its keyframes (at most one pair).
+    keyframes: Mapping[str, str] = {}
 
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         """May this user read this topic now? Asked on subscribe, and again for every subscriber of the

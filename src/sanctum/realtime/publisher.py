@@ -9,6 +9,7 @@ change of its own (an announcement, a game invitation).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -21,6 +22,11 @@ D = TypeVar("D", bound=BaseModel)
 class Publisher(Protocol):
     async def publish(self, event: Event) -> None:
         """Fan an event out on every instance (a persistent one must already be in its topic's log)."""
+        ...
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        """Fan out several ephemeral events at once (a tick's frames): each serialised once, and each
+        socket of this instance gets what it watches of them in one write."""
         ...
 
     async def publish_ephemeral(self, topic: str, kind: EventKind[D], data: D) -> None:

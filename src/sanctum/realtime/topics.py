@@ -61,11 +61,28 @@ CHANGE_MEMORY_SECONDS = 120.0
 
 
 class TopicState:
-    __slots__ = ("hub", "last_seq", "listening_since", "lock", "name", "pending", "scopes", "subscribers")
+    __slots__ = (
+        "awaiting",
+        "delta_type",
+        "hub",
+        "key_type",
+        "last_seq",
+        "listening_since",
+        "lock",
+        "name",
+        "pending",
+        "scopes",
+        "subscribers",
+    )
 
-    def __init__(self, name: str, hub: str) -> None:
+    def __init__(self, name: str, hub: str, keyframes: tuple[str, str] | None = None) -> None:
         self.name = name
         self.hub = hub
+        # (delta type, keyframe type) of a topic whose hub sends deltas, and the subscribers that
+        # get none of its deltas until a keyframe has reached them (Hub.keyframes).
+        self.delta_type: str | None = keyframes[0] if keyframes is not None else None
+        self.key_type: str | None = keyframes[1] if keyframes is not None else None
+        self.awaiting: set[Connection] = set()
         self.scopes: frozenset[str] = frozenset()
         self.subscribers: set[Connection] = set()
         self.last_seq = 0
@@ -111,6 +128,8 @@ class Topics:
         # (scope, user or None for everyone) -> when a change arrived (monotonic), so a subscribe
         # authorized before it is asked again. Pruned by `forget_old_changes`.
         self._changes: dict[tuple[str, uuid.UUID | None], float] = {}
+        self._corked: dict[Connection, list[tuple[str, bytes, str, bool, float]]] | None = None
+        self._cork_depth = 0
         self._sampled_hubs: set[str] = set()
 
     # -- from the broker ----------------------------------------------------------------------
@@ -185,16 +204,51 @@ class Topics:
 
         self.spawn(run())
 
-    @staticmethod
-    def _fanout(state: TopicState, event: Event) -> None:
-        """Encode once, then hand the same bytes to every subscriber."""
+    def cork(self) -> None:
+        """Until the matching `uncork`, frames for a socket are gathered and then written at once."""
+        self._cork_depth += 1
+        if self._corked is None:
+            self._corked = {}
+
+    def uncork(self) -> None:
+        self._cork_depth -= 1
+        if self._cork_depth > 0 or self._corked is None:
+            return
+        corked, self._corked = self._corked, None
+        sent: dict[str, int] = {}
+        for conn, items in corked.items():
+            written = conn.enqueue_batch(items)
+            if written:
+                hub = items[0][2]
+                sent[hub] = sent.get(hub, 0) + written
+        for hub, count in sent.items():
+            WS_SENT.labels(hub).inc(count)
+
+    def _fanout(self, state: TopicState, event: Event) -> None:
+        """Encode once, then hand the same bytes to every subscriber (gathered per socket while corked)."""
         if not state.subscribers:
             return
         frame, persistent, hub, published_at = event.frame, event.seq is not None, state.hub, event.published_at
-        WS_SEND_ATTEMPTS.labels(hub).inc(len(state.subscribers))
+        targets: set[Connection] = state.subscribers
+        if state.awaiting:
+            if event.type == state.delta_type:
+                targets = state.subscribers - state.awaiting
+            elif event.type == state.key_type:
+                state.awaiting.clear()
+        WS_SEND_ATTEMPTS.labels(hub).inc(len(targets))
         wire = wire_frame(frame)
+        corked = self._corked
+        if corked is not None:
+            item = (frame, wire, hub, persistent, published_at)
+            for conn in targets:
+                batch = corked.get(conn)
+                if batch is None:
+                    corked[conn] = [item]
+                else:
+                    batch.append(item)
+            return
         direct = 0
-        for conn in state.subscribers:
+        for conn in targets:
             if conn.enqueue(frame, persistent=persistent, hub=hub, published_at=published_at, wire=wire, count=False):
                 direct += conn.direct
         if direct:
@@ -296,7 +350,9 @@ class Topics:
         state = self.states.get(topic)
         fresh = state is None
         if state is None:
-            state = self.states[topic] = TopicState(topic, hub)
+            owner = self.hubs.hub_for_topic(topic)
+            keyframes = next(iter(owner.keyframes.items()), None) if owner is not None else None
+            state = self.states[topic] = TopicState(topic, hub, keyframes)
         state.pending += 1
         try:
             async with state.lock:
@@ -315,6 +371,8 @@ class Topics:
                     raise ProtocolError(ErrorCode.FORBIDDEN, "You may not subscribe to this topic.")
                 await self._replay(conn, state, since, cid)
                 state.subscribers.add(conn)
+                if state.delta_type is not None:
+                    state.awaiting.add(conn)  # a subscribe or resume: a keyframe before any delta
                 if topic not in conn.topics:
                     conn.topics[topic] = hub
                     conn.hubs[hub] = conn.hubs.get(hub, 0) + 1
@@ -364,6 +422,7 @@ class Topics:
         state = self.states.get(topic)
         if state is not None:
             state.subscribers.discard(conn)
+            state.awaiting.discard(conn)
             self._maybe_forget(state)
         return True
 

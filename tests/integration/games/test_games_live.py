@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SCALED
 from tests.integration.games.conftest import GameSettingsFactory
-from tests.integration.games.games_api import Gamer
+from tests.integration.games.games_api import Gamer, Screen
 from tests.support.live import LiveServer, ServerFactory, WsClient, eventually
 
 
@@ -120,9 +121,11 @@ async def test_a_real_time_room_ticks_publishes_frames_and_ends_by_its_rules(
     topic = f"game:{room_id}"
     on_alice = await watch(server, alice, room_id)
 
-    first = await on_alice.expect("game.frame", topic=topic)
-    later = await on_alice.expect("game.frame", topic=topic)
-    assert later["data"]["tick"] > first["data"]["tick"] and "seq" not in later
+    screen = Screen(on_alice, topic)
+    first = await screen.next()
+    assert first["type"] == "game.frame"  # a keyframe first, then deltas
+    later = await screen.next()
+    assert later["type"] == "game.delta" and later["data"]["base"] == first["data"]["tick"] and "seq" not in later
     assert (await on_alice.request({"type": "game.move", "topic": topic, "move": {"press": True}}))[
         "type"
     ] == "game.move.ok"
@@ -132,6 +135,51 @@ async def test_a_real_time_room_ticks_publishes_frames_and_ends_by_its_rules(
     ended = await on_alice.expect("game.ended", topic=topic)
     assert ended["data"]["outcome"] == {"winners": [alice.id], "reason": "most_presses"}
     await eventually(lambda: _status(bob, room_id, "finished"))
+
+
+async def test_a_socket_that_resubscribes_or_resumes_mid_game_gets_a_keyframe_before_any_delta(
+    make_server: ServerFactory, game_settings: GameSettingsFactory
+) -> None:
+    # No periodic keyframe within the test: every keyframe after the first is one a subscribe asked for.
+    settings = game_settings(keyframe_interval_ticks=10_000)
+    first = await make_server(settings)
+    # Scaled: the late sockets are on another instance than the one that took the room's lease.
+    other = await make_server(settings) if SCALED else first
+    alice, bob, room_id = await seated(first, game="presses", options={"presses": 50})
+    topic = f"game:{room_id}"
+    screen = Screen(await watch(first, alice, room_id), topic)
+    assert (await screen.next())["type"] == "game.frame"
+    assert (await screen.next())["type"] == "game.delta"
+    playing = screen.tick or 0
+    if SCALED:
+        assert _owns(first, room_id) and not _owns(other, room_id)
+
+    async def first_frame(socket: WsClient) -> dict[str, Any]:
+        async with asyncio.timeout(10):
+            while True:
+                frame = await socket.recv()
+                if frame.get("topic") == topic and frame["type"] in ("game.frame", "game.delta"):
+                    return frame
+
+    bob2 = Gamer(other.http, bob.user)
+    late = await watch(other, bob2, room_id)
+    joined = await first_frame(late)
+    assert joined["type"] == "game.frame" and joined["data"]["tick"] > playing
+
+    # Resubscribing on the same socket, and resuming on a new one from the last event seen.
+    await late.request({"type": "unsubscribe", "topic": topic})
+    await late.subscribe(topic)
+    again = await first_frame(late)
+    assert again["type"] == "game.frame" and again["data"]["tick"] > joined["data"]["tick"]
+    resumed = await watch(other, bob2, room_id, since=0)
+    back = await first_frame(resumed)
+    assert back["type"] == "game.frame" and back["data"]["tick"] > joined["data"]["tick"]
+
+    # The keyframes they asked for reached the socket that was watching all along, in its sequence.
+    assert (await screen.until(lambda view: screen.tick is not None and screen.tick > back["data"]["tick"])) is not None
+    ack = await late.request({"type": "game.move", "topic": topic, "move": {"press": True}})
+    assert ack["type"] == "game.move.ok"
+    await screen.until(lambda view: view["scores"].get(bob.id) == 1)
 
 
 async def _status(gamer: Gamer, room_id: str, status: str) -> bool:
@@ -148,26 +196,27 @@ async def test_a_real_time_room_runs_on_one_instance_and_another_takes_over_when
     topic = f"game:{room_id}"
     alice2 = Gamer(second.http, alice.user)
     on_second = await watch(second, alice2, room_id)
-    await on_second.expect("game.frame", topic=topic)
+    screen = Screen(on_second, topic)
+    await screen.next()
     owners = [s for s in (first, second) if _owns(s, room_id)]
     assert len(owners) == 1  # exactly one loop, whoever took the lease
 
     # An input sent to the instance that does not run the loop is forwarded to the one that does.
     ack = await on_second.request({"type": "game.move", "topic": topic, "move": {"press": True}})
     assert ack["type"] == "game.move.ok"
-    await _frame_where(on_second, topic, lambda f: f["data"]["state"]["scores"].get(alice.id) == 1)
+    await screen.until(lambda view: view["scores"].get(alice.id) == 1)
 
     await asyncio.sleep(0.5)  # at least one snapshot (every 0.2 s here) holds the press
     owner, other = (first, second) if owners[0] is first else (second, first)
-    watcher = on_second if other is second else await watch(first, alice, room_id)
+    watcher = screen if other is second else Screen(await watch(first, alice, room_id), topic)
     _crash_loop(owner, room_id)  # the loop dies without releasing its lease, as in a crash
     # ...and its instance with it: nothing there may pick the room up again (a wake or a forwarded
     # input would start a fresh actor on the same instance, which holds the lease already).
     await owner.stop()
 
     await eventually(lambda: _owns(other, room_id), within=10.0)  # once the lease has lapsed
-    frame = await _frame_where(watcher, topic, lambda f: f["data"]["state"]["scores"].get(alice.id) == 1)
-    assert frame["data"]["state"]["scores"][alice.id] == 1  # restored from the snapshot
+    view = await watcher.until(lambda view: view["scores"].get(alice.id) == 1)
+    assert view["scores"][alice.id] == 1  # restored from the snapshot
 
 
 @pytest.mark.scaled_only
@@ -211,11 +260,3 @@ def _owns(server: LiveServer, room_id: str) -> bool:
     engine = server.app.state.services.game_engine
     actor = engine.actors.get(uuid.UUID(room_id))
     return actor is not None and actor.live.owner
-
-
-async def _frame_where(socket: WsClient, topic: str, check: Any) -> dict[str, Any]:
-    async with asyncio.timeout(5):
-        while True:
-            frame = await socket.expect("game.frame", topic=topic)
-            if check(frame):
-                return frame

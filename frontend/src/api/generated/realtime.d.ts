@@ -56,6 +56,7 @@ export type ServerMessage =
   | GamePlayerBackEvent
   | GameRematchEvent
   | GameFrameEvent
+  | GameDeltaEvent
   | GameInviteEvent
   | CallRingEvent
   | CallUpdatedEvent
@@ -1169,7 +1170,7 @@ export interface Rematch {
   from: string;
 }
 /**
- * A real-time room's state at one tick.
+ * A real-time room's whole view at one tick (a keyframe): first after a subscribe or resume, then every `keyframe_interval_ticks`.
  */
 export interface GameFrameEvent {
   type: "game.frame";
@@ -1182,7 +1183,35 @@ export interface GameFrameEvent {
 export interface Frame {
   room_id: string;
   tick: number;
-  state: unknown;
+  /**
+   * The whole spectator view at this tick (a keyframe).
+   */
+  state: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * What changed in a real-time room's view since tick `base` (the other ticks' frames).
+ */
+export interface GameDeltaEvent {
+  type: "game.delta";
+  /**
+   * `game:{id}`
+   */
+  topic: string;
+  data: FrameDelta;
+}
+export interface FrameDelta {
+  room_id: string;
+  tick: number;
+  /**
+   * The tick whose view these changes apply to; skip the delta unless it is yours.
+   */
+  base: number;
+  /**
+   * `[path, value]` sets the member or element at `path` (object keys and array indices; `[]` is the whole view), `[path]` removes that member; applied in order.
+   */
+  changes: unknown[][];
 }
 /**
  * Someone invited the user to a game room.

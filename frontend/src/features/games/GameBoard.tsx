@@ -12,9 +12,11 @@ interface Props {
   onMove?: (move: Record<string, unknown>) => void;
   /** performance.now() when a real-time view arrived. */
   receivedAt?: number;
+  /** The server tick a real-time view is of. */
+  tick?: number;
 }
 
-export function GameBoard({ game, view, onMove, receivedAt }: Props) {
+export function GameBoard({ game, view, onMove, receivedAt, tick }: Props) {
   switch (game) {
     case 'connect_four':
       return <ConnectFourBoard view={view as unknown as ConnectFourView} onDrop={onMove && ((column) => onMove({ column }))} />;
@@ -25,6 +27,7 @@ export function GameBoard({ game, view, onMove, receivedAt }: Props) {
         <PongCanvas
           view={view as unknown as PongView}
           receivedAt={receivedAt ?? performance.now()}
+          tick={tick}
           onDir={onMove && ((dir) => onMove({ dir }))}
         />
       );

@@ -111,7 +111,7 @@ function Room({ room, live }: { room: GameRoom; live: ReturnType<typeof useLiveR
       {error && <Alert tone="error">{error}</Alert>}
 
       <div className="game-room__board">
-        <GameBoard game={room.game} view={view} onMove={myTurn ? onMove : undefined} receivedAt={live.frame?.at} />
+        <GameBoard game={room.game} view={view} onMove={myTurn ? onMove : undefined} receivedAt={live.frame?.at} tick={live.frame?.tick} />
       </div>
 
       <div className="game-room__actions">

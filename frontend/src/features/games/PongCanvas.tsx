@@ -13,11 +13,13 @@ interface Props {
   receivedAt: number;
   /** Set for a player: the paddle's new direction (-1 up, 0 stop, 1 down). */
   onDir?: (dir: -1 | 0 | 1) => void;
+  /** The server tick `view` is of (shown as data-tick, with the ball there as data-ball). */
+  tick?: number;
 }
 
 const SCALE = 8; // canvas pixels per field unit
 
-export function PongCanvas({ view, receivedAt, onDir }: Props) {
+export function PongCanvas({ view, receivedAt, onDir, tick }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const frames = useRef<{ prev: Snapshot | null; curr: Snapshot }>({ prev: null, curr: { view, at: receivedAt } });
   if (frames.current.curr.at !== receivedAt) {
@@ -97,6 +99,8 @@ export function PongCanvas({ view, receivedAt, onDir }: Props) {
         height={view.field.height * SCALE}
         aria-label="Pong field"
         role="img"
+        data-tick={tick}
+        data-ball={`${view.ball.x},${view.ball.y}`}
       />
       {onDir && (
         <div className="pong__controls">

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ConnectFourBoard } from './ConnectFourBoard';
 import { newerRoom } from './api';
+import { applyDelta, nextFrame } from './frames';
 import { applyChange } from './hooks';
 import { defaultOptions, OptionsFields } from './OptionsFields';
 import { extrapolate, INTERPOLATION_DELAY_MS, MAX_EXTRAPOLATION, positionsAt } from './pong';
@@ -205,5 +206,26 @@ describe('withNames', () => {
     expect(view.players.map((p) => p.name)).toEqual(['Alice A.', 'Deleted user']);
     expect(outcomeLine(view, 'u1')).toBe('Deleted user wins');
     expect(withNames({ not: 'a view' }, seats)).toEqual({ not: 'a view' });
+  });
+});
+
+describe('delta frames', () => {
+  const key = { tick: 5, state: { ball: { x: 1, y: 2 }, paddles: [{ y: 30 }, { y: 30 }], score: [0, 0], extra: true } };
+
+  it('applies a delta to the keyframe it was made from, without touching the old view', () => {
+    const first = nextFrame(null, 'game.frame', key, 0);
+    const changes = [[['ball', 'x'], 1.5], [['paddles', 1, 'y'], 31], [['extra']], [['score'], [1, 0]]];
+    const second = nextFrame(first, 'game.delta', { tick: 6, base: 5, changes }, 33);
+    expect(second?.tick).toBe(6);
+    expect(second?.state).toEqual({ ball: { x: 1.5, y: 2 }, paddles: [{ y: 30 }, { y: 31 }], score: [1, 0] });
+    expect(first?.state).toEqual(key.state);
+    expect(applyDelta({ a: 1 }, [[[], { b: 2 }]])).toEqual({ b: 2 });
+  });
+
+  it('skips a delta for another tick (one was missed) and takes the next keyframe', () => {
+    const first = nextFrame(null, 'game.frame', key, 0);
+    expect(nextFrame(first, 'game.delta', { tick: 8, base: 7, changes: [[['ball', 'x'], 9]] }, 1)).toBe(first);
+    expect(nextFrame(null, 'game.delta', { tick: 8, base: 7, changes: [] }, 1)).toBeNull();
+    expect(nextFrame(first, 'game.frame', { tick: 9, state: { ball: { x: 3, y: 3 } } }, 2)?.tick).toBe(9);
   });
 });

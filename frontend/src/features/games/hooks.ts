@@ -5,7 +5,8 @@ import { useCallback, useEffect, useState } from 'react';
 
 import { useRealtime, useTopic } from '../../lib/realtime';
 import { gameKeys } from './api';
-import type { Frame, GameRoom, PlayerAway, RoomChange } from './types';
+import { nextFrame, type LiveFrame } from './frames';
+import type { Frame, FrameDelta, GameRoom, PlayerAway, RoomChange } from './types';
 
 const ROOM_CHANGES = new Set(['game.joined', 'game.left', 'game.moved', 'game.ended']);
 
@@ -17,7 +18,8 @@ export interface Away {
 
 export interface LiveRoom {
   away: Record<string, Away>;
-  frame: { state: Record<string, unknown>; at: number } | null;
+  /** A real-time room's view: its last keyframe with the deltas since applied. */
+  frame: LiveFrame | null;
   rematchRoomId: string | null;
 }
 
@@ -80,9 +82,10 @@ export function useLiveRoom(roomId: string, room: GameRoom | undefined): LiveRoo
           delete next[data.player];
           return next;
         });
-      } else if (event.type === 'game.frame') {
-        const data = event.data as Frame;
-        setFrame({ state: data.state, at: performance.now() });
+      } else if (event.type === 'game.frame' || event.type === 'game.delta') {
+        const data = event.data as Frame | FrameDelta;
+        const at = performance.now();
+        setFrame((current) => nextFrame(current, event.type as 'game.frame' | 'game.delta', data, at));
       } else if (event.type === 'game.rematch') {
         setRematch((event.data as { room_id: string }).room_id);
       }

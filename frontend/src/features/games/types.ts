@@ -34,5 +34,8 @@ export interface RoomChange {
 /** Data of game.player_away: "waiting for Alice to reconnect" until `deadline` (the realtime contract). */
 export type PlayerAway = rt.PlayerAway;
 
-/** Data of game.frame: a real-time room's state at one tick. */
+/** Data of game.frame: a real-time room's whole view at one tick (a keyframe). */
 export type Frame = Omit<rt.Frame, 'state'> & { state: Record<string, unknown> };
+
+/** Data of game.delta: what changed in the view since tick `base` (frames.ts applies it). */
+export type FrameDelta = rt.FrameDelta;

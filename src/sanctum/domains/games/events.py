@@ -1,8 +1,9 @@
 """Realtime events of the games domain, on topic `game:{room id}` (players and spectators).
 
 Persistent ones (logged with a seq, replayed on resume) carry the room's `version` and the spectator
-view of the state after the change. `game.frame` is ephemeral: a real-time room's loop at its tick
-rate. On the invitee's `user:{id}` topic (persistent): `game.invite`.
+view of the state after the change. `game.frame` (a keyframe) and `game.delta` (what changed) are
+ephemeral: a real-time room's frames at its tick rate (engine/frames.py). On the invitee's
+`user:{id}` topic (persistent): `game.invite`.
 """
 
 from __future__ import annotations
@@ -75,7 +76,19 @@ class Rematch(EventData):
 class Frame(EventData):
     room_id: uuid.UUID
     tick: int
-    state: Any
+    state: Any = Field(description="The whole spectator view at this tick (a keyframe).")
+
+
+class FrameDelta(EventData):
+    room_id: uuid.UUID
+    tick: int
+    base: int = Field(description="The tick whose view these changes apply to; skip the delta unless it is yours.")
+    changes: list[list[Any]] = Field(
+        description=(
+            "`[path, value]` sets the member or element at `path` (object keys and array indices; `[]` is"
+            " the whole view), `[path]` removes that member; applied in order."
+        )
+    )
 
 
 class Inviter(EventData):
@@ -102,10 +115,22 @@ PLAYER_AWAY: EventKind[PlayerAway] = EventKind(
 PLAYER_BACK: EventKind[PlayerBack] = EventKind("game.player_back", PlayerBack, GAME, "The player is back in time.")
 REMATCH: EventKind[Rematch] = EventKind("game.rematch", Rematch, GAME, "A new room for the same players.")
 FRAME: EventKind[Frame] = EventKind(
-    "game.frame", Frame, GAME, "A real-time room's state at one tick.", persistent=False
+    "game.frame",
+    Frame,
+    GAME,
+    "A real-time room's whole view at one tick (a keyframe): first after a subscribe or resume, then every"
+    " `keyframe_interval_ticks`.",
+    persistent=False,
+)
+FRAME_DELTA: EventKind[FrameDelta] = EventKind(
+    "game.delta",
+    FrameDelta,
+    GAME,
+    "What changed in a real-time room's view since tick `base` (the other ticks' frames).",
+    persistent=False,
 )
 INVITE: EventKind[Invite] = EventKind("game.invite", Invite, "user:{id}", "Someone invited the user to a game room.")
-EVENTS = (JOINED, LEFT, MOVED, ENDED, PLAYER_AWAY, PLAYER_BACK, REMATCH, FRAME, INVITE)
+EVENTS = (JOINED, LEFT, MOVED, ENDED, PLAYER_AWAY, PLAYER_BACK, REMATCH, FRAME, FRAME_DELTA, INVITE)
 
 
 def game_topic(room_id: uuid.UUID) -> str:

@@ -1,7 +1,9 @@
 """The games hub: topic `game:{room id}` for players and spectators.
 
 Anyone signed in may watch a room that exists (spectating is open, like a lobby). Subscribing wakes
-the room's actor on this instance, so a real-time room whose instance died is taken over here.
+the room's actor on this instance, so a real-time room whose instance died is taken over here, and
+asks the instance ticking a real-time room for a keyframe: the gateway gives the socket none of the
+room's `game.delta` frames before a `game.frame` (`keyframes`), on a subscribe and on a resume alike.
 
 Client messages:
 - `game.move` `{topic, move}`: play a move; answered with `game.move.ok` `{cid, topic, version}` or an
@@ -55,6 +57,7 @@ class GamesHub(Hub):
     prefixes = ("game:",)
     events = ev.EVENTS
     replies = (GameMoveOk,)
+    keyframes = {ev.FRAME_DELTA.name: ev.FRAME.name}
 
     def __init__(self, service: GameService, engine: GameEngine) -> None:
         self._service = service
@@ -69,6 +72,7 @@ class GamesHub(Hub):
         room_id = ev.room_id_of(topic)
         if room_id is not None:
             self._engine.wake(room_id)
+            await self._engine.want_keyframe(room_id)
         return []
 
     async def on_connect(self, publisher: Publisher, user_id: uuid.UUID, first: bool) -> None:

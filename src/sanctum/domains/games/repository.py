@@ -7,11 +7,33 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sanctum.db.base import table_of
 from sanctum.db.dialect import affected, insert_for
 from sanctum.domains.games.models import GameMove, GameRating, GameRoom, GameSeat
+
+_rooms = table_of(GameRoom)
+# The real-time chores of every owned room, a few times a second each: built once, Core on the table.
+_TAKE_LEASE = (
+    update(_rooms)
+    .where(
+        _rooms.c.id == bindparam("b_room"),
+        _rooms.c.status == "active",
+        or_(
+            _rooms.c.lease_owner.is_(None),
+            _rooms.c.lease_owner == bindparam("b_owner"),
+            _rooms.c.lease_until < bindparam("b_now"),
+        ),
+    )
+    .values(lease_owner=bindparam("b_owner"), lease_until=bindparam("b_until"))
+)
+_SAVE_STATE = (
+    update(_rooms)
+    .where(_rooms.c.id == bindparam("b_room"), _rooms.c.version == bindparam("b_seen"))
+    .values(version=bindparam("b_seen") + 1, state=bindparam("b_state"), updated_at=bindparam("b_now"))
+)
 
 
 class GamesRepository:
@@ -186,17 +208,15 @@ class GamesRepository:
     async def take_lease(
         self, db: AsyncSession, room_id: uuid.UUID, owner: str, now: datetime, until: datetime
     ) -> bool:
-        result = await db.execute(
-            update(GameRoom)
-            .where(
-                GameRoom.id == room_id,
-                GameRoom.status == "active",
-                or_(GameRoom.lease_owner.is_(None), GameRoom.lease_owner == owner, GameRoom.lease_until < now),
-            )
-            .values(lease_owner=owner, lease_until=until)
-            .execution_options(synchronize_session=False)
-        )
-        return affected(result) == 1
+        values = {"b_room": room_id, "b_owner": owner, "b_now": now, "b_until": until}
+        return affected(await db.execute(_TAKE_LEASE, values)) == 1
+
+    async def save_state(
+        self, db: AsyncSession, room_id: uuid.UUID, seen: int, state: dict[str, Any], now: datetime
+    ) -> bool:
+        """A real-time room's restore point: `bump` with the state alone, on the hot path."""
+        values = {"b_room": room_id, "b_seen": seen, "b_state": state, "b_now": now}
+        return affected(await db.execute(_SAVE_STATE, values)) == 1
 
     async def release_lease(self, db: AsyncSession, room_id: uuid.UUID, owner: str) -> None:
         await db.execute(

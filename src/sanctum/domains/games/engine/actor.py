@@ -63,6 +63,11 @@ class RoomActor:
         self.live = RealtimeRoom(self)
         self.task: asyncio.Task[None] | None = None
 
+    def poke(self) -> None:
+        """Have the actor look at its room in its own turn (the tick scheduler calls this)."""
+        if self.inbox.empty():
+            self.inbox.put_nowait(Command("wake"))
+
     @property
     def realtime(self) -> bool:
         return self.plugin is not None and self.plugin.tick_rate > 0
@@ -237,14 +242,18 @@ class RoomActor:
     def wake_in(self) -> float:
         now = time.monotonic()
         if self.realtime and self.snapshot is not None and self.snapshot.status == "active":
-            # An owner renews its lease on a tick (ticks come far more often than renewals are due).
-            due = self.live.next_tick if self.live.owner else self.live.lease_check_at
-            return max(0.0, due - now)
+            # An owner's room ticks on the scheduler, which pokes the actor when it has work for it.
+            if self.live.owner:
+                return 1.0
+            return max(0.0, self.live.lease_check_at - now)
         return max(0.01, self.last_used + self.ctx.settings.actor_idle_seconds - now)
 
     async def handle(self, cmd: Command) -> None:
         game = self.plugin.name if self.plugin is not None else "unknown"
+        # A command that may commit (a join, a leave) holds the ticks, so none is overwritten by it.
+        hold = cmd.kind not in ("move", "wake")
         try:
+            self.live.held += hold
             result = await self.execute(cmd)
         except Exception as exc:
             if cmd.kind != "wake":
@@ -254,6 +263,8 @@ class RoomActor:
             elif not isinstance(exc, GameRefused | NotFound):
                 log.exception("game_command_failed", room_id=str(self.room_id), kind=cmd.kind)
             return
+        finally:
+            self.live.held -= hold
         if cmd.kind != "wake":
             GAME_COMMANDS.labels(game, cmd.kind, "accepted").inc()
         if cmd.reply is not None and not cmd.reply.done():

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sanctum.db.batch import GroupCommit
 from sanctum.db.database import Database
 from sanctum.domains.games.engine.sdk import GamePlugin, Player
+from sanctum.domains.games.engine.ticker import Tickers
 from sanctum.domains.games.repository import GamesRepository
 from sanctum.realtime.publisher import Publisher
 from sanctum.settings import GamesSettings
@@ -34,6 +35,7 @@ class EngineContext:
     registry: Plugins
     publisher: Publisher
     instance_id: str
+    tickers: Tickers  # one tick scheduler per rate for the real-time rooms this instance owns
     # The real-time input bus: forward an input to the room's owner; listen for inputs while owning it.
     forward: Callable[[uuid.UUID, Player, Mapping[str, Any]], Awaitable[None]]
     listen: Callable[[uuid.UUID], Awaitable[None]]

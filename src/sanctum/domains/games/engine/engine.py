@@ -30,6 +30,7 @@ from sanctum.domains.games.engine.actor import RoomActor
 from sanctum.domains.games.engine.context import EngineContext, Plugins
 from sanctum.domains.games.engine.rules import Command, Snapshot
 from sanctum.domains.games.engine.sdk import Player
+from sanctum.domains.games.engine.ticker import Tickers
 from sanctum.domains.games.repository import GamesRepository
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import GAME_ROOMS_LIVE
@@ -39,6 +40,7 @@ from sanctum.settings import GamesSettings
 log = get_logger("sanctum.games")
 
 REPLY_TIMEOUT = 15.0
+KEYFRAME_WANTED = "game.keyframe_wanted"  # on the games bus only, never on a socket
 
 
 # One bus channel for every room's lease releases (rare: shutdowns and finished games).
@@ -66,6 +68,7 @@ class GameEngine:
         self.repo = GamesRepository()
         self.group = GroupCommit(db)
         self.actors: dict[uuid.UUID, RoomActor] = {}
+        self.tickers = Tickers(publisher.publish_many)
         self.ctx = EngineContext(
             settings=settings,
             db=db,
@@ -74,6 +77,7 @@ class GameEngine:
             registry=registry,
             publisher=publisher,
             instance_id=self.instance_id,
+            tickers=self.tickers,
             forward=self.forward,
             listen=self.listen,
             unlisten=self.unlisten,
@@ -97,6 +101,7 @@ class GameEngine:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 async with asyncio.timeout(2.0):
                     await task
+        await self.tickers.stop()
         await self.bus.stop()
 
     # -- commands -----------------------------------------------------------------------------
@@ -164,6 +169,14 @@ class GameEngine:
         data = {"player": {"id": player.id, "name": player.name, "is_bot": player.is_bot}, "move": dict(move)}
         await self.bus.publish(make_event(f"input:{room_id}", "game.input", data))
 
+    async def want_keyframe(self, room_id: uuid.UUID) -> None:
+        """A socket subscribed to the room: its next frame is a keyframe, on whichever instance ticks it."""
+        actor = self.actors.get(room_id)
+        if actor is not None and actor.live.owner:
+            actor.live.frames.want_keyframe()
+        else:
+            await self.bus.publish(make_event(f"input:{room_id}", KEYFRAME_WANTED, {}))
+
     async def listen(self, room_id: uuid.UUID) -> None:
         await self.bus.subscribe(f"input:{room_id}")
 
@@ -191,6 +204,11 @@ class GameEngine:
             return
         try:
             room_id = uuid.UUID(event.topic.removeprefix("input:"))
+            if event.type == KEYFRAME_WANTED:
+                owner = self.actors.get(room_id)
+                if owner is not None and owner.live.owner:
+                    owner.live.frames.want_keyframe()
+                return
             data = orjson.loads(event.frame)["data"]
             p = data["player"]
             player = Player(str(p["id"]), str(p["name"]), bool(p["is_bot"]))

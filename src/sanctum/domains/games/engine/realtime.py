@@ -1,8 +1,10 @@
-"""Real-time rooms: the lease, the tick loop and the restore points, beside a room's actor.
+"""Real-time rooms: the lease, the ticks and the restore points, beside a room's actor.
 
 A real-time room (tick_rate > 0) ticks only on the instance holding its lease (a conditional UPDATE of
-`lease_owner`/`lease_until`, renewed every third of its length). The owner keeps the state in memory,
-publishes an ephemeral `game.frame` per tick and writes a snapshot every `snapshot_interval_seconds`;
+`lease_owner`/`lease_until`, renewed every third of its length). The owner keeps the state in memory;
+the instance's tick scheduler for the room's rate (ticker.py) calls `tick`, which advances the state
+and returns the room's frame (a keyframe or a delta, frames.py), and it writes a snapshot every
+`snapshot_interval_seconds`;
 renewals and snapshots of every owned room share the engine's group commits (db/batch.py), off the
 tick path. Inputs that reach another instance are forwarded to the owner over the games bus. When the
 owner dies its lease lapses and any instance with an actor for the room takes over from the last
@@ -22,12 +24,12 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.clock import utcnow
-from sanctum.domains.games import events as ev
+from sanctum.core.events import Event
 from sanctum.domains.games.engine.context import EngineContext
+from sanctum.domains.games.engine.frames import RoomFrames
 from sanctum.domains.games.engine.rules import Change, Command, Snapshot, Stale, apply_move
 from sanctum.domains.games.engine.sdk import GameError, GamePlugin, Player
 from sanctum.observability.logging import get_logger
-from sanctum.observability.metrics import GAME_TICK_LAG
 
 log = get_logger("sanctum.games")
 
@@ -45,6 +47,8 @@ class LiveActor(Protocol):
 
     async def load(self) -> Snapshot: ...
 
+    def poke(self) -> None: ...
+
     async def commit(self, old: Snapshot, change: Change) -> None: ...
 
 
@@ -57,12 +61,15 @@ class RealtimeRoom:
         # The loop runs only while this instance owns the room's lease.
         self.owner = False
         self.lease_check_at = 0.0
-        self.next_tick = 0.0
         self.last_tick = 0.0
         self.last_saved = 0.0
         self.tick_count = 0
         self.lease_lost = False
         self.chores: asyncio.Task[None] | None = None
+        self.frames = RoomFrames(actor.room_id, actor.topic, actor.ctx.settings.keyframe_interval_ticks)
+        # The final state the last tick reached; the actor writes it (`step`).
+        self.ended: Any = None
+        self.held = 0  # commands of the actor in flight that hold the ticks
 
     async def input(self, snap: Snapshot, cmd: Command) -> Snapshot:
         assert self.actor.plugin is not None
@@ -82,9 +89,14 @@ class RealtimeRoom:
         return snap
 
     async def step(self) -> None:
-        """Hold or seek the lease; tick when due; save a snapshot now and then."""
+        """In the actor's turn: hold or seek the lease, join or leave the tick scheduler, and finish a
+        game the last tick ended."""
         assert self.actor.plugin is not None
         settings, now = self.ctx.settings, time.monotonic()
+        if self.ended is not None:
+            ended, self.ended = self.ended, None
+            await self.finish(ended)
+            return
         snap = await self.actor.load()
         if snap.status != "active":
             if self.owner:
@@ -93,39 +105,50 @@ class RealtimeRoom:
         if self.owner and self.lease_lost:
             await self.drop_lease(release=False)
             return
-        if not self.owner:
-            if now < self.lease_check_at:
-                return
-            self.lease_check_at = now + settings.lease_seconds / 3
-            if not await self.take_lease():
-                return
-            self.owner, self.lease_lost, self.actor.snapshot = True, False, None
-            snap = await self.actor.load()
-            self.last_tick = self.last_saved = now
-            self.next_tick = now + 1 / self.actor.plugin.tick_rate
-            await self.ctx.listen(self.actor.room_id)
-            log.info("game_lease_taken", room_id=str(self.actor.room_id))
-        if now < self.next_tick:
+        if self.owner:
             return
-        period = 1 / self.actor.plugin.tick_rate
-        GAME_TICK_LAG.observe(now - self.next_tick)
-        self.next_tick = self.next_tick + period if now - self.next_tick < period else now + period
+        if now < self.lease_check_at:
+            return
+        self.lease_check_at = now + settings.lease_seconds / 3
+        if not await self.take_lease():
+            return
+        self.owner, self.lease_lost, self.actor.snapshot = True, False, None
+        snap = await self.actor.load()
+        self.last_tick = self.last_saved = time.monotonic()
+        self.frames = RoomFrames(self.actor.room_id, self.actor.topic, settings.keyframe_interval_ticks)
+        await self.ctx.listen(self.actor.room_id)
+        self.ctx.tickers.add(self, self.actor.plugin.tick_rate)
+        log.info("game_lease_taken", room_id=str(self.actor.room_id))
+
+    def tick(self, now: float) -> Event | None:
+        """One tick, from the scheduler (ticker.py): plain calls, no await, so nothing of the actor's
+        runs in between. Returns the frame to publish; chores and the end of the game are handed on."""
+        plugin, snap, settings = self.actor.plugin, self.actor.snapshot, self.ctx.settings
+        if plugin is None or not self.owner or self.ended is not None or self.lease_lost or self.held:
+            return None
+        if snap is None or snap.status != "active":
+            self.actor.poke()  # reload (a join or leave elsewhere), or stop: in the actor's turn
+            return None
         dt, self.last_tick = now - self.last_tick, now
-        state = self.actor.plugin.tick(snap.state, dt)
+        state = plugin.tick(snap.state, dt)
         for seat in snap.present:
             if seat.bot_level is not None:
-                move = self.actor.plugin.bot_move(state, seat.player, seat.bot_level)
+                move = plugin.bot_move(state, seat.player, seat.bot_level)
                 if move is not None:
-                    result = self.actor.plugin.handle(state, seat.player, move)
+                    result = plugin.handle(state, seat.player, move)
                     if not isinstance(result, GameError):
                         state = result
         self.tick_count += 1
-        self.actor.snapshot = replace(snap, state=state)
-        frame = ev.Frame(room_id=self.actor.room_id, tick=self.tick_count, state=self.actor.plugin.view(state, None))
-        await self.ctx.publisher.publish(ev.FRAME.event(self.actor.topic, frame))
-        if self.actor.plugin.result(state) is not None:
-            await self.finish(state)
-            return
+        # The constructor, not dataclasses.replace: this runs for every room on every tick.
+        self.actor.snapshot = Snapshot(
+            snap.room_id, snap.game, snap.status, snap.version, state, snap.seats, snap.outcome
+        )
+        frame = self.frames.next(self.tick_count, plugin.view(state, None))
+        if plugin.result(state) is not None:
+            self.ended = state
+            self.ctx.tickers.remove(self, plugin.tick_rate)
+            self.actor.poke()
+            return frame
         renew = now >= self.lease_check_at
         save = now - self.last_saved >= settings.snapshot_interval_seconds
         if (renew or save) and (self.chores is None or self.chores.done()):
@@ -136,6 +159,7 @@ class RealtimeRoom:
             if save:
                 self.last_saved = now
             self.chores = asyncio.create_task(self.do_chores(renew, self.actor.snapshot if save else None))
+        return frame
 
     async def take_lease(self) -> bool:
         async with self.ctx.db.writer() as db:
@@ -158,13 +182,14 @@ class RealtimeRoom:
                 return False, False
             if save is None:
                 return True, False
-            values = {"state": plugin.encode(save.state), "updated_at": utcnow()}
-            return True, await self.ctx.repo.bump(db, self.actor.room_id, save.version, values)
+            state = plugin.encode(save.state)
+            return True, await self.ctx.repo.save_state(db, self.actor.room_id, save.version, state, utcnow())
 
         try:
             held, saved = await self.ctx.group.run(write)
             if not held:
                 self.lease_lost = True
+                self.actor.poke()
                 return
             if save is not None:
                 current = self.actor.snapshot
@@ -184,6 +209,7 @@ class RealtimeRoom:
     async def finish(self, state: Any) -> None:
         """The real-time game just ended: write the final state and outcome, and stop the loop."""
         assert self.actor.plugin is not None
+        self.ctx.tickers.remove(self, self.actor.plugin.tick_rate)
         await self.finish_chores()
         for _ in range(MAX_RETRIES):
             snap = await self.actor.load()
@@ -215,6 +241,8 @@ class RealtimeRoom:
         if not self.owner:
             return
         self.owner = False
+        if self.actor.plugin is not None:
+            self.ctx.tickers.remove(self, self.actor.plugin.tick_rate)
         await self.ctx.unlisten(self.actor.room_id)
         if release:
             with contextlib.suppress(Exception):
