@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 
 import { api } from '../../api/client';
-import { uploadFile } from './api';
+import { ImagePicker } from './ImagePicker';
 
 function useIcon(sanctumId: string, version: number): string | null {
   const [url, setUrl] = useState<string | null>(null);
@@ -30,46 +30,18 @@ function useIcon(sanctumId: string, version: number): string | null {
 
 export function SanctumIcon({ sanctumId, name, manage }: { sanctumId: string; name: string; manage: boolean }) {
   const [version, setVersion] = useState(0);
-  const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const url = useIcon(sanctumId, version);
   if (!url && !manage) return null;
   return (
     <div className="sanctum-icon">
       {url && <img src={url} alt={`Icon of ${name}`} width={64} height={64} data-testid="sanctum-icon" />}
       {manage && (
-        <label className="btn btn--secondary btn--sm">
-          {url ? 'Change icon' : 'Upload an icon'}
-          <input
-            type="file"
-            accept="image/jpeg,image/png,image/gif,image/webp"
-            hidden
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              event.target.value = '';
-              if (!file) return;
-              setError(null);
-              setProgress(0);
-              const target = { method: 'PUT' as const, path: `/api/files/sanctum-icons/${sanctumId}`, created: 200 };
-              uploadFile(file, file.name, setProgress, target).then(
-                () => {
-                  setProgress(null);
-                  setVersion((v) => v + 1);
-                },
-                (e: unknown) => {
-                  setProgress(null);
-                  setError(e instanceof Error ? e.message : 'The upload failed.');
-                },
-              );
-            }}
-          />
-        </label>
-      )}
-      {progress !== null && <progress max={1} value={progress} aria-label="Uploading the icon" />}
-      {error && (
-        <span className="text-danger" role="alert">
-          {error}
-        </span>
+        <ImagePicker
+          label={url ? 'Change icon' : 'Upload an icon'}
+          progressLabel="Uploading the icon"
+          target={{ method: 'PUT', path: `/api/files/sanctum-icons/${sanctumId}`, created: 200 }}
+          onStored={() => setVersion((v) => v + 1)}
+        />
       )}
     </div>
   );

@@ -6,7 +6,8 @@ import { Alert, Avatar, Button, Card, Field, Input, PageHeader, Spinner, Textare
 import type { Me } from '../auth/api';
 import { useAuth } from '../auth/AuthContext';
 import { useMe } from '../auth/useMe';
-import { avatarAddress, AVATAR, uploadFile } from '../files/api';
+import { avatarAddress, AVATAR } from '../files/api';
+import { ImagePicker } from '../files/ImagePicker';
 import { useDeleteAccount, useUpdateProfile, type ProfileUpdate } from './api';
 
 const INPUTS = ['display_name', 'bio', 'avatar_url'] as const;
@@ -34,41 +35,14 @@ export function EditProfilePage() {
 
 /** Upload an image as your avatar: stored re-encoded and small, and named by the Avatar URL (save to keep it). */
 function AvatarUpload({ userId, onUploaded }: { userId: string; onUploaded(url: string): void }) {
-  const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   return (
     <div className="avatar-upload">
-      <label className="btn btn--secondary btn--sm">
-        Upload an image
-        <input
-          type="file"
-          accept="image/jpeg,image/png,image/gif,image/webp"
-          hidden
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            event.target.value = '';
-            if (!file) return;
-            setError(null);
-            setProgress(0);
-            uploadFile(file, file.name, setProgress, AVATAR).then(
-              (stored) => {
-                setProgress(null);
-                onUploaded(avatarAddress(userId, stored));
-              },
-              (e: unknown) => {
-                setProgress(null);
-                setError(e instanceof Error ? e.message : 'The upload failed.');
-              },
-            );
-          }}
-        />
-      </label>
-      {progress !== null && <progress max={1} value={progress} aria-label="Uploading your avatar" />}
-      {error && (
-        <span className="text-danger" role="alert">
-          {error}
-        </span>
-      )}
+      <ImagePicker
+        label="Upload an image"
+        progressLabel="Uploading your avatar"
+        target={AVATAR}
+        onStored={(stored) => onUploaded(avatarAddress(userId, stored))}
+      />
     </div>
   );
 }
