@@ -29,6 +29,7 @@ class WebTargets:
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[object]] = set()
         self._closing = False
+        self._held: dict[str, asyncio.Event] = {}
 
     @property
     def base(self) -> str:
@@ -36,6 +37,10 @@ class WebTargets:
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
+
+    def hold(self, path: str) -> asyncio.Event:
+        """Answer `path` only once the returned event is set (a test subscribes before the fetch lands)."""
+        return self._held.setdefault(path, asyncio.Event())
 
     def page(self, title: str = "The Sanctum Gazette") -> bytes:
         return (
@@ -57,6 +62,8 @@ class WebTargets:
         def html(body: bytes) -> dict[str, str]:
             return {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(body))}
 
+        if (gate := self._held.get(path)) is not None:
+            await gate.wait()
         if path.startswith("/page"):
             body = self.page(path.removeprefix("/page").strip("/") or "The Sanctum Gazette")
             await send("200 OK", html(body), body)

@@ -100,6 +100,9 @@ async def copy_into(source: Path, target: AsyncConnection) -> dict[str, int]:
             for table in target_tables.sorted_tables:
                 if table.name == "alembic_version":  # written by the migrations on the target
                     continue
+                # The target was just migrated, so rows a migration seeds (the checksums, `feature_flag_version`)
+                # are there already: the archive's rows replace them.
+                await target.execute(table.delete())
                 copied[table.name] = await _copy_table(reader, target, table, plans[table.name])
     finally:
         await engine.dispose()

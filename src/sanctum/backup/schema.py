@@ -16,8 +16,9 @@ from sanctum.backup.archive import Manifest
 from sanctum.backup.errors import RestoreRefused
 from sanctum.db.migrate import file_checksum, revisions
 
-# Alembic's own table and the migration checksums: present in a migrated database that holds no data.
-BOOKKEEPING_TABLES = frozenset({"alembic_version", "sanctum_migration_checksums"})
+# Alembic's own table, the migration checksums and the rows a migration seeds (the flags' version counter,
+# migration 0024): present in a migrated database that holds no data.
+BOOKKEEPING_TABLES = frozenset({"alembic_version", "sanctum_migration_checksums", "feature_flag_version"})
 # SQLite's full-text tables (FTS5, migration 0026) and their shadow tables index rows of other tables:
 # they are not data (never copied to PostgreSQL, which indexes those rows itself; never "holding data").
 VIRTUAL_TABLES_SQL = "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'"

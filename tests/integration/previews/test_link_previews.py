@@ -135,9 +135,11 @@ async def test_a_post_gets_its_card_live_in_the_feed_and_its_author_can_remove_i
     author, reader = await members(live.http, 2)
     sanctum = await author.create_sanctum("Lantern readers")
     await reader.join_sanctum(sanctum["slug"])
+    fetched = web.hold("/page/Essay")  # the card must not land before the reader subscribes
     post = await author.post(f"new essay {web.url('/page/Essay')}", sanctum)
     ws = await live.connect(reader.user)
     await ws.subscribe(f"post:{post['id']}")
+    fetched.set()
     await settled(live)
     live_cards = await ws.expect("post.previews", within=20.0)
 
