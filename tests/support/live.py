@@ -164,7 +164,10 @@ class LiveServer:
         self.server = server
         self.task = task
         self.port = port
-        self.http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=HTTP_TIMEOUT)
+        # uvicorn closes a keep-alive connection idle for 5 s; a client that reused one at that moment
+        # read a reset (httpcore.ReadError): idle connections are dropped on this side first.
+        limits = httpx.Limits(keepalive_expiry=2.0)
+        self.http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=HTTP_TIMEOUT, limits=limits)
         self.clients: list[WsClient] = []
 
     @property

@@ -52,7 +52,7 @@ async def test_a_pass_a_whole_period_late_counts_as_an_overrun_and_the_rooms_tic
     stalled, other = Room("slow", stall=0.2), Room("other")  # 0.2 s: six periods
     scheduler.add(stalled)
     scheduler.add(other)
-    await eventually(lambda: stalled.ticks >= 4)
+    await eventually(lambda: stalled.ticks >= 4 and other.ticks >= 4)
     await scheduler.stop()
 
-    assert scheduler.overruns >= 1 and other.ticks >= 3
+    assert scheduler.overruns >= 1
