@@ -372,7 +372,7 @@ class MessageService:
                 changed_to = ev.ReactionChanged(message_id=message_id, emoji=emoji, user_id=actor.id, count=count)
                 await db.emit(ev.room_topic(room_id), ev.REACTION_ADDED if add else ev.REACTION_REMOVED, changed_to)
                 if add:
-                    self.notices.reacted(db, message.author_id, actor.id, room_id, message_id, emoji)
+                    await self.notices.reacted(db, message.author_id, actor.id, room_id, message_id, emoji)
                 room = await self._repo.room(db, room_id)
                 # The room lists show the last message with its reactions.
                 await self.after_message_change(
