@@ -335,12 +335,7 @@ def build_services(settings: Settings) -> Services:
     files = build_files(db, settings, flags)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks, files)
     notifications.use_read_check(messages.notices.has_read)
-
-    async def sanctum_of(db: AsyncSession, room_id: uuid.UUID) -> uuid.UUID | None:
-        record = await room_access.record(db, room_id)
-        return record.sanctum if record is not None else None
-
-    preferences = PreferenceService(db, cache, sanctum_of)
+    preferences = PreferenceService(db, cache, room_access.sanctum_in)
     push = PushService(db, settings.push, jobs, gateway.is_online, breakers)
     register_push_jobs(jobs, push)
     notifications.use_preferences(preferences.gate, push.queue)
@@ -350,6 +345,7 @@ def build_services(settings: Settings) -> Services:
     jobs.register(WELCOME_JOB, welcome.greet)
     sanctum_rooms = SanctumRooms(chat_caches, messages, welcome.joined)
     sanctums = SanctumService(db, accounts, sanctum_rooms, gateway, settings.quotas, authz)
+    flags.use_sanctum_access(sanctums.access_by_id)
     friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier, files)

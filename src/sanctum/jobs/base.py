@@ -22,9 +22,10 @@ class JobQueue(Protocol):
         """Queue one run of job `name`. Returns once the job is durably queued (scaled) or scheduled (embedded)."""
         ...
 
-    async def enqueue_after_commit(self, db: UnitOfWork, name: str, payload: Payload) -> None:
+    def enqueue_after_commit(self, db: UnitOfWork, name: str, payload: Payload) -> None:
         """Queue job `name` once `db` commits, through the outbox (jobs/outbox.py): written in `db`'s
-        transaction, so a process that dies right after the commit loses nothing."""
+        transaction, so a process that dies right after the commit loses nothing. Every job a write use
+        case asks for goes this way; `enqueue` is for callers with no transaction (schedulers, jobs)."""
         ...
 
 

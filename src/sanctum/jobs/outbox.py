@@ -5,17 +5,18 @@ Problem: jobs (notifications above all) were queued by after-commit hooks. A pro
 commit and before its hook ran (kill -9, OOM, a lost machine, a deploy's SIGKILL) had committed the
 change (a friend request, a mention) and never queued its notification: it was lost for good.
 
-Mechanism: `JobQueue.enqueue_after_commit(db, name, payload)` inserts a `job_outbox` row in the
-caller's unit of work and adds an after-commit hook that queues the job at once (the fast path:
-no added latency) and marks the row done. Each process's relay, every `JOBS__OUTBOX_POLL_SECONDS`,
-deletes the rows it marked done in one statement, and queues and deletes any row older than
-`JOBS__OUTBOX_GRACE_SECONDS` (its process died before its hook, or the hook failed), taking them
-`FOR UPDATE SKIP LOCKED` on PostgreSQL so two relays do not take the same rows. A row queued by its
-hook whose process died before the batched delete is queued once more by a relay later: jobs are
-idempotent (docs/jobs.md), so that is a wasted run, never a duplicate notification.
+Mechanism: `JobQueue.enqueue_after_commit(db, name, payload)` adds a `job_outbox` row to the caller's
+unit of work (an ORM add, so a call needs no `await` and the rows a use case asks for are flushed
+together, in one batched INSERT at its commit) and adds an after-commit hook that queues the job at
+once (the fast path: no added latency) and marks the row done. Each process's relay, every
+`JOBS__OUTBOX_POLL_SECONDS`, deletes the rows it marked done in one statement, and queues and deletes
+any row older than `JOBS__OUTBOX_GRACE_SECONDS` (its process died before its hook, or the hook failed),
+taking them `FOR UPDATE SKIP LOCKED` on PostgreSQL so two relays do not take the same rows. A row
+queued by its hook whose process died before the batched delete is queued once more by a relay later:
+jobs are idempotent (docs/jobs.md), so that is a wasted run, never a duplicate notification.
 
-Price: one INSERT in the request's transaction per job, one batched DELETE per second per busy
-process; an idle process pays one indexed read per poll.
+Price: one batched INSERT in the request's transaction per use case that asks for jobs, one batched
+DELETE per second per busy process; an idle process pays one indexed read per poll.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import timedelta
 from functools import partial
 
 import orjson
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from sanctum.core.clock import utcnow
 from sanctum.db.base import table_of
@@ -41,7 +42,6 @@ from sanctum.observability.logging import get_logger
 log = get_logger("sanctum.jobs")
 
 _OUTBOX = table_of(OutboxEntry)
-_INSERT = insert(_OUTBOX)
 BATCH = 500
 
 Enqueue = Callable[[str, Payload], Awaitable[None]]
@@ -56,11 +56,10 @@ class Outbox:
         self._done: list[uuid.UUID] = []
         self._task: asyncio.Task[None] | None = None
 
-    async def add(self, db: UnitOfWork, name: str, payload: Payload) -> None:
-        """Write the job in `db`'s transaction; queue it once that commits."""
+    def add(self, db: UnitOfWork, name: str, payload: Payload) -> None:
+        """Write the job in `db`'s transaction (flushed with it); queue it once that commits."""
         entry = uuid.uuid4()
-        row = {"id": entry, "job": name, "payload": orjson.dumps(payload).decode(), "created_at": utcnow()}
-        await db.execute(_INSERT, row)
+        db.add(OutboxEntry(id=entry, job=name, payload=orjson.dumps(payload).decode(), created_at=utcnow()))
         db.after_commit(partial(self._queue_now, entry, name, payload))
 
     async def _queue_now(self, entry: uuid.UUID, name: str, payload: Payload) -> None:

@@ -144,10 +144,10 @@ class TaskiqJobQueue:
         await self._local_tasks[name].kicker().with_labels(**labels).kiq(payload)
         JOBS_ENQUEUED.labels(name).inc()
 
-    async def enqueue_after_commit(self, db: UnitOfWork, name: str, payload: Payload) -> None:
+    def enqueue_after_commit(self, db: UnitOfWork, name: str, payload: Payload) -> None:
         if name not in self.runner:
             raise KeyError(f"no job is registered as {name!r}")
-        await self.outbox.add(db, name, payload)
+        self.outbox.add(db, name, payload)
 
     # -- lifecycle ----------------------------------------------------------------------------
 

@@ -154,7 +154,8 @@ BACKUP_LAST_SIZE = Gauge("sanctum_backup_last_size_bytes", "Size of the newest s
 BACKUP_FAILURES = Counter("sanctum_backup_failures_total", "Scheduled backups that failed.")
 PUSH_SENT = Counter(
     "push_notifications_total",
-    "Web Push posts by outcome (sent; gone: the subscription expired and was removed; failed; skipped_online).",
+    "Web Push posts by outcome (sent; gone: the subscription expired and was removed; failed; skipped_online; "
+    "circuit_open: the push service's breaker was open).",
     ["outcome"],
 )
 CALLS_STARTED = Counter("calls_started_total", "Calls started, by kind (voice, video).", ["kind"])

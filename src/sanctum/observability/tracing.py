@@ -12,6 +12,8 @@ request costs what it cost before (docs/benchmarks.md has the instruction counts
 - a published event carries the W3C `traceparent` of the span that published it in the broker envelope
   (core/events.py `pack`), never in the frame clients read; each instance that delivers it to sockets
   records a `ws.deliver` span in that trace (realtime/gateway.py);
+- a use case of a service decorated `@tracing.traced("chat.send_message")` runs in a span of that name,
+  so its statements and publishes sit under the use case, not straight under the request;
 - a socket command runs in a `ws.command` span, continuing the client's trace when the command carries
   a `traceparent` field, else starting one;
 - a job carries the `traceparent` of its enqueue in its labels, and its run is a new trace linked to it
@@ -23,10 +25,11 @@ Every log line written inside a span has its `trace_id` and `span_id` (`add_trac
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import socket
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -253,6 +256,27 @@ def span(
         context = Context()  # a root of its own
     with tracer.start_as_current_span(name, context=context, kind=kind, links=links, attributes=attributes):
         yield
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def traced(name: str) -> Callable[[Callable[P, Coroutine[Any, Any, R]]], Callable[P, Coroutine[Any, Any, R]]]:
+    """A span named `name` around every call of an async use case (a service method); while tracing
+    is off, the call goes straight through."""
+
+    def wrap(fn: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coroutine[Any, Any, R]]:
+        @functools.wraps(fn)
+        async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            if _STATE.tracer is None:
+                return await fn(*args, **kwargs)
+            with span(name):
+                return await fn(*args, **kwargs)
+
+        return call
+
+    return wrap
 
 
 def trace_ids() -> tuple[str, str] | None:

@@ -14,6 +14,7 @@ from tests.factories import DEFAULT_PASSWORD, RegisteredUser, login
 from tests.integration.chat.chat_api import Person
 from tests.support.live import LiveServer, ServerFactory, eventually
 from tests.support.processes import run_sanctum_async
+from tests.support.social_api import Member
 
 # A change must reach every instance within 5 s; the machine is loaded, so leave room over it.
 PROPAGATION = 8.0
@@ -97,3 +98,40 @@ async def test_an_admin_turns_calls_off_and_on_by_kill_switch_rollout_and_overri
     assert log[0]["metadata"]["before"] == {"enabled": True, "rollout_percent": 0}
     overridden = (await admin.ok("GET", "/api/audit", params={"action": "flag.override"}))["items"]
     assert overridden[0]["metadata"]["subject_id"] == alice.id and overridden[0]["metadata"]["value"] is True
+
+
+async def test_a_sanctum_override_applies_to_flags_asked_in_that_sanctum_and_to_calls_in_its_rooms(
+    make_server: ServerFactory,
+) -> None:
+    server = await make_server()
+    admin = await admin_on(server)
+    owner, guest, outsider = [Member(server.http, await server.register()) for _ in range(3)]
+    club = await owner.create_sanctum("Call club")
+    hidden = await owner.create_sanctum("Hidden club", visibility="private")
+    await guest.join_sanctum(club["slug"])
+    await admin.ok("PATCH", "/api/admin/flags/calls", json={"enabled": True, "rollout_percent": 0})
+    override = {"subject_type": "sanctum", "subject_id": club["id"], "value": True}
+    await admin.ok("PUT", "/api/admin/flags/calls/overrides", json=override)
+
+    async def in_club(person: Person) -> dict[str, Any]:
+        return dict(await person.ok("GET", "/api/flags", params={"sanctum_id": club["id"]}))
+
+    async def club_on() -> bool:
+        return (await in_club(guest))["flags"]["calls"] is True
+
+    await eventually(club_on, within=PROPAGATION, interval=0.1)
+    assert (await in_club(guest))["sanctum_id"] == club["id"]
+    assert (await flags_of(guest))["calls"] is False  # outside the sanctum, the rollout (nobody) decides
+    assert (await in_club(outsider))["flags"]["calls"] is True  # a public sanctum: anyone may look
+    answer = await start_call(server, guest, club["room_id"])
+    assert answer["type"] == "call.ok", answer
+    await (await server.connect(guest.user)).request({"type": "call.hangup", "call_id": answer["call"]["id"]})
+    elsewhere = await guest.create_room("Not in the club")
+    assert (await start_call(server, guest, elsewhere["id"]))["error"]["code"] == "FEATURE_DISABLED"
+
+    # A private sanctum one is not in, or none at all, is not found: no flag of it leaks.
+    for sanctum_id in (hidden["id"], str(uuid.uuid4())):
+        refused = await outsider.call("GET", "/api/flags", params={"sanctum_id": sanctum_id})
+        assert refused.status_code == 404 and refused.json()["error"]["code"] == "SANCTUM_NOT_FOUND"
+    bad = await outsider.call("GET", "/api/flags", params={"sanctum_id": "not-a-uuid"})
+    assert bad.status_code == 422

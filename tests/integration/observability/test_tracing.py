@@ -1,4 +1,5 @@
-"""Tracing end to end: a chat send is one trace from the request to the sockets of every instance.
+"""Tracing end to end: a chat send is one trace from the request, through the service's use case, its
+statements and its publish, to the sockets of every instance.
 
 The process is traced into an in-memory exporter (as `OTEL_TRACES_EXPORTER=otlp` traces into a
 collector). Scaled: two instances share PostgreSQL and Redis, and a subscriber on each receives the
@@ -42,6 +43,19 @@ def attr(span: ReadableSpan, key: str) -> Any:
     return (span.attributes or {}).get(key)
 
 
+def under(span: ReadableSpan, ancestor: ReadableSpan, spans: list[ReadableSpan]) -> bool:
+    """Whether `ancestor` is `span`'s parent, or its parent's, and so on (within `spans`)."""
+    by_id = {s.context.span_id: s for s in spans if s.context is not None}
+    assert ancestor.context is not None
+    parent = span.parent
+    while parent is not None:
+        if parent.span_id == ancestor.context.span_id:
+            return True
+        above = by_id.get(parent.span_id)
+        parent = above.parent if above is not None else None
+    return False
+
+
 @pytest.mark.scaled_only
 async def test_a_chat_send_is_one_trace_from_the_request_to_the_delivery_on_both_instances(
     exporter: InMemorySpanExporter, make_server: ServerFactory
@@ -76,12 +90,21 @@ async def test_a_chat_send_is_one_trace_from_the_request_to_the_delivery_on_both
 
     await eventually(delivered_on_both)
     spans = in_trace(exporter, trace_id)
+    # The service's use case sits between the request and everything it does.
+    [use_case] = named(spans, "chat.send_message")
+    assert use_case.kind is SpanKind.INTERNAL
+    assert use_case.parent is not None and use_case.parent.span_id == request.context.span_id
     statements = [s for s in spans if attr(s, "db.system") == "postgresql" or attr(s, "db.system.name") == "postgresql"]
-    assert any(
-        "INSERT" in str(s.name).upper() or "INSERT" in str(attr(s, "db.statement") or "").upper() for s in statements
-    )
+    inserts = [
+        s
+        for s in statements
+        if "INSERT" in str(s.name).upper() or "INSERT" in str(attr(s, "db.statement") or "").upper()
+    ]
+    assert inserts
+    assert all(under(s, use_case, spans) for s in inserts)
     [publish] = [s for s in named(spans, "broker.publish") if attr(s, "messaging.destination.name") == topic]
     assert publish.kind is SpanKind.PRODUCER
+    assert under(publish, use_case, spans)
     assert any(attr(s, "db.system") == "redis" for s in spans), "the Redis PUBLISH is in the trace"
     deliveries = named(spans, "ws.deliver")
     assert {attr(s, "sanctum.instance") for s in deliveries} == {a.gateway.instance_id, b.gateway.instance_id}
@@ -159,8 +182,12 @@ async def test_embedded_a_chat_send_traces_its_sqlite_statements_the_publish_and
     [request] = [s for s in exporter.get_finished_spans() if attr(s, "http.route") == "/api/rooms/{room_id}/messages"]
     assert request.context is not None
     spans = in_trace(exporter, request.context.trace_id)
-    assert any(attr(s, "db.system") == "sqlite" or attr(s, "db.system.name") == "sqlite" for s in spans)
+    [use_case] = named(spans, "chat.send_message")
+    statements = [s for s in spans if attr(s, "db.system") == "sqlite" or attr(s, "db.system.name") == "sqlite"]
+    assert statements
+    assert all(under(s, use_case, spans) for s in statements if "INSERT" in s.name.upper())
     [publish] = [s for s in named(spans, "broker.publish") if attr(s, "messaging.destination.name") == topic]
+    assert under(publish, use_case, spans)
     [delivery] = named(spans, "ws.deliver")
     assert publish.context is not None and delivery.parent is not None
     assert delivery.parent.span_id == publish.context.span_id

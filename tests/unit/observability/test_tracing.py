@@ -61,6 +61,30 @@ def test_a_span_continues_its_parent_and_log_lines_inside_it_carry_its_ids(expor
     assert inner.split("-")[1] == TRACEPARENT.split("-")[1]
 
 
+@tracing.traced("test.use_case")
+async def use_case(value: int) -> str:
+    return tracing.current_traceparent() or f"untraced {value}"
+
+
+async def test_a_traced_use_case_runs_in_a_span_of_its_name_and_untraced_when_tracing_is_off() -> None:
+    assert await use_case(1) == "untraced 1"
+
+    spans = InMemorySpanExporter()
+    tracing.start_tracing(spans)
+    try:
+        with tracing.span("request", parent=TRACEPARENT):
+            inside = await use_case(2)
+    finally:
+        tracing.stop_tracing()
+
+    [span] = [s for s in spans.get_finished_spans() if s.name == "test.use_case"]
+    [request] = [s for s in spans.get_finished_spans() if s.name == "request"]
+    assert span.context is not None and request.context is not None and span.parent is not None
+    assert span.parent.span_id == request.context.span_id
+    assert inside.split("-")[2] == f"{span.context.span_id:016x}"
+    assert use_case.__name__ == "use_case"
+
+
 def test_a_linked_span_starts_a_trace_of_its_own_that_points_at_the_link(exporter: InMemorySpanExporter) -> None:
     with tracing.span("job x", link=TRACEPARENT):
         pass

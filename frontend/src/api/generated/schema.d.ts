@@ -930,7 +930,8 @@ export interface paths {
         };
         /**
          * Get My Flags
-         * @description Every feature flag's value for the caller; answered from memory, no query.
+         * @description Every feature flag's value for the caller, in a sanctum they can see if `sanctum_id` is given;
+         *     answered from memory (one access check for a sanctum).
          */
         get: operations["flags-get_my_flags"];
         put?: never;
@@ -4362,6 +4363,11 @@ export interface components {
             flags: {
                 [key: string]: boolean;
             };
+            /**
+             * Sanctum Id
+             * @description The sanctum the flags were evaluated in (its overrides applied), if one was asked.
+             */
+            sanctum_id?: string | null;
         };
         /** MyRoom */
         MyRoom: {
@@ -11100,7 +11106,10 @@ export interface operations {
     };
     "flags-get_my_flags": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Evaluate in this sanctum (its overrides apply). */
+                sanctum_id?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;

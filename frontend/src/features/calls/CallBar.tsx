@@ -79,10 +79,11 @@ export function CallBar() {
   );
 }
 
-export function CallButton({ roomId }: { roomId: string }) {
+export function CallButton({ roomId, sanctumId }: { roomId: string; sanctumId?: string | null }) {
   const view = useCall();
-  // Behind the `calls` feature flag: hidden when it is off for this user (the server refuses anyway).
-  const enabled = useFlag('calls');
+  // Behind the `calls` feature flag, asked in the room's sanctum (whose override may turn it on or off
+  // there): hidden when it is off for this user (the server refuses anyway).
+  const enabled = useFlag('calls', sanctumId);
   if (view.call || !enabled) return null;
   return (
     <>

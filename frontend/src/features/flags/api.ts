@@ -10,24 +10,30 @@ export type FlagChange = components['schemas']['FlagChange'];
 export type FlagOverrideChange = components['schemas']['FlagOverrideChange'];
 
 export const flagKeys = {
-  mine: ['flags', 'mine'] as const,
+  mine: (sanctumId: string | null = null) => ['flags', 'mine', sanctumId] as const,
   admin: ['flags', 'admin'] as const,
 };
 
-/** The caller's flags; a flag the server has not answered about yet counts as on (its declared default). */
-export function useFlags(): Record<string, boolean> {
+/** The caller's flags, in a sanctum's context when given (its overrides apply, as they do to what the
+ * server allows there); a flag the server has not answered about yet counts as on (its declared default). */
+export function useFlags(sanctumId?: string | null): Record<string, boolean> {
+  const inSanctum = sanctumId ?? null;
   const query = useQuery({
-    queryKey: flagKeys.mine,
-    queryFn: () => unwrap(api.client.GET('/api/flags')).then((r) => r.flags),
+    queryKey: flagKeys.mine(inSanctum),
+    queryFn: () =>
+      unwrap(
+        api.client.GET('/api/flags', { params: { query: inSanctum ? { sanctum_id: inSanctum } : {} } }),
+      ).then((r) => r.flags),
     staleTime: 30_000,
     refetchInterval: 60_000,
   });
   return query.data ?? {};
 }
 
-/** Whether `name` is on for the caller (true until the server says otherwise). */
-export function useFlag(name: string): boolean {
-  return useFlags()[name] ?? true;
+/** Whether `name` is on for the caller, in `sanctumId` for a sanctum-scoped feature (true until the
+ * server says otherwise). */
+export function useFlag(name: string, sanctumId?: string | null): boolean {
+  return useFlags(sanctumId)[name] ?? true;
 }
 
 export function useAdminFlags() {

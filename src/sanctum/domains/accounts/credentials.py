@@ -34,7 +34,8 @@ class ClientInfo:
 
 # Asked after a right password: a challenge when the account has a second factor, else None.
 LoginGate = Callable[[AsyncSession, User], Awaitable[SecondFactorRequired | None]]
-RegisteredHook = Callable[[User], Awaitable[None]]
+# Called in the registration's unit of work: what it queues goes through the outbox (jobs/outbox.py).
+RegisteredHook = Callable[[UnitOfWork, User], None]
 
 
 def refuse_if_suspended(user: User) -> None:
@@ -61,7 +62,8 @@ class CredentialChanges:
         self._login_gate = gate
 
     def on_registered(self, hook: RegisteredHook) -> None:
-        """Run `hook(user)` after each registration has committed (the verification email)."""
+        """Call `hook(db, user)` in each registration's unit of work (the verification email, queued
+        once it commits)."""
         self._registered_hooks.append(hook)
 
     async def start_checked_session(self, db: AsyncSession, user_id: uuid.UUID, client: ClientInfo) -> TokenPair:

@@ -165,14 +165,14 @@ class AccountService(CredentialChanges):
         try:
             async with self._db.writer() as db:
                 db.add(user)
+                for hook in self._registered_hooks:
+                    hook(db, user)
         except IntegrityError:
             # Lost a race with a concurrent registration of the same name or address.
             async with self._db.reader() as db:
                 username_taken, email_taken = await self._repo.taken(db, username, email)
             self._raise_if_taken(username_taken, email_taken or not username_taken)
         log.info("user_registered", user_id=str(user.id))
-        for hook in self._registered_hooks:
-            await hook(user)
         return user
 
     @staticmethod

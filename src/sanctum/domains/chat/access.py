@@ -177,6 +177,11 @@ class RoomAccess:
         except NotFound:
             return None
 
+    async def sanctum_in(self, db: AsyncSession, room_id: uuid.UUID) -> uuid.UUID | None:
+        """The sanctum a room belongs to, if any (the preferences service's mutes by sanctum)."""
+        record = await self.record(db, room_id)
+        return record.sanctum if record is not None else None
+
     async def member(self, db: AsyncSession, room_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
         return await self._repo.membership(db, room_id, user_id)
 

@@ -47,7 +47,7 @@ from sanctum.domains.files.service import FileService
 from sanctum.domains.notifications.notify import Notifier
 from sanctum.domains.previews.links import LinksSent, first_links
 from sanctum.domains.roles.permissions import Permission
-from sanctum.observability.metrics import CHAT_MESSAGES
+from sanctum.observability import metrics, tracing
 
 # `@room` / `@here` tells at most this many members (the earliest joined): beyond it, a big room's
 # moderators use an announcement.
@@ -105,6 +105,7 @@ class MessageService:
 
     # -- sending ------------------------------------------------------------------------------
 
+    @tracing.traced("chat.send_message")
     async def send(self, actor: Actor, room_id: uuid.UUID, data: MessageCreate) -> Sent:
         try:
             async with self._db.writer() as db:
@@ -145,7 +146,7 @@ class MessageService:
                 if existing is None:
                     raise
                 return Sent((await self.serialize(db, [existing], actor.id))[0], False)
-        CHAT_MESSAGES.labels(record.kind).inc()
+        metrics.CHAT_MESSAGES.labels(record.kind).inc()
         return Sent(message, True)
 
     async def _resolve(
@@ -371,14 +372,13 @@ class MessageService:
                 changed_to = ev.ReactionChanged(message_id=message_id, emoji=emoji, user_id=actor.id, count=count)
                 await db.emit(ev.room_topic(room_id), ev.REACTION_ADDED if add else ev.REACTION_REMOVED, changed_to)
                 if add:
-                    self.notices.reacted(db, message.author_id, actor.id, room_id, message_id, emoji)
+                    await self.notices.reacted(db, message.author_id, actor.id, room_id, message_id, emoji)
                 room = await self._repo.room(db, room_id)
                 # The room lists show the last message with its reactions.
                 await self.after_message_change(
                     db, room_id, lists_too=room is not None and room.last_message_id == message_id
                 )
-            read = (await self.serialize(db, [message], actor.id))[0]
-        return read
+            return (await self.serialize(db, [message], actor.id))[0]
 
     # -- read state ---------------------------------------------------------------------------
 

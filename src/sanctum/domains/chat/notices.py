@@ -1,17 +1,18 @@
 """What chat tells people through the notifier: mentions of them, reactions to their messages, replies in
 their threads, and messages in their DMs and groups.
 
-Each is registered on the sending unit of work as an after-commit hook, so a rolled-back send tells
-nobody; the notifier only queues a job. A mention already notifies its person, so they get no second
-"message" notification for the same message. A thread tells its first author and up to 50 people who
-replied in it. A DM or group message tells every other member; the job drops it if they have read the
-message by then (they were in the conversation), and while one is unread the next ones only update it.
+Each goes through the sending unit of work's outbox (`notifier.within(db)`, jobs/outbox.py): a
+rolled-back send tells nobody, and a process that dies right after the commit loses no notification
+(the rows of one send are flushed in one batched INSERT); the notifier only queues a job. A mention
+already notifies its person, so they get no second "message" notification for the same message. A
+thread tells its first author and up to 50 people who replied in it. A DM or group message tells every
+other member; the job drops it if they have read the message by then (they were in the conversation),
+and while one is unread the next ones only update it.
 """
 
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,8 +55,9 @@ class ChatNotices:
         self, db: UnitOfWork, record: RoomRecord, by: uuid.UUID, message: MessageRead, mentioned: set[uuid.UUID]
     ) -> None:
         """After a send: each mentioned person (who can see the room), then the thread or conversation."""
-        for user_id in mentioned:  # through the outbox: a mention is never lost to a crash after the commit
-            await self._notifier.within(db).mention(to=user_id, by=by, room_id=record.id, message_id=message.id)
+        notifier = self._notifier.within(db)
+        for user_id in mentioned:
+            await notifier.mention(to=user_id, by=by, room_id=record.id, message_id=message.id)
         if message.parent_message_id is not None:
             await self._thread_reply(db, record, by, message, mentioned)
             return
@@ -63,15 +65,8 @@ class ChatNotices:
             return
         for user_id in await self._repo.member_ids(db, record.id):
             if user_id != by and user_id not in mentioned:
-                db.after_commit(
-                    partial(
-                        self._notifier.message,
-                        to=user_id,
-                        by=by,
-                        room_id=record.id,
-                        message_id=message.id,
-                        room_kind=record.kind,
-                    )
+                await notifier.message(
+                    to=user_id, by=by, room_id=record.id, message_id=message.id, room_kind=record.kind
                 )
 
     async def _thread_reply(
@@ -80,28 +75,26 @@ class ChatNotices:
         parent_id = reply.parent_message_id
         assert parent_id is not None
         author, repliers = await self._repo.thread_people(db, parent_id)
+        notifier = self._notifier.within(db)
         for user_id in ({author} if author else set()) | repliers:
             if user_id == by or user_id in mentioned:
                 continue
             if record.kind != "public" and await self._repo.member(db, record.id, user_id) is None:
                 continue  # left the room since
-            db.after_commit(
-                partial(
-                    self._notifier.thread_reply,
-                    to=user_id,
-                    by=by,
-                    room_id=record.id,
-                    parent_id=parent_id,
-                    reply_id=reply.id,
-                    started=user_id == author,
-                )
+            await notifier.thread_reply(
+                to=user_id,
+                by=by,
+                room_id=record.id,
+                parent_id=parent_id,
+                reply_id=reply.id,
+                started=user_id == author,
             )
 
-    def reacted(
+    async def reacted(
         self, db: UnitOfWork, owner: uuid.UUID | None, by: uuid.UUID, room_id: uuid.UUID, message_id: int, emoji: str
     ) -> None:
-        db.after_commit(
-            partial(self._notifier.reaction, owner=owner, by=by, room_id=room_id, message_id=message_id, emoji=emoji)
+        await self._notifier.within(db).reaction(
+            owner=owner, by=by, room_id=room_id, message_id=message_id, emoji=emoji
         )
 
     async def left_unread(self, db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID, message_id: int) -> bool:

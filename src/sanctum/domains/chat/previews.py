@@ -6,13 +6,13 @@ preference; the one decision point, `PreviewService.enabled_for`), fetches the c
 links with no transaction open, then, in one unit of work, stores them on the message and emits
 `message.updated` with the whole message (the log's earlier frames rewritten to it), unless the message
 was deleted, its links edited or its previews turned off meanwhile. It is idempotent: run twice, it
-writes the same cards. Enqueued after commit; a failure to enqueue is logged, the send still succeeds.
+writes the same cards. Queued through the sending unit of work's outbox (jobs/outbox.py): once, and only
+if, the send commits, and still when its process dies right after the commit.
 """
 
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 from sanctum.core.errors import ErrorCode, Forbidden, NotFound
 from sanctum.db.database import Database
@@ -28,9 +28,6 @@ from sanctum.domains.previews.links import first_links
 from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.domains.previews.service import PreviewService
 from sanctum.jobs import JobQueue, Payload, PermanentJobError
-from sanctum.observability.logging import get_logger
-
-log = get_logger("sanctum.chat.previews")
 
 PREVIEWS_JOB = "chat.link_previews"
 
@@ -47,15 +44,9 @@ class MessagePreviews:
         self._repo = ChatRepository()
 
     def requested(self, db: UnitOfWork, room_id: uuid.UUID, message_id: int, body: str) -> None:
-        """In a send's or edit's unit of work: queue the cards' job after commit, if it has links."""
+        """In a send's or edit's unit of work: queue the cards' job once it commits, if it has links."""
         if first_links(body):
-            db.after_commit(partial(self._enqueue, room_id, message_id))
-
-    async def _enqueue(self, room_id: uuid.UUID, message_id: int) -> None:
-        try:
-            await self._jobs.enqueue(PREVIEWS_JOB, {"room_id": str(room_id), "message_id": message_id})
-        except Exception as exc:
-            log.warning("link_previews_not_enqueued", error=str(exc))
+            self._jobs.enqueue_after_commit(db, PREVIEWS_JOB, {"room_id": str(room_id), "message_id": message_id})
 
     async def build(self, payload: Payload) -> None:
         """The job (see the module's rules)."""

@@ -18,7 +18,7 @@ included (the sanctum's access scope covers their topics).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -62,7 +62,7 @@ class SanctumRooms:
         self,
         caches: ChatCaches,
         messages: MessageService,
-        on_join: Callable[[uuid.UUID, uuid.UUID], Awaitable[None]] | None = None,
+        on_join: Callable[[UnitOfWork, uuid.UUID, uuid.UUID], None] | None = None,
     ) -> None:
         self._on_join = on_join
         self._caches = caches
@@ -128,7 +128,7 @@ class SanctumRooms:
         if room.sanctum_id is not None:
             await self._messages.system_message(db, room.id, "joined", user_id)
             if self._on_join is not None:
-                db.after_commit(partial(self._on_join, room.sanctum_id, user_id))
+                self._on_join(db, room.sanctum_id, user_id)
         await self._after_change(db, room.id, [user_id])
 
     # -- channels ---------------------------------------------------------------------------------

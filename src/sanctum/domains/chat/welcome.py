@@ -4,8 +4,8 @@ Rule: the first time someone joins a sanctum (a row in `sanctum_welcomes` record
 job (`chat.welcome`) posts a message from the welcome bot (a system account, `is_bot`) in the sanctum's
 main room, named for them: mentions, threads, reactions and slash commands in four lines. Leaving
 and joining again greets nobody twice; a job that runs twice posts once (the row is inserted first,
-in the same transaction as the message). Enqueued after the join commits; a failure to enqueue is
-logged and the join still succeeds.
+in the same transaction as the message). Queued through the join's outbox (jobs/outbox.py): once the
+join commits, and still when its process dies right after the commit.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from functools import partial
 from sanctum.core.clock import utcnow
 from sanctum.db.database import Database
 from sanctum.db.dialect import affected, insert_for
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.bots import ensure_bot
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService
@@ -24,9 +25,6 @@ from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.chat.models import Room, SanctumWelcome
 from sanctum.domains.chat.repository import ChatRepository
 from sanctum.jobs import JobQueue, Payload, PermanentJobError
-from sanctum.observability.logging import get_logger
-
-log = get_logger("sanctum.chat.welcome")
 
 WELCOME_JOB = "chat.welcome"
 BOT_NAME = "welcome_bot"
@@ -53,12 +51,9 @@ class WelcomeBot:
         self._db, self._accounts, self._messages, self._caches, self._jobs = db, accounts, messages, caches, jobs
         self._repo = ChatRepository()
 
-    async def joined(self, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        """After a join of a sanctum committed: queue the greeting (never raises)."""
-        try:
-            await self._jobs.enqueue(WELCOME_JOB, {"sanctum_id": str(sanctum_id), "user_id": str(user_id)})
-        except Exception as exc:
-            log.warning("welcome_not_enqueued", error=str(exc))
+    def joined(self, db: UnitOfWork, sanctum_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """In the unit of work of a join of a sanctum: queue the greeting once it commits."""
+        self._jobs.enqueue_after_commit(db, WELCOME_JOB, {"sanctum_id": str(sanctum_id), "user_id": str(user_id)})
 
     async def greet(self, payload: Payload) -> None:
         """The job: greet once, if they are still a member."""

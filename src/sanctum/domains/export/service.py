@@ -95,9 +95,8 @@ class ExportService:
             row = DataExport(id=uuid.uuid4(), user_id=user_id, status="pending", requested_at=now, size_bytes=0)
             db.add(row)
             await db.flush()
-            read = _read(row, now)
-        await self._jobs.enqueue(BUILD_JOB, {"export_id": str(read.id)})
-        return read
+            self._jobs.enqueue_after_commit(db, BUILD_JOB, {"export_id": str(row.id)})  # survives a crash
+            return _read(row, now)
 
     async def list(self, user_id: uuid.UUID) -> ExportList:
         now = self.clock()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 
 from sanctum.api.routing import DomainRouter
 from sanctum.api.schemas import ERROR_RESPONSES
@@ -16,12 +17,14 @@ flags = DomainRouter(prefix="/api/flags", tags=["flags"], responses=ERROR_RESPON
 admin_flags = DomainRouter(prefix="/api/admin/flags", tags=["flags"], responses=ERROR_RESPONSES)
 
 FlagName = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
+InSanctum = Annotated[uuid.UUID | None, Query(description="Evaluate in this sanctum (its overrides apply).")]
 
 
 @flags.get("", response_model=MyFlags)
-async def get_my_flags(actor: CurrentActor, service: FlagServiceDep) -> MyFlags:
-    """Every feature flag's value for the caller; answered from memory, no query."""
-    return MyFlags(flags=service.for_user(actor.id))
+async def get_my_flags(actor: CurrentActor, service: FlagServiceDep, sanctum_id: InSanctum = None) -> MyFlags:
+    """Every feature flag's value for the caller, in a sanctum they can see if `sanctum_id` is given;
+    answered from memory (one access check for a sanctum)."""
+    return MyFlags(flags=await service.for_user_in(actor.id, sanctum_id), sanctum_id=sanctum_id)
 
 
 @admin_flags.get("", response_model=FlagList)

@@ -13,6 +13,9 @@ class MyFlags(BaseModel):
     """Each declared flag's value for the caller (the web app hides what is off)."""
 
     flags: dict[str, bool]
+    sanctum_id: uuid.UUID | None = Field(
+        None, description="The sanctum the flags were evaluated in (its overrides applied), if one was asked."
+    )
 
 
 class FlagOverrideRead(BaseModel):

@@ -22,12 +22,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Literal
 
 from openfeature import api
 from openfeature.evaluation_context import EvaluationContext
 from openfeature.provider.no_op_provider import NoOpProvider
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.cache.local import InvalidationBus
 from sanctum.core.clock import utcnow
@@ -47,6 +49,9 @@ from sanctum.observability.logging import get_logger
 log = get_logger("sanctum.flags")
 
 BUS_NAME = "flags"
+# The sanctums service's access check (raises 404 for a sanctum the user may not see); given after
+# construction (`use_sanctum_access`), as the sanctums service is built after this one.
+SanctumAccess = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[object]]
 
 
 class FlagService:
@@ -64,7 +69,11 @@ class FlagService:
         self._client = api.get_client(self._domain)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._sanctum_access: SanctumAccess | None = None
         bus.register(self)
+
+    def use_sanctum_access(self, access: SanctumAccess) -> None:
+        self._sanctum_access = access
 
     # -- evaluation (what other services call) ---------------------------------------------------
 
@@ -79,8 +88,16 @@ class FlagService:
         if not self.on(flag, user_id, sanctum_id):
             raise Forbidden(f"This feature is turned off: {flag.description}", code=ErrorCode.FEATURE_DISABLED)
 
-    def for_user(self, user_id: uuid.UUID) -> dict[str, bool]:
-        return {name: self.on(flag, user_id) for name, flag in FLAGS.items()}
+    def for_user(self, user_id: uuid.UUID, sanctum_id: uuid.UUID | None = None) -> dict[str, bool]:
+        return {name: self.on(flag, user_id, sanctum_id) for name, flag in FLAGS.items()}
+
+    async def for_user_in(self, user_id: uuid.UUID, sanctum_id: uuid.UUID | None) -> dict[str, bool]:
+        """Every flag for the user, in a sanctum's context when one is named (its overrides apply): only
+        a sanctum they may see (404 SANCTUM_NOT_FOUND otherwise, as everywhere), one access query."""
+        if sanctum_id is not None and self._sanctum_access is not None:
+            async with self._db.reader() as db:
+                await self._sanctum_access(db, user_id, sanctum_id)
+        return self.for_user(user_id, sanctum_id)
 
     @property
     def version(self) -> int:

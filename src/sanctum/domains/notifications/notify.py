@@ -1,13 +1,13 @@
 """The notifier: how other domains ask for a notification.
 
-Either inside the unit of work that made the change, through the outbox (jobs/outbox.py): written in its
-transaction and queued once it commits, so a process that dies right after the commit loses nothing:
+A write use case asks inside the unit of work that made the change, through the outbox
+(jobs/outbox.py): written in its transaction and queued once it commits, so a rolled-back write
+notifies nobody and a process that dies right after the commit loses nothing:
 
     await notifier.within(db).friend_request(to=target.id, by=actor.id)
 
-or right AFTER the unit of work has committed (`db.after_commit(partial(notifier.like, ...))`; never
-inside it without `within`: a rolled-back write must not notify anyone), which a crash between the
-commit and the hook loses (docs/jobs.md says which notifications still go that way).
+Without `within` the job is queued at once: only for callers with no transaction of their own (a call
+that ended, which lives in Redis), never inside a unit of work.
 
 Each call only enqueues a background job and returns; the job creates or
 updates the notification row and pushes it live on `user:{id}`. Jobs are idempotent (a unique dedupe key
@@ -75,7 +75,7 @@ class Notifier:
         payload: Payload = {"to": str(to), "by": str(by) if by is not None else None}
         payload.update({k: str(v) for k, v in subject.items() if v is not None})
         if self._uow is not None:  # the caller's transaction: a failure here is its failure
-            await self._jobs.enqueue_after_commit(self._uow, job_name(kind), payload)
+            self._jobs.enqueue_after_commit(self._uow, job_name(kind), payload)
             return
         try:
             await self._jobs.enqueue(job_name(kind), payload)

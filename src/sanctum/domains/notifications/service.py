@@ -23,6 +23,7 @@ from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, NotFound
 from sanctum.core.pagination import UpdatedCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.blocks import BlockService
 from sanctum.domains.accounts.schemas import PublicUser
 from sanctum.domains.accounts.service import AccountService
@@ -69,7 +70,8 @@ class Delivery:
 
 Gate = Callable[[AsyncSession, uuid.UUID, Kind, Mapping[str, str]], Awaitable[Delivery]]
 """What `to` wants of a notification of `kind` about `data` (preferences answer; one cached read)."""
-PushHook = Callable[[uuid.UUID, Kind, str, Mapping[str, str]], Awaitable[None]]
+# Queues a push in the notification job's unit of work (through its outbox: once, and only if, it commits).
+PushHook = Callable[[UnitOfWork, uuid.UUID, Kind, str, Mapping[str, str]], None]
 """Queue a push of `text` about `data` to `to` (Web Push answers; run after the commit)."""
 MAX_ID_LENGTH = 64
 
@@ -285,13 +287,13 @@ class NotificationService:
             if kind == "message" and await self._already_read(db, to, data):
                 return  # they were reading the conversation
             wanted = await self._gate(db, to, kind, data) if self._gate is not None else Delivery()
-            if wanted.push and self._push is not None:  # a repeated job returns below before the hook runs
-                push = partial(self._push, to, kind, sentence(kind, people.get(by), 1, data), data)
+            if wanted.push and self._push is not None:  # a repeated job returns below before it queues one
+                push = partial(self._push, db, to, kind, sentence(kind, people.get(by), 1, data), data)
             else:
                 push = None
             if not wanted.in_app:
                 if push is not None:
-                    db.after_commit(push)
+                    push()
                 return
             new_id = await self._repo.insert_new(db, to, kind, key, by, encoded, subject_of(kind, data), now)
             row = await self._repo.by_key_for_update(db, to, key)
@@ -312,7 +314,7 @@ class NotificationService:
             changed = ev.NotificationChanged(notification=self._read(row, people), unread=unread)
             await db.emit(user_topic(to), what, changed)
             if push is not None:
-                db.after_commit(push)
+                push()
 
     async def _already_read(self, db: AsyncSession, to: uuid.UUID, data: Mapping[str, str]) -> bool:
         if self._has_read is None:

@@ -10,7 +10,6 @@ the post's row lock first, then publishes on `post:{id}` with the new counts.
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -176,28 +175,18 @@ class CommentService:
             read = self._read(comment, {actor.id: to_public(actor.user)}, {}, set())
             created = ev.CommentCreated(comment=read, comment_count=count)
             await db.emit(ev.post_topic(post_id), ev.COMMENT_CREATED, created, ref=ev.comment_ref(comment.id))
-            self._posts.notify_mentions(db, told, actor.id, post_id, "comment", comment.id)
+            await self._posts.notify_mentions(db, told, actor.id, post_id, "comment", comment.id)
+            notifier = self._notifier.within(db)
             if data.parent_id is not None:
-                db.after_commit(
-                    partial(
-                        self._notifier.reply,
-                        comment_author=parent_author,
-                        by=actor.id,
-                        post_id=post_id,
-                        comment_id=data.parent_id,
-                        reply_id=comment.id,
-                    )
+                await notifier.reply(
+                    comment_author=parent_author,
+                    by=actor.id,
+                    post_id=post_id,
+                    comment_id=data.parent_id,
+                    reply_id=comment.id,
                 )
             else:
-                db.after_commit(
-                    partial(
-                        self._notifier.comment,
-                        post_author=post.author_id,
-                        by=actor.id,
-                        post_id=post_id,
-                        comment_id=comment.id,
-                    )
-                )
+                await notifier.comment(post_author=post.author_id, by=actor.id, post_id=post_id, comment_id=comment.id)
         return Created(read, True)
 
     async def edit(self, actor: Actor, comment_id: int, body: str) -> CommentRead:
@@ -278,14 +267,11 @@ class CommentService:
                 like = ev.LikeChanged(target="comment", id=comment_id, like_count=count, user_id=actor.id, liked=add)
                 await db.emit(ev.post_topic(comment.post_id), ev.LIKE_UPDATED, like)
                 if add:
-                    db.after_commit(
-                        partial(
-                            self._notifier.like,
-                            owner=comment.author_id,
-                            by=actor.id,
-                            target="comment",
-                            target_id=comment_id,
-                            post_id=comment.post_id,
-                        )
+                    await self._notifier.within(db).like(
+                        owner=comment.author_id,
+                        by=actor.id,
+                        target="comment",
+                        target_id=comment_id,
+                        post_id=comment.post_id,
                     )
         return LikeState(target="comment", id=comment_id, like_count=count, liked_by_me=add)

@@ -4,7 +4,8 @@ by a background job (`posts.link_previews`), and turned off or on again by the a
 Rules, as for messages (chat/previews.py): the author's preference decides (`PreviewService.enabled_for`);
 the cards are fetched with no transaction open, then stored on the post in one unit of work that emits
 `post.previews` on `post:{id}` and moves the post lists' cache version, unless the post was deleted,
-edited or turned off meanwhile. Idempotent; enqueued after commit, a failure to enqueue only logged.
+edited or turned off meanwhile. Idempotent; queued through the writing unit of work's outbox
+(jobs/outbox.py), so a crash right after the commit loses no job.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ from sanctum.domains.previews.links import first_links
 from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.domains.previews.service import PreviewService
 from sanctum.jobs import JobQueue, Payload, PermanentJobError
-from sanctum.observability.logging import get_logger
-
-log = get_logger("sanctum.posts.previews")
 
 POST_PREVIEWS_JOB = "posts.link_previews"
 
@@ -44,15 +42,9 @@ class PostPreviews:
         self._repo = PostRepository()
 
     def requested(self, db: UnitOfWork, post_id: int, body: str) -> None:
-        """In a create's or edit's unit of work: queue the cards' job after commit, if it has links."""
+        """In a create's or edit's unit of work: queue the cards' job once it commits, if it has links."""
         if first_links(body):
-            db.after_commit(partial(self._enqueue, post_id))
-
-    async def _enqueue(self, post_id: int) -> None:
-        try:
-            await self._jobs.enqueue(POST_PREVIEWS_JOB, {"post_id": post_id})
-        except Exception as exc:
-            log.warning("link_previews_not_enqueued", error=str(exc))
+            self._jobs.enqueue_after_commit(db, POST_PREVIEWS_JOB, {"post_id": post_id})
 
     async def build(self, payload: Payload) -> None:
         try:

@@ -135,16 +135,13 @@ class PostService:
             told.append(person.id)
         return render(body, resolved.links), told
 
-    def notify_mentions(
+    async def notify_mentions(
         self, db: UnitOfWork, told: list[uuid.UUID], by: uuid.UUID, post_id: int, target: LikeTarget, target_id: int
     ) -> None:
-        """After commit, each person named (and allowed to see it) hears of the post or comment."""
+        """Once `db` commits (through the outbox), each person named (and allowed to see it) hears of it."""
+        notifier = self._notifier.within(db)
         for person in told:
-            db.after_commit(
-                partial(
-                    self._notifier.post_mention, to=person, by=by, post_id=post_id, target=target, target_id=target_id
-                )
-            )
+            await notifier.post_mention(to=person, by=by, post_id=post_id, target=target, target_id=target_id)
 
     # -- serializing, in the caller's session -----------------------------------------------------
 
@@ -223,7 +220,7 @@ class PostService:
                 if data.link_previews is not False:
                     self._links_sent(db, post.id, data.body)
                 db.after_commit(partial(self._caches.posts_changed, post.sanctum_id))
-                self.notify_mentions(db, told, actor.id, post.id, "post", post.id)
+                await self.notify_mentions(db, told, actor.id, post.id, "post", post.id)
                 return Created((await self.read(db, [post], actor.id))[0], True)
         except IntegrityError:
             # A retry raced the first attempt with the same client_id: answer with what that one stored.
@@ -297,14 +294,7 @@ class PostService:
                 like = ev.LikeChanged(target="post", id=post_id, like_count=count, user_id=actor.id, liked=add)
                 await db.emit(ev.post_topic(post_id), ev.LIKE_UPDATED, like)
                 if add:
-                    db.after_commit(
-                        partial(
-                            self._notifier.like,
-                            owner=post.author_id,
-                            by=actor.id,
-                            target="post",
-                            target_id=post_id,
-                            post_id=post_id,
-                        )
+                    await self._notifier.within(db).like(
+                        owner=post.author_id, by=actor.id, target="post", target_id=post_id, post_id=post_id
                     )
         return LikeState(target="post", id=post_id, like_count=count, liked_by_me=add)

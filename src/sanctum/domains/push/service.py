@@ -23,6 +23,7 @@ import orjson
 from sanctum.core.clock import utcnow
 from sanctum.core.errors import ErrorCode, QuotaExceeded, ValidationFailed
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.push import webpush
 from sanctum.domains.push.repository import PushRepository, PushSubscriptionRow
 from sanctum.domains.push.schemas import (
@@ -128,14 +129,12 @@ class PushService:
 
     # -- pushing ------------------------------------------------------------------------------
 
-    async def queue(self, to: uuid.UUID, kind: str, text: str, data: Mapping[str, str]) -> None:
-        """The notifier's push hook: queue a push (never raises; the notification itself is safe)."""
+    def queue(self, db: UnitOfWork, to: uuid.UUID, kind: str, text: str, data: Mapping[str, str]) -> None:
+        """The notification job's push hook: queue a push in its unit of work, through the outbox, so a
+        crash right after the notification commits still pushes it."""
         url, tag = url_of(kind, data)
         payload: Payload = {"to": str(to), "kind": kind, "body": text, "url": url, "tag": tag}
-        try:
-            await self._jobs.enqueue(JOB, payload)
-        except Exception as exc:
-            log.warning("push_not_enqueued", kind=kind, error=str(exc))
+        self._jobs.enqueue_after_commit(db, JOB, payload)
 
     async def deliver(self, payload: Mapping[str, Any]) -> None:
         """The job: post the message to each of the user's browsers unless they are online now."""

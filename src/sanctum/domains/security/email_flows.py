@@ -24,6 +24,7 @@ from sanctum.core.errors import Conflict, ErrorCode, ServiceUnavailable, Unautho
 from sanctum.core.ids import new_token
 from sanctum.core.security import token_digest
 from sanctum.db.database import Database
+from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.security import emails
@@ -79,12 +80,10 @@ class EmailFlows:
 
     # -- requests: spend the limits, enqueue, answer the same ------------------------------
 
-    async def after_registered(self, user: Registered) -> None:
-        # The account exists already: a queue failure must not fail the registration (resend exists).
-        try:
-            await self._jobs.enqueue(SEND_VERIFICATION, {"user_id": str(user.id)})
-        except Exception as exc:
-            log.warning("verification_not_enqueued", user_id=str(user.id), error=str(exc)[:200])
+    def after_registered(self, db: UnitOfWork, user: Registered) -> None:
+        """In the registration's unit of work: the verification email, queued through its outbox once the
+        account commits (a crash right after the commit still sends it)."""
+        self._jobs.enqueue_after_commit(db, SEND_VERIFICATION, {"user_id": str(user.id)})
 
     async def resend_verification(self, actor: Actor) -> None:
         await self._limiter.hit("email_per_address", actor.user.email)
