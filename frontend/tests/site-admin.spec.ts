@@ -1,7 +1,7 @@
 import { type Page } from '@playwright/test';
 
 import { expect, expectAccessible, test } from './fixtures';
-import { ADMIN, newName, PASSWORD, signUp } from './people';
+import { ADMIN, auditRows, newName, PASSWORD, signUp } from './people';
 
 // The site admin's tabs of the moderation dashboard: the admin suspends a person with a reason and an
 // end, whose open tab is signed out at once and whose login is refused; the audit log shows each step;
@@ -22,13 +22,6 @@ function aWeekFromNow(): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }
-
-/** The audit log's rows of one action about this person. */
-const auditRows = (page: Page, action: string, username: string) =>
-  page
-    .getByTestId('audit-row')
-    .filter({ has: page.locator('code', { hasText: new RegExp(`^${action.replace('.', '\\.')}$`) }) })
-    .filter({ hasText: `@${username}` });
 
 async function pick(page: Page, label: string, username: string) {
   await page.getByRole('combobox', { name: label }).fill(username);
