@@ -1,11 +1,12 @@
 import { type Page } from '@playwright/test';
 
 import { expect, expectAccessible, test } from './fixtures';
-import { newName, signUp } from './people';
+import { auditRows, newName, signUp } from './people';
 
 // Blocks and reports, each person in a browser context of their own: a user blocks another and the DM
 // composer between them is disabled; a member reports a message and the sanctum's owner finds it in
-// the moderation queue. Every wait is on something visible.
+// the moderation queue, deletes it, and reads both steps in the sanctum's audit log. Every wait is on
+// something visible.
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
 
@@ -15,6 +16,7 @@ test('a block disables the DM composer, and a reported message reaches the owner
   const sanctumName = `Garden ${newName('g')}`;
   const [ann, bob, cid] = await Promise.all([signUp(browser, a), signUp(browser, b), signUp(browser, c)]);
   const [pa, pb, pc] = [ann.page, bob.page, cid.page];
+  let sanctumUrl = '';
 
   try {
     await test.step('Ann messages Bob, blocks him, and the DM composer is disabled', async () => {
@@ -37,7 +39,7 @@ test('a block disables the DM composer, and a reported message reaches the owner
       await pa.getByLabel('Name').fill(sanctumName);
       await pa.getByRole('button', { name: 'Create sanctum' }).click();
       await expect(pa.getByRole('heading', { level: 1, name: sanctumName })).toBeVisible();
-      const sanctumUrl = new URL(pa.url()).pathname;
+      sanctumUrl = new URL(pa.url()).pathname;
       for (const page of [pb, pc]) {
         await page.goto(sanctumUrl);
         await page.getByRole('button', { name: 'Join' }).click();
@@ -69,6 +71,15 @@ test('a block disables the DM composer, and a reported message reaches the owner
       await expect(pa.getByTestId('report')).toHaveCount(0);
       await pa.getByRole('tab', { name: 'Resolved' }).click();
       await expect(pa.getByTestId('report').filter({ hasText: 'buy cheap pills now' })).toContainText('Resolved (delete)');
+    });
+
+    await test.step('the sanctum’s audit log shows the deletion and the resolved report', async () => {
+      await pa.goto(sanctumUrl);
+      await pa.getByRole('main').getByRole('link', { name: 'Moderation' }).click();
+      await expect(pa.getByRole('tab', { name: 'Audit log' })).toHaveAttribute('aria-selected', 'true');
+      for (const action of ['message.delete', 'report.resolve']) {
+        await expect(auditRows(pa, action)).toHaveCount(1);
+      }
     });
   } finally {
     await Promise.all([ann.context.close(), bob.context.close(), cid.context.close()]);

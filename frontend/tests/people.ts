@@ -2,6 +2,12 @@ import { expect, type Browser, type BrowserContext, type Page } from '@playwrigh
 
 // Helpers the browser tests share: fresh names and a person signed up in a browser context of their own.
 
+/** The moderation dashboard's audit log rows of one action (about one person, if named). */
+export function auditRows(page: Page, action: string, username?: string) {
+  const rows = page.getByTestId('audit-row').filter({ has: page.locator('code', { hasText: new RegExp(`^${action.replace('.', '\\.')}$`) }) });
+  return username ? rows.filter({ hasText: `@${username}` }) : rows;
+}
+
 export const PASSWORD = 'Tr0ub4dor&3-e2e';
 /** The site admin tests/e2e-server.sh makes (`sanctum create-admin`), with PASSWORD. */
 export const ADMIN = 'e2e_admin';

@@ -96,3 +96,22 @@ async def test_a_suspension_ends_every_session_refuses_login_and_hides_the_accou
     log = await admin.audit(target_id=mallory.id)
     assert [e["action"] for e in log] == ["account.unsuspend", "account.suspend"]
     assert log[1]["metadata"]["sessions_revoked"] == 2
+
+
+async def test_a_suspension_closes_the_accounts_sockets_on_every_instance_and_no_one_elses(
+    instances: tuple[LiveServer, LiveServer],
+) -> None:
+    here, there = instances
+    site = Site(here.app, here.http)
+    admin = await site.admin()
+    mallory, bystander = await site.people(2)
+    first, second = await there.connect(mallory.user), await here.connect(mallory.user)
+    others = await there.connect(bystander.user)
+
+    await admin.ok("POST", f"/api/admin/users/{mallory.id}/suspension", json={"reason": "spam"})
+
+    assert (await first.closed())[0] == 4401
+    assert (await second.closed())[0] == 4401
+    await others.send({"type": "ping"})
+    assert (await others.expect("pong"))["type"] == "pong"
+    error_of(await mallory.call("POST", "/api/ws/ticket"), 401, "ACCOUNT_SUSPENDED")

@@ -1,39 +1,49 @@
-// The moderation dashboard: one screen with a tab per tool (TABS): the report queue and the audit log.
-// `?sanctum=slug` narrows the audit log to one sanctum, which is all a sanctum's moderators may read;
-// site staff see everything. `/moderation/reports` opens the queue, `?tab=audit` the log.
+// The moderation dashboard: one screen with a tab per tool (TABS): the report queue and the audit log,
+// and for site admins suspensions, site roles and feature flags (hidden from anyone else: the API
+// would refuse them). `?sanctum=slug` narrows the audit log to one sanctum, which is all a sanctum's
+// moderators may read; site staff see everything. `/moderation/reports` opens the queue, `?tab=audit` the log.
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { Alert, Button, Card, PageHeader, Spinner } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
+import { useMe } from '../auth/useMe';
 import { FlagsTab } from '../flags/FlagsTab';
 import { useAudit, type AuditEntry, type AuditFilter } from './api';
 import { ReportsTab } from './reports/ReportsTab';
+import { SiteRolesTab } from './staff/SiteRolesTab';
+import { SuspensionsTab } from './staff/SuspensionsTab';
 
 export interface DashboardTab {
   id: string;
   label: string;
-  render(sanctum: string | null): React.ReactNode;
+  /** Site admins' tools (`site.admin`), not shown to anyone else. */
+  siteAdmin?: boolean;
+  render(sanctum: string | null, me: string): React.ReactNode;
 }
 
 /** The dashboard's tools, in order; each is a tab. */
 export const TABS: DashboardTab[] = [
   { id: 'reports', label: 'Reports', render: () => <ReportsTab /> },
   { id: 'audit', label: 'Audit log', render: (sanctum) => <AuditLog sanctum={sanctum} /> },
-  { id: 'flags', label: 'Feature flags', render: () => <FlagsTab /> },
+  { id: 'suspensions', label: 'Suspensions', siteAdmin: true, render: (_, me) => <SuspensionsTab me={me} /> },
+  { id: 'site-roles', label: 'Site roles', siteAdmin: true, render: (_, me) => <SiteRolesTab me={me} /> },
+  { id: 'flags', label: 'Feature flags', siteAdmin: true, render: () => <FlagsTab /> },
 ];
 
 export function ModerationPage() {
   const [params, setParams] = useSearchParams();
+  const me = useMe().data;
   const sanctum = params.get('sanctum');
+  const tabs = TABS.filter((t) => !t.siteAdmin || me?.is_admin);
   // A sanctum's link opens its audit log; otherwise the queue comes first.
   const wanted = params.get('tab') ?? (sanctum ? 'audit' : 'reports');
-  const current = TABS.find((t) => t.id === wanted) ?? TABS[0];
+  const current = tabs.find((t) => t.id === wanted) ?? tabs[0];
   return (
     <div className="stack">
       <PageHeader title="Moderation" description={sanctum ? `The sanctum ${sanctum}` : 'Every sanctum (site staff)'} />
       <div className="tabs" role="tablist" aria-label="Moderation tools">
-        {TABS.map((tab) => (
+        {tabs.map((tab) => (
           <button
             key={tab.id}
             type="button"
@@ -51,7 +61,7 @@ export function ModerationPage() {
         ))}
       </div>
       <div role="tabpanel" aria-label={current?.label}>
-        {current?.render(sanctum)}
+        {me && current?.render(sanctum, me.id)}
       </div>
     </div>
   );
@@ -86,7 +96,12 @@ const ACTIONS: Record<string, string> = {
 export function describe(entry: AuditEntry): string {
   const who = entry.actor?.display_name ?? 'Someone';
   const what = ACTIONS[entry.action] ?? entry.action;
-  return `${who} ${what} ${entry.target_type} ${entry.target_id}`;
+  const person = entry.target_user;
+  const target = person ? `${person.display_name || person.username} (@${person.username})` : `${entry.target_type} ${entry.target_id}`;
+  const { reason, role } = entry.metadata;
+  const why = typeof reason === 'string' && reason ? `: ${reason}` : '';
+  const which = entry.action === 'site_role.assign' ? `: ${typeof role === 'string' ? role : 'none'}` : '';
+  return `${who} ${what} ${target}${why}${which}`;
 }
 
 /** The audit log, newest first; every row is one sensitive action. It narrows to one action and to

@@ -13,6 +13,8 @@ interface PeoplePickerProps {
   exclude?: string[];
   max?: number;
   autoFocus?: boolean;
+  /** What the box says once `max` people are chosen. */
+  fullText?: string;
 }
 
 /** Wait this long after the last keystroke before asking the server. */
@@ -22,7 +24,15 @@ const DEBOUNCE_MS = 150;
  * A combobox of people: type the start of a name, pick with the arrow keys and Enter (or a click);
  * Backspace in an empty box takes back the last chip.
  */
-export function PeoplePicker({ label, chosen, onChange, exclude = [], max = 19, autoFocus }: PeoplePickerProps) {
+export function PeoplePicker({
+  label,
+  chosen,
+  onChange,
+  exclude = [],
+  max = 19,
+  autoFocus,
+  fullText = 'That is everyone a group can hold',
+}: PeoplePickerProps) {
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -94,7 +104,7 @@ export function PeoplePicker({ label, chosen, onChange, exclude = [], max = 19, 
           aria-activedescendant={open ? `${listId}-${Math.min(active, results.length - 1)}` : undefined}
           autoComplete="off"
           autoFocus={autoFocus}
-          placeholder={full ? 'That is everyone a group can hold' : 'Type a name'}
+          placeholder={full ? fullText : 'Type a name'}
           disabled={full}
           value={text}
           onChange={(e) => {

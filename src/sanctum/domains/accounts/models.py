@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctum.db.base import Base
@@ -14,6 +14,22 @@ from sanctum.db.types import UTCDateTime
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (
+        # The site admins' lists (0034): only suspended accounts, only site staff.
+        Index(
+            "ix_users_suspended_at_id",
+            "suspended_at",
+            "id",
+            postgresql_where=text("suspended_at IS NOT NULL"),
+            sqlite_where=text("suspended_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_users_site_staff",
+            "username",
+            postgresql_where=text("site_role IS NOT NULL"),
+            sqlite_where=text("site_role IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(32), unique=True)

@@ -147,5 +147,26 @@ class AccountRepository:
         session = await db.get(AuthSession, session_id)
         return session if session is not None and session.user_id == user_id else None
 
+    async def suspended(
+        self, db: AsyncSession, now: datetime, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[User]:
+        """Accounts suspended at `now`, most recently suspended first (0034's partial index)."""
+        query = select(User).where(
+            User.suspended_at.is_not(None), or_(User.suspended_until.is_(None), User.suspended_until > now)
+        )
+        if after is not None:
+            at, user_id = after
+            query = query.where(or_(User.suspended_at < at, and_(User.suspended_at == at, User.id < user_id)))
+        query = query.order_by(User.suspended_at.desc(), User.id.desc()).limit(limit)
+        return list((await db.execute(query)).scalars())
+
+    async def site_staff(self, db: AsyncSession, after: str | None, limit: int) -> list[User]:
+        """Accounts with a site role, by username (0034's partial index)."""
+        query = select(User).where(User.site_role.is_not(None))
+        if after is not None:
+            query = query.where(User.username > after)
+        query = query.order_by(User.username).limit(limit)
+        return list((await db.execute(query)).scalars())
+
     async def delete_user(self, db: AsyncSession, user_id: uuid.UUID) -> None:
         await db.execute(delete(User).where(User.id == user_id))

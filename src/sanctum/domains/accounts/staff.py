@@ -59,6 +59,14 @@ class AccountStaff:
         log.info("account_suspended", user_id=str(user_id), sessions=count)
         return user, count
 
+    async def suspended(self, db: AsyncSession, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[User]:
+        """Accounts suspended now, most recently suspended first (ended suspensions are left out)."""
+        return await self._repo.suspended(db, utcnow(), after, limit)
+
+    async def site_staff(self, db: AsyncSession, after: str | None, limit: int) -> list[User]:
+        """Accounts holding a site role, by username, after the username `after`."""
+        return await self._repo.site_staff(db, after, limit)
+
     async def unsuspend(self, db: UnitOfWork, user_id: uuid.UUID) -> User:
         user = await self.user_for_update(db, user_id)
         user.suspended_at, user.suspended_until, user.suspension_reason = None, None, ""

@@ -24,7 +24,9 @@ from sanctum.domains.moderation.schemas import (
     RoleList,
     RoleUpdate,
     SiteRoleChange,
+    SiteStaffPage,
     SuspensionCreate,
+    SuspensionPage,
     SuspensionRead,
 )
 from sanctum.domains.sanctums.routes import SlugPath
@@ -39,6 +41,8 @@ MessageId = Annotated[int, Path(ge=1, le=2**62)]
 _MODERATION = [per_account("moderation")]
 
 RolePath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,31}$", max_length=32)]
+CursorQuery = Annotated[str | None, Query(max_length=200)]
+LimitQuery = Annotated[int, Query(ge=1, le=100)]
 
 
 @roles.get("", response_model=Catalogue)
@@ -89,6 +93,14 @@ async def set_site_role(
     await service.set_site_role(actor, user_id, body.role)
 
 
+@admin.get("/staff", response_model=SiteStaffPage)
+async def list_site_staff(
+    actor: CurrentActor, service: ModerationServiceDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> SiteStaffPage:
+    """Whoever holds a site role, by username (site admins)."""
+    return await service.site_staff(actor, cursor, limit)
+
+
 @audit.get("", response_model=AuditPage)
 async def list_audit_entries(
     actor: CurrentActor,
@@ -98,8 +110,8 @@ async def list_audit_entries(
     actor_id: uuid.UUID | None = None,
     target_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", max_length=64)] = None,
     since: AwareDatetime | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
 ) -> AuditPage:
     """The audit log, newest first (`audit.read`): site staff see every row, a sanctum's moderators
     that sanctum's (`?sanctum=slug`)."""
@@ -209,3 +221,11 @@ async def suspend_account(
 async def lift_suspension(user_id: uuid.UUID, actor: CurrentActor, service: SanctionsDep) -> SuspensionRead:
     """Lift a suspension (site admins)."""
     return await service.suspend(actor, user_id, None)
+
+
+@admin.get("/suspensions", response_model=SuspensionPage)
+async def list_suspensions(
+    actor: CurrentActor, service: SanctionsDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> SuspensionPage:
+    """The accounts suspended now, most recently suspended first (site admins)."""
+    return await service.suspensions(actor, cursor, limit)

@@ -17,13 +17,21 @@ from datetime import timedelta
 
 from sanctum.core import clock
 from sanctum.core.errors import ErrorCode, NotFound, ValidationFailed
+from sanctum.core.pagination import TimeCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
-from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.audit.service import AuditAction, AuditLog
 from sanctum.domains.chat.moderation import ChatModeration
 from sanctum.domains.chat.schemas import MuteRead
-from sanctum.domains.moderation.schemas import BanList, BanRead, SuspensionCreate, SuspensionRead
+from sanctum.domains.moderation.schemas import (
+    BanList,
+    BanRead,
+    SuspendedAccount,
+    SuspensionCreate,
+    SuspensionPage,
+    SuspensionRead,
+)
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.roles.service import SITE, Authorizer
 from sanctum.domains.sanctums.service import SanctumService
@@ -111,6 +119,8 @@ class Sanctions:
         """Suspend (with `data`) or lift a suspension (None)."""
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "must be someone else"})
+        if data is not None and data.until is not None and data.until <= clock.utcnow():
+            raise ValidationFailed(fields={"until": "must be in the future"})
         async with self._db.writer() as db:
             await self._authz.require(db, actor, Permission.SITE_ADMIN, SITE)
             if data is None:
@@ -123,3 +133,20 @@ class Sanctions:
             return SuspensionRead(
                 user_id=user.id, suspended=True, until=data.until, reason=data.reason, sessions_revoked=count
             )
+
+    async def suspensions(self, actor: Actor, cursor: str | None, limit: int) -> SuspensionPage:
+        """The accounts suspended now (site admins), most recently suspended first."""
+        after = decode_cursor(cursor, TimeCursor) if cursor else None
+        async with self._db.reader() as db:
+            await self._authz.require(db, actor, Permission.SITE_ADMIN, SITE)
+            rows = await self._staff.suspended(db, (after.t, after.id) if after else None, limit + 1)
+        items = [
+            SuspendedAccount(user=to_public(u), reason=u.suspension_reason, suspended_at=at, until=u.suspended_until)
+            for u in rows[:limit]
+            if (at := u.suspended_at) is not None
+        ]
+        more = len(rows) > limit and bool(items)
+        return SuspensionPage(
+            items=items,
+            next_cursor=encode_cursor(TimeCursor(t=items[-1].suspended_at, id=items[-1].user.id)) if more else None,
+        )

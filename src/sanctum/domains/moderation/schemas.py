@@ -60,6 +60,9 @@ class AuditEntryRead(BaseModel):
     sanctum_id: uuid.UUID | None
     metadata: dict[str, Any]
     ip: str | None = Field(description="Shown to site admins only.")
+    target_user: PublicUser | None = Field(
+        None, description="The person a `user` target names, while their account exists."
+    )
 
 
 class AuditPage(BaseModel):
@@ -84,7 +87,7 @@ class BanList(BaseModel):
 
 class SuspensionCreate(Strict):
     reason: Annotated[str, Body("reason", max_length=500)]
-    until: datetime | None = Field(None, description="When it ends by itself; null until lifted.")
+    until: datetime | None = Field(None, description="When it ends by itself (in the future); null until lifted.")
 
 
 class SuspensionRead(BaseModel):
@@ -93,3 +96,25 @@ class SuspensionRead(BaseModel):
     until: datetime | None
     reason: str
     sessions_revoked: int = 0
+
+
+class SuspendedAccount(BaseModel):
+    user: PublicUser
+    reason: str
+    suspended_at: datetime
+    until: datetime | None = Field(description="When it ends by itself; null until lifted.")
+
+
+class SuspensionPage(BaseModel):
+    items: list[SuspendedAccount] = Field(description="Suspended now, most recently suspended first.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
+class SiteStaffMember(BaseModel):
+    user: PublicUser
+    role: Literal["admin", "moderator"]
+
+
+class SiteStaffPage(BaseModel):
+    items: list[SiteStaffMember] = Field(description="Whoever holds a site role, by username.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")

@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.errors import ErrorCode, Forbidden, ValidationFailed
-from sanctum.core.pagination import IdCursor, decode_cursor, encode_cursor
+from sanctum.core.pagination import IdCursor, NameCursor, decode_cursor, encode_cursor
 from sanctum.db.database import Database
-from sanctum.domains.accounts.service import AccountService, Actor
+from sanctum.domains.accounts.service import AccountService, Actor, to_public
 from sanctum.domains.accounts.staff import AccountStaff
 from sanctum.domains.audit.service import AuditAction, AuditLog, details_of
 from sanctum.domains.moderation.schemas import (
@@ -29,10 +29,19 @@ from sanctum.domains.moderation.schemas import (
     RoleList,
     RoleRead,
     RoleUpdate,
+    SiteStaffMember,
+    SiteStaffPage,
 )
 from sanctum.domains.roles.permissions import SANCTUM_GRANTABLE, SANCTUM_ROLES, SITE_ROLES, Permission
 from sanctum.domains.roles.service import SITE, Authorizer
 from sanctum.domains.sanctums.service import Access, SanctumService
+
+
+def _user_id(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def _sorted(permissions: frozenset[Permission] | set[Permission]) -> list[Permission]:
@@ -147,6 +156,24 @@ class ModerationService:
             user = await self._staff.set_site_role(db, user_id, role)
             await self._audit.record(db, actor, AuditAction.SITE_ROLE_ASSIGN, "user", user.id, metadata={"role": role})
 
+    async def site_staff(self, actor: Actor, cursor: str | None, limit: int) -> SiteStaffPage:
+        """Whoever holds a site role (site admins), by username."""
+        after = decode_cursor(cursor, NameCursor).n if cursor else None
+        async with self._db.reader() as db:
+            await self._authz.require(db, actor, Permission.SITE_ADMIN, SITE)
+            rows = await self._staff.site_staff(db, after, limit + 1)
+        items = [
+            SiteStaffMember(user=to_public(u), role=role)
+            for u in rows[:limit]
+            if (role := u.site_role) in ("admin", "moderator")
+        ]
+        more = len(rows) > limit and bool(items)
+        last = items[-1].user if items else None
+        return SiteStaffPage(
+            items=items,
+            next_cursor=encode_cursor(NameCursor(n=last.username, i=last.id)) if more and last else None,
+        )
+
     # -- the audit log ----------------------------------------------------------------------------
 
     async def audit(
@@ -184,7 +211,9 @@ class ModerationService:
                 limit=limit + 1,
             )
             page = rows[:limit]
-            people = await self._accounts.public_users(db, {r.actor_id for r in page if r.actor_id is not None})
+            targets = {r.id: _user_id(r.target_id) for r in page if r.target_type == "user"}
+            wanted = {r.actor_id for r in page if r.actor_id is not None} | {t for t in targets.values() if t}
+            people = await self._accounts.public_users(db, wanted)
         admin = actor.user.is_admin
         items = [
             AuditEntryRead(
@@ -197,6 +226,7 @@ class ModerationService:
                 sanctum_id=r.sanctum_id,
                 metadata=details_of(r),
                 ip=r.ip if admin else None,
+                target_user=people.get(t) if (t := targets.get(r.id)) is not None else None,
             )
             for r in page
         ]

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 
 import { Alert, Badge, Button, Card, Spinner } from '../../../components/ui';
 import { formatRelative } from '../../../lib/format';
+import { useMe } from '../../auth/useMe';
 import { useReportQueue, useResolveReport, type Report, type ReportResolve, type ReportStatus } from './api';
 
 const ACTIONS: { action: ReportResolve['action']; label: string; variant: 'ghost' | 'secondary' | 'danger' }[] = [
@@ -52,8 +53,14 @@ export function ReportsTab() {
   );
 }
 
+/** Which actions a report offers: no content to delete on a person; suspending is for site admins. */
+function actionsFor(report: Report, siteAdmin: boolean) {
+  return ACTIONS.filter((a) => (a.action !== 'delete' || report.target_type !== 'user') && (a.action !== 'suspend' || siteAdmin));
+}
+
 function ReportCard({ report }: { report: Report }) {
   const resolve = useResolveReport();
+  const siteAdmin = useMe().data?.is_admin ?? false;
   const snapshot = report.snapshot as { body?: string; author?: { username?: string; display_name?: string } | null };
   const author = snapshot.author;
   return (
@@ -77,7 +84,7 @@ function ReportCard({ report }: { report: Report }) {
       </p>
       {report.status === 'open' ? (
         <div className="report__actions">
-          {ACTIONS.filter((a) => a.action !== 'delete' || report.target_type !== 'user').map((a) => (
+          {actionsFor(report, siteAdmin).map((a) => (
             <Button
               key={a.action}
               size="sm"
