@@ -162,13 +162,20 @@ async def test_a_room_call_lets_members_join_and_refuses_a_stranger_to_the_room(
     room = (await alice.create_room("voice", kind="private"))["id"]
     await alice.invite(room, bob.id)
     on_alice, on_bob, on_carol = [await online(server, p) for p in (alice, bob, carol)]
+    assert (await bob.ok("GET", f"/api/calls/rooms/{room}")) == {"call": None}
 
     call = (await on_alice.request({"type": "call.start", "room_id": room}))["call"]
     assert call["invited"] == [] and call["status"] == "ringing"
+    # A member opening the room sees the call to join; the stranger is told no such room.
+    assert (await bob.ok("GET", f"/api/calls/rooms/{room}"))["call"]["id"] == call["id"]
+    stranger = await carol.call("GET", f"/api/calls/rooms/{room}")
+    assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "ROOM_NOT_FOUND"
     assert (await on_carol.request({"type": "call.start", "room_id": room}))["error"]["code"] == "ROOM_NOT_FOUND"
     assert (await on_carol.request({"type": "call.accept", "call_id": call["id"]}))["error"]["code"] == "ROOM_NOT_FOUND"
     joined = await on_bob.request({"type": "call.accept", "call_id": call["id"]})
     assert joined["call"]["participants"] == [alice.id, bob.id]
+    await on_bob.request({"type": "call.hangup", "call_id": call["id"]})
+    assert (await bob.ok("GET", f"/api/calls/rooms/{room}")) == {"call": None}  # ended: nothing to join
 
 
 @pytest.mark.scaled_only

@@ -152,6 +152,14 @@ class CallService:
             with contextlib.suppress(AppError):
                 await self._apply(state.id, lambda s, now: m.leave(s, user, now, dropped=True))
 
+    async def room_call(self, user: uuid.UUID, room_id: uuid.UUID) -> ev.RoomCall:
+        """The room's live call, for a member (404/403 otherwise) deciding whether to join it."""
+        await self._member_dm(user, room_id)
+        state = await self._store.of_room(room_id)
+        if state is None or m.expire(state, self._clock()).status == "ended":
+            return ev.RoomCall(call=None)
+        return ev.RoomCall(call=ev.CallWire.of(state))
+
     async def signal(
         self, sender: uuid.UUID, call_id: uuid.UUID, to: uuid.UUID, signal: ev.SignalKind, payload: str
     ) -> None:
