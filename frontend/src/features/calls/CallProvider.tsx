@@ -107,6 +107,32 @@ export function CallProvider({ children }: { children: ReactNode }) {
     [conn, me],
   );
 
+  // After a reconnect (the socket dropped; the server keeps us in the call for CALLS__REJOIN_SECONDS),
+  // events of the gap were lost: ask for the call as it is now, and follow it (or end, if dropped).
+  const resync = useCallback(async () => {
+    const mine = current.current;
+    if (!mine) return;
+    const body = await unwrap(api.client.GET('/api/calls/rooms/{room_id}', { params: { path: { room_id: mine.room_id } } })).catch(() => null);
+    if (!body || current.current?.id !== mine.id) return;
+    const wire = body.call as CallWire | null;
+    if (!wire || wire.id !== mine.id || !wire.participants.includes(me ?? '')) {
+      end();
+      return;
+    }
+    current.current = wire;
+    setCall(wire);
+    mesh.current?.update(wire);
+  }, [end, me]);
+
+  // A closing tab hangs up at once (the grace is for a lost network, not for a tab that is gone).
+  useEffect(() => {
+    const leave = () => {
+      if (current.current) conn.send({ type: 'call.hangup', call_id: current.current.id });
+    };
+    window.addEventListener('pagehide', leave);
+    return () => window.removeEventListener('pagehide', leave);
+  }, [conn]);
+
   useTopic(me ? userTopic(me) : null, (event) => {
     if (event.type === 'call.ring') {
       const wire = (event.data as { call: CallWire }).call;
@@ -138,7 +164,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         void mesh.current.receive(signal.from_user_id, signal.signal as SignalKind, signal.payload);
       }
     }
-  });
+  }, { onSubscribed: () => void resync() });
 
   useEffect(() => () => mesh.current?.close(), []);
 

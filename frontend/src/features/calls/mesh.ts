@@ -33,6 +33,8 @@ interface InboundReport {
 export class Mesh {
   readonly peers = new Map<string, RTCPeerConnection>();
   private readonly pending = new Map<string, RTCIceCandidateInit[]>();
+  /** The call's participants as last seen: in each pair the one listed first offers. */
+  private order: readonly string[] = [];
 
   constructor(
     private readonly callId: string,
@@ -54,6 +56,7 @@ export class Mesh {
         this.remote.delete(user);
       }
     }
+    this.order = call.participants;
     const mine = call.participants.indexOf(this.me);
     if (mine < 0) return;
     for (const user of call.participants.slice(mine + 1)) {
@@ -74,7 +77,11 @@ export class Mesh {
       this.remote.set(user, event.streams[0] ?? new MediaStream([event.track]));
       this.changed();
     };
-    pc.onconnectionstatechange = () => this.changed();
+    pc.onconnectionstatechange = () => {
+      // A path lost (a network change): the offerer of the pair restarts ICE over the socket.
+      if (pc.connectionState === 'failed' && this.offersTo(user)) void this.offer(user, true);
+      this.changed();
+    };
     this.peers.set(user, pc);
     return pc;
   }
@@ -83,9 +90,13 @@ export class Mesh {
     this.send({ type: 'call.signal', call_id: this.callId, to, signal, payload: JSON.stringify(payload) });
   }
 
-  private async offer(user: string): Promise<void> {
+  private offersTo(user: string): boolean {
+    return this.order.indexOf(this.me) < this.order.indexOf(user);
+  }
+
+  private async offer(user: string, iceRestart = false): Promise<void> {
     const pc = this.peer(user);
-    await pc.setLocalDescription(await pc.createOffer());
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     this.signal(user, 'offer', pc.localDescription);
   }
 
