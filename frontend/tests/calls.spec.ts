@@ -1,27 +1,10 @@
 import { expect, expectAccessible, test } from './fixtures';
+import { fakeMedia } from './media';
 import { newName, signUp } from './people';
 
 // Two Chromium contexts with fake camera and microphone: Alice calls Bob from their DM, Bob answers,
 // both peer connections reach 'connected', Alice hangs up and the DM shows the call's entry.
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      // Host candidates as plain addresses: mDNS names do not resolve in a container.
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-    ],
-  },
-});
+test.use(fakeMedia);
 
 test('alice video-calls bob from a DM: he answers, both connect, she hangs up and the DM shows the call', async ({ browser }) => {
   test.setTimeout(60_000);

@@ -220,6 +220,9 @@ class CallSettings(BaseModel):
     ring_seconds: float = Field(30.0, gt=0, le=300)
     # How long the state of a call nobody touches is kept (a crashed instance's calls expire).
     state_ttl_seconds: float = Field(6 * 3600, ge=60, le=7 * 86_400)
+    # A participant whose last socket closes stays in the call this long: a socket that reconnects
+    # within it (a network blip, a laptop lid) rejoins as if nothing happened; 0 drops at once.
+    rejoin_seconds: float = Field(10.0, ge=0, le=120)
     stun_urls: list[str] = Field(default_factory=lambda: ["stun:stun.l.google.com:19302"], max_length=10)
     turn_urls: list[str] = Field(default_factory=list, max_length=10)
     # coturn's `static-auth-secret` (use-auth-secret): credentials are HMAC-SHA1 of it (TURN REST API).

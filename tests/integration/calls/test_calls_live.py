@@ -3,12 +3,13 @@ decline, missed, a dropped participant, the entries calls leave, and (scaled) a 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
 from sanctum.settings import CallSettings
-from tests.conftest import SettingsFactory
+from tests.conftest import MODE, SettingsFactory
 from tests.integration.chat.chat_api import Person
 from tests.support.live import LiveServer, ServerFactory, WsClient, eventually, sample
 
@@ -120,7 +121,7 @@ async def test_a_callee_in_a_call_is_busy_a_decline_ends_the_ring_and_reads_miss
 async def test_an_unanswered_call_is_missed_and_a_participant_whose_socket_closes_is_dropped(
     make_server: ServerFactory, make_settings: SettingsFactory
 ) -> None:
-    server = await make_server(make_settings(calls=CallSettings(ring_seconds=0.5)))
+    server = await make_server(make_settings(calls=CallSettings(ring_seconds=0.5, rejoin_seconds=0.5)))
     alice, bob = await people(server, 2)
     dm = (await alice.dm(bob))["id"]
     on_alice, on_bob = await online(server, alice), await online(server, bob)
@@ -156,19 +157,58 @@ async def test_an_unanswered_call_is_missed_and_a_participant_whose_socket_close
     assert not [n for n in (await alice.ok("GET", "/api/notifications"))["items"] if n["kind"] == "missed_call"]
 
 
+async def test_a_participant_whose_socket_drops_and_comes_back_within_the_grace_stays_in_the_call(
+    make_server: ServerFactory, make_settings: SettingsFactory
+) -> None:
+    settings = make_settings(calls=CallSettings(rejoin_seconds=1.5))
+    first = await make_server(settings)
+    # Scaled: Bob comes back through another instance (whether he is away is held in Redis).
+    second = await make_server(settings) if MODE == "scaled" else first
+    alice, bob = await people(first, 2)
+    dm = (await alice.dm(bob))["id"]
+    on_alice, on_bob = await online(first, alice), await online(first, bob)
+    call = (await on_alice.request({"type": "call.start", "room_id": dm, "kind": "video"}))["call"]
+    await on_bob.request({"type": "call.accept", "call_id": call["id"]})
+
+    await on_bob.close()
+    back = await online(second, bob)
+    await asyncio.sleep(2.5)  # past the grace: had he stayed away he would be dropped by now
+    live = (await alice.ok("GET", f"/api/calls/rooms/{dm}"))["call"]
+    assert live["status"] == "active" and live["participants"] == [alice.id, bob.id]
+    # He re-negotiates over his new socket: signals reach him and go from him.
+    await on_alice.send(signal(call["id"], bob, "offer", '{"sdp": "v=0 restart"}'))
+    assert (await back.expect("call.signal"))["data"]["payload"] == '{"sdp": "v=0 restart"}'
+    await back.send(signal(call["id"], alice, "answer"))
+    assert (await on_alice.expect("call.signal"))["data"]["signal"] == "answer"
+
+    # Gone for longer than the grace, he is dropped and the call ends.
+    await back.close()
+    ended = await on_alice.expect("call.updated", within=10.0)
+    while ended["data"]["call"]["status"] != "ended":
+        ended = await on_alice.expect("call.updated", within=10.0)
+    assert ended["data"]["call"]["reason"] == "dropped"
+
+
 async def test_a_room_call_lets_members_join_and_refuses_a_stranger_to_the_room(make_server: ServerFactory) -> None:
     server = await make_server()
     alice, bob, carol = await people(server, 3)
     room = (await alice.create_room("voice", kind="private"))["id"]
     await alice.invite(room, bob.id)
     on_alice, on_bob, on_carol = [await online(server, p) for p in (alice, bob, carol)]
+    assert (await bob.ok("GET", f"/api/calls/rooms/{room}")) == {"call": None}
 
     call = (await on_alice.request({"type": "call.start", "room_id": room}))["call"]
     assert call["invited"] == [] and call["status"] == "ringing"
+    # A member opening the room sees the call to join; the stranger is told no such room.
+    assert (await bob.ok("GET", f"/api/calls/rooms/{room}"))["call"]["id"] == call["id"]
+    stranger = await carol.call("GET", f"/api/calls/rooms/{room}")
+    assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "ROOM_NOT_FOUND"
     assert (await on_carol.request({"type": "call.start", "room_id": room}))["error"]["code"] == "ROOM_NOT_FOUND"
     assert (await on_carol.request({"type": "call.accept", "call_id": call["id"]}))["error"]["code"] == "ROOM_NOT_FOUND"
     joined = await on_bob.request({"type": "call.accept", "call_id": call["id"]})
     assert joined["call"]["participants"] == [alice.id, bob.id]
+    await on_bob.request({"type": "call.hangup", "call_id": call["id"]})
+    assert (await bob.ok("GET", f"/api/calls/rooms/{room}")) == {"call": None}  # ended: nothing to join
 
 
 @pytest.mark.scaled_only

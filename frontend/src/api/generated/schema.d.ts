@@ -667,6 +667,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calls/rooms/{room_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Room Call
+         * @description The room's live call (ringing or active) for a member to join, or null.
+         */
+        get: operations["calls-get_room_call"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comments/{comment_id}": {
         parameters: {
             query?: never;
@@ -3025,6 +3045,61 @@ export interface components {
             since: string;
             user: components["schemas"]["PublicUser"];
         };
+        /** CallWire */
+        CallWire: {
+            /**
+             * Caller Id
+             * Format: uuid
+             */
+            caller_id: string;
+            /** Connected At */
+            connected_at: string | null;
+            /**
+             * Deadline
+             * Format: date-time
+             * @description When a ringing call becomes missed.
+             */
+            deadline: string;
+            /** Ended At */
+            ended_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Invited
+             * @description Who is rung (a DM's other person); empty in a room call.
+             */
+            invited: string[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "voice" | "video";
+            /**
+             * Participants
+             * @description Who is in the call now, caller first.
+             */
+            participants: string[];
+            /** Reason */
+            reason: ("missed" | "declined" | "cancelled" | "completed" | "dropped") | null;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ringing" | "active" | "ended";
+        };
         /**
          * Catalogue
          * @description Every permission, and the built-in roles at each scope with what they hold.
@@ -5221,6 +5296,13 @@ export interface components {
             name?: string | null;
             /** Permissions */
             permissions?: components["schemas"]["Permission"][] | null;
+        };
+        /**
+         * RoomCall
+         * @description A room's live call (ringing or active), for a member to join; null when it has none.
+         */
+        RoomCall: {
+            call: components["schemas"]["CallWire"] | null;
         };
         /** RoomCreate */
         RoomCreate: {
@@ -9407,6 +9489,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IceServers"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The database is unavailable for a moment: DATABASE_UNAVAILABLE, retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "calls-get_room_call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomCall"];
                 };
             };
             /** @description Bad request */

@@ -6,14 +6,40 @@ import type { CallWire } from '../../api/generated/realtime';
 export type Send = (message: { type: string; [field: string]: unknown }) => boolean;
 export type SignalKind = 'offer' | 'answer' | 'ice';
 
+/** The video arriving from one peer: frames decoded so far, and the size of the latest. */
+export interface VideoIn {
+  frames: number;
+  width: number;
+  height: number;
+}
+
+export interface Inbound {
+  /** Bytes received from every peer, by media kind. */
+  audio: number;
+  video: number;
+  peers: Record<string, VideoIn>;
+}
+export const NOTHING: Inbound = { audio: 0, video: 0, peers: {} };
+
+interface InboundReport {
+  type: string;
+  kind?: string;
+  bytesReceived?: number;
+  framesDecoded?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+}
+
 export class Mesh {
   readonly peers = new Map<string, RTCPeerConnection>();
   private readonly pending = new Map<string, RTCIceCandidateInit[]>();
+  /** The call's participants as last seen: in each pair the one listed first offers. */
+  private order: readonly string[] = [];
 
   constructor(
     private readonly callId: string,
     private readonly me: string,
-    private readonly local: MediaStream,
+    readonly local: MediaStream,
     private readonly iceServers: RTCIceServer[],
     private readonly send: Send,
     private readonly changed: () => void,
@@ -30,6 +56,7 @@ export class Mesh {
         this.remote.delete(user);
       }
     }
+    this.order = call.participants;
     const mine = call.participants.indexOf(this.me);
     if (mine < 0) return;
     for (const user of call.participants.slice(mine + 1)) {
@@ -50,7 +77,11 @@ export class Mesh {
       this.remote.set(user, event.streams[0] ?? new MediaStream([event.track]));
       this.changed();
     };
-    pc.onconnectionstatechange = () => this.changed();
+    pc.onconnectionstatechange = () => {
+      // A path lost (a network change): the offerer of the pair restarts ICE over the socket.
+      if (pc.connectionState === 'failed' && this.offersTo(user)) void this.offer(user, true);
+      this.changed();
+    };
     this.peers.set(user, pc);
     return pc;
   }
@@ -59,9 +90,13 @@ export class Mesh {
     this.send({ type: 'call.signal', call_id: this.callId, to, signal, payload: JSON.stringify(payload) });
   }
 
-  private async offer(user: string): Promise<void> {
+  private offersTo(user: string): boolean {
+    return this.order.indexOf(this.me) < this.order.indexOf(user);
+  }
+
+  private async offer(user: string, iceRestart = false): Promise<void> {
     const pc = this.peer(user);
-    await pc.setLocalDescription(await pc.createOffer());
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     this.signal(user, 'offer', pc.localDescription);
   }
 
@@ -90,14 +125,32 @@ export class Mesh {
     return states.every((s) => s === 'connected') ? 'connected' : (states[0] ?? 'new');
   }
 
-  /** Bytes received so far over every peer, by media kind (getStats' inbound-rtp reports). */
-  async inbound(): Promise<{ audio: number; video: number }> {
-    const total = { audio: 0, video: 0 };
-    for (const pc of this.peers.values()) {
+  /** Send `track` instead of the local track of its kind: to every peer now (replaceTrack, no
+   * renegotiation) and to peers that join later (the local stream holds it). */
+  async replace(track: MediaStreamTrack): Promise<void> {
+    for (const old of this.local.getTracks()) if (old.kind === track.kind) this.local.removeTrack(old);
+    this.local.addTrack(track);
+    const senders = [...this.peers.values()].flatMap((pc) => pc.getSenders().filter((s) => s.track?.kind === track.kind));
+    await Promise.all(senders.map((s) => s.replaceTrack(track)));
+    this.changed();
+  }
+
+  /** How many peers are connected. */
+  connected(): number {
+    return [...this.peers.values()].filter((pc) => pc.connectionState === 'connected').length;
+  }
+
+  /** What arrived so far (getStats' inbound-rtp reports): bytes by media kind over every peer, and
+   * each peer's video. */
+  async inbound(): Promise<Inbound> {
+    const total: Inbound = { audio: 0, video: 0, peers: {} };
+    for (const [user, pc] of this.peers) {
       const stats = await pc.getStats();
-      stats.forEach((report: { type: string; kind?: string; bytesReceived?: number }) => {
-        if (report.type === 'inbound-rtp' && (report.kind === 'audio' || report.kind === 'video')) {
-          total[report.kind] += report.bytesReceived ?? 0;
+      stats.forEach((report: InboundReport) => {
+        if (report.type !== 'inbound-rtp' || (report.kind !== 'audio' && report.kind !== 'video')) return;
+        total[report.kind] += report.bytesReceived ?? 0;
+        if (report.kind === 'video') {
+          total.peers[user] = { frames: report.framesDecoded ?? 0, width: report.frameWidth ?? 0, height: report.frameHeight ?? 0 };
         }
       });
     }

@@ -266,7 +266,7 @@ function RoomScreen({ roomId, focusId }: { roomId: string; focusId: number | nul
           )}
         </div>
         <div className="room-header__actions">
-          {member && <CallButton roomId={roomId} sanctumId={data.sanctum_id} />}
+          {member && <CallButton roomId={roomId} dm={data.kind === 'dm'} sanctumId={data.sanctum_id} />}
           {moderator && <SlowModeSetting roomId={roomId} seconds={data.slow_mode_seconds ?? 0} />}
           {data.kind !== 'dm' && (
             <button

@@ -57,6 +57,12 @@ class CallChange(EventData):
     call: CallWire
 
 
+class RoomCall(EventData):
+    """A room's live call (ringing or active), for a member to join; null when it has none."""
+
+    call: CallWire | None
+
+
 class CallSignal(EventData):
     call_id: uuid.UUID
     from_user_id: uuid.UUID

@@ -9,7 +9,8 @@ nothing when forwarded):
 
 Events go to people's `user:{id}` topics and the room's `room:{id}` (events.py); the hub owns the
 `call:` prefix for a future SFU's per-call topic and lets nobody subscribe to it yet. A user whose last
-socket closes is dropped from their call.
+socket closes is dropped from their call unless a socket of theirs opens again within the grace period
+(`CALLS__REJOIN_SECONDS`).
 """
 
 from __future__ import annotations
@@ -81,9 +82,13 @@ class CallsHub(Hub):
     async def authorize(self, user_id: uuid.UUID, topic: str) -> bool:
         return False
 
+    async def on_connect(self, publisher: Publisher, user_id: uuid.UUID, first: bool) -> None:
+        if first:
+            await self._service.back(user_id)
+
     async def on_disconnect(self, publisher: Publisher, user_id: uuid.UUID, last: bool) -> None:
         if last:
-            await self._service.dropped(user_id)
+            await self._service.away(user_id)
 
     @staticmethod
     def _ok(publisher: Publisher, sender: Sender, call: ev.CallWire) -> None:

@@ -9,6 +9,8 @@ Rules (decided here, never in the hub or the web app):
   is refused with an error envelope and forwarded to nobody.
 - Someone already in (or being rung by) a live call is busy: a DM call to them is refused CALL_BUSY.
 - An ended call leaves "Missed call" or "Call, N min" in its room, written in one unit of work.
+- A participant whose last socket closes has `rejoin_seconds` to reconnect (on any instance) before
+  they are dropped; one who comes back in time never left.
 
 Changes to one call are serialized by a lock on this instance; two instances changing the same call in
 the same instant can still race (docs/calls.md, "Limits").
@@ -20,8 +22,9 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
+from typing import Any
 from weakref import WeakValueDictionary
 
 from sanctum.core.clock import utcnow
@@ -124,10 +127,13 @@ class CallService:
         for user in invited:
             await self._publisher.publish_ephemeral(f"user:{user}", ev.CALL_RING, ev.CallChange(call=wire))
         await self._announce(state)
-        timer = asyncio.create_task(self._ring_out(state.id), name=f"call-ring-{state.id}")
+        self._later(self._ring_out(state.id), f"call-ring-{state.id}")
+        return wire
+
+    def _later(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        timer = asyncio.create_task(work, name=name)
         self._timers.add(timer)
         timer.add_done_callback(self._timers.discard)
-        return wire
 
     async def accept(self, user: uuid.UUID, call_id: uuid.UUID) -> ev.CallWire:
         state = await self._load(call_id)
@@ -145,12 +151,48 @@ class CallService:
     async def hang_up(self, user: uuid.UUID, call_id: uuid.UUID) -> ev.CallWire:
         return await self._apply(call_id, lambda s, now: m.leave(s, user, now))
 
+    async def away(self, user: uuid.UUID) -> None:
+        """The user's last socket closed: if they are in a call, they are dropped from it unless a
+        socket of theirs opens within `rejoin_seconds` (`back`, on whichever instance)."""
+        state = await self._store.of_user(user)
+        if state is None or user not in state.participants:
+            return
+        grace = self._settings.rejoin_seconds
+        if grace <= 0:
+            await self.dropped(user)
+            return
+        token = uuid.uuid4().hex
+        await self._store.mark_away(user, token, grace + 60)
+        self._later(self._drop_unless_back(user, token, grace), f"call-away-{user}")
+
+    async def back(self, user: uuid.UUID) -> None:
+        """A socket of the user opened while they had none: a pending drop is called off."""
+        await self._store.back(user)
+
+    async def _drop_unless_back(self, user: uuid.UUID, token: str, grace: float) -> None:
+        await asyncio.sleep(grace)
+        try:
+            # Another close since (a new token) has its own timer; none means they came back.
+            if await self._store.away(user) == token:
+                await self._store.back(user)
+                await self.dropped(user)
+        except Exception:
+            log.exception("call_drop_failed", user_id=str(user))
+
     async def dropped(self, user: uuid.UUID) -> None:
-        """The user's last socket closed: they leave the call they were in (if any)."""
+        """The user is gone (no socket for `rejoin_seconds`): they leave the call they were in (if any)."""
         state = await self._store.of_user(user)
         if state is not None and user in state.participants:
             with contextlib.suppress(AppError):
                 await self._apply(state.id, lambda s, now: m.leave(s, user, now, dropped=True))
+
+    async def room_call(self, user: uuid.UUID, room_id: uuid.UUID) -> ev.RoomCall:
+        """The room's live call, for a member (404/403 otherwise) deciding whether to join it."""
+        await self._member_dm(user, room_id)
+        state = await self._store.of_room(room_id)
+        if state is None or m.expire(state, self._clock()).status == "ended":
+            return ev.RoomCall(call=None)
+        return ev.RoomCall(call=ev.CallWire.of(state))
 
     async def signal(
         self, sender: uuid.UUID, call_id: uuid.UUID, to: uuid.UUID, signal: ev.SignalKind, payload: str

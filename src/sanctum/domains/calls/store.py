@@ -2,7 +2,8 @@
 the same call and a call outlives the instance that started it.
 
 Keys: `call:{id}` (the state, JSON), `call:user:{user}` and `call:room:{room}` (the call someone is in,
-the call a room has). Each lives `state_ttl_seconds`, rewritten on every change, so the call of an
+the call a room has), `call:away:{user}` (a participant whose last socket closed, until they are back
+or dropped). Each lives `state_ttl_seconds`, rewritten on every change, so the call of an
 instance that died mid-call expires instead of keeping its people busy forever; an ended call is kept
 a minute (late signals get CALL_ENDED rather than CALL_NOT_FOUND).
 """
@@ -43,6 +44,16 @@ class CallStore:
 
     async def of_room(self, room_id: uuid.UUID) -> CallState | None:
         return await self._pointer(f"call:room:{room_id}")
+
+    async def mark_away(self, user_id: uuid.UUID, token: str, ttl_seconds: float) -> None:
+        await self._cache.set(f"call:away:{user_id}", token.encode(), ttl_seconds)
+
+    async def away(self, user_id: uuid.UUID) -> str | None:
+        raw = await self._cache.get(f"call:away:{user_id}")
+        return raw.decode() if raw is not None else None
+
+    async def back(self, user_id: uuid.UUID) -> None:
+        await self._cache.delete(f"call:away:{user_id}")
 
     async def save(self, state: CallState, before: CallState | None = None) -> None:
         """Write the state, point its room and people at it, and release those it no longer holds."""
