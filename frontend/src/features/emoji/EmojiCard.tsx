@@ -54,7 +54,7 @@ export function EmojiCard({ sanctumId }: { sanctumId: string }) {
   }
 
   return (
-    <Card title="Custom emoji" description="Members write them as :name: in messages and reactions in this sanctum's rooms.">
+    <Card title="Custom emoji" aria-label="Custom emoji" description="Members write them as :name: in messages and reactions in this sanctum's rooms.">
       <div className="stack">
         {emoji.length === 0 ? (
           <p className="muted">No custom emoji yet.</p>
