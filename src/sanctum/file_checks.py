@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sanctum.core.errors import NotFound
 from sanctum.db.database import Database
 from sanctum.domains.accounts.service import Actor
+from sanctum.domains.audit.service import AuditLog
 from sanctum.domains.chat.access import RoomAccess
+from sanctum.domains.emoji.service import CustomEmojiService
 from sanctum.domains.files.service import FileService
 from sanctum.domains.flags.catalogue import UPLOADS
 from sanctum.domains.flags.service import FlagService
@@ -22,7 +24,7 @@ from sanctum.domains.sanctums.service import SanctumService
 from sanctum.settings import Settings
 from sanctum.storage import build_file_store
 
-__all__ = ["FileService", "build_files", "use_file_checks"]
+__all__ = ["CustomEmojiService", "FileService", "build_files", "use_file_checks"]
 
 
 def build_files(db: Database, settings: Settings, flags: FlagService) -> FileService:
@@ -33,8 +35,11 @@ def build_files(db: Database, settings: Settings, flags: FlagService) -> FileSer
     return files
 
 
-def use_file_checks(files: FileService, rooms: RoomAccess, posts: PostService, sanctums: SanctumService) -> None:
-    """Who may read a file follows its container: the chat, posts and sanctums services decide."""
+def use_file_checks(
+    db: Database, files: FileService, rooms: RoomAccess, posts: PostService, sanctums: SanctumService, audit: AuditLog
+) -> CustomEmojiService:
+    """Who may read a file follows its container: the chat, posts and sanctums services decide. Returns
+    the sanctums' custom emoji, whose images are files readable as their sanctum is."""
 
     async def room(db: AsyncSession, user_id: uuid.UUID, room_id: uuid.UUID) -> bool:
         with contextlib.suppress(NotFound):
@@ -58,3 +63,4 @@ def use_file_checks(files: FileService, rooms: RoomAccess, posts: PostService, s
         return False
 
     files.use_checks(room=room, post=post, sanctum_read=sanctum, sanctum_manage=manage)
+    return CustomEmojiService(db, files, sanctums, audit)

@@ -23,6 +23,7 @@ from sanctum.api.shutdown import Draining
 from sanctum.domains.accounts import routes as accounts_routes
 from sanctum.domains.calls import routes as calls_routes
 from sanctum.domains.chat import routes as chat_routes
+from sanctum.domains.emoji import routes as emoji_routes
 from sanctum.domains.export import routes as export_routes
 from sanctum.domains.files import routes as files_routes
 from sanctum.domains.flags import routes as flags_routes
@@ -89,7 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
         development=settings.is_development,
-        own_limit_prefixes=files_routes.OWN_BODY_LIMITS,
+        own_limit_prefixes=(*files_routes.OWN_BODY_LIMITS, *emoji_routes.OWN_BODY_LIMITS),
     )
     app.add_middleware(GatewayMiddleware, gateway=services.gateway)
     # Outermost, so the WebSocket upgrade gets the headers too.
@@ -128,6 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(push_routes.push)
     app.include_router(export_routes.exports)
     app.include_router(files_routes.files)
+    app.include_router(emoji_routes.emoji)
     app.include_router(moderation_routes.sanctum_roles)
     app.include_router(moderation_routes.roles)
     app.include_router(moderation_routes.admin)

@@ -82,7 +82,7 @@ from sanctum.domains.security.email_flows import EmailFlows
 from sanctum.domains.security.login import LoginSteps
 from sanctum.domains.security.passkeys import Passkeys
 from sanctum.domains.security.totp import TwoFactor
-from sanctum.file_checks import FileService, build_files, use_file_checks
+from sanctum.file_checks import CustomEmojiService, FileService, build_files, use_file_checks
 from sanctum.infrastructure import build_infrastructure
 from sanctum.jobs.queue import TaskiqJobQueue, build_job_queue
 from sanctum.mail import announce, build_mailer
@@ -142,6 +142,7 @@ class Services:
     sanctions: Sanctions
     calls: CallService
     files: FileService
+    emoji: CustomEmojiService
     flags: FlagService
     breakers: Breakers
     previews: PreviewService
@@ -307,18 +308,16 @@ def _base_url(settings: Settings) -> str:
 
 def build_services(settings: Settings) -> Services:
     """Every service of one instance, wired; nothing is started (see `Services.start_*`)."""
-    rt = settings.realtime
     infra = build_infrastructure(settings)
     redis, tickets, registry, broker = infra.redis, infra.tickets, infra.registry, infra.broker
-    bus, game_bus, cache = infra.bus, infra.game_bus, infra.cache
-    breakers, guard = infra.breakers, infra.guard
+    bus, game_bus, cache, breakers, guard = infra.bus, infra.game_bus, infra.cache, infra.breakers, infra.guard
     # Committed events go to the broker, which delivers them to every instance (this one included).
     db = Database(settings, publish=broker.publish)
     if db.replica is not None:
         breakers.add(db.replica.breaker)
     limiter = RateLimiter(settings.rate_limits, settings.redis_url, connection=guard)
     hubs = HubRegistry()
-    gateway = Gateway(rt, db, broker, tickets, registry, hubs, limiter)
+    gateway = Gateway(settings.realtime, db, broker, tickets, registry, hubs, limiter)
     jobs = build_job_queue(settings, db, guard)
     notifier = Notifier(jobs)
 
@@ -349,7 +348,7 @@ def build_services(settings: Settings) -> Services:
     friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier, files)
-    use_file_checks(files, room_access, posts, sanctums)
+    emoji = use_file_checks(db, files, room_access, posts, sanctums, audit)
     comments = CommentService(db, posts, accounts, notifier)
     post_previews = PostPreviews(db, posts, post_caches, previews, jobs)
     posts.use_previews(post_previews.requested)
@@ -439,6 +438,7 @@ def build_services(settings: Settings) -> Services:
         moderation=ModerationService(db, authz, accounts, staff, sanctums, audit),
         sanctions=sanctions,
         files=files,
+        emoji=emoji,
         previews=previews,
         message_previews=message_previews,
         post_previews=post_previews,

@@ -99,6 +99,10 @@ class ErrorCode(StrEnum):
     IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE"
     NOT_AN_IMAGE = "NOT_AN_IMAGE"
     ATTACHMENT_INVALID = "ATTACHMENT_INVALID"
+    # custom emoji of a sanctum (docs/files.md, "Custom emoji")
+    EMOJI_NOT_FOUND = "EMOJI_NOT_FOUND"
+    EMOJI_EXISTS = "EMOJI_EXISTS"
+    EMOJI_NAME_INVALID = "EMOJI_NAME_INVALID"
     # Games (the plugin SDK's codes are among these).
     GAME_NOT_FOUND = "GAME_NOT_FOUND"
     GAME_ROOM_NOT_FOUND = "GAME_ROOM_NOT_FOUND"

@@ -25,6 +25,8 @@ class FileSettings(BaseModel):
     # The longest side of a thumbnail, and of an avatar or icon as stored.
     thumbnail_side: int = Field(480, ge=32, le=2_048)
     avatar_side: int = Field(256, ge=32, le=1_024)
+    # The longest side of a sanctum's custom emoji as stored.
+    emoji_side: int = Field(128, ge=16, le=512)
     # An upload not attached to a message or post within this long is deleted (at its owner's next
     # upload) and no longer counts against the quota.
     unattached_ttl_hours: int = Field(24, ge=1, le=24 * 30)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.integration.chat.chat_api import Person, people
+from tests.support.images import png
 
 
 async def search(person: Person, q: str, status: int = 200, **params: Any) -> dict[str, Any]:
@@ -108,13 +109,35 @@ async def test_filters_narrow_messages_by_author_room_date_and_link(client: http
     assert set(await found_messages(bob, "tomato in:#garden")) == {b1["id"], a1["id"]}
     assert await found_messages(bob, f"tomato in:#kitchen from:@{bob.username}") == []
     assert set(await found_messages(bob, "tomato has:link")) == {b1["id"]}
-    assert await found_messages(bob, "tomato has:file") == []
     assert await found_messages(bob, "tomato before:2000-01-01") == []
     assert set(await found_messages(bob, "tomato after:2000-01-01")) == {a2["id"], b1["id"], a1["id"]}
     assert await found_messages(bob, "tomato from:@nobody-by-this-name") == []
     # A filtered query lists no rooms or people, only what was written.
     assert (await search(bob, "garden in:#garden"))["rooms"]["items"] == []
     assert [r["name"] for r in (await search(bob, "garden"))["rooms"]["items"]] == ["garden"]
+
+
+async def test_has_file_finds_the_messages_and_posts_with_an_attachment(client: httpx.AsyncClient) -> None:
+    alice, bob = await people(client, 2)
+    room = await alice.create_room("darkroom")
+    await bob.join(room["id"])
+    plain = await alice.send(room["id"], "negative scans tonight")
+    upload = await alice.ok("POST", "/api/files", 201, params={"name": "scan.png"}, content=png(32, 32))
+    scan = {"body": "negative scan one", "attachments": [upload["id"]]}
+    attached = await alice.ok("POST", f"/api/rooms/{room['id']}/messages", 201, json=scan)
+    leaflet = await bob.ok("POST", "/api/files", 201, params={"name": "leaflet.pdf"}, content=b"%PDF-1.4 negative")
+    flyer = {"body": "negative space leaflet", "attachments": [leaflet["id"]]}
+    post = await bob.ok("POST", "/api/posts", 201, json=flyer)
+    await bob.ok("POST", "/api/posts", 201, json={"body": "negative feedback welcome"})
+
+    assert set(await found_messages(bob, "negative")) == {attached["id"], plain["id"]}
+    assert await found_messages(bob, "negative has:file") == [attached["id"]]
+    assert await found_messages(bob, f"negative has:file from:@{bob.username}") == []
+    assert [h["id"] for h in (await search(alice, "negative has:file"))["posts"]["items"]] == [post["id"]]
+
+    await alice.delete(room["id"], attached["id"])
+
+    assert await found_messages(bob, "negative has:file") == []
 
 
 async def test_results_page_with_a_cursor_without_repeating_or_skipping(client: httpx.AsyncClient) -> None:

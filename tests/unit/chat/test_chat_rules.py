@@ -45,6 +45,7 @@ def test_mentioned_usernames_keeps_the_first_20_distinct_names_in_order() -> Non
 _emoji = TypeAdapter(Emoji)
 
 VALID = ["👍", "👍🏽", "❤️", "👨‍👩‍👧", "1️⃣", "‼️", "🇫🇷", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "✅", "™", ":tada:", ":+1:", ":thumbs_up-2:"]
+VALID.append(":" + "a" * 32 + ":")  # the longest custom emoji name
 INVALID = [
     "",
     " ",
@@ -58,7 +59,7 @@ INVALID = [
     ":Tada:",
     ":tada",
     "::",
-    ":" + "a" * 31 + ":",
+    ":" + "a" * 33 + ":",  # a custom emoji's name is at most 32 characters
     "👍" * 17,
     "é",
     "日本",

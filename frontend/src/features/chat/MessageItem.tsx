@@ -5,6 +5,7 @@ import { Attachments } from '../files/Attachments';
 import { Avatar, Icon, Name } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { MAX_MESSAGE_LENGTH } from './Composer';
+import { EmojiGlyph, useCustomEmoji, withCustomEmoji } from '../emoji/custom';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MessageLinkPreviews } from '../previews/LinkPreviews';
 import { timeLabel } from './items';
@@ -52,7 +53,9 @@ interface MessageItemProps {
  * inside it cannot reach the names and words around it (docs/text.md).
  */
 export function MessageBody({ html, className = 'msg__body md' }: { html: string; className?: string }) {
-  const safe = useMemo(() => sanitizeMessageHtml(html), [html]);
+  const custom = useCustomEmoji();
+  // A sanctum's `:name:` becomes its image after the sanitizer ran (emoji/custom.tsx).
+  const safe = useMemo(() => withCustomEmoji(sanitizeMessageHtml(html), custom), [html, custom]);
   const navigate = useNavigate();
   // Mention pills and `#room` links stay in the app (the sanitizer let only those relative links through).
   const onClick = (event: MouseEvent<HTMLDivElement>) => {
@@ -175,7 +178,9 @@ export const MessageItem = memo(function MessageItem({
                 disabled={!interactive}
                 onClick={() => actions.react(message, r.emoji)}
               >
-                <span className="reaction__emoji">{r.emoji}</span>
+                <span className="reaction__emoji">
+                  <EmojiGlyph emoji={r.emoji} />
+                </span>
                 <span className="reaction__count">{r.count}</span>
               </button>
             ))}

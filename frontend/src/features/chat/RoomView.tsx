@@ -25,6 +25,7 @@ import { asDeleted, myLastMessageId } from './timeline';
 import { typingLine } from './typing';
 import type { Message, Room } from './types';
 import { CallButton } from '../calls/CallBar';
+import { CustomEmojiProvider } from '../emoji/custom';
 
 export function RoomView() {
   const { roomId = '' } = useParams();
@@ -291,111 +292,113 @@ function RoomScreen({ roomId, focusId }: { roomId: string; focusId: number | nul
           )}
         </div>
       </header>
-      <div className="room__body">
-        <div className="room__timeline">
-          {timeline.error && !(timeline.error instanceof ApiError && timeline.error.status === 404) ? (
-            <div className="side-panel__pad">
-              <p className="text-danger" role="alert">
-                Messages could not be loaded. <button type="button" className="link-button" onClick={() => window.location.reload()}>Reload</button>
-              </p>
+      <CustomEmojiProvider sanctumId={data.sanctum_id ?? data.channel_of ?? null}>
+        <div className="room__body">
+          <div className="room__timeline">
+            {timeline.error && !(timeline.error instanceof ApiError && timeline.error.status === 404) ? (
+              <div className="side-panel__pad">
+                <p className="text-danger" role="alert">
+                  Messages could not be loaded. <button type="button" className="link-button" onClick={() => window.location.reload()}>Reload</button>
+                </p>
+              </div>
+            ) : null}
+            <PinnedBar
+              roomId={roomId}
+              pinnedIds={data.pinned_message_ids ?? []}
+              canPin={can(perms, 'message.pin')}
+              error={pins.error?.message}
+            />
+            <MessageList
+              label={`Messages in ${name}`}
+              focusId={focusId}
+              timeline={timeline.timeline}
+              unreadId={timeline.unreadId}
+              me={meView}
+              interactive={member}
+              canModerate={canDeleteOthers}
+              actions={moderation}
+              editingId={editingId}
+              setEditingId={setEditingId}
+              loadOlder={timeline.loadOlder}
+              loadingOlder={timeline.loadingOlder}
+              onRetry={timeline.retry}
+              onDiscard={timeline.discard}
+              onVisibleNewest={markVisible}
+              receipt={receipt}
+              intro={intro}
+            />
+            <div className="typing-line" aria-live="polite" data-testid="typing-line">
+              {line && (
+                <>
+                  <span className="typing-dots" aria-hidden="true">
+                    <span />
+                    <span />
+                    <span />
+                  </span>
+                  <Line parts={line} />
+                </>
+              )}
             </div>
-          ) : null}
-          <PinnedBar
-            roomId={roomId}
-            pinnedIds={data.pinned_message_ids ?? []}
-            canPin={can(perms, 'message.pin')}
-            error={pins.error?.message}
-          />
-          <MessageList
-            label={`Messages in ${name}`}
-            focusId={focusId}
-            timeline={timeline.timeline}
-            unreadId={timeline.unreadId}
-            me={meView}
-            interactive={member}
-            canModerate={canDeleteOthers}
-            actions={moderation}
-            editingId={editingId}
-            setEditingId={setEditingId}
-            loadOlder={timeline.loadOlder}
-            loadingOlder={timeline.loadingOlder}
-            onRetry={timeline.retry}
-            onDiscard={timeline.discard}
-            onVisibleNewest={markVisible}
-            receipt={receipt}
-            intro={intro}
-          />
-          <div className="typing-line" aria-live="polite" data-testid="typing-line">
-            {line && (
-              <>
-                <span className="typing-dots" aria-hidden="true">
-                  <span />
-                  <span />
-                  <span />
-                </span>
-                <Line parts={line} />
-              </>
+            {member && data.kind === 'dm' && data.dm_user && blocked.has(data.dm_user.id) ? (
+              <BlockedBar userId={data.dm_user.id} />
+            ) : member && muted ? (
+              <MuteBanner until={data.my_muted_until as string} />
+            ) : member ? (
+              <Composer
+                key={roomId}
+                roomId={roomId}
+                label={composerLabel}
+                placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
+                onSend={async (body, attachments) => {
+                  const refusal = await timeline.send(body, attachments);
+                  if (refusal?.limit === 'muted') void room.refetch();
+                  return refusal;
+                }}
+                myName={me.display_name || me.username}
+                onCommand={(command) => runCommand(roomId, command, timeline.timeline.messages)}
+                slowModeSeconds={moderator ? 0 : (data.slow_mode_seconds ?? 0)}
+                typing={typing}
+                autoFocus={!window.matchMedia?.('(hover: none)').matches}
+                onEditLast={() => {
+                  const id = myLastMessageId(timeline.timeline.messages, me.id);
+                  if (id !== null) setEditingId(id);
+                  return id !== null;
+                }}
+              />
+            ) : (
+              <div className="join-bar">
+                <p>
+                  You are previewing{' '}
+                  <strong>
+                    #<Name>{name}</Name>
+                  </strong>
+                  . Join to take part.
+                </p>
+                <Button variant="primary" loading={join.isPending} onClick={() => join.mutate(roomId)}>
+                  Join room
+                </Button>
+                {join.isError && <p className="field__error">{join.error.message}</p>}
+              </div>
             )}
           </div>
-          {member && data.kind === 'dm' && data.dm_user && blocked.has(data.dm_user.id) ? (
-            <BlockedBar userId={data.dm_user.id} />
-          ) : member && muted ? (
-            <MuteBanner until={data.my_muted_until as string} />
-          ) : member ? (
-            <Composer
-              key={roomId}
+          {threadId !== null && (
+            <ThreadPanel
+              key={threadId}
               roomId={roomId}
-              label={composerLabel}
-              placeholder={data.kind === 'dm' ? `Message ${name}` : `Message #${name}`}
-              onSend={async (body, attachments) => {
-                const refusal = await timeline.send(body, attachments);
-                if (refusal?.limit === 'muted') void room.refetch();
-                return refusal;
-              }}
-              myName={me.display_name || me.username}
-              onCommand={(command) => runCommand(roomId, command, timeline.timeline.messages)}
-              slowModeSeconds={moderator ? 0 : (data.slow_mode_seconds ?? 0)}
+              roomName={data.kind === 'dm' ? name : `#${name}`}
+              parentId={threadId}
+              me={meView}
+              live={live}
+              interactive={member}
+              canModerate={canDeleteOthers}
               typing={typing}
-              autoFocus={!window.matchMedia?.('(hover: none)').matches}
-              onEditLast={() => {
-                const id = myLastMessageId(timeline.timeline.messages, me.id);
-                if (id !== null) setEditingId(id);
-                return id !== null;
-              }}
+              onClose={closeThread}
+              askDelete={askDelete}
             />
-          ) : (
-            <div className="join-bar">
-              <p>
-                You are previewing{' '}
-                <strong>
-                  #<Name>{name}</Name>
-                </strong>
-                . Join to take part.
-              </p>
-              <Button variant="primary" loading={join.isPending} onClick={() => join.mutate(roomId)}>
-                Join room
-              </Button>
-              {join.isError && <p className="field__error">{join.error.message}</p>}
-            </div>
           )}
+          {membersOpen && threadId === null && <MembersPanel room={data} me={me.id} onClose={() => setMembersOpen(false)} />}
         </div>
-        {threadId !== null && (
-          <ThreadPanel
-            key={threadId}
-            roomId={roomId}
-            roomName={data.kind === 'dm' ? name : `#${name}`}
-            parentId={threadId}
-            me={meView}
-            live={live}
-            interactive={member}
-            canModerate={canDeleteOthers}
-            typing={typing}
-            onClose={closeThread}
-            askDelete={askDelete}
-          />
-        )}
-        {membersOpen && threadId === null && <MembersPanel room={data} me={me.id} onClose={() => setMembersOpen(false)} />}
-      </div>
+      </CustomEmojiProvider>
       {reporting !== null && <ReportDialog targetType="message" targetId={String(reporting)} onClose={() => setReporting(null)} />}
       {deleting && (
         <ConfirmDialog

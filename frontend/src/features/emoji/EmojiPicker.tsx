@@ -1,8 +1,9 @@
 // The emoji picker of reactions and of the composer: search (names, tags, shortcodes), the recent
-// picks, every emoji by category, and a skin tone. A popover: Escape or a click outside closes it;
+// picks, the room's sanctum's custom emoji ("This sanctum"), every emoji by category, and a skin tone. A popover: Escape or a click outside closes it;
 // the search box has the focus first, Down goes to the emoji, arrows move in a grid.
 import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 
+import { asEmoji, customOf, EmojiGlyph, useCustomEmoji } from './custom';
 import { SKIN_TONES, searchEmoji, useEmojiData, withTone, type Emoji } from './data';
 import { useRecentEmoji } from './recent';
 
@@ -24,7 +25,11 @@ export function EmojiPicker({ onPick, onClose, placement = 'down', label = 'Pick
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
   const data = useEmojiData();
-  const { recent, remember, tone, setTone } = useRecentEmoji();
+  const { recent: remembered, remember, tone, setTone } = useRecentEmoji();
+  const custom = useCustomEmoji();
+  // A `:name:` picked in another sanctum means nothing here.
+  const recent = remembered.filter((e) => !e.startsWith(':') || customOf(custom, e));
+  const own = custom.map(asEmoji);
   const [query, setQuery] = useState('');
   const [group, setGroup] = useState(0);
   const ids = useId();
@@ -57,7 +62,8 @@ export function EmojiPicker({ onPick, onClose, placement = 'down', label = 'Pick
     onCloseRef.current();
   }
 
-  const results = data && query.trim() ? searchEmoji(data.all, query) : null;
+  const q = query.trim().toLowerCase().replace(/^:|:$/g, '');
+  const results = q ? [...own.filter((e) => e.shortcodes[0]?.includes(q)), ...(data ? searchEmoji(data.all, query) : [])] : null;
   const shown = data ? data.all.filter((e) => e.group === (data.groups[group]?.id ?? 0)) : [];
 
   return (
@@ -106,11 +112,19 @@ export function EmojiPicker({ onPick, onClose, placement = 'down', label = 'Pick
             <div className="emoji-picker__grid" onKeyDown={onGridKey}>
               {recent.map((emoji) => (
                 <button key={emoji} type="button" className="emoji-picker__emoji" aria-label={`${verb} ${emoji}`} onClick={() => pick(emoji)}>
-                  {emoji}
+                  <EmojiGlyph emoji={emoji} />
                 </button>
               ))}
             </div>
           </section>
+          {own.length > 0 && (
+            <section aria-labelledby={`${ids}-custom`}>
+              <h3 id={`${ids}-custom`} className="emoji-picker__heading">
+                This sanctum
+              </h3>
+              <Grid emoji={own} tone={tone} onPick={pick} />
+            </section>
+          )}
           {data && (
             <>
               <div className="emoji-picker__groups" role="group" aria-label="Categories">
@@ -152,11 +166,11 @@ function Grid({ emoji, tone, onPick, scroll = false }: { emoji: Emoji[]; tone: n
             key={e.unicode}
             type="button"
             className="emoji-picker__emoji"
-            aria-label={e.label}
-            title={e.shortcodes[0] ? `${e.label} :${e.shortcodes[0]}:` : e.label}
+            aria-label={e.image !== undefined ? e.unicode : e.label}
+            title={e.image !== undefined ? e.unicode : e.shortcodes[0] ? `${e.label} :${e.shortcodes[0]}:` : e.label}
             onClick={() => onPick(shown)}
           >
-            {shown}
+            {e.image ? <img className="custom-emoji custom-emoji--large" src={e.image} alt="" /> : shown}
           </button>
         );
       })}

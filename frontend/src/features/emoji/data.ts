@@ -13,6 +13,8 @@ export interface Emoji {
   shortcodes: string[];
   /** Skin tone variants, light to dark (the single-tone ones; '' for a tone it lacks), when it has them. */
   tones: string[];
+  /** A sanctum's custom emoji (`unicode` is then its `:name:`): its image's blob: URL, once fetched. */
+  image?: string | null;
 }
 
 export interface EmojiData {

@@ -4,7 +4,7 @@ import type { Token } from '../../lib/useCompletion';
 /** The `:name` being typed just before the caret (two characters at least, so `:)` stays a smiley). */
 export function shortcodeAt(text: string, caret: number): Token | null {
   const before = text.slice(0, caret);
-  const match = /(?:^|[\s([{])(:([a-z0-9_+-]{2,30}))$/i.exec(before);
+  const match = /(?:^|[\s([{])(:([a-z0-9_+-]{2,32}))$/i.exec(before);
   if (!match) return null;
   const query = match[2] ?? '';
   return { start: caret - query.length - 1, query: query.toLowerCase() };

@@ -3,6 +3,7 @@
 import type { RefObject } from 'react';
 
 import { useCompletion, type Completion, type Token } from '../../lib/useCompletion';
+import { asEmoji, useCustomEmoji } from './custom';
 import { searchEmoji, useEmojiData, withTone, type Emoji } from './data';
 import { useRecentEmoji } from './recent';
 import { insertEmoji, shortcodeAt } from './shortcodes';
@@ -39,7 +40,7 @@ export function useShortcodes({ value, setValue, area }: Options): Completion {
         onClick={() => onPick(emoji)}
       >
         <span className="emoji-list__emoji" aria-hidden="true">
-          {withTone(emoji, tone)}
+          {emoji.image ? <img className="custom-emoji" src={emoji.image} alt="" /> : withTone(emoji, tone)}
         </span>
         <span className="person-row__names">
           <span className="person-row__name">:{emoji.shortcodes[0] ?? emoji.label}:</span>
@@ -53,5 +54,9 @@ export function useShortcodes({ value, setValue, area }: Options): Completion {
 function useShortcodeChoices(at: Token | null): Emoji[] {
   // Loaded the first time a `:name` is typed.
   const data = useEmojiData(at !== null);
-  return at && data ? searchEmoji(data.all, at.query, 8).filter((e) => e.shortcodes.length > 0) : [];
+  const custom = useCustomEmoji();
+  if (!at) return [];
+  const own = custom.filter((e) => e.name.includes(at.query)).map(asEmoji);
+  const found = data ? searchEmoji(data.all, at.query, 8).filter((e) => e.shortcodes.length > 0) : [];
+  return [...own.slice(0, 4), ...found].slice(0, 8);
 }

@@ -91,6 +91,8 @@ const ACTIONS: Record<string, string> = {
   'account.delete': 'deleted the account',
   'flag.change': 'changed the feature',
   'flag.override': 'overrode the feature',
+  'emoji.add': 'added the custom emoji',
+  'emoji.delete': 'deleted the custom emoji',
 };
 
 export function describe(entry: AuditEntry): string {

@@ -10,6 +10,7 @@ import { banFromSanctum, can, moderationKeys, useRoles } from '../moderation/api
 import { BansCard } from '../moderation/BansCard';
 import { RolesCard } from '../moderation/RolesCard';
 import { ConfirmDialog } from '../chat/Dialog';
+import { EmojiCard } from '../emoji/EmojiCard';
 import { SanctumIcon } from '../files/SanctumIcon';
 import { InviteLinks } from '../invites/InviteLinks';
 import { ChannelsCard } from './ChannelsCard';
@@ -81,6 +82,7 @@ export function SanctumPage() {
       </div>
       {s.my_role && <ChannelsCard slug={slug} mainRoomId={s.room_id} manage={can(s.my_permissions, 'room.manage')} />}
       {can(s.my_permissions, 'sanctum.manage') && <InviteLinks target={{ kind: 'sanctum', slug }} name={s.name} />}
+      {can(s.my_permissions, 'emoji.manage') && <EmojiCard sanctumId={s.id} />}
       {can(s.my_permissions, 'role.manage') && <RolesCard slug={slug} />}
       {can(s.my_permissions, 'user.ban') && <BansCard slug={slug} />}
     </div>

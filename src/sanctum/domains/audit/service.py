@@ -57,6 +57,8 @@ class AuditAction(StrEnum):
     SETTINGS_CHANGE = "settings.change"
     FLAG_CHANGE = "flag.change"
     FLAG_OVERRIDE = "flag.override"
+    EMOJI_ADD = "emoji.add"
+    EMOJI_DELETE = "emoji.delete"
 
 
 class Who(Protocol):

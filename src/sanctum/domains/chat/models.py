@@ -137,7 +137,8 @@ class Reaction(Base):
 
     message_id: Mapped[int] = mapped_column(MessageId, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    emoji: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # A Unicode emoji or a `:shortcode:` (a custom emoji's name is up to 32 characters).
+    emoji: Mapped[str] = mapped_column(String(40), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -21,7 +21,7 @@ CreatableKind = Literal["public", "private", "group"]
 # A room role (owner, moderator, member) or, in a sanctum's rooms, the member's sanctum role.
 Role = str
 
-_EMOJI_SHORTCODE = re.compile(r"^:[a-z0-9_+-]{1,30}:$")
+_EMOJI_SHORTCODE = re.compile(r"^:[a-z0-9_+-]{1,32}:$")
 
 
 def _emoji_part(c: str) -> bool:
@@ -45,7 +45,7 @@ def _emoji(value: str) -> str:
     return value
 
 
-Emoji = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_emoji)]
+Emoji = Annotated[str, Field(min_length=1, max_length=34), AfterValidator(_emoji)]
 RoomName = Annotated[str, Name("room name", max_length=80)]
 Topic = Annotated[str, Body("room topic", max_length=250, may_be_empty=True)]
 Description = Annotated[str, Body("room description", max_length=1000, may_be_empty=True)]

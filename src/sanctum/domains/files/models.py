@@ -14,7 +14,7 @@ from sanctum.db.types import UTCDateTime
 
 class StoredFile(Base):
     """An upload. `purpose` says what it is for; the container columns say what it belongs to once
-    attached (a message of a room, a post, a sanctum's icon) and so who may read it: an attachment
+    attached (a message of a room, a post, a sanctum's icon or custom emoji) and so who may read it: an attachment
     with no container yet is its owner's alone."""
 
     __tablename__ = "files"
@@ -23,7 +23,7 @@ class StoredFile(Base):
         Index("ix_files_message_id", "message_id"),
         Index("ix_files_post_id", "post_id"),
         Index("ix_files_sanctum_id_purpose", "sanctum_id", "purpose"),
-        CheckConstraint("purpose IN ('attachment', 'avatar', 'icon')", name="purpose"),
+        CheckConstraint("purpose IN ('attachment', 'avatar', 'icon', 'emoji')", name="purpose"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

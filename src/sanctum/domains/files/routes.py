@@ -21,7 +21,7 @@ files = DomainRouter(prefix="/api/files", tags=["files"], responses=ERROR_RESPON
 OWN_BODY_LIMITS = ("/api/files",)
 
 FileName = Annotated[str, Query(min_length=1, max_length=255, description="The file's name, to show and to save as.")]
-_UPLOAD: dict[str, Any] = {
+UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "The file's bytes. Its type is decided from them; the Content-Type is ignored.",
@@ -40,7 +40,7 @@ _FILE_HEADERS = {
 }
 
 
-async def _body(request: Request, service: FileService, purpose: Purpose) -> bytes:
+async def read_upload(request: Request, service: FileService, purpose: Purpose) -> bytes:
     """The body, read no further than the upload limit (413 FILE_TOO_LARGE past it)."""
     limit = service.limit_for(purpose)
     declared = request.headers.get("content-length")
@@ -69,20 +69,20 @@ def _served(found: Download) -> Response:
     status_code=status.HTTP_201_CREATED,
     response_model=FileRead,
     dependencies=[per_account("upload")],
-    openapi_extra=_UPLOAD,
+    openapi_extra=UPLOAD_BODY,
 )
 async def upload_file(request: Request, name: FileName, actor: CurrentActor, service: FileServiceDep) -> FileRead:
     """Upload a file to attach to a message or post (pass its id in `attachments`). Until then only
     you can read it. Images are re-encoded without their metadata and get a thumbnail."""
-    return await service.upload(actor.id, name, await _body(request, service, "attachment"))
+    return await service.upload(actor.id, name, await read_upload(request, service, "attachment"))
 
 
-@files.put("/avatar", response_model=FileRead, dependencies=[per_account("upload")], openapi_extra=_UPLOAD)
+@files.put("/avatar", response_model=FileRead, dependencies=[per_account("upload")], openapi_extra=UPLOAD_BODY)
 async def set_avatar(
     request: Request, actor: CurrentActor, service: FileServiceDep, name: FileName = "avatar"
 ) -> FileRead:
     """Your avatar: a JPEG, PNG, GIF or WebP image, stored at most `FILES__AVATAR_SIDE` pixels a side."""
-    return await service.upload(actor.id, name, await _body(request, service, "avatar"), "avatar")
+    return await service.upload(actor.id, name, await read_upload(request, service, "avatar"), "avatar")
 
 
 @files.get("/avatars/{user_id}", response_class=Response, responses=_BYTES)
@@ -93,13 +93,16 @@ async def get_avatar(user_id: uuid.UUID, service: FileServiceDep) -> Response:
 
 
 @files.put(
-    "/sanctum-icons/{sanctum_id}", response_model=FileRead, dependencies=[per_account("upload")], openapi_extra=_UPLOAD
+    "/sanctum-icons/{sanctum_id}",
+    response_model=FileRead,
+    dependencies=[per_account("upload")],
+    openapi_extra=UPLOAD_BODY,
 )
 async def set_sanctum_icon(
     sanctum_id: uuid.UUID, request: Request, actor: CurrentActor, service: FileServiceDep, name: FileName = "icon"
 ) -> FileRead:
     """A sanctum's icon (needs sanctum.manage there): an image, as for avatars."""
-    data = await _body(request, service, "icon")
+    data = await read_upload(request, service, "icon")
     return await service.upload_icon(actor, sanctum_id, name, data)
 
 

@@ -7,7 +7,8 @@ Rules:
   account's files add up to (403 QUOTA_EXCEEDED). `admit` is the one gate every upload passes.
 - Access follows the container: an attachment not yet sent is its owner's alone; one in a message is
   readable by whoever may read the room now (a former member of a private room or DM no longer), one
-  in a post by whoever may see the post, an icon by whoever may see the sanctum, an avatar by anyone
+  in a post by whoever may see the post, an icon or a custom emoji by whoever may see the sanctum, an
+  avatar by anyone
   (an `<img>` shows it without a token: it is as public as an avatar link). The checks for rooms,
   posts and sanctums are the chat, posts and sanctums services'
   (`use_checks`, wired in services.py), so this domain imports none of them. A refusal is 404
@@ -46,7 +47,9 @@ from sanctum.storage.settings import FileSettings
 
 log = get_logger("sanctum.files")
 
-Purpose = Literal["attachment", "avatar", "icon"]
+Purpose = Literal["attachment", "avatar", "icon", "emoji"]
+# What the caller stores with an upload, in the upload's own unit of work (a custom emoji's row).
+AlongWith = Callable[[UnitOfWork, FileRead], Awaitable[None]]
 # (session, viewer, container id) -> may the viewer read it?
 RoomCheck = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[bool]]
 PostCheck = Callable[[AsyncSession, uuid.UUID, int], Awaitable[bool]]
@@ -153,10 +156,13 @@ class FileService:
         data: bytes,
         purpose: Purpose = "attachment",
         sanctum_id: uuid.UUID | None = None,
+        along_with: AlongWith | None = None,
     ) -> FileRead:
+        """Store an upload; `along_with` runs in the writer that records it (whatever it raises undoes
+        the upload, its objects included)."""
         await self.admit(owner_id, purpose, len(data))
         s = self.settings
-        side = None if purpose == "attachment" else s.avatar_side
+        side = {"attachment": None, "emoji": s.emoji_side}.get(purpose, s.avatar_side)
         examined = await asyncio.to_thread(
             partial(
                 examine,
@@ -178,11 +184,14 @@ class FileService:
                 await self.drop(db, [*replaced, *await self._repo.expired(db, owner_id, cutoff)])
                 row = self._row(file_id, owner_id, purpose, examined, keys, sanctum_id)
                 await self._repo.insert(db, row)
+                stored = to_read(_Row(**row))
+                if along_with is not None:
+                    await along_with(db, stored)
         except BaseException:
             await self._remove(keys)
             raise
         log.info("file_uploaded", file_id=str(file_id), purpose=purpose, size=len(examined.data))
-        return to_read(_Row(**row))
+        return stored
 
     async def _store(self, file_id: uuid.UUID, examined: Examined) -> list[str]:
         keys = [f"files/{file_id.hex[:2]}/{file_id.hex}"]
@@ -296,6 +305,11 @@ class FileService:
     async def drop_post(self, db: UnitOfWork, post_id: int) -> None:
         await self.drop(db, await self._repo.of_posts(db, [post_id]))
 
+    async def drop_files(self, db: UnitOfWork, ids: Sequence[uuid.UUID]) -> None:
+        """Delete these files (a custom emoji's image) in the caller's unit of work."""
+        if ids:
+            await self.drop(db, await self._repo.by_ids(db, ids))
+
     async def drop(self, db: UnitOfWork, rows: Sequence[Any]) -> None:
         """Delete the rows now and their objects once the deletion is committed."""
         if not rows:
@@ -330,7 +344,7 @@ class FileService:
     async def _may_read(self, db: AsyncSession, viewer: uuid.UUID, row: Any) -> bool:
         if row.purpose == "avatar":
             return True
-        if row.purpose == "icon":
+        if row.purpose in ("icon", "emoji"):
             return row.sanctum_id is not None and await self._sanctum_read(db, viewer, row.sanctum_id)
         if row.room_id is not None:
             return await self._room_check(db, viewer, row.room_id)

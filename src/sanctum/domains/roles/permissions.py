@@ -24,6 +24,7 @@ class Permission(StrEnum):
     ROLE_MANAGE = "role.manage"
     ROOM_MANAGE = "room.manage"
     SANCTUM_MANAGE = "sanctum.manage"
+    EMOJI_MANAGE = "emoji.manage"  # a sanctum's custom emoji
     AUDIT_READ = "audit.read"
     SITE_ADMIN = "site.admin"
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.domains.search.index import TextHit, TextKind, TextSearch, prefix_terms
 from sanctum.domains.search.query import START, STOP
-from sanctum.domains.search.statements import AFTER_CURSOR, FILTERS, KINDS, KindSql, hits, typed, values
+from sanctum.domains.search.statements import AFTER_CURSOR, KINDS, KindSql, filters, hits, typed, values
 
 HEADLINE = f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1"
 
@@ -28,7 +28,7 @@ candidates AS (
   SELECT t.id AS id, {kind.container} AS container, t.author_id AS author_id, {kind.parent} AS parent_id,
          t.created_at AS created_at, t.edited_at AS edited_at, t.body AS body
   FROM {kind.table} t {kind.join} CROSS JOIN q
-  WHERE to_tsvector('simple', t.body) @@ q.query AND {kind.scope} AND {kind.findable} {FILTERS}
+  WHERE to_tsvector('simple', t.body) @@ q.query AND {kind.scope} AND {kind.findable} {filters(kind)}
   ORDER BY t.id DESC LIMIT :candidates
 ),
 ranked AS (

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.domains.search.index import TextHit, TextKind, TextSearch, prefix_terms
 from sanctum.domains.search.query import START, STOP
-from sanctum.domains.search.statements import AFTER_CURSOR, FILTERS, KINDS, KindSql, hits, typed, values
+from sanctum.domains.search.statements import AFTER_CURSOR, KINDS, KindSql, filters, hits, typed, values
 
 SNIPPET_TOKENS = 24
 
@@ -31,7 +31,7 @@ SELECT id, container, author_id, parent_id, created_at, edited_at, score, NULL A
     SELECT t.id AS id, {kind.container} AS container, t.author_id AS author_id, {kind.parent} AS parent_id,
            t.created_at AS created_at, t.edited_at AS edited_at, -bm25({fts}) AS relevance
     FROM {fts} JOIN {kind.table} t ON t.id = {fts}.rowid {kind.join}
-    WHERE {fts} MATCH :match AND {kind.scope} AND {kind.findable} {FILTERS}
+    WHERE {fts} MATCH :match AND {kind.scope} AND {kind.findable} {filters(kind)}
     ORDER BY {fts}.rowid DESC LIMIT :candidates
   )
 ) WHERE {AFTER_CURSOR}

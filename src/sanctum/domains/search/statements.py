@@ -24,29 +24,35 @@ class KindSql:
     join: str
     scope: str
     findable: str
+    attached: str  # `has:file`: the row has an attachment (comments take none)
 
 
 KINDS: dict[TextKind, KindSql] = {
     "messages": KindSql(
         "messages", "t.room_id", Uuid(), "t.parent_id", "", "t.room_id IN :scope",
-        "t.deleted_at IS NULL AND t.kind = 'user'",
+        "t.deleted_at IS NULL AND t.kind = 'user'", "EXISTS (SELECT 1 FROM files f WHERE f.message_id = t.id)",
     ),
     "posts": KindSql(
-        "posts", "t.sanctum_id", Uuid(), "NULL", "", "(t.sanctum_id IS NULL OR t.sanctum_id IN :scope)", "1 = 1"
+        "posts", "t.sanctum_id", Uuid(), "NULL", "", "(t.sanctum_id IS NULL OR t.sanctum_id IN :scope)", "1 = 1",
+        "EXISTS (SELECT 1 FROM files f WHERE f.post_id = t.id)",
     ),
     "comments": KindSql(
         "comments", "t.post_id", Integer(), "t.parent_id", "JOIN posts p ON p.id = t.post_id",
-        "(p.sanctum_id IS NULL OR p.sanctum_id IN :scope)", "1 = 1",
+        "(p.sanctum_id IS NULL OR p.sanctum_id IN :scope)", "1 = 1", "1 = 0",
     ),
 }  # fmt: skip
 
-FILTERS = """
+
+def filters(kind: KindSql) -> str:
+    """The conditions of `from:`, `before:`, `after:`, `has:link` and `has:file` (an attachment: a row
+    of `files` naming the message or post, which the files domain keeps in the sending transaction)."""
+    return f"""
     AND (:any_author = 0 OR t.author_id IN :authors)
     AND (:before IS NULL OR t.created_at < :before)
     AND (:after IS NULL OR t.created_at >= :after)
     AND (:has_link = 0 OR lower(t.body) LIKE '%http://%' OR lower(t.body) LIKE '%https://%')
-    AND :has_file = 0"""
-# Files are not stored yet, so no message has one: `has:file` finds nothing until they are.
+    AND (:has_file = 0 OR {kind.attached})"""
+
 
 AFTER_CURSOR = "(:after_score IS NULL OR score < :after_score OR (score = :after_score AND id < :after_id))"
 
