@@ -2,7 +2,7 @@
 each read from a partial index holding only the few accounts it lists.
 
 Revision ID: 0034
-Revises: 0027
+Revises: 0032
 Create Date: 2026-12-10
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0034"
-down_revision: str | None = "0027"
+down_revision: str | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
