@@ -53,6 +53,7 @@ from _servers import BENCH_RATE_LIMITS, REPO, _run, start_postgres, start_redis
 from baseline_http_server import Db, build
 
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+_PREPARED = "SANCTUM_BENCH_PREPARED"  # set for the run under callgrind: its database is ready
 
 
 @dataclass(frozen=True)
@@ -245,12 +246,16 @@ async def measure(mode: str, env: dict[str, str], args: argparse.Namespace) -> l
 
 def instructions(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
     """Run the measurement under callgrind and read one dump per measured loop. Only Sanctum's process
-    is counted: PostgreSQL and Redis (scaled mode) are its children, which callgrind does not follow."""
-    with tempfile.TemporaryDirectory(prefix="sanctum-callgrind-") as out:
+    is counted: the database (and in scaled mode PostgreSQL and Redis) is made and started here, out of
+    callgrind (whose preloaded libraries its children would inherit), and handed over in the environment."""
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(tempfile.TemporaryDirectory(prefix="sanctum-callgrind-"))
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"sanctum-cost-{mode}-")))
+        env = os.environ | environment(mode, stack, workdir) | {_PREPARED: "1"}
         argv = ["valgrind", "--tool=callgrind", "--dump-before=getppid", f"--callgrind-out-file={out}/cg.%p"]
         argv += [sys.executable, __file__, "--mode", mode, "--exact", "--requests", str(args.requests)]
         argv += [a for p in args.paths for a in ("--path", p)]
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env, cwd=workdir)
         if done.returncode:
             raise SystemExit(done.stderr[-3000:])
         names = [json.loads(line)["path"] for line in done.stdout.splitlines() if line.startswith("{")]
@@ -274,15 +279,21 @@ def main() -> None:
     args = parser.parse_args()
     modes = ("embedded", "scaled") if args.mode == "both" else (args.mode,)
     if args.instructions:
-        rows = [row for mode in modes for row in instructions(args, mode)]
-        for row in rows:
-            print(f"| {row['mode']} | {row['path']} | {row['instructions'] / 1000:,.0f} k |")
+        rows = []
+        for mode in modes:
+            found = instructions(args, mode)
+            rows += found
+            for row in found:
+                print(f"| {row['mode']} | {row['path']} | {row['instructions'] / 1000:,.0f} k |", flush=True)
     else:
         rows = []
         for mode in modes:
             with contextlib.ExitStack() as stack:
-                workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"sanctum-cost-{mode}-")))
-                env = environment(mode, stack, workdir)
+                if os.environ.get(_PREPARED):  # under callgrind: `instructions` made the database
+                    env = {}
+                else:
+                    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"sanctum-cost-{mode}-")))
+                    env = environment(mode, stack, workdir)
                 if args.exact:
                     for row in asyncio.run(measure(mode, env, args)):
                         print(json.dumps(row), flush=True)
