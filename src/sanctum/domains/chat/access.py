@@ -4,7 +4,7 @@ Caches (cache-aside, TTL = the stale bound if an invalidation is lost, e.g. whil
 
 | cache | key | TTL | invalidated by |
 | --- | --- | --- | --- |
-| room metadata | room:{id} | 10 min (near copy: 1 min) | any change to the room row: rename, topic, slow mode, join, leave (member count), channel order, deletion |
+| room metadata | room:{id} | 10 min (near: 1 min) | room update, join, leave, channel order, deletion |
 | public directory | directory:v{n}:{query}:{cursor} | 2 min | version bump on public room create, update, join, leave |
 | a user's room list | myrooms:{user} | 2 min | delete for every member on message create/delete, join/leave; own read |
 | newest history page | history:{room}:v{n}:{limit} | 2 min | per-room version bump on any message, reaction or edit |
@@ -40,7 +40,6 @@ from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.schemas import MessagePage, MyRooms, RoomDirectory
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.roles.service import Authorizer, Scope, in_room
-
 
 ROOM_NEAR_TTL_SECONDS = 60.0
 
