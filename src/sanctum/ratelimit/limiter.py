@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.util import WindowStats
 
 from sanctum.core.errors import RateLimited
 from sanctum.observability.logging import get_logger
@@ -51,7 +52,7 @@ class _Windows(Protocol):
     """What both counters answer: `limits`' MovingWindowRateLimiter (Redis) and MemoryWindows."""
 
     async def hit(self, item: RateLimitItem, name: str, key: str) -> bool: ...
-    async def get_window_stats(self, item: RateLimitItem, name: str, key: str) -> Any: ...
+    async def get_window_stats(self, item: RateLimitItem, name: str, key: str) -> WindowStats: ...
 
 
 class RateLimiter:

@@ -15,20 +15,13 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from typing import NamedTuple
 
 from limits import RateLimitItem
+from limits.util import WindowStats
 
 _SWEEP_SECONDS = 60.0
 
 _Key = tuple[str, str, int, int]
-
-
-class WindowStats(NamedTuple):
-    """As `limits.WindowStats`: when the oldest hit in the window leaves it, and what is left."""
-
-    reset_time: float
-    remaining: int
 
 
 class MemoryWindows:
@@ -57,6 +50,7 @@ class MemoryWindows:
         return True
 
     async def get_window_stats(self, item: RateLimitItem, name: str, key: str) -> WindowStats:
+        """When the oldest hit in the window leaves it, and what is left of the allowance."""
         now = time.time()
         expiry = item.get_expiry()
         hits = self._hits.get((name, key, item.amount, expiry), ())
