@@ -49,7 +49,7 @@ from starlette.routing import Route
 
 ME = (
     "SELECT s.user_id, s.revoked_at, s.expires_at, u.id, u.username, u.display_name, u.bio, u.avatar_url,"
-    " u.created_at, u.email, u.is_admin FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = {0}"
+    " u.created_at, u.email, u.site_role FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = {0}"
 )
 SANCTUMS_OF = "SELECT sanctum_id FROM sanctum_members WHERE user_id = {0}"
 FRIENDS_OF = (
@@ -161,7 +161,7 @@ def build(db: Db, secret: str) -> Starlette:
         row = await caller(request)
         if row is None:
             return unauthorized()
-        body = public(row[3:9]) | {"email": row[9], "is_admin": bool(row[10])}
+        body = public(row[3:9]) | {"email": row[9], "is_admin": row[10] == "admin"}
         return Response(orjson.dumps(body), media_type="application/json")
 
     async def feed(request: Request) -> Response:

@@ -1,7 +1,7 @@
 """Server CPU per request, in-process: the cost of Sanctum's own code with no load generator beside it.
 
     .venv/bin/python bench/request_cost.py --mode both --rounds 5 --requests 200
-    .venv/bin/python bench/request_cost.py --instructions      # embedded, instruction counts (valgrind)
+    .venv/bin/python bench/request_cost.py --instructions --mode embedded   # instruction counts (valgrind)
 
 The problem: on a 2-core machine shared with other work, wrk and the server compete and every
 throughput figure moves by a third between runs. This bench takes the load generator away. It builds
@@ -13,7 +13,7 @@ PostgreSQL's and Redis's CPU is in other processes and is not counted here (benc
 The floor (`bench/baseline_http_server.py`: Starlette and the driver alone, the same queries and JSON)
 runs in the same process on the same database for `/users/me` and a feed page, and the ratio is printed.
 
-`--instructions` re-runs the embedded measurement under valgrind's callgrind and reports instructions
+`--instructions` re-runs the measurement (each mode asked for) under valgrind's callgrind and reports instructions
 per request instead: that count does not change with the machine's load (CPU time does, by a fifth or
 more on a busy machine), so it is the figure to compare commits with. The price: callgrind runs Python
 about fifty times slower, so that run takes minutes. Each measured loop is bracketed by `os.getppid()`,
@@ -53,6 +53,7 @@ from _servers import BENCH_RATE_LIMITS, REPO, _run, start_postgres, start_redis
 from baseline_http_server import Db, build
 
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+_PREPARED = "SANCTUM_BENCH_PREPARED"  # set for the run under callgrind: its database is ready
 
 
 @dataclass(frozen=True)
@@ -243,13 +244,18 @@ async def measure(mode: str, env: dict[str, str], args: argparse.Namespace) -> l
             return rows
 
 
-def instructions(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """Run the embedded measurement under callgrind and read one dump per measured loop."""
-    with tempfile.TemporaryDirectory(prefix="sanctum-callgrind-") as out:
+def instructions(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
+    """Run the measurement under callgrind and read one dump per measured loop. Only Sanctum's process
+    is counted: the database (and in scaled mode PostgreSQL and Redis) is made and started here, out of
+    callgrind (whose preloaded libraries its children would inherit), and handed over in the environment."""
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(tempfile.TemporaryDirectory(prefix="sanctum-callgrind-"))
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"sanctum-cost-{mode}-")))
+        env = os.environ | environment(mode, stack, workdir) | {_PREPARED: "1"}
         argv = ["valgrind", "--tool=callgrind", "--dump-before=getppid", f"--callgrind-out-file={out}/cg.%p"]
-        argv += [sys.executable, __file__, "--mode", "embedded", "--exact", "--requests", str(args.requests)]
+        argv += [sys.executable, __file__, "--mode", mode, "--exact", "--requests", str(args.requests)]
         argv += [a for p in args.paths for a in ("--path", p)]
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env, cwd=workdir)
         if done.returncode:
             raise SystemExit(done.stderr[-3000:])
         names = [json.loads(line)["path"] for line in done.stdout.splitlines() if line.startswith("{")]
@@ -257,7 +263,7 @@ def instructions(args: argparse.Namespace) -> list[dict[str, Any]]:
         totals = [int(re.search(r"^(?:totals|summary): (\d+)", f.read_text(), re.M).group(1)) for f in dumps]  # type: ignore[union-attr]
         # Dumps: [before the first loop's first getppid], then (loop, gap) for each path.
         loops = totals[1::2][: len(names)]
-        return [{"path": n, "instructions": t / args.requests} for n, t in zip(names, loops, strict=True)]
+        return [{"mode": mode, "path": n, "instructions": t / args.requests} for n, t in zip(names, loops, strict=True)]
 
 
 def main() -> None:
@@ -271,16 +277,23 @@ def main() -> None:
     parser.add_argument("--exact", action="store_true", help=argparse.SUPPRESS)  # the run inside callgrind
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    modes = ("embedded", "scaled") if args.mode == "both" else (args.mode,)
     if args.instructions:
-        rows = instructions(args)
-        for row in rows:
-            print(f"| {row['path']} | {row['instructions'] / 1000:,.0f} k |")
+        rows = []
+        for mode in modes:
+            found = instructions(args, mode)
+            rows += found
+            for row in found:
+                print(f"| {row['mode']} | {row['path']} | {row['instructions'] / 1000:,.0f} k |", flush=True)
     else:
         rows = []
-        for mode in ("embedded", "scaled") if args.mode == "both" else (args.mode,):
+        for mode in modes:
             with contextlib.ExitStack() as stack:
-                workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"sanctum-cost-{mode}-")))
-                env = environment(mode, stack, workdir)
+                if os.environ.get(_PREPARED):  # under callgrind: `instructions` made the database
+                    env = {}
+                else:
+                    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"sanctum-cost-{mode}-")))
+                    env = environment(mode, stack, workdir)
                 if args.exact:
                     for row in asyncio.run(measure(mode, env, args)):
                         print(json.dumps(row), flush=True)

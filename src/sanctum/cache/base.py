@@ -42,16 +42,26 @@ class Cache(Protocol):
 class CachedJson(Generic[M]):
     """Cache-aside for one pydantic model type under one key family.
 
-    `near` keeps decoded values in this process too, for key families whose keys name the version of
-    what they hold (a room's history at version n): such an entry never goes stale, so a copy that no
-    change forgets is safe, and a hit skips the shared cache's round trip and the JSON decoding (for a
-    page of 50 messages, most of the request's CPU). A near hit returns the one shared object: callers
-    copy before they change it. Near entries live half the shared TTL, so what a page holds that its
-    key does not version (an author's name) is never older than 1.5 TTLs.
+    `near` keeps decoded values in this process too, and a hit skips the shared cache's round trip and
+    the JSON decoding (for a page of 50 messages, most of the request's CPU). It is safe for two kinds
+    of key family: keys that name the version of what they hold (a room's history at version n), whose
+    entries never go stale; and families whose every change calls `invalidate`, which forgets the near
+    copies on every instance too, through the bus (a room's record: cache/local.py says how, and what
+    bounds staleness if a message is lost: `near_ttl_seconds`). A near hit returns the one shared
+    object: callers copy before they change it. Near entries live half the shared TTL unless told, so
+    what a page holds that its key does not version (an author's name) is never older than 1.5 TTLs.
     """
 
     def __init__(
-        self, cache: Cache, name: str, model: type[M], ttl_seconds: float, *, near: InvalidationBus | None = None
+        self,
+        cache: Cache,
+        name: str,
+        model: type[M],
+        ttl_seconds: float,
+        *,
+        near: InvalidationBus | None = None,
+        near_ttl_seconds: float | None = None,
+        near_entries: int = NEAR_ENTRIES,
     ) -> None:
         self._cache = cache
         self.name = name
@@ -60,7 +70,12 @@ class CachedJson(Generic[M]):
         self._hit = CACHE_REQUESTS.labels(name, "hit")
         self._miss = CACHE_REQUESTS.labels(name, "miss")
         self._near: LocalCache[M] | None = (
-            LocalCache(near, f"{name}_near", ttl_seconds=ttl_seconds / 2, max_entries=NEAR_ENTRIES)
+            LocalCache(
+                near,
+                f"{name}_near",
+                ttl_seconds=ttl_seconds / 2 if near_ttl_seconds is None else near_ttl_seconds,
+                max_entries=near_entries,
+            )
             if near is not None
             else None
         )
@@ -91,4 +106,8 @@ class CachedJson(Generic[M]):
         return value
 
     async def invalidate(self, *keys: str) -> None:
+        """Forget `keys` in the shared cache, then their near copies on every instance (in that order:
+        an instance that reloads once it has forgotten finds the shared entry gone too)."""
         await self._cache.delete(*keys)
+        if self._near is not None and keys:
+            await self._near.forget(keys)

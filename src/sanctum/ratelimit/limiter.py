@@ -5,7 +5,8 @@ the database, and an instance count multiplied whatever a per-process counter al
 
 Mechanism: every limit has a name and one or more rates in the settings (`RateLimitSettings`,
 RATE_LIMITS__<NAME>); routes and socket commands name the limit they spend. Counters are moving
-windows keyed by (limit, key), in process memory embedded and in Redis scaled, so every instance
+windows keyed by (limit, key), in process memory embedded (ratelimit/memory.py, the same moving
+window as `limits`' own, without its locks and timer tasks) and in Redis scaled, so every instance
 spends one allowance. A refusal carries the limit's name and when to retry (`core.errors.RateLimited`)
 and is counted in `rate_limited_total{limit}`. Several rates are checked shortest window first, so a
 burst refused by the short window does not spend the long one.
@@ -21,15 +22,17 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.util import WindowStats
 
 from sanctum.core.errors import RateLimited
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import RATE_LIMITED, REDIS_ERRORS
+from sanctum.ratelimit.memory import MemoryWindows
 from sanctum.settings import RateLimitSettings
 
 log = get_logger("sanctum.ratelimit")
@@ -45,6 +48,13 @@ def parse_rates(value: str, multiplier: int = 1) -> tuple[RateLimitItem, ...]:
     return tuple(sorted(items, key=lambda item: item.get_expiry()))
 
 
+class _Windows(Protocol):
+    """What both counters answer: `limits`' MovingWindowRateLimiter (Redis) and MemoryWindows."""
+
+    async def hit(self, item: RateLimitItem, name: str, key: str) -> bool: ...
+    async def get_window_stats(self, item: RateLimitItem, name: str, key: str) -> WindowStats: ...
+
+
 class RateLimiter:
     def __init__(
         self,
@@ -54,8 +64,8 @@ class RateLimiter:
         connection: Mapping[str, Any] | None = None,
     ) -> None:
         self._rates = {name: parse_rates(getattr(limits, name), limits.multiplier) for name in limits.names()}
-        self._memory = MovingWindowRateLimiter(MemoryStorage())
-        self._shared: MovingWindowRateLimiter | None = None
+        self._memory: _Windows = MemoryWindows()
+        self._shared: _Windows | None = None
         self._redis_down_until = 0.0
         if redis_url:
             uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
@@ -94,7 +104,7 @@ class RateLimiter:
                 retry_after = await self._retry_after(limiter, item, name, key)
                 raise RateLimited(retry_after, name, message, amount=item.amount, window=item.get_expiry())
 
-    def _limiter(self) -> MovingWindowRateLimiter:
+    def _limiter(self) -> _Windows:
         if self._shared is None or time.monotonic() < self._redis_down_until:
             return self._memory
         return self._shared
@@ -105,7 +115,7 @@ class RateLimiter:
         self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
 
     @staticmethod
-    async def _retry_after(limiter: MovingWindowRateLimiter, item: RateLimitItem, name: str, key: str) -> float:
+    async def _retry_after(limiter: _Windows, item: RateLimitItem, name: str, key: str) -> float:
         try:
             stats = await limiter.get_window_stats(item, name, key)
         except Exception:

@@ -174,12 +174,14 @@ async def test_membership_and_room_changes_show_at_once_in_metadata_directory_an
 
 
 async def cache_hits(client: httpx.AsyncClient) -> dict[str, float]:
-    """Hits per cached view; a history page may come from this instance's decoded copy ("history_near")."""
+    """Hits per cached view; a history page or a room's record may come from this instance's decoded
+    copy ("history_near", "room_near")."""
     hits = {
         name: await sample_value(client, "cache_requests_total", cache=name, result="hit")
-        for name in ("history", "history_near", "myrooms", "room", "directory")
+        for name in ("history", "history_near", "myrooms", "room", "room_near", "directory")
     }
     hits["history"] += hits.pop("history_near")
+    hits["room"] += hits.pop("room_near")
     return hits
 
 

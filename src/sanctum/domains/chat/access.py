@@ -4,12 +4,18 @@ Caches (cache-aside, TTL = the stale bound if an invalidation is lost, e.g. whil
 
 | cache | key | TTL | invalidated by |
 | --- | --- | --- | --- |
-| room metadata | room:{id} | 10 min | rename/topic/description, join, leave (member count) |
+| room metadata | room:{id} | 10 min (near: 1 min) | room update, join, leave, channel order, deletion |
 | public directory | directory:v{n}:{query}:{cursor} | 2 min | version bump on public room create, update, join, leave |
 | a user's room list | myrooms:{user} | 2 min | delete for every member on message create/delete, join/leave; own read |
 | newest history page | history:{room}:v{n}:{limit} | 2 min | per-room version bump on any message, reaction or edit |
 
 Membership is never cached: losing access takes effect on the next request.
+
+Room records are read by every send, history read and subscription, so each instance keeps decoded
+copies too (a near cache, cache/local.py): `forget_room` forgets them on every instance through the
+invalidation bus in the same call that deletes the shared entry, so a change is seen at once
+everywhere; while the bus is cut from Redis the copies are bypassed, and one that a lost message left
+behind lives at most ROOM_NEAR_TTL_SECONDS.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from sanctum.domains.chat.repository import ChatRepository, Membership
 from sanctum.domains.chat.schemas import MessagePage, MyRooms, RoomDirectory
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.roles.service import Authorizer, Scope, in_room
+
+ROOM_NEAR_TTL_SECONDS = 60.0
 
 
 class RoomRecord(BaseModel):
@@ -87,7 +95,9 @@ class ReadableRoom(NamedTuple):
 class ChatCaches:
     def __init__(self, cache: Cache, bus: InvalidationBus | None = None) -> None:
         self.cache = cache
-        self.room = CachedJson(cache, "room", RoomRecord, 600)
+        self.room = CachedJson(
+            cache, "room", RoomRecord, 600, near=bus, near_ttl_seconds=ROOM_NEAR_TTL_SECONDS, near_entries=10_000
+        )
         self.directory = CachedJson(cache, "directory", RoomDirectory, 120)
         self.my_rooms = CachedJson(cache, "myrooms", MyRooms, 120)
         # Keyed by the room's history version: a near copy is safe (cache/base.py).
