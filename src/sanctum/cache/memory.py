@@ -28,6 +28,13 @@ class MemoryCache:
         while len(self._data) > self._max:
             self._data.popitem(last=False)
 
+    async def swap(self, key: str, expected: bytes, value: bytes, ttl_seconds: float) -> bool:
+        # No await between the read and the write: atomic within the one process.
+        if await self.get(key) != expected:
+            return False
+        await self.set(key, value, ttl_seconds)
+        return True
+
     async def delete(self, *keys: str) -> None:
         for key in keys:
             self._data.pop(key, None)

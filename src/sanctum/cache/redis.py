@@ -19,6 +19,15 @@ log = get_logger("sanctum.cache")
 
 
 MAX_LOST = 100_000
+# Compare-and-set in one script: Redis runs a script atomically, so no other client's write lands
+# between the GET and the SET (optimistic locking in one round trip instead of WATCH/GET/MULTI/EXEC).
+SWAP = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+"""
 
 
 class RedisCache:
@@ -28,6 +37,7 @@ class RedisCache:
         # Invalidations that failed while Redis was unreachable: prefixed keys to delete, versions to bump.
         self._lost_deletes: set[str] = set()
         self._lost_bumps: set[str] = set()
+        self._swap = redis.register_script(SWAP)
 
     def _lose(self, deletes: set[str], bumps: set[str]) -> None:
         if len(self._lost_deletes) + len(self._lost_bumps) + len(deletes) + len(bumps) > MAX_LOST:
@@ -76,6 +86,16 @@ class RedisCache:
             await self._redis.set(self._prefix + key, value, px=max(1, int(ttl_seconds * 1000)))
         except Exception as exc:
             self._fail("set", exc)
+
+    async def swap(self, key: str, expected: bytes, value: bytes, ttl_seconds: float) -> bool:
+        if not await self._replay():
+            return False
+        try:
+            done = await self._swap(keys=[self._prefix + key], args=[expected, value, max(1, int(ttl_seconds * 1000))])
+        except Exception as exc:
+            self._fail("swap", exc)
+            return False
+        return bool(done)
 
     async def delete(self, *keys: str) -> None:
         if not keys:

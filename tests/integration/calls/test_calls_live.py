@@ -231,3 +231,27 @@ async def test_a_call_between_two_instances_rings_connects_and_signals_across_th
     while ended["data"]["call"]["status"] != "ended":
         ended = await on_alice.expect("call.updated")
     assert await entries(alice, dm) == ["Call, 0 s"]
+
+
+@pytest.mark.scaled_only
+async def test_two_people_joining_a_room_call_at_once_through_two_instances_are_both_in_it(
+    make_server: ServerFactory,
+) -> None:
+    a, b = await make_server(), await make_server()
+    alice, bob, carol = await people(a, 3)
+    room = (await alice.create_room("voice", kind="private"))["id"]
+    for member in (bob, carol):
+        await alice.invite(room, member.id)
+    on_alice, on_bob, on_carol = await online(a, alice), await online(a, bob), await online(b, carol)
+
+    for _ in range(20):
+        call = (await on_alice.request({"type": "call.start", "room_id": room}))["call"]
+        joins = await asyncio.gather(
+            *(tab.request({"type": "call.accept", "call_id": call["id"]}) for tab in (on_bob, on_carol))
+        )
+        assert [j["type"] for j in joins] == ["call.ok", "call.ok"], joins
+        live = (await alice.ok("GET", f"/api/calls/rooms/{room}"))["call"]
+        assert set(live["participants"]) == {alice.id, bob.id, carol.id}
+        for tab in (on_alice, on_bob, on_carol):
+            await tab.request({"type": "call.hangup", "call_id": call["id"]})
+        assert (await alice.ok("GET", f"/api/calls/rooms/{room}")) == {"call": None}

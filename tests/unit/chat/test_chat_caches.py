@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import pytest
 from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 import sanctum.cache.memory as memory_module
-from sanctum.cache import CachedJson, MemoryCache, RedisCache
+from sanctum.cache import Cache, CachedJson, MemoryCache, RedisCache
 
 
 class Clock:
@@ -217,6 +220,16 @@ class FakeRedis:
     def pipeline(self, transaction: bool = True) -> FakePipeline:
         return FakePipeline(self)
 
+    def register_script(self, script: str) -> Callable[..., Awaitable[int]]:
+        async def swap(keys: list[str], args: list[Any]) -> int:  # the one script RedisCache has
+            self._check()
+            if self.data.get(keys[0]) != args[0]:
+                return 0
+            self.data[keys[0]] = args[1]
+            return 1
+
+        return swap
+
 
 class FakePipeline:
     def __init__(self, redis: FakeRedis) -> None:
@@ -285,3 +298,16 @@ async def test_redis_cache_keeps_lost_invalidations_until_they_succeed() -> None
     await cache.set("c", b"3", 60)
 
     assert redis.data == {"sanctum:b": b"2", "sanctum:c": b"3"}
+
+
+async def test_a_swap_writes_only_over_the_value_it_expects_and_fails_while_redis_is_down() -> None:
+    redis = FakeRedis()
+    caches: list[Cache] = [MemoryCache(), RedisCache(redis)]  # type: ignore[arg-type]
+    for cache in caches:
+        await cache.set("call:1", b"v1", 60)
+        first = await cache.swap("call:1", b"v1", b"v2", 60)
+        stale = await cache.swap("call:1", b"v1", b"v3", 60)  # another writer came first
+        gone = await cache.swap("call:2", b"v1", b"v3", 60)
+        assert (first, stale, gone, await cache.get("call:1")) == (True, False, False, b"v2")
+    redis.down = True
+    assert await caches[1].swap("call:1", b"v2", b"v4", 60) is False

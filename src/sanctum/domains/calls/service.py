@@ -12,8 +12,9 @@ Rules (decided here, never in the hub or the web app):
 - A participant whose last socket closes has `rejoin_seconds` to reconnect (on any instance) before
   they are dropped; one who comes back in time never left.
 
-Changes to one call are serialized by a lock on this instance; two instances changing the same call in
-the same instant can still race (docs/calls.md, "Limits").
+A change to a call is a compare-and-set in the store (optimistic locking: Redis when scaled), so two
+instances changing one call at once both count; a lock per call on this instance keeps its own
+commands from retrying against each other.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from sanctum.db.database import Database
 from sanctum.domains.calls import events as ev
 from sanctum.domains.calls import machine as m
 from sanctum.domains.calls.ice import IceServers, ice_servers
-from sanctum.domains.calls.store import CallStore
+from sanctum.domains.calls.store import CallContended, CallStore
 from sanctum.domains.chat.access import RoomAccess
 from sanctum.domains.chat.messages import MessageService
 from sanctum.domains.flags.catalogue import CALLS
@@ -120,8 +121,7 @@ class CallService:
             if m.occupies(await self._store.of_user(user), user, now):
                 raise Conflict("They are in another call.", code=ErrorCode.CALL_BUSY)
         state = m.start(uuid.uuid4(), room_id, kind, caller, invited, now, self._settings.ring_seconds)
-        async with self._lock(state.id):
-            await self._store.save(state)
+        await self._store.save(state)
         CALLS_STARTED.labels(kind).inc()
         wire = ev.CallWire.of(state)
         for user in invited:
@@ -215,21 +215,31 @@ class CallService:
     # -- transitions ----------------------------------------------------------------------------
 
     async def _apply(self, call_id: uuid.UUID, transition: Callable[[m.CallState, datetime], m.Outcome]) -> ev.CallWire:
-        """Run one transition under the call's lock; a ring that ran out is recorded as missed first,
-        whichever event noticed it, so its entry is written even when the event itself is refused."""
-        async with self._lock(call_id):
-            stored = await self._load(call_id)
+        """Run one transition on the call as stored (rerun if another instance changed it meanwhile);
+        a ring that ran out is recorded as missed first, whichever event noticed it, so its entry is
+        written even when the event itself is refused."""
+        outcome: m.Outcome | None = None
+
+        def step(stored: m.CallState) -> m.CallState:
+            nonlocal outcome
             now = self._clock()
             before = m.expire(stored, now)
-            after = transition(before, now)
-            final = before if isinstance(after, m.Refusal) else after
-            if final != stored:
-                await self._store.save(final, stored)
+            outcome = transition(before, now)
+            return before if isinstance(outcome, m.Refusal) else outcome
+
+        async with self._lock(call_id):
+            try:
+                written = await self._store.update(call_id, step)
+            except CallContended:
+                raise Conflict("The call is changing: try again.", code=ErrorCode.CONFLICT) from None
+        if written is None or outcome is None:
+            raise NotFound("No such call.", code=ErrorCode.CALL_NOT_FOUND)
+        stored, final = written
         if final != stored:
             await self._changed(stored, final)
-        if isinstance(after, m.Refusal):
-            raise refused(after)
-        return ev.CallWire.of(after)
+        if isinstance(outcome, m.Refusal):
+            raise refused(outcome)
+        return ev.CallWire.of(outcome)
 
     async def _changed(self, before: m.CallState, after: m.CallState) -> None:
         if before.connected_at is None and after.connected_at is not None:

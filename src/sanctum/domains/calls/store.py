@@ -6,11 +6,16 @@ the call a room has), `call:away:{user}` (a participant whose last socket closed
 or dropped). Each lives `state_ttl_seconds`, rewritten on every change, so the call of an
 instance that died mid-call expires instead of keeping its people busy forever; an ended call is kept
 a minute (late signals get CALL_ENDED rather than CALL_NOT_FOUND).
+
+A change to a call is a compare-and-set of `call:{id}` (`update`): two instances changing one call at
+once never lose a write, the later one reading the call again and reapplying its change. The pointers
+follow each write; they are hints (every reader checks the call itself holds the person).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from pydantic import TypeAdapter
 
@@ -19,6 +24,12 @@ from sanctum.domains.calls.machine import CallState
 
 _STATE: TypeAdapter[CallState] = TypeAdapter(CallState)
 _ENDED_TTL = 60.0
+# Writers racing on one call: each retry follows another's write, so this bounds a burst of changes.
+_ATTEMPTS = 50
+
+
+class CallContended(Exception):
+    """The call kept changing under every attempt to change it."""
 
 
 class CallStore:
@@ -55,10 +66,37 @@ class CallStore:
     async def back(self, user_id: uuid.UUID) -> None:
         await self._cache.delete(f"call:away:{user_id}")
 
-    async def save(self, state: CallState, before: CallState | None = None) -> None:
-        """Write the state, point its room and people at it, and release those it no longer holds."""
+    async def save(self, state: CallState) -> None:
+        """Write a new call (its id is fresh: nobody else can be writing it)."""
+        await self._cache.set(f"call:{state.id}", _STATE.dump_json(state), self._ttl_of(state))
+        await self._point(state, None)
+
+    async def update(
+        self, call_id: uuid.UUID, change: Callable[[CallState], CallState]
+    ) -> tuple[CallState, CallState] | None:
+        """Apply `change` to the call as stored and write the result only if the call is still the one
+        read, else read it again and rerun `change` (optimistic locking). (stored, written), or None
+        when there is no such call."""
+        key = f"call:{call_id}"
+        for _ in range(_ATTEMPTS):
+            raw = await self._cache.get(key)
+            if raw is None:
+                return None
+            stored = _STATE.validate_json(raw)
+            changed = change(stored)
+            if changed == stored:
+                return stored, stored
+            if await self._cache.swap(key, raw, _STATE.dump_json(changed), self._ttl_of(changed)):
+                await self._point(changed, stored)
+                return stored, changed
+        raise CallContended(str(call_id))
+
+    def _ttl_of(self, state: CallState) -> float:
+        return _ENDED_TTL if state.status == "ended" else self._ttl
+
+    async def _point(self, state: CallState, before: CallState | None) -> None:
+        """Point the call's room and people at it, and release those it no longer holds."""
         ended = state.status == "ended"
-        await self._cache.set(f"call:{state.id}", _STATE.dump_json(state), _ENDED_TTL if ended else self._ttl)
         value = str(state.id).encode()
         held = set() if ended else {*state.participants, *(state.invited if state.status == "ringing" else ())}
         had = set() if before is None else {*before.participants, *before.invited}
