@@ -30,9 +30,10 @@ class Cache(Protocol):
 
     async def delete(self, *keys: str) -> None: ...
 
-    async def swap(self, key: str, expected: bytes, value: bytes, ttl_seconds: float) -> bool:
-        """Set `key` to `value` only if it still holds `expected` (compare-and-set, atomic across
-        instances); false if it changed or is gone, or the cache failed: read again and retry."""
+    async def swap(self, key: str, expected: bytes | None, value: bytes, ttl_seconds: float) -> bool:
+        """Set `key` to `value` only if it still holds `expected`, or is still absent for None
+        (compare-and-set, atomic across instances); false if it changed, or the cache failed: read again
+        and retry."""
         ...
 
     async def get_version(self, name: str) -> int: ...

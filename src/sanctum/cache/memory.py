@@ -28,7 +28,7 @@ class MemoryCache:
         while len(self._data) > self._max:
             self._data.popitem(last=False)
 
-    async def swap(self, key: str, expected: bytes, value: bytes, ttl_seconds: float) -> bool:
+    async def swap(self, key: str, expected: bytes | None, value: bytes, ttl_seconds: float) -> bool:
         # No await between the read and the write: atomic within the one process.
         if await self.get(key) != expected:
             return False

@@ -21,8 +21,10 @@ log = get_logger("sanctum.cache")
 MAX_LOST = 100_000
 # Compare-and-set in one script: Redis runs a script atomically, so no other client's write lands
 # between the GET and the SET (optimistic locking in one round trip instead of WATCH/GET/MULTI/EXEC).
+# ARGV[4] == '1': the key is expected absent (GET answers false, never equal to a string).
 SWAP = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local current = redis.call('GET', KEYS[1])
+if (ARGV[4] == '1' and current == false) or current == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
@@ -87,11 +89,18 @@ class RedisCache:
         except Exception as exc:
             self._fail("set", exc)
 
-    async def swap(self, key: str, expected: bytes, value: bytes, ttl_seconds: float) -> bool:
+    async def swap(self, key: str, expected: bytes | None, value: bytes, ttl_seconds: float) -> bool:
         if not await self._replay():
             return False
+        absent = expected is None
+        args: list[bytes | int | str] = [
+            expected or b"",
+            value,
+            max(1, int(ttl_seconds * 1000)),
+            "1" if absent else "0",
+        ]
         try:
-            done = await self._swap(keys=[self._prefix + key], args=[expected, value, max(1, int(ttl_seconds * 1000))])
+            done = await self._swap(keys=[self._prefix + key], args=args)
         except Exception as exc:
             self._fail("swap", exc)
             return False

@@ -255,3 +255,25 @@ async def test_two_people_joining_a_room_call_at_once_through_two_instances_are_
         for tab in (on_alice, on_bob, on_carol):
             await tab.request({"type": "call.hangup", "call_id": call["id"]})
         assert (await alice.ok("GET", f"/api/calls/rooms/{room}")) == {"call": None}
+
+
+@pytest.mark.scaled_only
+async def test_two_people_calling_each_other_at_once_through_two_instances_start_one_call(
+    make_server: ServerFactory,
+) -> None:
+    a, b = await make_server(), await make_server()
+    alice, bob = await people(a, 2)
+    dm = (await alice.dm(bob))["id"]
+    on_alice, on_bob = await online(a, alice), await online(b, bob)
+
+    for _ in range(10):
+        starts = await asyncio.gather(
+            *(tab.request({"type": "call.start", "room_id": dm, "kind": "voice"}) for tab in (on_alice, on_bob))
+        )
+        [won] = [s for s in starts if s["type"] == "call.ok"]
+        [lost] = [s for s in starts if s["type"] == "error"]
+        assert lost["error"]["code"] == "CALL_BUSY"
+        live = (await alice.ok("GET", f"/api/calls/rooms/{dm}"))["call"]
+        assert live["id"] == won["call"]["id"]
+        await on_alice.request({"type": "call.hangup", "call_id": live["id"]})
+        await on_bob.request({"type": "call.hangup", "call_id": live["id"]})

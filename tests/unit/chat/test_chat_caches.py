@@ -223,7 +223,8 @@ class FakeRedis:
     def register_script(self, script: str) -> Callable[..., Awaitable[int]]:
         async def swap(keys: list[str], args: list[Any]) -> int:  # the one script RedisCache has
             self._check()
-            if self.data.get(keys[0]) != args[0]:
+            current = self.data.get(keys[0])
+            if not (current is None if args[3] == "1" else current == args[0]):
                 return 0
             self.data[keys[0]] = args[1]
             return 1
@@ -309,5 +310,12 @@ async def test_a_swap_writes_only_over_the_value_it_expects_and_fails_while_redi
         stale = await cache.swap("call:1", b"v1", b"v3", 60)  # another writer came first
         gone = await cache.swap("call:2", b"v1", b"v3", 60)
         assert (first, stale, gone, await cache.get("call:1")) == (True, False, False, b"v2")
+        # None expects the key absent: the first of two claims wins, a claim over a value fails.
+        claims = [await cache.swap("room:1", None, v, 60) for v in (b"a", b"b")]
+        assert (claims, await cache.swap("call:1", None, b"x", 60), await cache.get("room:1")) == (
+            [True, False],
+            False,
+            b"a",
+        )
     redis.down = True
     assert await caches[1].swap("call:1", b"v2", b"v4", 60) is False

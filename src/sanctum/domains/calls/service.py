@@ -114,14 +114,15 @@ class CallService:
         now = self._clock()
         if m.occupies(await self._store.of_user(caller), caller, now):
             raise Conflict("You are in a call already.", code=ErrorCode.CALL_BUSY)
-        ongoing = await self._store.of_room(room_id)
+        room_seen, ongoing = await self._store.room_claim(room_id)
         if ongoing is not None and m.expire(ongoing, now).status != "ended":
             raise Conflict("This room has a call already: join it.", code=ErrorCode.CALL_BUSY)
         for user in invited:
             if m.occupies(await self._store.of_user(user), user, now):
                 raise Conflict("They are in another call.", code=ErrorCode.CALL_BUSY)
         state = m.start(uuid.uuid4(), room_id, kind, caller, invited, now, self._settings.ring_seconds)
-        await self._store.save(state)
+        if not await self._store.save(state, room_seen):  # another call started here meanwhile
+            raise Conflict("This room has a call already: join it.", code=ErrorCode.CALL_BUSY)
         CALLS_STARTED.labels(kind).inc()
         wire = ev.CallWire.of(state)
         for user in invited:

@@ -42,13 +42,20 @@ class CallStore:
         return _STATE.validate_json(raw) if raw is not None else None
 
     async def _pointer(self, key: str) -> CallState | None:
-        raw = await self._cache.get(key)
+        return await self._follow(await self._cache.get(key))
+
+    async def _follow(self, raw: bytes | None) -> CallState | None:
         if raw is None:
             return None
         try:
             return await self.get(uuid.UUID(raw.decode()))
         except ValueError:
             return None
+
+    async def room_claim(self, room_id: uuid.UUID) -> tuple[bytes | None, CallState | None]:
+        """The room's pointer as stored and the call it points at: what `start` claims the room over."""
+        raw = await self._cache.get(f"call:room:{room_id}")
+        return raw, await self._follow(raw)
 
     async def of_user(self, user_id: uuid.UUID) -> CallState | None:
         return await self._pointer(f"call:user:{user_id}")
@@ -66,10 +73,16 @@ class CallStore:
     async def back(self, user_id: uuid.UUID) -> None:
         await self._cache.delete(f"call:away:{user_id}")
 
-    async def save(self, state: CallState) -> None:
-        """Write a new call (its id is fresh: nobody else can be writing it)."""
+    async def save(self, state: CallState, room_seen: bytes | None) -> bool:
+        """Write a new call if its room still points where it did when read (`room_seen`, from
+        `room_claim`): of two calls started in one room at once, on two instances, one is written and the
+        other gets false. The call's id is fresh, so nobody else can be writing the call itself."""
+        room_key = f"call:room:{state.room_id}"
+        if not await self._cache.swap(room_key, room_seen, str(state.id).encode(), self._ttl):
+            return False
         await self._cache.set(f"call:{state.id}", _STATE.dump_json(state), self._ttl_of(state))
         await self._point(state, None)
+        return True
 
     async def update(
         self, call_id: uuid.UUID, change: Callable[[CallState], CallState]
