@@ -1,13 +1,16 @@
-"""Chaos under a steady chat load: two instances behind nginx, PostgreSQL and Redis, each fault measured.
+"""Chaos under a steady chat and game load: two instances behind nginx, PostgreSQL and Redis, each fault measured.
 
-    .venv/bin/python bench/chaos.py [--senders 3] [--rate 4] [--steps rolling,kill,redis,postgres]
+    .venv/bin/python bench/chaos.py [--senders 3] [--rate 4] [--tables 2] [--move-rate 2]
+                                    [--steps rolling,kill,redis,postgres]
 
 The bench starts its own PostgreSQL, Redis, two `sanctum serve` instances and nginx (Debian's package;
 `apt-get install nginx-light`) in front of them, as deploy/compose.yml does. Every sender is a member
 of one room and holds a WebSocket through nginx, as the web client does: it reconnects after any close
 (1012 included) and resubscribes with the last seq it saw. Each sender posts a message `--rate` times a
 second with a unique `client_id`, retrying a failed send with the same one (idempotent), as the web
-client's outbox does.
+client's outbox does. Beside them, `--tables` pairs of players play connect four through nginx at
+`--move-rate` moves a second per table, game after game (bench/chaos_games.py: how a move is
+retried and what is checked).
 
 Steps, one after the other, each with a quiet period before it:
 
@@ -22,8 +25,10 @@ client_id stored as two messages, or one message delivered twice to a socket aft
 goal 0), 5xx answers seen by senders (goal 0 for the rolling restart), transport errors, and the time
 to full recovery: from the fault until a send succeeds again and every socket holds every accepted
 message (beside how long the step's own stop and start took). Lost and duplicated are counted over
-the whole run so far, so a later step shows an earlier loss too. Results go to stdout as a Markdown
-table (and `--json`).
+the whole run so far, so a later step shows an earlier loss too. For the game load: moves accepted,
+lost (accepted but not stored in its room), duplicated (stored but not accepted, or twice), refused,
+5xx, and the time until every table has played a move again after the step. Results go to stdout as
+Markdown tables (and `--json`).
 """
 
 # ruff: noqa: E402 - sys.path is fixed before the other imports (see request_cost.py)
@@ -65,6 +70,7 @@ from _servers import (
     spawn,
     wait_until,
 )
+from chaos_games import GameFigures, Table, figures, moving_again, play_steadily, snapshot
 
 PASSWORD = "chaos-password-123"
 
@@ -88,6 +94,7 @@ class StepResult:
     reconnects: int
     fault_seconds: float  # how long the step's own actions took (stop, start, ready again)
     recovery_seconds: float | None
+    games: GameFigures | None = None
 
 
 @dataclass
@@ -316,8 +323,10 @@ async def run(args: argparse.Namespace, cluster: Cluster, base: str) -> list[Ste
         stamp = int(time.time())
         senders = [Sender(f"chaos{stamp}s{i}") for i in range(args.senders)]
         probe = Sender(f"chaos{stamp}probe")
-        for person in [*senders, probe]:
+        gamers = [Sender(f"chaos{stamp}g{i}") for i in range(2 * args.tables)]
+        for person in [*senders, probe, *gamers]:
             await register(http, person)
+        tables = [Table((gamers[2 * i], gamers[2 * i + 1])) for i in range(args.tables)]
         room = (
             await http.post("/api/rooms", json={"name": f"Chaos {stamp}", "kind": "public"}, headers=auth(senders[0]))
         ).json()["id"]
@@ -328,12 +337,14 @@ async def run(args: argparse.Namespace, cluster: Cluster, base: str) -> list[Ste
         tasks = [asyncio.create_task(hold_socket(base, http, s, topic, stop)) for s in senders]
         await asyncio.sleep(1.0)
         tasks += [asyncio.create_task(send_steadily(http, s, room, args.rate, stop)) for s in senders]
+        tasks += [asyncio.create_task(play_steadily(http, t, args.move_rate, stop)) for t in tables]
         results: list[StepResult] = []
         loop = asyncio.get_running_loop()
         try:
             for step in args.steps:
                 await asyncio.sleep(args.quiet)
                 before = [Counts(**asdict(s.counts)) for s in senders]
+                moves_before = snapshot(tables)
                 started = time.monotonic()
                 if step == "rolling":
                     for index in (0, 1):
@@ -353,6 +364,8 @@ async def run(args: argparse.Namespace, cluster: Cluster, base: str) -> list[Ste
                 fault = time.monotonic() - started
                 recovery = await recovery_after(started, http, probe, room, senders)
                 results.append(tally(step, senders, before, fault, recovery))
+                moving = await moving_again(tables, started + fault, started)
+                results[-1].games = await figures(http, tables, moves_before, moving)
                 print(f"{step}: {results[-1]}", flush=True)
         finally:
             stop.set()
@@ -367,6 +380,8 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=3)
     parser.add_argument("--rate", type=float, default=4.0, help="messages per second per sender")
     parser.add_argument("--quiet", type=float, default=5.0, help="seconds of steady load before each step")
+    parser.add_argument("--tables", type=int, default=2, help="pairs of players playing connect four")
+    parser.add_argument("--move-rate", type=float, default=2.0, help="moves per second per table")
     parser.add_argument("--outage", type=float, default=3.0, help="seconds Redis and PostgreSQL stay down")
     parser.add_argument("--steps", type=lambda s: s.split(","), default=["rolling", "kill", "redis", "postgres"])
     parser.add_argument("--json", type=Path)
@@ -403,6 +418,20 @@ def main() -> None:
         print(
             f"| {r.step} | {r.accepted} | {r.lost} | {r.duplicated} | {r.server_errors} | {r.transport_errors} "
             f"| {r.reconnects} | {r.fault_seconds:.1f} s | {recovery} |"
+        )
+    print(f"\ngame tables: {args.tables} at {args.move_rate} moves/s each (connect four, game after game)\n")
+    print(
+        "| step | moves accepted | lost | duplicated | refused | 5xx | transport errors | games | moving again after |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        g = r.games
+        if g is None:
+            continue
+        moving = "never" if g.recovery_seconds is None else f"{g.recovery_seconds:.1f} s"
+        print(
+            f"| {r.step} | {g.accepted} | {g.lost} | {g.duplicated} | {g.refused} | {g.server_errors} "
+            f"| {g.transport_errors} | {g.games} | {moving} |"
         )
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))

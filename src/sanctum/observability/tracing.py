@@ -16,6 +16,9 @@ request costs what it cost before (docs/benchmarks.md has the instruction counts
   so its statements and publishes sit under the use case, not straight under the request;
 - a socket command runs in a `ws.command` span, continuing the client's trace when the command carries
   a `traceparent` field, else starting one;
+- a command a game room's actor runs (a move from HTTP or the socket) carries the `traceparent` of
+  its submitter and runs in a `game.room <kind>` span of that trace, so the move's statements and its
+  `game:{id}` publish sit under the request or socket command (domains/games/engine/actor.py);
 - a job carries the `traceparent` of its enqueue in its labels, and its run is a new trace linked to it
   (jobs/queue.py).
 
@@ -255,6 +258,17 @@ def span(
             links.append(Link(linked))
         context = Context()  # a root of its own
     with tracer.start_as_current_span(name, context=context, kind=kind, links=links, attributes=attributes):
+        yield
+
+
+@contextlib.contextmanager
+def continuing(name: str, traceparent: str, *, attributes: Mapping[str, Any] | None = None) -> Iterator[None]:
+    """A span named `name` in the trace `traceparent` names, for work handed over a queue (a game
+    room's actor runs a move a request submitted); nothing when it is "" (untraced work stays so)."""
+    if not traceparent or _STATE.tracer is None:
+        yield
+        return
+    with span(name, parent=traceparent, attributes=attributes):
         yield
 
 

@@ -1,32 +1,45 @@
 """The transactional outbox: a process that dies between a commit and the enqueue of its jobs loses
 nothing; the next relay (here, of the instance that replaces it) queues them. Every job a write use
-case asks for goes this way: notifications, link previews, the welcome bot, exports, emails."""
+case asks for goes this way: notifications, link previews, the welcome bot, exports, emails, and
+the Web Push a notification job asks for."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from sanctum.jobs.models import OutboxEntry
+from sanctum.settings_groups import PushSettings
 from tests.conftest import SettingsFactory
 from tests.integration.chat.chat_api import Person, user_messages
 from tests.support.live import LiveServer, ServerFactory, eventually, make_server
+from tests.support.push_endpoint import BrowserKeys, PushEndpoint, run_push_endpoint
 from tests.support.settings import FAST_JOBS
 from tests.support.social_api import Member
 
-__all__ = ["make_server"]
+__all__ = ["make_server", "push_endpoint"]
 
 
-def die_after_commits(server: LiveServer) -> None:
-    """As if the process were killed right after each commit: no after-commit enqueue, no relay."""
+@pytest.fixture
+def push_endpoint() -> Iterator[PushEndpoint]:
+    yield from run_push_endpoint()
+
+
+def die_after_commits(server: LiveServer, of: str | None = None) -> None:
+    """As if the process were killed right after each commit (of a unit of work that asks for the job
+    `of`, if given): no after-commit enqueue of it, and no relay."""
     outbox = server.app.state.services.jobs.outbox
     assert outbox._task is not None
     outbox._task.cancel()
+    queue_now = outbox._queue_now
 
     async def killed(entry: uuid.UUID, name: str, payload: dict[str, Any]) -> None:
-        return None
+        if of is not None and name != of:
+            await queue_now(entry, name, payload)
 
     outbox._queue_now = killed
 
@@ -142,3 +155,41 @@ async def test_every_job_a_write_asks_for_survives_a_process_that_died_right_aft
 
     await eventually(delivered, within=20.0, interval=0.2)
     await eventually(lambda: _none_left(replacement), within=5.0, interval=0.1)
+
+
+async def test_a_push_whose_worker_died_right_after_the_notification_committed_reaches_the_browser_once(
+    make_server: ServerFactory, make_settings: SettingsFactory, push_endpoint: PushEndpoint
+) -> None:
+    jobs = FAST_JOBS.model_copy(update={"outbox_grace_seconds": 0.5, "outbox_poll_seconds": 0.1})
+    push = PushSettings(allowed_hosts=["127.0.0.1"], allow_http=True)
+    crashed = await make_server(make_settings(jobs=jobs, push=push))
+    alice, bob = [Person(crashed.http, await crashed.register()) for _ in range(2)]
+    browser = BrowserKeys()
+    await alice.ok("POST", "/api/push/subscriptions", 201, json=browser.subscription(push_endpoint.url + "/push/alice"))
+    await crashed.app.state.services.jobs.settle()
+    die_after_commits(crashed, of="push.deliver")
+    before = await waiting_jobs(crashed)
+
+    await bob.ok("POST", "/api/friends/requests", json={"user_id": alice.id})
+    await crashed.app.state.services.jobs.settle()
+    # The notification job ran and committed, with its push in the outbox; the process died before
+    # queueing the push, and before its relay deleted the notification job's row (queued, so done).
+    assert [n["kind"] for n in (await alice.ok("GET", "/api/notifications"))["items"]] == ["friend_request"]
+    asked = await waiting_jobs(crashed)
+    for job in before:
+        asked.remove(job)
+    assert asked == ["notifications.friend_request", "push.deliver"]
+    assert push_endpoint.received == []
+
+    replacement = await make_server(crashed.settings)
+
+    await eventually(lambda: len(push_endpoint.received) == 1, within=15.0, interval=0.1)
+    await eventually(lambda: _none_left(replacement), within=5.0, interval=0.1)
+    await replacement.app.state.services.jobs.settle()
+    [pushed] = push_endpoint.to("/push/alice")
+    message = browser.decrypt(pushed.body)
+    assert message["url"] == "/friends" and message["body"] == f"{bob.username} sent you a friend request"
+    # The notification job ran again (relayed too): idempotent, it made no second notification nor push.
+    at_replacement = Person(replacement.http, alice.user)
+    assert [n["kind"] for n in (await at_replacement.ok("GET", "/api/notifications"))["items"]] == ["friend_request"]
+    assert len(push_endpoint.received) == 1

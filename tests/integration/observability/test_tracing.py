@@ -18,7 +18,9 @@ from opentelemetry.trace import SpanKind
 
 from sanctum.observability.tracing import start_tracing, stop_tracing
 from tests.integration.chat.chat_api import people
+from tests.integration.games.games_api import gamer
 from tests.support.live import LiveServer, ServerFactory, eventually
+from tests.support.social_api import members
 
 
 @pytest.fixture
@@ -41,6 +43,16 @@ def named(spans: list[ReadableSpan], name: str) -> list[ReadableSpan]:
 
 def attr(span: ReadableSpan, key: str) -> Any:
     return (span.attributes or {}).get(key)
+
+
+def statements_in(spans: list[ReadableSpan], verb: str) -> list[ReadableSpan]:
+    """The database statements (either engine) among `spans` whose SQL starts with `verb`."""
+    return [
+        s
+        for s in spans
+        if (attr(s, "db.system") or attr(s, "db.system.name")) in ("postgresql", "sqlite")
+        and (s.name.upper().startswith(verb) or str(attr(s, "db.statement") or "").upper().startswith(verb))
+    ]
 
 
 def under(span: ReadableSpan, ancestor: ReadableSpan, spans: list[ReadableSpan]) -> bool:
@@ -193,3 +205,76 @@ async def test_embedded_a_chat_send_traces_its_sqlite_statements_the_publish_and
     assert delivery.parent.span_id == publish.context.span_id
     assert attr(delivery, "sanctum.instance") == server.gateway.instance_id
     assert "trace" not in str(frame).lower()
+
+
+@pytest.mark.scaled_only
+async def test_a_game_move_over_the_socket_continues_its_clients_trace_through_the_rooms_actor_to_the_other_instance(
+    exporter: InMemorySpanExporter, make_server: ServerFactory
+) -> None:
+    a, b = await make_server(), await make_server()
+    alice, bob = await gamer(a.http), await gamer(a.http)
+    room_id = (await alice.open_room("connect_four"))["id"]
+    await bob.sit(room_id)
+    topic = f"game:{room_id}"
+    on_a, on_b = await a.connect(alice.user), await b.connect(bob.user)
+    await on_a.subscribe(topic)
+    await on_b.subscribe(topic)
+    trace_id = 0x0AF7651916CD43DD8448EB211C80319C
+    traceparent = f"00-{trace_id:032x}-b7ad6b7169203331-01"
+
+    ack = await on_a.request({"type": "game.move", "topic": topic, "move": {"column": 3}, "traceparent": traceparent})
+    moved = await on_b.expect("game.moved", topic=topic)
+
+    assert ack["type"] == "game.move.ok", ack
+    await eventually(
+        lambda: any(
+            attr(s, "sanctum.instance") == b.gateway.instance_id
+            for s in named(in_trace(exporter, trace_id), "ws.deliver")
+        )
+    )
+    spans = in_trace(exporter, trace_id)
+    [command] = named(spans, "ws game.move")
+    assert command.parent is not None and command.parent.span_id == 0xB7AD6B7169203331
+    [use_case] = named(spans, "games.move")
+    assert use_case.parent is not None and command.context is not None
+    assert use_case.parent.span_id == command.context.span_id
+    # The room's actor runs the move in another task: it still sits in the trace, under the use case.
+    [run] = named(spans, "game.room move")
+    assert under(run, use_case, spans)
+    assert attr(run, "sanctum.game") == "connect_four"
+    writes = statements_in(spans, "INSERT") + statements_in(spans, "UPDATE")
+    assert writes and all(under(s, run, spans) for s in writes)
+    [publish] = [s for s in named(spans, "broker.publish") if attr(s, "messaging.destination.name") == topic]
+    assert under(publish, run, spans)
+    [delivery] = [s for s in named(spans, "ws.deliver") if attr(s, "sanctum.instance") == b.gateway.instance_id]
+    assert publish.context is not None and delivery.parent is not None
+    assert delivery.parent.span_id == publish.context.span_id
+    assert moved["data"]["move"] == {"column": 3}
+    assert "trace" not in str(moved).lower()
+
+
+async def test_a_post_a_comment_and_a_friend_request_each_run_in_their_use_cases_span_holding_their_writes(
+    exporter: InMemorySpanExporter, server: LiveServer
+) -> None:
+    alice, bob = await members(server.http, 2)
+    exporter.clear()
+
+    post = await alice.post("traced post")
+    await bob.comment(post["id"], "traced comment")
+    await bob.befriend(alice)
+
+    for route, use_case_name in [
+        ("/api/posts", "posts.create"),
+        ("/api/posts/{post_id}/comments", "posts.comment"),
+        ("/api/friends/requests", "friends.request"),
+    ]:
+        [request] = [
+            s for s in exporter.get_finished_spans() if s.kind is SpanKind.SERVER and s.name == f"POST {route}"
+        ]
+        assert request.context is not None
+        spans = in_trace(exporter, request.context.trace_id)
+        [use_case] = named(spans, use_case_name)
+        assert use_case.parent is not None and use_case.parent.span_id == request.context.span_id, use_case_name
+        inserts = statements_in(spans, "INSERT")
+        assert inserts, use_case_name
+        assert all(under(s, use_case, spans) for s in inserts), use_case_name

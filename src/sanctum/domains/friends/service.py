@@ -29,6 +29,7 @@ from sanctum.domains.friends.schemas import (
     FriendStatus,
 )
 from sanctum.domains.notifications.notify import Notifier
+from sanctum.observability import tracing
 
 
 def _other(row: Friendship, me: uuid.UUID) -> uuid.UUID:
@@ -95,6 +96,7 @@ class FriendService:
                 side.append(FriendRequestRead(user=other, created_at=row.created_at))
         return out
 
+    @tracing.traced("friends.request")
     async def send(self, actor: Actor, user_id: uuid.UUID) -> FriendState:
         if user_id == actor.id:
             raise ValidationFailed(fields={"user_id": "must be someone else"})

@@ -41,6 +41,7 @@ from sanctum.domains.games.schemas import (
     GameType,
     RoomPage,
 )
+from sanctum.observability import tracing
 
 MAX_MOVE_BYTES = 1_024
 # "Play now" pairs players whose ratings differ by at most this, widening the longer a room waits.
@@ -254,6 +255,7 @@ class GameService:
         await self.move_by_user(actor.id, room_id, move, version)
         return await self.get_room(actor, room_id)
 
+    @tracing.traced("games.move")
     async def move_by_user(self, user_id: uuid.UUID, room_id: uuid.UUID, move: Any, version: int | None = None) -> int:
         """Play a move (from HTTP or the socket); returns the room's version after it. With `version`
         (the room's version the player saw), a retry of an applied move returns the room's version

@@ -29,6 +29,7 @@ from sanctum.domains.posts.repository import PostRepository
 from sanctum.domains.posts.schemas import CommentCreate, CommentPage, CommentRead, LikeState
 from sanctum.domains.posts.service import Created, PostService, post_not_found
 from sanctum.domains.roles.permissions import Permission
+from sanctum.observability import tracing
 
 # Replies shown under each top-level comment of a page; `reply_count` says how many there are.
 REPLIES_SHOWN = 100
@@ -125,6 +126,7 @@ class CommentService:
 
     # -- commands ---------------------------------------------------------------------------------
 
+    @tracing.traced("posts.comment")
     async def create(self, actor: Actor, post_id: int, data: CommentCreate) -> Created[CommentRead]:
         """A retry with the same `client_id` gets the first comment back (created False), never a second."""
         try:

@@ -38,6 +38,7 @@ from sanctum.domains.previews.links import first_links
 from sanctum.domains.previews.schemas import LinkPreview
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.sanctums.service import Access, SanctumService
+from sanctum.observability import tracing
 
 NO_COUNTS = PostCounts(0, 0, False)
 _CARDS = TypeAdapter(list[LinkPreview])
@@ -192,6 +193,7 @@ class PostService:
             post, _ = await self.visible(db, actor.id, post_id)
             return (await self.read(db, [post], actor.id))[0]
 
+    @tracing.traced("posts.create")
     async def create(self, actor: Actor, data: PostCreate) -> Created[PostRead]:
         """A retry with the same `client_id` gets the first post back (created False), never a second."""
         try:

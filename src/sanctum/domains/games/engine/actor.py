@@ -42,6 +42,7 @@ from sanctum.domains.games.engine.rules import (
 )
 from sanctum.domains.games.engine.sdk import GamePlugin, Outcome, Player
 from sanctum.domains.games.ratings import START, elo
+from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import GAME_COMMANDS
 
@@ -254,7 +255,8 @@ class RoomActor:
         hold = cmd.kind not in ("move", "wake")
         try:
             self.live.held += hold
-            result = await self.execute(cmd)
+            with tracing.continuing(f"game.room {cmd.kind}", cmd.trace, attributes={"sanctum.game": game}):
+                result = await self.execute(cmd)
         except Exception as exc:
             if cmd.kind != "wake":
                 GAME_COMMANDS.labels(game, cmd.kind, "refused" if isinstance(exc, GameRefused) else "failed").inc()

@@ -32,6 +32,7 @@ from sanctum.domains.games.engine.rules import Command, Snapshot
 from sanctum.domains.games.engine.sdk import Player
 from sanctum.domains.games.engine.ticker import Tickers
 from sanctum.domains.games.repository import GamesRepository
+from sanctum.observability import tracing
 from sanctum.observability.logging import get_logger
 from sanctum.observability.metrics import GAME_ROOMS_LIVE
 from sanctum.realtime.publisher import Publisher
@@ -126,6 +127,7 @@ class GameEngine:
         if self._stopping:
             raise ServiceUnavailable("The server is shutting down; try again.")
         cmd.reply = asyncio.get_running_loop().create_future()
+        cmd.trace = cmd.trace or tracing.current_traceparent()
         self._actor(room_id).inbox.put_nowait(cmd)
         try:
             async with asyncio.timeout(REPLY_TIMEOUT):

@@ -88,6 +88,8 @@ class Command:
     # applied is recognised instead of refused, and a move played on an outdated view is refused.
     version: int | None = None
     reply: asyncio.Future[Snapshot] | None = field(default=None, repr=False)
+    # The W3C traceparent of whoever submitted it ("" untraced): the actor runs it in that trace.
+    trace: str = field(default="", repr=False)
 
 
 class Stale(Exception):
