@@ -93,6 +93,7 @@ from sanctum.realtime.hub import HubRegistry
 from sanctum.realtime.publisher import Publisher
 from sanctum.realtime.tickets import TicketStore
 from sanctum.resilience.breaker import Breakers
+from sanctum.resilience.hosts import HostCircuits
 from sanctum.settings import Settings
 
 T = TypeVar("T")
@@ -295,7 +296,10 @@ def _previews(
     jobs: TaskiqJobQueue,
 ) -> tuple[PreviewService, MessagePreviews]:
     """Link previews: the guarded client (its policy from the settings), the cards, their job."""
-    previews = PreviewService(db, cache, previews_client(settings.previews), preferences, flags, settings.previews)
+    sites = HostCircuits.configured("previews", settings.previews)
+    previews = PreviewService(
+        db, cache, previews_client(settings.previews, sites), preferences, flags, settings.previews
+    )
     message_previews = MessagePreviews(db, room_access, messages, previews, jobs)
     messages.use_previews(message_previews.requested)
     jobs.register(PREVIEWS_JOB, message_previews.build)

@@ -14,7 +14,9 @@ Rules (SSRF-safe by construction, docs/previews.md):
 - no proxy from the environment, no connection reuse (a pooled connection must not carry another
   name's request), no cookies.
 
-`GuardedClient.fetch` is the single entry point (a circuit breaker or a feature flag wraps it there).
+`GuardedClient.fetch` is the single entry point. With `circuits` (resilience/hosts.py's), a host that
+timed out or cut the connection several times in a row is refused at once (`circuit_open`) for a while
+instead of holding a job for the whole timeout again.
 """
 
 from __future__ import annotations
@@ -48,6 +50,16 @@ class FetchRefused(Exception):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+
+
+class Circuits(Protocol):
+    """Breakers per host (resilience/hosts.py `HostCircuits`)."""
+
+    def allow(self, host: str) -> bool: ...
+
+    def success(self, host: str) -> None: ...
+
+    def failure(self, host: str) -> None: ...
 
 
 class Resolver(Protocol):
@@ -145,11 +157,13 @@ class GuardedClient:
         resolver: Resolver | None = None,
         limits: FetchLimits | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        circuits: Circuits | None = None,
     ) -> None:
         self.policy = policy or AddressPolicy()
         self._resolver = resolver or SystemResolver()
         self._limits = limits or FetchLimits()
         self._transport = transport
+        self._circuits = circuits
 
     async def addresses(self, target: Target) -> list[Address]:
         """The checked addresses of `target`: all of them allowed, or `FetchRefused`."""
@@ -165,13 +179,31 @@ class GuardedClient:
 
     async def fetch(self, url: str, *, accept: Callable[[str], bool], max_bytes: int) -> Fetched:
         """GET `url` under the rules above; `accept(media_type)` says which content types to read."""
+        first = parse_target(url, self.policy)
+        host = f"{first.host}:{first.port}"  # the site the link names (a redirect's target is not counted)
+        circuits = self._circuits
+        if circuits is not None and not circuits.allow(host):
+            raise FetchRefused("circuit_open", host)
         try:
             async with asyncio.timeout(self._limits.total_seconds):
-                return await self._follow(url, accept, max_bytes)
+                fetched = await self._follow(url, accept, max_bytes)
         except TimeoutError as exc:
+            self._unreachable(host)
             raise FetchRefused("timeout") from exc
         except httpx.HTTPError as exc:
+            self._unreachable(host)
             raise FetchRefused("network", type(exc).__name__) from exc
+        except FetchRefused:
+            if circuits is not None:  # the host answered (or was never asked): nothing to hold against it
+                circuits.success(host)
+            raise
+        if circuits is not None:
+            circuits.success(host)
+        return fetched
+
+    def _unreachable(self, host: str) -> None:
+        if self._circuits is not None:
+            self._circuits.failure(host)
 
     async def _follow(self, url: str, accept: Callable[[str], bool], max_bytes: int) -> Fetched:
         timeout = httpx.Timeout(self._limits.read_seconds, connect=self._limits.connect_seconds)
@@ -242,7 +274,7 @@ class GuardedClient:
         return Fetched(url, response.status_code, media, charset, bytes(body))
 
 
-def previews_client(config: PreviewSettings) -> GuardedClient:
+def previews_client(config: PreviewSettings, circuits: Circuits | None = None) -> GuardedClient:
     """The client link previews fetch with: public addresses only, unless the settings open networks."""
     policy = AddressPolicy.allowing(*map(str, config.allow_networks)) if config.allow_networks else AddressPolicy()
-    return GuardedClient(policy, limits=FetchLimits(total_seconds=config.timeout_seconds))
+    return GuardedClient(policy, limits=FetchLimits(total_seconds=config.timeout_seconds), circuits=circuits)

@@ -18,3 +18,7 @@ class PreviewSettings(BaseModel):
     max_image_bytes: int = Field(5_242_880, ge=1_024, le=33_554_432)
     # The whole fetch of one URL, redirects included.
     timeout_seconds: float = Field(8.0, gt=0, le=60)
+    # A host that timed out or cut the connection this many times in a row is not fetched from for
+    # `host_reset_seconds` (resilience/hosts.py), then tried once again.
+    host_failures: int = Field(3, ge=1, le=100)
+    host_reset_seconds: float = Field(300.0, gt=0, le=86_400)

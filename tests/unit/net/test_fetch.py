@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from sanctum.net.addresses import BLOCKED_NETWORKS, Address, AddressPolicy, is_public
 from sanctum.net.fetch import FetchLimits, FetchRefused, GuardedClient, parse_target
+from sanctum.resilience.hosts import HostCircuits
 from tests.support.web_targets import WebTargets, web_targets
 
 LOCAL = AddressPolicy.allowing("127.0.0.1/32")
@@ -223,3 +224,41 @@ async def test_an_https_fetch_is_pinned_to_the_checked_address_with_the_name_in_
     assert str(request.url) == "https://93.184.216.34/a?b=1"
     assert request.headers["host"] == "news.example"
     assert request.extensions["sni_hostname"] == "news.example"
+
+
+async def test_a_host_that_keeps_failing_is_refused_at_once_until_its_trial_and_others_are_not() -> None:
+    now = [0.0]
+    down = {"dead.example"}
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.headers["host"])
+        if request.headers["host"] in down:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, headers={"content-type": "text/html"}, stream=httpx.ByteStream(b"<p>ok</p>"))
+
+    resolver = FakeResolver({"dead.example": ["93.184.216.34"], "alive.example": ["93.184.216.35"]})
+    circuits = HostCircuits("previews-test", failures=2, reset_seconds=60, clock=lambda: now[0])
+    fetcher = GuardedClient(AddressPolicy(), resolver, transport=httpx.MockTransport(answer), circuits=circuits)
+
+    failing = [await refusal(fetcher, "https://dead.example/") for _ in range(3)]
+    other = await fetcher.fetch("https://alive.example/", accept=HTML, max_bytes=100)
+    now[0] = 61.0  # past the reset: one trial goes out, and fails
+    trial = [await refusal(fetcher, "https://dead.example/") for _ in range(2)]
+    now[0] = 122.0
+    down.clear()  # back: the next trial succeeds and the host is forgotten
+    back = [await fetcher.fetch("https://dead.example/", accept=HTML, max_bytes=100) for _ in range(2)]
+
+    assert failing == ["network", "network", "circuit_open"] and other.status == 200
+    assert trial == ["network", "circuit_open"]
+    assert [f.status for f in back] == [200, 200] and not circuits.is_open("dead.example:443")
+    assert asked.count("dead.example") == 5  # two to open it, a failed trial, a good trial, one more
+
+
+def test_the_host_table_is_bounded_and_forgets_the_least_recently_failed() -> None:
+    circuits = HostCircuits("previews-test", failures=1, max_hosts=2)
+    for host in ("a.example", "b.example", "c.example"):
+        circuits.failure(host)
+
+    assert [circuits.is_open(h) for h in ("a.example", "b.example", "c.example")] == [False, True, True]
+    assert circuits.allow("a.example") and not circuits.allow("b.example")
