@@ -7,9 +7,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from sanctum.main import create_app
+from sanctum.settings_groups import PushSettings, ResilienceSettings
+from tests.conftest import ClientFactory, SettingsFactory
 from tests.integration.chat.chat_api import people
 from tests.integration.notifications.notifications_api import Instance
 from tests.support.live import LiveServer
+from tests.support.metrics import sample_value
 from tests.support.push_endpoint import BrowserKeys, PushEndpoint, verify_vapid
 
 
@@ -104,3 +108,29 @@ async def test_nothing_is_pushed_while_the_user_has_a_socket_open_and_it_is_once
     await live.app.state.services.jobs.settle()
     [pushed] = push_endpoint.received
     assert keys.decrypt(pushed.body)["tag"] == f"room:{other['id']}"
+
+
+async def test_a_push_service_failing_opens_its_breaker_and_the_next_pushes_are_skipped_not_sent(
+    make_settings: SettingsFactory, make_client: ClientFactory, push_endpoint: PushEndpoint
+) -> None:
+    push = PushSettings(allowed_hosts=["127.0.0.1"], allow_http=True)
+    app = create_app(make_settings(push=push, resilience=ResilienceSettings(breaker_reset_seconds=120)))
+    instance = Instance(app, await make_client(app=app))
+    bob = await instance.person()
+    push_endpoint.statuses["/push/laptop"] = 503
+    await bob.ok(
+        "POST", "/api/push/subscriptions", 201, json=BrowserKeys().subscription(push_endpoint.url + "/push/laptop")
+    )
+    skipped_before = await sample_value(instance.http, "push_notifications_total", outcome="circuit_open")
+
+    for _ in range(5):  # one push each: five people write to bob for the first time
+        someone = await instance.person()
+        await someone.send((await someone.dm(bob))["id"], "are you there?")
+        await instance.settle()
+
+    ready = (await instance.http.get("/health/ready")).json()
+    skipped = await sample_value(instance.http, "push_notifications_total", outcome="circuit_open")
+    assert len(push_endpoint.to("/push/laptop")) == 3  # RESILIENCE__BREAKER_FAILURES 5xx in a row, then none for 120 s
+    assert ready["breakers"]["push:127.0.0.1"] == "open" and skipped - skipped_before == 2
+    # The subscription is kept: a service that is down is not a browser that unsubscribed.
+    assert len((await bob.ok("GET", "/api/push/subscriptions"))["items"]) == 1
