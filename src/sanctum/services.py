@@ -331,7 +331,7 @@ def build_services(settings: Settings) -> Services:
     room_access = RoomAccess(db, chat_caches, authz)
     audit = AuditLog()
     flags = FlagService(db, bus, authz, audit, settings.resilience.flags_poll_seconds)
-    files = build_files(db, settings, flags)
+    files = build_files(db, settings, flags, jobs, accounts)
     messages = MessageService(db, room_access, chat_caches, accounts, notifier, SlowMode(limiter), blocks, files)
     notifications.use_read_check(messages.notices.has_read)
     preferences = PreferenceService(db, cache, room_access.sanctum_in)

@@ -186,6 +186,7 @@ class SanctumRooms:
             await db.emit(f"user:{user_id}", ev.ROOM_REMOVED, ev.RoomAdded(room_id=room.id))
         await db.delete(room)
         await db.flush()
+        self._messages.files.sweep.room_deleted(db, room.id)  # its messages' files, by a job
         db.after_commit(partial(self._caches.forget_room, room.id))
         db.after_commit(partial(self._caches.forget_room_lists, members))
 
