@@ -14,6 +14,7 @@ from sanctum.db.database import Database
 from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.audit.service import AuditLog
 from sanctum.domains.chat.access import RoomAccess
+from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.emoji.service import CustomEmojiService
 from sanctum.domains.files.service import FileService
 from sanctum.domains.flags.catalogue import UPLOADS
@@ -40,7 +41,13 @@ def build_files(
 
 
 def use_file_checks(
-    db: Database, files: FileService, rooms: RoomAccess, posts: PostService, sanctums: SanctumService, audit: AuditLog
+    db: Database,
+    files: FileService,
+    rooms: RoomAccess,
+    posts: PostService,
+    sanctums: SanctumService,
+    sanctum_rooms: SanctumRooms,
+    audit: AuditLog,
 ) -> CustomEmojiService:
     """Who may read a file follows its container: the chat, posts and sanctums services decide. Returns
     the sanctums' custom emoji, whose images are files readable as their sanctum is."""
@@ -67,4 +74,4 @@ def use_file_checks(
         return False
 
     files.use_checks(room=room, post=post, sanctum_read=sanctum, sanctum_manage=manage)
-    return CustomEmojiService(db, files, sanctums, audit)
+    return CustomEmojiService(db, files, sanctums, sanctum_rooms, audit)

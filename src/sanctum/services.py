@@ -348,7 +348,7 @@ def build_services(settings: Settings) -> Services:
     friends = FriendService(db, accounts, notifier, blocks)
     post_caches = PostCaches(cache, bus)
     posts = PostService(db, accounts, sanctums, post_caches, notifier, files)
-    emoji = use_file_checks(db, files, room_access, posts, sanctums, audit)
+    emoji = use_file_checks(db, files, room_access, posts, sanctums, sanctum_rooms, audit)
     comments = CommentService(db, posts, accounts, notifier)
     post_previews = PostPreviews(db, posts, post_caches, previews, jobs)
     posts.use_previews(post_previews.requested)
