@@ -4,7 +4,8 @@ import { expect, expectAccessible, test } from './fixtures';
 import { newName, signUp } from './people';
 
 // A sanctum's owner adds a custom emoji on the sanctum's page; a member picks it in the room's picker
-// ("This sanctum"), completes it as a :shortcode: and reacts with it; both see its image in the room.
+// ("This sanctum"), completes it as a :shortcode: and reacts with it; both see its image in the room;
+// an emoji added later reaches the member's picker live (`emoji.changed`), without a reload.
 
 async function drawnPng(page: Page): Promise<Buffer> {
   const bytes = await page.evaluate(async () => {
@@ -86,6 +87,22 @@ test('an owner adds a custom emoji and a member picks it, completes it and react
       await expect(
         annsMessage.locator('.reactions').getByRole('img', { name: ':party_parrot:' }),
       ).toBeVisible({ timeout: 20_000 });
+    });
+
+    await test.step('an emoji the owner adds meanwhile appears in the member’s open picker without a reload', async () => {
+      await pa.goto(sanctumUrl);
+      const card = pa.getByRole('region', { name: 'Custom emoji' });
+      await card.getByLabel('Emoji name').fill('blue_bird');
+      await card.getByLabel('Emoji image').setInputFiles({ name: 'bird.png', mimeType: 'image/png', buffer: await drawnPng(pa) });
+      await card.getByRole('button', { name: 'Add emoji' }).click();
+      await expect(card.getByRole('list', { name: 'Custom emoji' }).getByRole('img', { name: ':blue_bird:' })).toBeVisible({
+        timeout: 20_000,
+      });
+      await pb.getByRole('button', { name: 'Insert emoji' }).click();
+      const picker = pb.getByRole('dialog', { name: 'Insert an emoji' });
+      await expect(picker.getByRole('button', { name: ':blue_bird:', exact: true }).locator('img')).toHaveAttribute('src', /^blob:/, {
+        timeout: 20_000,
+      });
     });
   } finally {
     await Promise.all([ann.context.close(), bob.context.close()]);

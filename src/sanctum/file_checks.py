@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sanctum.core.errors import NotFound
 from sanctum.db.database import Database
-from sanctum.domains.accounts.service import Actor
+from sanctum.domains.accounts.service import AccountService, Actor
 from sanctum.domains.audit.service import AuditLog
 from sanctum.domains.chat.access import RoomAccess
+from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.emoji.service import CustomEmojiService
 from sanctum.domains.files.service import FileService
 from sanctum.domains.flags.catalogue import UPLOADS
@@ -21,22 +22,32 @@ from sanctum.domains.flags.service import FlagService
 from sanctum.domains.posts.service import PostService
 from sanctum.domains.roles.permissions import Permission
 from sanctum.domains.sanctums.service import SanctumService
+from sanctum.jobs import JobQueue
 from sanctum.settings import Settings
 from sanctum.storage import build_file_store
 
 __all__ = ["CustomEmojiService", "FileService", "build_files", "use_file_checks"]
 
 
-def build_files(db: Database, settings: Settings, flags: FlagService) -> FileService:
+def build_files(
+    db: Database, settings: Settings, flags: FlagService, jobs: JobQueue, accounts: AccountService
+) -> FileService:
     """Uploads on the store the settings name (S3 when FILES__S3_BUCKET is set, the local disk otherwise);
-    attachments follow the `uploads` feature flag."""
-    files = FileService(db, build_file_store(settings.files), settings.files)
+    attachments follow the `uploads` feature flag; a deleted account's files are swept."""
+    files = FileService(db, build_file_store(settings.files), settings.files, jobs)
     files.use_gate(lambda user_id: flags.require(UPLOADS, user_id))
+    accounts.use_deletion_hook(files.sweep.account_deleted)
     return files
 
 
 def use_file_checks(
-    db: Database, files: FileService, rooms: RoomAccess, posts: PostService, sanctums: SanctumService, audit: AuditLog
+    db: Database,
+    files: FileService,
+    rooms: RoomAccess,
+    posts: PostService,
+    sanctums: SanctumService,
+    sanctum_rooms: SanctumRooms,
+    audit: AuditLog,
 ) -> CustomEmojiService:
     """Who may read a file follows its container: the chat, posts and sanctums services decide. Returns
     the sanctums' custom emoji, whose images are files readable as their sanctum is."""
@@ -63,4 +74,4 @@ def use_file_checks(
         return False
 
     files.use_checks(room=room, post=post, sanctum_read=sanctum, sanctum_manage=manage)
-    return CustomEmojiService(db, files, sanctums, audit)
+    return CustomEmojiService(db, files, sanctums, sanctum_rooms, audit)

@@ -41,6 +41,7 @@ export type ServerMessage =
   | PinUpdatedEvent
   | MuteUpdatedEvent
   | ChannelsOrderedEvent
+  | EmojiChangedEvent
   | PostUpdatedEvent
   | PostPreviewsEvent
   | PostDeletedEvent
@@ -803,6 +804,29 @@ export interface ChannelsOrderedEvent {
 export interface ChannelsOrdered {
   sanctum_id: string;
   room_ids: string[];
+}
+/**
+ * A custom emoji of the room's sanctum was added or deleted.
+ */
+export interface EmojiChangedEvent {
+  type: "emoji.changed";
+  /**
+   * `room:{id}`
+   */
+  topic: string;
+  data: EmojiChanged;
+  /**
+   * The topic's sequence number (no gaps).
+   */
+  seq: number;
+}
+/**
+ * A sanctum's custom emoji, after one was added or deleted (the list is reloaded, not patched).
+ */
+export interface EmojiChanged {
+  sanctum_id: string;
+  name: string;
+  deleted: boolean;
 }
 /**
  * The post was edited.

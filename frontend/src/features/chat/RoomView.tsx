@@ -292,7 +292,7 @@ function RoomScreen({ roomId, focusId }: { roomId: string; focusId: number | nul
           )}
         </div>
       </header>
-      <CustomEmojiProvider sanctumId={data.sanctum_id ?? data.channel_of ?? null}>
+      <CustomEmojiProvider sanctumId={data.sanctum_id ?? data.channel_of ?? null} liveRoomId={live ? roomId : null}>
         <div className="room__body">
           <div className="room__timeline">
             {timeline.error && !(timeline.error instanceof ApiError && timeline.error.status === 404) ? (

@@ -1,11 +1,12 @@
 // A sanctum's custom emoji in the web app (docs/files.md, "Custom emoji"): listed once per sanctum, each
 // image fetched with the token through the checked download and shown from a blob: URL. A room of the
 // sanctum provides them to its picker, its `:shortcode:` autocomplete, its messages and its reactions.
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/generated/schema';
+import { roomTopic, useTopic } from '../../lib/realtime';
 import { fetchFile } from '../files/api';
 import type { Emoji } from './data';
 
@@ -68,9 +69,25 @@ export function useEmojiImages(items: readonly CustomEmojiRead[] | undefined): C
 
 const CustomEmojiContext = createContext<CustomEmoji[]>([]);
 
-/** The custom emoji of `sanctumId` (none outside a sanctum) for everything inside. */
-export function CustomEmojiProvider({ sanctumId, children }: { sanctumId: string | null; children: ReactNode }) {
+/**
+ * The custom emoji of `sanctumId` (none outside a sanctum) for everything inside. `liveRoomId`, a room
+ * of the sanctum the person is a member of, keeps them live: `emoji.changed` on its topic (an emoji
+ * added or deleted) reloads the list, so the picker follows without a reload.
+ */
+export function CustomEmojiProvider({
+  sanctumId,
+  liveRoomId = null,
+  children,
+}: {
+  sanctumId: string | null;
+  liveRoomId?: string | null;
+  children: ReactNode;
+}) {
+  const queryClient = useQueryClient();
   const list = useCustomEmojiList(sanctumId);
+  useTopic(sanctumId && liveRoomId ? roomTopic(liveRoomId) : null, (event) => {
+    if (event.type === 'emoji.changed' && sanctumId) void queryClient.invalidateQueries({ queryKey: emojiKeys.of(sanctumId) });
+  });
   const emoji = useEmojiImages(list.data);
   return <CustomEmojiContext.Provider value={emoji}>{children}</CustomEmojiContext.Provider>;
 }

@@ -37,17 +37,73 @@ export function messageLink(hit: { room_id: string; id: number; parent_id?: numb
   return `/chat/${hit.room_id}?message=${at}${hit.parent_id ? `&thread=${hit.parent_id}` : ''}`;
 }
 
-function Group({ title, count, children }: { title: string; count: number; children: ReactNode }) {
-  if (count === 0) return null;
+type Kind = 'messages' | 'posts' | 'comments' | 'sanctums' | 'rooms' | 'users';
+interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
+
+/** How many more results "More results" loads at a time. */
+export const MORE = 10;
+
+/** The next page of one group: the API pages a single kind by its `next_cursor`. */
+export function searchMore(q: string, kind: Kind, cursor: string): Promise<Results> {
+  return unwrap(api.client.GET('/api/search', { params: { query: { q, kind, cursor, limit: MORE } } }));
+}
+
+/** A group of results, with "More results" while the server has a next page for it. */
+function Group<T>({
+  title,
+  kind,
+  query,
+  first,
+  render,
+}: {
+  title: string;
+  kind: Kind;
+  query: string;
+  first: Page<T>;
+  render(item: T): ReactNode;
+}) {
+  const [shown, setShown] = useState({ items: first.items, cursor: first.next_cursor ?? null });
+  const [loading, setLoading] = useState(false);
+  const [failed, setFailed] = useState(false);
+  if (shown.items.length === 0) return null;
+  const loadMore = async () => {
+    if (!shown.cursor || loading) return;
+    setLoading(true);
+    setFailed(false);
+    try {
+      const page = (await searchMore(query, kind, shown.cursor))[kind] as Page<T>;
+      setShown((now) => ({ items: [...now.items, ...page.items], cursor: page.next_cursor ?? null }));
+    } catch {
+      setFailed(true);
+    } finally {
+      setLoading(false);
+    }
+  };
   return (
     <section className="search-group" aria-label={title}>
       <h3 className="search-group__title">{title}</h3>
-      <ul className="search-group__list">{children}</ul>
+      <ul className="search-group__list">{shown.items.map(render)}</ul>
+      {shown.cursor && (
+        <button
+          type="button"
+          className="btn btn--ghost btn--sm search-group__more"
+          aria-label={`More results: ${title}`}
+          disabled={loading}
+          onClick={() => void loadMore()}
+        >
+          {loading ? 'Loading…' : 'More results'}
+        </button>
+      )}
+      {failed && <p className="field__error">Could not load more results; try again.</p>}
     </section>
   );
 }
 
-function SearchResultsList({ results, onPick }: { results: Results; onPick(): void }) {
+/** The results of `query`, each group paged on its own (remounted for a new query). */
+export function SearchResultsList({ query, results, onPick }: { query: string; results: Results; onPick(): void }) {
   const item = (key: string | number, to: string, title: ReactNode, body?: ReactNode) => (
     <li key={key}>
       <Link to={to} className="search-hit" onClick={onPick} data-testid="search-hit">
@@ -58,8 +114,12 @@ function SearchResultsList({ results, onPick }: { results: Results; onPick(): vo
   );
   return (
     <>
-      <Group title="Messages" count={results.messages.items.length}>
-        {results.messages.items.map((m) =>
+      <Group
+        title="Messages"
+        kind="messages"
+        query={query}
+        first={results.messages}
+        render={(m) =>
           item(
             m.id,
             messageLink(m),
@@ -68,28 +128,46 @@ function SearchResultsList({ results, onPick }: { results: Results; onPick(): vo
               {formatDateTime(m.created_at)}
             </>,
             <Snippet segments={m.snippet} />,
-          ),
-        )}
-      </Group>
-      <Group title="Posts" count={results.posts.items.length}>
-        {results.posts.items.map((p) =>
-          item(p.id, `/posts/${p.id}`, <>{p.author?.display_name ?? 'Deleted user'}{p.sanctum ? ` in ${p.sanctum.name}` : ''}</>, <Snippet segments={p.snippet} />),
-        )}
-      </Group>
-      <Group title="Comments" count={results.comments.items.length}>
-        {results.comments.items.map((c) =>
-          item(c.id, `/posts/${c.post_id}`, c.author?.display_name ?? 'Deleted user', <Snippet segments={c.snippet} />),
-        )}
-      </Group>
-      <Group title="Sanctums" count={results.sanctums.items.length}>
-        {results.sanctums.items.map((s) => item(s.id, `/sanctums/${s.slug}`, s.name, <Snippet segments={s.description} />))}
-      </Group>
-      <Group title="Rooms" count={results.rooms.items.length}>
-        {results.rooms.items.map((r) => item(r.id, `/chat/${r.id}`, `#${r.name}`, <Snippet segments={r.topic} />))}
-      </Group>
-      <Group title="People" count={results.users.items.length}>
-        {results.users.items.map((u) => item(u.id, `/u/${u.username}`, u.display_name, `@${u.username}`))}
-      </Group>
+          )
+        }
+      />
+      <Group
+        title="Posts"
+        kind="posts"
+        query={query}
+        first={results.posts}
+        render={(p) =>
+          item(p.id, `/posts/${p.id}`, <>{p.author?.display_name ?? 'Deleted user'}{p.sanctum ? ` in ${p.sanctum.name}` : ''}</>, <Snippet segments={p.snippet} />)
+        }
+      />
+      <Group
+        title="Comments"
+        kind="comments"
+        query={query}
+        first={results.comments}
+        render={(c) => item(c.id, `/posts/${c.post_id}`, c.author?.display_name ?? 'Deleted user', <Snippet segments={c.snippet} />)}
+      />
+      <Group
+        title="Sanctums"
+        kind="sanctums"
+        query={query}
+        first={results.sanctums}
+        render={(g) => item(g.id, `/sanctums/${g.slug}`, g.name, <Snippet segments={g.description} />)}
+      />
+      <Group
+        title="Rooms"
+        kind="rooms"
+        query={query}
+        first={results.rooms}
+        render={(r) => item(r.id, `/chat/${r.id}`, `#${r.name}`, <Snippet segments={r.topic} />)}
+      />
+      <Group
+        title="People"
+        kind="users"
+        query={query}
+        first={results.users}
+        render={(u) => item(u.id, `/u/${u.username}`, u.display_name, `@${u.username}`)}
+      />
     </>
   );
 }
@@ -107,7 +185,8 @@ function SearchPanel({ onClose }: { onClose(): void }) {
   const ready = hasWord(query);
   const found = useQuery({
     queryKey: ['search', query],
-    queryFn: () => search(query),
+    // The query travels with its results: a new query's groups (and their pages) start afresh.
+    queryFn: () => search(query).then((results) => ({ query, results })),
     enabled: ready,
     staleTime: 10_000,
     retry: false,
@@ -140,9 +219,11 @@ function SearchPanel({ onClose }: { onClose(): void }) {
         <div aria-live="polite" className="search-panel__status">
           {ready && found.isFetching && <Spinner size="sm" label="Searching" />}
           {error && ready && <p className="field__error">{error}</p>}
-          {ready && found.data && !found.isFetching && isEmpty(found.data) && <p className="muted">Nothing found for “{query}”.</p>}
+          {ready && found.data && !found.isFetching && isEmpty(found.data.results) && <p className="muted">Nothing found for “{query}”.</p>}
         </div>
-        {ready && found.data && <SearchResultsList results={found.data} onPick={onClose} />}
+        {ready && found.data && (
+          <SearchResultsList key={found.data.query} query={found.data.query} results={found.data.results} onPick={onClose} />
+        )}
       </div>
     </Dialog>
   );

@@ -36,6 +36,8 @@ class ClientInfo:
 LoginGate = Callable[[AsyncSession, User], Awaitable[SecondFactorRequired | None]]
 # Called in the registration's unit of work: what it queues goes through the outbox (jobs/outbox.py).
 RegisteredHook = Callable[[UnitOfWork, User], None]
+# Awaited in an account deletion's unit of work, before the user's row (and what cascades with it) goes.
+DeletionHook = Callable[[UnitOfWork, uuid.UUID], Awaitable[None]]
 
 
 def refuse_if_suspended(user: User) -> None:
@@ -50,6 +52,7 @@ class CredentialChanges:
     _publisher: Publisher
     _login_gate: LoginGate | None
     _registered_hooks: list[RegisteredHook]
+    _deletion_hooks: list[DeletionHook]
 
     def forget_sessions_of(self, user_id: uuid.UUID) -> Callable[[], Awaitable[None]]:
         raise NotImplementedError
@@ -65,6 +68,10 @@ class CredentialChanges:
         """Call `hook(db, user)` in each registration's unit of work (the verification email, queued
         once it commits)."""
         self._registered_hooks.append(hook)
+
+    def use_deletion_hook(self, hook: DeletionHook) -> None:
+        """Await `hook(db, user_id)` in each account deletion's unit of work (its files' sweep)."""
+        self._deletion_hooks.append(hook)
 
     async def start_checked_session(self, db: AsyncSession, user_id: uuid.UUID, client: ClientInfo) -> TokenPair:
         """`start_session` for a login proved another way (a second factor, a passkey): the account

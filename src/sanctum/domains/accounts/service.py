@@ -37,6 +37,7 @@ from sanctum.domains.accounts.credentials import (
 )
 from sanctum.domains.accounts.credentials import (
     CredentialChanges,
+    DeletionHook,
     LoginGate,
     RegisteredHook,
     refuse_if_suspended,
@@ -139,6 +140,7 @@ class AccountService(CredentialChanges):
         self._repo = AccountRepository()
         self._login_gate: LoginGate | None = None
         self._registered_hooks: list[RegisteredHook] = []
+        self._deletion_hooks: list[DeletionHook] = []
         self._audit = AuditLog()
 
     # -- registration and login -------------------------------------------------------------
@@ -422,6 +424,8 @@ class AccountService(CredentialChanges):
         if not ok:
             raise ValidationFailed("The password is not correct.", fields={"password": "is not correct"})
         async with self._db.writer() as db:
+            for hook in self._deletion_hooks:
+                await hook(db, actor.id)
             await self._repo.delete_user(db, actor.id)
             await self._audit.record(
                 db, actor, AuditAction.ACCOUNT_DELETE, "user", actor.id, metadata={"username": actor.user.username}

@@ -40,6 +40,11 @@ class ChannelRepository:
     async def channels(self, db: AsyncSession, sanctum_id: uuid.UUID) -> list[Room]:
         return list((await db.execute(_CHANNELS, {"sanctum_id": sanctum_id})).scalars())
 
+    async def room_ids(self, db: AsyncSession, sanctum_id: uuid.UUID) -> list[uuid.UUID]:
+        """The sanctum's main room and its channels."""
+        query = select(Room.id).where(or_(Room.sanctum_id == sanctum_id, Room.channel_of == sanctum_id))
+        return list((await db.execute(query)).scalars())
+
     async def rooms_for_update(self, db: AsyncSession, sanctum_id: uuid.UUID) -> list[Room]:
         """The sanctum's main room and its channels, locked (the main room first: position 0)."""
         found = list((await db.execute(_ROOMS_FOR_UPDATE, {"sanctum_id": sanctum_id})).scalars())

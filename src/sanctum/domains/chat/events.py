@@ -85,6 +85,14 @@ class ChannelsOrdered(EventData):
     room_ids: list[uuid.UUID]
 
 
+class EmojiChanged(EventData):
+    """A sanctum's custom emoji, after one was added or deleted (the list is reloaded, not patched)."""
+
+    sanctum_id: uuid.UUID
+    name: str
+    deleted: bool
+
+
 MESSAGE_CREATED: EventKind[MessageRead] = EventKind(
     "message.created", MessageRead, ROOM, "A message or reply was sent."
 )
@@ -120,6 +128,9 @@ MUTE_UPDATED: EventKind[MuteChanged] = EventKind(
 CHANNELS_ORDERED: EventKind[ChannelsOrdered] = EventKind(
     "channels.ordered", ChannelsOrdered, "user:{id}", "The channels of one of the user's sanctums were reordered."
 )
+EMOJI_CHANGED: EventKind[EmojiChanged] = EventKind(
+    "emoji.changed", EmojiChanged, ROOM, "A custom emoji of the room's sanctum was added or deleted."
+)
 EVENTS = (
     MESSAGE_CREATED,
     MESSAGE_UPDATED,
@@ -136,6 +147,7 @@ EVENTS = (
     PIN_UPDATED,
     MUTE_UPDATED,
     CHANNELS_ORDERED,
+    EMOJI_CHANGED,
 )
 
 

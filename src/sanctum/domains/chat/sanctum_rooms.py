@@ -186,8 +186,15 @@ class SanctumRooms:
             await db.emit(f"user:{user_id}", ev.ROOM_REMOVED, ev.RoomAdded(room_id=room.id))
         await db.delete(room)
         await db.flush()
+        self._messages.files.sweep.room_deleted(db, room.id)  # its messages' files, by a job
         db.after_commit(partial(self._caches.forget_room, room.id))
         db.after_commit(partial(self._caches.forget_room_lists, members))
+
+    async def emoji_changed(self, db: UnitOfWork, sanctum_id: uuid.UUID, name: str, deleted: bool) -> None:
+        """Every room of the sanctum hears that its custom emoji changed: its members' pickers reload them."""
+        changed = ev.EmojiChanged(sanctum_id=sanctum_id, name=name, deleted=deleted)
+        for room_id in await self._channels.room_ids(db, sanctum_id):
+            await db.emit(ev.room_topic(room_id), ev.EMOJI_CHANGED, changed)
 
     async def rename_sanctum_room(self, db: UnitOfWork, sanctum_id: uuid.UUID, name: str) -> None:
         room = await self._repo.sanctum_room_for_update(db, sanctum_id)

@@ -12,6 +12,8 @@ Rules:
   an image left behind by a refused name. Deleting the emoji deletes its file (objects after commit).
 - A stranger to a private sanctum gets 404 SANCTUM_NOT_FOUND for all of it; someone who may see the
   sanctum but lacks the permission, 403 MISSING_PERMISSION. Adding and deleting are audited.
+- Adding or deleting one emits `emoji.changed` on every room of the sanctum (main room and channels),
+  in the same unit of work, so the pickers of members in any of them reload the list at once.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sanctum.db.database import Database
 from sanctum.db.unit_of_work import UnitOfWork
 from sanctum.domains.accounts.service import Actor
 from sanctum.domains.audit.service import AuditAction, AuditLog
+from sanctum.domains.chat.sanctum_rooms import SanctumRooms
 from sanctum.domains.emoji.repository import EmojiRepository
 from sanctum.domains.emoji.schemas import NAME_PATTERN, CustomEmojiList, CustomEmojiRead
 from sanctum.domains.files.schemas import FileRead
@@ -44,8 +47,10 @@ def _exists() -> Conflict:
 
 
 class CustomEmojiService:
-    def __init__(self, db: Database, files: FileService, sanctums: SanctumService, audit: AuditLog) -> None:
-        self._db, self.files, self._sanctums, self._audit = db, files, sanctums, audit
+    def __init__(
+        self, db: Database, files: FileService, sanctums: SanctumService, rooms: SanctumRooms, audit: AuditLog
+    ) -> None:
+        self._db, self.files, self._sanctums, self._rooms, self._audit = db, files, sanctums, rooms, audit
         self._repo = EmojiRepository()
 
     async def list(self, actor: Actor, sanctum_id: uuid.UUID) -> CustomEmojiList:
@@ -81,6 +86,7 @@ class CustomEmojiService:
             await self._audit.record(
                 db, actor, AuditAction.EMOJI_ADD, "emoji", name, sanctum_id=sanctum_id, metadata={"file": image.id}
             )
+            await self._rooms.emoji_changed(db, sanctum_id, name, deleted=False)
             made.append(CustomEmojiRead(**row))
 
         await self.files.upload(actor.id, name, data, "emoji", sanctum_id, along_with)
@@ -95,6 +101,7 @@ class CustomEmojiService:
             await self._repo.delete(db, sanctum_id, name)
             await self.files.drop_files(db, [row.file_id])
             await self._audit.record(db, actor, AuditAction.EMOJI_DELETE, "emoji", name, sanctum_id=sanctum_id)
+            await self._rooms.emoji_changed(db, sanctum_id, name, deleted=True)
 
     async def _managed(self, db: AsyncSession, actor: Actor, sanctum_id: uuid.UUID) -> None:
         found = await self._sanctums.access_by_id(db, actor.id, sanctum_id)

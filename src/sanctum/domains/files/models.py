@@ -21,6 +21,7 @@ class StoredFile(Base):
     __table_args__ = (
         Index("ix_files_owner_id_purpose", "owner_id", "purpose"),
         Index("ix_files_message_id", "message_id"),
+        Index("ix_files_room_id", "room_id"),  # a deleted room's sweep (sweep.py)
         Index("ix_files_post_id", "post_id"),
         Index("ix_files_sanctum_id_purpose", "sanctum_id", "purpose"),
         CheckConstraint("purpose IN ('attachment', 'avatar', 'icon', 'emoji')", name="purpose"),

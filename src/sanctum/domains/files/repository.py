@@ -110,6 +110,16 @@ class FileRepository:
         statement = select(*_COLUMNS).where(_files.c.sanctum_id == sanctum_id, _files.c.purpose == "icon")
         return (await db.execute(statement.order_by(_files.c.created_at.desc()))).all()
 
+    async def of_room(self, db: AsyncSession, room_id: uuid.UUID, limit: int) -> Sequence[Any]:
+        """Up to `limit` of the files attached in a room's messages (rows stay after the room goes)."""
+        statement = select(_files.c.id, _files.c.storage_key, _files.c.thumbnail_key)
+        return (await db.execute(statement.where(_files.c.room_id == room_id).limit(limit))).all()
+
+    async def keys_of_owner(self, db: AsyncSession, owner_id: uuid.UUID) -> list[str]:
+        """Every stored object of an account's files, thumbnails included."""
+        statement = select(_files.c.storage_key, _files.c.thumbnail_key).where(_files.c.owner_id == owner_id)
+        return [key for row in (await db.execute(statement)).all() for key in row if key is not None]
+
     async def delete(self, db: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
         if ids:
             await db.execute(delete(_files).where(_files.c.id.in_(list(ids))))

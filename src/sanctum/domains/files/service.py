@@ -17,7 +17,8 @@ Rules:
   and is deleted, rows and objects, by its owner's next upload.
 - A message or post takes its attachments in its own writer (`attach_to_message`/`attach_to_post`:
   one UPDATE of files its author uploaded and has not attached elsewhere); deleting the message or
-  post deletes their rows in that writer and their objects after the commit.
+  post deletes their rows in that writer and their objects after the commit; a deleted room or account
+  has its files swept by a job (sweep.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from sanctum.domains.accounts.service import Actor
 from sanctum.domains.files.repository import FileRepository
 from sanctum.domains.files.schemas import FileRead
 from sanctum.domains.files.sniff import IMAGE_TYPES, Examined, examine
+from sanctum.domains.files.sweep import FileSweep
+from sanctum.jobs import JobQueue
 from sanctum.observability.logging import get_logger
 from sanctum.storage import FileStore, StoredObject
 from sanctum.storage.settings import FileSettings
@@ -97,8 +100,9 @@ async def _nobody(*_: Any) -> bool:
 
 
 class FileService:
-    def __init__(self, db: Database, store: FileStore, settings: FileSettings) -> None:
+    def __init__(self, db: Database, store: FileStore, settings: FileSettings, jobs: JobQueue) -> None:
         self._db, self.store, self.settings, self._repo = db, store, settings, FileRepository()
+        self.sweep = FileSweep(db, store, jobs)  # a deleted room's or account's files (sweep.py)
         # Pillow's own bomb guard, past ours (which reads the canvas size before decoding).
         Image.MAX_IMAGE_PIXELS = settings.max_image_pixels
         self._room_check: RoomCheck = _nobody
