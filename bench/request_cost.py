@@ -182,6 +182,10 @@ async def seed(app: ASGIApp) -> tuple[str, list[Probe]]:
         Probe("history, newest page", "GET", f"/api/rooms/{room}/messages"),
         Probe("history, older page", "GET", f"/api/rooms/{room}/messages", f"before={older}"),
         Probe("chat send", "POST", f"/api/rooms/{room}/messages", body=send),
+        # A sanctum's room: the caller's permissions come from their sanctum role (the RBAC's hot path).
+        Probe("room detail", "GET", f"/api/rooms/{room}"),
+        Probe("room detail, sanctum room", "GET", f"/api/rooms/{sanctum['room_id']}"),
+        Probe("chat send, sanctum room", "POST", f"/api/rooms/{sanctum['room_id']}/messages", body=send),
     ]
 
 

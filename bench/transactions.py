@@ -81,7 +81,8 @@ def measure(mode: Mode, requests: int) -> list[Row]:
             client.post(f"/api/rooms/{room}/messages", json={"body": f"hello {i}"}, headers=bob).raise_for_status()
         client.post("/api/sanctums", json={"slug": "club", "name": "Club"}, headers=alice).raise_for_status()
         client.post("/api/sanctums/club/join", headers=bob).raise_for_status()
-        sanctum = client.get("/api/sanctums/club", headers=bob).json()["id"]
+        club = client.get("/api/sanctums/club", headers=bob).json()
+        sanctum, channel = club["id"], club["room_id"]
         posts = [
             client.post("/api/posts", json={"body": f"post {i}", "sanctum_id": sanctum}, headers=alice).json()["id"]
             for i in range(40)
@@ -101,6 +102,11 @@ def measure(mode: Mode, requests: int) -> list[Row]:
             ),
             "POST /api/rooms/{id}/messages": lambda i: client.post(
                 f"/api/rooms/{room}/messages", json={"body": f"more {i}", "client_id": uuid.uuid4().hex}, headers=bob
+            ),
+            "GET /api/rooms/{id}": lambda i: client.get(f"/api/rooms/{room}", headers=bob),
+            "GET /api/rooms/{id} (a sanctum's room)": lambda i: client.get(f"/api/rooms/{channel}", headers=bob),
+            "POST /api/rooms/{id}/messages (a sanctum's room)": lambda i: client.post(
+                f"/api/rooms/{channel}/messages", json={"body": f"club {i}", "client_id": uuid.uuid4().hex}, headers=bob
             ),
         }
         for kind, request in kinds.items():

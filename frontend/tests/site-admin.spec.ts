@@ -4,9 +4,9 @@ import { expect, expectAccessible, test } from './fixtures';
 import { ADMIN, auditRows, newName, PASSWORD, signUp } from './people';
 
 // The site admin's tabs of the moderation dashboard: the admin suspends a person with a reason and an
-// end, whose open tab is signed out at once and whose login is refused; the audit log shows each step;
-// the admin lifts the suspension and the person logs in again. Then the admin gives them a site role
-// and takes it away. A plain user sees none of these tabs.
+// end, whose open tab is signed out at once and whose login is refused with that reason and end; the
+// audit log shows each step; the admin lifts the suspension and the person logs in again. Then the admin
+// gives them a site role and takes it away. A plain user sees none of these tabs.
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
 
@@ -79,7 +79,11 @@ test('a site admin suspends a person, who is signed out at once, lifts it, and g
       await expect(pm).toHaveURL(/\/login$/);
       await expect(pm.getByText('Your session has ended. Log in again to continue.')).toBeVisible();
       await logIn(pm, name);
-      await expect(pm.getByRole('alert').filter({ hasText: 'This account is suspended.' })).toBeVisible();
+      // The refusal says why and until when, as the admin wrote it.
+      const refusal = pm.getByRole('alert').filter({ hasText: 'This account is suspended until ' });
+      await expect(refusal).toBeVisible();
+      await expect(refusal).toContainText('Reason: spamming invite links');
+      await expect(refusal).not.toContainText('until an admin lifts it');
       await expect(pm).toHaveURL(/\/login$/);
     });
 

@@ -1,7 +1,14 @@
 import type { components } from './generated/schema';
+import { formatDateTime } from '../lib/format';
 import { counted } from '../lib/plural';
 
 export type ErrorBody = components['schemas']['ErrorBody'];
+
+/** Why and until when an account is suspended (`details` of a 403 `ACCOUNT_SUSPENDED`); null = not said / until lifted. */
+export interface Suspension {
+  reason: string | null;
+  until: string | null;
+}
 
 /**
  * Every failed call, as one type: the backend's error envelope
@@ -16,6 +23,8 @@ export class ApiError extends Error {
   readonly retryAfterSeconds: number | null;
   /** The refusing rate limit's name (`details.limit` of a 429), e.g. `chat_message` or `slow_mode`. */
   readonly limit: string | null;
+  /** Set on `ACCOUNT_SUSPENDED`: the suspension's reason and end, which `userMessage` spells out. */
+  readonly suspension: Suspension | null;
 
   constructor(init: {
     status: number;
@@ -25,6 +34,7 @@ export class ApiError extends Error {
     requestId?: string | null;
     retryAfterSeconds?: number | null;
     limit?: string | null;
+    suspension?: Suspension | null;
   }) {
     super(init.message);
     this.name = 'ApiError';
@@ -34,6 +44,7 @@ export class ApiError extends Error {
     this.requestId = init.requestId ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
     this.limit = init.limit ?? null;
+    this.suspension = init.suspension ?? null;
   }
 
   /** The message a person should read, with the wait spelled out for rate limits. */
@@ -45,8 +56,20 @@ export class ApiError extends Error {
       }
       return 'Too many attempts. Try again in a moment.';
     }
+    if (this.suspension) return suspensionMessage(this.suspension);
     return this.message;
   }
+}
+
+/** "This account is suspended until 14 Dec 2026, 10:00. Reason: spam." */
+export function suspensionMessage({ reason, until }: Suspension): string {
+  const end = until ? formatDateTime(until) : '';
+  const head = end
+    ? `This account is suspended until ${end}.`
+    : until
+      ? 'This account is suspended.'
+      : 'This account is suspended until an admin lifts it.';
+  return reason ? `${head} Reason: ${reason}` : head;
 }
 
 function formatWait(seconds: number): string {
@@ -69,6 +92,14 @@ function limitOf(details: unknown): string | null {
   if (typeof details !== 'object' || details === null || !('limit' in details)) return null;
   const limit = (details as { limit: unknown }).limit;
   return typeof limit === 'string' ? limit : null;
+}
+
+function suspensionOf(code: string, details: unknown): Suspension | null {
+  // Only the refusal that says when (`until`, null for "until lifted"): others keep the server's message.
+  if (code !== 'ACCOUNT_SUSPENDED' || typeof details !== 'object' || details === null || !('until' in details)) return null;
+  const known = details as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
+  return { reason: text(known.reason), until: text(known.until) };
 }
 
 function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
@@ -96,6 +127,7 @@ export function toApiError(error: unknown, response: Response): ApiError {
       requestId: error.error.request_id,
       retryAfterSeconds,
       limit: limitOf(error.error.details),
+      suspension: suspensionOf(error.error.code, error.error.details),
     });
   }
   return new ApiError({

@@ -202,6 +202,31 @@ async def test_play_now_pairs_waiting_players_and_falls_back_to_a_bot(
     assert room["players"][1]["is_bot"] and room["players"][1]["bot_level"] in ("easy", "hard")
 
 
+async def test_play_now_never_pairs_two_people_of_whom_one_blocked_the_other_either_way(
+    make_client: ClientFactory, game_settings: GameSettingsFactory
+) -> None:
+    # No bot steps in during the test: every "play now" room stays waiting until a person joins it.
+    http = await make_client(game_settings(bot_fallback_seconds=600.0))
+    alice, bob = await two_gamers(http)
+    carol, dave, erin = await gamer(http), await gamer(http), await gamer(http)
+    await alice.ok("POST", f"/api/users/{bob.id}/block")
+    await dave.ok("POST", f"/api/users/{bob.id}/block")
+
+    alices = await alice.play_now()
+    bobs = await bob.play_now()  # the blocked one asks while the blocker waits
+    carols = await carol.play_now()  # someone else takes the blocker's seat
+    daves = await dave.play_now()  # the blocker asks while the blocked one waits
+    erins = await erin.play_now()
+
+    assert bobs["id"] != alices["id"] and bobs["players"][0]["user_id"] == bob.id
+    assert carols["id"] == alices["id"] and carols["status"] == "active"
+    assert daves["id"] not in (bobs["id"], alices["id"]) and daves["status"] == "waiting"
+    assert erins["id"] == bobs["id"] and erins["status"] == "active"
+    bob_room = await bob.game_room(bobs["id"])
+    assert {p["user_id"] for p in bob_room["players"]} == {bob.id, erin.id}
+    assert (await dave.game_room(daves["id"]))["status"] == "waiting"
+
+
 async def _status_is(gamer: Gamer, room_id: str, status: str) -> bool:
     return (await gamer.game_room(room_id))["status"] == status
 

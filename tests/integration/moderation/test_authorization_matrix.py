@@ -21,6 +21,10 @@ async def test_every_moderation_action_is_refused_to_members_hidden_from_strange
     pinned = await target.send(room, "pin me")
     doomed = await target.send(room, "delete me")
     post = await target.post("a post", sanctum)
+    comment = await target.comment(post["id"], "a comment")
+    reported = await member.ok(
+        "POST", "/api/reports", 201, json={"target_type": "message", "target_id": str(doomed["id"]), "reason": "spam"}
+    )
     t = target.id
 
     # (method, path, body, who holds the permission, the holder's status)
@@ -32,7 +36,9 @@ async def test_every_moderation_action_is_refused_to_members_hidden_from_strange
         ("POST", f"/api/sanctums/{slug}/mutes/{t}", {"duration_seconds": 600}, moderator, 200),
         ("DELETE", f"/api/sanctums/{slug}/mutes/{t}", None, moderator, 200),
         ("DELETE", f"/api/rooms/{room}/messages/{doomed['id']}", None, moderator, 204),
+        ("DELETE", f"/api/comments/{comment['id']}", None, moderator, 204),
         ("DELETE", f"/api/posts/{post['id']}", None, moderator, 204),
+        ("POST", f"/api/reports/{reported['id']}/resolve", {"action": "dismiss"}, moderator, 200),
         ("GET", f"/api/audit?sanctum={slug}", None, moderator, 200),
         ("POST", f"/api/sanctums/{slug}/roles", {"name": "greeter", "permissions": []}, owner, 201),
         ("PATCH", f"/api/sanctums/{slug}/roles/greeter", {"permissions": ["message.pin"]}, owner, 200),
@@ -66,3 +72,4 @@ async def test_every_moderation_action_is_refused_to_members_hidden_from_strange
     assert (
         actions_logged.count("user.mute") == 2 and "message.delete" in actions_logged and "user.ban" in actions_logged
     )
+    assert "comment.delete" in actions_logged and "report.resolve" in actions_logged

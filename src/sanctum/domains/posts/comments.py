@@ -91,16 +91,18 @@ class CommentService:
 
     async def _locked(
         self, db: AsyncSession, actor: Actor, comment_id: int, removed_ok: bool = True
-    ) -> tuple[Comment, bool]:
+    ) -> tuple[Comment, bool, uuid.UUID | None]:
         """In a writer: the visible comment, read again under its post's row lock (unless `removed_ok`, a
-        comment removed by a moderator is refused as if gone)."""
+        comment removed by a moderator is refused as if gone), whether the caller moderates it, and its
+        post's sanctum."""
         found, moderates = await self._visible(db, actor, comment_id)
-        if await self._repo.post_for_update(db, found.post_id) is None:
+        post = await self._repo.post_for_update(db, found.post_id)
+        if post is None:
             raise comment_not_found()
         comment = await self._repo.comment(db, comment_id)
         if comment is None or (comment.removed_by_moderator and not removed_ok):
             raise comment_not_found()
-        return comment, moderates
+        return comment, moderates, post.sanctum_id
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -193,7 +195,7 @@ class CommentService:
 
     async def edit(self, actor: Actor, comment_id: int, body: str) -> CommentRead:
         async with self._db.writer() as db:
-            comment, _ = await self._locked(db, actor, comment_id, removed_ok=False)
+            comment, _, _ = await self._locked(db, actor, comment_id, removed_ok=False)
             if comment.author_id != actor.id:
                 raise Forbidden("Only the author can edit a comment.", code=ErrorCode.NOT_AUTHOR)
             post = await self._repo.post(db, comment.post_id)
@@ -211,7 +213,7 @@ class CommentService:
 
     async def delete(self, actor: Actor, comment_id: int) -> None:
         async with self._db.writer() as db:
-            comment, moderates = await self._locked(db, actor, comment_id)
+            comment, moderates, sanctum_id = await self._locked(db, actor, comment_id)
             if comment.author_id != actor.id and not moderates:
                 raise Forbidden(
                     "Only the author or a sanctum moderator can delete a comment.", code=ErrorCode.NOT_AUTHOR
@@ -225,6 +227,7 @@ class CommentService:
                     AuditAction.COMMENT_DELETE,
                     "comment",
                     comment_id,
+                    sanctum_id=sanctum_id,
                     metadata={"post_id": post_id, "author_id": comment.author_id, "body": comment.body[:200]},
                 )
             if by_moderator and not comment.removed_by_moderator:
@@ -259,7 +262,7 @@ class CommentService:
 
     async def like(self, actor: Actor, comment_id: int, add: bool) -> LikeState:
         async with self._db.writer() as db:
-            comment, _ = await self._locked(db, actor, comment_id, removed_ok=add is False)
+            comment, _, _ = await self._locked(db, actor, comment_id, removed_ok=add is False)
             if add:
                 changed = await self._repo.like_comment(db, comment_id, actor.id, utcnow())
             else:

@@ -7,6 +7,7 @@ Rules:
   now (`snapshot`), so an edit or deletion afterwards does not change what moderators see.
 - Who reviews (the queue, a report, its resolution) is the `report.review` permission, asked of the
   authorizer (`RbacReview`): at the site scope it shows every report, in a sanctum that sanctum's.
+  A report refused is 403 NOT_MODERATOR to a member of its sanctum, 404 REPORT_NOT_FOUND to anyone else.
 - Resolving acts first (dismiss; delete the content through its own service, which checks the
   moderator's right to and audits it; mute, ban or suspend through an `Enforcer`), then closes every
   open report on the same target in one unit of work that also writes its audit row (report.resolve).
@@ -45,6 +46,10 @@ class ReviewPolicy(Protocol):
         """The sanctums whose reports `actor` reviews; None: every report (a site moderator)."""
         ...
 
+    async def member_of(self, db: AsyncSession, actor: Actor, sanctum_id: uuid.UUID) -> bool:
+        """Whether `actor` belongs to the sanctum (refused a report of it: 403, not 404)."""
+        ...
+
 
 class Enforcer(Protocol):
     async def enforce(self, actor: Actor, report: Report, action: str, duration_seconds: int | None) -> None:
@@ -68,6 +73,9 @@ class RbacReview:
             for sanctum_id, role in roles.items()
             if await self._authz.allows(db, actor, Permission.REPORT_REVIEW, in_sanctum(sanctum_id, role))
         ]
+
+    async def member_of(self, db: AsyncSession, actor: Actor, sanctum_id: uuid.UUID) -> bool:
+        return sanctum_id in await self._sanctums.roles_of(db, actor.id)
 
 
 class NoEnforcer:
@@ -238,11 +246,15 @@ class ReportService:
         return scope
 
     async def _reviewed(self, db: AsyncSession, actor: Actor, report_id: uuid.UUID) -> Report:
-        scope = await self._scope(db, actor)
+        """The report if `actor` reviews it; else 403 to a member of its sanctum, 404 to anyone else
+        (as every moderation action: a stranger learns nothing)."""
+        scope = await self._review.reviewable(db, actor)
         report = await self._repo.get(db, report_id)
-        if report is None or (scope is not None and report.sanctum_id not in scope):
-            raise report_not_found()
-        return report
+        if report is not None and (scope is None or report.sanctum_id in scope):
+            return report
+        if report is not None and report.sanctum_id and await self._review.member_of(db, actor, report.sanctum_id):
+            raise Forbidden("Only the sanctum's moderators review its reports.", code=ErrorCode.NOT_MODERATOR)
+        raise report_not_found()
 
     async def _reads(self, db: AsyncSession, rows: Sequence[Report]) -> list[ReportRead]:
         counts = await self._repo.open_counts(db, {(r.target_type, r.target_id) for r in rows})
