@@ -181,8 +181,7 @@ class GuardedClient:
         """GET `url` under the rules above; `accept(media_type)` says which content types to read."""
         first = parse_target(url, self.policy)
         host = f"{first.host}:{first.port}"  # the site the link names (a redirect's target is not counted)
-        circuits = self._circuits
-        if circuits is not None and not circuits.allow(host):
+        if self._circuits is not None and not self._circuits.allow(host):
             raise FetchRefused("circuit_open", host)
         try:
             async with asyncio.timeout(self._limits.total_seconds):
@@ -194,12 +193,14 @@ class GuardedClient:
             self._unreachable(host)
             raise FetchRefused("network", type(exc).__name__) from exc
         except FetchRefused:
-            if circuits is not None:  # the host answered (or was never asked): nothing to hold against it
-                circuits.success(host)
+            self._answered(host)  # the host answered (or was never asked): nothing to hold against it
             raise
-        if circuits is not None:
-            circuits.success(host)
+        self._answered(host)
         return fetched
+
+    def _answered(self, host: str) -> None:
+        if self._circuits is not None:
+            self._circuits.success(host)
 
     def _unreachable(self, host: str) -> None:
         if self._circuits is not None:
