@@ -1,13 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { chromiumArgs, chromiumPath } from './tests/chromium';
 
 // E2E_PORT lets browser suites of several checkouts run side by side.
 const port = Number(process.env.E2E_PORT ?? 8390);
 const baseURL = `http://127.0.0.1:${port}`;
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-// Browser downloads are not possible here: drive Debian's Chromium.
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './tests',
@@ -23,19 +21,7 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } } }],
   webServer: {

@@ -1,17 +1,12 @@
-// Chromium with a fake camera (a moving test pattern, 640x480), microphone (a beeping tone) and
+import { chromiumArgs, chromiumPath } from './chromium';
+
+// Chromium (tests/chromium.ts) with a fake camera (a moving test pattern, 640x480), microphone (a beeping tone) and
 // screen (1280x720): the media permission prompts and the screen picker answer themselves.
 export const fakeMedia = {
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...chromiumArgs,
       '--use-fake-device-for-media-stream',
       // Also picks the fake screen for getDisplayMedia, with no picker.
       '--use-fake-ui-for-media-stream',
